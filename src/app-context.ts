@@ -1,0 +1,22 @@
+// Everything a route, worker or job needs, passed in explicitly (no module-global clients or tokens).
+import type { Config } from './config.ts';
+import type { PortalClients } from './hubspot/portal-client.ts';
+import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import type { ScoringModel } from './scoring/model-schema.ts';
+import type { PortalId, Store } from './store/store.ts';
+
+export interface AppContext {
+  config: Config;
+  log: Logger;
+  store: Store;
+  metrics: Metrics;
+  hubspot: PortalClients;
+  /** The portal's active model (its installation's, else the default from SCORING_MODEL). */
+  modelFor(portalId: PortalId): Promise<ScoringModel>;
+  defaultModel: ScoringModel;
+  /** Epoch ms; injectable for tests with fake clocks. */
+  now(): number;
+  /** Wakes the queue worker after new work was enqueued. */
+  notifyWork(): void;
+}

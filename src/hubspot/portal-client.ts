@@ -1,0 +1,76 @@
+// What the rest of the app may ask of HubSpot, per portal. Implemented in src/hubspot/ only;
+// jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
+import type { Profile, TaskKind } from '../scoring/types.ts';
+import type { PortalId } from '../store/store.ts';
+
+export type EngagementObjectType = 'calls' | 'meetings' | 'emails' | 'notes';
+
+/** A contact as read for scoring. */
+export interface ContactRecord {
+  contactId: string;
+  profile: Profile;
+  ownerId: string | null;
+  /** Current HubSpot values of the app's output properties plus `lifecyclestage` and `hs_lead_status`. */
+  current: Record<string, string | null>;
+  /** HubSpot's `lastmodifieddate` / `hs_lastmodifieddate`, ISO. */
+  updatedAt?: string;
+}
+
+export interface ContactWrite {
+  contactId: string;
+  properties: Record<string, string>;
+}
+
+export interface WriteReport {
+  written: string[];
+  /** Per contact, the reason HubSpot refused (after splitting batches); never silently dropped. */
+  failed: Array<{ contactId: string; error: string }>;
+}
+
+export interface TaskCreate {
+  contactId: string;
+  ownerId: string | null;
+  kind: TaskKind;
+  subject: string;
+  body: string;
+  priority: 'HIGH' | 'MEDIUM' | 'LOW';
+  dueAt: string;
+}
+
+export type TaskStatus = 'open' | 'completed' | 'deleted';
+
+export interface PortalClient {
+  readonly portalId: PortalId;
+  /** Creates the `bant_scoring` group and the CONTRACT.md properties; idempotent, updates drifted options. */
+  provisionProperties(): Promise<void>;
+  /** The portal's lifecycle stage values in its own order (stages are customisable per portal). */
+  lifecycleStageOrder(): Promise<string[]>;
+  /**
+   * Reads contacts for scoring with batch endpoints only: properties the model needs (`propertyNames`),
+   * primary company, engagement history. Ids HubSpot no longer has are absent from the map.
+   */
+  readContacts(contactIds: string[], propertyNames: { contact: string[]; company: string[] }): Promise<Map<string, ContactRecord>>;
+  /** Pages through all contact ids with the list endpoint (not search, which stops at 10,000). */
+  listContactIds(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
+  /** Contact ids modified in [since, until) (epoch ms), through search, windowed to respect the 10,000 cap. */
+  searchModifiedContactIds(since: number, until: number): Promise<string[]>;
+  /** An approximate total for progress reporting. */
+  countContacts(): Promise<number>;
+  /** Batch updates; only the given properties are sent. */
+  writeContacts(writes: ContactWrite[]): Promise<WriteReport>;
+  /** Creates tasks associated with their contacts (association type 204). Returns the HubSpot task id per input, in order, or an error. */
+  createTasks(tasks: TaskCreate[]): Promise<Array<{ taskId: string } | { error: string }>>;
+  /** Current status of tasks the app created. Missing/archived tasks are `deleted`. */
+  getTaskStatuses(taskIds: string[]): Promise<Map<string, TaskStatus>>;
+  /** Contacts associated with engagement objects. */
+  associatedContactIds(objectType: EngagementObjectType, objectIds: string[]): Promise<Map<string, string[]>>;
+  /** Owners of the portal, for the admin console's escalation-owner choice. */
+  listOwners(): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>>;
+  /** Calls per endpoint made for this portal so far. */
+  callCount(): number;
+}
+
+export interface PortalClients {
+  /** A ready client: token refreshed when due, limiter and retries attached. Throws AuthorizationError if the portal cannot be used. */
+  forPortal(portalId: PortalId): Promise<PortalClient>;
+}

@@ -1,0 +1,184 @@
+// One storage interface; lowdb (default, DATA_DIR) and PostgreSQL (DATABASE_URL) implement it.
+// Every method is async and every implementation must pass test/store/store-contract.ts.
+import type { Activity, PropertyBag, TaskKind } from '../scoring/types.ts';
+
+export type PortalId = number;
+
+/** Token fields are stored encrypted (AES-256-GCM); the store never sees them in clear. */
+export interface Installation {
+  portalId: PortalId;
+  mode: 'oauth' | 'private_app';
+  status: 'active' | 'inactive';
+  /** Why the installation became inactive (e.g. "refresh token revoked"), no secrets. */
+  statusReason?: string;
+  installedAt: string;
+  installedBy?: { userId?: number; email?: string };
+  scopes: string[];
+  /** Encrypted blobs (see src/hubspot/token-crypto.ts). */
+  accessTokenEnc?: string;
+  refreshTokenEnc?: string;
+  /** Epoch ms when the access token expires. */
+  accessTokenExpiresAt?: number;
+  settings: InstallationSettings;
+  /** The active scoring model for this portal (JSON as validated by src/scoring/model-schema.ts); absent = the default model. */
+  activeModel?: unknown;
+  /** Earlier models, newest last: { version, activatedAt, model }. */
+  modelHistory?: Array<{ version: string; activatedAt: string; model: unknown }>;
+  draftModel?: unknown;
+}
+
+export interface InstallationSettings {
+  syncLifecycleStage: boolean;
+  syncLeadStatus: boolean;
+  taskKinds: Record<TaskKind, boolean>;
+  /** Overrides of the model's task/SLA settings, per installation. */
+  callSlaHours?: number;
+  escalationOwnerId?: string;
+  dailyTaskBudget?: number;
+  /** Owner for tasks of contacts that have none. */
+  fallbackOwnerId?: string;
+}
+
+export const DEFAULT_SETTINGS: InstallationSettings = {
+  syncLifecycleStage: true,
+  syncLeadStatus: true,
+  taskKinds: { call_sql: true, qualify: true, follow_up: true, escalate: true },
+};
+
+export interface OAuthState {
+  state: string;
+  expiresAt: number;
+  /** Where to go after install (e.g. the admin console), optional. */
+  returnTo?: string;
+  purpose: 'install' | 'signin';
+}
+
+/** What the queue holds: one item per (portal, key). Enqueuing an existing key merges into it (coalescing). */
+export type WorkKind =
+  | 'rescore' // rescore a contact (key = contact id)
+  | 'engagement' // an engagement object was created: find its contacts, then rescore them (key = `${objectType}:${id}`)
+  | 'purge' // privacyDeletion / deletion: drop all local state for the contact
+  | 'backfill'; // page through all contacts (key = 'all')
+
+export interface WorkItem {
+  portalId: PortalId;
+  kind: WorkKind;
+  /** Unique per portal and kind; the coalescing key. */
+  key: string;
+  /** Free-form, small: e.g. { objectType: 'calls', objectId: '123' } or { mergedIds: ['1','2'] }. Merged on coalesce. */
+  payload?: Record<string, unknown>;
+  /** Epoch ms before which the item is not leased (coalescing window, retry backoff). */
+  notBefore: number;
+  /** occurredAt of the newest event behind this item (epoch ms). */
+  occurredAt?: number;
+}
+
+export interface LeasedItem extends WorkItem {
+  id: string;
+  attempts: number;
+  leaseUntil: number;
+}
+
+export interface DeadLetter extends WorkItem {
+  id: string;
+  attempts: number;
+  reason: string;
+  failedAt: number;
+}
+
+/** Compact per-contact state: what the engine needs to recompute at a new time, plus what was last written. */
+export interface ContactSnapshot {
+  portalId: PortalId;
+  contactId: string;
+  /** Only the properties the model reads. */
+  properties: PropertyBag;
+  companyProperties?: PropertyBag | null;
+  activities: Activity[];
+  ownerId?: string | null;
+  /** The section-3 values as last written to HubSpot (and lifecyclestage / hs_lead_status if written). */
+  written: Record<string, string>;
+  scoredAt: string;
+  modelVersion: string;
+}
+
+export interface TaskRecord {
+  portalId: PortalId;
+  contactId: string;
+  kind: TaskKind;
+  /** HubSpot task id; absent while the task is being created. */
+  taskId?: string;
+  ownerId?: string | null;
+  status: 'open' | 'completed' | 'deleted' | 'deferred';
+  createdAt: string;
+  dueAt: string;
+  /** For escalations: the call_sql task they escalate. */
+  escalatedTaskId?: string;
+}
+
+export interface JobState {
+  portalId: PortalId;
+  job: string;
+  /** Paging cursor, time watermark, etc. */
+  cursor?: string | null;
+  progress?: { done: number; total?: number; startedAt: string; updatedAt: string };
+  lastRun?: { startedAt: string; finishedAt?: string; ok: boolean; summary?: string };
+}
+
+/** A webhook event already seen: (subscriptionType, objectId, propertyName, occurredAt), HubSpot's eventId is not unique. */
+export type EventKey = string;
+
+export interface Store {
+  // installations
+  putInstallation(installation: Installation): Promise<void>;
+  getInstallation(portalId: PortalId): Promise<Installation | undefined>;
+  listInstallations(): Promise<Installation[]>;
+  /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, jobs). */
+  deleteInstallation(portalId: PortalId): Promise<void>;
+
+  // OAuth states: single use
+  putOAuthState(state: OAuthState): Promise<void>;
+  /** Returns the state and deletes it, or undefined if unknown or expired at `now`. */
+  takeOAuthState(state: string, now: number): Promise<OAuthState | undefined>;
+
+  // webhook de-duplication
+  /** Records keys; returns those not seen before (in input order). Keys older than `retainMs` may be forgotten. */
+  rememberEvents(keys: EventKey[], now: number): Promise<EventKey[]>;
+
+  // durable work queue (at-least-once, leased)
+  /** Durable when the promise resolves. Same (portalId, kind, key) coalesces: payloads merge, notBefore keeps the later. */
+  enqueue(items: WorkItem[]): Promise<void>;
+  /** Leases up to `limit` due items (notBefore <= now, no live lease), of one portal if given, oldest first. */
+  lease(options: { now: number; limit: number; leaseMs: number; portalId?: PortalId; kinds?: WorkKind[] }): Promise<LeasedItem[]>;
+  /** Portals that have due items at `now`, for fair turns. */
+  portalsWithDueWork(now: number): Promise<PortalId[]>;
+  /** Done: removed, unless it was re-enqueued after it was leased (then it stays for another run). */
+  complete(ids: string[]): Promise<void>;
+  /** Failed: retried at `retryAt`, or moved to dead letters once attempts reach `maxAttempts`. */
+  fail(id: string, reason: string, retryAt: number, maxAttempts: number): Promise<void>;
+  queueDepth(portalId?: PortalId): Promise<number>;
+  listDeadLetters(portalId?: PortalId): Promise<DeadLetter[]>;
+
+  // per-contact snapshots
+  getSnapshots(portalId: PortalId, contactIds: string[]): Promise<Map<string, ContactSnapshot>>;
+  putSnapshots(snapshots: ContactSnapshot[]): Promise<void>;
+  deleteContactState(portalId: PortalId, contactIds: string[]): Promise<void>;
+  /** Pages through a portal's snapshots in contact-id order, after `afterContactId`. */
+  listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]>;
+  countSnapshots(portalId: PortalId): Promise<number>;
+
+  // tasks the app created
+  getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]>;
+  putTaskRecords(records: TaskRecord[]): Promise<void>;
+  listTaskRecords(portalId: PortalId, filter?: { kind?: TaskKind; status?: TaskRecord['status'] }): Promise<TaskRecord[]>;
+
+  // scheduled jobs
+  getJobState(portalId: PortalId, job: string): Promise<JobState | undefined>;
+  putJobState(state: JobState): Promise<void>;
+  /** A lock shared by every app instance: true if `owner` holds it until now + ttlMs. Re-acquiring by the same owner extends it. */
+  acquireLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLock(name: string, owner: string): Promise<void>;
+
+  /** For /readyz. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
