@@ -141,19 +141,25 @@ export interface Store {
   takeOAuthState(state: string, now: number): Promise<OAuthState | undefined>;
 
   // webhook de-duplication
-  /** Records keys; returns those not seen before (in input order). Keys older than `retainMs` may be forgotten. */
+  /** Records keys; returns those not seen before (in input order, each once). Keys older than `retainMs` may be forgotten. */
   rememberEvents(keys: EventKey[], now: number): Promise<EventKey[]>;
+  /**
+   * Optional (every bundled store has it): rememberEvents + enqueue in one durable step. Records `keys`, enqueues
+   * `itemsFor(freshKeys)` and resolves once both are durable; returns the fresh keys. Prefer it in the webhook intake:
+   * with two separate calls, a crash after rememberEvents and before enqueue makes HubSpot's retry look like a duplicate.
+   */
+  acceptEvents?(keys: EventKey[], now: number, itemsFor: (freshKeys: EventKey[]) => WorkItem[]): Promise<EventKey[]>;
 
   // durable work queue (at-least-once, leased)
   /** Durable when the promise resolves. Same (portalId, kind, key) coalesces: payloads merge, notBefore keeps the later. */
   enqueue(items: WorkItem[]): Promise<void>;
-  /** Leases up to `limit` due items (notBefore <= now, no live lease), of one portal if given, oldest first. */
+  /** Leases up to `limit` due items (notBefore <= now, no live lease), of one portal if given, oldest first (by notBefore, then enqueue order). Each lease counts one attempt; a lease expires at leaseUntil and the item is leasable again (crash recovery). */
   lease(options: { now: number; limit: number; leaseMs: number; portalId?: PortalId; kinds?: WorkKind[] }): Promise<LeasedItem[]>;
   /** Portals that have due items at `now`, for fair turns. */
   portalsWithDueWork(now: number): Promise<PortalId[]>;
-  /** Done: removed, unless it was re-enqueued after it was leased (then it stays for another run). */
+  /** Done: removed, unless it was re-enqueued after it was leased (then it stays, unleased, for another run). Unknown ids are ignored. */
   complete(ids: string[]): Promise<void>;
-  /** Failed: retried at `retryAt`, or moved to dead letters once attempts reach `maxAttempts`. */
+  /** Failed: retried at `retryAt` (notBefore = the later of retryAt and its notBefore), or moved to dead letters once attempts (counted per lease) reach `maxAttempts`. */
   fail(id: string, reason: string, retryAt: number, maxAttempts: number): Promise<void>;
   queueDepth(portalId?: PortalId): Promise<number>;
   listDeadLetters(portalId?: PortalId): Promise<DeadLetter[]>;
@@ -162,11 +168,11 @@ export interface Store {
   getSnapshots(portalId: PortalId, contactIds: string[]): Promise<Map<string, ContactSnapshot>>;
   putSnapshots(snapshots: ContactSnapshot[]): Promise<void>;
   deleteContactState(portalId: PortalId, contactIds: string[]): Promise<void>;
-  /** Pages through a portal's snapshots in contact-id order, after `afterContactId`. */
+  /** Pages through a portal's snapshots in contact-id order (plain string order, code unit by code unit), after `afterContactId`. */
   listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]>;
   countSnapshots(portalId: PortalId): Promise<number>;
 
-  // tasks the app created
+  // tasks the app created: one record per (portalId, contactId, kind); putting a record replaces the one of its kind
   getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]>;
   putTaskRecords(records: TaskRecord[]): Promise<void>;
   listTaskRecords(portalId: PortalId, filter?: { kind?: TaskKind; status?: TaskRecord['status'] }): Promise<TaskRecord[]>;
@@ -174,7 +180,7 @@ export interface Store {
   // scheduled jobs
   getJobState(portalId: PortalId, job: string): Promise<JobState | undefined>;
   putJobState(state: JobState): Promise<void>;
-  /** A lock shared by every app instance: true if `owner` holds it until now + ttlMs. Re-acquiring by the same owner extends it. */
+  /** A lock shared by every app instance: true if `owner` holds it until now + ttlMs. Re-acquiring by the same owner extends it. (lowdb: one process only; several instances need PostgreSQL.) */
   acquireLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
   releaseLock(name: string, owner: string): Promise<void>;
 

@@ -1,0 +1,32 @@
+// The Express app: routes mounted in the order a request meets them, one error middleware last.
+import express, { type Router } from 'express';
+import type { AppContext } from '../app-context.ts';
+import { createErrorMiddleware } from './error-middleware.ts';
+import { createHealthRouter } from './health-routes.ts';
+
+export interface AppRouters {
+  webhooks: Router;
+  oauth: Router;
+  card?: Router;
+  admin?: Router;
+}
+
+export function createApp(ctx: AppContext, routers: AppRouters): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  // The webhook router reads the raw body itself (signatures are over the exact bytes), so it comes before any parser.
+  app.use(routers.webhooks);
+  app.use(createHealthRouter(ctx));
+  app.use(routers.oauth);
+  if (routers.card) app.use(routers.card);
+  if (routers.admin) app.use(routers.admin);
+  app.get('/', (_req, res) => {
+    res.redirect(routers.admin ? '/admin' : '/healthz');
+  });
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'No such route' } });
+  });
+  app.use(createErrorMiddleware(ctx.log));
+  return app;
+}

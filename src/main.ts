@@ -1,0 +1,116 @@
+// Start-up: validate config and model, open the store, wire HubSpot, HTTP, the queue worker and the
+// scheduler. SIGTERM drains: stop accepting, finish leased work, close the store.
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import type { AppContext } from './app-context.ts';
+import { type Config, loadConfig } from './config.ts';
+import { ConfigError, ModelValidationError } from './errors.ts';
+import { createPortalClients } from './hubspot/client.ts';
+import { uninstallApp } from './hubspot/oauth.ts';
+import { createAdminRouter } from './http/admin/admin-router.ts';
+import { createCardRouter } from './http/card-routes.ts';
+import { createApp } from './http/create-app.ts';
+import { createOAuthRouter } from './http/oauth-routes.ts';
+import { createWebhookRouter } from './http/webhook-routes.ts';
+import { startQueueWorker } from './jobs/queue-worker.ts';
+import { startScheduler } from './jobs/scheduler.ts';
+import { loadModelFile } from './load-model.ts';
+import { createLogger, type Logger, registerSecret } from './log.ts';
+import { Metrics } from './metrics.ts';
+import { createModelRegistry } from './model-registry.ts';
+import { createBottleneckConnection } from './redis/bottleneck-connection.ts';
+import { openStore } from './store/open-store.ts';
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  ctx: AppContext;
+  /** Graceful: stop HTTP, drain the worker, stop jobs, close the store. */
+  close(): Promise<void>;
+}
+
+export async function startApp(options: { env?: Record<string, string | undefined>; log?: Logger } = {}): Promise<RunningApp> {
+  const config: Config = loadConfig(options.env ?? process.env);
+  const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
+  for (const secret of [config.HUBSPOT_CLIENT_SECRET, config.HUBSPOT_CLIENT_SECRET_PREVIOUS, config.HUBSPOT_PRIVATE_APP_TOKEN, config.TOKEN_ENCRYPTION_KEY]) {
+    registerSecret(secret);
+  }
+  const defaultModel = await loadModelFile(config.SCORING_MODEL);
+  const store = await openStore(config, log);
+  const metrics = new Metrics();
+  const redis = config.REDIS_URL ? createBottleneckConnection(config.REDIS_URL) : undefined;
+  const hubspot = createPortalClients({ config, store, log, metrics, bottleneckConnection: redis?.connection });
+  const models = createModelRegistry({ store, defaultModel, log });
+
+  let wake = () => {};
+  const ctx: AppContext = {
+    config,
+    log,
+    store,
+    metrics,
+    hubspot,
+    defaultModel,
+    modelFor: models.modelFor,
+    now: () => Date.now(),
+    notifyWork: () => wake(),
+  };
+  await hubspot.ensurePrivateAppInstallation?.();
+
+  const app = createApp(ctx, {
+    webhooks: createWebhookRouter(ctx),
+    oauth: createOAuthRouter(ctx),
+    card: createCardRouter(ctx),
+    admin: createAdminRouter(ctx, { uninstall: (portalId: number) => uninstallApp({ ctx, portalId }) }),
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.PORT, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+
+  const worker = startQueueWorker(ctx);
+  wake = () => worker.wake();
+  const scheduler = startScheduler(ctx);
+  log.info('app started', { port, publicBaseUrl: config.PUBLIC_BASE_URL, store: config.DATABASE_URL ? 'postgres' : 'lowdb' });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      log.info('shutting down: draining work');
+      scheduler.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker.stop();
+      await store.close();
+      await redis?.close();
+      log.info('stopped');
+    })();
+    return closing;
+  };
+  return { url: `http://127.0.0.1:${port}`, port, ctx, close };
+}
+
+async function main(): Promise<void> {
+  let running: RunningApp;
+  try {
+    running = await startApp();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ModelValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      running.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}
