@@ -73,4 +73,11 @@ export interface PortalClient {
 export interface PortalClients {
   /** A ready client: token refreshed when due, limiter and retries attached. Throws AuthorizationError if the portal cannot be used. */
   forPortal(portalId: PortalId): Promise<PortalClient>;
+  /** Static-token mode: records the one portal as an installation (no-op with OAuth). Call once at start-up. */
+  ensurePrivateAppInstallation?(): Promise<void>;
+  /**
+   * Disconnect from the app's side: DELETE /appinstalls/2026-03/external-install with the portal's token
+   * (PLATFORM.md §2.5), then delete the portal's tokens and data from the store.
+   */
+  disconnect?(portalId: PortalId): Promise<void>;
 }

@@ -1,0 +1,40 @@
+// Pages through a portal's stored snapshots (the console never asks HubSpot for what the store already knows).
+import type { Profile } from '../../scoring/types.ts';
+import type { ContactSnapshot, PortalId, Store } from '../../store/store.ts';
+
+const PAGE_SIZE = 1000;
+
+export async function forEachSnapshot(
+  store: Store,
+  portalId: PortalId,
+  visit: (snapshot: ContactSnapshot) => void,
+  options: { limit?: number } = {},
+): Promise<number> {
+  let after: string | null = null;
+  let seen = 0;
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  while (seen < limit) {
+    const want = Math.min(PAGE_SIZE, limit - seen);
+    const page = await store.listSnapshots(portalId, after, want);
+    for (const snapshot of page) visit(snapshot);
+    seen += page.length;
+    const last = page.at(-1);
+    if (!last || page.length < want) break;
+    after = last.contactId;
+  }
+  return seen;
+}
+
+export function profileOf(snapshot: ContactSnapshot): Profile {
+  return {
+    properties: snapshot.properties,
+    company: snapshot.companyProperties ? { properties: snapshot.companyProperties } : null,
+    activities: snapshot.activities,
+  };
+}
+
+/** The profile as it was at `atMs`: activities after it removed (properties are kept as they are now). */
+export function profileAt(snapshot: ContactSnapshot, atMs: number): Profile {
+  const profile = profileOf(snapshot);
+  return { ...profile, activities: profile.activities.filter((a) => Date.parse(a.at) <= atMs) };
+}

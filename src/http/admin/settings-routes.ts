@@ -1,0 +1,72 @@
+// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget.
+import { type Request, Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import { NotFoundError } from '../../errors.ts';
+import { formatIssues } from '../../scoring/model-schema.ts';
+import { TASK_KINDS } from '../../scoring/types.ts';
+import { DEFAULT_SETTINGS, type InstallationSettings } from '../../store/store.ts';
+import { InvalidInputError } from './invalid-input.ts';
+import { sessionOf } from './session.ts';
+
+const ownerId = z.string().trim().regex(/^\d+$/, 'expected a HubSpot owner id (digits)');
+
+/** Empty fields mean "use the model's value". */
+const settingsSchema = z.strictObject({
+  syncLifecycleStage: z.boolean(),
+  syncLeadStatus: z.boolean(),
+  taskKinds: z.strictObject(Object.fromEntries(TASK_KINDS.map((k) => [k, z.boolean()])) as Record<(typeof TASK_KINDS)[number], z.ZodBoolean>),
+  callSlaHours: z.number().positive('must be more than 0 hours').max(24 * 14, 'at most 336 hours (two weeks)').optional(),
+  escalationOwnerId: ownerId.optional(),
+  dailyTaskBudget: z.number().int('must be a whole number').min(1).max(1000).optional(),
+  fallbackOwnerId: ownerId.optional(),
+});
+
+export function withDefaults(settings: Partial<InstallationSettings> | undefined): InstallationSettings {
+  return { ...DEFAULT_SETTINGS, ...settings, taskKinds: { ...DEFAULT_SETTINGS.taskKinds, ...settings?.taskKinds } };
+}
+
+export function createSettingsRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/settings', async (_req, res) => {
+    const { portalId } = sessionOf(res);
+    const installation = await ctx.store.getInstallation(portalId);
+    if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
+    const model = await ctx.modelFor(portalId);
+    res.json({
+      settings: withDefaults(installation.settings),
+      modelDefaults: {
+        callSlaHours: model.tasks.callSlaHours,
+        escalationOwnerId: model.tasks.escalationOwnerId,
+        dailyTaskBudget: model.tasks.dailyBudgetPerRep,
+      },
+    });
+  });
+
+  router.put('/settings', async (req: Request, res) => {
+    const { portalId } = sessionOf(res);
+    const parsed = settingsSchema.safeParse(req.body);
+    if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error), 'The settings are invalid');
+    const installation = await ctx.store.getInstallation(portalId);
+    if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
+    const settings: InstallationSettings = { ...parsed.data };
+    await ctx.store.putInstallation({ ...installation, settings });
+    ctx.log.info('installation settings changed', { portalId });
+    res.json({ saved: true, settings });
+  });
+
+  // The escalation-owner choice; the only console read that asks HubSpot, and it may fail without harm.
+  router.get('/owners', async (_req, res) => {
+    const { portalId } = sessionOf(res);
+    try {
+      const client = await ctx.hubspot.forPortal(portalId);
+      res.json({ owners: await client.listOwners() });
+    } catch (error) {
+      ctx.log.warn('owners could not be read for the console', { portalId, error });
+      res.json({ owners: [], unavailable: true });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,96 @@
+// Installation status, job progress, queue depth and dead letters, API budget, the funnel; and disconnect.
+import { Router } from 'express';
+import type { AppContext } from '../../app-context.ts';
+import { requiredScopes } from '../../app-definition.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { Metrics } from '../../metrics.ts';
+import type { PortalId } from '../../store/store.ts';
+import { computeFunnel } from './funnel.ts';
+import { clearSessionCookie, sessionOf } from './session.ts';
+
+export const JOB_NAMES = ['backfill', 'decay', 'reconcile', 'tasks'] as const;
+const API_METRIC = 'hubspot_api_calls_total';
+const SUCCESS_STATUSES = [200, 201, 202, 204, 207];
+const DEAD_LETTERS_SHOWN = 50;
+
+export interface AdminDeps {
+  /** Uninstalls the app from the portal at HubSpot (DELETE /appinstalls/2026-03/external-install, PLATFORM.md §2.5). */
+  uninstall(portalId: PortalId): Promise<unknown>;
+}
+
+/** Calls since the process started; HubSpot's certification wants errors below 5 % of calls (PLATFORM.md §7). */
+export function describeApiBudget(metrics: Metrics, portalId: PortalId, limits: { per10s: number; searchPerSecond: number }) {
+  const calls = metrics.sum(API_METRIC, { portal: portalId });
+  const succeeded = SUCCESS_STATUSES.reduce((sum, status) => sum + metrics.sum(API_METRIC, { portal: portalId, status }), 0);
+  const errors = Math.max(0, calls - succeeded);
+  return {
+    calls,
+    rateLimited: metrics.sum(API_METRIC, { portal: portalId, status: 429 }),
+    errors,
+    errorShare: calls ? errors / calls : 0,
+    limitPer10s: limits.per10s,
+    searchPerSecond: limits.searchPerSecond,
+  };
+}
+
+export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
+  const router = Router();
+  const startedAt = new Date(ctx.now()).toISOString();
+
+  router.get('/overview', async (_req, res) => {
+    const { portalId } = sessionOf(res);
+    const installation = await ctx.store.getInstallation(portalId);
+    if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
+    const [jobs, depth, deadLetters, contacts] = await Promise.all([
+      Promise.all(JOB_NAMES.map(async (job) => ({ job, state: (await ctx.store.getJobState(portalId, job)) ?? null }))),
+      ctx.store.queueDepth(portalId),
+      ctx.store.listDeadLetters(portalId),
+      ctx.store.countSnapshots(portalId),
+    ]);
+    res.json({
+      portalId,
+      installation: {
+        status: installation.status,
+        statusReason: installation.statusReason ?? null,
+        mode: installation.mode,
+        installedAt: installation.installedAt,
+        installedBy: installation.installedBy?.email ?? null,
+        scopes: installation.scopes,
+        missingScopes: requiredScopes.filter((s) => !installation.scopes.includes(s)),
+      },
+      contacts,
+      jobs,
+      queue: {
+        depth,
+        deadLetterCount: deadLetters.length,
+        deadLetters: deadLetters
+          .sort((a, b) => b.failedAt - a.failedAt)
+          .slice(0, DEAD_LETTERS_SHOWN)
+          .map((d) => ({ kind: d.kind, key: d.key, reason: d.reason, attempts: d.attempts, failedAt: new Date(d.failedAt).toISOString() })),
+      },
+      api: {
+        ...describeApiBudget(ctx.metrics, portalId, { per10s: ctx.config.HUBSPOT_RATE_LIMIT_PER_10S, searchPerSecond: ctx.config.HUBSPOT_SEARCH_RATE_PER_S }),
+        since: startedAt,
+      },
+    });
+  });
+
+  router.get('/funnel', async (_req, res) => {
+    res.json(await computeFunnel(ctx.store, sessionOf(res).portalId, ctx.now()));
+  });
+
+  router.post('/disconnect', async (req, res) => {
+    const { portalId } = sessionOf(res);
+    if ((req.body as { confirmPortalId?: unknown } | undefined)?.confirmPortalId !== portalId) {
+      res.status(400).json({ error: { code: 'confirmation_required', message: `Send {"confirmPortalId": ${portalId}} to disconnect` } });
+      return;
+    }
+    await deps.uninstall(portalId);
+    await ctx.store.deleteInstallation(portalId);
+    ctx.log.info('app disconnected from the admin console; portal data deleted', { portalId });
+    clearSessionCookie(res, ctx.config);
+    res.json({ disconnected: true, portalId });
+  });
+
+  return router;
+}

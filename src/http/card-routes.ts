@@ -1,0 +1,199 @@
+// GET /card/contact: what the rep card (card/BantCard.tsx) shows, answered from the stored snapshot and task records
+// without a HubSpot call (hubspot.fetch allows 15 s, PLATFORM.md §5.2; this answers in milliseconds). The request is
+// signed by HubSpot (v3, PLATFORM.md §1.6) and the portal must have the app installed and active.
+import { type Request, type RequestHandler, Router } from 'express';
+import type { AppContext } from '../app-context.ts';
+import { BadRequestError, CodedError } from '../errors.ts';
+import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
+import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
+import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
+import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
+import { profileOf } from './admin/read-snapshots.ts';
+
+export const CARD_PATH = '/card/contact';
+
+const CRITERION_LABELS: Record<Criterion, string> = { budget: 'Budget', authority: 'Authority', need: 'Need', timeline: 'Timeline' };
+const TASK_LABELS: Record<TaskKind, string> = {
+  call_sql: 'Call the sales-ready lead',
+  qualify: 'Qualify the missing BANT criteria',
+  follow_up: 'Follow up later',
+  escalate: 'Escalation: SLA missed',
+};
+const TOP_REASONS = 5;
+
+/** The card's data, as card/card-data.ts reads it. */
+export type CardPayload =
+  | {
+      scored: true;
+      portalId: number;
+      contactId: string;
+      scoredAt: string;
+      modelVersion: string;
+      modelCurrent: boolean;
+      fit: { score: number; grade: string };
+      engagement: { score: number; tier: number };
+      priority: string;
+      qualification: ScoringResult['qualification'];
+      disqualifyReason: string | null;
+      lifecycleStage: string;
+      why: string;
+      criteriaMet: number;
+      bant: Array<{ criterion: Criterion; label: string; state: string; evidence: string[] }>;
+      reasons: Array<{ points: number; text: string }>;
+      openTasks: Array<{ kind: TaskKind; label: string; dueAt: string; overdue: boolean }>;
+    }
+  | { scored: false; portalId: number; contactId: string; message: string };
+
+export type VerifyCardRequest = (request: SignedRequest, now: number) => SignatureVerdict;
+
+export class CardAccessError extends CodedError {
+  constructor(code: 'bad_signature' | 'not_installed' | 'wrong_app', message: string) {
+    super(code, message, { status: code === 'bad_signature' ? 401 : 403 });
+  }
+}
+
+/** One sentence on the outcome, for the rep. */
+export function explainOutcome(result: ScoringResult): string {
+  const met = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'met').map((c) => CRITERION_LABELS[c]);
+  const unknown = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'unknown').map((c) => CRITERION_LABELS[c]);
+  const metText = met.length ? `${met.join(', ')} met` : 'no BANT criterion met yet';
+  switch (result.qualification) {
+    case 'disqualified':
+      return `Disqualified as ${(result.disqualifyReason ?? 'other').replace('_', ' ')}; no sales follow-up.`;
+    case 'sql':
+      return `Sales-ready: ${metText}, priority ${result.priority}. Call within the SLA.`;
+    case 'mql':
+      return `Priority ${result.priority} is in the MQL cells; ${metText}${unknown.length ? `; ask about ${unknown.join(', ').toLowerCase()}` : ''}.`;
+    default:
+      return `Not ready yet (priority ${result.priority}): ${metText}; keep nurturing.`;
+  }
+}
+
+/** The model the contact was scored with (active, an earlier version or the default); else the active one. */
+function modelForVersion(installation: Installation, active: ScoringModel, defaultModel: ScoringModel, version: string): ScoringModel {
+  if (active.version === version) return active;
+  if (defaultModel.version === version) return defaultModel;
+  const earlier = installation.modelHistory?.find((h) => h.version === version);
+  const parsed = earlier ? parseModel(earlier.model) : undefined;
+  return parsed?.ok ? parsed.model : active;
+}
+
+export function describeOpenTasks(records: TaskRecord[], nowMs: number): Extract<CardPayload, { scored: true }>['openTasks'] {
+  return records
+    .filter((r) => r.status === 'open')
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+    .map((r) => ({ kind: r.kind, label: TASK_LABELS[r.kind], dueAt: r.dueAt, overdue: Date.parse(r.dueAt) < nowMs }));
+}
+
+export function buildScoredPayload(args: {
+  snapshot: ContactSnapshot;
+  model: ScoringModel;
+  activeVersion: string;
+  tasks: TaskRecord[];
+  nowMs: number;
+}): CardPayload {
+  const { snapshot, model } = args;
+  // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot.
+  const result = score(profileOf(snapshot), model, snapshot.scoredAt);
+  return {
+    scored: true,
+    portalId: snapshot.portalId,
+    contactId: snapshot.contactId,
+    scoredAt: snapshot.scoredAt,
+    modelVersion: snapshot.modelVersion,
+    modelCurrent: snapshot.modelVersion === args.activeVersion,
+    fit: result.fit,
+    engagement: result.engagement,
+    priority: result.priority,
+    qualification: result.qualification,
+    disqualifyReason: result.disqualifyReason,
+    lifecycleStage: result.lifecycleStage,
+    why: explainOutcome(result),
+    criteriaMet: result.bant.criteriaMet,
+    bant: (Object.keys(CRITERION_LABELS) as Criterion[]).map((criterion) => ({
+      criterion,
+      label: CRITERION_LABELS[criterion],
+      state: result.bant[criterion].state,
+      evidence: result.bant[criterion].evidence.map((e) => e.text),
+    })),
+    reasons: result.reasons.slice(0, TOP_REASONS),
+    openTasks: describeOpenTasks(args.tasks, args.nowMs),
+  };
+}
+
+/** The card's answer for one contact of an installed portal, from the store only. */
+export async function buildCardPayload(ctx: AppContext, installation: Installation, contactId: string): Promise<CardPayload> {
+  const { portalId } = installation;
+  const [snapshots, tasks, active] = await Promise.all([
+    ctx.store.getSnapshots(portalId, [contactId]),
+    ctx.store.getTaskRecords(portalId, [contactId]),
+    ctx.modelFor(portalId),
+  ]);
+  const snapshot = snapshots.get(contactId);
+  if (!snapshot) {
+    return {
+      scored: false,
+      portalId,
+      contactId,
+      message: 'This contact has not been scored yet. It is scored within minutes of its next change, or by the next backfill.',
+    };
+  }
+  const model = modelForVersion(installation, active, ctx.defaultModel, snapshot.modelVersion);
+  return buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now() });
+}
+
+/** A query value HubSpot may repeat (hubspot.fetch adds its own portalId); every copy must agree. */
+function singleValue(req: Request, name: string): string | undefined {
+  const raw = req.query[name];
+  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+  if (values.some((v) => v !== values[0])) throw new BadRequestError(`conflicting values for ${name}`);
+  return values[0];
+}
+
+function readIds(req: Request): { portalId: PortalId; contactId: string } {
+  const portal = singleValue(req, 'portalId');
+  const contactId = singleValue(req, 'contactId') ?? singleValue(req, 'associatedObjectId');
+  if (!portal || !/^\d+$/.test(portal)) throw new BadRequestError('portalId must be a numeric portal id');
+  if (!contactId || !/^\d+$/.test(contactId)) throw new BadRequestError('contactId must be a numeric contact id');
+  return { portalId: Number(portal), contactId };
+}
+
+function checkSignature(ctx: AppContext, verify: VerifyCardRequest): RequestHandler {
+  return (req, _res, next) => {
+    const verdict = verify(
+      {
+        method: req.method,
+        // HubSpot signs the URL it called: the public base URL, not the one behind a proxy (PLATFORM.md §8 trap 2).
+        url: `${ctx.config.PUBLIC_BASE_URL}${req.originalUrl}`,
+        rawBody: Buffer.alloc(0),
+        headers: { signatureV3: req.get('x-hubspot-signature-v3'), timestamp: req.get('x-hubspot-request-timestamp') },
+      },
+      ctx.now(),
+    );
+    if (!verdict.ok) next(new CardAccessError('bad_signature', verdict.message));
+    else if (verdict.version !== 'v3') next(new CardAccessError('bad_signature', 'hubspot.fetch requests carry a v3 signature'));
+    else next();
+  };
+}
+
+export function createCardRouter(ctx: AppContext, options: { verify?: VerifyCardRequest } = {}): Router {
+  const secrets = [ctx.config.HUBSPOT_CLIENT_SECRET, ctx.config.HUBSPOT_CLIENT_SECRET_PREVIOUS].filter((s): s is string => !!s);
+  const verify = options.verify ?? ((request, now) => verifySignature(request, { secrets, now }));
+  const router = Router();
+  router.get(CARD_PATH, checkSignature(ctx, verify), async (req, res) => {
+    const started = performance.now();
+    const { portalId, contactId } = readIds(req);
+    const appId = singleValue(req, 'appId');
+    if (appId && ctx.config.HUBSPOT_APP_ID && appId !== ctx.config.HUBSPOT_APP_ID) {
+      throw new CardAccessError('wrong_app', 'The request was made for another app');
+    }
+    const installation = await ctx.store.getInstallation(portalId);
+    if (installation?.status !== 'active') {
+      throw new CardAccessError('not_installed', `The BANT scoring app is not installed (or not active) in portal ${portalId}; ask an admin to reconnect it.`);
+    }
+    const payload = await buildCardPayload(ctx, installation, contactId);
+    res.set('Cache-Control', 'no-store').json(payload);
+    ctx.metrics.observe('bant_card_request_seconds', 'Time to answer the rep card', (performance.now() - started) / 1000, { scored: String(payload.scored) });
+  });
+  return router;
+}

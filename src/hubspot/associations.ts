@@ -1,0 +1,51 @@
+// Associations v4 batch read (PLATFORM.md §4.3): up to 1,000 inputs per call (§3.5); a `paging.next.after` on a
+// result means that object has more associations, fetched by sending the id again with `after`.
+import type { PortalRequest } from './request.ts';
+
+export const ASSOCIATION_BATCH = 1000;
+
+export interface AssociatedObject {
+  id: string;
+  typeIds: number[];
+}
+
+interface AssociationsResponse {
+  results?: Array<{
+    from: { id: string };
+    to?: Array<{ toObjectId: string | number; associationTypes?: Array<{ typeId: number; category?: string }> }>;
+    paging?: { next?: { after?: string } };
+  }>;
+}
+
+export async function readAssociations(
+  request: PortalRequest,
+  fromType: string,
+  toType: string,
+  ids: string[],
+  options: { maxPages?: number } = {},
+): Promise<Map<string, AssociatedObject[]>> {
+  const out = new Map<string, AssociatedObject[]>();
+  let pending: Array<{ id: string; after?: string }> = [...new Set(ids)].map((id) => ({ id }));
+  const maxPages = options.maxPages ?? 3;
+  for (let page = 0; pending.length && page < maxPages; page++) {
+    const next: Array<{ id: string; after: string }> = [];
+    for (let i = 0; i < pending.length; i += ASSOCIATION_BATCH) {
+      // POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read; ids without associations come back
+      // as errors (207), which simply means "none".
+      const response = await request<AssociationsResponse>(`associations.batchRead.${fromType}.${toType}`, {
+        method: 'POST',
+        path: `/crm/v4/associations/${fromType}/${toType}/batch/read`,
+        body: { inputs: pending.slice(i, i + ASSOCIATION_BATCH) },
+      });
+      for (const r of response.body?.results ?? []) {
+        const from = String(r.from.id);
+        const list = out.get(from) ?? [];
+        for (const t of r.to ?? []) list.push({ id: String(t.toObjectId), typeIds: (t.associationTypes ?? []).map((a) => a.typeId) });
+        out.set(from, list);
+        if (r.paging?.next?.after) next.push({ id: from, after: r.paging.next.after });
+      }
+    }
+    pending = next;
+  }
+  return out;
+}

@@ -1,0 +1,171 @@
+// One ready client per portal (probot's per-installation octokit): its own SDK client and token, the portal's
+// limiter and retries, cached property options. Jobs and webhooks receive it through PortalClients.forPortal.
+import type Bottleneck from 'bottleneck';
+import type { Config } from '../config.ts';
+import { AuthorizationError } from '../errors.ts';
+import { type Logger, registerSecret } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { PortalId, Store } from '../store/store.ts';
+import { readAssociations } from './associations.ts';
+import { createInstallationAuth, type InstallationAuth } from './installations.ts';
+import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
+import { countContacts, listContactIds, listOwners, searchModifiedContactIds } from './list-contacts.ts';
+import { deleteExternalInstall } from './oauth.ts';
+import type { PortalClient, PortalClients } from './portal-client.ts';
+import { provisionProperties, readPropertyOptions } from './provision-properties.ts';
+import { readContacts } from './read-contacts.ts';
+import { createPortalRequester, type PortalRequest } from './request.ts';
+import { createPortalPauses, type PortalPauses, type RetryOptions } from './retry.ts';
+import { createTasks, getTaskStatuses } from './tasks.ts';
+import { resolveTokenKey } from './token-crypto.ts';
+import { writeContacts } from './write-contacts.ts';
+
+/** Property option lists change rarely; reread them after this long. */
+const OPTIONS_TTL_MS = 60 * 60_000;
+
+export interface HubSpotPortalClient extends PortalClient {
+  /** The portal's `hs_lead_status` option values (portals customise them, PLATFORM.md §8.13). */
+  leadStatusOptions(): Promise<string[]>;
+  /** Low-level access for callers that need an endpoint not wrapped here; same limiter and retries. */
+  request: PortalRequest;
+}
+
+export interface HubSpotClients extends PortalClients {
+  forPortal(portalId: PortalId): Promise<HubSpotPortalClient>;
+  auth: InstallationAuth;
+  /**
+   * Disconnect from the app's side (PLATFORM.md §2.5, §7): DELETE /appinstalls/2026-03/external-install with the
+   * portal's token, then delete the portal's tokens and data from the store.
+   */
+  disconnect(portalId: PortalId): Promise<void>;
+  ensurePrivateAppInstallation(): Promise<void>;
+  /** Stops the limiters (shutdown). */
+  close(): Promise<void>;
+}
+
+export interface CreatePortalClientsOptions {
+  config: Config;
+  store: Store;
+  log: Logger;
+  metrics: Metrics;
+  now?: () => number;
+  /** From REDIS_URL (src/redis/bottleneck-connection.ts): shares each portal's budget across instances. */
+  bottleneckConnection?: Bottleneck.IORedisConnection;
+  /** Defaults to TOKEN_ENCRYPTION_KEY, or the generated key in DATA_DIR outside production. */
+  tokenKey?: Buffer;
+  /** Tests: a shorter window, faster retries. */
+  limiterWindowMs?: number;
+  retry?: Partial<RetryOptions>;
+  timeoutMs?: number;
+}
+
+export function createPortalClients(options: CreatePortalClientsOptions): HubSpotClients {
+  const { config, store, log, metrics } = options;
+  const now = options.now ?? Date.now;
+  registerSecret(config.HUBSPOT_CLIENT_SECRET);
+  registerSecret(config.HUBSPOT_PRIVATE_APP_TOKEN);
+  const auth = createInstallationAuth({ store, config, log, now, tokenKey: options.tokenKey ?? resolveTokenKey(config, log) });
+  const limiters: PortalLimiters = createPortalLimiters({
+    generalPerWindow: config.HUBSPOT_RATE_LIMIT_PER_10S,
+    searchPerSecond: config.HUBSPOT_SEARCH_RATE_PER_S,
+    ...(options.limiterWindowMs ? { windowMs: options.limiterWindowMs } : {}),
+    ...(options.bottleneckConnection ? { connection: options.bottleneckConnection } : {}),
+  });
+  const pauses: PortalPauses = createPortalPauses();
+  const clients = new Map<PortalId, HubSpotPortalClient>();
+
+  function build(portalId: PortalId): HubSpotPortalClient {
+    const requester = createPortalRequester({
+      portalId,
+      basePath: config.HUBSPOT_API_BASE_URL,
+      authorize: auth.authorize,
+      limiters,
+      pauses,
+      metrics,
+      log: log.child({ portalId }),
+      now,
+      timeZone: () => auth.timeZoneOf(portalId),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    const request = requester.request;
+    const cached = <T>(load: () => Promise<T>) => {
+      let value: { at: number; data: Promise<T> } | undefined;
+      return () => {
+        if (!value || now() - value.at > OPTIONS_TTL_MS) {
+          const data = load();
+          value = { at: now(), data };
+          data.catch(() => {
+            value = undefined;
+          });
+        }
+        return value.data;
+      };
+    };
+    const stageOrder = cached(async () => (await readPropertyOptions(request, 'contacts', 'lifecyclestage')).map((o) => o.value));
+    const leadStatuses = cached(async () => (await readPropertyOptions(request, 'contacts', 'hs_lead_status')).map((o) => o.value));
+    const dispositions = cached(async () => new Map((await readPropertyOptions(request, 'calls', 'hs_call_disposition')).map((o) => [o.value, o.label])));
+
+    return {
+      portalId,
+      request,
+      provisionProperties: async () => {
+        await provisionProperties(request, log.child({ portalId }));
+      },
+      lifecycleStageOrder: stageOrder,
+      leadStatusOptions: leadStatuses,
+      readContacts: (ids, propertyNames) => readContacts(request, ids, propertyNames, { callDispositionLabels: dispositions }),
+      listContactIds: (after, limit) => listContactIds(request, after, limit),
+      searchModifiedContactIds: (since, until) => searchModifiedContactIds(request, since, until),
+      countContacts: () => countContacts(request),
+      writeContacts: (writes) => writeContacts(request, writes),
+      createTasks: (tasks) => createTasks(request, tasks),
+      getTaskStatuses: (ids) => getTaskStatuses(request, ids),
+      associatedContactIds: async (objectType, objectIds) => {
+        const links = await readAssociations(request, objectType, 'contacts', objectIds);
+        return new Map([...links].map(([id, list]) => [id, list.map((l) => l.id)]));
+      },
+      listOwners: () => listOwners(request),
+      callCount: requester.callCount,
+    };
+  }
+
+  return {
+    auth,
+    async forPortal(portalId) {
+      const installation = await store.getInstallation(portalId);
+      if (!installation) throw new AuthorizationError(portalId, 'the app is not installed in this portal');
+      if (installation.status !== 'active') {
+        throw new AuthorizationError(portalId, `installation is inactive (${installation.statusReason ?? 'no reason recorded'})`);
+      }
+      let client = clients.get(portalId);
+      if (!client) {
+        client = build(portalId);
+        clients.set(portalId, client);
+      }
+      return client;
+    },
+    async disconnect(portalId) {
+      const installation = await store.getInstallation(portalId);
+      if (installation?.mode === 'oauth' && installation.status === 'active') {
+        try {
+          const token = await auth.authorize(portalId);
+          const removed = await deleteExternalInstall(config, token);
+          if (!removed) log.info('HubSpot reports the app already uninstalled', { portalId });
+        } catch (error) {
+          // Without a usable token HubSpot has already cut the app off; the local data still goes.
+          if (!(error instanceof AuthorizationError)) throw error;
+        }
+      }
+      await store.deleteInstallation(portalId);
+      auth.forget(portalId);
+      clients.delete(portalId);
+      await limiters.drop(portalId);
+      log.info('portal disconnected: installation and its data deleted', { portalId });
+    },
+    async ensurePrivateAppInstallation() {
+      if (config.privateAppMode) await auth.ensurePrivateAppInstallation();
+    },
+    close: () => limiters.stop(),
+  };
+}

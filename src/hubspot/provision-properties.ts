@@ -1,0 +1,115 @@
+// Creates the `bant_scoring` group and the app's contact properties, idempotently (PLATFORM.md §4.2: creating an
+// existing name is refused, commonly with 409). Reads what exists in one batch call, creates what is missing in one,
+// and patches only definitions that drifted (labels, descriptions, options, group).
+import type { Logger } from '../log.ts';
+import { ALL_PROPERTIES, PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
+import type { PortalRequest } from './request.ts';
+
+interface HubSpotProperty {
+  name: string;
+  label?: string;
+  description?: string;
+  groupName?: string;
+  type?: string;
+  fieldType?: string;
+  options?: Array<{ label?: string; value: string; displayOrder?: number; hidden?: boolean }>;
+}
+
+export interface ProvisionReport {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+export async function provisionProperties(request: PortalRequest, log: Logger, definitions: PropertyDefinition[] = ALL_PROPERTIES): Promise<ProvisionReport> {
+  // POST /crm/v3/properties/contacts/groups; 409 = the group exists already.
+  await request('properties.createGroup', { method: 'POST', path: '/crm/v3/properties/contacts/groups', body: PROPERTY_GROUP, allow: [409] });
+
+  // POST /crm/v3/properties/contacts/batch/read: names that do not exist are absent (or listed in `errors`, 207).
+  const existing = await request<{ results?: HubSpotProperty[] }>('properties.batchRead', {
+    method: 'POST',
+    path: '/crm/v3/properties/contacts/batch/read',
+    body: { archived: false, inputs: definitions.map((d) => ({ name: d.name })) },
+  });
+  const byName = new Map((existing.body?.results ?? []).map((p) => [p.name, p]));
+  const report: ProvisionReport = { created: [], updated: [], unchanged: [] };
+
+  const missing = definitions.filter((d) => !byName.has(d.name));
+  if (missing.length) {
+    // POST /crm/v3/properties/contacts/batch/create (≤100 inputs); a racing instance may have created some (errors, 207).
+    const created = await request<{ results?: HubSpotProperty[]; errors?: Array<{ message?: string; context?: Record<string, string[]> }> }>(
+      'properties.batchCreate',
+      { method: 'POST', path: '/crm/v3/properties/contacts/batch/create', body: { inputs: missing.map(toCreateInput) }, allow: [409] },
+    );
+    for (const p of created.body?.results ?? []) report.created.push(p.name);
+    const failed = missing.filter((d) => !report.created.includes(d.name));
+    for (const d of failed) {
+      // One by one so a property that exists (409) is told apart from one HubSpot refuses.
+      const single = await request('properties.create', { method: 'POST', path: '/crm/v3/properties/contacts', body: toCreateInput(d), allow: [409] });
+      if (single.status === 409) await patchIfDrifted(request, d, undefined, report);
+      else report.created.push(d.name);
+    }
+  }
+  for (const d of definitions) {
+    const current = byName.get(d.name);
+    if (current) await patchIfDrifted(request, d, current, report);
+  }
+  log.info('HubSpot properties provisioned', { created: report.created.length, updated: report.updated, unchanged: report.unchanged.length });
+  return report;
+}
+
+async function patchIfDrifted(request: PortalRequest, definition: PropertyDefinition, current: HubSpotProperty | undefined, report: ProvisionReport): Promise<void> {
+  let property = current;
+  if (!property) {
+    const read = await request<HubSpotProperty>('properties.read', { method: 'GET', path: `/crm/v3/properties/contacts/${definition.name}` });
+    property = read.body;
+  }
+  const patch = driftPatch(definition, property);
+  if (!patch) {
+    report.unchanged.push(definition.name);
+    return;
+  }
+  // PATCH /crm/v3/properties/contacts/{name}: options given here replace the property's option list.
+  await request('properties.update', { method: 'PATCH', path: `/crm/v3/properties/contacts/${definition.name}`, body: patch });
+  report.updated.push(definition.name);
+}
+
+/** The fields to send so HubSpot's definition matches ours, or undefined when nothing drifted. */
+export function driftPatch(definition: PropertyDefinition, current: HubSpotProperty): Record<string, unknown> | undefined {
+  const patch: Record<string, unknown> = {};
+  if (current.label !== definition.label) patch.label = definition.label;
+  if ((current.description ?? '') !== definition.description) patch.description = definition.description;
+  if (current.groupName !== definition.groupName) patch.groupName = definition.groupName;
+  if (definition.options && !sameOptions(definition.options, current.options ?? [])) patch.options = definition.options;
+  return Object.keys(patch).length ? patch : undefined;
+}
+
+function sameOptions(wanted: PropertyOption[], actual: NonNullable<HubSpotProperty['options']>): boolean {
+  if (wanted.length !== actual.length) return false;
+  const byValue = new Map(actual.map((o) => [o.value, o]));
+  return wanted.every((w) => {
+    const a = byValue.get(w.value);
+    return a !== undefined && a.label === w.label && (a.hidden ?? false) === w.hidden && (a.displayOrder ?? w.displayOrder) === w.displayOrder;
+  });
+}
+
+function toCreateInput(d: PropertyDefinition): Record<string, unknown> {
+  return { ...d, hasUniqueValue: false, hidden: false };
+}
+
+export interface PropertyOptionValue {
+  value: string;
+  label: string;
+  displayOrder: number;
+  hidden: boolean;
+}
+
+/** GET /crm/v3/properties/{objectType}/{name}: the options in the portal's own order (displayOrder, then list order). */
+export async function readPropertyOptions(request: PortalRequest, objectType: string, name: string): Promise<PropertyOptionValue[]> {
+  const response = await request<HubSpotProperty>(`properties.read.${name}`, { method: 'GET', path: `/crm/v3/properties/${objectType}/${name}`, allow: [404] });
+  if (response.status === 404) return [];
+  return (response.body?.options ?? [])
+    .map((o, index) => ({ value: o.value, label: o.label ?? o.value, displayOrder: o.displayOrder ?? index, hidden: o.hidden ?? false, index }))
+    .sort((a, b) => a.displayOrder - b.displayOrder || a.index - b.index)
+    .map(({ index: _index, ...o }) => o);
+}

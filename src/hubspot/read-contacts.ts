@@ -1,0 +1,162 @@
+// Contacts → scoring profiles with batch endpoints only (PLATFORM.md §4.4 approach 1): batch read contacts (≤100),
+// associations v4 to companies and engagements (≤1,000), batch read of the primary companies and the engagements
+// (≤100 each). 100 contacts with 10 activities each cost about 17 calls.
+import type { Activity, PropertyBag } from '../scoring/types.ts';
+import { type AssociatedObject, readAssociations } from './associations.ts';
+import { OUTPUT_PROPERTY_NAMES } from './bant-properties.ts';
+import {
+  callActivities,
+  ENGAGEMENT_PROPERTIES,
+  emailActivities,
+  meetingActivities,
+  type ReadEngagementType,
+  ROLLUP_PROPERTIES,
+  rollupActivities,
+} from './map-activities.ts';
+import type { ContactRecord } from './portal-client.ts';
+import type { PortalRequest } from './request.ts';
+
+export const OBJECT_BATCH = 100;
+/** Contact → primary company (PLATFORM.md §4.3). */
+export const PRIMARY_COMPANY = 1;
+/**
+ * Engagements read per contact and type, newest first by id (HubSpot ids grow over time; an approximation of
+ * "most recent" that costs no extra call). Older history matters little once decayed.
+ */
+export const MAX_ENGAGEMENTS_PER_TYPE = 50;
+/** Notes are a rep's free text, not the buyer's engagement (CONTRACT.md section 5 has no note activity): not read. */
+export const READ_ENGAGEMENT_TYPES: ReadEngagementType[] = ['meetings', 'calls', 'emails'];
+
+const STANDARD = ['lifecyclestage', 'hs_lead_status', 'hubspot_owner_id', 'lastmodifieddate'];
+
+interface BatchReadResponse {
+  results?: Array<{ id: string; properties?: Record<string, string | null>; updatedAt?: string; archived?: boolean }>;
+}
+
+export interface ReadContactsOptions {
+  /** hs_call_disposition GUID → label, read once per portal. */
+  callDispositionLabels: () => Promise<ReadonlyMap<string, string>>;
+}
+
+export async function readContacts(
+  request: PortalRequest,
+  contactIds: string[],
+  propertyNames: { contact: string[]; company: string[] },
+  options: ReadContactsOptions,
+): Promise<Map<string, ContactRecord>> {
+  const out = new Map<string, ContactRecord>();
+  const ids = [...new Set(contactIds)];
+  for (let i = 0; i < ids.length; i += OBJECT_BATCH) {
+    for (const record of await readChunk(request, ids.slice(i, i + OBJECT_BATCH), propertyNames, options)) out.set(record.contactId, record);
+  }
+  return out;
+}
+
+async function readChunk(
+  request: PortalRequest,
+  ids: string[],
+  propertyNames: { contact: string[]; company: string[] },
+  options: ReadContactsOptions,
+): Promise<ContactRecord[]> {
+  const contactProperties = [...new Set([...propertyNames.contact, ...OUTPUT_PROPERTY_NAMES, ...STANDARD, ...ROLLUP_PROPERTIES])];
+  const withCompany = propertyNames.company.length > 0;
+  // The contact batch and the association reads do not depend on each other.
+  const [contacts, companyLinks, ...engagementLinks] = await Promise.all([
+    batchRead(request, 'contacts', ids, contactProperties),
+    withCompany ? readAssociations(request, 'contacts', 'companies', ids) : Promise.resolve(new Map<string, AssociatedObject[]>()),
+    ...READ_ENGAGEMENT_TYPES.map((type) => readAssociations(request, 'contacts', type, ids)),
+  ]);
+  const found = ids.filter((id) => contacts.has(id));
+
+  const primaryCompany = new Map<string, string>();
+  for (const id of found) {
+    const links = companyLinks.get(id) ?? [];
+    const primary = links.find((l) => l.typeIds.includes(PRIMARY_COMPANY)) ?? (links.length === 1 ? links[0] : undefined);
+    if (primary) primaryCompany.set(id, primary.id);
+  }
+
+  const engagementIds = READ_ENGAGEMENT_TYPES.map((_type, k) => {
+    const perContact = new Map<string, string[]>();
+    for (const id of found) {
+      const newest = (engagementLinks[k]?.get(id) ?? [])
+        .map((l) => l.id)
+        .sort((a, b) => Number(b) - Number(a))
+        .slice(0, MAX_ENGAGEMENTS_PER_TYPE);
+      perContact.set(id, newest);
+    }
+    return perContact;
+  });
+
+  const hasCalls = anyIds(engagementIds[READ_ENGAGEMENT_TYPES.indexOf('calls')]);
+  const [companies, dispositions, ...engagements] = await Promise.all([
+    withCompany && primaryCompany.size
+      ? batchRead(request, 'companies', [...new Set(primaryCompany.values())], propertyNames.company)
+      : Promise.resolve(new Map<string, { properties: PropertyBag }>()),
+    hasCalls ? options.callDispositionLabels() : Promise.resolve(new Map<string, string>()),
+    ...READ_ENGAGEMENT_TYPES.map((type, k) =>
+      batchRead(request, type, [...new Set([...(engagementIds[k]?.values() ?? [])].flat())], [...ENGAGEMENT_PROPERTIES[type]]),
+    ),
+  ]);
+
+  return found.map((id) => {
+    const contact = contacts.get(id) as { properties: PropertyBag; updatedAt?: string };
+    const activities: Activity[] = [...rollupActivities(contact.properties)];
+    READ_ENGAGEMENT_TYPES.forEach((type, k) => {
+      for (const engagementId of engagementIds[k]?.get(id) ?? []) {
+        const props = engagements[k]?.get(engagementId)?.properties;
+        if (!props) continue;
+        if (type === 'meetings') activities.push(...meetingActivities(props));
+        else if (type === 'calls') activities.push(...callActivities(props, dispositions));
+        else activities.push(...emailActivities(props));
+      }
+    });
+    activities.sort((a, b) => a.at.localeCompare(b.at));
+    const companyId = primaryCompany.get(id);
+    const company = companyId ? companies.get(companyId) : undefined;
+    const current: Record<string, string | null> = {};
+    for (const name of [...OUTPUT_PROPERTY_NAMES, 'lifecyclestage', 'hs_lead_status']) current[name] = contact.properties[name] ?? null;
+    const modelInputs = new Set(propertyNames.contact);
+    const properties: PropertyBag = {};
+    for (const [name, value] of Object.entries(contact.properties)) {
+      if (OUTPUT_PROPERTY_NAMES.includes(name) && !modelInputs.has(name)) continue;
+      properties[name] = value;
+    }
+    const updatedAt = contact.properties.lastmodifieddate ?? contact.updatedAt;
+    const record: ContactRecord = {
+      contactId: id,
+      profile: { properties, company: company ? { properties: company.properties } : null, activities },
+      ownerId: contact.properties.hubspot_owner_id || null,
+      current,
+      ...(updatedAt ? { updatedAt } : {}),
+    };
+    return record;
+  });
+}
+
+function anyIds(perContact: Map<string, string[]> | undefined): boolean {
+  for (const list of perContact?.values() ?? []) if (list.length) return true;
+  return false;
+}
+
+/** POST /crm/v3/objects/{type}/batch/read (≤100; cannot return associations, PLATFORM.md §8.16). Missing ids are absent. */
+export async function batchRead(
+  request: PortalRequest,
+  objectType: string,
+  ids: string[],
+  properties: string[],
+): Promise<Map<string, { properties: PropertyBag; updatedAt?: string }>> {
+  const out = new Map<string, { properties: PropertyBag; updatedAt?: string }>();
+  for (let i = 0; i < ids.length; i += OBJECT_BATCH) {
+    const response = await request<BatchReadResponse>(`${objectType}.batchRead`, {
+      method: 'POST',
+      path: `/crm/v3/objects/${objectType}/batch/read`,
+      body: { properties, inputs: ids.slice(i, i + OBJECT_BATCH).map((id) => ({ id })) },
+      allow: [404],
+    });
+    for (const r of response.body?.results ?? []) {
+      if (r.archived) continue;
+      out.set(String(r.id), { properties: r.properties ?? {}, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+// HubSpot tasks for reps (CONTRACT.md section 4): created with the task→contact association (typeId 204,
+// HUBSPOT_DEFINED; 203 is the other direction, PLATFORM.md §4.3, §8.17) and `hs_timestamp` as the due time (§8.18).
+import { HubSpotApiError } from '../errors.ts';
+import type { TaskKind } from '../scoring/types.ts';
+import type { TaskCreate, TaskStatus } from './portal-client.ts';
+import type { PortalRequest } from './request.ts';
+
+export const TASK_TO_CONTACT = 204;
+const BATCH_SIZE = 100;
+
+const TASK_TYPE: Record<TaskKind, 'CALL' | 'TODO'> = { call_sql: 'CALL', qualify: 'CALL', follow_up: 'TODO', escalate: 'TODO' };
+
+interface BatchCreateResponse {
+  results?: Array<{ id: string; objectWriteTraceId?: string; properties?: Record<string, string | null> }>;
+  errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]>; objectWriteTraceId?: string }>;
+}
+
+export function toTaskInput(task: TaskCreate, traceId: string): Record<string, unknown> {
+  return {
+    objectWriteTraceId: traceId,
+    properties: {
+      hs_timestamp: task.dueAt,
+      hs_task_subject: task.subject,
+      hs_task_body: task.body,
+      hs_task_priority: task.priority,
+      hs_task_status: 'NOT_STARTED',
+      hs_task_type: TASK_TYPE[task.kind],
+      ...(task.ownerId ? { hubspot_owner_id: task.ownerId } : {}),
+    },
+    associations: [{ to: { id: task.contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: TASK_TO_CONTACT }] }],
+  };
+}
+
+export async function createTasks(request: PortalRequest, tasks: TaskCreate[]): Promise<Array<{ taskId: string } | { error: string }>> {
+  const out: Array<{ taskId: string } | { error: string }> = tasks.map(() => ({ error: 'not sent' }));
+  for (let i = 0; i < tasks.length; i += BATCH_SIZE) await createBatch(request, tasks, i, Math.min(tasks.length, i + BATCH_SIZE), out);
+  return out;
+}
+
+async function createBatch(request: PortalRequest, tasks: TaskCreate[], start: number, end: number, out: Array<{ taskId: string } | { error: string }>): Promise<void> {
+  const indexes = Array.from({ length: end - start }, (_, k) => start + k);
+  let response: { body: BatchCreateResponse };
+  try {
+    // POST /crm/v3/objects/tasks/batch/create; not idempotent, so a timeout or 5xx is not retried blindly.
+    response = await request<BatchCreateResponse>('tasks.batchCreate', {
+      method: 'POST',
+      path: '/crm/v3/objects/tasks/batch/create',
+      idempotent: false,
+      body: { inputs: indexes.map((i) => toTaskInput(tasks[i] as TaskCreate, String(i))) },
+    });
+  } catch (error) {
+    // A 400 rejects the whole batch and creates nothing, so halves can be sent again safely.
+    if (!(error instanceof HubSpotApiError) || error.httpStatus !== 400) throw error;
+    if (indexes.length === 1) {
+      out[start] = { error: error.message };
+      return;
+    }
+    const mid = start + Math.ceil(indexes.length / 2);
+    await createBatch(request, tasks, start, mid, out);
+    await createBatch(request, tasks, mid, end, out);
+    return;
+  }
+  const results = response.body?.results ?? [];
+  const traced = results.every((r) => r.objectWriteTraceId !== undefined);
+  if (traced) {
+    for (const r of results) out[Number(r.objectWriteTraceId)] = { taskId: String(r.id) };
+  } else if (results.length === indexes.length) {
+    // Without trace ids HubSpot answers in input order.
+    results.forEach((r, k) => {
+      out[start + k] = { taskId: String(r.id) };
+    });
+  }
+  const errors = response.body?.errors ?? [];
+  for (const i of indexes) {
+    if ('taskId' in (out[i] ?? {})) continue;
+    const own = errors.find((e) => e.objectWriteTraceId === String(i) || e.context?.objectWriteTraceId?.includes(String(i)));
+    const reason = own ?? (errors.length === 1 ? errors[0] : undefined);
+    out[i] = { error: reason ? [reason.category, reason.message].filter(Boolean).join(': ') : 'HubSpot did not confirm this task; check the contact before creating it again' };
+  }
+}
+
+/** POST /crm/v3/objects/tasks/batch/read: missing or archived tasks count as deleted; COMPLETED as completed. */
+export async function getTaskStatuses(request: PortalRequest, taskIds: string[]): Promise<Map<string, TaskStatus>> {
+  const statuses = new Map<string, TaskStatus>();
+  const unique = [...new Set(taskIds)];
+  for (let i = 0; i < unique.length; i += BATCH_SIZE) {
+    const ids = unique.slice(i, i + BATCH_SIZE);
+    const response = await request<{ results?: Array<{ id: string; archived?: boolean; properties?: Record<string, string | null> }> }>(
+      'tasks.batchRead',
+      { method: 'POST', path: '/crm/v3/objects/tasks/batch/read', body: { properties: ['hs_task_status'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
+    );
+    for (const r of response.body?.results ?? []) {
+      if (r.archived) continue;
+      statuses.set(String(r.id), r.properties?.hs_task_status === 'COMPLETED' ? 'completed' : 'open');
+    }
+    for (const id of ids) if (!statuses.has(id)) statuses.set(id, 'deleted');
+  }
+  return statuses;
+}

@@ -1,0 +1,114 @@
+// Decay (daily): engagement loses weight with time, so scores change even when nothing happens. The pass rescores
+// every contact from its stored snapshot at the new time, reads nothing from HubSpot, and writes only contacts whose
+// written values changed (tiny drifts do not count, see decayChanges; a new bant_scored_at alone is no change).
+import type { AppContext } from '../app-context.ts';
+import { planContactWrite } from '../hubspot/plan-writes.ts';
+import type { PortalClient } from '../hubspot/portal-client.ts';
+import { score } from '../scoring/index.ts';
+import type { ScoringModel } from '../scoring/model-schema.ts';
+import type { Profile, ScoringResult } from '../scoring/types.ts';
+import type { ContactSnapshot, PortalId } from '../store/store.ts';
+import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
+import { applyResults, type ResultItem } from './rescore-contacts.ts';
+
+/** Snapshots read per page. */
+export const DECAY_PAGE = 5000;
+/** Changed contacts handed to the pipeline per call: one batch write (PLATFORM.md §3.5). */
+export const DECAY_WRITE_BATCH = 100;
+/** The section-3 values only: lifecyclestage and hs_lead_status follow them, and the pipeline decides those. */
+const OWN_PROPERTIES_ONLY = { syncLifecycleStage: false, syncLeadStatus: false };
+
+export interface DecayResult {
+  summary: string;
+  contacts: number;
+  changed: number;
+  failed: number;
+  cursor: null;
+}
+
+/** The profile the engine scores, rebuilt from a snapshot without HubSpot. */
+export function profileFromSnapshot(snapshot: ContactSnapshot): Profile {
+  return {
+    properties: snapshot.properties,
+    company: snapshot.companyProperties ? { properties: snapshot.companyProperties } : null,
+    activities: snapshot.activities,
+  };
+}
+
+/**
+ * Time alone moves the engagement score by fractions of a point and ages the reasons ("(160 d ago)" → "(161 d ago)")
+ * every day; written as they come, decay would rewrite nearly every contact daily. So decay counts an engagement
+ * drift only from this many points, and never the reasons' text alone. A contact that is written gets all its values.
+ */
+export const ENGAGEMENT_DRIFT_POINTS = 1;
+
+/** Names of the result's values that differ from what was last written, by the pipeline's own diff; bant_scored_at alone is no change. */
+export function changedProperties(result: ScoringResult, written: Record<string, string>): string[] {
+  const changes = planContactWrite({ result: result.properties, current: written, stageOrder: [], settings: OWN_PROPERTIES_ONLY });
+  return Object.keys(changes).filter((name) => name !== 'bant_scored_at');
+}
+
+/** The changes worth a write when only time has passed (see ENGAGEMENT_DRIFT_POINTS). */
+export function decayChanges(result: ScoringResult, written: Record<string, string>): string[] {
+  return changedProperties(result, written).filter((name) => {
+    if (name === 'bant_score_reasons') return false;
+    if (name !== 'bant_engagement_score') return true;
+    const before = Number(written[name]);
+    return !Number.isFinite(before) || Math.abs(Number(result.properties.bant_engagement_score) - before) >= ENGAGEMENT_DRIFT_POINTS;
+  });
+}
+
+/** Rescores snapshots at `now`; returns those whose written values would change, and how many failed to score. */
+export function decaySnapshots(
+  snapshots: ContactSnapshot[],
+  model: ScoringModel,
+  now: Date,
+  onError: (contactId: string, error: unknown) => void,
+): { changed: ResultItem[]; failed: number } {
+  const changed: ResultItem[] = [];
+  let failed = 0;
+  for (const snapshot of snapshots) {
+    try {
+      const result = score(profileFromSnapshot(snapshot), model, now);
+      if (decayChanges(result, snapshot.written).length === 0) continue;
+      changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null });
+    } catch (error) {
+      failed += 1;
+      onError(snapshot.contactId, error);
+    }
+  }
+  return { changed, failed };
+}
+
+/** Applies decay to every snapshot of the portal, page by page; a restart resumes after the last page done. */
+export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<ExclusiveOutcome<DecayResult>> {
+  return runExclusive(ctx, 'decay', portalId, async () => {
+    const model = await ctx.modelFor(portalId);
+    const total = await ctx.store.countSnapshots(portalId);
+    return trackJobRun(ctx, 'decay', portalId, { total }, async (run) => {
+      const now = new Date(ctx.now());
+      const onError = (contactId: string, error: unknown) => ctx.log.warn('decay: contact could not be scored', { portalId, contactId, error });
+      let client: PortalClient | undefined;
+      let after = run.resumeCursor;
+      let contacts = 0;
+      let changed = 0;
+      let failed = 0;
+      for (;;) {
+        const page = await ctx.store.listSnapshots(portalId, after, DECAY_PAGE);
+        if (page.length === 0) break;
+        const decayed = decaySnapshots(page, model, now, onError);
+        for (let start = 0; start < decayed.changed.length; start += DECAY_WRITE_BATCH) {
+          client ??= await ctx.hubspot.forPortal(portalId);
+          await applyResults(ctx, portalId, decayed.changed.slice(start, start + DECAY_WRITE_BATCH), { client, model });
+        }
+        contacts += page.length;
+        changed += decayed.changed.length;
+        failed += decayed.failed;
+        after = page[page.length - 1]?.contactId ?? after;
+        await run.advance(page.length, after);
+      }
+      const summary = `${contacts} contacts decayed, ${changed} changed and written, ${failed} could not be scored`;
+      return { summary, contacts, changed, failed, cursor: null };
+    });
+  });
+}

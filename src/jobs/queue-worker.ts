@@ -1,0 +1,246 @@
+// The durable queue's worker: fair turns across portals, batches of up to 100 items of one portal, a bounded number
+// of batches per portal at a time (the PortalClient's limiter keeps each portal inside its rate limit), retries with
+// backoff, dead letters after maxAttempts. Leases expire, so work of a killed process is done again after a restart.
+import type { AppContext } from '../app-context.ts';
+import type { EngagementObjectType } from '../hubspot/portal-client.ts';
+import type { LeasedItem, PortalId, WorkItem, WorkKind } from '../store/store.ts';
+import { rescoreContacts } from './rescore-contacts.ts';
+
+/** What a handler reports: items not listed as failed are complete. */
+export interface HandlerOutcome {
+  failed?: Array<{ id: string; reason: string; /** Retrying cannot help: dead-letter now. */ permanent?: boolean }>;
+}
+
+export type WorkHandler = (ctx: AppContext, portalId: PortalId, items: LeasedItem[]) => Promise<HandlerOutcome>;
+
+export interface QueueWorkerOptions {
+  /** Items leased per batch (one portal), default 100 (one batch API call). */
+  batchSize?: number;
+  /** Visibility timeout: a batch not completed by then is leased again (crash recovery), default 10 min. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Delay before retry `attempts` (1-based). Default: 10 s doubling, at most 15 min, with jitter. */
+  backoffMs?: (attempts: number) => number;
+  /** Batches of one portal in flight at once (default 1). */
+  perPortalConcurrency?: number;
+  /** Batches in flight overall (default 4). */
+  maxConcurrency?: number;
+  /** Idle poll interval for due work (retries, coalescing windows), default 1 s. */
+  pollMs?: number;
+  /** Run the background loop (default true); tests call runOnce() instead. */
+  background?: boolean;
+  /** Handlers per kind; defaults for rescore, purge and engagement. Kinds without a handler are left in the queue. */
+  handlers?: Partial<Record<WorkKind, WorkHandler>>;
+}
+
+export interface QueueWorker {
+  /** Finishes leased work, leases nothing new. */
+  stop(): Promise<void>;
+  /** One fair round over all portals with due work; resolves with the number of items handled. */
+  runOnce(): Promise<number>;
+  /** New work was enqueued (AppContext.notifyWork). */
+  wake(): void;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+export function defaultBackoffMs(attempts: number): number {
+  const base = Math.min(10_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+  return Math.round(base * (1 + Math.random() * 0.2));
+}
+
+export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = {}): QueueWorker {
+  const batchSize = options.batchSize ?? 100;
+  const leaseMs = options.leaseMs ?? 10 * 60_000;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const backoffMs = options.backoffMs ?? defaultBackoffMs;
+  const perPortal = options.perPortalConcurrency ?? 1;
+  const maxConcurrency = options.maxConcurrency ?? 4;
+  const pollMs = options.pollMs ?? 1000;
+  const handlers: Partial<Record<WorkKind, WorkHandler>> = { rescore: handleRescores, purge: handlePurges, engagement: handleEngagements, ...options.handlers };
+  const kinds = (Object.keys(handlers) as WorkKind[]).filter((k) => handlers[k]);
+
+  const inFlight = new Set<Promise<number>>();
+  const portalLoad = new Map<PortalId, number>();
+  /** Items being handled now: an expired lease re-leased by this same process is not handled twice at once. */
+  const busyItems = new Set<string>();
+  let lastServed: PortalId | undefined;
+  let stopping = false;
+  let wakeUp: (() => void) | undefined;
+
+  registerMetrics(ctx);
+
+  const wake = () => {
+    wakeUp?.();
+  };
+
+  /** Portals in turn order: the one after the last served comes first, so a busy portal cannot starve the others. */
+  const inTurnOrder = (portals: PortalId[]): PortalId[] => {
+    const sorted = [...portals].sort((a, b) => a - b);
+    if (lastServed === undefined) return sorted;
+    const next = sorted.findIndex((p) => p > (lastServed as PortalId));
+    return next <= 0 ? sorted : [...sorted.slice(next), ...sorted.slice(0, next)];
+  };
+
+  const runBatch = async (portalId: PortalId, items: LeasedItem[]): Promise<number> => {
+    portalLoad.set(portalId, (portalLoad.get(portalId) ?? 0) + 1);
+    for (const item of items) busyItems.add(item.id);
+    try {
+      return await handleBatch(ctx, portalId, items, handlers, { maxAttempts, backoffMs });
+    } finally {
+      for (const item of items) busyItems.delete(item.id);
+      portalLoad.set(portalId, (portalLoad.get(portalId) ?? 1) - 1);
+    }
+  };
+
+  /** Leases one batch for each portal with a free slot, in turn order. Returns the started batches. */
+  const startBatches = async (): Promise<Array<Promise<number>>> => {
+    const started: Array<Promise<number>> = [];
+    if (stopping) return started;
+    const portals = inTurnOrder(await ctx.store.portalsWithDueWork(ctx.now()));
+    for (const portalId of portals) {
+      if (stopping || inFlight.size >= maxConcurrency) break;
+      if ((portalLoad.get(portalId) ?? 0) >= perPortal) continue;
+      const leased = await ctx.store.lease({ now: ctx.now(), limit: batchSize, leaseMs, portalId, kinds });
+      const items = leased.filter((item) => !busyItems.has(item.id));
+      if (items.length === 0) continue;
+      lastServed = portalId;
+      const batch = runBatch(portalId, items);
+      inFlight.add(batch);
+      batch.finally(() => {
+        inFlight.delete(batch);
+        wake();
+      });
+      started.push(batch);
+    }
+    return started;
+  };
+
+  const runOnce = async (): Promise<number> => {
+    const started = await startBatches();
+    const counts = await Promise.all(started);
+    return counts.reduce((sum, n) => sum + n, 0);
+  };
+
+  const loop = async () => {
+    while (!stopping) {
+      let started = 0;
+      try {
+        started = (await startBatches()).length;
+      } catch (error) {
+        ctx.log.error('queue worker could not lease work; retrying', { error });
+      }
+      if (stopping) break;
+      if (started === 0 || inFlight.size >= maxConcurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wakeUp = undefined;
+      }
+    }
+  };
+
+  const looping = options.background === false ? Promise.resolve() : loop();
+
+  return {
+    runOnce,
+    wake,
+    async stop() {
+      stopping = true;
+      wake();
+      await looping;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+/** Runs each kind's handler; completes what succeeded, schedules retries or dead-letters what failed. */
+async function handleBatch(
+  ctx: AppContext,
+  portalId: PortalId,
+  items: LeasedItem[],
+  handlers: Partial<Record<WorkKind, WorkHandler>>,
+  policy: { maxAttempts: number; backoffMs: (attempts: number) => number },
+): Promise<number> {
+  const byKind = new Map<WorkKind, LeasedItem[]>();
+  for (const item of items) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+  for (const [kind, group] of byKind) {
+    const handler = handlers[kind] as WorkHandler;
+    let failed: NonNullable<HandlerOutcome['failed']>;
+    try {
+      failed = (await handler(ctx, portalId, group)).failed ?? [];
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      failed = group.map((item) => ({ id: item.id, reason }));
+    }
+    const failedIds = new Set(failed.map((f) => f.id));
+    await ctx.store.complete(group.filter((item) => !failedIds.has(item.id)).map((item) => item.id));
+    for (const f of failed) {
+      const item = group.find((i) => i.id === f.id);
+      if (!item) continue;
+      const dead = f.permanent || item.attempts >= policy.maxAttempts;
+      await ctx.store.fail(item.id, f.reason, ctx.now() + policy.backoffMs(item.attempts), f.permanent ? item.attempts : policy.maxAttempts);
+      if (dead) {
+        ctx.metrics.inc('bant_dead_letters_total', 'Work items moved to dead letters', { kind });
+        ctx.log.warn('work item moved to dead letters', { portalId, kind, attempts: item.attempts, reason: f.reason });
+      }
+    }
+    ctx.metrics.inc('bant_queue_items_total', 'Work items handled, by kind and outcome', { kind, outcome: 'done' }, group.length - failed.length);
+    if (failed.length) ctx.metrics.inc('bant_queue_items_total', 'Work items handled, by kind and outcome', { kind, outcome: 'failed' }, failed.length);
+  }
+  return items.length;
+}
+
+function registerMetrics(ctx: AppContext): void {
+  ctx.metrics.addCollector(async () => {
+    try {
+      ctx.metrics.set('bant_dead_letters', 'Work items in dead letters', (await ctx.store.listDeadLetters()).length);
+      ctx.metrics.set('bant_queue_depth', 'Work items waiting in the queue', await ctx.store.queueDepth());
+    } catch {
+      // The store is closed or down; /readyz reports that.
+    }
+  });
+}
+
+/** rescore: pull, score, diff, write, tasks for up to 100 contacts in one go. */
+export const handleRescores: WorkHandler = async (ctx, portalId, items) => {
+  const reason = items.some((item) => item.payload?.releaseDeferred) ? 'release_deferred' : 'webhook';
+  const summary = await rescoreContacts(ctx, portalId, items.map((item) => item.key), { reason });
+  // Scoring errors and values HubSpot refused do not change on a retry: dead-letter them with the reason.
+  const failed = summary.failed.flatMap((f) => items.filter((item) => item.key === f.contactId).map((item) => ({ id: item.id, reason: f.error, permanent: true })));
+  return { failed };
+};
+
+/** purge: drop everything held locally about the contacts (privacyDeletion, merged-away ids). */
+export const handlePurges: WorkHandler = async (ctx, portalId, items) => {
+  await ctx.store.deleteContactState(portalId, items.map((item) => item.key));
+  const privacy = items.filter((item) => item.payload?.privacyDeletion).length;
+  if (privacy) {
+    ctx.metrics.inc('bant_privacy_deletions_total', 'Contacts purged after a privacy deletion', {}, privacy);
+    // No personal data: the portal and a count only.
+    ctx.log.info('privacy deletion: all local state of the contacts was purged', { portalId, contacts: privacy });
+  }
+  return {};
+};
+
+/** engagement: a call, meeting, email or note was logged; rescore the contacts it is associated with (queued, coalesced). */
+export const handleEngagements: WorkHandler = async (ctx, portalId, items) => {
+  const client = await ctx.hubspot.forPortal(portalId);
+  const byType = new Map<EngagementObjectType, string[]>();
+  for (const item of items) {
+    const [type, id] = item.key.split(':') as [EngagementObjectType, string];
+    byType.set(type, [...(byType.get(type) ?? []), id]);
+  }
+  const contactIds = new Set<string>();
+  for (const [type, ids] of byType) {
+    for (const contacts of (await client.associatedContactIds(type, ids)).values()) for (const id of contacts) contactIds.add(id);
+  }
+  const now = ctx.now();
+  const rescores: WorkItem[] = [...contactIds].map((key) => ({ portalId, kind: 'rescore', key, notBefore: now }));
+  await ctx.store.enqueue(rescores);
+  return {};
+};

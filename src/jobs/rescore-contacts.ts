@@ -1,0 +1,155 @@
+// pull (batched) → score → diff → write → tasks → snapshot, for a set of contacts of one portal.
+// Every step is idempotent: a redo reads HubSpot's current values, so it writes nothing already written and
+// syncTasks finds the tasks already made. Webhooks, backfill, reconcile and decay all end here.
+import type { AppContext } from '../app-context.ts';
+import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
+import { planContactWrite } from '../hubspot/plan-writes.ts';
+import { modelInputs, score } from '../scoring/index.ts';
+import type { ScoringModel } from '../scoring/model-schema.ts';
+import type { Profile, ScoringResult } from '../scoring/types.ts';
+import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
+import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
+
+/** Batch endpoints take 100 objects (PLATFORM.md §3.5). */
+export const CONTACT_BATCH = 100;
+
+export interface ResultItem {
+  contactId: string;
+  result: ScoringResult;
+  /** HubSpot's current values of the output properties, lifecyclestage and hs_lead_status (or the snapshot's `written`). */
+  current: Record<string, string | null>;
+  ownerId: string | null;
+  /** What was scored; absent (decay) = keep the snapshot's. */
+  profile?: Profile;
+}
+
+export interface ApplySummary {
+  /** Contacts with at least one value written. */
+  written: number;
+  unchanged: number;
+  /** Contacts HubSpot refused to update (reason per contact); no tasks or snapshot for them. */
+  failed: Array<{ contactId: string; error: string }>;
+  tasks: SyncTasksSummary;
+}
+
+export interface RescoreSummary extends ApplySummary {
+  requested: number;
+  scored: number;
+  /** Contacts HubSpot no longer has: their local state was dropped. */
+  missing: string[];
+}
+
+export interface RescoreOptions {
+  /** Why (webhook, backfill, reconcile, …), for logs and metrics. */
+  reason?: string;
+}
+
+const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, pending: 0, failed: [] });
+
+function settingsOf(installationSettings: InstallationSettings | undefined): InstallationSettings {
+  return { ...DEFAULT_SETTINGS, ...installationSettings, taskKinds: { ...DEFAULT_SETTINGS.taskKinds, ...installationSettings?.taskKinds } };
+}
+
+export async function rescoreContacts(ctx: AppContext, portalId: PortalId, contactIds: string[], options: RescoreOptions = {}): Promise<RescoreSummary> {
+  const ids = [...new Set(contactIds)];
+  const summary: RescoreSummary = { requested: ids.length, scored: 0, missing: [], written: 0, unchanged: 0, failed: [], tasks: emptyTaskSummary() };
+  if (ids.length === 0) return summary;
+  const client = await ctx.hubspot.forPortal(portalId);
+  const model = await ctx.modelFor(portalId);
+  const inputs = modelInputs(model);
+  for (let start = 0; start < ids.length; start += CONTACT_BATCH) {
+    const batch = ids.slice(start, start + CONTACT_BATCH);
+    const records = await client.readContacts(batch, inputs);
+    const missing = batch.filter((id) => !records.has(id));
+    if (missing.length) await ctx.store.deleteContactState(portalId, missing);
+    summary.missing.push(...missing);
+    const now = new Date(ctx.now());
+    const items: ResultItem[] = [];
+    for (const record of records.values()) {
+      try {
+        items.push({ contactId: record.contactId, result: score(record.profile, model, now), current: record.current, ownerId: record.ownerId, profile: record.profile });
+      } catch (error) {
+        summary.failed.push({ contactId: record.contactId, error: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    summary.scored += items.length;
+    const applied = await applyResults(ctx, portalId, items, { client, model });
+    summary.written += applied.written;
+    summary.unchanged += applied.unchanged;
+    summary.failed.push(...applied.failed);
+    addTaskSummary(summary.tasks, applied.tasks);
+  }
+  ctx.metrics.inc('bant_contacts_rescored_total', 'Contacts scored, by reason', { reason: options.reason ?? 'unspecified' }, summary.scored);
+  ctx.log.debug('contacts rescored', { portalId, reason: options.reason, requested: summary.requested, written: summary.written, missing: summary.missing.length, failed: summary.failed.length });
+  return summary;
+}
+
+function addTaskSummary(into: SyncTasksSummary, from: SyncTasksSummary): void {
+  into.created += from.created;
+  into.alreadyOpen += from.alreadyOpen;
+  into.deferred += from.deferred;
+  into.disabled += from.disabled;
+  into.pending += from.pending;
+  into.failed.push(...from.failed);
+}
+
+/** diff → write (only changes) → tasks → snapshot. Exported for the decay job, which scores from snapshots. */
+export async function applyResults(
+  ctx: AppContext,
+  portalId: PortalId,
+  items: ResultItem[],
+  options: { client?: PortalClient; model?: ScoringModel } = {},
+): Promise<ApplySummary> {
+  const summary: ApplySummary = { written: 0, unchanged: 0, failed: [], tasks: emptyTaskSummary() };
+  if (items.length === 0) return summary;
+  const client = options.client ?? (await ctx.hubspot.forPortal(portalId));
+  const model = options.model ?? (await ctx.modelFor(portalId));
+  const settings = settingsOf((await ctx.store.getInstallation(portalId))?.settings);
+  const stageOrder = settings.syncLifecycleStage ? await client.lifecycleStageOrder() : [];
+
+  const plans = items.map((item) => ({ item, changes: planContactWrite({ result: item.result.properties, current: item.current, stageOrder, settings }) }));
+  const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
+  const refused = new Map<string, string>();
+  for (let start = 0; start < writes.length; start += CONTACT_BATCH) {
+    const report = await client.writeContacts(writes.slice(start, start + CONTACT_BATCH));
+    for (const f of report.failed) refused.set(f.contactId, f.error);
+  }
+  const done = plans.filter((p) => !refused.has(p.item.contactId));
+  for (const [contactId, error] of refused) summary.failed.push({ contactId, error });
+  summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
+  summary.unchanged = done.length - summary.written;
+
+  summary.tasks = await syncTasks(
+    ctx,
+    client,
+    portalId,
+    done.map(({ item }) => ({ contactId: item.contactId, ownerId: item.ownerId, tasks: item.result.tasks, priority: item.result.priority })),
+    { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
+  );
+  await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done));
+  if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
+  return summary;
+}
+
+async function buildSnapshots(ctx: AppContext, portalId: PortalId, done: Array<{ item: ResultItem; changes: Record<string, string> }>): Promise<ContactSnapshot[]> {
+  const withoutProfile = done.filter((p) => !p.item.profile).map((p) => p.item.contactId);
+  const previous = withoutProfile.length ? await ctx.store.getSnapshots(portalId, withoutProfile) : new Map<string, ContactSnapshot>();
+  return done.map(({ item, changes }) => {
+    const before = previous.get(item.contactId);
+    const profile = item.profile ?? { properties: before?.properties ?? {}, company: before?.companyProperties ? { properties: before.companyProperties } : null, activities: before?.activities ?? [] };
+    const written: Record<string, string> = {};
+    for (const [name, value] of Object.entries(item.current)) if (typeof value === 'string') written[name] = value;
+    Object.assign(written, changes);
+    return {
+      portalId,
+      contactId: item.contactId,
+      properties: profile.properties,
+      companyProperties: profile.company?.properties ?? null,
+      activities: profile.activities,
+      ownerId: item.ownerId,
+      written,
+      scoredAt: item.result.scoredAt,
+      modelVersion: item.result.modelVersion,
+    };
+  });
+}

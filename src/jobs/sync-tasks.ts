@@ -1,0 +1,239 @@
+// At most one open task per contact and kind (CONTRACT.md §4), however often a contact is rescored or a delivery redone.
+// Crash safety: a record without a task id ("creating" marker) is written before HubSpot is asked, and the id after.
+// A redo finds the marker: with a task lookup it resolves it; without one it waits `markerTtlMs` before creating again,
+// so a retry after a crash (a lease expiry, minutes) never duplicates a task HubSpot may already have made.
+import type { AppContext } from '../app-context.ts';
+import type { PortalClient, TaskCreate, TaskStatus } from '../hubspot/portal-client.ts';
+import type { ScoringModel } from '../scoring/model-schema.ts';
+import type { TaskDraft, TaskKind } from '../scoring/types.ts';
+import type { InstallationSettings, PortalId, TaskRecord, WorkItem } from '../store/store.ts';
+
+/** A task the caller wants to exist (an engine TaskDraft, or an escalation from the SLA job). */
+export type WantedTask = Omit<TaskDraft, 'kind'> & { kind: TaskKind };
+
+export interface TaskWant {
+  contactId: string;
+  ownerId: string | null;
+  tasks: WantedTask[];
+  /** The contact's bant_priority (A1 … D4): ties in the daily budget go to the better contact. */
+  priority?: string;
+}
+
+/** Optional capability of a PortalClient: the app's tasks on contacts (found by the `bant-task: KIND` body line). */
+export interface TaskLookup {
+  findAppTasks(contactIds: string[]): Promise<Array<{ taskId: string; contactId: string; kind: TaskKind; status: TaskStatus }>>;
+}
+
+export interface SyncTasksOptions {
+  model: ScoringModel;
+  settings: InstallationSettings;
+  /** Kinds the caller decides for these contacts: their deferred records are dropped when no longer wanted. */
+  authoritativeKinds?: TaskKind[];
+  /** How long a "creating" marker blocks creating that task again when no lookup can resolve it (default 1 h). */
+  markerTtlMs?: number;
+}
+
+export interface SyncTasksSummary {
+  created: number;
+  alreadyOpen: number;
+  deferred: number;
+  disabled: number;
+  /** Markers of an earlier, interrupted creation still unresolved. */
+  pending: number;
+  failed: Array<{ contactId: string; kind: TaskKind; error: string }>;
+}
+
+export const ENGINE_TASK_KINDS: TaskKind[] = ['call_sql', 'qualify', 'follow_up'];
+const DEFAULT_MARKER_TTL_MS = 60 * 60 * 1000;
+const TASK_PRIORITY_RANK: Record<WantedTask['priority'], number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
+
+const recordKey = (contactId: string, kind: TaskKind) => `${contactId}\u0000${kind}`;
+
+/** Budget exemption: an escalation goes to the escalation owner and must not wait a day. */
+const countsAgainstBudget = (kind: TaskKind) => kind !== 'escalate';
+
+/** Better first: HIGH before LOW, then the contact's priority cell (A1 first), then the earlier due date. */
+export function compareWanted(a: { task: WantedTask; priority?: string | undefined }, b: { task: WantedTask; priority?: string | undefined }): number {
+  return (
+    TASK_PRIORITY_RANK[a.task.priority] - TASK_PRIORITY_RANK[b.task.priority] ||
+    (a.priority ?? 'Z9').localeCompare(b.priority ?? 'Z9') ||
+    a.task.dueAt.localeCompare(b.task.dueAt)
+  );
+}
+
+function startOfUtcDay(now: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+}
+
+function isTaskLookup(client: unknown): client is TaskLookup {
+  return typeof (client as Partial<TaskLookup>).findAppTasks === 'function';
+}
+
+interface Candidate {
+  want: TaskWant;
+  task: WantedTask;
+  priority?: string | undefined;
+  ownerId: string | null;
+}
+
+/** Creates the wanted tasks that are not open yet, within the per-rep daily budget; the rest is stored as deferred. */
+export async function syncTasks(ctx: AppContext, client: PortalClient, portalId: PortalId, wants: TaskWant[], options: SyncTasksOptions): Promise<SyncTasksSummary> {
+  const summary: SyncTasksSummary = { created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, pending: 0, failed: [] };
+  const now = ctx.now();
+  const nowIso = new Date(now).toISOString();
+  const records = new Map((await ctx.store.getTaskRecords(portalId, wants.map((w) => w.contactId))).map((r) => [recordKey(r.contactId, r.kind), r]));
+  const wantedKeys = new Set<string>();
+  const candidates: Candidate[] = [];
+  for (const want of wants) {
+    for (const task of want.tasks) {
+      wantedKeys.add(recordKey(want.contactId, task.kind));
+      if (options.settings.taskKinds[task.kind] === false) {
+        summary.disabled += 1;
+        continue;
+      }
+      candidates.push({ want, task, priority: want.priority, ownerId: want.ownerId ?? options.settings.fallbackOwnerId ?? null });
+    }
+  }
+  const updates: TaskRecord[] = dropUnwantedDeferred(records, wantedKeys, wants, options.authoritativeKinds ?? []);
+  const open = await findOpenTasks(client, portalId, candidates, records, now, options.markerTtlMs ?? DEFAULT_MARKER_TTL_MS, updates);
+  summary.alreadyOpen = open.alreadyOpen;
+  summary.pending = open.pending;
+
+  const toCreate: Candidate[] = [];
+  const budget = options.settings.dailyTaskBudget ?? options.model.tasks.dailyBudgetPerRep;
+  const used = await countCreatedToday(ctx, portalId, now);
+  for (const candidate of open.missing.sort(compareWanted)) {
+    const owner = candidate.ownerId;
+    if (owner && countsAgainstBudget(candidate.task.kind) && (used.get(owner) ?? 0) >= budget) {
+      updates.push(record(portalId, candidate, 'deferred', nowIso));
+      summary.deferred += 1;
+      continue;
+    }
+    if (owner) used.set(owner, (used.get(owner) ?? 0) + 1);
+    toCreate.push(candidate);
+  }
+  // The marker is durable before HubSpot is asked: a crash from here on leaves it for the redo to find.
+  const markers = toCreate.map((c) => record(portalId, c, 'open', nowIso));
+  if (updates.length || markers.length) await ctx.store.putTaskRecords([...updates, ...markers]);
+  if (toCreate.length === 0) return summary;
+
+  const results = await client.createTasks(toCreate.map(toTaskCreate));
+  const created: TaskRecord[] = [];
+  results.forEach((outcome, i) => {
+    const marker = markers[i] as TaskRecord;
+    if ('taskId' in outcome) {
+      created.push({ ...marker, taskId: outcome.taskId });
+      summary.created += 1;
+    } else {
+      // The outcome is unknown (HubSpot may have created it): the marker stays and blocks a duplicate until it expires.
+      summary.failed.push({ contactId: marker.contactId, kind: marker.kind, error: outcome.error });
+    }
+  });
+  if (created.length) await ctx.store.putTaskRecords(created);
+  ctx.metrics.inc('bant_tasks_created_total', 'Tasks the app created in HubSpot', { portal: portalId }, summary.created);
+  if (summary.deferred) ctx.metrics.inc('bant_tasks_deferred_total', 'Tasks deferred by the daily budget per rep', { portal: portalId }, summary.deferred);
+  if (summary.failed.length) ctx.log.warn('tasks could not be created', { portalId, failed: summary.failed.length, error: summary.failed[0]?.error });
+  return summary;
+}
+
+function record(portalId: PortalId, candidate: Candidate, status: 'open' | 'deferred', nowIso: string): TaskRecord {
+  return { portalId, contactId: candidate.want.contactId, kind: candidate.task.kind, ownerId: candidate.ownerId, status, createdAt: nowIso, dueAt: candidate.task.dueAt };
+}
+
+function toTaskCreate(candidate: Candidate): TaskCreate {
+  const { task } = candidate;
+  return { contactId: candidate.want.contactId, ownerId: candidate.ownerId, kind: task.kind, subject: task.subject, body: task.body, priority: task.priority, dueAt: task.dueAt };
+}
+
+/** A deferred task the contact no longer needs (e.g. no longer sql) is dropped, so a release does not create it. */
+function dropUnwantedDeferred(records: Map<string, TaskRecord>, wanted: Set<string>, wants: TaskWant[], kinds: TaskKind[]): TaskRecord[] {
+  const dropped: TaskRecord[] = [];
+  for (const want of wants) {
+    for (const kind of kinds) {
+      const existing = records.get(recordKey(want.contactId, kind));
+      if (existing?.status === 'deferred' && !wanted.has(recordKey(want.contactId, kind))) dropped.push({ ...existing, status: 'deleted' });
+    }
+  }
+  return dropped;
+}
+
+/** Which candidates have no open task: records marked open are checked against HubSpot (a rep may have closed them). */
+async function findOpenTasks(
+  client: PortalClient,
+  _portalId: PortalId,
+  candidates: Candidate[],
+  records: Map<string, TaskRecord>,
+  now: number,
+  markerTtlMs: number,
+  updates: TaskRecord[],
+): Promise<{ missing: Candidate[]; alreadyOpen: number; pending: number }> {
+  const withId: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
+  const markers: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
+  const missing: Candidate[] = [];
+  for (const candidate of candidates) {
+    const rec = records.get(recordKey(candidate.want.contactId, candidate.task.kind));
+    if (rec?.status === 'open' && rec.taskId) withId.push({ candidate, rec });
+    else if (rec?.status === 'open') markers.push({ candidate, rec });
+    else missing.push(candidate);
+  }
+  let alreadyOpen = 0;
+  let pending = 0;
+  if (withId.length) {
+    const statuses = await client.getTaskStatuses(withId.map((w) => w.rec.taskId as string));
+    for (const { candidate, rec } of withId) {
+      const status = statuses.get(rec.taskId as string) ?? 'deleted';
+      if (status === 'open') alreadyOpen += 1;
+      else {
+        updates.push({ ...rec, status });
+        missing.push(candidate);
+      }
+    }
+  }
+  if (markers.length) {
+    const found = isTaskLookup(client) ? await client.findAppTasks(markers.map((m) => m.candidate.want.contactId)) : undefined;
+    for (const { candidate, rec } of markers) {
+      const match = found?.find((t) => t.contactId === rec.contactId && t.kind === rec.kind && t.status === 'open');
+      if (match) {
+        updates.push({ ...rec, taskId: match.taskId });
+        alreadyOpen += 1;
+      } else if (found || now - Date.parse(rec.createdAt) >= markerTtlMs) {
+        missing.push(candidate);
+      } else {
+        pending += 1;
+      }
+    }
+  }
+  return { missing, alreadyOpen, pending };
+}
+
+/** Tasks created today (UTC) per owner, for the daily budget; deferred records do not count. */
+async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: number): Promise<Map<string, number>> {
+  const since = startOfUtcDay(now);
+  const used = new Map<string, number>();
+  for (const rec of await ctx.store.listTaskRecords(portalId)) {
+    if (rec.status === 'deferred' || !rec.ownerId || !countsAgainstBudget(rec.kind) || Date.parse(rec.createdAt) < since) continue;
+    used.set(rec.ownerId, (used.get(rec.ownerId) ?? 0) + 1);
+  }
+  return used;
+}
+
+/**
+ * For the scheduled-jobs engineer's daily run: queue a rescore of every contact with deferred tasks, best contacts
+ * first (bant_priority A1 … D4, then call_sql before qualify before follow_up). The rescore creates them within the
+ * new day's budget, or drops those the contact no longer needs. Going through the queue keeps one worker per contact.
+ */
+export async function releaseDeferredTasks(ctx: AppContext, portalId: PortalId): Promise<{ contacts: number }> {
+  const deferred = await ctx.store.listTaskRecords(portalId, { status: 'deferred' });
+  if (deferred.length === 0) return { contacts: 0 };
+  const contactIds = [...new Set(deferred.map((r) => r.contactId))];
+  const snapshots = await ctx.store.getSnapshots(portalId, contactIds);
+  const kindRank = (contactId: string) => Math.min(...deferred.filter((r) => r.contactId === contactId).map((r) => ENGINE_TASK_KINDS.indexOf(r.kind) >>> 0));
+  const priority = (contactId: string) => snapshots.get(contactId)?.written.bant_priority ?? 'Z9';
+  contactIds.sort((a, b) => priority(a).localeCompare(priority(b)) || kindRank(a) - kindRank(b));
+  const now = ctx.now();
+  const items: WorkItem[] = contactIds.map((contactId) => ({ portalId, kind: 'rescore', key: contactId, notBefore: now, payload: { releaseDeferred: true } }));
+  await ctx.store.enqueue(items);
+  ctx.notifyWork();
+  return { contacts: contactIds.length };
+}

@@ -1,0 +1,37 @@
+// Seed 000's three outcomes (passt nicht / noch nicht reif / reif) plus mql from the priority matrix.
+import type { CompiledModel } from './compile-model.ts';
+import type { BantResult } from './assess-bant.ts';
+import type { Disqualification } from './detect-disqualification.ts';
+import { CRITERIA, type Priority, type Qualification, type RecommendedStage } from './types.ts';
+
+export function decideQualification(
+  disqualification: Disqualification | null,
+  bant: BantResult,
+  priority: Priority,
+  compiled: CompiledModel,
+): Qualification {
+  if (disqualification) return 'disqualified';
+  const { sqlRequires, notReadyWhen } = compiled.model.qualification;
+  if (CRITERIA.every((c) => sqlRequires[c].includes(bant[c].state))) return 'sql';
+  if (CRITERIA.some((c) => notReadyWhen[c].includes(bant[c].state))) return 'nurture';
+  if (compiled.mqlCells.has(priority)) return 'mql';
+  // Neither ready nor in an MQL cell: the lead stays with marketing to mature (seed 000: Lead Nurturing).
+  return 'nurture';
+}
+
+/**
+ * Disqualified contacts are recommended `subscriber`: seed 002 says Pseudo-Leads are no leads at all,
+ * and since lifecyclestage only ever moves forward, this never demotes a contact that is further along.
+ */
+export function recommendStage(qualification: Qualification): RecommendedStage {
+  switch (qualification) {
+    case 'disqualified':
+      return 'subscriber';
+    case 'nurture':
+      return 'lead';
+    case 'mql':
+      return 'marketingqualifiedlead';
+    case 'sql':
+      return 'salesqualifiedlead';
+  }
+}

@@ -1,0 +1,55 @@
+// "Passt nicht" (seed 000) and seed 002's Pseudo-Leads: competitors, students, applicants; plus an
+// answered "no need" and a company known to be below the model's minimum size. First reason wins.
+import type { CompiledModel } from './compile-model.ts';
+import { type Facts, isInDomains, readText } from './read-facts.ts';
+import type { Activity, DisqualifyReason, PropertyBag } from './types.ts';
+
+export interface Disqualification {
+  reason: DisqualifyReason;
+  /** What triggered it, for reasons and task bodies. */
+  text: string;
+}
+
+function matchingForm(activities: readonly Activity[], pattern: RegExp | null): Activity | undefined {
+  if (!pattern) return undefined;
+  return activities.find(
+    (a) => a.type === 'form_submission' && ((a.title !== undefined && pattern.test(a.title)) || (a.url !== undefined && pattern.test(a.url))),
+  );
+}
+
+function bySelfDescription(
+  reason: 'student' | 'applicant',
+  facts: Facts,
+  activities: readonly Activity[],
+  title: RegExp | null,
+  form: RegExp | null,
+): Disqualification | null {
+  if (title && facts.jobtitle !== '' && title.test(facts.jobtitle)) return { reason, text: `jobtitle "${facts.jobtitle}"` };
+  const submitted = matchingForm(activities, form);
+  if (submitted) return { reason, text: `form "${submitted.title ?? submitted.url}"` };
+  return null;
+}
+
+export function detectDisqualification(
+  contact: PropertyBag,
+  facts: Facts,
+  activities: readonly Activity[],
+  compiled: CompiledModel,
+): Disqualification | null {
+  const rules = compiled.model.disqualification;
+  if (isInDomains(facts.emailDomain, compiled.competitorDomains)) return { reason: 'competitor', text: `e-mail domain ${facts.emailDomain}` };
+  if (isInDomains(facts.companyDomain, compiled.competitorDomains)) return { reason: 'competitor', text: `company domain ${facts.companyDomain}` };
+
+  const student = bySelfDescription('student', facts, activities, compiled.studentTitle, compiled.studentForm);
+  if (student) return student;
+  const applicant = bySelfDescription('applicant', facts, activities, compiled.applicantTitle, compiled.applicantForm);
+  if (applicant) return applicant;
+
+  const need = readText(contact, 'bant_need_answer');
+  if (need !== '' && rules.noNeed.needAnswers.includes(need)) return { reason: 'no_need', text: `bant_need_answer = ${need}` };
+
+  if (facts.employees && facts.employees.value < rules.noFit.minEmployees) {
+    return { reason: 'no_fit', text: `${facts.employees.raw} employees, below ${rules.noFit.minEmployees}` };
+  }
+  return null;
+}

@@ -1,0 +1,9 @@
+// The scoring engine's public API. Pure: imports only zod and its own files.
+export { compileModel } from './compile-model.ts';
+export { describeContact } from './draft-tasks.ts';
+export { generateModelJsonSchema } from './model-json-schema.ts';
+export { modelInputs } from './model-inputs.ts';
+export { formatPath, type ModelIssue, modelSchema, parseModel, type ScoringModel } from './model-schema.ts';
+export { parseProfile, profileSchema } from './profile-schema.ts';
+export { score } from './score.ts';
+export * from './types.ts';

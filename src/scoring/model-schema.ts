@@ -1,0 +1,217 @@
+// The scoring model: what an admin can tune, validated before it is ever used.
+// config/scoring-model.schema.json is generated from this file (scripts/generate-model-schema.ts).
+import { z } from 'zod';
+import { ACTIVITY_TYPES, CRITERIA, CRITERION_STATES, GRADES, PRIORITIES, type Priority } from './types.ts';
+
+/** Case-insensitive, as every pattern of the model is matched. */
+export const PATTERN_FLAGS = 'i';
+
+function isValidPattern(source: string): boolean {
+  try {
+    new RegExp(source, PATTERN_FLAGS);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const description = z.string().optional().describe('Why this block is as it is; cite the source document, e.g. "seed 002 (explicit scoring table)".');
+const pattern = z
+  .string()
+  .min(1)
+  .refine(isValidPattern, { message: 'invalid regular expression' })
+  .describe('A regular expression, matched case-insensitively.');
+const patterns = z.array(pattern);
+const domain = z
+  .string()
+  .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a lower-case domain such as "gmail.com"')
+  .describe('An e-mail or web domain; subdomains match too.');
+const grade = z.enum(GRADES);
+const activityTypes = z.array(z.enum(ACTIVITY_TYPES)).min(1);
+const ruleId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected snake_case, e.g. "pricing_page"');
+const criterionStates = z.array(z.enum(CRITERION_STATES));
+const answers = z
+  .record(z.string().min(1), z.enum(CRITERION_STATES))
+  .describe('Answer-property value → criterion state; an answer that is set decides the criterion.');
+const question = z.string().min(1).describe('What the rep asks when the criterion is unknown (shown in qualify tasks).');
+const buyingRoles = z.array(z.string().min(1)).describe('hs_buying_role values (multi-select, e.g. DECISION_MAKER).');
+
+const positionRule = z.strictObject({
+  dimension: z.literal('position'),
+  grade,
+  points: z.number().min(0),
+  titlePatterns: patterns.min(1).describe('Matched against the contact’s jobtitle.'),
+  description,
+});
+const sizeRule = z.strictObject({
+  dimension: z.literal('size'),
+  grade,
+  points: z.number().min(0),
+  minEmployees: z.number().int().min(0).describe('Smallest number of employees that reaches this rule.'),
+  description,
+});
+const industryRule = z.strictObject({
+  dimension: z.literal('industry'),
+  grade,
+  points: z.number().min(0),
+  industries: z.array(z.string().min(1)).default([]).describe('HubSpot industry values, e.g. MACHINERY (case-insensitive).'),
+  patterns: patterns.default([]).describe('Matched against free-text industries, e.g. "Anlagenbau".'),
+  description,
+});
+
+const engagementRule = z.strictObject({
+  id: ruleId,
+  label: z.string().min(1).describe('How reasons name the activity, e.g. "webinar registration".'),
+  activityTypes,
+  patterns: patterns.optional().describe('If set, the activity’s url or title must match one of them.'),
+  points: z.number().positive(),
+  cap: z.number().positive().describe('Most points the rule can add, however often it fires.'),
+  halfLifeDays: z.number().positive().describe('After this many days an activity counts half.'),
+  corroboratedBy: z
+    .strictObject({
+      activityTypes,
+      withinHours: z.number().positive(),
+      points: z.number().positive(),
+    })
+    .optional()
+    .describe('Points instead of `points` when one of these activities happened within the window.'),
+  description,
+});
+
+const penalty = z.strictObject({
+  id: ruleId,
+  label: z.string().min(1),
+  activityTypes,
+  points: z.number().negative(),
+  cap: z.number().positive().describe('Most points the penalty can take away.'),
+  description,
+});
+
+const evidenceWindow = {
+  evidenceRules: z.array(ruleId).describe('Engagement rule ids whose activities are evidence (makes the criterion partial).'),
+  withinDays: z.number().positive().describe('How recent the evidence must be.'),
+};
+
+const criteriaStates = z.strictObject(Object.fromEntries(CRITERIA.map((c) => [c, criterionStates])) as Record<(typeof CRITERIA)[number], typeof criterionStates>);
+
+const priority = z.enum(PRIORITIES as [Priority, ...Priority[]]);
+
+export const modelSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.string().min(1).describe('Written to bant_model_version.'),
+    description,
+    fit: z
+      .strictObject({
+        description,
+        rules: z
+          .array(z.discriminatedUnion('dimension', [positionRule, sizeRule, industryRule]))
+          .min(1)
+          .describe('Per dimension the first matching rule counts; size rules match the largest minEmployees reached.'),
+        freeMail: z.strictObject({ points: z.number().max(0), domains: z.array(domain), description }),
+        gradeThresholds: z
+          .strictObject({ A: z.number(), B: z.number(), C: z.number() })
+          .describe('Lowest fit score of each grade; below C is D.'),
+      })
+      .describe('Explicit scoring: who the contact is and where they work.'),
+    engagement: z
+      .strictObject({
+        description,
+        rules: z.array(engagementRule).min(1).describe('An activity counts for the first rule it matches.'),
+        penalties: z.array(penalty).default([]).describe('Penalties never fade, so engagement cannot rise while nothing happens.'),
+        tiers: z
+          .strictObject({ '1': z.number(), '2': z.number(), '3': z.number() })
+          .describe('A score above the value reaches the tier; anything lower is tier 4.'),
+      })
+      .describe('Implicit scoring: what the contact did, decayed to the scoring time.'),
+    bant: z.strictObject({
+      description,
+      budget: z.strictObject({
+        answers,
+        question,
+        minEmployees: z.number().int().positive().optional().describe('A company at least this large makes budget partial.'),
+        minAnnualRevenue: z.number().positive().optional().describe('Annual revenue at least this high makes budget partial.'),
+        buyingRoles,
+        description,
+      }),
+      authority: z.strictObject({
+        answers,
+        question,
+        buyingRoles,
+        positionGrades: z.array(grade).describe('A jobtitle of these position grades makes authority partial.'),
+        description,
+      }),
+      need: z.strictObject({ answers, question, ...evidenceWindow, description }),
+      timeline: z.strictObject({ answers, question, ...evidenceWindow, description }),
+    }),
+    disqualification: z.strictObject({
+      description,
+      competitor: z.strictObject({ domains: z.array(domain), description }),
+      student: z.strictObject({ titlePatterns: patterns, formPatterns: patterns.default([]), description }),
+      applicant: z.strictObject({ titlePatterns: patterns, formPatterns: patterns.default([]), description }),
+      noNeed: z.strictObject({ needAnswers: z.array(z.string().min(1)), description }),
+      noFit: z.strictObject({
+        minEmployees: z.number().int().min(0).describe('A company known to be smaller is disqualified as no_fit.'),
+        description,
+      }),
+    }),
+    qualification: z.strictObject({
+      description,
+      sqlRequires: criteriaStates.describe('sql when every criterion is in one of its listed states.'),
+      notReadyWhen: criteriaStates.describe('nurture when any criterion is in one of its listed states.'),
+    }),
+    mqlCells: z.array(priority).default(['A1', 'A2', 'B1', 'B2']).describe('Priority cells (grade × tier) that are mql.'),
+    tasks: z.strictObject({
+      description,
+      callSlaHours: z.number().positive().default(1).describe('call_sql is due this many hours after the contact became sql.'),
+      qualifyDueDays: z.number().positive().default(2),
+      followUpDays: z.number().positive().default(180).describe('Delay of the nurture follow_up task.'),
+      escalationGraceHours: z.number().min(0).default(4),
+      escalationOwnerId: z.string().min(1).nullable().default(null),
+      dailyBudgetPerRep: z.number().int().positive().default(25).describe('Most tasks the app creates per owner and day.'),
+    }),
+  })
+  .superRefine(checkReferences);
+
+export type ScoringModel = z.infer<typeof modelSchema>;
+export type ModelIssue = { path: string; message: string };
+
+type RawModel = z.infer<typeof modelSchema>;
+
+function checkReferences(model: RawModel, ctx: z.RefinementCtx): void {
+  const ids = new Set<string>();
+  model.engagement.rules.forEach((rule, i) => {
+    if (ids.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['engagement', 'rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
+    ids.add(rule.id);
+  });
+  for (const criterion of ['need', 'timeline'] as const) {
+    model.bant[criterion].evidenceRules.forEach((id, i) => {
+      if (!ids.has(id))
+        ctx.addIssue({ code: 'custom', path: ['bant', criterion, 'evidenceRules', i], message: `no engagement rule has id "${id}"` });
+    });
+  }
+  const g = model.fit.gradeThresholds;
+  if (!(g.A >= g.B && g.B >= g.C)) ctx.addIssue({ code: 'custom', path: ['fit', 'gradeThresholds'], message: 'expected A ≥ B ≥ C' });
+  const t = model.engagement.tiers;
+  if (!(t['1'] >= t['2'] && t['2'] >= t['3'])) ctx.addIssue({ code: 'custom', path: ['engagement', 'tiers'], message: 'expected 1 ≥ 2 ≥ 3' });
+}
+
+/** `['fit', 'rules', 3, 'points']` → `fit.rules[3].points` */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+export function formatIssues(error: z.ZodError): ModelIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+export function parseModel(json: unknown): { ok: true; model: ScoringModel } | { ok: false; issues: ModelIssue[] } {
+  const parsed = modelSchema.safeParse(json);
+  return parsed.success ? { ok: true, model: parsed.data } : { ok: false, issues: formatIssues(parsed.error) };
+}

@@ -1,0 +1,48 @@
+// Date.parse costs ~180 ns and a contact has dozens of activities; this reads the UTC form that
+// HubSpot and toISOString() produce (YYYY-MM-DDTHH:MM:SS[.sss]Z) in a fraction of that, with the same result.
+// Anything else, and days past the 28th (month lengths), goes to Date.parse.
+
+function digit(s: string, i: number): number {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+}
+
+function two(s: string, i: number): number {
+  return digit(s, i) * 10 + digit(s, i + 1);
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+export function parseIsoTime(s: string): number {
+  const n = s.length;
+  if (
+    (n === 20 || n === 24) &&
+    s.charCodeAt(4) === 45 &&
+    s.charCodeAt(7) === 45 &&
+    s.charCodeAt(10) === 84 &&
+    s.charCodeAt(13) === 58 &&
+    s.charCodeAt(16) === 58 &&
+    s.charCodeAt(n - 1) === 90 &&
+    (n === 20 || s.charCodeAt(19) === 46)
+  ) {
+    const year = two(s, 0) * 100 + two(s, 2);
+    const month = two(s, 5);
+    const day = two(s, 8);
+    const hour = two(s, 11);
+    const minute = two(s, 14);
+    const second = two(s, 17);
+    const ms = n === 24 ? digit(s, 20) * 100 + two(s, 21) : 0;
+    // NaN fails every comparison, so a non-digit falls through to Date.parse.
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59 && year >= 0 && ms >= 0) {
+      return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
+    }
+  }
+  return Date.parse(s);
+}

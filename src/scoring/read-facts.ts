@@ -1,0 +1,123 @@
+// What the rules look at, read once from a profile's HubSpot property strings.
+import type { Profile, PropertyBag } from './types.ts';
+
+export interface EmployeeCount {
+  value: number;
+  source: 'company_property' | 'property';
+  name: 'numberofemployees' | 'numemployees';
+  raw: string;
+}
+
+export interface Facts {
+  email: string;
+  /** Lower-case domain of the e-mail address, '' when there is none. */
+  emailDomain: string;
+  companyDomain: string;
+  jobtitle: string;
+  buyingRoles: string[];
+  employees: EmployeeCount | null;
+  industry: { value: string; source: 'company_property' | 'property' } | null;
+  annualRevenue: { value: number; source: 'company_property' | 'property' } | null;
+}
+
+export function readText(bag: PropertyBag | undefined, name: string): string {
+  const value = bag?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** "12000", "12.000", "12,000", "1.5e4" → number; anything else → null. */
+export function parseNumber(raw: string): number | null {
+  const compact = raw.replace(/\s/g, '');
+  if (compact === '') return null;
+  if (/^\d{1,3}([.,]\d{3})+$/.test(compact)) return Number(compact.replace(/[.,]/g, ''));
+  const n = Number(compact);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * HubSpot's contact `numemployees` is a range enumeration ("1-5", "25-50", "1000+"): a range counts
+ * as its midpoint, an open range as its lower bound. Plain numbers are accepted too.
+ */
+export function parseEmployeeRange(raw: string): number | null {
+  const range = /^(\d[\d.,]*)\s*[-–]\s*(\d[\d.,]*)$/.exec(raw.trim());
+  if (range) {
+    const lo = parseNumber(range[1]!);
+    const hi = parseNumber(range[2]!);
+    return lo === null || hi === null ? null : (lo + hi) / 2;
+  }
+  const open = /^(\d[\d.,]*)\s*\+$/.exec(raw.trim());
+  if (open) return parseNumber(open[1]!);
+  return parseNumber(raw);
+}
+
+export function domainOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at < 0 ? '' : email.slice(at + 1).toLowerCase();
+}
+
+/** A bare host from "https://www.example.com/path" or "example.com". */
+export function normaliseDomain(raw: string): string {
+  return raw
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/^www\./, '');
+}
+
+/** True when `domain` is one of `domains` or a subdomain of one. */
+export function isInDomains(domain: string, domains: ReadonlySet<string>): boolean {
+  if (domain === '') return false;
+  let d = domain;
+  for (;;) {
+    if (domains.has(d)) return true;
+    const dot = d.indexOf('.');
+    if (dot < 0) return false;
+    d = d.slice(dot + 1);
+  }
+}
+
+export function readFacts(profile: Profile): Facts {
+  const contact = profile.properties;
+  const company = profile.company?.properties;
+  const email = readText(contact, 'email');
+
+  let employees: EmployeeCount | null = null;
+  const companyCount = readText(company, 'numberofemployees');
+  const companyValue = parseNumber(companyCount);
+  if (companyValue !== null && companyValue > 0) {
+    employees = { value: companyValue, source: 'company_property', name: 'numberofemployees', raw: companyCount };
+  } else {
+    const range = readText(contact, 'numemployees');
+    const value = parseEmployeeRange(range);
+    if (value !== null && value > 0) employees = { value, source: 'property', name: 'numemployees', raw: range };
+  }
+
+  const companyIndustry = readText(company, 'industry');
+  const contactIndustry = readText(contact, 'industry');
+  const industry = companyIndustry
+    ? { value: companyIndustry, source: 'company_property' as const }
+    : contactIndustry
+      ? { value: contactIndustry, source: 'property' as const }
+      : null;
+
+  const companyRevenue = parseNumber(readText(company, 'annualrevenue'));
+  const contactRevenue = parseNumber(readText(contact, 'annualrevenue'));
+  const annualRevenue =
+    companyRevenue !== null
+      ? { value: companyRevenue, source: 'company_property' as const }
+      : contactRevenue !== null
+        ? { value: contactRevenue, source: 'property' as const }
+        : null;
+
+  const roles = readText(contact, 'hs_buying_role');
+  return {
+    email,
+    emailDomain: domainOf(email),
+    companyDomain: normaliseDomain(readText(company, 'domain')),
+    jobtitle: readText(contact, 'jobtitle'),
+    buyingRoles: roles === '' ? [] : roles.split(';').map((r) => r.trim().toUpperCase()),
+    employees,
+    industry,
+    annualRevenue,
+  };
+}

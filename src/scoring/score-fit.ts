@@ -1,0 +1,67 @@
+// Explicit scoring (seed 002's A–D table): position, company size and industry, lowered for free-mail addresses (seed 001).
+import type { CompiledModel } from './compile-model.ts';
+import { formatPoints } from './format-reason.ts';
+import { type Facts, isInDomains } from './read-facts.ts';
+import type { Grade, Reason } from './types.ts';
+
+export interface FitResult {
+  score: number;
+  grade: Grade;
+  /** Grade of the jobtitle's position rule, null when there is no title or no rule matched. */
+  positionGrade: Grade | null;
+  reasons: Reason[];
+}
+
+function reason(points: number, text: string): Reason {
+  return { points, text: `${formatPoints(points)} fit: ${text}` };
+}
+
+export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
+  const reasons: Reason[] = [];
+  let total = 0;
+
+  let positionGrade: Grade | null = null;
+  if (facts.jobtitle !== '') {
+    const rule = compiled.position.find((r) => r.test(facts.jobtitle));
+    if (rule) {
+      positionGrade = rule.grade;
+      total += rule.points;
+      reasons.push(reason(rule.points, `position "${facts.jobtitle}" (${rule.grade})`));
+    }
+  }
+
+  if (facts.employees) {
+    const employees = facts.employees.value;
+    const rule = compiled.size.find((r) => employees >= r.minEmployees);
+    if (rule) {
+      total += rule.points;
+      reasons.push(reason(rule.points, `${facts.employees.raw} employees (${rule.grade})`));
+    }
+  }
+
+  if (facts.industry) {
+    const industry = facts.industry.value;
+    const rule = compiled.industry.find((r) => r.test(industry));
+    if (rule) {
+      total += rule.points;
+      reasons.push(reason(rule.points, `industry ${industry} (${rule.grade})`));
+    }
+  }
+
+  const freeMail = compiled.model.fit.freeMail;
+  if (freeMail.points !== 0 && isInDomains(facts.emailDomain, compiled.freeMailDomains)) {
+    total += freeMail.points;
+    reasons.push(reason(freeMail.points, `free-mail address (${facts.emailDomain})`));
+  }
+
+  const score = Math.round(Math.min(100, Math.max(0, total)));
+  return { score, grade: gradeOf(score, compiled), positionGrade, reasons };
+}
+
+function gradeOf(score: number, compiled: CompiledModel): Grade {
+  const t = compiled.model.fit.gradeThresholds;
+  if (score >= t.A) return 'A';
+  if (score >= t.B) return 'B';
+  if (score >= t.C) return 'C';
+  return 'D';
+}

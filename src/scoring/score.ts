@@ -1,0 +1,86 @@
+// score(profile, model, now): the whole engine in one pure call. Same input, same result; no clock, no I/O.
+import { assessBant } from './assess-bant.ts';
+import { compileModel } from './compile-model.ts';
+import { formatTenths } from './format-reason.ts';
+import { decideQualification, recommendStage } from './decide-qualification.ts';
+import { detectDisqualification } from './detect-disqualification.ts';
+import { draftTasks } from './draft-tasks.ts';
+import type { ScoringModel } from './model-schema.ts';
+import { readFacts } from './read-facts.ts';
+import { type Contribution, describeContribution, scoreEngagement } from './score-engagement.ts';
+import { scoreFit } from './score-fit.ts';
+import { toEpochMs } from './to-epoch-ms.ts';
+import type { Priority, Profile, Reason, ScoringResult } from './types.ts';
+
+export const MAX_REASONS = 10;
+
+function byWeight(a: { points: number }, b: { points: number }): number {
+  return Math.abs(b.points) - Math.abs(a.points);
+}
+
+function toReason(item: Reason | Contribution): Reason {
+  return 'text' in item ? item : { points: item.points, text: describeContribution(item) };
+}
+
+export function score(profile: Profile, model: ScoringModel, now: Date | string | number): ScoringResult {
+  const compiled = compileModel(model);
+  const nowMs = toEpochMs(now);
+  const scoredAt = new Date(nowMs).toISOString();
+  const facts = readFacts(profile);
+
+  const fit = scoreFit(facts, compiled);
+  const engagement = scoreEngagement(profile.activities, compiled, nowMs);
+  const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement.matches, compiled, nowMs);
+  const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled);
+  const priority: Priority = `${fit.grade}${engagement.tier}`;
+  const qualification = decideQualification(disqualification, bant, priority, compiled);
+  const lifecycleStage = recommendStage(qualification);
+
+  // The disqualification explains everything else, so it leads; then the largest contributions.
+  const ranked: Array<Reason | Contribution> = [...fit.reasons, ...engagement.contributions].sort(byWeight);
+  if (disqualification) ranked.unshift({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
+  const reasons = ranked.slice(0, MAX_REASONS).map(toReason);
+
+  const engagementScore = formatTenths(engagement.score);
+  const tasks = draftTasks({
+    profile,
+    qualification,
+    bant,
+    summary: () => `Priority ${priority} · fit ${fit.score} (${fit.grade}) · engagement ${engagementScore} (tier ${engagement.tier}) · ${qualification}`,
+    reasons,
+    compiled,
+    nowMs,
+  });
+
+  return {
+    fit: { score: fit.score, grade: fit.grade },
+    engagement: { score: engagement.score, tier: engagement.tier },
+    priority,
+    bant,
+    qualification,
+    disqualifyReason: disqualification?.reason ?? null,
+    lifecycleStage,
+    reasons,
+    tasks,
+    modelVersion: model.version,
+    scoredAt,
+    properties: {
+      bant_fit_score: String(fit.score),
+      bant_fit_grade: fit.grade,
+      bant_engagement_score: engagementScore,
+      bant_engagement_tier: `${engagement.tier}`,
+      bant_priority: priority,
+      bant_budget: bant.budget.state,
+      bant_authority: bant.authority.state,
+      bant_need: bant.need.state,
+      bant_timeline: bant.timeline.state,
+      bant_criteria_met: String(bant.criteriaMet),
+      bant_qualification: qualification,
+      bant_disqualify_reason: disqualification?.reason ?? '',
+      bant_score_reasons: reasons.map((r) => r.text).join('\n'),
+      bant_scored_at: scoredAt,
+      bant_model_version: model.version,
+      bant_lifecycle_stage: lifecycleStage,
+    },
+  };
+}

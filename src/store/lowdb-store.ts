@@ -1,0 +1,350 @@
+// The embedded store (default): all state in memory (the MemoryStore), persisted to DATA_DIR.
+//
+// Files (all 0600, DATA_DIR 0700):
+//   installations.json, oauth-states.json, jobs.json, dead-letters.json   small documents, lowdb (atomic replace)
+//   queue.jsonl                      the work queue: journal of changed items, compacted when mostly stale
+//   snapshots/<portalId>.jsonl       per-contact snapshots of one portal: journal, compacted likewise
+//   tasks/<portalId>.jsonl           task records of one portal: journal
+//   events-<n>.log                   webhook de-dup keys: append-only segments, old ones deleted whole
+//   instance.lock                    the pid of the process using DATA_DIR
+// Journals append only what changed, so the webhook acknowledgement (enqueue + rememberEvents) costs an append of a
+// few lines, never the rewrite of a large file. Writes are grouped: every change made before a write starts goes into
+// it, and every caller awaits the write that holds its change (group commit). A promise resolves only once its
+// change is on disk (fsync by default), so an acknowledged webhook survives SIGKILL and power loss.
+//
+// One process only: lowdb keeps its state in this process's memory. Locks (acquireLock) hold within the process;
+// more than one app instance needs PostgreSQL (DATABASE_URL). A second process on the same DATA_DIR is refused.
+import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import { DIR_MODE, DurableJsonFile, EventLog, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
+import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
+import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, Store, TaskRecord } from './store.ts';
+
+export interface LowdbStoreOptions extends MemoryStoreOptions {
+  /** fsync every write before it resolves (default true). Without it, data survives a process crash but maybe not a power loss. */
+  fsync?: boolean;
+  /** Called once per file write (tests count writes with it). */
+  onWrite?: (file: string) => void;
+}
+
+type DocSection = 'installations' | 'oauth' | 'jobs' | 'deadLetters';
+interface Docs {
+  installations: Low<{ installations: Installation[] }>;
+  oauth: Low<{ states: OAuthState[] }>;
+  jobs: Low<{ jobs: JobState[] }>;
+  deadLetters: Low<{ deadLetters: DeadLetter[] }>;
+}
+const DOC_FILES: Record<DocSection, string> = {
+  installations: 'installations.json',
+  oauth: 'oauth-states.json',
+  jobs: 'jobs.json',
+  deadLetters: 'dead-letters.json',
+};
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A failed write is reported to its callers; never an unhandled rejection here.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+const isDoc = (section: Section): section is DocSection =>
+  section === 'installations' || section === 'oauth' || section === 'jobs' || section === 'deadLetters';
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+class LowdbPersistence implements StoreHooks {
+  readonly dir: string;
+  readonly fsync: boolean;
+  readonly onWrite: ((file: string) => void) | undefined;
+  state!: StoreState;
+  docs!: Docs;
+  events!: EventLog;
+  readonly journals = new Map<string, Journal>();
+
+  #dirtyDocs = new Set<DocSection>();
+  /** Journal section → changed keys, or 'all' for a rewrite. */
+  #dirtyKeys = new Map<Section, Set<string> | 'all'>();
+  #pendingEvents: Array<{ t: number; keys: string[] }> = [];
+  #next: Deferred | undefined;
+  #running: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(dir: string, fsync: boolean, onWrite?: (file: string) => void) {
+    this.dir = dir;
+    this.fsync = fsync;
+    this.onWrite = onWrite;
+  }
+
+  journalFile(section: Section): string {
+    if (section === 'queue') return join(this.dir, 'queue.jsonl');
+    const [kind, portal] = section.split(':');
+    return join(this.dir, kind === 'snapshots' ? 'snapshots' : 'tasks', `${portal}.jsonl`);
+  }
+
+  changed(section: Section, key?: string): void {
+    if (isDoc(section)) {
+      this.#dirtyDocs.add(section);
+      return;
+    }
+    const keys = this.#dirtyKeys.get(section);
+    if (key === undefined) this.#dirtyKeys.set(section, 'all');
+    else if (keys === undefined) this.#dirtyKeys.set(section, new Set([key]));
+    else if (keys !== 'all') keys.add(key);
+  }
+
+  eventsRemembered(keys: string[], now: number): void {
+    this.#pendingEvents.push({ t: now, keys });
+  }
+
+  eventsForgotten(): void {
+    // The event log forgets by whole segments on its own.
+  }
+
+  #hasChanges(): boolean {
+    return this.#dirtyDocs.size > 0 || this.#dirtyKeys.size > 0 || this.#pendingEvents.length > 0;
+  }
+
+  flush(): Promise<void> {
+    if (!this.#hasChanges()) return this.#running ?? Promise.resolve();
+    if (this.#next) return this.#next.promise;
+    const next = deferred();
+    this.#next = next;
+    // Everyone who changes something before the write starts shares it: the current tick's callers now, or all
+    // callers that arrived during the running write.
+    if (!this.#running) setImmediate(() => this.#startWrite());
+    return next.promise;
+  }
+
+  #startWrite(): void {
+    const waiters = this.#next;
+    this.#next = undefined;
+    if (!waiters) return;
+    let work: Promise<void>;
+    try {
+      work = this.#write();
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    const running = work.then(waiters.resolve, waiters.reject);
+    this.#running = running;
+    void running.finally(() => {
+      if (this.#running === running) this.#running = undefined;
+      if (this.#next) this.#startWrite();
+    });
+  }
+
+  /** Takes what changed synchronously (the data as it is now), then writes it. */
+  #write(): Promise<void> {
+    const docs = [...this.#dirtyDocs];
+    const keyed = [...this.#dirtyKeys];
+    const events = this.#pendingEvents;
+    this.#dirtyDocs = new Set();
+    this.#dirtyKeys = new Map();
+    this.#pendingEvents = [];
+
+    const docWrites: Promise<void>[] = [];
+    for (const section of docs) {
+      this.#fillDoc(section);
+      docWrites.push(this.docs[section].write());
+    }
+    const journalWrites: Promise<void>[] = [];
+    for (const [section, keys] of keyed) {
+      // Journal.write and .rewrite serialise synchronously, before their first await: the records may change later.
+      const live = this.#records(section);
+      const all = (): Iterable<[string, unknown]> => live ?? [];
+      const journal = this.#journal(section);
+      if (keys === 'all') {
+        journalWrites.push(journal.rewrite(all()));
+      } else {
+        const changes = [...keys].map((key): [string, unknown] => [key, live?.get(key)]);
+        journalWrites.push(journal.write(changes, live?.size ?? 0, all));
+      }
+    }
+    const restore = (error: unknown) => {
+      // Nothing is lost on a failed write: the sections are written again by the next one.
+      for (const section of docs) this.#dirtyDocs.add(section);
+      for (const [section] of keyed) this.#dirtyKeys.set(section, 'all');
+      this.#pendingEvents.unshift(...events);
+      throw error;
+    };
+    // The queue (and the rest) reach the file before the event keys do: a process crash in between leaves work
+    // without its de-dup keys (a harmless duplicate later), never de-dup keys without their work. Then one round of
+    // fsyncs, in parallel (one fsync latency per group commit, not one per file).
+    const journals = keyed.map(([section]) => this.#journal(section));
+    return Promise.all([...docWrites, ...journalWrites])
+      .then(() => this.events.append(events))
+      .then(() => Promise.all([...journals.map((j) => j.sync()), this.events.sync()]))
+      .then(() => undefined, restore);
+  }
+
+  #fillDoc(section: DocSection): void {
+    const s = this.state;
+    if (section === 'installations') this.docs.installations.data = { installations: [...s.installations.values()] };
+    else if (section === 'oauth') this.docs.oauth.data = { states: [...s.oauthStates.values()] };
+    else if (section === 'jobs') this.docs.jobs.data = { jobs: [...s.jobs.values()] };
+    else this.docs.deadLetters.data = { deadLetters: [...s.deadLetters] };
+  }
+
+  #records(section: Section): Map<string, unknown> | undefined {
+    if (section === 'queue') return this.state.queue;
+    const [kind, portal] = section.split(':');
+    const portalId = Number(portal);
+    return kind === 'snapshots' ? this.state.snapshots.get(portalId) : this.state.tasks.get(portalId);
+  }
+
+  #journal(section: Section): Journal {
+    const journal = this.journals.get(section);
+    if (!journal) throw new Error(`journal ${section} not loaded`);
+    return journal;
+  }
+
+  async ensureJournal(section: Section): Promise<Map<string, unknown>> {
+    const { journal, records } = await Journal.load(this.journalFile(section), this.fsync, this.onWrite);
+    this.journals.set(section, journal);
+    return records;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.flush().catch(() => {});
+    await this.#running?.catch(() => {});
+    for (const journal of this.journals.values()) await journal.close();
+    await this.events.close();
+    await removeIfExists(join(this.dir, 'instance.lock'));
+  }
+}
+
+/** Journals of portals that appear after start-up are opened on first use. */
+class LowdbStore extends MemoryStore {
+  readonly persistence: LowdbPersistence;
+
+  constructor(options: LowdbStoreOptions, persistence: LowdbPersistence, state: StoreState) {
+    super(options, persistence, state);
+    this.persistence = persistence;
+  }
+
+  async #journals(sections: Section[]): Promise<void> {
+    for (const section of new Set(sections)) {
+      if (!this.persistence.journals.has(section)) await this.persistence.ensureJournal(section);
+    }
+  }
+
+  override async putSnapshots(snapshots: ContactSnapshot[]): Promise<void> {
+    await this.#journals(snapshots.map((s): Section => `snapshots:${s.portalId}`));
+    return super.putSnapshots(snapshots);
+  }
+
+  override async putTaskRecords(records: TaskRecord[]): Promise<void> {
+    await this.#journals(records.map((r): Section => `tasks:${r.portalId}`));
+    return super.putTaskRecords(records);
+  }
+
+  override async deleteContactState(portalId: number, contactIds: string[]): Promise<void> {
+    await this.#journals([`snapshots:${portalId}`, `tasks:${portalId}`]);
+    return super.deleteContactState(portalId, contactIds);
+  }
+
+  override async deleteInstallation(portalId: number): Promise<void> {
+    await this.#journals([`snapshots:${portalId}`, `tasks:${portalId}`]);
+    return super.deleteInstallation(portalId);
+  }
+}
+
+async function ensurePrivateDir(dir: string): Promise<void> {
+  const existed = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  if (!existed) await chmod(dir, DIR_MODE);
+}
+
+async function claimDirectory(dir: string): Promise<void> {
+  const lockFile = join(dir, 'instance.lock');
+  const text = await readTextIfExists(lockFile);
+  const pid = text === null ? Number.NaN : Number.parseInt(text, 10);
+  if (Number.isInteger(pid) && pid !== process.pid && isProcessAlive(pid)) {
+    throw new Error(
+      `DATA_DIR is in use by another process (pid ${pid}). The lowdb store serves one process only; run several app instances on PostgreSQL (DATABASE_URL).`,
+    );
+  }
+  await writeFile(lockFile, `${process.pid}\n`, { mode: FILE_MODE });
+}
+
+/** Opens (creating if needed) the embedded store in `dataDir`. One process per directory. */
+export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions = {}): Promise<Store> {
+  await ensurePrivateDir(dataDir);
+  await ensurePrivateDir(join(dataDir, 'snapshots'));
+  await ensurePrivateDir(join(dataDir, 'tasks'));
+  await claimDirectory(dataDir);
+
+  const fsync = options.fsync ?? true;
+  const persistence = new LowdbPersistence(dataDir, fsync, options.onWrite);
+  const state = new StoreState();
+  persistence.state = state;
+
+  const doc = <T>(section: DocSection, empty: T) => new Low<T>(new DurableJsonFile<T>(join(dataDir, DOC_FILES[section]), fsync, options.onWrite), empty);
+  const docs: Docs = {
+    installations: doc<{ installations: Installation[] }>('installations', { installations: [] }),
+    oauth: doc<{ states: OAuthState[] }>('oauth', { states: [] }),
+    jobs: doc<{ jobs: JobState[] }>('jobs', { jobs: [] }),
+    deadLetters: doc<{ deadLetters: DeadLetter[] }>('deadLetters', { deadLetters: [] }),
+  };
+  await Promise.all(Object.values(docs).map((d: Low<unknown>) => d.read()));
+  persistence.docs = docs;
+  for (const installation of docs.installations.data.installations) state.installations.set(installation.portalId, installation);
+  for (const oauthState of docs.oauth.data.states) state.oauthStates.set(oauthState.state, oauthState);
+  for (const job of docs.jobs.data.jobs) state.jobs.set(`${job.portalId}\u0000${job.job}`, job);
+  state.deadLetters = docs.deadLetters.data.deadLetters;
+
+  for (const [id, record] of await persistence.ensureJournal('queue')) {
+    const item = record as QueueRecord;
+    if (item.id === id) state.addQueueRecord(item);
+  }
+  for (const dead of state.deadLetters) state.queueSeq = Math.max(state.queueSeq, Number(dead.id) || 0);
+
+  for (const kind of ['snapshots', 'tasks'] as const) {
+    for (const name of await readdir(join(dataDir, kind))) {
+      const match = /^(\d+)\.jsonl$/.exec(name);
+      if (!match) continue;
+      const portalId = Number(match[1]);
+      const records = await persistence.ensureJournal(`${kind}:${portalId}`);
+      if (records.size === 0) continue;
+      if (kind === 'snapshots') state.snapshots.set(portalId, records as Map<string, ContactSnapshot>);
+      else {
+        const tasks = new Map<string, TaskRecord>();
+        for (const record of records.values()) tasks.set(taskKey((record as TaskRecord).contactId, (record as TaskRecord).kind), record as TaskRecord);
+        state.tasks.set(portalId, tasks);
+      }
+    }
+  }
+
+  const memoryOptions: MemoryStoreOptions = options;
+  const store = new LowdbStore(memoryOptions, persistence, state);
+  persistence.events = await EventLog.load(
+    dataDir,
+    { fsync, retainMs: store.eventRetainMs, maxKeys: store.maxEventKeys, ...(options.onWrite ? { onWrite: options.onWrite } : {}) },
+    state.events,
+  );
+  return store;
+}

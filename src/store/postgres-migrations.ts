@@ -1,0 +1,119 @@
+// PostgreSQL schema, as ordered migrations. Applied at start-up by openPostgresStore (each once, recorded in
+// schema_migrations). Never edit a released migration: add a new one. Tables are unqualified: the store sets
+// search_path to its schema. Times are epoch milliseconds (bigint), like the Store interface.
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE installations (
+  portal_id bigint PRIMARY KEY,
+  data jsonb NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE oauth_states (
+  state text PRIMARY KEY,
+  expires_at bigint NOT NULL,
+  data jsonb NOT NULL
+);
+CREATE INDEX oauth_states_expires_at ON oauth_states (expires_at);
+
+CREATE TABLE webhook_events (
+  event_key text PRIMARY KEY,
+  seen_at bigint NOT NULL
+);
+CREATE INDEX webhook_events_seen_at ON webhook_events (seen_at);
+
+CREATE TABLE work_queue (
+  id bigserial PRIMARY KEY,
+  portal_id bigint NOT NULL,
+  kind text NOT NULL,
+  key text NOT NULL,
+  payload jsonb,
+  not_before bigint NOT NULL,
+  occurred_at bigint,
+  attempts integer NOT NULL DEFAULT 0,
+  lease_until bigint,
+  -- bumped by every coalescing enqueue; compared with leased_version by complete()
+  version integer NOT NULL DEFAULT 0,
+  leased_version integer,
+  last_error text,
+  UNIQUE (portal_id, kind, key)
+);
+CREATE INDEX work_queue_due ON work_queue (not_before, id);
+CREATE INDEX work_queue_portal ON work_queue (portal_id, not_before);
+
+CREATE TABLE dead_letters (
+  id bigint PRIMARY KEY,
+  portal_id bigint NOT NULL,
+  kind text NOT NULL,
+  key text NOT NULL,
+  payload jsonb,
+  not_before bigint NOT NULL,
+  occurred_at bigint,
+  attempts integer NOT NULL,
+  reason text NOT NULL,
+  failed_at bigint NOT NULL
+);
+CREATE INDEX dead_letters_portal ON dead_letters (portal_id, failed_at);
+
+CREATE TABLE snapshots (
+  portal_id bigint NOT NULL,
+  -- "C": plain code-point order, the order listSnapshots promises
+  contact_id text COLLATE "C" NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, contact_id)
+);
+
+CREATE TABLE task_records (
+  portal_id bigint NOT NULL,
+  contact_id text NOT NULL,
+  kind text NOT NULL,
+  status text NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, contact_id, kind)
+);
+CREATE INDEX task_records_portal_status ON task_records (portal_id, status, kind);
+
+CREATE TABLE job_states (
+  portal_id bigint NOT NULL,
+  job text NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, job)
+);
+
+CREATE TABLE locks (
+  name text PRIMARY KEY,
+  owner text NOT NULL,
+  expires_at bigint NOT NULL
+);
+
+-- Coalescing: keys of b win, except arrays on both sides, which are unioned (a's order, then b's new elements).
+CREATE FUNCTION merge_payload(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT CASE
+    WHEN a IS NULL THEN b
+    WHEN b IS NULL THEN a
+    ELSE a || COALESCE((
+      SELECT jsonb_object_agg(k, CASE
+        WHEN jsonb_typeof(a -> k) = 'array' AND jsonb_typeof(v) = 'array' THEN (
+          SELECT COALESCE(jsonb_agg(e ORDER BY o), '[]'::jsonb) FROM (
+            SELECT e, min(o) AS o FROM (
+              SELECT e, o FROM jsonb_array_elements(a -> k) WITH ORDINALITY AS x(e, o)
+              UNION ALL
+              SELECT e, o + 1000000000 FROM jsonb_array_elements(v) WITH ORDINALITY AS y(e, o)
+            ) AS both_sides GROUP BY e
+          ) AS unioned)
+        ELSE v END)
+      FROM jsonb_each(b) AS t(k, v)), '{}'::jsonb)
+  END
+$fn$;
+`,
+  },
+];

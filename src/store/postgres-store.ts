@@ -1,0 +1,486 @@
+// The PostgreSQL store (DATABASE_URL): for several app instances sharing one database.
+// - Migrations (postgres-migrations.ts) run at start-up under an advisory lock, each recorded in schema_migrations.
+// - The queue is leased with FOR UPDATE SKIP LOCKED: concurrent instances never lease the same item at once; a lease
+//   that runs out (an instance died) makes the item leasable again. Coalescing is an upsert on (portal_id, kind, key).
+// - Locks are rows with an expiry, so they hold across processes and machines.
+import pg from 'pg';
+import type { TaskKind } from '../scoring/types.ts';
+import { mergePayload } from './memory-store.ts';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import type {
+  ContactSnapshot,
+  DeadLetter,
+  EventKey,
+  Installation,
+  JobState,
+  LeasedItem,
+  OAuthState,
+  PortalId,
+  Store,
+  TaskRecord,
+  WorkItem,
+  WorkKind,
+} from './store.ts';
+
+export interface PostgresStoreOptions {
+  /** Schema for the tables (default "public"); created if missing. Tests use one per run. */
+  schema?: string;
+  /** Pool size (default 10). */
+  poolSize?: number;
+  /** How long a webhook event key is remembered (default 24 h). */
+  eventRetainMs?: number;
+  /** At most this many dead letters are kept, oldest dropped first (default 10,000). */
+  maxDeadLetters?: number;
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+interface QueueRow {
+  id: string;
+  portal_id: string;
+  kind: WorkKind;
+  key: string;
+  payload: Record<string, unknown> | null;
+  not_before: string;
+  occurred_at: string | null;
+  attempts: number;
+  lease_until: string | null;
+}
+
+interface DeadRow extends QueueRow {
+  reason: string;
+  failed_at: string;
+}
+
+function toWorkItem(row: QueueRow): WorkItem {
+  const item: WorkItem = { portalId: Number(row.portal_id), kind: row.kind, key: row.key, notBefore: Number(row.not_before) };
+  if (row.payload !== null) item.payload = row.payload;
+  if (row.occurred_at !== null) item.occurredAt = Number(row.occurred_at);
+  return item;
+}
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** Applies the migrations not yet recorded, one transaction, serialised across instances by an advisory lock. */
+export async function migrate(client: pg.PoolClient, schema: string): Promise<number[]> {
+  const applied: number[] = [];
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`bant-scoring-migrations:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await client.query(`SET LOCAL search_path TO ${quoteIdent(schema)}`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    for (const migration of POSTGRES_MIGRATIONS) {
+      if (done.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.version);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+  return applied;
+}
+
+class PostgresStore implements Store {
+  readonly pool: pg.Pool;
+  readonly eventRetainMs: number;
+  readonly maxDeadLetters: number;
+  #lastEventCleanup = Number.NEGATIVE_INFINITY;
+
+  constructor(pool: pg.Pool, options: PostgresStoreOptions) {
+    this.pool = pool;
+    this.eventRetainMs = options.eventRetainMs ?? 24 * 60 * 60 * 1000;
+    this.maxDeadLetters = options.maxDeadLetters ?? 10_000;
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  // installations
+
+  async putInstallation(installation: Installation): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO installations (portal_id, data) VALUES ($1, $2)
+       ON CONFLICT (portal_id) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
+      [installation.portalId, JSON.stringify(installation)],
+    );
+  }
+
+  async getInstallation(portalId: PortalId): Promise<Installation | undefined> {
+    const { rows } = await this.pool.query<{ data: Installation }>('SELECT data FROM installations WHERE portal_id = $1', [portalId]);
+    return rows[0]?.data;
+  }
+
+  async listInstallations(): Promise<Installation[]> {
+    const { rows } = await this.pool.query<{ data: Installation }>('SELECT data FROM installations ORDER BY portal_id');
+    return rows.map((r) => r.data);
+  }
+
+  async deleteInstallation(portalId: PortalId): Promise<void> {
+    await this.#transaction(async (client) => {
+      for (const table of ['installations', 'work_queue', 'dead_letters', 'snapshots', 'task_records', 'job_states']) {
+        await client.query(`DELETE FROM ${table} WHERE portal_id = $1`, [portalId]);
+      }
+    });
+  }
+
+  // OAuth states
+
+  async putOAuthState(state: OAuthState): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO oauth_states (state, expires_at, data) VALUES ($1, $2, $3)
+       ON CONFLICT (state) DO UPDATE SET expires_at = EXCLUDED.expires_at, data = EXCLUDED.data`,
+      [state.state, state.expiresAt, JSON.stringify(state)],
+    );
+  }
+
+  async takeOAuthState(state: string, now: number): Promise<OAuthState | undefined> {
+    const { rows } = await this.pool.query<{ data: OAuthState; expires_at: string }>(
+      'DELETE FROM oauth_states WHERE state = $1 RETURNING data, expires_at',
+      [state],
+    );
+    await this.pool.query('DELETE FROM oauth_states WHERE expires_at <= $1', [now]);
+    const found = rows[0];
+    return found && Number(found.expires_at) > now ? found.data : undefined;
+  }
+
+  // webhook de-duplication
+
+  async #remember(client: Queryable, keys: EventKey[], now: number): Promise<EventKey[]> {
+    if (keys.length === 0) return [];
+    const unique = [...new Set(keys)].sort();
+    // A key seen longer ago than the retention counts as new again (and is renewed).
+    const { rows } = await client.query<{ event_key: string }>(
+      `INSERT INTO webhook_events (event_key, seen_at) SELECT k, $2 FROM unnest($1::text[]) AS k
+       ON CONFLICT (event_key) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE webhook_events.seen_at < $3
+       RETURNING event_key`,
+      [unique, now, now - this.eventRetainMs],
+    );
+    const fresh = new Set(rows.map((r) => r.event_key));
+    const inOrder: EventKey[] = [];
+    for (const key of keys) {
+      if (!fresh.delete(key)) continue;
+      inOrder.push(key);
+    }
+    return inOrder;
+  }
+
+  async #cleanupEvents(now: number): Promise<void> {
+    if (now - this.#lastEventCleanup < 60_000) return;
+    this.#lastEventCleanup = now;
+    await this.pool.query('DELETE FROM webhook_events WHERE seen_at < $1', [now - this.eventRetainMs]);
+  }
+
+  async rememberEvents(keys: EventKey[], now: number): Promise<EventKey[]> {
+    const fresh = await this.#remember(this.pool, keys, now);
+    await this.#cleanupEvents(now);
+    return fresh;
+  }
+
+  async acceptEvents(keys: EventKey[], now: number, itemsFor: (freshKeys: EventKey[]) => WorkItem[]): Promise<EventKey[]> {
+    const fresh = await this.#transaction(async (client) => {
+      const freshKeys = await this.#remember(client, keys, now);
+      if (freshKeys.length > 0) await this.#enqueue(client, itemsFor(freshKeys));
+      return freshKeys;
+    });
+    await this.#cleanupEvents(now);
+    return fresh;
+  }
+
+  // work queue
+
+  async #enqueue(client: Queryable, items: WorkItem[]): Promise<void> {
+    if (items.length === 0) return;
+    // One row per key (ON CONFLICT may touch a row once per statement), in key order (no deadlock between batches).
+    const byKey = new Map<string, WorkItem>();
+    for (const item of items) {
+      const id = JSON.stringify([item.portalId, item.kind, item.key]);
+      const before = byKey.get(id);
+      if (!before) {
+        byKey.set(id, { ...item });
+        continue;
+      }
+      const merged: WorkItem = { ...before, notBefore: Math.max(before.notBefore, item.notBefore) };
+      const payload = mergePayload(before.payload, item.payload);
+      if (payload !== undefined) merged.payload = payload;
+      const occurredAt = Math.max(before.occurredAt ?? Number.NEGATIVE_INFINITY, item.occurredAt ?? Number.NEGATIVE_INFINITY);
+      if (Number.isFinite(occurredAt)) merged.occurredAt = occurredAt;
+      byKey.set(id, merged);
+    }
+    const rows = [...byKey.values()].sort(
+      (a, b) => a.portalId - b.portalId || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+    await client.query(
+      `INSERT INTO work_queue (portal_id, kind, key, payload, not_before, occurred_at)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::bigint[])
+       ON CONFLICT (portal_id, kind, key) DO UPDATE SET
+         payload = merge_payload(work_queue.payload, EXCLUDED.payload),
+         not_before = GREATEST(work_queue.not_before, EXCLUDED.not_before),
+         occurred_at = GREATEST(work_queue.occurred_at, EXCLUDED.occurred_at),
+         version = work_queue.version + 1`,
+      [
+        rows.map((r) => r.portalId),
+        rows.map((r) => r.kind),
+        rows.map((r) => r.key),
+        rows.map((r) => (r.payload === undefined ? null : JSON.stringify(r.payload))),
+        rows.map((r) => r.notBefore),
+        rows.map((r) => r.occurredAt ?? null),
+      ],
+    );
+  }
+
+  async enqueue(items: WorkItem[]): Promise<void> {
+    await this.#enqueue(this.pool, items);
+  }
+
+  async lease(options: { now: number; limit: number; leaseMs: number; portalId?: PortalId; kinds?: WorkKind[] }): Promise<LeasedItem[]> {
+    const { now, limit, leaseMs, portalId, kinds } = options;
+    if (limit <= 0) return [];
+    const { rows } = await this.pool.query<QueueRow>(
+      `WITH picked AS (
+         SELECT id FROM work_queue
+         WHERE not_before <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+           AND ($4::bigint IS NULL OR portal_id = $4)
+           AND ($5::text[] IS NULL OR kind = ANY($5::text[]))
+         ORDER BY not_before, id
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE work_queue AS q
+       SET attempts = q.attempts + 1, lease_until = $1::bigint + $3::bigint, leased_version = q.version
+       FROM picked WHERE q.id = picked.id
+       RETURNING q.id, q.portal_id, q.kind, q.key, q.payload, q.not_before, q.occurred_at, q.attempts, q.lease_until`,
+      [now, limit, leaseMs, portalId ?? null, kinds ?? null],
+    );
+    rows.sort((a, b) => Number(a.not_before) - Number(b.not_before) || Number(a.id) - Number(b.id));
+    return rows.map((row) => ({ ...toWorkItem(row), id: String(row.id), attempts: row.attempts, leaseUntil: Number(row.lease_until) }));
+  }
+
+  async portalsWithDueWork(now: number): Promise<PortalId[]> {
+    const { rows } = await this.pool.query<{ portal_id: string }>(
+      `SELECT DISTINCT portal_id FROM work_queue
+       WHERE not_before <= $1 AND (lease_until IS NULL OR lease_until <= $1) ORDER BY portal_id`,
+      [now],
+    );
+    return rows.map((r) => Number(r.portal_id));
+  }
+
+  async complete(ids: string[]): Promise<void> {
+    const numeric = ids.filter((id) => /^\d+$/.test(id));
+    if (numeric.length === 0) return;
+    await this.#transaction(async (client) => {
+      await client.query('DELETE FROM work_queue WHERE id = ANY($1::bigint[]) AND (leased_version IS NULL OR version = leased_version)', [numeric]);
+      // Re-enqueued while leased: stays, unleased, for another run.
+      await client.query(
+        `UPDATE work_queue SET lease_until = NULL, leased_version = NULL, attempts = 0, last_error = NULL
+         WHERE id = ANY($1::bigint[]) AND leased_version IS NOT NULL AND version <> leased_version`,
+        [numeric],
+      );
+    });
+  }
+
+  async fail(id: string, reason: string, retryAt: number, maxAttempts: number): Promise<void> {
+    if (!/^\d+$/.test(id)) return;
+    await this.#transaction(async (client) => {
+      const dead = await client.query(
+        `WITH dead AS (DELETE FROM work_queue WHERE id = $1 AND attempts >= $2 RETURNING *)
+         INSERT INTO dead_letters (id, portal_id, kind, key, payload, not_before, occurred_at, attempts, reason, failed_at)
+         SELECT id, portal_id, kind, key, payload, not_before, occurred_at, attempts, $3, $4 FROM dead
+         ON CONFLICT (id) DO UPDATE SET reason = EXCLUDED.reason, failed_at = EXCLUDED.failed_at, attempts = EXCLUDED.attempts`,
+        [id, maxAttempts, reason, Date.now()],
+      );
+      if ((dead.rowCount ?? 0) > 0) {
+        await client.query(
+          `DELETE FROM dead_letters WHERE id IN (SELECT id FROM dead_letters ORDER BY failed_at DESC, id DESC OFFSET $1)`,
+          [this.maxDeadLetters],
+        );
+        return;
+      }
+      await client.query(
+        `UPDATE work_queue SET lease_until = NULL, leased_version = NULL, not_before = GREATEST(not_before, $2), last_error = $3
+         WHERE id = $1`,
+        [id, retryAt, reason],
+      );
+    });
+  }
+
+  async queueDepth(portalId?: PortalId): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM work_queue WHERE $1::bigint IS NULL OR portal_id = $1', [
+      portalId ?? null,
+    ]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async listDeadLetters(portalId?: PortalId): Promise<DeadLetter[]> {
+    const { rows } = await this.pool.query<DeadRow>(
+      'SELECT * FROM dead_letters WHERE $1::bigint IS NULL OR portal_id = $1 ORDER BY failed_at, id',
+      [portalId ?? null],
+    );
+    return rows.map((row) => ({ ...toWorkItem(row), id: String(row.id), attempts: row.attempts, reason: row.reason, failedAt: Number(row.failed_at) }));
+  }
+
+  // snapshots
+
+  async getSnapshots(portalId: PortalId, contactIds: string[]): Promise<Map<string, ContactSnapshot>> {
+    const found = new Map<string, ContactSnapshot>();
+    if (contactIds.length === 0) return found;
+    const { rows } = await this.pool.query<{ contact_id: string; data: ContactSnapshot }>(
+      'SELECT contact_id, data FROM snapshots WHERE portal_id = $1 AND contact_id = ANY($2::text[])',
+      [portalId, contactIds],
+    );
+    for (const row of rows) found.set(row.contact_id, row.data);
+    return found;
+  }
+
+  async putSnapshots(snapshots: ContactSnapshot[]): Promise<void> {
+    if (snapshots.length === 0) return;
+    const latest = new Map<string, ContactSnapshot>();
+    for (const s of snapshots) latest.set(JSON.stringify([s.portalId, s.contactId]), s);
+    const rows = [...latest.values()].sort((a, b) => a.portalId - b.portalId || (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+    await this.pool.query(
+      `INSERT INTO snapshots (portal_id, contact_id, data)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[])
+       ON CONFLICT (portal_id, contact_id) DO UPDATE SET data = EXCLUDED.data`,
+      [rows.map((r) => r.portalId), rows.map((r) => r.contactId), rows.map((r) => JSON.stringify(r))],
+    );
+  }
+
+  async deleteContactState(portalId: PortalId, contactIds: string[]): Promise<void> {
+    if (contactIds.length === 0) return;
+    await this.#transaction(async (client) => {
+      await client.query('DELETE FROM snapshots WHERE portal_id = $1 AND contact_id = ANY($2::text[])', [portalId, contactIds]);
+      await client.query('DELETE FROM task_records WHERE portal_id = $1 AND contact_id = ANY($2::text[])', [portalId, contactIds]);
+    });
+  }
+
+  async listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.pool.query<{ data: ContactSnapshot }>(
+      `SELECT data FROM snapshots WHERE portal_id = $1 AND ($2::text IS NULL OR contact_id > $2::text)
+       ORDER BY contact_id LIMIT $3`,
+      [portalId, afterContactId, limit],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async countSnapshots(portalId: PortalId): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM snapshots WHERE portal_id = $1', [portalId]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  // tasks
+
+  async getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]> {
+    if (contactIds.length === 0) return [];
+    const { rows } = await this.pool.query<{ data: TaskRecord }>(
+      'SELECT data FROM task_records WHERE portal_id = $1 AND contact_id = ANY($2::text[]) ORDER BY contact_id, kind',
+      [portalId, contactIds],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async putTaskRecords(records: TaskRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const latest = new Map<string, TaskRecord>();
+    for (const r of records) latest.set(JSON.stringify([r.portalId, r.contactId, r.kind]), r);
+    const rows = [...latest.values()].sort(
+      (a, b) => a.portalId - b.portalId || (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0) || (a.kind < b.kind ? -1 : 1),
+    );
+    await this.pool.query(
+      `INSERT INTO task_records (portal_id, contact_id, kind, status, data)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT (portal_id, contact_id, kind) DO UPDATE SET status = EXCLUDED.status, data = EXCLUDED.data`,
+      [rows.map((r) => r.portalId), rows.map((r) => r.contactId), rows.map((r) => r.kind), rows.map((r) => r.status), rows.map((r) => JSON.stringify(r))],
+    );
+  }
+
+  async listTaskRecords(portalId: PortalId, filter: { kind?: TaskKind; status?: TaskRecord['status'] } = {}): Promise<TaskRecord[]> {
+    const { rows } = await this.pool.query<{ data: TaskRecord }>(
+      `SELECT data FROM task_records WHERE portal_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR status = $3)
+       ORDER BY contact_id, kind`,
+      [portalId, filter.kind ?? null, filter.status ?? null],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  // jobs and locks
+
+  async getJobState(portalId: PortalId, job: string): Promise<JobState | undefined> {
+    const { rows } = await this.pool.query<{ data: JobState }>('SELECT data FROM job_states WHERE portal_id = $1 AND job = $2', [portalId, job]);
+    return rows[0]?.data;
+  }
+
+  async putJobState(state: JobState): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO job_states (portal_id, job, data) VALUES ($1, $2, $3)
+       ON CONFLICT (portal_id, job) DO UPDATE SET data = EXCLUDED.data`,
+      [state.portalId, state.job, JSON.stringify(state)],
+    );
+  }
+
+  async acquireLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
+    const result = await this.pool.query(
+      `INSERT INTO locks (name, owner, expires_at) VALUES ($1, $2, $3::bigint + $4::bigint)
+       ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+       WHERE locks.owner = EXCLUDED.owner OR locks.expires_at <= $3::bigint`,
+      [name, owner, now, ttlMs],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async releaseLock(name: string, owner: string): Promise<void> {
+    await this.pool.query('DELETE FROM locks WHERE name = $1 AND owner = $2', [name, owner]);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+/** Connects, applies pending migrations, and returns the store. */
+export async function openPostgresStore(databaseUrl: string, options: PostgresStoreOptions = {}): Promise<Store> {
+  const schema = options.schema ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}" (letters, digits, _)`);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, options: `-c search_path=${schema}` });
+  // An idle client that loses its connection must not crash the process; the next query reports the problem.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    try {
+      await migrate(client, schema);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+  return new PostgresStore(pool, options);
+}

@@ -1,0 +1,206 @@
+// Pure: which events lead to which work. No I/O; the intake passes what it knows about each portal.
+// Duplicates happen and eventId is not unique, order is not guaranteed (PLATFORM.md §1.3, §8 trap 5);
+// the app's own writes come back as propertyChange events (PLATFORM.md §8 trap 6).
+import type { EngagementObjectType } from '../hubspot/portal-client.ts';
+import type { EventKey, PortalId, WorkItem } from '../store/store.ts';
+import type { HubSpotEvent } from './event-schema.ts';
+
+/** What the intake knows about a portal when classifying. */
+export interface PortalView {
+  installed: boolean;
+  /** Contact properties the portal's model reads (modelInputs(model).contact). */
+  contactInputs: ReadonlySet<string>;
+}
+
+export interface ClassifyOptions {
+  /** HUBSPOT_APP_ID: events whose source is the app itself are echoes of its own writes. */
+  appId?: string | undefined;
+  now: number;
+  /** Coalescing window for rescoring (RESCORE_DELAY_MS). */
+  rescoreDelayMs: number;
+  portal(portalId: PortalId): PortalView;
+}
+
+export type IgnoreReason =
+  | 'not_installed'
+  | 'own_change'
+  | 'output_property'
+  | 'unread_property'
+  | 'unrelated_association'
+  | 'unhandled_type';
+
+export interface ClassifiedEvent {
+  key: EventKey;
+  items: WorkItem[];
+}
+
+export interface Classification {
+  /** Events that cause work, one entry per dedup key, oldest occurredAt first. */
+  accepted: ClassifiedEvent[];
+  ignored: Partial<Record<IgnoreReason, number>>;
+}
+
+/** Reps and forms fill these in; they change BANT criteria, so they trigger a rescore (CONTRACT.md §3). */
+export const ANSWER_PROPERTIES: ReadonlySet<string> = new Set([
+  'bant_budget_answer',
+  'bant_authority_answer',
+  'bant_need_answer',
+  'bant_timeline_answer',
+]);
+
+/** Engagement object type ids (PLATFORM.md §1.2) whose creation means new activity on associated contacts. */
+export const ENGAGEMENT_TYPE_IDS: Readonly<Record<string, EngagementObjectType>> = {
+  '0-46': 'notes',
+  '0-47': 'meetings',
+  '0-48': 'calls',
+  '0-49': 'emails',
+};
+const CONTACT_TYPE_ID = '0-1';
+/** Associations that change what the engine sees: the company (firmographics) and engagements (activities). */
+const RELEVANT_ASSOCIATION = /COMPANY|CALL|MEETING|EMAIL|NOTE|ENGAGEMENT/i;
+
+/** The app's output properties: everything `bant_*` except the four answer properties. */
+export function isOutputProperty(name: string): boolean {
+  return name.startsWith('bant_') && !ANSWER_PROPERTIES.has(name);
+}
+
+/** sourceId is e.g. "userId:45678" or the app id, possibly prefixed (PLATFORM.md §1.3); changeSource may carry it too. */
+export function isOwnChange(event: HubSpotEvent, appId: string | undefined): boolean {
+  if (!appId) return false;
+  if (event.changeSource === appId) return true;
+  const source = event.sourceId;
+  if (!source) return false;
+  if (source === appId) return true;
+  const colon = source.lastIndexOf(':');
+  return colon > 0 && source.slice(colon + 1) === appId && !/^user/i.test(source.slice(0, colon));
+}
+
+/** Dedup key: (portal, subscription, object, property, occurredAt), plus association ends; eventId is not unique. */
+export function eventKey(event: HubSpotEvent): EventKey {
+  const ends = event.fromObjectId || event.toObjectId ? `|${event.fromObjectId ?? ''}>${event.toObjectId ?? ''}${event.associationRemoved ? '-' : '+'}` : '';
+  return `${event.portalId}|${event.type}|${event.objectTypeId ?? ''}|${event.objectId}|${event.propertyName ?? ''}|${event.occurredAt}${ends}`;
+}
+
+/** `contact.propertyChange` and `object.propertyChange` on 0-1 are the same thing; engagement creations are kept apart. */
+function normaliseType(event: HubSpotEvent): { object: 'contact' | 'engagement' | 'other'; action: string } {
+  const dot = event.type.indexOf('.');
+  const prefix = dot < 0 ? event.type : event.type.slice(0, dot);
+  const action = dot < 0 ? '' : event.type.slice(dot + 1);
+  if (prefix === 'contact') return { object: 'contact', action };
+  if (prefix === 'object' && event.objectTypeId === CONTACT_TYPE_ID) return { object: 'contact', action };
+  if (prefix === 'object' && event.objectTypeId && ENGAGEMENT_TYPE_IDS[event.objectTypeId]) return { object: 'engagement', action };
+  return { object: 'other', action };
+}
+
+/** The contact end of an association event (`CONTACT_TO_COMPANY`: from; `COMPANY_TO_CONTACT`: to). */
+function associatedContactId(event: HubSpotEvent, type: string | undefined): string {
+  if (type?.startsWith('CONTACT_TO_')) return event.fromObjectId ?? event.objectId;
+  if (type?.endsWith('_TO_CONTACT')) return event.toObjectId ?? event.objectId;
+  return event.objectId;
+}
+
+type Decision = { items: WorkItem[] } | { ignored: IgnoreReason };
+
+function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions): Decision {
+  if (!view.installed) return { ignored: 'not_installed' };
+  const { object, action } = normaliseType(event);
+  const portalId = event.portalId;
+  const rescore = (contactId: string): WorkItem => ({
+    portalId,
+    kind: 'rescore',
+    key: contactId,
+    notBefore: options.now + options.rescoreDelayMs,
+    occurredAt: event.occurredAt,
+  });
+  const purge = (contactId: string, payload: Record<string, unknown>): WorkItem => ({
+    portalId,
+    kind: 'purge',
+    key: contactId,
+    payload,
+    notBefore: options.now,
+    occurredAt: event.occurredAt,
+  });
+
+  if (object === 'engagement') {
+    if (action !== 'creation') return { ignored: 'unhandled_type' };
+    const objectType = ENGAGEMENT_TYPE_IDS[event.objectTypeId ?? ''] as EngagementObjectType;
+    return {
+      items: [
+        {
+          portalId,
+          kind: 'engagement',
+          key: `${objectType}:${event.objectId}`,
+          payload: { objectType, objectId: event.objectId },
+          notBefore: options.now + options.rescoreDelayMs,
+          occurredAt: event.occurredAt,
+        },
+      ],
+    };
+  }
+  if (object !== 'contact') return { ignored: 'unhandled_type' };
+
+  switch (action) {
+    case 'privacyDeletion':
+      // GDPR delete: purge everything held about the contact; it also fires contact.deletion (PLATFORM.md §1.3).
+      return { items: [purge(event.objectId, { privacyDeletion: true })] };
+    case 'deletion':
+      // A rescore reads HubSpot first and purges contacts it no longer has, so a later restore is never undone.
+      return { items: [rescore(event.objectId)] };
+    case 'merge': {
+      const survivor = event.newObjectId ?? event.primaryObjectId ?? event.objectId;
+      const merged = new Set([...(event.mergedObjectIds ?? []), event.primaryObjectId ?? survivor, event.objectId]);
+      merged.delete(survivor);
+      return { items: [rescore(survivor), ...[...merged].map((id) => purge(id, { merged: true }))] };
+    }
+    case 'creation':
+    case 'restore':
+      return isOwnChange(event, options.appId) ? { ignored: 'own_change' } : { items: [rescore(event.objectId)] };
+    case 'propertyChange': {
+      if (isOwnChange(event, options.appId)) return { ignored: 'own_change' };
+      const name = event.propertyName ?? '';
+      if (isOutputProperty(name)) return { ignored: 'output_property' };
+      if (!ANSWER_PROPERTIES.has(name) && !view.contactInputs.has(name)) return { ignored: 'unread_property' };
+      return { items: [rescore(event.objectId)] };
+    }
+    case 'associationChange': {
+      if (isOwnChange(event, options.appId)) return { ignored: 'own_change' };
+      const type = event.associationType;
+      if (type !== undefined && !RELEVANT_ASSOCIATION.test(type)) return { ignored: 'unrelated_association' };
+      return { items: [rescore(associatedContactId(event, type))] };
+    }
+    default:
+      return { ignored: 'unhandled_type' };
+  }
+}
+
+/** Sorts by occurredAt (never arrival order), drops duplicates within the delivery, decides each event's work. */
+export function classifyEvents(events: HubSpotEvent[], options: ClassifyOptions): Classification {
+  const sorted = [...events].sort((a, b) => a.occurredAt - b.occurredAt);
+  const accepted = new Map<EventKey, WorkItem[]>();
+  const ignored: Partial<Record<IgnoreReason, number>> = {};
+  for (const event of sorted) {
+    const key = eventKey(event);
+    if (accepted.has(key)) continue;
+    const decision = decide(event, options.portal(event.portalId), options);
+    if ('ignored' in decision) ignored[decision.ignored] = (ignored[decision.ignored] ?? 0) + 1;
+    else accepted.set(key, decision.items);
+  }
+  return { accepted: [...accepted].map(([key, items]) => ({ key, items })), ignored };
+}
+
+/** One item per (portal, kind, key): payloads merge, notBefore and occurredAt keep the later (as the store does). */
+export function coalesceItems(items: WorkItem[]): WorkItem[] {
+  const byKey = new Map<string, WorkItem>();
+  for (const item of items) {
+    const id = `${item.portalId}\u0000${item.kind}\u0000${item.key}`;
+    const existing = byKey.get(id);
+    if (!existing) {
+      byKey.set(id, { ...item, ...(item.payload ? { payload: { ...item.payload } } : {}) });
+      continue;
+    }
+    existing.notBefore = Math.max(existing.notBefore, item.notBefore);
+    if (item.occurredAt !== undefined) existing.occurredAt = Math.max(existing.occurredAt ?? 0, item.occurredAt);
+    if (item.payload) existing.payload = { ...existing.payload, ...item.payload };
+  }
+  return [...byKey.values()];
+}

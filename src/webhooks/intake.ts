@@ -1,0 +1,119 @@
+// The transport-free dispatcher: verified, parsed events in; durable work items out, in one store call.
+// No HubSpot calls here: HubSpot gives a delivery 5 s and retries every failure (PLATFORM.md §1.4, §8 trap 4).
+import type { AppContext } from '../app-context.ts';
+import { modelInputs } from '../scoring/index.ts';
+import type { EventKey, PortalId, WorkItem } from '../store/store.ts';
+import { type ClassifiedEvent, type IgnoreReason, classifyEvents, coalesceItems, type PortalView } from './classify-events.ts';
+import type { HubSpotEvent } from './event-schema.ts';
+
+export interface IntakeSummary {
+  events: number;
+  /** Events that cause work and were not seen before. */
+  fresh: number;
+  duplicates: number;
+  /** Work items handed to the store (after coalescing within the delivery). */
+  enqueued: number;
+  ignored: Partial<Record<IgnoreReason, number>>;
+}
+
+export interface Intake {
+  /** Classifies and persists; resolves once the work is durable. Throws only if the store fails (then 5xx, HubSpot retries). */
+  receive(events: HubSpotEvent[]): Promise<IntakeSummary>;
+}
+
+export interface IntakeOptions {
+  /** How long what is known about an installed portal (its model's inputs) is reused, ms. */
+  portalCacheMs?: number;
+  /** The same for portals that are not installed (short, so a fresh install is seen soon). */
+  absentCacheMs?: number;
+}
+
+const EVENTS_METRIC = 'bant_webhook_events_total';
+const EVENTS_HELP = 'Webhook events received, by outcome';
+
+export function createIntake(ctx: AppContext, options: IntakeOptions = {}): Intake {
+  const resolvePortals = createPortalResolver(ctx, options);
+  return {
+    async receive(events) {
+      const now = ctx.now();
+      const views = await resolvePortals([...new Set(events.map((e) => e.portalId))], now);
+      const classification = classifyEvents(events, {
+        appId: ctx.config.HUBSPOT_APP_ID,
+        now,
+        rescoreDelayMs: ctx.config.RESCORE_DELAY_MS,
+        portal: (portalId) => views.get(portalId) ?? { installed: false, contactInputs: new Set() },
+      });
+      const { fresh, enqueued } = await persistAccepted(ctx, classification.accepted, now);
+      const absent = [...views].filter(([, view]) => !view.installed).map(([portalId]) => portalId);
+      recordOutcome(ctx, absent, classification.ignored, fresh, classification.accepted.length - fresh);
+      return { events: events.length, fresh, duplicates: classification.accepted.length - fresh, enqueued, ignored: classification.ignored };
+    },
+  };
+}
+
+/** One durable step: remember the keys and enqueue the fresh keys' work (Store.acceptEvents). */
+async function persistAccepted(ctx: AppContext, accepted: ClassifiedEvent[], now: number): Promise<{ fresh: number; enqueued: number }> {
+  if (accepted.length === 0) return { fresh: 0, enqueued: 0 };
+  const itemsByKey = new Map(accepted.map((a) => [a.key, a.items]));
+  const keys = accepted.map((a) => a.key);
+  let enqueued = 0;
+  const itemsFor = (freshKeys: EventKey[]): WorkItem[] => {
+    const items = coalesceItems(freshKeys.flatMap((key) => itemsByKey.get(key) ?? []));
+    enqueued = items.length;
+    return items;
+  };
+  if (ctx.store.acceptEvents) {
+    const fresh = await ctx.store.acceptEvents(keys, now, itemsFor);
+    return { fresh: fresh.length, enqueued };
+  }
+  // Without the combined call, enqueue first: a crash in between then costs a redundant rescore, never a lost event.
+  await ctx.store.enqueue(itemsFor(keys));
+  const fresh = await ctx.store.rememberEvents(keys, now);
+  return { fresh: fresh.length, enqueued };
+}
+
+function recordOutcome(ctx: AppContext, absentPortals: PortalId[], ignored: Partial<Record<IgnoreReason, number>>, fresh: number, duplicates: number): void {
+  if (fresh) ctx.metrics.inc(EVENTS_METRIC, EVENTS_HELP, { outcome: 'accepted' }, fresh);
+  if (duplicates) ctx.metrics.inc(EVENTS_METRIC, EVENTS_HELP, { outcome: 'duplicate' }, duplicates);
+  for (const [reason, count] of Object.entries(ignored)) ctx.metrics.inc(EVENTS_METRIC, EVENTS_HELP, { outcome: reason }, count);
+  if (ignored.not_installed) {
+    ctx.metrics.inc('bant_webhook_events_not_installed_total', 'Webhook events dropped because their portal is not installed', {}, ignored.not_installed);
+    ctx.log.warn('webhook events for portals that are not installed were dropped', { count: ignored.not_installed, portals: absentPortals.slice(0, 20) });
+  }
+}
+
+/** Installed? Which contact properties does its model read? Cached briefly, so the answer stays fast. */
+function createPortalResolver(ctx: AppContext, options: IntakeOptions) {
+  const portalCacheMs = options.portalCacheMs ?? 30_000;
+  const absentCacheMs = options.absentCacheMs ?? 5_000;
+  const cache = new Map<PortalId, { until: number; view: Promise<PortalView> }>();
+  const load = async (portalId: PortalId): Promise<PortalView> => {
+    const installation = await ctx.store.getInstallation(portalId);
+    if (installation?.status !== 'active') return { installed: false, contactInputs: new Set() };
+    const model = await ctx.modelFor(portalId);
+    return { installed: true, contactInputs: new Set(modelInputs(model).contact) };
+  };
+  return async (portalIds: PortalId[], now: number): Promise<Map<PortalId, PortalView>> => {
+    const views = new Map<PortalId, PortalView>();
+    await Promise.all(
+      portalIds.map(async (portalId) => {
+        let entry = cache.get(portalId);
+        if (!entry || entry.until <= now) {
+          const view = load(portalId);
+          entry = { until: now + portalCacheMs, view };
+          cache.set(portalId, entry);
+          view.then(
+            (v) => {
+              if (!v.installed && cache.get(portalId)?.view === view) cache.set(portalId, { until: now + absentCacheMs, view });
+            },
+            () => {
+              if (cache.get(portalId)?.view === view) cache.delete(portalId);
+            },
+          );
+        }
+        views.set(portalId, await entry.view);
+      }),
+    );
+    return views;
+  };
+}

@@ -1,0 +1,542 @@
+// One HubSpot account (portal) in memory: objects, properties, associations, owners; HubSpot's write rules.
+import { type PropertyValueError, badRequest, HubSpotError, notFound, propertyValuesError } from './errors.ts';
+import {
+  ALWAYS_RETURNED,
+  ASSOCIATION_TYPES,
+  DEFAULT_RETURNED,
+  defaultAssociationTypeId,
+  defaultGroups,
+  defaultProperties,
+  OBJECT_TYPES,
+  type ObjectType,
+  type PropertyDef,
+  type PropertyGroup,
+  VIRTUAL_PROPERTIES,
+} from './schema.ts';
+
+export interface CrmRecord {
+  id: number;
+  props: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+  archived: boolean;
+}
+
+export interface Owner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  userId: number;
+  createdAt: number;
+  updatedAt: number;
+  archived: boolean;
+  teams: Array<{ id: string; name: string; primary: boolean }>;
+}
+
+/** Where a change came from, as webhook events report it. */
+export interface ChangeSource {
+  changeSource: string;
+  sourceId?: string;
+}
+
+export type ChangeEvent =
+  | { kind: 'creation' | 'deletion' | 'privacyDeletion' | 'restore'; type: ObjectType; id: number; source: ChangeSource }
+  | { kind: 'propertyChange'; type: ObjectType; id: number; propertyName: string; propertyValue: string; source: ChangeSource }
+  | {
+      kind: 'merge';
+      type: ObjectType;
+      id: number;
+      primaryObjectId: number;
+      mergedObjectIds: number[];
+      newObjectId: number;
+      numberOfPropertiesMoved: number;
+      source: ChangeSource;
+    }
+  | {
+      kind: 'associationChange';
+      type: ObjectType;
+      id: number;
+      toType: ObjectType;
+      toObjectId: number;
+      associationRemoved: boolean;
+      isPrimaryAssociation: boolean;
+      source: ChangeSource;
+    };
+
+export interface AssociationInput {
+  to: { id: string | number };
+  types: Array<{ associationCategory?: string; associationTypeId: number }>;
+}
+
+export interface PortalOptions {
+  portalId: number;
+  clock: () => number;
+  /** 'reject' (default): a backward lifecyclestage write is a 400; 'ignore': the old value stays, no error. */
+  lifecycleBackward?: 'reject' | 'ignore';
+}
+
+const SYSTEM: ChangeSource = { changeSource: 'CRM_UI' };
+
+export class Portal {
+  readonly id: number;
+  readonly clock: () => number;
+  readonly lifecycleBackward: 'reject' | 'ignore';
+  installed = false;
+  /** Scopes granted at install (empty: not installed through OAuth). */
+  grantedScopes: string[] = [];
+  readonly objects = {} as Record<ObjectType, Map<number, CrmRecord>>;
+  /** Ids per type in creation (= ascending) order, for cursor paging. */
+  readonly ids = {} as Record<ObjectType, number[]>;
+  readonly properties = {} as Record<ObjectType, Map<string, PropertyDef>>;
+  readonly groups = {} as Record<ObjectType, Map<string, PropertyGroup>>;
+  /** `${from}>${to}` → fromId → toIds. Kept in both directions. */
+  readonly associationsByPair = new Map<string, Map<number, number[]>>();
+  readonly owners: Owner[] = [];
+  /** Values the generator holds for properties the app has not created yet, applied when they are created. */
+  readonly pendingValues = new Map<string, Map<number, string>>();
+  private readonly emailIndex = new Map<string, number>();
+  private nextId: number;
+  private readonly listeners: Array<(e: ChangeEvent) => void> = [];
+
+  constructor(options: PortalOptions) {
+    this.id = options.portalId;
+    this.clock = options.clock;
+    this.lifecycleBackward = options.lifecycleBackward ?? 'reject';
+    this.nextId = 1001 + (options.portalId % 97) * 10;
+    const now = this.clock();
+    for (const t of OBJECT_TYPES) {
+      this.objects[t] = new Map();
+      this.ids[t] = [];
+      this.properties[t] = new Map(defaultProperties(t, now).map((p) => [p.name, p]));
+      this.groups[t] = new Map(defaultGroups(t).map((g) => [g.name, g]));
+    }
+  }
+
+  // Shorthands for assertions: records by id (archived ones included, flagged).
+  get contacts(): Map<number, CrmRecord> {
+    return this.objects.contacts;
+  }
+  get companies(): Map<number, CrmRecord> {
+    return this.objects.companies;
+  }
+  get tasks(): Map<number, CrmRecord> {
+    return this.objects.tasks;
+  }
+  get calls(): Map<number, CrmRecord> {
+    return this.objects.calls;
+  }
+  get meetings(): Map<number, CrmRecord> {
+    return this.objects.meetings;
+  }
+  get emails(): Map<number, CrmRecord> {
+    return this.objects.emails;
+  }
+  get notes(): Map<number, CrmRecord> {
+    return this.objects.notes;
+  }
+
+  /** Live tasks associated with a contact. */
+  tasksOf(contactId: number): CrmRecord[] {
+    return this.associated('contacts', 'tasks', contactId)
+      .map((id) => this.get('tasks', id))
+      .filter((t): t is CrmRecord => t !== undefined);
+  }
+
+  onChange(listener: (e: ChangeEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** While true, changes produce no events (the generator fills portals before the app is installed). */
+  muted = false;
+
+  private emit(e: ChangeEvent): void {
+    if (this.muted) return;
+    for (const l of this.listeners) l(e);
+  }
+
+  // ---------- reads ----------
+
+  get(type: ObjectType, id: number | string, includeArchived = false): CrmRecord | undefined {
+    const rec = this.objects[type].get(Number(id));
+    if (!rec || (rec.archived && !includeArchived)) return undefined;
+    return rec;
+  }
+
+  /** Live (not archived) records of a type, in id order. */
+  *live(type: ObjectType): Generator<CrmRecord> {
+    for (const rec of this.objects[type].values()) if (!rec.archived) yield rec;
+  }
+
+  count(type: ObjectType): number {
+    let n = 0;
+    for (const rec of this.objects[type].values()) if (!rec.archived) n++;
+    return n;
+  }
+
+  findContactByEmail(email: string): CrmRecord | undefined {
+    const id = this.emailIndex.get(email.toLowerCase());
+    return id === undefined ? undefined : this.get('contacts', id);
+  }
+
+  /** A property's value as HubSpot reports it: virtual properties come from the record. */
+  value(type: ObjectType, rec: CrmRecord, name: string): string | undefined {
+    if (VIRTUAL_PROPERTIES.has(name)) {
+      if (name === 'hs_object_id') return String(rec.id);
+      if (name === 'createdate' || name === 'hs_createdate') return new Date(rec.createdAt).toISOString();
+      if (name === 'lastmodifieddate' || name === 'hs_lastmodifieddate') return new Date(rec.updatedAt).toISOString();
+    }
+    if (name === 'associatedcompanyid' && type === 'contacts') return rec.props.associatedcompanyid;
+    const v = rec.props[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  /** SimplePublicObject JSON: only asked-for properties (asked-for but empty → null), plus the always-returned ones. */
+  toJson(type: ObjectType, rec: CrmRecord, requested: string[] | undefined): Record<string, unknown> {
+    const names = requested && requested.length > 0 ? [...ALWAYS_RETURNED[type], ...requested] : DEFAULT_RETURNED[type];
+    const defs = this.properties[type];
+    const properties: Record<string, string | null> = {};
+    for (const name of names) {
+      if (!defs.has(name) || properties[name] !== undefined) continue;
+      properties[name] = this.value(type, rec, name) ?? null;
+    }
+    const out: Record<string, unknown> = {
+      id: String(rec.id),
+      properties,
+      createdAt: new Date(rec.createdAt).toISOString(),
+      updatedAt: new Date(rec.updatedAt).toISOString(),
+      archived: rec.archived,
+    };
+    if (rec.archived) out.archivedAt = new Date(rec.updatedAt).toISOString();
+    return out;
+  }
+
+  // ---------- validation ----------
+
+  /**
+   * Checks and normalises property values as HubSpot does on API writes. Throws 400 with every problem.
+   * `current` is the record being updated (for the lifecycle-stage rule).
+   */
+  validate(type: ObjectType, input: unknown, current?: CrmRecord, allowReadOnly = false): Record<string, string> {
+    if (input === undefined || input === null) return {};
+    if (typeof input !== 'object' || Array.isArray(input)) throw badRequest('Invalid input JSON: properties must be an object');
+    const errors: PropertyValueError[] = [];
+    const out: Record<string, string> = {};
+    const defs = this.properties[type];
+    for (const [name, raw] of Object.entries(input as Record<string, unknown>)) {
+      const def = defs.get(name);
+      if (!def || def.archived) {
+        errors.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
+        continue;
+      }
+      if (raw !== null && typeof raw === 'object') {
+        errors.push({ name, error: 'INVALID_PROPERTY_VALUE', message: `${JSON.stringify(raw)} is not a valid value for ${name}` });
+        continue;
+      }
+      const value = raw === null ? '' : String(raw);
+      if (def.readOnlyValue && !allowReadOnly) {
+        errors.push({ name, error: 'READ_ONLY_VALUE', message: `${name} is a read only property; its value cannot be set.` });
+        continue;
+      }
+      const checked = this.checkValue(def, value);
+      if (typeof checked !== 'string') {
+        errors.push(checked);
+        continue;
+      }
+      if (name === 'lifecyclestage' && current && checked !== '') {
+        const before = current.props.lifecyclestage ?? '';
+        const order = def.options.map((o) => o.value);
+        if (before !== '' && order.indexOf(checked) < order.indexOf(before)) {
+          if (this.lifecycleBackward === 'ignore') continue;
+          errors.push({
+            name,
+            error: 'INVALID_LIFECYCLE_STAGE',
+            message: `lifecyclestage cannot move backwards from ${before} to ${checked}; set it to "" first, then to the new value`,
+          });
+          continue;
+        }
+      }
+      out[name] = checked;
+    }
+    if (errors.length > 0) throw propertyValuesError(errors);
+    return out;
+  }
+
+  /** The normalised value, or the error. */
+  private checkValue(def: PropertyDef, value: string): string | PropertyValueError {
+    if (value === '') return '';
+    const bad = (error: string, message: string): PropertyValueError => ({ name: def.name, error, message });
+    switch (def.type) {
+      case 'number':
+        return /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value.trim()) ? value.trim() : bad('INVALID_DECIMAL', `${value} is not a valid number`);
+      case 'bool':
+        return value === 'true' || value === 'false' ? value : bad('INVALID_BOOLEAN', `${value} is not a valid boolean; use true or false`);
+      case 'datetime':
+      case 'date': {
+        const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+        if (!Number.isFinite(ms)) return bad('INVALID_DATE', `${value} is not a valid ${def.type}; use epoch milliseconds or ISO 8601`);
+        const iso = new Date(ms).toISOString();
+        if (def.type === 'date') {
+          if (ms % 86_400_000 !== 0) return bad('INVALID_DATE', `${value} is not at midnight UTC`);
+          return iso.slice(0, 10);
+        }
+        return iso;
+      }
+      case 'enumeration': {
+        if (def.name === 'hubspot_owner_id') {
+          return this.owners.some((o) => o.id === value && !o.archived) ? value : bad('INVALID_OWNER_ID', `${value} is not a valid owner id`);
+        }
+        const allowed = new Set(def.options.map((o) => o.value));
+        const parts = def.fieldType === 'checkbox' ? value.replace(/^;/, '').split(';').filter((p) => p !== '') : [value];
+        const wrong = parts.filter((p) => !allowed.has(p));
+        if (wrong.length > 0) {
+          return bad('INVALID_OPTION', `${wrong.join(';')} was not one of the allowed options: [${[...allowed].join(', ')}]`);
+        }
+        return value;
+      }
+      default:
+        return value.length > 65_536 ? bad('INVALID_STRING', `${def.name} is longer than 65536 characters`) : value;
+    }
+  }
+
+  // ---------- writes ----------
+
+  private newId(): number {
+    const id = this.nextId;
+    this.nextId += 1 + (id % 3);
+    return id;
+  }
+
+  /** Creates an object. `props` must already be validated (see `validate`) unless written by the generator/simulator. */
+  create(type: ObjectType, props: Record<string, string>, source: ChangeSource = SYSTEM, at = this.clock()): CrmRecord {
+    if (type === 'contacts' && props.email) {
+      const existing = this.findContactByEmail(props.email);
+      if (existing) {
+        throw new HubSpotError(409, 'CONFLICT', `Contact already exists. Existing ID: ${existing.id}`);
+      }
+    }
+    const clean: Record<string, string> = {};
+    for (const [k, v] of Object.entries(props)) if (v !== '' && !VIRTUAL_PROPERTIES.has(k)) clean[k] = v;
+    const rec: CrmRecord = { id: this.newId(), props: clean, createdAt: at, updatedAt: at, archived: false };
+    this.objects[type].set(rec.id, rec);
+    this.ids[type].push(rec.id);
+    if (type === 'contacts' && clean.email) this.emailIndex.set(clean.email.toLowerCase(), rec.id);
+    if (this.muted) return rec;
+    this.emit({ kind: 'creation', type, id: rec.id, source });
+    for (const [name, value] of Object.entries(clean)) this.emit({ kind: 'propertyChange', type, id: rec.id, propertyName: name, propertyValue: value, source });
+    return rec;
+  }
+
+  /** Applies already validated values; emits one propertyChange per value that changed. Returns the changed names. */
+  update(type: ObjectType, id: number, props: Record<string, string>, source: ChangeSource = SYSTEM): string[] {
+    const rec = this.get(type, id);
+    if (!rec) throw notFound();
+    const changed: string[] = [];
+    for (const [name, raw] of Object.entries(props)) {
+      if (VIRTUAL_PROPERTIES.has(name)) continue;
+      let value = raw;
+      const def = this.properties[type].get(name);
+      if (def?.fieldType === 'checkbox' && value.startsWith(';')) {
+        const merged = new Set([...(rec.props[name] ?? '').split(';'), ...value.split(';')].filter((p) => p !== ''));
+        value = [...merged].join(';');
+      }
+      const before = rec.props[name] ?? '';
+      if (before === value) continue;
+      if (type === 'contacts' && name === 'email') {
+        const other = value ? this.findContactByEmail(value) : undefined;
+        if (other && other.id !== rec.id) throw new HubSpotError(409, 'CONFLICT', `Contact already exists. Existing ID: ${other.id}`);
+        if (before) this.emailIndex.delete(before.toLowerCase());
+        if (value) this.emailIndex.set(value.toLowerCase(), rec.id);
+      }
+      if (value === '') delete rec.props[name];
+      else rec.props[name] = value;
+      changed.push(name);
+    }
+    if (changed.length > 0) {
+      rec.updatedAt = Math.max(this.clock(), rec.updatedAt + 1);
+      for (const name of changed) {
+        this.emit({ kind: 'propertyChange', type, id: rec.id, propertyName: name, propertyValue: rec.props[name] ?? '', source });
+      }
+    }
+    return changed;
+  }
+
+  archive(type: ObjectType, id: number, source: ChangeSource = SYSTEM, silent = false): boolean {
+    const rec = this.get(type, id);
+    if (!rec) return false;
+    rec.archived = true;
+    rec.updatedAt = this.clock();
+    if (type === 'contacts' && rec.props.email) this.emailIndex.delete(rec.props.email.toLowerCase());
+    for (const t of OBJECT_TYPES) {
+      for (const toId of this.associated(type, t, id)) this.dissociate(type, id, t, toId, source, true);
+    }
+    if (!silent) this.emit({ kind: 'deletion', type, id, source });
+    return true;
+  }
+
+  /** GDPR delete: the record is gone for good; privacyDeletion and deletion events (PLATFORM.md §1.3). */
+  privacyDelete(id: number, source: ChangeSource = SYSTEM): boolean {
+    const rec = this.get('contacts', id);
+    if (!rec) return false;
+    this.emit({ kind: 'privacyDeletion', type: 'contacts', id, source });
+    this.archive('contacts', id, source);
+    rec.props = {};
+    this.objects.contacts.delete(id);
+    return true;
+  }
+
+  /** Merges `mergedId` into `primaryId`: the primary keeps its id; empty values are filled from the merged contact. */
+  merge(primaryId: number, mergedId: number, source: ChangeSource = SYSTEM): CrmRecord {
+    const primary = this.get('contacts', primaryId);
+    const merged = this.get('contacts', mergedId);
+    if (!primary || !merged) throw notFound();
+    if (primaryId === mergedId) throw badRequest('Cannot merge a contact with itself');
+    let moved = 0;
+    const fill: Record<string, string> = {};
+    for (const [k, v] of Object.entries(merged.props)) {
+      if (k === 'email' || primary.props[k]) continue;
+      fill[k] = v;
+      moved++;
+    }
+    const toMove: Array<[ObjectType, number]> = [];
+    for (const t of OBJECT_TYPES) for (const toId of this.associated('contacts', t, mergedId)) toMove.push([t, toId]);
+    this.archive('contacts', mergedId, source, true);
+    for (const [k, v] of Object.entries(fill)) primary.props[k] = v;
+    for (const [t, toId] of toMove) if (toId !== primaryId) this.associate('contacts', primaryId, t, toId, source, true);
+    primary.updatedAt = Math.max(this.clock(), primary.updatedAt + 1);
+    this.emit({
+      kind: 'merge',
+      type: 'contacts',
+      id: primaryId,
+      primaryObjectId: primaryId,
+      mergedObjectIds: [mergedId],
+      newObjectId: primaryId,
+      numberOfPropertiesMoved: moved,
+      source,
+    });
+    return primary;
+  }
+
+  // ---------- associations ----------
+
+  associated(fromType: ObjectType, toType: ObjectType, fromId: number): number[] {
+    return this.associationsByPair.get(`${fromType}>${toType}`)?.get(fromId) ?? [];
+  }
+
+  private link(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number): boolean {
+    const key = `${fromType}>${toType}`;
+    let byFrom = this.associationsByPair.get(key);
+    if (!byFrom) {
+      byFrom = new Map();
+      this.associationsByPair.set(key, byFrom);
+    }
+    const list = byFrom.get(fromId);
+    if (!list) {
+      byFrom.set(fromId, [toId]);
+      return true;
+    }
+    if (list.includes(toId)) return false;
+    list.push(toId);
+    return true;
+  }
+
+  private unlink(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number): void {
+    const byFrom = this.associationsByPair.get(`${fromType}>${toType}`);
+    const list = byFrom?.get(fromId);
+    if (!byFrom || !list) return;
+    const rest = list.filter((x) => x !== toId);
+    if (rest.length === 0) byFrom.delete(fromId);
+    else byFrom.set(fromId, rest);
+  }
+
+  /** Associates both directions; `primary` makes a company the contact's primary company. */
+  associate(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number, source: ChangeSource = SYSTEM, silent = false, primary = false): void {
+    const added = this.link(fromType, fromId, toType, toId);
+    this.link(toType, toId, fromType, fromId);
+    const contactCompany =
+      fromType === 'contacts' && toType === 'companies' ? [fromId, toId] : fromType === 'companies' && toType === 'contacts' ? [toId, fromId] : undefined;
+    let becamePrimary = false;
+    if (contactCompany) {
+      const contact = this.get('contacts', contactCompany[0]!);
+      if (contact && (primary || !contact.props.associatedcompanyid)) {
+        becamePrimary = contact.props.associatedcompanyid !== String(contactCompany[1]);
+        contact.props.associatedcompanyid = String(contactCompany[1]);
+      }
+    }
+    if ((added || becamePrimary) && !silent) this.emitAssociation(fromType, fromId, toType, toId, false, source);
+  }
+
+  dissociate(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number, source: ChangeSource = SYSTEM, silent = false): void {
+    if (!this.associated(fromType, toType, fromId).includes(toId)) return;
+    this.unlink(fromType, fromId, toType, toId);
+    this.unlink(toType, toId, fromType, fromId);
+    const contactId = fromType === 'contacts' ? fromId : toType === 'contacts' ? toId : undefined;
+    const companyId = fromType === 'companies' ? fromId : toType === 'companies' ? toId : undefined;
+    if (contactId !== undefined && companyId !== undefined) {
+      const contact = this.objects.contacts.get(contactId);
+      if (contact && contact.props.associatedcompanyid === String(companyId)) {
+        const next = this.associated('contacts', 'companies', contactId)[0];
+        if (next === undefined) delete contact.props.associatedcompanyid;
+        else contact.props.associatedcompanyid = String(next);
+      }
+    }
+    if (!silent) this.emitAssociation(fromType, fromId, toType, toId, true, source);
+  }
+
+  private emitAssociation(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number, removed: boolean, source: ChangeSource): void {
+    const isPrimary = (contactId: number, companyId: number) => this.objects.contacts.get(contactId)?.props.associatedcompanyid === String(companyId);
+    const primary =
+      fromType === 'contacts' && toType === 'companies' ? isPrimary(fromId, toId) : fromType === 'companies' && toType === 'contacts' ? isPrimary(toId, fromId) : false;
+    // Both sides hear about it, as HubSpot sends an event per object type subscribed.
+    this.emit({ kind: 'associationChange', type: fromType, id: fromId, toType, toObjectId: toId, associationRemoved: removed, isPrimaryAssociation: primary, source });
+    this.emit({ kind: 'associationChange', type: toType, id: toId, toType: fromType, toObjectId: fromId, associationRemoved: removed, isPrimaryAssociation: primary, source });
+  }
+
+  /** The association type ids between two objects, as v4 reports them. */
+  typeIds(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number): number[] {
+    const base = defaultAssociationTypeId(fromType, toType);
+    const ids = base === undefined ? [] : [base];
+    if (fromType === 'contacts' && toType === 'companies' && this.objects.contacts.get(fromId)?.props.associatedcompanyid === String(toId)) ids.unshift(1);
+    if (fromType === 'companies' && toType === 'contacts' && this.objects.contacts.get(toId)?.props.associatedcompanyid === String(fromId)) ids.unshift(2);
+    return ids;
+  }
+
+  /** Validates `associations` of a create request (type id direction, target exists); returns what to link. */
+  checkAssociations(fromType: ObjectType, input: unknown): Array<{ toType: ObjectType; toId: number; primary: boolean }> {
+    if (input === undefined || input === null) return [];
+    if (!Array.isArray(input)) throw badRequest('Invalid input JSON: associations must be an array');
+    const out: Array<{ toType: ObjectType; toId: number; primary: boolean }> = [];
+    for (const a of input as AssociationInput[]) {
+      const toId = Number(a?.to?.id);
+      if (!Array.isArray(a?.types) || a.types.length === 0) throw badRequest('Each association needs at least one type');
+      for (const t of a.types) {
+        const spec = ASSOCIATION_TYPES[Number(t.associationTypeId)];
+        if ((t.associationCategory ?? 'HUBSPOT_DEFINED') !== 'HUBSPOT_DEFINED' || !spec || spec.from !== fromType) {
+          throw badRequest(
+            `Association type id ${t.associationTypeId} (${t.associationCategory}) is not valid for ${fromType}` +
+              (spec ? `: it goes from ${spec.from} to ${spec.to}` : ''),
+            { subCategory: 'crm.associations.INVALID_ASSOCIATION_TYPE' },
+          );
+        }
+        if (!this.get(spec.to, toId)) {
+          throw badRequest(`One or more associations are invalid: ${spec.to} ${a.to.id} does not exist`, { subCategory: 'crm.associations.INVALID_OBJECT_IDS' });
+        }
+        out.push({ toType: spec.to, toId, primary: spec.label === 'Primary' });
+      }
+    }
+    return out;
+  }
+
+  /** Called when a property is created: values the generator kept for it become real (silently, as history). */
+  applyPending(name: string): void {
+    const pending = this.pendingValues.get(name);
+    if (!pending) return;
+    const def = this.properties.contacts.get(name);
+    if (!def) return;
+    for (const [id, value] of pending) {
+      const rec = this.get('contacts', id);
+      if (rec && typeof this.checkValue(def, value) === 'string') rec.props[name] = value;
+    }
+    this.pendingValues.delete(name);
+  }
+}

@@ -1,0 +1,206 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startQueueWorker, type WorkHandler } from '../../src/jobs/queue-worker.ts';
+import { loadModelFile } from '../../src/load-model.ts';
+import type { ScoringModel } from '../../src/scoring/model-schema.ts';
+import type { LeasedItem, PortalId, WorkItem } from '../../src/store/store.ts';
+import { addContacts, coldProfile, createFakeCrm, type FakeCrm } from '../webhooks/fake-crm.ts';
+import { rawEvent, startWebhookServer, WEBHOOK_ENV, type WebhookServer } from '../webhooks/webhook-fixtures.ts';
+import { contactIds, createJobHarness, type JobHarness, PORTAL, snapshotOf } from './job-fixtures.ts';
+
+let model: ScoringModel;
+let server: WebhookServer | undefined;
+beforeAll(async () => {
+  model = await loadModelFile('config/scoring-model.json');
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function setup(): Promise<{ crm: FakeCrm; harness: JobHarness; web: WebhookServer }> {
+  const crm = createFakeCrm();
+  const harness = await createJobHarness({ client: crm.client, model, env: WEBHOOK_ENV });
+  server = await startWebhookServer({ harness });
+  return { crm, harness, web: server };
+}
+
+const item = (portalId: PortalId, key: string, fields: Partial<WorkItem> = {}): WorkItem => ({ portalId, kind: 'rescore', key, notBefore: 0, ...fields });
+
+describe('queue worker', () => {
+  it('when 1,000 changes to 100 contacts arrive, then they become at most 100 rescorings in a handful of batched calls', async () => {
+    const { crm, harness, web } = await setup();
+    const ids = contactIds(100, 100_001);
+    addContacts(crm, ids, coldProfile);
+    const properties = ['jobtitle', 'industry', 'numemployees', 'hs_buying_role', 'bant_need_answer'];
+    for (let d = 0; d < 10; d++) {
+      const events = Array.from({ length: 100 }, (_, i) => rawEvent({ objectId: Number(ids[(d * 37 + i) % 100]), propertyName: properties[i % 5], occurredAt: 1_000_000 + d * 1000 + i }));
+      expect((await web.postSigned(events)).status).toBe(200);
+    }
+    expect(await harness.store.queueDepth(PORTAL)).toBe(100);
+    const worker = startQueueWorker(harness.ctx, { background: false });
+    expect(await worker.runOnce()).toBe(0); // inside the coalescing window
+    harness.clock.now += Number(WEBHOOK_ENV.RESCORE_DELAY_MS);
+    expect(await worker.runOnce()).toBe(100);
+    expect(crm.client.calls.readContacts).toBe(1);
+    expect(crm.client.calls.writeContacts).toBe(1);
+    expect(crm.client.callCount()).toBeLessThanOrEqual(5);
+    expect(await harness.store.queueDepth()).toBe(0);
+    await worker.stop();
+  });
+
+  it("when the app's own writes echo back as webhooks, then they trigger no further HubSpot calls (no loop)", async () => {
+    const { crm, harness, web } = await setup();
+    const ids = contactIds(20, 100_001);
+    addContacts(crm, ids);
+    await web.postSigned(ids.map((id, i) => rawEvent({ objectId: Number(id), subscriptionType: 'contact.creation', propertyName: undefined, occurredAt: 2_000_000 + i })));
+    harness.clock.now += 1000;
+    const worker = startQueueWorker(harness.ctx, { background: false });
+    expect(await worker.runOnce()).toBe(20);
+    expect(crm.writes.length).toBe(20);
+    const callsAfterScoring = crm.client.callCount();
+    // HubSpot echoes every written property back, the app as its source.
+    const echoes = crm.writes.flatMap((w, i) =>
+      Object.entries(w.properties).map(([propertyName, propertyValue], j) =>
+        rawEvent({ objectId: Number(w.contactId), propertyName, propertyValue, changeSource: 'INTEGRATION', sourceId: WEBHOOK_ENV.HUBSPOT_APP_ID, occurredAt: 3_000_000 + i * 100 + j }),
+      ),
+    );
+    for (let start = 0; start < echoes.length; start += 100) expect((await web.postSigned(echoes.slice(start, start + 100))).status).toBe(200);
+    expect(await harness.store.queueDepth()).toBe(0);
+    harness.clock.now += 60_000;
+    expect(await worker.runOnce()).toBe(0);
+    expect(crm.client.callCount()).toBe(callsAfterScoring);
+  });
+
+  it('when portals compete, then each gets a turn per round, however much one of them has queued', async () => {
+    const harness = await createJobHarness();
+    const served: Array<[PortalId, number]> = [];
+    const record: WorkHandler = async (_ctx, portalId, items) => {
+      served.push([portalId, items.length]);
+      return {};
+    };
+    await harness.store.enqueue([...contactIds(250).map((id) => item(1, id)), ...contactIds(5).map((id) => item(2, id)), item(3, 'x')]);
+    const worker = startQueueWorker(harness.ctx, { background: false, handlers: { rescore: record }, maxConcurrency: 10 });
+    expect(await worker.runOnce()).toBe(106);
+    expect(served.sort()).toEqual([
+      [1, 100],
+      [2, 5],
+      [3, 1],
+    ]);
+  });
+
+  it('when a handler keeps failing, then the item is retried with backoff and dead-lettered after maxAttempts with its reason', async () => {
+    const harness = await createJobHarness();
+    const failing: WorkHandler = async () => {
+      throw new Error('HubSpot contacts.batchRead failed with 503');
+    };
+    await harness.store.enqueue([item(PORTAL, '1')]);
+    const worker = startQueueWorker(harness.ctx, { background: false, handlers: { rescore: failing }, maxAttempts: 3, backoffMs: (n) => n * 1000 });
+    expect(await worker.runOnce()).toBe(1);
+    expect(await worker.runOnce()).toBe(0); // waiting for the backoff
+    harness.clock.now += 1000;
+    expect(await worker.runOnce()).toBe(1);
+    harness.clock.now += 2000;
+    expect(await worker.runOnce()).toBe(1);
+    const dead = await harness.store.listDeadLetters(PORTAL);
+    expect(dead).toMatchObject([{ key: '1', attempts: 3, reason: 'HubSpot contacts.batchRead failed with 503' }]);
+    expect(await harness.store.queueDepth()).toBe(0);
+    expect(await harness.metrics.render()).toMatch(/^bant_dead_letters 1$/m);
+    expect(harness.metrics.get('bant_dead_letters_total', { kind: 'rescore' })).toBe(1);
+  });
+
+  it('when a contact cannot be scored or written, then its item is dead-lettered at once with the reason and the others complete', async () => {
+    const { crm, harness } = await setup();
+    const ids = contactIds(3);
+    addContacts(crm, ids);
+    crm.client.writeContacts = async (writes) => ({ written: writes.slice(1).map((w) => w.contactId), failed: [{ contactId: ids[0] as string, error: 'VALIDATION_ERROR: property rule' }] });
+    await harness.store.enqueue(ids.map((id) => item(PORTAL, id)));
+    await startQueueWorker(harness.ctx, { background: false }).runOnce();
+    expect(await harness.store.listDeadLetters()).toMatchObject([{ key: ids[0], attempts: 1, reason: 'VALIDATION_ERROR: property rule' }]);
+    expect(await harness.store.queueDepth()).toBe(0);
+  });
+
+  it('when a process died holding a lease, then the work is done after the lease expires (crash recovery)', async () => {
+    const { crm, harness } = await setup();
+    addContacts(crm, ['1']);
+    await harness.store.enqueue([item(PORTAL, '1')]);
+    await harness.store.lease({ now: harness.clock.now, limit: 100, leaseMs: 60_000 }); // the dead process
+    const worker = startQueueWorker(harness.ctx, { background: false, leaseMs: 60_000 });
+    expect(await worker.runOnce()).toBe(0);
+    harness.clock.now += 60_000;
+    expect(await worker.runOnce()).toBe(1);
+    expect(crm.client.createdTasks).toHaveLength(1);
+  });
+
+  it('when stop() is called during work, then leased work finishes and nothing new is leased', async () => {
+    const harness = await createJobHarness({ realClock: true });
+    let release: () => void = () => {};
+    const started: LeasedItem[][] = [];
+    const slow: WorkHandler = async (_ctx, _portal, items) => {
+      started.push(items);
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return {};
+    };
+    const worker = startQueueWorker(harness.ctx, { handlers: { rescore: slow }, pollMs: 5 });
+    await harness.store.enqueue([item(PORTAL, '1')]);
+    worker.wake();
+    while (started.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await harness.store.enqueue([item(PORTAL, '2')]);
+    let stopped = false;
+    const stopping = worker.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(started).toHaveLength(1);
+    expect(await harness.store.queueDepth()).toBe(1); // item 2 waits for the next start
+  });
+
+  it('when a privacy deletion arrives, then everything about the contact is purged and the log names no personal data', async () => {
+    const { harness, web } = await setup();
+    await harness.store.putSnapshots([snapshotOf('55')]);
+    await harness.store.putTaskRecords([{ portalId: PORTAL, contactId: '55', kind: 'call_sql', taskId: 't-1', status: 'open', createdAt: '2026-03-01T00:00:00Z', dueAt: '2026-03-01T01:00:00Z' }]);
+    await web.postSigned([rawEvent({ objectId: 55, subscriptionType: 'contact.privacyDeletion', propertyName: undefined })]);
+    await startQueueWorker(harness.ctx, { background: false }).runOnce();
+    expect((await harness.store.getSnapshots(PORTAL, ['55'])).size).toBe(0);
+    expect(await harness.store.getTaskRecords(PORTAL, ['55'])).toEqual([]);
+    const line = harness.logs.find((l) => String(l.msg).startsWith('privacy deletion'));
+    expect(line).toMatchObject({ portalId: PORTAL, contacts: 1 });
+    expect(JSON.stringify(harness.logs)).not.toMatch(/Muster-55|e55@example\.com/);
+  });
+
+  it('when contacts are merged, then the survivor is rescored and the merged contact forgotten', async () => {
+    const { crm, harness, web } = await setup();
+    addContacts(crm, ['10']);
+    await harness.store.putSnapshots([snapshotOf('11')]);
+    await web.postSigned([rawEvent({ objectId: 10, subscriptionType: 'contact.merge', propertyName: undefined, primaryObjectId: 10, mergedObjectIds: [11], newObjectId: 10 })]);
+    harness.clock.now += 1000;
+    await startQueueWorker(harness.ctx, { background: false }).runOnce();
+    expect([...(await harness.store.getSnapshots(PORTAL, ['10', '11'])).keys()]).toEqual(['10']);
+  });
+
+  it('when a call is logged, then the contacts associated with it are found and rescored', async () => {
+    const { crm, harness, web } = await setup();
+    addContacts(crm, ['21', '22']);
+    crm.engagements.set('900', ['21', '22']);
+    await web.postSigned([rawEvent({ objectId: 900, subscriptionType: 'object.creation', objectTypeId: '0-48', propertyName: undefined })]);
+    harness.clock.now += 1000;
+    const worker = startQueueWorker(harness.ctx, { background: false });
+    expect(await worker.runOnce()).toBe(1);
+    expect(await worker.runOnce()).toBe(2);
+    expect(crm.client.calls.associatedContactIds).toBe(1);
+    expect(crm.writes.map((w) => w.contactId).sort()).toEqual(['21', '22']);
+  });
+
+  it('when a contact was deleted in HubSpot, then the deletion event purges its local state', async () => {
+    const { harness, web } = await setup();
+    await harness.store.putSnapshots([snapshotOf('66')]);
+    await web.postSigned([rawEvent({ objectId: 66, subscriptionType: 'contact.deletion', propertyName: undefined })]);
+    harness.clock.now += 1000;
+    await startQueueWorker(harness.ctx, { background: false }).runOnce();
+    expect((await harness.store.getSnapshots(PORTAL, ['66'])).size).toBe(0);
+  });
+});

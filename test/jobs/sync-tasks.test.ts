@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskCreate } from '../../src/hubspot/portal-client.ts';
+import { releaseDeferredTasks, type SyncTasksOptions, syncTasks, type TaskLookup, type TaskWant, type WantedTask } from '../../src/jobs/sync-tasks.ts';
+import { DEFAULT_SETTINGS, type InstallationSettings } from '../../src/store/store.ts';
+import { createFakePortalClient, createJobHarness, PORTAL, snapshotOf, testModel } from './job-fixtures.ts';
+
+const HOUR = 60 * 60 * 1000;
+const call = (priority: WantedTask['priority'] = 'HIGH'): WantedTask => ({ kind: 'call_sql', subject: 'Call now', body: 'x\nbant-task: call_sql', priority, dueAt: '2026-03-02T10:00:00Z' });
+const qualify = (): WantedTask => ({ kind: 'qualify', subject: 'Qualify', body: 'x\nbant-task: qualify', priority: 'MEDIUM', dueAt: '2026-03-04T09:00:00Z' });
+const want = (contactId: string, tasks: WantedTask[] = [call()], fields: Partial<TaskWant> = {}): TaskWant => ({ contactId, ownerId: '501', tasks, ...fields });
+
+async function setup(budget = 25, settings: Partial<InstallationSettings> = {}) {
+  const client = createFakePortalClient();
+  const model = testModel({ dailyBudgetPerRep: budget });
+  const harness = await createJobHarness({ client, model });
+  const options: SyncTasksOptions = { model, settings: { ...structuredClone(DEFAULT_SETTINGS), ...settings }, authoritativeKinds: ['call_sql', 'qualify', 'follow_up'] };
+  const sync = (wants: TaskWant[], extra: Partial<SyncTasksOptions> = {}) => syncTasks(harness.ctx, client, PORTAL, wants, { ...options, ...extra });
+  return { client, harness, sync };
+}
+
+describe('syncTasks', () => {
+  it('when a contact is synced twice, then exactly one task of the kind exists', async () => {
+    const { client, sync } = await setup();
+    expect(await sync([want('1')])).toMatchObject({ created: 1 });
+    expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
+    expect(client.createdTasks).toHaveLength(1);
+  });
+
+  it('when the earlier task was completed or deleted by a rep, then a new one is created', async () => {
+    const { client, sync } = await setup();
+    await sync([want('1'), want('2')]);
+    client.taskStatuses.set('t-1', 'completed');
+    client.taskStatuses.delete('t-2');
+    expect(await sync([want('1'), want('2')])).toMatchObject({ created: 2 });
+    expect(client.createdTasks.map((t) => t.contactId)).toEqual(['1', '2', '1', '2']);
+  });
+
+  it('when kinds differ, then each kind has its own task', async () => {
+    const { client, sync } = await setup();
+    await sync([want('1', [call(), qualify()])]);
+    expect(client.createdTasks.map((t) => t.kind)).toEqual(['call_sql', 'qualify']);
+  });
+
+  it('when a kind is switched off for the installation, then it is not created', async () => {
+    const { client, sync } = await setup(25, { taskKinds: { ...DEFAULT_SETTINGS.taskKinds, qualify: false } });
+    expect(await sync([want('1', [call(), qualify()])])).toMatchObject({ created: 1, disabled: 1 });
+    expect(client.createdTasks.map((t) => t.kind)).toEqual(['call_sql']);
+  });
+
+  it('when the contact has no owner, then the installation fallback owner gets the task', async () => {
+    const { client, sync } = await setup(25, { fallbackOwnerId: '777' });
+    await sync([want('1', [call()], { ownerId: null })]);
+    expect(client.createdTasks[0]?.ownerId).toBe('777');
+  });
+
+  describe('crash safety', () => {
+    it('when the process dies after HubSpot created the task but before its id was stored, then a redo does not duplicate it', async () => {
+      const { client, harness, sync } = await setup();
+      const put = harness.store.putTaskRecords.bind(harness.store);
+      let puts = 0;
+      harness.store.putTaskRecords = async (records) => {
+        puts += 1;
+        if (puts === 2) throw new Error('killed');
+        return put(records);
+      };
+      await expect(sync([want('1')])).rejects.toThrow('killed');
+      expect(client.createdTasks).toHaveLength(1);
+      harness.store.putTaskRecords = put;
+      harness.clock.now += 10 * 60_000; // the lease expired; the item is redone
+      expect(await sync([want('1')])).toMatchObject({ created: 0, pending: 1 });
+      expect(client.createdTasks).toHaveLength(1);
+    });
+
+    it('when HubSpot never got the request and the marker is older than its TTL, then the task is created after all', async () => {
+      const { client, harness, sync } = await setup();
+      client.createTasks = async () => {
+        throw new Error('killed before the request left');
+      };
+      await expect(sync([want('1')])).rejects.toThrow();
+      harness.clock.now += 2 * HOUR;
+      const restored = createFakePortalClient();
+      client.createTasks = async (tasks: TaskCreate[]) => {
+        const out = await restored.createTasks(tasks);
+        client.createdTasks.push(...tasks);
+        for (const o of out) if ('taskId' in o) client.taskStatuses.set(o.taskId, 'open');
+        return out;
+      };
+      expect(await sync([want('1')])).toMatchObject({ created: 1 });
+      expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
+    });
+
+    it('when the client can look tasks up, then a marker is resolved to the task HubSpot already has', async () => {
+      const { client, harness, sync } = await setup();
+      await harness.store.putTaskRecords([{ portalId: PORTAL, contactId: '1', kind: 'call_sql', ownerId: '501', status: 'open', createdAt: new Date(harness.clock.now).toISOString(), dueAt: '2026-03-02T10:00:00Z' }]);
+      const lookup: TaskLookup = { findAppTasks: async () => [{ taskId: 'hs-9', contactId: '1', kind: 'call_sql', status: 'open' }] };
+      Object.assign(client, lookup);
+      expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
+      expect((await harness.store.getTaskRecords(PORTAL, ['1']))[0]).toMatchObject({ taskId: 'hs-9', status: 'open' });
+      expect(client.createdTasks).toEqual([]);
+    });
+
+    it('when HubSpot answers an error for a task, then it is reported and not retried blindly within the marker TTL', async () => {
+      const { client, sync } = await setup();
+      client.failTaskCreates = 1;
+      const first = await sync([want('1')]);
+      expect(first.failed).toEqual([{ contactId: '1', kind: 'call_sql', error: 'HubSpot createTasks failed with 502' }]);
+      expect(await sync([want('1')])).toMatchObject({ created: 0, pending: 1 });
+    });
+  });
+
+  describe('daily budget per rep', () => {
+    it('when a rep would get more tasks than the budget, then the best ones are created and the rest deferred', async () => {
+      const { client, harness, sync } = await setup(2);
+      const summary = await sync([
+        want('low', [call('LOW')], { priority: 'A1' }),
+        want('c3', [call()], { priority: 'C3' }),
+        want('a2', [call()], { priority: 'A2' }),
+        want('other-rep', [call()], { ownerId: '502', priority: 'D4' }),
+      ]);
+      expect(summary).toMatchObject({ created: 3, deferred: 1 });
+      expect(client.createdTasks.map((t) => t.contactId).sort()).toEqual(['a2', 'c3', 'other-rep']);
+      expect((await harness.store.listTaskRecords(PORTAL, { status: 'deferred' })).map((r) => r.contactId)).toEqual(['low']);
+    });
+
+    it('when the budget is used up today, then later syncs defer too; the next day they are released best first', async () => {
+      const { client, harness, sync } = await setup(1);
+      await sync([want('1')]);
+      expect(await sync([want('2')])).toMatchObject({ deferred: 1 });
+      await sync([want('3', [qualify()])]);
+      await harness.store.putSnapshots([snapshotOf('2', { written: { bant_priority: 'B1' } }), snapshotOf('3', { written: { bant_priority: 'A2' } })]);
+      harness.clock.now += 24 * HOUR;
+      expect(await releaseDeferredTasks(harness.ctx, PORTAL)).toEqual({ contacts: 2 });
+      const queued = await harness.store.lease({ now: harness.clock.now, limit: 10, leaseMs: 1000 });
+      expect(queued.map((i) => [i.kind, i.key])).toEqual([
+        ['rescore', '3'],
+        ['rescore', '2'],
+      ]);
+      // The rescore of the new day creates it within the fresh budget.
+      expect(await sync([want('3', [qualify()])])).toMatchObject({ created: 1 });
+      expect(client.createdTasks.map((t) => t.contactId)).toEqual(['1', '3']);
+    });
+
+    it('when a deferred task is no longer wanted by the contact, then it is dropped', async () => {
+      const { harness, sync } = await setup(1);
+      await sync([want('1'), want('2')]);
+      expect(await harness.store.listTaskRecords(PORTAL, { status: 'deferred' })).toHaveLength(1);
+      await sync([want('2', [])]);
+      expect(await harness.store.listTaskRecords(PORTAL, { status: 'deferred' })).toEqual([]);
+    });
+
+    it('when escalations are due, then the budget does not hold them back', async () => {
+      const { client, sync } = await setup(1);
+      await sync([want('1')]);
+      const escalate: WantedTask = { kind: 'escalate', subject: 'Escalation', body: 'bant-task: escalate', priority: 'HIGH', dueAt: '2026-03-02T12:00:00Z' };
+      expect(await sync([want('1', [escalate])])).toMatchObject({ created: 1, deferred: 0 });
+      expect(client.createdTasks.map((t) => t.kind)).toEqual(['call_sql', 'escalate']);
+    });
+  });
+});

@@ -1,0 +1,148 @@
+// PostgreSQL store: the contract, plus what only a shared database shows (two instances, migrations).
+// Needs a server: TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test. Skips loudly when unreachable.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../../src/store/postgres-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { describeStoreContract } from './store-contract.ts';
+
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function reachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const available = await reachable();
+if (!available) {
+  console.warn(
+    `\n${'!'.repeat(78)}\n!! PostgreSQL not reachable at TEST_DATABASE_URL / ${DATABASE_URL}\n!! SKIPPING the PostgreSQL store tests. CI runs them; start a server to run them here.\n${'!'.repeat(78)}\n`,
+  );
+}
+
+const runId = `${process.pid}_${randomBytes(3).toString('hex')}`;
+let counter = 0;
+const schemas: string[] = [];
+const newSchema = () => {
+  counter += 1;
+  const schema = `bant_test_${runId}_${counter}`;
+  schemas.push(schema);
+  return schema;
+};
+
+afterAll(async () => {
+  if (!available || schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+});
+
+describe.skipIf(!available)('PostgreSQL store', () => {
+  describeStoreContract('postgres', async () => {
+    const store = await openPostgresStore(DATABASE_URL, { schema: newSchema() });
+    return { store, cleanup: () => store.close() };
+  });
+
+  describe('shared by several instances', () => {
+    const opened: Store[] = [];
+    const open = async (schema: string) => {
+      const store = await openPostgresStore(DATABASE_URL, { schema, poolSize: 5 });
+      opened.push(store);
+      return store;
+    };
+    afterAll(async () => {
+      for (const store of opened) await store.close();
+    });
+
+    it('when two instances start at once on an empty schema, then migrations run once and both work', async () => {
+      const schema = newSchema();
+      const [a, b] = await Promise.all([open(schema), open(schema)]);
+      await a!.putInstallation({ portalId: 1, mode: 'oauth', status: 'active', installedAt: 'x', scopes: [], settings: {} as never });
+      expect((await b!.getInstallation(1))?.portalId).toBe(1);
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      const { rows } = await client.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
+      await client.end();
+      expect(rows.map((r: { version: number }) => r.version)).toEqual([1]);
+      await (await open(schema)).ping();
+    });
+
+    it('when two instances lease concurrently, then no item is leased twice and every item is leased once', async () => {
+      const schema = newSchema();
+      const a = await open(schema);
+      const b = await open(schema);
+      const total = 600;
+      await a.enqueue(Array.from({ length: total }, (_, i) => ({ portalId: 1 + (i % 3), kind: 'rescore' as const, key: String(i), notBefore: 0 })));
+      const leasedBy = new Map<string, string>();
+      const duplicates: string[] = [];
+      const worker = async (name: string, store: Store) => {
+        for (;;) {
+          const items = await store.lease({ now: 1_000, limit: 7, leaseMs: 600_000 });
+          if (items.length === 0) return;
+          for (const item of items) {
+            if (leasedBy.has(item.id)) duplicates.push(item.id);
+            leasedBy.set(item.id, name);
+          }
+        }
+      };
+      await Promise.all([worker('a1', a), worker('a2', a), worker('a3', a), worker('b1', b), worker('b2', b), worker('b3', b)]);
+      expect(duplicates).toEqual([]);
+      expect(leasedBy.size).toBe(total);
+      const names = new Set(leasedBy.values());
+      expect(names.has('a1') || names.has('a2') || names.has('a3')).toBe(true);
+      expect(names.has('b1') || names.has('b2') || names.has('b3')).toBe(true);
+    });
+
+    it('when an instance dies holding leases, then another instance takes its work over after the lease expires', async () => {
+      const schema = newSchema();
+      const dying = await open(schema);
+      const survivor = await open(schema);
+      await dying.enqueue([{ portalId: 1, kind: 'rescore', key: '1', notBefore: 0 }]);
+      const [held] = await dying.lease({ now: 1_000, limit: 10, leaseMs: 30_000 });
+      await dying.close();
+      expect(await survivor.lease({ now: 30_999, limit: 10, leaseMs: 30_000 })).toEqual([]);
+      const [taken] = await survivor.lease({ now: 31_000, limit: 10, leaseMs: 30_000 });
+      expect(taken).toMatchObject({ id: held!.id, attempts: 2 });
+      await survivor.complete([taken!.id]);
+      expect(await survivor.queueDepth()).toBe(0);
+    });
+
+    it('when instances compete for a lock, then exactly one holds it', async () => {
+      const schema = newSchema();
+      const stores = [await open(schema), await open(schema)];
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => stores[i % 2]!.acquireLock('decay', `owner-${i}`, 60_000, 1_000)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('when two instances remember the same events at once, then each key is new for exactly one of them', async () => {
+      const schema = newSchema();
+      const a = await open(schema);
+      const b = await open(schema);
+      const keys = Array.from({ length: 200 }, (_, i) => `k${i}`);
+      const [fromA, fromB] = await Promise.all([a.rememberEvents(keys, 1_000), b.rememberEvents([...keys].reverse(), 1_000)]);
+      expect([...fromA, ...fromB].sort()).toEqual([...keys].sort());
+    });
+
+    it('when the store is closed, then ping answers false', async () => {
+      const store = await openPostgresStore(DATABASE_URL, { schema: newSchema() });
+      await store.close();
+      expect(await store.ping()).toBe(false);
+    });
+
+    it('when the schema name is not a plain identifier, then opening fails before touching the database', async () => {
+      await expect(openPostgresStore(DATABASE_URL, { schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(/invalid PostgreSQL schema/);
+    });
+  });
+});

@@ -1,0 +1,457 @@
+// The Store contract: every implementation (memory, lowdb, PostgreSQL) runs this suite.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ContactSnapshot, Installation, JobState, Store, TaskRecord, WorkItem } from '../../src/store/store.ts';
+import { DEFAULT_SETTINGS } from '../../src/store/store.ts';
+
+export interface StoreUnderTest {
+  store: Store;
+  cleanup: () => Promise<void>;
+}
+
+export function installation(portalId: number, extra: Partial<Installation> = {}): Installation {
+  return {
+    portalId,
+    mode: 'oauth',
+    status: 'active',
+    installedAt: '2026-01-01T00:00:00.000Z',
+    scopes: ['oauth', 'crm.objects.contacts.read'],
+    accessTokenEnc: 'v1:iv:tag:ciphertext',
+    accessTokenExpiresAt: 1_800_000,
+    settings: structuredClone(DEFAULT_SETTINGS),
+    ...extra,
+  };
+}
+
+export function snapshot(portalId: number, contactId: string, extra: Partial<ContactSnapshot> = {}): ContactSnapshot {
+  return {
+    portalId,
+    contactId,
+    properties: { jobtitle: 'CTO', email: null },
+    companyProperties: { numberofemployees: '250' },
+    activities: [{ type: 'page_view', at: '2026-01-02T03:04:05.000Z', url: 'https://example.com/pricing' }],
+    ownerId: '77',
+    written: { bant_priority: 'A1' },
+    scoredAt: '2026-01-03T00:00:00.000Z',
+    modelVersion: '1.0.0',
+    ...extra,
+  };
+}
+
+export function taskRecord(portalId: number, contactId: string, extra: Partial<TaskRecord> = {}): TaskRecord {
+  return {
+    portalId,
+    contactId,
+    kind: 'call_sql',
+    taskId: `t-${contactId}`,
+    ownerId: '77',
+    status: 'open',
+    createdAt: '2026-01-03T00:00:00.000Z',
+    dueAt: '2026-01-04T00:00:00.000Z',
+    ...extra,
+  };
+}
+
+const rescore = (portalId: number, key: string, extra: Partial<WorkItem> = {}): WorkItem => ({
+  portalId,
+  kind: 'rescore',
+  key,
+  notBefore: 1_000,
+  ...extra,
+});
+
+export function describeStoreContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await makeStore());
+    });
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    describe('installations', () => {
+      it('when an installation is put, then get returns an equal copy and list includes it', async () => {
+        const inst = installation(101, { activeModel: { version: '2' }, modelHistory: [{ version: '1', activatedAt: 'x', model: {} }] });
+        await store.putInstallation(inst);
+        expect(await store.getInstallation(101)).toEqual(inst);
+        expect(await store.listInstallations()).toEqual([inst]);
+        expect(await store.getInstallation(999)).toBeUndefined();
+      });
+
+      it('when an installation is put again, then the new version replaces the old', async () => {
+        await store.putInstallation(installation(101));
+        await store.putInstallation(installation(101, { status: 'inactive', statusReason: 'refresh token revoked' }));
+        const got = await store.getInstallation(101);
+        expect(got?.status).toBe('inactive');
+        expect(got?.statusReason).toBe('refresh token revoked');
+        expect(await store.listInstallations()).toHaveLength(1);
+      });
+
+      it('when the caller mutates what it got, then the stored installation does not change', async () => {
+        await store.putInstallation(installation(101));
+        const got = await store.getInstallation(101);
+        got!.scopes.push('tampered');
+        expect((await store.getInstallation(101))?.scopes).not.toContain('tampered');
+      });
+
+      it('when several portals are installed, then list returns them all', async () => {
+        await store.putInstallation(installation(303));
+        await store.putInstallation(installation(101));
+        expect((await store.listInstallations()).map((i) => i.portalId).sort()).toEqual([101, 303]);
+      });
+
+      it("when an installation is deleted, then all of its portal's data goes and other portals keep theirs", async () => {
+        for (const portalId of [101, 202]) {
+          await store.putInstallation(installation(portalId));
+          await store.enqueue([rescore(portalId, '1'), rescore(portalId, '2')]);
+          await store.putSnapshots([snapshot(portalId, '1')]);
+          await store.putTaskRecords([taskRecord(portalId, '1')]);
+          await store.putJobState({ portalId, job: 'backfill', cursor: 'abc' });
+        }
+        const [leased] = await store.lease({ now: 2_000, limit: 1, leaseMs: 1_000, portalId: 101 });
+        await store.fail(leased!.id, 'boom', 3_000, 1);
+
+        await store.deleteInstallation(101);
+
+        expect(await store.getInstallation(101)).toBeUndefined();
+        expect(await store.queueDepth(101)).toBe(0);
+        expect(await store.listDeadLetters(101)).toEqual([]);
+        expect(await store.countSnapshots(101)).toBe(0);
+        expect(await store.getSnapshots(101, ['1'])).toEqual(new Map());
+        expect(await store.listTaskRecords(101)).toEqual([]);
+        expect(await store.getJobState(101, 'backfill')).toBeUndefined();
+        expect(await store.lease({ now: 10_000, limit: 10, leaseMs: 1_000, portalId: 101 })).toEqual([]);
+
+        expect(await store.getInstallation(202)).toBeDefined();
+        expect(await store.queueDepth(202)).toBe(2);
+        expect(await store.countSnapshots(202)).toBe(1);
+        expect(await store.listTaskRecords(202)).toHaveLength(1);
+        expect((await store.getJobState(202, 'backfill'))?.cursor).toBe('abc');
+      });
+    });
+
+    describe('OAuth states', () => {
+      it('when a state is taken, then it is returned once and never again', async () => {
+        await store.putOAuthState({ state: 's1', expiresAt: 10_000, purpose: 'install', returnTo: '/admin' });
+        expect(await store.takeOAuthState('s1', 5_000)).toEqual({ state: 's1', expiresAt: 10_000, purpose: 'install', returnTo: '/admin' });
+        expect(await store.takeOAuthState('s1', 5_000)).toBeUndefined();
+      });
+
+      it('when a state has expired, then take returns undefined and the state is gone', async () => {
+        await store.putOAuthState({ state: 's2', expiresAt: 10_000, purpose: 'signin' });
+        expect(await store.takeOAuthState('s2', 10_000)).toBeUndefined();
+        expect(await store.takeOAuthState('s2', 1_000)).toBeUndefined();
+      });
+
+      it('when a state is unknown, then take returns undefined and other states stay usable', async () => {
+        await store.putOAuthState({ state: 's3', expiresAt: 10_000, purpose: 'install' });
+        expect(await store.takeOAuthState('nope', 1_000)).toBeUndefined();
+        expect((await store.takeOAuthState('s3', 1_000))?.state).toBe('s3');
+      });
+    });
+
+    describe('webhook de-duplication', () => {
+      it('when keys are remembered, then only keys never seen before come back, in input order, each once', async () => {
+        expect(await store.rememberEvents(['a', 'b', 'a', 'c'], 1_000)).toEqual(['a', 'b', 'c']);
+        expect(await store.rememberEvents(['d', 'b', 'e', 'c'], 2_000)).toEqual(['d', 'e']);
+        expect(await store.rememberEvents([], 3_000)).toEqual([]);
+        expect(await store.rememberEvents(['a', 'e'], 3_000)).toEqual([]);
+      });
+
+      it('when events are accepted, then work is enqueued for the fresh keys only and a repeat enqueues nothing', async () => {
+        if (!store.acceptEvents) return;
+        const seen: string[][] = [];
+        const itemsFor = (fresh: string[]) => {
+          seen.push(fresh);
+          return fresh.map((key) => rescore(101, key));
+        };
+        expect(await store.acceptEvents(['1', '2'], 1_000, itemsFor)).toEqual(['1', '2']);
+        expect(await store.acceptEvents(['2', '3'], 1_000, itemsFor)).toEqual(['3']);
+        expect(await store.acceptEvents(['1', '3'], 1_000, itemsFor)).toEqual([]);
+        expect(seen).toEqual([['1', '2'], ['3']]);
+        expect(await store.queueDepth(101)).toBe(3);
+        expect(await store.rememberEvents(['1', '4'], 1_000)).toEqual(['4']);
+      });
+    });
+
+    describe('work queue', () => {
+      it('when an item is enqueued, then it is leased with an id, one attempt and its lease deadline', async () => {
+        await store.enqueue([rescore(101, '1', { payload: { reason: 'x' }, occurredAt: 900 })]);
+        const leased = await store.lease({ now: 1_000, limit: 10, leaseMs: 30_000 });
+        expect(leased).toHaveLength(1);
+        expect(leased[0]).toMatchObject({ portalId: 101, kind: 'rescore', key: '1', payload: { reason: 'x' }, notBefore: 1_000, occurredAt: 900, attempts: 1, leaseUntil: 31_000 });
+        expect(typeof leased[0]!.id).toBe('string');
+      });
+
+      it('when the same (portal, kind, key) is enqueued twice, then one item holds the merged payload, later notBefore and newest occurredAt', async () => {
+        await store.enqueue([rescore(101, '1', { payload: { mergedIds: ['a', 'b'], note: 'old' }, notBefore: 1_000, occurredAt: 500 })]);
+        await store.enqueue([rescore(101, '1', { payload: { mergedIds: ['b', 'c'], note: 'new', extra: 1 }, notBefore: 2_000, occurredAt: 400 })]);
+        expect(await store.queueDepth()).toBe(1);
+        expect(await store.lease({ now: 1_500, limit: 10, leaseMs: 1_000 })).toEqual([]);
+        const [item] = await store.lease({ now: 2_000, limit: 10, leaseMs: 1_000 });
+        expect(item?.payload).toEqual({ mergedIds: ['a', 'b', 'c'], note: 'new', extra: 1 });
+        expect(item?.notBefore).toBe(2_000);
+        expect(item?.occurredAt).toBe(500);
+      });
+
+      it('when a re-enqueued item has an earlier notBefore, then the later notBefore is kept', async () => {
+        await store.enqueue([rescore(101, '1', { notBefore: 5_000 })]);
+        await store.enqueue([rescore(101, '1', { notBefore: 1_000 })]);
+        expect(await store.lease({ now: 4_999, limit: 10, leaseMs: 1_000 })).toEqual([]);
+        expect(await store.lease({ now: 5_000, limit: 10, leaseMs: 1_000 })).toHaveLength(1);
+      });
+
+      it('when duplicates arrive in one enqueue call, then they coalesce too', async () => {
+        await store.enqueue([rescore(101, '1', { payload: { mergedIds: ['a'] } }), rescore(101, '1', { payload: { mergedIds: ['b'] } })]);
+        expect(await store.queueDepth()).toBe(1);
+        const [item] = await store.lease({ now: 1_000, limit: 10, leaseMs: 1_000 });
+        expect(item?.payload).toEqual({ mergedIds: ['a', 'b'] });
+      });
+
+      it('when kind or portal differ, then items do not coalesce', async () => {
+        await store.enqueue([rescore(101, '1'), { ...rescore(101, '1'), kind: 'purge' }, rescore(202, '1')]);
+        expect(await store.queueDepth()).toBe(3);
+        expect(await store.queueDepth(101)).toBe(2);
+        expect(await store.queueDepth(202)).toBe(1);
+        expect(await store.queueDepth(303)).toBe(0);
+      });
+
+      it('when items are not due yet, then lease skips them until notBefore', async () => {
+        await store.enqueue([rescore(101, 'later', { notBefore: 5_000 }), rescore(101, 'now', { notBefore: 1_000 })]);
+        expect((await store.lease({ now: 1_000, limit: 10, leaseMs: 10_000 })).map((i) => i.key)).toEqual(['now']);
+        expect((await store.lease({ now: 5_000, limit: 10, leaseMs: 10_000 })).map((i) => i.key)).toEqual(['later']);
+      });
+
+      it('when more items are due than the limit, then the oldest are leased first and the rest later', async () => {
+        await store.enqueue([rescore(101, 'c', { notBefore: 3_000 }), rescore(101, 'a', { notBefore: 1_000 }), rescore(101, 'b', { notBefore: 2_000 })]);
+        await store.enqueue([rescore(101, 'd', { notBefore: 2_000 })]);
+        expect((await store.lease({ now: 9_000, limit: 2, leaseMs: 10_000 })).map((i) => i.key)).toEqual(['a', 'b']);
+        expect((await store.lease({ now: 9_000, limit: 5, leaseMs: 10_000 })).map((i) => i.key)).toEqual(['d', 'c']);
+        expect(await store.lease({ now: 9_000, limit: 5, leaseMs: 10_000 })).toEqual([]);
+        expect(await store.lease({ now: 9_000, limit: 0, leaseMs: 10_000 })).toEqual([]);
+      });
+
+      it('when a portal or kinds are given, then lease takes only matching items', async () => {
+        await store.enqueue([rescore(101, '1'), rescore(202, '1'), { ...rescore(101, 'all'), kind: 'backfill' }, { ...rescore(101, '9'), kind: 'purge' }]);
+        const portal202 = await store.lease({ now: 1_000, limit: 10, leaseMs: 1_000, portalId: 202 });
+        expect(portal202.map((i) => [i.portalId, i.key])).toEqual([[202, '1']]);
+        const purgesAndRescores = await store.lease({ now: 1_000, limit: 10, leaseMs: 1_000, portalId: 101, kinds: ['purge', 'rescore'] });
+        expect(purgesAndRescores.map((i) => i.kind).sort()).toEqual(['purge', 'rescore']);
+        const rest = await store.lease({ now: 1_000, limit: 10, leaseMs: 1_000 });
+        expect(rest.map((i) => i.kind)).toEqual(['backfill']);
+      });
+
+      it('when an item is leased, then it is not leased again until its lease expires, then it is (crash recovery)', async () => {
+        await store.enqueue([rescore(101, '1')]);
+        const [first] = await store.lease({ now: 1_000, limit: 10, leaseMs: 5_000 });
+        expect(await store.lease({ now: 5_999, limit: 10, leaseMs: 5_000 })).toEqual([]);
+        const [again] = await store.lease({ now: 6_000, limit: 10, leaseMs: 5_000 });
+        expect(again?.id).toBe(first?.id);
+        expect(again?.attempts).toBe(2);
+        expect(again?.leaseUntil).toBe(11_000);
+      });
+
+      it('when an item is completed, then it is gone', async () => {
+        await store.enqueue([rescore(101, '1'), rescore(101, '2')]);
+        const leased = await store.lease({ now: 1_000, limit: 10, leaseMs: 1_000 });
+        await store.complete(leased.map((i) => i.id));
+        expect(await store.queueDepth()).toBe(0);
+        expect(await store.lease({ now: 100_000, limit: 10, leaseMs: 1_000 })).toEqual([]);
+      });
+
+      it('when an item is re-enqueued while leased, then complete keeps it for another run with the new payload', async () => {
+        await store.enqueue([rescore(101, '1', { payload: { mergedIds: ['a'] } })]);
+        const [leased] = await store.lease({ now: 1_000, limit: 10, leaseMs: 60_000 });
+        await store.enqueue([rescore(101, '1', { payload: { mergedIds: ['b'] }, notBefore: 2_000 })]);
+        expect(await store.queueDepth()).toBe(1);
+        expect(await store.lease({ now: 2_000, limit: 10, leaseMs: 60_000 })).toEqual([]);
+        await store.complete([leased!.id]);
+        expect(await store.queueDepth()).toBe(1);
+        const [rerun] = await store.lease({ now: 2_000, limit: 10, leaseMs: 60_000 });
+        expect(rerun?.key).toBe('1');
+        expect(rerun?.payload).toEqual({ mergedIds: ['a', 'b'] });
+        expect(rerun?.attempts).toBe(1);
+        await store.complete([rerun!.id]);
+        expect(await store.queueDepth()).toBe(0);
+      });
+
+      it('when an item fails, then it is retried at retryAt and dead-lettered with its reason once attempts reach the maximum', async () => {
+        await store.enqueue([rescore(101, '1', { payload: { mergedIds: ['x'] } })]);
+        let [item] = await store.lease({ now: 1_000, limit: 10, leaseMs: 60_000 });
+        await store.fail(item!.id, 'HubSpot 502', 5_000, 3);
+        expect(await store.lease({ now: 4_999, limit: 10, leaseMs: 60_000 })).toEqual([]);
+        [item] = await store.lease({ now: 5_000, limit: 10, leaseMs: 60_000 });
+        expect(item?.attempts).toBe(2);
+        await store.fail(item!.id, 'HubSpot 502', 6_000, 3);
+        [item] = await store.lease({ now: 6_000, limit: 10, leaseMs: 60_000 });
+        expect(item?.attempts).toBe(3);
+        expect(await store.listDeadLetters()).toEqual([]);
+        await store.fail(item!.id, 'HubSpot 400: bad property', 7_000, 3);
+
+        expect(await store.queueDepth()).toBe(0);
+        expect(await store.lease({ now: 100_000, limit: 10, leaseMs: 60_000 })).toEqual([]);
+        const dead = await store.listDeadLetters();
+        expect(dead).toHaveLength(1);
+        expect(dead[0]).toMatchObject({ portalId: 101, kind: 'rescore', key: '1', payload: { mergedIds: ['x'] }, attempts: 3, reason: 'HubSpot 400: bad property' });
+        expect(typeof dead[0]!.failedAt).toBe('number');
+        expect(await store.listDeadLetters(101)).toHaveLength(1);
+        expect(await store.listDeadLetters(202)).toEqual([]);
+      });
+
+      it('when a dead-lettered key is enqueued again, then it is a fresh item', async () => {
+        await store.enqueue([rescore(101, '1')]);
+        const [item] = await store.lease({ now: 1_000, limit: 10, leaseMs: 1_000 });
+        await store.fail(item!.id, 'bad', 1_000, 1);
+        await store.enqueue([rescore(101, '1')]);
+        const [fresh] = await store.lease({ now: 1_000, limit: 10, leaseMs: 1_000 });
+        expect(fresh?.attempts).toBe(1);
+        expect(await store.listDeadLetters()).toHaveLength(1);
+      });
+
+      it('when ids are unknown, then complete and fail do nothing', async () => {
+        await store.enqueue([rescore(101, '1')]);
+        await store.complete(['999999']);
+        await store.fail('999999', 'x', 0, 1);
+        expect(await store.queueDepth()).toBe(1);
+        expect(await store.listDeadLetters()).toEqual([]);
+      });
+
+      it('when portals have due, future or leased work, then portalsWithDueWork lists only those with due unleased items', async () => {
+        await store.enqueue([rescore(101, '1'), rescore(202, '1', { notBefore: 9_000 }), rescore(303, '1'), rescore(303, '2')]);
+        await store.lease({ now: 1_000, limit: 1, leaseMs: 60_000, portalId: 101 });
+        expect((await store.portalsWithDueWork(1_000)).sort()).toEqual([303]);
+        expect((await store.portalsWithDueWork(9_000)).sort()).toEqual([202, 303]);
+        expect((await store.portalsWithDueWork(61_000)).sort()).toEqual([101, 202, 303]);
+      });
+
+      it('when items are leased, then queueDepth still counts them', async () => {
+        await store.enqueue([rescore(101, '1'), rescore(101, '2')]);
+        await store.lease({ now: 1_000, limit: 1, leaseMs: 1_000 });
+        expect(await store.queueDepth(101)).toBe(2);
+      });
+    });
+
+    describe('snapshots', () => {
+      it('when snapshots are put, then get returns those asked for, keyed by contact id', async () => {
+        await store.putSnapshots([snapshot(101, '1'), snapshot(101, '2'), snapshot(202, '1', { ownerId: null })]);
+        const got = await store.getSnapshots(101, ['1', '3']);
+        expect([...got.keys()]).toEqual(['1']);
+        expect(got.get('1')).toEqual(snapshot(101, '1'));
+        expect((await store.getSnapshots(202, ['1'])).get('1')?.ownerId).toBeNull();
+        expect(await store.getSnapshots(101, [])).toEqual(new Map());
+      });
+
+      it('when a snapshot is put again, then it replaces the old one', async () => {
+        await store.putSnapshots([snapshot(101, '1')]);
+        await store.putSnapshots([snapshot(101, '1', { written: { bant_priority: 'B2' }, modelVersion: '2.0.0' })]);
+        const got = (await store.getSnapshots(101, ['1'])).get('1');
+        expect(got?.written).toEqual({ bant_priority: 'B2' });
+        expect(await store.countSnapshots(101)).toBe(1);
+      });
+
+      it('when listing, then snapshots come in contact-id order, page after page', async () => {
+        const ids = ['5', '10', '1', '2', '30', '4'];
+        await store.putSnapshots(ids.map((id) => snapshot(101, id)));
+        await store.putSnapshots([snapshot(202, '0')]);
+        const sorted = [...ids].sort();
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page: ContactSnapshot[] = await store.listSnapshots(101, after, 4);
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(4);
+          seen.push(...page.map((s) => s.contactId));
+          after = page[page.length - 1]!.contactId;
+        }
+        expect(seen).toEqual(sorted);
+        expect(await store.countSnapshots(101)).toBe(6);
+        expect(await store.listSnapshots(303, null, 10)).toEqual([]);
+      });
+
+      it('when contact state is deleted, then its snapshots and task records go and others stay', async () => {
+        await store.putSnapshots([snapshot(101, '1'), snapshot(101, '2'), snapshot(202, '1')]);
+        await store.putTaskRecords([taskRecord(101, '1'), taskRecord(101, '1', { kind: 'escalate' }), taskRecord(101, '2'), taskRecord(202, '1')]);
+        await store.deleteContactState(101, ['1', 'unknown']);
+        expect([...(await store.getSnapshots(101, ['1', '2'])).keys()]).toEqual(['2']);
+        expect(await store.getTaskRecords(101, ['1'])).toEqual([]);
+        expect(await store.getTaskRecords(101, ['2'])).toHaveLength(1);
+        expect(await store.countSnapshots(202)).toBe(1);
+        expect(await store.getTaskRecords(202, ['1'])).toHaveLength(1);
+      });
+    });
+
+    describe('task records', () => {
+      it('when task records are put, then get returns those of the given contacts and a put of the same kind replaces', async () => {
+        await store.putTaskRecords([taskRecord(101, '1'), taskRecord(101, '1', { kind: 'qualify', taskId: undefined }), taskRecord(101, '2')]);
+        await store.putTaskRecords([taskRecord(101, '1', { status: 'completed' })]);
+        const got = await store.getTaskRecords(101, ['1']);
+        expect(got).toHaveLength(2);
+        expect(got.find((r) => r.kind === 'call_sql')?.status).toBe('completed');
+        expect(got.find((r) => r.kind === 'qualify')?.taskId).toBeUndefined();
+        expect(await store.getTaskRecords(101, [])).toEqual([]);
+        expect(await store.getTaskRecords(202, ['1'])).toEqual([]);
+      });
+
+      it('when listing with a filter, then only matching records of the portal come back', async () => {
+        await store.putTaskRecords([
+          taskRecord(101, '1', { status: 'completed' }),
+          taskRecord(101, '2'),
+          taskRecord(101, '3', { kind: 'escalate', escalatedTaskId: 't-3' }),
+          taskRecord(202, '4'),
+        ]);
+        expect((await store.listTaskRecords(101)).map((r) => r.contactId).sort()).toEqual(['1', '2', '3']);
+        expect((await store.listTaskRecords(101, { kind: 'call_sql' })).map((r) => r.contactId).sort()).toEqual(['1', '2']);
+        expect((await store.listTaskRecords(101, { status: 'open' })).map((r) => r.contactId).sort()).toEqual(['2', '3']);
+        const escalations = await store.listTaskRecords(101, { kind: 'escalate', status: 'open' });
+        expect(escalations).toEqual([taskRecord(101, '3', { kind: 'escalate', escalatedTaskId: 't-3' })]);
+      });
+    });
+
+    describe('job state and locks', () => {
+      it('when job state is put, then it round-trips per portal and job, and a put replaces it', async () => {
+        const state: JobState = {
+          portalId: 101,
+          job: 'backfill',
+          cursor: 'after-123',
+          progress: { done: 200, total: 1000, startedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:01:00.000Z' },
+          lastRun: { startedAt: '2026-01-01T00:00:00.000Z', ok: true, summary: 'ok' },
+        };
+        await store.putJobState(state);
+        expect(await store.getJobState(101, 'backfill')).toEqual(state);
+        expect(await store.getJobState(101, 'decay')).toBeUndefined();
+        expect(await store.getJobState(202, 'backfill')).toBeUndefined();
+        await store.putJobState({ portalId: 101, job: 'backfill', cursor: null });
+        expect(await store.getJobState(101, 'backfill')).toEqual({ portalId: 101, job: 'backfill', cursor: null });
+      });
+
+      it('when one owner holds a lock, then another owner cannot take it until it expires', async () => {
+        expect(await store.acquireLock('decay', 'a', 10_000, 1_000)).toBe(true);
+        expect(await store.acquireLock('decay', 'b', 10_000, 5_000)).toBe(false);
+        expect(await store.acquireLock('other', 'b', 10_000, 5_000)).toBe(true);
+        expect(await store.acquireLock('decay', 'b', 10_000, 11_000)).toBe(true);
+        expect(await store.acquireLock('decay', 'a', 10_000, 12_000)).toBe(false);
+      });
+
+      it('when the owner re-acquires, then its lock is extended', async () => {
+        expect(await store.acquireLock('decay', 'a', 10_000, 1_000)).toBe(true);
+        expect(await store.acquireLock('decay', 'a', 10_000, 8_000)).toBe(true);
+        expect(await store.acquireLock('decay', 'b', 10_000, 15_000)).toBe(false);
+        expect(await store.acquireLock('decay', 'b', 10_000, 18_000)).toBe(true);
+      });
+
+      it('when a lock is released, then only its owner can release it', async () => {
+        expect(await store.acquireLock('decay', 'a', 10_000, 1_000)).toBe(true);
+        await store.releaseLock('decay', 'b');
+        expect(await store.acquireLock('decay', 'b', 10_000, 2_000)).toBe(false);
+        await store.releaseLock('decay', 'a');
+        expect(await store.acquireLock('decay', 'b', 10_000, 2_000)).toBe(true);
+      });
+    });
+
+    it('when the store is open, then ping answers true', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+  });
+}
