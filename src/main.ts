@@ -12,6 +12,7 @@ import { createCardRouter } from './http/card-routes.ts';
 import { createApp } from './http/create-app.ts';
 import { createOAuthRouter } from './http/oauth-routes.ts';
 import { createWebhookRouter } from './http/webhook-routes.ts';
+import { handleBackfills } from './jobs/handle-backfills.ts';
 import { startQueueWorker } from './jobs/queue-worker.ts';
 import { startScheduler } from './jobs/scheduler.ts';
 import { loadModelFile } from './load-model.ts';
@@ -69,7 +70,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
-  const worker = startQueueWorker(ctx);
+  const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills } });
   wake = () => worker.wake();
   const scheduler = startScheduler(ctx);
   log.info('app started', { port, publicBaseUrl: config.PUBLIC_BASE_URL, store: config.DATABASE_URL ? 'postgres' : 'lowdb' });

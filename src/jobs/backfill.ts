@@ -14,9 +14,10 @@ const LIVE_RETRY_MS = 30 * 1000;
 const LIVE_MAX_ATTEMPTS = 8;
 
 export interface BackfillOptions {
-  /** Start from the first contact even if an earlier run was interrupted (a newly activated model). */
-  fresh?: boolean;
+  /** Why: `model_activated` (the work item's payload.reason) starts from the first contact, as if `fresh`. */
   reason?: 'backfill' | 'model_activated';
+  /** Start from the first contact even if an earlier run was interrupted; default: only for a newly activated model. */
+  fresh?: boolean;
 }
 
 export interface BackfillResult {
@@ -35,7 +36,8 @@ export async function runBackfill(ctx: AppContext, portalId: PortalId, options: 
   return runExclusive(ctx, 'backfill', portalId, async () => {
     const client = await ctx.hubspot.forPortal(portalId);
     const total = await client.countContacts();
-    return trackJobRun(ctx, 'backfill', portalId, options.fresh ? { total, resume: false, cursor: null } : { total }, async (run) => {
+    const fresh = options.fresh ?? options.reason === 'model_activated';
+    return trackJobRun(ctx, 'backfill', portalId, fresh ? { total, resume: false, cursor: null } : { total }, async (run) => {
       let after = run.resumeCursor ?? undefined;
       let contacts = 0;
       let liveContacts = 0;

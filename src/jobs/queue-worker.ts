@@ -87,6 +87,10 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     for (const item of items) busyItems.add(item.id);
     try {
       return await handleBatch(ctx, portalId, items, handlers, { maxAttempts, backoffMs });
+    } catch (error) {
+      // Completing or failing the items did not reach the store: their leases expire and they are done again.
+      ctx.log.error('queue batch could not be settled; retried after its lease expires', { portalId, items: items.length, error });
+      return 0;
     } finally {
       for (const item of items) busyItems.delete(item.id);
       portalLoad.set(portalId, (portalLoad.get(portalId) ?? 1) - 1);
@@ -206,8 +210,17 @@ function registerMetrics(ctx: AppContext): void {
   });
 }
 
+/** Work for a portal that was uninstalled meanwhile is dropped, not retried into dead letters. */
+async function isInstalled(ctx: AppContext, portalId: PortalId, items: LeasedItem[]): Promise<boolean> {
+  if ((await ctx.store.getInstallation(portalId))?.status === 'active') return true;
+  ctx.metrics.inc('bant_queue_items_total', 'Work items handled, by kind and outcome', { kind: items[0]?.kind ?? 'unknown', outcome: 'not_installed' }, items.length);
+  ctx.log.info('work for a portal that is not installed was dropped', { portalId, items: items.length });
+  return false;
+}
+
 /** rescore: pull, score, diff, write, tasks for up to 100 contacts in one go. */
 export const handleRescores: WorkHandler = async (ctx, portalId, items) => {
+  if (!(await isInstalled(ctx, portalId, items))) return {};
   const reason = items.some((item) => item.payload?.releaseDeferred) ? 'release_deferred' : 'webhook';
   const summary = await rescoreContacts(ctx, portalId, items.map((item) => item.key), { reason });
   // Scoring errors and values HubSpot refused do not change on a retry: dead-letter them with the reason.
@@ -229,6 +242,7 @@ export const handlePurges: WorkHandler = async (ctx, portalId, items) => {
 
 /** engagement: a call, meeting, email or note was logged; rescore the contacts it is associated with (queued, coalesced). */
 export const handleEngagements: WorkHandler = async (ctx, portalId, items) => {
+  if (!(await isInstalled(ctx, portalId, items))) return {};
   const client = await ctx.hubspot.forPortal(portalId);
   const byType = new Map<EngagementObjectType, string[]>();
   for (const item of items) {

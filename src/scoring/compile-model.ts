@@ -45,11 +45,10 @@ export interface CompiledModel {
   size: CompiledSizeRule[];
   industry: CompiledFitRule[];
   freeMailDomains: ReadonlySet<string>;
-  /** Rules in model order per activity type; the first that matches counts. */
-  rulesByType: ReadonlyMap<ActivityType, CompiledEngagementRule[]>;
+  /** Per activity type: its penalty, else its rules in model order (the first that matches counts). */
+  byType: ReadonlyMap<ActivityType, { penalty: CompiledPenalty | null; rules: CompiledEngagementRule[] }>;
   /** Number of engagement rules plus penalties. */
   tallyCount: number;
-  penaltyByType: ReadonlyMap<ActivityType, CompiledPenalty>;
   competitorDomains: ReadonlySet<string>;
   studentTitle: RegExp | null;
   studentForm: RegExp | null;
@@ -101,7 +100,15 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
   }
   size.sort((a, b) => b.minEmployees - a.minEmployees);
 
-  const rulesByType = new Map<ActivityType, CompiledEngagementRule[]>();
+  const byType = new Map<ActivityType, { penalty: CompiledPenalty | null; rules: CompiledEngagementRule[] }>();
+  const entryFor = (type: ActivityType) => {
+    let entry = byType.get(type);
+    if (!entry) {
+      entry = { penalty: null, rules: [] };
+      byType.set(type, entry);
+    }
+    return entry;
+  };
   let index = 0;
   for (const rule of model.engagement.rules) {
     const compiled: CompiledEngagementRule = {
@@ -121,17 +128,13 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
           }
         : null,
     };
-    for (const type of rule.activityTypes) {
-      const list = rulesByType.get(type) ?? [];
-      list.push(compiled);
-      rulesByType.set(type, list);
-    }
+    for (const type of rule.activityTypes) entryFor(type).rules.push(compiled);
   }
-  const penaltyByType = new Map<ActivityType, CompiledPenalty>();
   for (const p of model.engagement.penalties) {
     const compiled: CompiledPenalty = { index: index++, id: p.id, label: p.label, points: p.points, cap: p.cap };
     for (const type of p.activityTypes) {
-      if (!penaltyByType.has(type)) penaltyByType.set(type, compiled);
+      const entry = entryFor(type);
+      entry.penalty ??= compiled;
     }
   }
 
@@ -142,9 +145,8 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     size,
     industry,
     freeMailDomains: new Set(model.fit.freeMail.domains),
-    rulesByType,
+    byType,
     tallyCount: index,
-    penaltyByType,
     competitorDomains: new Set(d.competitor.domains),
     studentTitle: compilePatterns(d.student.titlePatterns),
     studentForm: compilePatterns(d.student.formPatterns),

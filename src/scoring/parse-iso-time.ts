@@ -7,8 +7,11 @@ function digit(s: string, i: number): number {
   return d >= 0 && d <= 9 ? d : Number.NaN;
 }
 
+/** The two-digit number at s[i..i+1], or NaN if either is not a digit. */
 function two(s: string, i: number): number {
-  return digit(s, i) * 10 + digit(s, i + 1);
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
 }
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
@@ -38,7 +41,7 @@ export function parseIsoTime(s: string): number {
     const hour = two(s, 11);
     const minute = two(s, 14);
     const second = two(s, 17);
-    const ms = n === 24 ? digit(s, 20) * 100 + two(s, 21) : 0;
+    const ms = n === 24 ? two(s, 20) * 10 + digit(s, 22) : 0;
     // NaN fails every comparison, so a non-digit falls through to Date.parse.
     if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59 && year >= 0 && ms >= 0) {
       return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;

@@ -40,8 +40,7 @@ export function describeContribution(c: Contribution): string {
   return `${formatPoints(c.points)} ${c.label} (${formatAge(c.ageMs)}${c.capped ? ', capped' : ''})`;
 }
 
-function matchRule(rules: CompiledEngagementRule[] | undefined, activity: Activity): CompiledEngagementRule | null {
-  if (!rules) return null;
+function matchRule(rules: CompiledEngagementRule[], activity: Activity): CompiledEngagementRule | null {
   for (const rule of rules) {
     if (rule.pattern === null) return rule;
     if ((activity.url !== undefined && rule.pattern.test(activity.url)) || (activity.title !== undefined && rule.pattern.test(activity.title)))
@@ -77,8 +76,9 @@ export function scoreEngagement(activities: readonly Activity[], compiled: Compi
     const atMs = parseIsoTime(activity.at);
     // Activities after `now` had not happened yet at the scoring time (e.g. `bant score --at` in the past).
     if (!(atMs <= nowMs)) continue;
-    const penalty = compiled.penaltyByType.get(activity.type) ?? null;
-    const rule = penalty ? null : matchRule(compiled.rulesByType.get(activity.type), activity);
+    const entry = compiled.byType.get(activity.type);
+    const penalty = entry?.penalty ?? null;
+    const rule = entry && !penalty ? matchRule(entry.rules, activity) : null;
     hits.push({ atMs, activity, rule, penalty });
   }
   sortNewestFirst(hits);

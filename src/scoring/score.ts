@@ -14,8 +14,26 @@ import type { Priority, Profile, Reason, ScoringResult } from './types.ts';
 
 export const MAX_REASONS = 10;
 
-function byWeight(a: { points: number }, b: { points: number }): number {
-  return Math.abs(b.points) - Math.abs(a.points);
+/** The `limit` largest items by |points|, largest first, ties in input order (a partial insertion sort). */
+function selectLargest<T extends { points: number }>(items: readonly T[], limit: number): T[] {
+  const top: T[] = [];
+  for (const item of items) {
+    const weight = Math.abs(item.points);
+    let i = top.length;
+    while (i > 0 && Math.abs(top[i - 1]!.points) < weight) i--;
+    if (i >= limit) continue;
+    top.splice(i, 0, item);
+    if (top.length > limit) top.pop();
+  }
+  return top;
+}
+
+let lastIso = { ms: Number.NaN, iso: '' };
+
+/** Batches score many contacts at the same `now`; formatting it once is measurably cheaper. */
+function isoOf(ms: number): string {
+  if (lastIso.ms !== ms) lastIso = { ms, iso: new Date(ms).toISOString() };
+  return lastIso.iso;
 }
 
 function toReason(item: Reason | Contribution): Reason {
@@ -25,7 +43,7 @@ function toReason(item: Reason | Contribution): Reason {
 export function score(profile: Profile, model: ScoringModel, now: Date | string | number): ScoringResult {
   const compiled = compileModel(model);
   const nowMs = toEpochMs(now);
-  const scoredAt = new Date(nowMs).toISOString();
+  const scoredAt = isoOf(nowMs);
   const facts = readFacts(profile);
 
   const fit = scoreFit(facts, compiled);
@@ -37,9 +55,12 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
   const lifecycleStage = recommendStage(qualification);
 
   // The disqualification explains everything else, so it leads; then the largest contributions.
-  const ranked: Array<Reason | Contribution> = [...fit.reasons, ...engagement.contributions].sort(byWeight);
+  const ranked: Array<Reason | Contribution> = selectLargest<Reason | Contribution>(
+    fit.reasons.length === 0 ? engagement.contributions : [...fit.reasons, ...engagement.contributions],
+    disqualification ? MAX_REASONS - 1 : MAX_REASONS,
+  );
   if (disqualification) ranked.unshift({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
-  const reasons = ranked.slice(0, MAX_REASONS).map(toReason);
+  const reasons = ranked.map(toReason);
 
   const engagementScore = formatTenths(engagement.score);
   const tasks = draftTasks({

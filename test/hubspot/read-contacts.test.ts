@@ -9,8 +9,8 @@ afterEach(teardownNock);
 const CONNECTED = 'f240bbac-87c9-4f6e-bf70-924b57d47db7';
 const CUSTOM_CONNECTED = 'c0ffee00-0000-4000-8000-000000000001';
 type Body = { inputs: Array<{ id: string }>; properties?: string[] };
-/** nock hands reply functions the raw body. */
-const parse = (body: unknown): Body => (typeof body === 'string' ? JSON.parse(body) : body) as Body;
+/** nock 15 hands reply functions the fetch Request. */
+const parse = async (req: Request): Promise<Body> => (await req.json()) as Body;
 
 describe('readContacts', () => {
   it('when two contacts are read, then batch reads and associations v4 have the documented shapes and map to section-5 profiles', async () => {
@@ -131,16 +131,16 @@ describe('readContacts', () => {
   it('when 100 contacts with 10 activities each are read, then it costs at most 20 calls', async () => {
     const { request, callCount } = testRequester();
     const ids = Array.from({ length: 100 }, (_, i) => String(1000 + i));
-    const reply = (type: string, perContact: number) => (_uri: string, body: unknown) => ({
-      results: parse(body).inputs.map(({ id }) => ({
+    const reply = (type: string, perContact: number) => async (req: Request) => ({
+      results: (await parse(req)).inputs.map(({ id }) => ({
         from: { id },
         to: Array.from({ length: perContact }, (_, k) => ({ toObjectId: `${type}${id}${k}`, associationTypes: [{ typeId: 0 }] })),
       })),
     });
-    const objects = (props: Record<string, string>) => (_uri: string, body: unknown) => ({ results: parse(body).inputs.map(({ id }) => ({ id, properties: props })) });
+    const objects = (props: Record<string, string>) => async (req: Request) => ({ results: (await parse(req)).inputs.map(({ id }) => ({ id, properties: props })) });
     nock(API).post('/crm/v3/objects/contacts/batch/read').reply(200, objects({ lifecyclestage: 'lead' }));
-    nock(API).post('/crm/v4/associations/contacts/companies/batch/read').reply(200, (_u, body) => ({
-      results: parse(body).inputs.map(({ id }) => ({ from: { id }, to: [{ toObjectId: Number(id) % 40, associationTypes: [{ typeId: 1 }] }] })),
+    nock(API).post('/crm/v4/associations/contacts/companies/batch/read').reply(200, async (req: Request) => ({
+      results: (await parse(req)).inputs.map(({ id }) => ({ from: { id }, to: [{ toObjectId: Number(id) % 40, associationTypes: [{ typeId: 1 }] }] })),
     }));
     nock(API).post('/crm/v4/associations/contacts/meetings/batch/read').reply(200, reply('1', 4));
     nock(API).post('/crm/v4/associations/contacts/calls/batch/read').reply(200, reply('2', 3));

@@ -102,7 +102,7 @@ describe('runBackfill', () => {
       progress: { done: 200, total: 250, startedAt: '2026-03-02T08:00:00Z', updatedAt: '2026-03-02T08:10:00Z' },
     });
 
-    await runBackfill(h.ctx, PORTAL, { fresh: true, reason: 'model_activated' });
+    await runBackfill(h.ctx, PORTAL, { reason: 'model_activated' });
 
     expect(rescored(pipeline.calls, 'model_activated')).toEqual(h.client.contactIds);
   });

@@ -203,4 +203,15 @@ describe('queue worker', () => {
     await startQueueWorker(harness.ctx, { background: false }).runOnce();
     expect((await harness.store.getSnapshots(PORTAL, ['66'])).size).toBe(0);
   });
+
+  it('when the portal was uninstalled after its events were queued, then its work is dropped without HubSpot calls or dead letters', async () => {
+    const { crm, harness } = await setup();
+    await harness.store.enqueue([item(PORTAL, '1')]);
+    await harness.store.deleteInstallation(PORTAL);
+    await harness.store.enqueue([item(PORTAL, '1')]);
+    await startQueueWorker(harness.ctx, { background: false }).runOnce();
+    expect(crm.client.callCount()).toBe(0);
+    expect(await harness.store.queueDepth()).toBe(0);
+    expect(await harness.store.listDeadLetters()).toEqual([]);
+  });
 });

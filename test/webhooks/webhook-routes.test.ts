@@ -159,4 +159,37 @@ describe('POST /webhooks/hubspot', () => {
     durations.sort((a, b) => a - b);
     expect(durations[Math.floor(durations.length * 0.9)]).toBeLessThan(100);
   });
+
+  it('when the store cannot persist the events, then the delivery is not acknowledged (503) so HubSpot retries it', async () => {
+    await start();
+    server.harness.ctx.store.acceptEvents = async () => {
+      throw new Error('disk full');
+    };
+    const response = await server.postSigned([rawEvent()]);
+    expect(response.status).toBe(503);
+    expect(server.notified).toEqual([]);
+  });
+
+  it('when the store has no combined acceptEvents, then work is enqueued before the keys are remembered', async () => {
+    await start();
+    const calls: string[] = [];
+    const store = server.harness.ctx.store;
+    const enqueue = store.enqueue.bind(store);
+    const remember = store.rememberEvents.bind(store);
+    server.harness.ctx.store = Object.assign(Object.create(store), {
+      acceptEvents: undefined,
+      enqueue: async (items: Parameters<typeof enqueue>[0]) => {
+        calls.push('enqueue');
+        return enqueue(items);
+      },
+      rememberEvents: async (keys: string[], now: number) => {
+        calls.push('rememberEvents');
+        return remember(keys, now);
+      },
+    });
+    expect((await server.postSigned([rawEvent()])).status).toBe(200);
+    expect(calls).toEqual(['enqueue', 'rememberEvents']);
+    expect(await server.harness.store.queueDepth()).toBe(1);
+  });
 });
+

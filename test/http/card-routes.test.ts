@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CardPayload } from '../../src/http/card-routes.ts';
+import { installation, PORTAL_ID, type RunningConsole, seedPortal, signCardRequest, startConsoleApp } from '../ui/console-fixtures.ts';
+
+let app: RunningConsole;
+let seeded: Awaited<ReturnType<typeof seedPortal>>;
+
+beforeEach(async () => {
+  app = await startConsoleApp(async (test) => {
+    seeded = await seedPortal(test.store, { contacts: 40 });
+  });
+});
+afterEach(async () => {
+  await app.close();
+});
+
+/** GET as hubspot.fetch sends it: signed over the public URL, with HubSpot's own query parameters appended. */
+async function fetchCard(query: string, options: { sign?: boolean; timestamp?: number; signedQuery?: string } = {}) {
+  const path = `/card/contact?${query}`;
+  const signedUrl = `${app.test.ctx.config.PUBLIC_BASE_URL}/card/contact?${options.signedQuery ?? query}`;
+  const headers = options.sign === false ? {} : signCardRequest(signedUrl, options.timestamp ?? app.test.clock.now);
+  return fetch(`${app.url}${path}`, { headers });
+}
+
+function sqlContact() {
+  const snapshot = seeded.snapshots.find((s) => s.written.bant_qualification === 'sql') ?? seeded.snapshots[0];
+  if (!snapshot) throw new Error('seed has no contacts');
+  return snapshot;
+}
+
+describe('GET /card/contact', () => {
+  it('when HubSpot signs the request, then the card gets grade, tier, priority, outcome, BANT with evidence, reasons and open tasks', async () => {
+    const snapshot = sqlContact();
+    const response = await fetchCard(`portalId=${PORTAL_ID}&contactId=${snapshot.contactId}&userId=5&userEmail=rep%40example.com&appId=777`);
+    expect(response.status).toBe(200);
+    const card = (await response.json()) as Extract<CardPayload, { scored: true }>;
+    expect(card.scored).toBe(true);
+    expect(card.fit.grade).toBe(snapshot.written.bant_fit_grade);
+    expect(String(card.engagement.tier)).toBe(snapshot.written.bant_engagement_tier);
+    expect(card.priority).toBe(snapshot.written.bant_priority);
+    expect(card.qualification).toBe(snapshot.written.bant_qualification);
+    expect(card.why.length).toBeGreaterThan(10);
+    expect(card.bant.map((c) => c.criterion)).toEqual(['budget', 'authority', 'need', 'timeline']);
+    expect(card.bant.every((c) => Array.isArray(c.evidence))).toBe(true);
+    expect(card.reasons.length).toBeLessThanOrEqual(5);
+    expect(card.scoredAt).toBe(snapshot.scoredAt);
+    expect(card.modelVersion).toBe(snapshot.modelVersion);
+    expect(card.modelCurrent).toBe(true);
+    const open = seeded.tasks.filter((t) => t.contactId === snapshot.contactId && t.status === 'open').map((t) => t.kind);
+    expect(card.openTasks.map((t) => t.kind).sort()).toEqual(open.sort());
+  });
+
+  it('when the card is answered, then HubSpot is not called', async () => {
+    await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`);
+    expect(app.test.hubspotCalls).toEqual([]);
+  });
+
+  it('when the request carries no signature, then it is refused with 401', async () => {
+    const response = await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`, { sign: false });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('bad_signature');
+  });
+
+  it('when the signature is older than five minutes, then it is refused with 401', async () => {
+    const response = await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`, { timestamp: app.test.clock.now - 5 * 60 * 1000 - 1 });
+    expect(response.status).toBe(401);
+  });
+
+  it('when someone changes the contact id of a signed request, then it is refused with 401', async () => {
+    const [a, b] = seeded.snapshots;
+    const response = await fetchCard(`portalId=${PORTAL_ID}&contactId=${b?.contactId}`, { signedQuery: `portalId=${PORTAL_ID}&contactId=${a?.contactId}` });
+    expect(response.status).toBe(401);
+  });
+
+  it('when the portal has not installed the app, then the card is refused with 403', async () => {
+    const response = await fetchCard(`portalId=999&contactId=${sqlContact().contactId}`);
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_installed');
+  });
+
+  it('when the installation is inactive, then the card is refused with 403', async () => {
+    await app.test.store.putInstallation(installation(PORTAL_ID, { status: 'inactive', statusReason: 'refresh token revoked' }));
+    const response = await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`);
+    expect(response.status).toBe(403);
+  });
+
+  it('when the request names another app, then it is refused with 403', async () => {
+    const response = await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}&appId=1`);
+    expect(response.status).toBe(403);
+  });
+
+  it('when the contact has not been scored yet, then the card says so', async () => {
+    const response = await fetchCard(`portalId=${PORTAL_ID}&contactId=424242`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ scored: false, contactId: '424242' });
+  });
+
+  it('when HubSpot repeats portalId with the same value, then the card answers; with another value, then 400', async () => {
+    const id = sqlContact().contactId;
+    expect((await fetchCard(`portalId=${PORTAL_ID}&contactId=${id}&portalId=${PORTAL_ID}`)).status).toBe(200);
+    expect((await fetchCard(`portalId=${PORTAL_ID}&contactId=${id}&portalId=1`)).status).toBe(400);
+  });
+
+  it('when a newer model is active, then the card says the contact was scored by the older one', async () => {
+    const current = await app.test.store.getInstallation(PORTAL_ID);
+    const model = { ...structuredClone(app.test.ctx.defaultModel), version: 'newer-1' };
+    await app.test.store.putInstallation({ ...(current ?? installation()), activeModel: model });
+    const card = (await (await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`)).json()) as Extract<CardPayload, { scored: true }>;
+    expect(card.modelVersion).toBe(app.test.ctx.defaultModel.version);
+    expect(card.modelCurrent).toBe(false);
+  });
+
+  it('when answered, then it takes well under HubSpot’s 15 s limit', async () => {
+    const started = performance.now();
+    await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

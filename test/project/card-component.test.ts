@@ -1,0 +1,76 @@
+// The rep card rendered with @hubspot/ui-extensions' own testing utilities (they run offline, no HubSpot needed),
+// fed with what the backend route really answers.
+import { DescriptionListItem, EmptyState, ErrorState, StatisticsItem, StatusTag, Tag, Text } from '@hubspot/ui-extensions';
+import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { createElement } from 'react';
+import { describe, expect, it } from 'vitest';
+import { BantCard, BantCardView } from '../../card/BantCard.tsx';
+import type { CardData, ScoredCard } from '../../card/card-data.ts';
+import { buildCardPayload } from '../../src/http/card-routes.ts';
+import { createTestContext, PORTAL_ID, seedPortal } from '../ui/console-fixtures.ts';
+
+async function realPayload(qualification: string): Promise<ScoredCard> {
+  const test = createTestContext();
+  const { snapshots } = await seedPortal(test.store, { contacts: 60 });
+  const snapshot = snapshots.find((s) => s.written.bant_qualification === qualification);
+  if (!snapshot) throw new Error(`no ${qualification} contact in the seed`);
+  const installation = await test.store.getInstallation(PORTAL_ID);
+  if (!installation) throw new Error('not installed');
+  const payload = (await buildCardPayload(test.ctx, installation, snapshot.contactId)) as CardData;
+  if (!payload.scored) throw new Error('expected a scored card');
+  return payload;
+}
+
+describe('BantCardView', () => {
+  it('when a contact is sales-ready, then the card shows grade, tier, priority, the outcome and the four BANT criteria', async () => {
+    const data = await realPayload('sql');
+    const { render, find, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data }));
+    expect(find(Tag).text).toContain('SQL');
+    const stats = findAll(StatisticsItem).map((s) => [s.props.label, String(s.props.number)]);
+    expect(stats).toEqual([
+      ['Fit grade', data.fit.grade],
+      ['Engagement tier', String(data.engagement.tier)],
+      ['Priority', data.priority],
+    ]);
+    expect(findAll(DescriptionListItem).map((i) => i.props.label)).toEqual(['Budget', 'Authority', 'Need', 'Timeline']);
+    expect(findAll(StatusTag)).toHaveLength(4);
+  });
+
+  it('when the card has reasons, open tasks and a model version, then each is shown', async () => {
+    const data = await realPayload('sql');
+    const withTask: ScoredCard = { ...data, openTasks: [{ kind: 'call_sql', label: 'Call the sales-ready lead', dueAt: '2026-11-20T13:00:00.000Z', overdue: true }] };
+    const { render, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data: withTask }));
+    const texts = findAll(Text).map((t) => t.text ?? '');
+    for (const reason of data.reasons) expect(texts).toContain(reason.text);
+    expect(texts.some((t) => t.includes('Call the sales-ready lead') && t.includes('(overdue)'))).toBe(true);
+    expect(texts.some((t) => t.includes(`by model ${data.modelVersion}`))).toBe(true);
+  });
+});
+
+describe('BantCard', () => {
+  it('when the backend answers, then the loaded card replaces the spinner', async () => {
+    const data = await realPayload('mql');
+    const { render, find, waitFor } = createRenderer('crm.record.tab');
+    render(createElement(BantCard, { portalId: PORTAL_ID, contactId: data.contactId, load: async () => data }));
+    await waitFor(() => expect(find(Tag).text).toContain('MQL'));
+  });
+
+  it('when the contact is not scored yet, then an empty state explains it', async () => {
+    const { render, find, waitFor } = createRenderer('crm.record.tab');
+    const load = async (): Promise<CardData> => ({ scored: false, portalId: 1, contactId: '5', message: 'Not scored yet.' });
+    render(createElement(BantCard, { portalId: 1, contactId: '5', load }));
+    await waitFor(() => expect(find(EmptyState).props.title).toBe('Not scored yet'));
+  });
+
+  it('when the backend refuses, then an error state shows its message', async () => {
+    const { render, find, waitFor } = createRenderer('crm.record.tab');
+    const load = async (): Promise<CardData> => {
+      throw new Error('The BANT scoring app is not installed');
+    };
+    render(createElement(BantCard, { portalId: 1, contactId: '5', load }));
+    await waitFor(() => expect(find(ErrorState).props.title).toBe('The BANT score could not be loaded'));
+    expect(find(ErrorState).find(Text).text).toContain('not installed');
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { parseModel } from '../../src/scoring/index.ts';
+import { MODEL_JSON, model } from './fixtures.ts';
+
+function withChange(change: (json: Record<string, unknown>) => void): unknown {
+  const json = structuredClone(MODEL_JSON);
+  change(json);
+  return json;
+}
+
+describe('parseModel', () => {
+  it('when the shipped default model is parsed, then it is valid and carries its version and task settings', () => {
+    expect(model.version).toBe('2026.1-default');
+    expect(model.mqlCells).toEqual(['A1', 'A2', 'B1', 'B2']);
+    expect(model.tasks).toEqual({
+      description: expect.any(String),
+      callSlaHours: 1,
+      qualifyDueDays: 2,
+      followUpDays: 180,
+      escalationGraceHours: 4,
+      escalationOwnerId: null,
+      dailyBudgetPerRep: 25,
+    });
+  });
+
+  it('when every block cites its source, then each rule description names a seed or says it is our choice', () => {
+    const rules = [...model.fit.rules, ...model.engagement.rules, ...model.engagement.penalties];
+    for (const rule of rules) expect(rule.description).toMatch(/seed 00\d|Our choice/);
+  });
+
+  it('when a rule has a wrong type, then the issue names its path like fit.rules[3].points', () => {
+    const result = parseModel(
+      withChange((json) => {
+        ((json.fit as { rules: Array<Record<string, unknown>> }).rules[3] as Record<string, unknown>).points = 'forty';
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([{ path: 'fit.rules[3].points', message: expect.stringMatching(/expected number/) }]);
+  });
+
+  it('when several things are wrong, then every error is reported with its path', () => {
+    const result = parseModel(
+      withChange((json) => {
+        delete json.version;
+        (json.engagement as { tiers: unknown }).tiers = { 1: 'hot' };
+        (json.tasks as Record<string, unknown>).callSlaHours = -1;
+        json.unexpected = true;
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      const paths = result.issues.map((i) => i.path);
+      expect(paths).toEqual(expect.arrayContaining(['version', 'engagement.tiers.1', 'engagement.tiers.2', 'tasks.callSlaHours', '']));
+      expect(result.issues.find((i) => i.path === '')?.message).toMatch(/unexpected/);
+    }
+  });
+
+  it('when a pattern is not a regular expression, then the issue points at it', () => {
+    const result = parseModel(
+      withChange((json) => {
+        ((json.disqualification as Record<string, { titlePatterns: string[] }>).student as { titlePatterns: string[] }).titlePatterns[0] = '(unclosed';
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([{ path: 'disqualification.student.titlePatterns[0]', message: 'invalid regular expression' }]);
+  });
+
+  it('when BANT evidence names an unknown rule or a rule id repeats, then both are reported', () => {
+    const result = parseModel(
+      withChange((json) => {
+        const engagement = json.engagement as { rules: Array<{ id: string }> };
+        engagement.rules[1]!.id = engagement.rules[0]!.id;
+        (json.bant as { need: { evidenceRules: string[] } }).need.evidenceRules = ['no_such_rule'];
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.issues).toEqual(
+        expect.arrayContaining([
+          { path: 'engagement.rules[1].id', message: 'duplicate rule id "pricing_page"' },
+          { path: 'bant.need.evidenceRules[0]', message: 'no engagement rule has id "no_such_rule"' },
+        ]),
+      );
+    }
+  });
+
+  it('when grade thresholds are out of order, then the model is rejected', () => {
+    const result = parseModel(withChange((json) => ((json.fit as Record<string, unknown>).gradeThresholds = { A: 40, B: 60, C: 80 })));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]?.path).toBe('fit.gradeThresholds');
+  });
+
+  it('when optional settings are left out, then the defaults apply (call SLA 1 h, MQL cells A1 A2 B1 B2)', () => {
+    const result = parseModel(
+      withChange((json) => {
+        delete json.mqlCells;
+        delete json.$schema;
+        json.tasks = {};
+      }),
+    );
+    expect(result.ok).toBe(true);
+    if (result.ok) {
+      expect(result.model.tasks.callSlaHours).toBe(1);
+      expect(result.model.tasks.escalationOwnerId).toBeNull();
+      expect(result.model.mqlCells).toEqual(['A1', 'A2', 'B1', 'B2']);
+    }
+  });
+
+  it('when an MQL cell is not a priority, then it is rejected', () => {
+    const result = parseModel(withChange((json) => (json.mqlCells = ['A1', 'E9'])));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]?.path).toBe('mqlCells[1]');
+  });
+});
