@@ -23,7 +23,7 @@ const USAGE = `usage:
 class UsageError extends Error {}
 
 function defaultModelPath(env: CliIo['env']): string {
-  return env.SCORING_MODEL ?? fileURLToPath(new URL('../config/scoring-model.json', import.meta.url));
+  return env.SCORING_MODEL || fileURLToPath(new URL('../config/scoring-model.json', import.meta.url));
 }
 
 /** The contract's CLI shape: criterion states at the top of `bant`, their evidence beside them. */

@@ -9,7 +9,7 @@ export interface GenerateOptions {
   contacts?: number;
   /** Default: an eighth of the contacts (at least 1). */
   companies?: number;
-  /** Default: 2 + contacts / 2,000, at most 25. */
+  /** Default: 3 + contacts / 2,000, at most 25. */
   owners?: number;
   /** Average engagements (calls, meetings, emails, notes) per contact. Default 1.5. */
   engagementsPerContact?: number;
@@ -166,7 +166,7 @@ function fill(portal: Portal, options: GenerateOptions): void {
   };
   const nContacts = options.contacts ?? 50;
   const nCompanies = options.companies ?? Math.max(1, Math.floor(nContacts / 8));
-  const nOwners = options.owners ?? Math.min(25, 2 + Math.floor(nContacts / 2000));
+  const nOwners = options.owners ?? Math.min(25, 3 + Math.floor(nContacts / 2000));
   const perContact = options.engagementsPerContact ?? 1.5;
   const days = options.activityDays ?? 180;
   const now = portal.clock();

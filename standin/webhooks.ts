@@ -93,6 +93,12 @@ export class WebhookDispatcher {
 
   setTarget(url: string | undefined): void {
     this.options.targetUrl = url;
+    if (url && this.queue.length > 0 && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.dispatch();
+      }, this.options.delayMs);
+    }
   }
 
   setSubscriptions(subs: Subscription[] | undefined): void {

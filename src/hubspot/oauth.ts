@@ -3,7 +3,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { Config } from '../config.ts';
 import { CodedError, HubSpotApiError } from '../errors.ts';
-import { registerSecret } from '../log.ts';
+import { redact, registerSecret } from '../log.ts';
 import type { PortalId } from '../store/store.ts';
 
 export interface TokenSet {
@@ -162,7 +162,7 @@ async function fetchWithTimeout(url: string, init: RequestInit, operation: strin
       operation,
       httpStatus: 0,
       category: 'NETWORK',
-      message: error instanceof Error ? `${error.name}: ${error.message}` : 'request failed',
+      message: redact(error instanceof Error ? `${error.name}: ${error.message}` : 'request failed'),
     });
   }
 }
@@ -176,7 +176,7 @@ async function toOAuthError(operation: string, response: Response): Promise<HubS
     // not JSON: status alone names the failure
   }
   const category = pickString(body.status) ?? pickString(body.error) ?? pickString(body.category);
-  const message = pickString(body.message) ?? pickString(body.error_description) ?? response.statusText ?? 'request refused';
+  const message = redact(pickString(body.message) ?? pickString(body.error_description) ?? response.statusText ?? 'request refused');
   const correlationId = pickString(body.correlationId) ?? response.headers.get('x-hubspot-correlation-id') ?? undefined;
   return new HubSpotApiError({
     operation,

@@ -2,6 +2,7 @@
 // (TEN_SECONDLY_ROLLING: wait and retry; DAILY: pause the portal until the daily reset), 423/477/5xx and network
 // failures with jittered exponential backoff, a bounded number of attempts; anything else is a HubSpotApiError.
 import { HubSpotApiError } from '../errors.ts';
+import { redact } from '../log.ts';
 import type { PortalId } from '../store/store.ts';
 
 /** The portal spent its daily budget (private apps only; OAuth calls have no daily limit, PLATFORM.md §3.1). */
@@ -162,7 +163,7 @@ export function failureFromThrown(operation: string, thrown: unknown): AttemptFa
     const headers = (candidate.headers ?? {}) as Record<string, string | undefined>;
     return failureFromResponse(operation, candidate.code, candidate.body, (name) => headers[name] ?? headers[name.toLowerCase()]);
   }
-  const message = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+  const message = redact(thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown));
   return { error: new HubSpotApiError({ operation, httpStatus: 0, category: 'NETWORK', message }), network: true };
 }
 
@@ -176,7 +177,8 @@ export function failureFromResponse(
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const detail = Array.isArray(b.errors) ? (b.errors as Array<{ message?: unknown }>).map((e) => str(e.message)).filter(Boolean).slice(0, 3) : [];
-  const message = [str(b.message) ?? (typeof body === 'string' && body.length < 300 ? body : undefined) ?? `HTTP ${status}`, ...detail].join('; ');
+  // HubSpot may echo what it was sent; registered secrets are masked before the text becomes an error message.
+  const message = redact([str(b.message) ?? (typeof body === 'string' && body.length < 300 ? body : undefined) ?? `HTTP ${status}`, ...detail].join('; '));
   const category = str(b.category) ?? str(b.errorType);
   const correlationId = str(b.correlationId) ?? str(header('x-hubspot-correlation-id') ?? undefined);
   const policyName = str(b.policyName);

@@ -3,6 +3,7 @@ import express from 'express';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
+import { ALL_PROPERTIES } from '../../src/hubspot/bant-properties.ts';
 import { createPortalClients, type HubSpotClients } from '../../src/hubspot/client.ts';
 import { decryptToken } from '../../src/hubspot/token-crypto.ts';
 import { createErrorMiddleware } from '../../src/http/error-middleware.ts';
@@ -85,8 +86,7 @@ function mockInstall(): void {
     .reply(200, { active: true, hub_id: 4711, hub_domain: 'acme-gmbh.com', user: 'admin@acme.com', user_id: 17, scopes: ['oauth', 'crm.objects.contacts.read'], token: ACCESS });
   nock(API).post('/crm/v3/properties/contacts/groups').matchHeader('authorization', `Bearer ${ACCESS}`).reply(201, {});
   nock(API).post('/crm/v3/properties/contacts/batch/read').reply(200, { results: [] });
-  nock(API).post('/crm/v3/properties/contacts/batch/create').reply(201, { results: [] });
-  nock(API).post('/crm/v3/properties/contacts').times(20).reply(201, {});
+  nock(API).post('/crm/v3/properties/contacts/batch/create').reply(201, { results: ALL_PROPERTIES.map((p) => ({ name: p.name })) });
 }
 
 async function beginInstall(r: Running): Promise<string> {
@@ -187,6 +187,8 @@ describe('secrets never reach a log line', () => {
     const error = await client.listOwners().catch((e: unknown) => e);
     running.ctx.log.error('owners failed', { error, portalId: 4711 });
     expect(String((error as Error).message)).toContain('INVALID_AUTHENTICATION');
+    // Error messages are scrubbed too: they may end up in responses.
+    expect(String((error as Error).message)).not.toContain(ACCESS_2);
 
     // A refused refresh logs too.
     running.clock.now += 31 * 60_000;

@@ -49,7 +49,7 @@ export function testRequester(
     now: Date.now,
     ...(options.timeZone ? { timeZone: () => options.timeZone } : {}),
     retry: { baseDelayMs: 1, maxDelayMs: 5, sleep: async () => {} },
-    timeoutMs: 2000,
+    timeoutMs: 500,
   });
   return { ...requester, metrics, pauses };
 }

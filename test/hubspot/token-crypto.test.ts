@@ -45,13 +45,13 @@ describe('token encryption', () => {
     expect(statSync(join(dir, 'token-encryption.key')).mode & 0o777).toBe(0o600);
     expect(lines.some((l) => l.includes('"level":"warn"') && l.includes('TOKEN_ENCRYPTION_KEY'))).toBe(true);
     expect(loadOrCreateTokenKey(dir, log).equals(first)).toBe(true);
-    expect(resolveTokenKey({ DATA_DIR: dir, NODE_ENV: 'development' }, log).equals(first)).toBe(true);
+    expect(resolveTokenKey({ DATA_DIR: dir, NODE_ENV: 'development', TOKEN_ENCRYPTION_KEY: undefined }, log).equals(first)).toBe(true);
   });
 
   it('when TOKEN_ENCRYPTION_KEY is set, then it is used; in production without it, start-up fails', () => {
     const { log } = captureLogs();
     const configured = randomBytes(32);
     expect(resolveTokenKey({ TOKEN_ENCRYPTION_KEY: configured.toString('base64'), DATA_DIR: tempDir(), NODE_ENV: 'production' }, log).equals(configured)).toBe(true);
-    expect(() => resolveTokenKey({ DATA_DIR: tempDir(), NODE_ENV: 'production' }, log)).toThrow(/required in production/);
+    expect(() => resolveTokenKey({ DATA_DIR: tempDir(), NODE_ENV: 'production', TOKEN_ENCRYPTION_KEY: undefined }, log)).toThrow(/required in production/);
   });
 });

@@ -188,3 +188,30 @@ describe('webhooks', () => {
     expect(received.flatMap(parse).map((e) => [e.portalId, e.propertyName])).toEqual([[portal.id, 'jobtitle']]);
   });
 });
+
+describe('webhooks for tasks and contacts created through the API', () => {
+  it('when the app creates a contact and a CRM user completes the app’s task, then contact.creation and object.propertyChange for hs_task_status arrive', async () => {
+    const portal = standIn.createPortal({ contacts: 2 });
+    const { access_token } = await install(portal.id);
+    const headers = { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' };
+    const created = await fetch(`${standIn.url}/crm/v3/objects/contacts`, { method: 'POST', headers, body: JSON.stringify({ properties: { email: 'neu@example.de' } }) });
+    const contactId = Number(((await created.json()) as { id: string }).id);
+    const task = await fetch(`${standIn.url}/crm/v3/objects/tasks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        properties: { hs_timestamp: String(Date.now()), hs_task_subject: 'Call' },
+        associations: [{ to: { id: String(contactId) }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] }],
+      }),
+    });
+    const taskId = Number(((await task.json()) as { id: string }).id);
+    standIn.simulate.completeTask(portal.id, taskId);
+    await standIn.flushWebhooks();
+    const events = received.flatMap(parse);
+    expect(events).toContainEqual(expect.objectContaining({ subscriptionType: 'contact.creation', objectId: contactId, changeFlag: 'NEW' }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ subscriptionType: 'object.propertyChange', objectTypeId: '0-27', objectId: taskId, propertyName: 'hs_task_status', propertyValue: 'COMPLETED', changeSource: 'CRM_UI' }),
+    );
+    expect(portal.tasksOf(contactId).map((t) => t.id)).toEqual([taskId]);
+  });
+});

@@ -68,6 +68,10 @@ export function createAdminRouter(ctx: AppContext, deps: AdminDeps): Router {
   });
   router.use(createSignInRouter(ctx));
   router.use('/admin/api', createApiRouter(ctx, deps));
-  router.use('/admin', express.static(fileURLToPath(PUBLIC_DIR_URL), { index: 'index.html', redirect: false }));
+  const publicDir = fileURLToPath(PUBLIC_DIR_URL);
+  router.get(['/admin', '/admin/'], (_req, res) => {
+    res.set('Cache-Control', 'no-cache').sendFile('index.html', { root: publicDir });
+  });
+  router.use('/admin', express.static(publicDir, { index: false, redirect: false }));
   return router;
 }
