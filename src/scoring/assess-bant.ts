@@ -71,6 +71,27 @@ function authorityEvidence(facts: Facts, positionGrade: Grade | null, compiled: 
   return evidence;
 }
 
+function collectEvidence(
+  criterion: Criterion,
+  facts: Facts,
+  positionGrade: Grade | null,
+  matches: ActivityMatch[],
+  compiled: CompiledModel,
+  nowMs: number,
+): Evidence[] {
+  const bant = compiled.model.bant;
+  switch (criterion) {
+    case 'budget':
+      return budgetEvidence(facts, compiled);
+    case 'authority':
+      return authorityEvidence(facts, positionGrade, compiled);
+    case 'need':
+      return recentActivities(matches, compiled.needEvidence, bant.need.withinDays, nowMs);
+    case 'timeline':
+      return recentActivities(matches, compiled.timelineEvidence, bant.timeline.withinDays, nowMs);
+  }
+}
+
 export function assessBant(
   contact: PropertyBag,
   facts: Facts,
@@ -79,23 +100,10 @@ export function assessBant(
   compiled: CompiledModel,
   nowMs: number,
 ): BantResult {
-  const bant = compiled.model.bant;
-  const evidenceFor = (criterion: Criterion): Evidence[] => {
-    switch (criterion) {
-      case 'budget':
-        return budgetEvidence(facts, compiled);
-      case 'authority':
-        return authorityEvidence(facts, positionGrade, compiled);
-      case 'need':
-        return recentActivities(matches, compiled.needEvidence, bant.need.withinDays, nowMs);
-      case 'timeline':
-        return recentActivities(matches, compiled.timelineEvidence, bant.timeline.withinDays, nowMs);
-    }
-  };
   const assess = (criterion: Criterion): CriterionResult => {
     const answered = fromAnswer(criterion, contact, compiled);
     if (answered) return answered;
-    const evidence = evidenceFor(criterion);
+    const evidence = collectEvidence(criterion, facts, positionGrade, matches, compiled, nowMs);
     if (evidence.length > MAX_EVIDENCE) evidence.length = MAX_EVIDENCE;
     return { state: evidence.length > 0 ? 'partial' : 'unknown', evidence };
   };

@@ -16,11 +16,12 @@ function two(s: string, i: number): number {
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
+  // Integer division by `| 0` is exact here: the caller only passes years from 1 on, so y ≥ 0.
   const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
+  const era = (y / 400) | 0;
   const yoe = y - era * 400;
-  const doy = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
-  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+  const doy = (((153 * ((month + 9) % 12) + 2) / 5) | 0) + day - 1;
+  return era * 146_097 + yoe * 365 + ((yoe / 4) | 0) - ((yoe / 100) | 0) + doy - 719_468;
 }
 
 export function parseIsoTime(s: string): number {
@@ -43,7 +44,7 @@ export function parseIsoTime(s: string): number {
     const second = two(s, 17);
     const ms = n === 24 ? two(s, 20) * 10 + digit(s, 22) : 0;
     // NaN fails every comparison, so a non-digit falls through to Date.parse.
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59 && year >= 0 && ms >= 0) {
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59 && year >= 1 && ms >= 0) {
       return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
     }
   }

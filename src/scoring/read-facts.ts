@@ -27,6 +27,9 @@ export function readText(bag: PropertyBag | undefined, name: string): string {
 
 /** "12000", "12.000", "12,000", "1.5e4" → number; anything else → null. */
 export function parseNumber(raw: string): number | null {
+  if (raw === '') return null;
+  const plain = Number(raw);
+  if (Number.isFinite(plain)) return plain;
   const compact = raw.replace(/\s/g, '');
   if (compact === '') return null;
   if (/^\d{1,3}([.,]\d{3})+$/.test(compact)) return Number(compact.replace(/[.,]/g, ''));
@@ -39,6 +42,7 @@ export function parseNumber(raw: string): number | null {
  * as its midpoint, an open range as its lower bound. Plain numbers are accepted too.
  */
 export function parseEmployeeRange(raw: string): number | null {
+  if (raw === '') return null;
   const range = /^(\d[\d.,]*)\s*[-–]\s*(\d[\d.,]*)$/.exec(raw.trim());
   if (range) {
     const lo = parseNumber(range[1]!);

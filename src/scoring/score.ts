@@ -10,7 +10,7 @@ import { readFacts } from './read-facts.ts';
 import { type Contribution, describeContribution, scoreEngagement } from './score-engagement.ts';
 import { scoreFit } from './score-fit.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
-import type { Priority, Profile, Reason, ScoringResult } from './types.ts';
+import { GRADES, type Grade, type Priority, type Profile, type Reason, type ScoringResult, TIERS, type Tier } from './types.ts';
 
 export const MAX_REASONS = 10;
 
@@ -27,6 +27,11 @@ function selectLargest<T extends { points: number }>(items: readonly T[], limit:
   }
   return top;
 }
+
+const PRIORITY_OF = Object.fromEntries(GRADES.map((g) => [g, Object.fromEntries(TIERS.map((t) => [t, `${g}${t}`]))])) as Record<
+  Grade,
+  Record<Tier, Priority>
+>;
 
 let lastIso = { ms: Number.NaN, iso: '' };
 
@@ -50,7 +55,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
   const engagement = scoreEngagement(profile.activities, compiled, nowMs);
   const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement.matches, compiled, nowMs);
   const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled);
-  const priority: Priority = `${fit.grade}${engagement.tier}`;
+  const priority = PRIORITY_OF[fit.grade][engagement.tier];
   const qualification = decideQualification(disqualification, bant, priority, compiled);
   const lifecycleStage = recommendStage(qualification);
 

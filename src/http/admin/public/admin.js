@@ -15,10 +15,10 @@ function h(tag, attrs = {}, ...children) {
     else if (k === 'style') Object.assign(el.style, v); // CSSOM, which the page's CSP allows (style attributes it does not)
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat(Number.POSITIVE_INFINITY)) if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
   return el;
 }
-const fill = (el, ...children) => el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+const fill = (el, ...children) => el.replaceChildren(...children.flat(Number.POSITIVE_INFINITY).filter((c) => c !== null && c !== undefined && c !== false));
 const fmtNumber = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–');
 const fmtPercent = (r) => (r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)} %`);
 const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '–');
