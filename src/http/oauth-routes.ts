@@ -11,6 +11,7 @@ import { createInstallationAuth } from '../hubspot/installations.ts';
 import { buildInstallUrl, exchangeCode, type InstallScopes, introspectToken, type TokenInfo, type TokenSet } from '../hubspot/oauth.ts';
 import { resolveTokenKey } from '../hubspot/token-crypto.ts';
 import type { Installation, PortalId } from '../store/store.ts';
+import { signInReturnUrl } from './admin/signin.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -72,12 +73,21 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
     const tokens = await installer.exchangeCode(code);
     const info = await installer.introspect(tokens.accessToken);
     if (!info.active) throw new CodedError('oauth_token_inactive', 'HubSpot reports the new token as inactive: start again at /oauth/install', { status: 502 });
+    const before = await ctx.store.getInstallation(info.hubId);
     const installation = await installer.save(tokens, info);
     const portalId = installation.portalId;
-    ctx.log.info('app installed', { portalId, userId: info.userId, scopes: info.scopes.length });
-    await installer.provision(portalId);
-    await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', notBefore: ctx.now() }]);
-    ctx.notifyWork();
+    // A console sign-in to a portal that already has the app only opens a session; anything else is an install.
+    const isNewInstall = saved.purpose !== 'signin' || before?.status !== 'active';
+    if (isNewInstall) {
+      ctx.log.info('app installed', { portalId, userId: info.userId, scopes: info.scopes.length });
+      await installer.provision(portalId);
+      await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', notBefore: ctx.now() }]);
+      ctx.notifyWork();
+    }
+    if (saved.purpose === 'signin') {
+      res.redirect(302, signInReturnUrl(ctx.config, { state: saved, portalId, ...(info.user ? { user: info.user } : {}), now: ctx.now() }));
+      return;
+    }
 
     if (saved.returnTo && isLocalPath(saved.returnTo)) {
       res.redirect(302, saved.returnTo);

@@ -16,7 +16,7 @@ import { provisionProperties, readPropertyOptions } from './provision-properties
 import { readContacts } from './read-contacts.ts';
 import { createPortalRequester, type PortalRequest } from './request.ts';
 import { createPortalPauses, type PortalPauses, type RetryOptions } from './retry.ts';
-import { createTasks, getTaskStatuses } from './tasks.ts';
+import { createTasks, findAppTasks, getTaskStatuses } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
 
@@ -121,6 +121,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       writeContacts: (writes) => writeContacts(request, writes),
       createTasks: (tasks) => createTasks(request, tasks),
       getTaskStatuses: (ids) => getTaskStatuses(request, ids),
+      findAppTasks: (contactIds) => findAppTasks(request, contactIds),
       associatedContactIds: async (objectType, objectIds) => {
         const links = await readAssociations(request, objectType, 'contacts', objectIds);
         return new Map([...links].map(([id, list]) => [id, list.map((l) => l.id)]));

@@ -62,6 +62,8 @@ export interface PortalClient {
   createTasks(tasks: TaskCreate[]): Promise<Array<{ taskId: string } | { error: string }>>;
   /** Current status of tasks the app created. Missing/archived tasks are `deleted`. */
   getTaskStatuses(taskIds: string[]): Promise<Map<string, TaskStatus>>;
+  /** The app's tasks on these contacts (body ends with `bant-task: KIND`), found in HubSpot rather than the store. */
+  findAppTasks(contactIds: string[]): Promise<Array<{ taskId: string; contactId: string; kind: TaskKind; status: TaskStatus }>>;
   /** Contacts associated with engagement objects. */
   associatedContactIds(objectType: EngagementObjectType, objectIds: string[]): Promise<Map<string, string[]>>;
   /** Owners of the portal, for the admin console's escalation-owner choice. */

@@ -3,6 +3,7 @@
 import { HubSpotApiError } from '../errors.ts';
 import type { TaskKind } from '../scoring/types.ts';
 import type { TaskCreate, TaskStatus } from './portal-client.ts';
+import { readAssociations } from './associations.ts';
 import type { PortalRequest } from './request.ts';
 
 export const TASK_TO_CONTACT = 204;
@@ -96,4 +97,39 @@ export async function getTaskStatuses(request: PortalRequest, taskIds: string[])
     for (const id of ids) if (!statuses.has(id)) statuses.set(id, 'deleted');
   }
   return statuses;
+}
+
+const TASK_KIND_LINE = /(?:^|\n)bant-task: (call_sql|qualify|follow_up|escalate)\s*$/;
+
+/**
+ * The app's own tasks on these contacts, recognised by the body's last line `bant-task: KIND` (CONTRACT.md §4).
+ * Used after a crash between HubSpot creating a task and the app storing its id, so a redo finds the task instead of
+ * creating a second one. Associations v4 contact→tasks (≤ 1,000 per call), then a batch read of the task bodies.
+ */
+export async function findAppTasks(
+  request: PortalRequest,
+  contactIds: string[],
+): Promise<Array<{ taskId: string; contactId: string; kind: TaskKind; status: TaskStatus }>> {
+  const links = await readAssociations(request, 'contacts', 'tasks', contactIds);
+  const contactOf = new Map<string, string[]>();
+  for (const [contactId, tasks] of links) {
+    for (const t of tasks) contactOf.set(t.id, [...(contactOf.get(t.id) ?? []), contactId]);
+  }
+  const found: Array<{ taskId: string; contactId: string; kind: TaskKind; status: TaskStatus }> = [];
+  const taskIds = [...contactOf.keys()];
+  for (let i = 0; i < taskIds.length; i += BATCH_SIZE) {
+    const ids = taskIds.slice(i, i + BATCH_SIZE);
+    const response = await request<{ results?: Array<{ id: string; archived?: boolean; properties?: Record<string, string | null> }> }>(
+      'tasks.batchRead',
+      { method: 'POST', path: '/crm/v3/objects/tasks/batch/read', body: { properties: ['hs_task_status', 'hs_task_body'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
+    );
+    for (const r of response.body?.results ?? []) {
+      if (r.archived) continue;
+      const kind = TASK_KIND_LINE.exec(r.properties?.hs_task_body ?? '')?.[1] as TaskKind | undefined;
+      if (!kind) continue;
+      const status: TaskStatus = r.properties?.hs_task_status === 'COMPLETED' ? 'completed' : 'open';
+      for (const contactId of contactOf.get(String(r.id)) ?? []) found.push({ taskId: String(r.id), contactId, kind, status });
+    }
+  }
+  return found;
 }

@@ -2,6 +2,7 @@
 // `escalate` is not drafted here: it depends on whether a call_sql task is still open, which the SLA job knows.
 import type { BantResult } from './assess-bant.ts';
 import { type CompiledModel, DAY_MS, HOUR_MS } from './compile-model.ts';
+import { createIsoFormatter } from './iso-time.ts';
 import { readText } from './read-facts.ts';
 import { CRITERIA, type Criterion, type CriterionState, type Profile, type Qualification, type Reason, type TaskDraft } from './types.ts';
 
@@ -19,6 +20,7 @@ export interface TaskInput {
 const MARKS: Record<CriterionState, string> = { met: '[x]', partial: '[~]', not_met: '[-]', unknown: '[?]' };
 const NAMES: Record<Criterion, string> = { budget: 'Budget', authority: 'Authority', need: 'Need', timeline: 'Timeline' };
 const TOP_REASONS = 5;
+const DUE_ISO = { call_sql: createIsoFormatter(), qualify: createIsoFormatter(), follow_up: createIsoFormatter() };
 
 export function describeContact(profile: Profile): string {
   const p = profile.properties;
@@ -95,7 +97,7 @@ export function draftTasks(input: TaskInput): TaskDraft[] {
       subject: plan.subject(who),
       body: lines.join('\n'),
       priority: plan.priority,
-      dueAt: new Date(input.nowMs + plan.dueInMs).toISOString(),
+      dueAt: DUE_ISO[plan.kind](input.nowMs + plan.dueInMs),
     },
   ];
 }

@@ -28,8 +28,10 @@ export function readText(bag: PropertyBag | undefined, name: string): string {
 /** "12000", "12.000", "12,000", "1.5e4" → number; anything else → null. */
 export function parseNumber(raw: string): number | null {
   if (raw === '') return null;
-  const plain = Number(raw);
-  if (Number.isFinite(plain)) return plain;
+  if (!raw.includes('.') && !raw.includes(',')) {
+    const plain = Number(raw);
+    if (Number.isFinite(plain)) return plain;
+  }
   const compact = raw.replace(/\s/g, '');
   if (compact === '') return null;
   if (/^\d{1,3}([.,]\d{3})+$/.test(compact)) return Number(compact.replace(/[.,]/g, ''));

@@ -2,6 +2,7 @@
 import { assessBant } from './assess-bant.ts';
 import { compileModel } from './compile-model.ts';
 import { formatTenths } from './format-reason.ts';
+import { createIsoFormatter } from './iso-time.ts';
 import { decideQualification, recommendStage } from './decide-qualification.ts';
 import { detectDisqualification } from './detect-disqualification.ts';
 import { draftTasks } from './draft-tasks.ts';
@@ -33,13 +34,7 @@ const PRIORITY_OF = Object.fromEntries(GRADES.map((g) => [g, Object.fromEntries(
   Record<Tier, Priority>
 >;
 
-let lastIso = { ms: Number.NaN, iso: '' };
-
-/** Batches score many contacts at the same `now`; formatting it once is measurably cheaper. */
-function isoOf(ms: number): string {
-  if (lastIso.ms !== ms) lastIso = { ms, iso: new Date(ms).toISOString() };
-  return lastIso.iso;
-}
+const isoOf = createIsoFormatter();
 
 function toReason(item: Reason | Contribution): Reason {
   return 'text' in item ? item : { points: item.points, text: describeContribution(item) };

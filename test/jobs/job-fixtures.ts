@@ -85,6 +85,15 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
       count('getTaskStatuses');
       return new Map(taskIds.map((id) => [id, client.taskStatuses.get(id) ?? 'deleted'] as const));
     },
+    async findAppTasks(contactIds) {
+      count('findAppTasks');
+      const wanted = new Set(contactIds);
+      return client.createdTasks.flatMap((task, i) => {
+        const taskId = `t-${i + 1}`;
+        const status = client.taskStatuses.get(taskId) ?? 'deleted';
+        return wanted.has(task.contactId) && status !== 'deleted' ? [{ taskId, contactId: task.contactId, kind: task.kind, status }] : [];
+      });
+    },
     async associatedContactIds() {
       count('associatedContactIds');
       return new Map();

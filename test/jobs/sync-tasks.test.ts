@@ -67,6 +67,24 @@ describe('syncTasks', () => {
       expect(client.createdTasks).toHaveLength(1);
       harness.store.putTaskRecords = put;
       harness.clock.now += 10 * 60_000; // the lease expired; the item is redone
+      expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
+      expect(client.createdTasks).toHaveLength(1);
+      expect((await harness.store.getTaskRecords(PORTAL, ['1']))[0]).toMatchObject({ taskId: 't-1', status: 'open' });
+    });
+
+    it('when a client cannot look tasks up and the id was never stored, then the marker blocks a second task until its TTL', async () => {
+      const { client, harness, sync } = await setup();
+      Reflect.deleteProperty(client, 'findAppTasks');
+      const put = harness.store.putTaskRecords.bind(harness.store);
+      let puts = 0;
+      harness.store.putTaskRecords = async (records) => {
+        puts += 1;
+        if (puts === 2) throw new Error('killed');
+        return put(records);
+      };
+      await expect(sync([want('1')])).rejects.toThrow('killed');
+      harness.store.putTaskRecords = put;
+      harness.clock.now += 10 * 60_000;
       expect(await sync([want('1')])).toMatchObject({ created: 0, pending: 1 });
       expect(client.createdTasks).toHaveLength(1);
     });
@@ -99,11 +117,21 @@ describe('syncTasks', () => {
       expect(client.createdTasks).toEqual([]);
     });
 
-    it('when HubSpot answers an error for a task, then it is reported and not retried blindly within the marker TTL', async () => {
+    it('when HubSpot answers an error for a task and has no such task, then it is reported and created on the next sync', async () => {
       const { client, sync } = await setup();
       client.failTaskCreates = 1;
       const first = await sync([want('1')]);
       expect(first.failed).toEqual([{ contactId: '1', kind: 'call_sql', error: 'HubSpot createTasks failed with 502' }]);
+      expect(await sync([want('1')])).toMatchObject({ created: 1 });
+      expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
+      expect(client.createdTasks).toHaveLength(1);
+    });
+
+    it('when HubSpot answers an error and the client cannot look tasks up, then it is not retried blindly within the marker TTL', async () => {
+      const { client, sync } = await setup();
+      Reflect.deleteProperty(client, 'findAppTasks');
+      client.failTaskCreates = 1;
+      await sync([want('1')]);
       expect(await sync([want('1')])).toMatchObject({ created: 0, pending: 1 });
     });
   });

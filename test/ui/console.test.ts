@@ -28,6 +28,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
   let browser: BrowserContext;
   let page: Page;
   let profileDir: string;
+  let salesReadyContactId = '';
 
   const shot = async (name: string, options: { docs?: string; selector?: string } = {}) => {
     const target = options.selector ? page.locator(options.selector) : page;
@@ -46,7 +47,10 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     if (UPDATE_DOCS) mkdirSync(DOCS, { recursive: true });
     app = await startConsoleApp(async (test) => {
-      await seedPortal(test.store, { contacts: 250 });
+      const seeded = await seedPortal(test.store, { contacts: 250 });
+      const withOpenCall = seeded.tasks.find((t) => t.kind === 'call_sql' && t.status === 'open');
+      if (!withOpenCall) throw new Error('the seed has no sales-ready contact with an open call task');
+      salesReadyContactId = withOpenCall.contactId;
       await test.store.putJobState({
         portalId: PORTAL_ID,
         job: 'backfill',
@@ -87,6 +91,19 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     expect(heights.some((h) => h > 0)).toBe(true);
     expect(await page.locator('.kpi .label').allTextContents()).toContain('MQL → SQL');
     await shot('02-funnel', { docs: 'console.png' });
+  });
+
+  it('when the card preview opens, then it shows the rep card of a sales-ready contact with its open task', async () => {
+    await page.getByRole('tab', { name: 'Card preview' }).click();
+    await page.getByTestId('card').waitFor();
+    await page.getByLabel('Contact id').fill(salesReadyContactId);
+    await page.getByRole('button', { name: 'Show' }).click();
+    const card = page.getByTestId('card');
+    await expect.poll(() => card.textContent()).toContain(`contact ${salesReadyContactId}`);
+    expect(await card.textContent()).toContain('SQL: sales-ready');
+    expect(await card.textContent()).toContain('Call the sales-ready lead');
+    expect(await card.textContent()).toContain('BANT checklist');
+    await shot('07-card', { docs: 'card.png', selector: '[data-testid="card"]' });
   });
 
   it('when a draft model has an error, then the error appears inline at its line; fixed, it validates', async () => {
@@ -142,11 +159,4 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await shot('06-settings');
   });
 
-  it('when the card preview opens, then it shows the rep card for a contact', async () => {
-    await page.getByRole('tab', { name: 'Card preview' }).click();
-    const card = page.getByTestId('card');
-    await card.waitFor();
-    expect(await card.textContent()).toContain('BANT checklist');
-    await shot('07-card', { docs: 'card.png', selector: '[data-testid="card"]' });
-  });
 });

@@ -184,7 +184,7 @@ function kpi(label, value, sub) {
 }
 function barList(entries) {
   const max = Math.max(1, ...entries.map(([, n]) => n));
-  return h('div', { class: 'bars' }, entries.map(([label, n]) => [h('span', {}, label), h('div', { class: 'bar', style: { width: `${(n / max) * 100}%` }, 'aria-hidden': 'true' }), h('span', { class: 'num' }, fmtNumber(n))]));
+  return h('div', { class: 'bars' }, entries.map(([label, n, kind]) => [h('span', {}, label), h('div', { class: kind ? `bar ${kind}` : 'bar', style: { width: `${(n / max) * 100}%` }, 'aria-hidden': 'true' }), h('span', { class: 'num' }, fmtNumber(n))]));
 }
 loaders['tab-funnel'] = async () => {
   const f = await api('/funnel');
@@ -200,7 +200,7 @@ loaders['tab-funnel'] = async () => {
   );
   drawHistogram($('score-chart'), f.scoreDistribution.fitBuckets, { label: 'Contacts per fit score range', xLabel: 'Fit score', yLabel: 'Contacts' });
   const names = { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified: 'Disqualified', unscored: 'Not scored' };
-  fill($('outcomes'), barList(Object.entries(f.outcomes).map(([k, n]) => [names[k] ?? k, n])), h('h3', {}, 'Grades and tiers'), barList([...Object.entries(f.scoreDistribution.grades).map(([g, n]) => [`Grade ${g}`, n]), ...Object.entries(f.scoreDistribution.tiers).map(([t, n]) => [`Tier ${t}`, n])]));
+  fill($('outcomes'), barList(Object.entries(f.outcomes).map(([k, n]) => [names[k] ?? k, n, `outcome-${k}`])), h('h3', {}, 'Grades and tiers'), barList([...Object.entries(f.scoreDistribution.grades).map(([g, n]) => [`Grade ${g}`, n]), ...Object.entries(f.scoreDistribution.tiers).map(([t, n]) => [`Tier ${t}`, n])]));
   fill($('stages'), f.lifecycleStages.length ? barList(f.lifecycleStages.map((s) => [s.stage, s.count])) : h('p', { class: 'empty' }, 'No contacts scored yet.'));
   const t = f.tasks;
   fill(
@@ -230,13 +230,19 @@ function renderGutter(badLines = new Map()) {
   $('gutter').scrollTop = editor().scrollTop;
 }
 
+/** Brings a line into view without moving the caret. */
+function revealLine(line) {
+  editor().scrollTop = Math.max(0, (line - 5) * 18);
+  $('gutter').scrollTop = editor().scrollTop;
+}
+
 function jumpToLine(line) {
   const text = editor().value;
   let offset = 0;
   for (let n = 1; n < line; n += 1) offset = text.indexOf('\n', offset) + 1;
   editor().focus();
   editor().setSelectionRange(offset, Math.max(offset, text.indexOf('\n', offset) === -1 ? text.length : text.indexOf('\n', offset)));
-  editor().scrollTop = Math.max(0, (line - 5) * 18);
+  revealLine(line);
 }
 
 /** Each issue next to its line: a marker in the gutter and a list entry that jumps there. */
@@ -256,6 +262,7 @@ function showIssues(issues, text) {
     h('strong', {}, `${issues.length} problem${issues.length === 1 ? '' : 's'} in the draft:`),
     h('ul', { 'data-testid': 'draft-issues' }, located.map((i) => h('li', {}, h('button', { type: 'button', class: 'jump', onclick: () => jumpToLine(i.line) }, `line ${i.line}`), ' ', h('code', {}, i.path || '(model)'), `: ${i.message}`))),
   );
+  revealLine(Math.min(...located.map((i) => i.line)));
 }
 
 /** The editor's JSON, or null after showing where it does not parse. */
