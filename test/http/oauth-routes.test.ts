@@ -132,6 +132,27 @@ describe('GET /oauth/callback', () => {
     expect(running.work).toHaveLength(1);
   });
 
+  it('when an admin signs in to the console of an installed portal, then a sign-in ticket comes back and nothing is provisioned or backfilled again', async () => {
+    running = await start();
+    mockInstall();
+    expect((await fetch(`${running.base}/oauth/callback?code=code-1&state=${await beginInstall(running)}`)).status).toBe(200);
+    await running.store.complete((await running.store.lease({ now: running.clock.now, limit: 10, leaseMs: 1000 })).map((l) => l.id));
+    const worked = running.work.length;
+
+    await running.store.putOAuthState({ state: 'signin-state-1', expiresAt: running.clock.now + 60_000, purpose: 'signin', returnTo: '/admin/auth/complete' });
+    nock(API).post('/oauth/2026-03/token').reply(200, { access_token: ACCESS_2, refresh_token: REFRESH_2, expires_in: 1800, token_type: 'bearer' });
+    nock(API)
+      .post('/oauth/2026-03/token/introspect')
+      .reply(200, { active: true, hub_id: 4711, user: 'admin@acme.com', user_id: 17, scopes: ['oauth'], token: ACCESS_2 });
+    const response = await fetch(`${running.base}/oauth/callback?code=code-2&state=signin-state-1`, { redirect: 'manual' });
+
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toMatch(/^\/admin\/auth\/complete\?ticket=/);
+    expect(await running.store.queueDepth(4711)).toBe(0);
+    expect(running.work.length).toBe(worked);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
   it('when the state is unknown, reused or expired, then 400 and nothing is exchanged', async () => {
     running = await start();
     const unknown = await fetch(`${running.base}/oauth/callback?code=c&state=forged`);

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskCreate } from '../../src/hubspot/portal-client.ts';
-import { createTasks, getTaskStatuses } from '../../src/hubspot/tasks.ts';
+import { createTasks, findAppTasks, getTaskStatuses } from '../../src/hubspot/tasks.ts';
 import { API, setupNock, teardownNock, testRequester } from './fixtures.ts';
 
 beforeEach(setupNock);
@@ -98,5 +98,32 @@ describe('getTaskStatuses', () => {
       });
     const statuses = await getTaskStatuses(request, ['t1', 't2', 't3', 't4', 't1']);
     expect(Object.fromEntries(statuses)).toEqual({ t1: 'completed', t2: 'open', t3: 'deleted', t4: 'deleted' });
+  });
+});
+
+describe('findAppTasks', () => {
+  it("when contacts have tasks, then only the app's own (body ends with bant-task: KIND) are returned with kind and status", async () => {
+    const { request } = testRequester();
+    nock(API)
+      .post('/crm/v4/associations/contacts/tasks/batch/read', { inputs: [{ id: '1' }, { id: '2' }] })
+      .reply(207, {
+        results: [
+          { from: { id: '1' }, to: [{ toObjectId: 11, associationTypes: [{ typeId: 203 }] }, { toObjectId: 12, associationTypes: [{ typeId: 203 }] }] },
+          { from: { id: '2' }, to: [{ toObjectId: 21, associationTypes: [{ typeId: 203 }] }] },
+        ],
+      })
+      .post('/crm/v3/objects/tasks/batch/read', { properties: ['hs_task_status', 'hs_task_body'], inputs: [{ id: '11' }, { id: '12' }, { id: '21' }] })
+      .reply(200, {
+        results: [
+          { id: '11', properties: { hs_task_status: 'NOT_STARTED', hs_task_body: 'Budget: met\nbant-task: call_sql' } },
+          { id: '12', properties: { hs_task_status: 'NOT_STARTED', hs_task_body: 'A rep wrote this task by hand' } },
+          { id: '21', properties: { hs_task_status: 'COMPLETED', hs_task_body: 'Ask about budget\nbant-task: qualify' } },
+        ],
+      });
+    const found = await findAppTasks(request, ['1', '2']);
+    expect(found).toEqual([
+      { taskId: '11', contactId: '1', kind: 'call_sql', status: 'open' },
+      { taskId: '21', contactId: '2', kind: 'qualify', status: 'completed' },
+    ]);
   });
 });
