@@ -71,6 +71,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Every setting the app reads, for docs and `.env.example` checks. */
+export const SETTING_NAMES = Object.keys(envSchema.shape) as Array<keyof Env>;
+
 export interface Config extends Omit<Env, 'PUBLIC_BASE_URL'> {
   PUBLIC_BASE_URL: string;
   privateAppMode: boolean;

@@ -40,3 +40,18 @@ describe('loadConfig', () => {
     expect(config.privateAppMode).toBe(true);
   });
 });
+
+describe('settings documentation', () => {
+  it('when a setting exists in the schema, then README and .env.example name it, and they name nothing else', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { SETTING_NAMES } = await import('../src/config.ts');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const example = await readFile(new URL('../.env.example', import.meta.url), 'utf8');
+    const exampleNames = example
+      .split('\n')
+      .filter((line) => /^[A-Z0-9_]+=/.test(line))
+      .map((line) => line.slice(0, line.indexOf('=')));
+    expect([...exampleNames].sort()).toEqual([...SETTING_NAMES].sort());
+    for (const name of SETTING_NAMES.filter((n) => n !== 'NODE_ENV')) expect(readme, name).toContain(`\`${name}\``);
+  });
+});
