@@ -2,51 +2,8 @@
 import { hubspot } from '@hubspot/ui-extensions';
 import { APP_BASE_URL, CARD_FETCH_PATH } from './card-config.ts';
 
-export type CriterionState = 'met' | 'partial' | 'not_met' | 'unknown';
-
-export interface CardCriterion {
-  criterion: 'budget' | 'authority' | 'need' | 'timeline';
-  label: string;
-  state: CriterionState;
-  evidence: string[];
-}
-
-export interface CardTask {
-  kind: string;
-  label: string;
-  dueAt: string;
-  overdue: boolean;
-}
-
-export interface ScoredCard {
-  scored: true;
-  portalId: number;
-  contactId: string;
-  scoredAt: string;
-  modelVersion: string;
-  /** False when the portal's model changed since this contact was scored (a rescore is on its way). */
-  modelCurrent: boolean;
-  fit: { score: number; grade: string };
-  engagement: { score: number; tier: number };
-  priority: string;
-  qualification: 'disqualified' | 'nurture' | 'mql' | 'sql';
-  disqualifyReason: string | null;
-  lifecycleStage: string;
-  why: string;
-  criteriaMet: number;
-  bant: CardCriterion[];
-  reasons: Array<{ points: number; text: string }>;
-  openTasks: CardTask[];
-}
-
-export interface UnscoredCard {
-  scored: false;
-  portalId: number;
-  contactId: string;
-  message: string;
-}
-
-export type CardData = ScoredCard | UnscoredCard;
+export type { CardCriterion, CardData, CardTask, CriterionState, ScoredCard, UnscoredCard } from './card-types.ts';
+import type { CardData } from './card-types.ts';
 
 export type LoadCard = (portalId: number, contactId: string) => Promise<CardData>;
 

@@ -8,6 +8,7 @@ import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
 import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
+import type { CardData } from '../../card/card-types.ts';
 import { profileOf } from './admin/read-snapshots.ts';
 
 export const CARD_PATH = '/card/contact';
@@ -21,28 +22,8 @@ const TASK_LABELS: Record<TaskKind, string> = {
 };
 const TOP_REASONS = 5;
 
-/** The card's data, as card/card-data.ts reads it. */
-export type CardPayload =
-  | {
-      scored: true;
-      portalId: number;
-      contactId: string;
-      scoredAt: string;
-      modelVersion: string;
-      modelCurrent: boolean;
-      fit: { score: number; grade: string };
-      engagement: { score: number; tier: number };
-      priority: string;
-      qualification: ScoringResult['qualification'];
-      disqualifyReason: string | null;
-      lifecycleStage: string;
-      why: string;
-      criteriaMet: number;
-      bant: Array<{ criterion: Criterion; label: string; state: string; evidence: string[] }>;
-      reasons: Array<{ points: number; text: string }>;
-      openTasks: Array<{ kind: TaskKind; label: string; dueAt: string; overdue: boolean }>;
-    }
-  | { scored: false; portalId: number; contactId: string; message: string };
+/** The card's data, one definition shared with the card (card/card-types.ts). */
+export type CardPayload = CardData;
 
 export type VerifyCardRequest = (request: SignedRequest, now: number) => SignatureVerdict;
 

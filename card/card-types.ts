@@ -1,0 +1,48 @@
+// The card's data: what the app's backend (GET /card/contact, src/http/card-routes.ts) answers and the card shows.
+// Plain types only, so the backend and the card share one definition.
+
+export type CriterionState = 'met' | 'partial' | 'not_met' | 'unknown';
+
+export interface CardCriterion {
+  criterion: 'budget' | 'authority' | 'need' | 'timeline';
+  label: string;
+  state: CriterionState;
+  evidence: string[];
+}
+
+export interface CardTask {
+  kind: string;
+  label: string;
+  dueAt: string;
+  overdue: boolean;
+}
+
+export interface ScoredCard {
+  scored: true;
+  portalId: number;
+  contactId: string;
+  scoredAt: string;
+  modelVersion: string;
+  /** False when the portal's model changed since this contact was scored (a rescore is on its way). */
+  modelCurrent: boolean;
+  fit: { score: number; grade: string };
+  engagement: { score: number; tier: number };
+  priority: string;
+  qualification: 'disqualified' | 'nurture' | 'mql' | 'sql';
+  disqualifyReason: string | null;
+  lifecycleStage: string;
+  why: string;
+  criteriaMet: number;
+  bant: CardCriterion[];
+  reasons: Array<{ points: number; text: string }>;
+  openTasks: CardTask[];
+}
+
+export interface UnscoredCard {
+  scored: false;
+  portalId: number;
+  contactId: string;
+  message: string;
+}
+
+export type CardData = ScoredCard | UnscoredCard;
