@@ -1,15 +1,13 @@
 // BANT (seeds 000, 002, 004): an answer property set by a rep or form decides a criterion; without one,
 // evidence (firmographics, buying role, title, recent decision-stage activity) can make it `partial`;
 // with neither it stays `unknown`, which is never the same as `not_met`.
-import { type CompiledModel, DAY_MS } from './compile-model.ts';
-import { formatAge } from './format-reason.ts';
+import type { CompiledModel } from './compile-model.ts';
+import { formatAgeTail } from './format-reason.ts';
 import { type Facts, readText } from './read-facts.ts';
-import type { ActivityMatch } from './score-engagement.ts';
+import { type ActivityMatch, type EngagementResult, MAX_EVIDENCE } from './score-engagement.ts';
 import type { Criterion, CriterionResult, Evidence, Grade, PropertyBag } from './types.ts';
 
 export type BantResult = Record<Criterion, CriterionResult> & { criteriaMet: number };
-
-const MAX_EVIDENCE = 3;
 
 const ANSWER_PROPERTIES: Record<Criterion, string> = {
   budget: 'bant_budget_answer',
@@ -31,22 +29,21 @@ function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: Compil
   return { state, evidence: [{ source: 'property', name, value, text: `${name} = ${value}` }] };
 }
 
-function recentActivities(matches: ActivityMatch[], rules: ReadonlySet<string>, withinDays: number, nowMs: number): Evidence[] {
-  const windowMs = withinDays * DAY_MS;
+/** `matches` are already the newest few within the criterion's window (see scoreEngagement). */
+function recentActivities(matches: ActivityMatch[], nowMs: number): Evidence[] {
   const evidence: Evidence[] = [];
-  // `matches` is newest first.
   for (const m of matches) {
-    if (evidence.length === MAX_EVIDENCE) break;
-    if (!rules.has(m.rule.id) || nowMs - m.atMs > windowMs) continue;
-    evidence.push({ source: 'activity', name: m.activity.type, at: m.activity.at, text: `${m.rule.label} (${formatAge(nowMs - m.atMs)})` });
+    evidence.push({ source: 'activity', name: m.activity.type, at: m.activity.at, text: m.rule.labelOpen + formatAgeTail(nowMs - m.atMs, false) });
   }
   return evidence;
 }
 
-function roleEvidence(facts: Facts, roles: ReadonlySet<string>): Evidence[] {
-  return facts.buyingRoles
-    .filter((r) => roles.has(r))
-    .map((r) => ({ source: 'property', name: 'hs_buying_role', value: r, text: `hs_buying_role = ${r}` }));
+/** Appends the contact's buying roles that are in `roles`. */
+function addRoleEvidence(evidence: Evidence[], facts: Facts, roles: ReadonlySet<string>): Evidence[] {
+  for (const r of facts.buyingRoles) {
+    if (roles.has(r)) evidence.push({ source: 'property', name: 'hs_buying_role', value: r, text: `hs_buying_role = ${r}` });
+  }
+  return evidence;
 }
 
 function budgetEvidence(facts: Facts, compiled: CompiledModel): Evidence[] {
@@ -60,11 +57,11 @@ function budgetEvidence(facts: Facts, compiled: CompiledModel): Evidence[] {
     const r = facts.annualRevenue;
     evidence.push({ source: r.source, name: 'annualrevenue', value: String(r.value), text: `annual revenue ${r.value}` });
   }
-  return [...evidence, ...roleEvidence(facts, compiled.budgetRoles)];
+  return addRoleEvidence(evidence, facts, compiled.budgetRoles);
 }
 
 function authorityEvidence(facts: Facts, positionGrade: Grade | null, compiled: CompiledModel): Evidence[] {
-  const evidence = roleEvidence(facts, compiled.authorityRoles);
+  const evidence = addRoleEvidence([], facts, compiled.authorityRoles);
   if (positionGrade !== null && compiled.authorityGrades.has(positionGrade)) {
     evidence.push({ source: 'property', name: 'jobtitle', value: facts.jobtitle, text: `jobtitle "${facts.jobtitle}" (position ${positionGrade})` });
   }
@@ -75,20 +72,19 @@ function collectEvidence(
   criterion: Criterion,
   facts: Facts,
   positionGrade: Grade | null,
-  matches: ActivityMatch[],
+  engagement: EngagementResult,
   compiled: CompiledModel,
   nowMs: number,
 ): Evidence[] {
-  const bant = compiled.model.bant;
   switch (criterion) {
     case 'budget':
       return budgetEvidence(facts, compiled);
     case 'authority':
       return authorityEvidence(facts, positionGrade, compiled);
     case 'need':
-      return recentActivities(matches, compiled.needEvidence, bant.need.withinDays, nowMs);
+      return recentActivities(engagement.needMatches, nowMs);
     case 'timeline':
-      return recentActivities(matches, compiled.timelineEvidence, bant.timeline.withinDays, nowMs);
+      return recentActivities(engagement.timelineMatches, nowMs);
   }
 }
 
@@ -96,14 +92,14 @@ export function assessBant(
   contact: PropertyBag,
   facts: Facts,
   positionGrade: Grade | null,
-  matches: ActivityMatch[],
+  engagement: EngagementResult,
   compiled: CompiledModel,
   nowMs: number,
 ): BantResult {
   const assess = (criterion: Criterion): CriterionResult => {
     const answered = fromAnswer(criterion, contact, compiled);
     if (answered) return answered;
-    const evidence = collectEvidence(criterion, facts, positionGrade, matches, compiled, nowMs);
+    const evidence = collectEvidence(criterion, facts, positionGrade, engagement, compiled, nowMs);
     if (evidence.length > MAX_EVIDENCE) evidence.length = MAX_EVIDENCE;
     return { state: evidence.length > 0 ? 'partial' : 'unknown', evidence };
   };
@@ -111,6 +107,7 @@ export function assessBant(
   const authority = assess('authority');
   const need = assess('need');
   const timeline = assess('timeline');
-  const criteriaMet = [budget, authority, need, timeline].filter((c) => c.state === 'met').length;
+  const criteriaMet =
+    (budget.state === 'met' ? 1 : 0) + (authority.state === 'met' ? 1 : 0) + (need.state === 'met' ? 1 : 0) + (timeline.state === 'met' ? 1 : 0);
   return { budget, authority, need, timeline, criteriaMet };
 }

@@ -1,18 +1,25 @@
 // A model turned into lookup tables and compiled regular expressions, once per model object:
 // scoring runs per contact and per webhook, so nothing is parsed twice (see bench/scoring.bench.ts).
+import { createReasonLeads, formatPoints, type ReasonLeads } from './format-reason.ts';
 import { PATTERN_FLAGS, type ScoringModel } from './model-schema.ts';
+import { DAY_MS, HOUR_MS } from './time-units.ts';
 import type { ActivityType, Grade } from './types.ts';
 
+/** A fit reason is `reasonLead`, the contact's value, then `reasonTail`: `+40 fit: position "` CEO `" (A)`. */
 export interface CompiledFitRule {
   grade: Grade;
   points: number;
   test: (value: string) => boolean;
+  reasonLead: string;
+  reasonTail: string;
 }
 
 export interface CompiledSizeRule {
   grade: Grade;
   points: number;
   minEmployees: number;
+  reasonLead: string;
+  reasonTail: string;
 }
 
 export interface CompiledEngagementRule {
@@ -20,6 +27,10 @@ export interface CompiledEngagementRule {
   index: number;
   id: string;
   label: string;
+  /** `label (`: evidence texts start with it. */
+  labelOpen: string;
+  /** How reasons start: points, then ` label (`. */
+  leads: ReasonLeads;
   points: number;
   cap: number;
   halfLifeMs: number;
@@ -28,12 +39,17 @@ export interface CompiledEngagementRule {
   /** Absent: every activity of the rule's types matches. */
   pattern: RegExp | null;
   corroboration: { types: ReadonlySet<ActivityType>; withinMs: number; points: number } | null;
+  /** Whether the rule is in bant.need.evidenceRules / bant.timeline.evidenceRules. */
+  needEvidence: boolean;
+  timelineEvidence: boolean;
 }
 
 export interface CompiledPenalty {
   index: number;
   id: string;
   label: string;
+  /** How reasons start: points, then ` label (`. */
+  leads: ReasonLeads;
   points: number;
   cap: number;
 }
@@ -45,10 +61,18 @@ export interface CompiledModel {
   size: CompiledSizeRule[];
   industry: CompiledFitRule[];
   freeMailDomains: ReadonlySet<string>;
+  /** `-10 fit: free-mail address (`: the domain and `)` follow. */
+  freeMailReasonLead: string;
   /** Per activity type: its penalty, else its rules in model order (the first that matches counts). */
-  byType: ReadonlyMap<ActivityType, { penalty: CompiledPenalty | null; rules: CompiledEngagementRule[] }>;
+  byType: ReadonlyMap<ActivityType, CompiledTypeEntry>;
+  /** Engagement rules by index (0 … rules − 1); penalties follow at index rules.length and up. */
+  engagementRules: CompiledEngagementRule[];
+  penalties: CompiledPenalty[];
   /** Number of engagement rules plus penalties. */
   tallyCount: number;
+  /** bant.need.withinDays / bant.timeline.withinDays in ms. */
+  needWindowMs: number;
+  timelineWindowMs: number;
   competitorDomains: ReadonlySet<string>;
   studentTitle: RegExp | null;
   studentForm: RegExp | null;
@@ -62,8 +86,12 @@ export interface CompiledModel {
   mqlCells: ReadonlySet<string>;
 }
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+export interface CompiledTypeEntry {
+  penalty: CompiledPenalty | null;
+  rules: CompiledEngagementRule[];
+  /** The rule or penalty index every activity of the type counts for, or -1 when patterns decide (or nothing does). */
+  fixedIndex: number;
+}
 
 /** One regular expression for a list of alternatives; null for an empty list. */
 export function compilePatterns(patterns: readonly string[] | undefined): RegExp | null {
@@ -87,34 +115,59 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
   const size: CompiledSizeRule[] = [];
   const industry: CompiledFitRule[] = [];
   for (const rule of model.fit.rules) {
+    const fitLead = `${formatPoints(rule.points)} fit: `;
     if (rule.dimension === 'position') {
       const re = compilePatterns(rule.titlePatterns)!;
-      position.push({ grade: rule.grade, points: rule.points, test: (v) => re.test(v) });
+      position.push({
+        grade: rule.grade,
+        points: rule.points,
+        test: (v) => re.test(v),
+        reasonLead: `${fitLead}position "`,
+        reasonTail: `" (${rule.grade})`,
+      });
     } else if (rule.dimension === 'size') {
-      size.push({ grade: rule.grade, points: rule.points, minEmployees: rule.minEmployees });
+      size.push({
+        grade: rule.grade,
+        points: rule.points,
+        minEmployees: rule.minEmployees,
+        reasonLead: fitLead,
+        reasonTail: ` employees (${rule.grade})`,
+      });
     } else {
       const values = new Set(rule.industries.map((v) => v.toLowerCase()));
       const re = compilePatterns(rule.patterns);
-      industry.push({ grade: rule.grade, points: rule.points, test: (v) => values.has(v.toLowerCase()) || (re?.test(v) ?? false) });
+      industry.push({
+        grade: rule.grade,
+        points: rule.points,
+        test: (v) => values.has(v.toLowerCase()) || (re?.test(v) ?? false),
+        reasonLead: `${fitLead}industry `,
+        reasonTail: ` (${rule.grade})`,
+      });
     }
   }
   size.sort((a, b) => b.minEmployees - a.minEmployees);
 
-  const byType = new Map<ActivityType, { penalty: CompiledPenalty | null; rules: CompiledEngagementRule[] }>();
+  const byType = new Map<ActivityType, CompiledTypeEntry>();
   const entryFor = (type: ActivityType) => {
     let entry = byType.get(type);
     if (!entry) {
-      entry = { penalty: null, rules: [] };
+      entry = { penalty: null, rules: [], fixedIndex: -1 };
       byType.set(type, entry);
     }
     return entry;
   };
+  const needRules = new Set(model.bant.need.evidenceRules);
+  const timelineRules = new Set(model.bant.timeline.evidenceRules);
+  const engagementRules: CompiledEngagementRule[] = [];
+  const penalties: CompiledPenalty[] = [];
   let index = 0;
   for (const rule of model.engagement.rules) {
     const compiled: CompiledEngagementRule = {
       index: index++,
       id: rule.id,
       label: rule.label,
+      labelOpen: `${rule.label} (`,
+      leads: createReasonLeads(rule.label, false, rule.cap),
       points: rule.points,
       cap: rule.cap,
       halfLifeMs: rule.halfLifeDays * DAY_MS,
@@ -127,15 +180,23 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
             points: rule.corroboratedBy.points,
           }
         : null,
+      needEvidence: needRules.has(rule.id),
+      timelineEvidence: timelineRules.has(rule.id),
     };
+    engagementRules.push(compiled);
     for (const type of rule.activityTypes) entryFor(type).rules.push(compiled);
   }
   for (const p of model.engagement.penalties) {
-    const compiled: CompiledPenalty = { index: index++, id: p.id, label: p.label, points: p.points, cap: p.cap };
+    const compiled: CompiledPenalty = { index: index++, id: p.id, label: p.label, leads: createReasonLeads(p.label, true, p.cap), points: p.points, cap: p.cap };
+    penalties.push(compiled);
     for (const type of p.activityTypes) {
       const entry = entryFor(type);
       entry.penalty ??= compiled;
     }
+  }
+  for (const entry of byType.values()) {
+    if (entry.penalty) entry.fixedIndex = entry.penalty.index;
+    else if (entry.rules[0]?.pattern === null) entry.fixedIndex = entry.rules[0].index;
   }
 
   const d = model.disqualification;
@@ -145,8 +206,13 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     size,
     industry,
     freeMailDomains: new Set(model.fit.freeMail.domains),
+    freeMailReasonLead: `${formatPoints(model.fit.freeMail.points)} fit: free-mail address (`,
     byType,
+    engagementRules,
+    penalties,
     tallyCount: index,
+    needWindowMs: model.bant.need.withinDays * DAY_MS,
+    timelineWindowMs: model.bant.timeline.withinDays * DAY_MS,
     competitorDomains: new Set(d.competitor.domains),
     studentTitle: compilePatterns(d.student.titlePatterns),
     studentForm: compilePatterns(d.student.formPatterns),
@@ -161,4 +227,4 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
   };
 }
 
-export { DAY_MS, HOUR_MS };
+export { DAY_MS, HOUR_MS } from './time-units.ts';

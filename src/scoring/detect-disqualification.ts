@@ -12,9 +12,10 @@ export interface Disqualification {
 
 function matchingForm(activities: readonly Activity[], pattern: RegExp | null): Activity | undefined {
   if (!pattern) return undefined;
-  return activities.find(
-    (a) => a.type === 'form_submission' && ((a.title !== undefined && pattern.test(a.title)) || (a.url !== undefined && pattern.test(a.url))),
-  );
+  for (const a of activities) {
+    if (a.type === 'form_submission' && ((a.title !== undefined && pattern.test(a.title)) || (a.url !== undefined && pattern.test(a.url)))) return a;
+  }
+  return undefined;
 }
 
 function bySelfDescription(

@@ -4,7 +4,7 @@ import type { BantResult } from './assess-bant.ts';
 import { type CompiledModel, DAY_MS, HOUR_MS } from './compile-model.ts';
 import { createIsoFormatter } from './iso-time.ts';
 import { readText } from './read-facts.ts';
-import { CRITERIA, type Criterion, type CriterionState, type Profile, type Qualification, type Reason, type TaskDraft } from './types.ts';
+import { CRITERIA, CRITERION_STATES, type Criterion, type CriterionState, type Profile, type Qualification, type Reason, type TaskDraft } from './types.ts';
 
 export interface TaskInput {
   profile: Profile;
@@ -20,6 +20,7 @@ export interface TaskInput {
 const MARKS: Record<CriterionState, string> = { met: '[x]', partial: '[~]', not_met: '[-]', unknown: '[?]' };
 const NAMES: Record<Criterion, string> = { budget: 'Budget', authority: 'Authority', need: 'Need', timeline: 'Timeline' };
 const TOP_REASONS = 5;
+const TASK_MARKERS: Record<TaskDraft['kind'], string> = { call_sql: 'bant-task: call_sql', qualify: 'bant-task: qualify', follow_up: 'bant-task: follow_up' };
 const DUE_ISO = { call_sql: createIsoFormatter(), qualify: createIsoFormatter(), follow_up: createIsoFormatter() };
 
 export function describeContact(profile: Profile): string {
@@ -30,12 +31,24 @@ export function describeContact(profile: Profile): string {
   return company ? `${who} (${company})` : who;
 }
 
-function checklist(bant: BantResult): string[] {
-  return CRITERIA.map((c) => {
+/** `[x] Budget met`, `[-] Need not met`, … per criterion and state, worded once. */
+const CHECKLIST_LINES = Object.fromEntries(
+  CRITERIA.map((c) => [c, Object.fromEntries(CRITERION_STATES.map((state) => [state, `${MARKS[state]} ${NAMES[c]} ${state.replace('_', ' ')}`]))]),
+) as Record<Criterion, Record<CriterionState, string>>;
+
+/** Appends the BANT checklist, one line per criterion with its evidence. */
+function addChecklist(lines: string[], bant: BantResult): void {
+  for (const c of CRITERIA) {
     const { state, evidence } = bant[c];
-    const why = evidence.length > 0 ? `: ${evidence.map((e) => e.text).join('; ')}` : '';
-    return `${MARKS[state]} ${NAMES[c]} ${state.replace('_', ' ')}${why}`;
-  });
+    const line = CHECKLIST_LINES[c][state];
+    if (evidence.length === 0) {
+      lines.push(line);
+      continue;
+    }
+    let why = evidence[0]!.text;
+    for (let i = 1; i < evidence.length; i++) why += `; ${evidence[i]!.text}`;
+    lines.push(`${line}: ${why}`);
+  }
 }
 
 interface Plan {
@@ -87,10 +100,16 @@ export function draftTasks(input: TaskInput): TaskDraft[] {
   const { profile, bant, reasons } = input;
   const who = describeContact(profile);
   const contactLine = [who, readText(profile.properties, 'jobtitle'), readText(profile.properties, 'email')].filter((s) => s !== '').join(', ');
-  const top = reasons.slice(0, TOP_REASONS).map((r) => r.text);
-  const lines = [contactLine, input.summary(), '', ...plan.intro, '', 'BANT:', ...checklist(bant)];
-  if (top.length > 0) lines.push('', 'Why:', ...top);
-  lines.push('', `bant-task: ${plan.kind}`);
+  const lines = [contactLine, input.summary(), ''];
+  for (const line of plan.intro) lines.push(line);
+  lines.push('', 'BANT:');
+  addChecklist(lines, bant);
+  if (reasons.length > 0) {
+    lines.push('', 'Why:');
+    const top = Math.min(reasons.length, TOP_REASONS);
+    for (let i = 0; i < top; i++) lines.push(reasons[i]!.text);
+  }
+  lines.push('', TASK_MARKERS[plan.kind]);
   return [
     {
       kind: plan.kind,

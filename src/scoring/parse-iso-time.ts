@@ -1,6 +1,8 @@
 // Date.parse costs ~180 ns and a contact has dozens of activities; this reads the UTC form that
 // HubSpot and toISOString() produce (YYYY-MM-DDTHH:MM:SS[.sss]Z) in a fraction of that, with the same result.
-// Anything else, and days past the 28th (month lengths), goes to Date.parse.
+// Days 29 to 31 are read here too: V8's Date.parse accepts day 1-31 in every month and rolls over
+// (2026-02-30 is 2026-03-02), which is what days_from_civil computes; checked against Date.parse for
+// every day 1-32 of every month of the years 1-2500. Anything else goes to Date.parse.
 
 function digit(s: string, i: number): number {
   const d = s.charCodeAt(i) - 48;
@@ -44,7 +46,7 @@ export function parseIsoTime(s: string): number {
     const second = two(s, 17);
     const ms = n === 24 ? two(s, 20) * 10 + digit(s, 22) : 0;
     // NaN fails every comparison, so a non-digit falls through to Date.parse.
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour <= 23 && minute <= 59 && second <= 59 && year >= 1 && ms >= 0) {
+    if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59 && year >= 1 && ms >= 0) {
       return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
     }
   }

@@ -22,7 +22,15 @@ export interface Facts {
 
 export function readText(bag: PropertyBag | undefined, name: string): string {
   const value = bag?.[name];
-  return typeof value === 'string' ? value.trim() : '';
+  if (typeof value !== 'string') return '';
+  // Most values start and end with a printable ASCII character, so there is nothing to trim (and no new string).
+  const last = value.length - 1;
+  if (last >= 0) {
+    const first = value.charCodeAt(0);
+    const end = value.charCodeAt(last);
+    if (first > 32 && first < 127 && end > 32 && end < 127) return value;
+  }
+  return value.trim();
 }
 
 /** "12000", "12.000", "12,000", "1.5e4" → number; anything else → null. */
@@ -63,6 +71,7 @@ export function domainOf(email: string): string {
 
 /** A bare host from "https://www.example.com/path" or "example.com". */
 export function normaliseDomain(raw: string): string {
+  if (raw === '') return '';
   return raw
     .toLowerCase()
     .replace(/^[a-z]+:\/\//, '')
@@ -98,22 +107,22 @@ export function readFacts(profile: Profile): Facts {
     if (value !== null && value > 0) employees = { value, source: 'property', name: 'numemployees', raw: range };
   }
 
+  // The contact's own values are only read when the company has none.
+  let industry: Facts['industry'] = null;
   const companyIndustry = readText(company, 'industry');
-  const contactIndustry = readText(contact, 'industry');
-  const industry = companyIndustry
-    ? { value: companyIndustry, source: 'company_property' as const }
-    : contactIndustry
-      ? { value: contactIndustry, source: 'property' as const }
-      : null;
+  if (companyIndustry) industry = { value: companyIndustry, source: 'company_property' };
+  else {
+    const contactIndustry = readText(contact, 'industry');
+    if (contactIndustry) industry = { value: contactIndustry, source: 'property' };
+  }
 
+  let annualRevenue: Facts['annualRevenue'] = null;
   const companyRevenue = parseNumber(readText(company, 'annualrevenue'));
-  const contactRevenue = parseNumber(readText(contact, 'annualrevenue'));
-  const annualRevenue =
-    companyRevenue !== null
-      ? { value: companyRevenue, source: 'company_property' as const }
-      : contactRevenue !== null
-        ? { value: contactRevenue, source: 'property' as const }
-        : null;
+  if (companyRevenue !== null) annualRevenue = { value: companyRevenue, source: 'company_property' };
+  else {
+    const contactRevenue = parseNumber(readText(contact, 'annualrevenue'));
+    if (contactRevenue !== null) annualRevenue = { value: contactRevenue, source: 'property' };
+  }
 
   const roles = readText(contact, 'hs_buying_role');
   return {

@@ -1,6 +1,5 @@
 // Explicit scoring (seed 002's A–D table): position, company size and industry, lowered for free-mail addresses (seed 001).
 import type { CompiledModel } from './compile-model.ts';
-import { formatPoints } from './format-reason.ts';
 import { type Facts, isInDomains } from './read-facts.ts';
 import type { Grade, Reason } from './types.ts';
 
@@ -12,8 +11,9 @@ export interface FitResult {
   reasons: Reason[];
 }
 
-function reason(points: number, text: string): Reason {
-  return { points, text: `${formatPoints(points)} fit: ${text}` };
+/** `+40 fit: position "CEO" (A)`: the rule's worded start and end around the contact's value. */
+function reason(rule: { points: number; reasonLead: string; reasonTail: string }, value: string): Reason {
+  return { points: rule.points, text: rule.reasonLead + value + rule.reasonTail };
 }
 
 export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
@@ -26,7 +26,7 @@ export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
     if (rule) {
       positionGrade = rule.grade;
       total += rule.points;
-      reasons.push(reason(rule.points, `position "${facts.jobtitle}" (${rule.grade})`));
+      reasons.push(reason(rule, facts.jobtitle));
     }
   }
 
@@ -35,7 +35,7 @@ export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
     const rule = compiled.size.find((r) => employees >= r.minEmployees);
     if (rule) {
       total += rule.points;
-      reasons.push(reason(rule.points, `${facts.employees.raw} employees (${rule.grade})`));
+      reasons.push(reason(rule, facts.employees.raw));
     }
   }
 
@@ -44,14 +44,14 @@ export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
     const rule = compiled.industry.find((r) => r.test(industry));
     if (rule) {
       total += rule.points;
-      reasons.push(reason(rule.points, `industry ${industry} (${rule.grade})`));
+      reasons.push(reason(rule, industry));
     }
   }
 
   const freeMail = compiled.model.fit.freeMail;
   if (freeMail.points !== 0 && isInDomains(facts.emailDomain, compiled.freeMailDomains)) {
     total += freeMail.points;
-    reasons.push(reason(freeMail.points, `free-mail address (${facts.emailDomain})`));
+    reasons.push({ points: freeMail.points, text: `${compiled.freeMailReasonLead}${facts.emailDomain})` });
   }
 
   const score = Math.round(Math.min(100, Math.max(0, total)));

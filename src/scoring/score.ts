@@ -15,16 +15,24 @@ import { GRADES, type Grade, type Priority, type Profile, type Reason, type Scor
 
 export const MAX_REASONS = 10;
 
-/** The `limit` largest items by |points|, largest first, ties in input order (a partial insertion sort). */
-function selectLargest<T extends { points: number }>(items: readonly T[], limit: number): T[] {
-  const top: T[] = [];
-  for (const item of items) {
+/**
+ * The `limit` largest of `first` then `second` by |points|, largest first, ties in input order
+ * (a partial insertion sort, without concatenating the two lists).
+ */
+function selectLargest(first: readonly Reason[], second: readonly Contribution[], limit: number): Array<Reason | Contribution> {
+  const top: Array<Reason | Contribution> = [];
+  const total = first.length + second.length;
+  for (let k = 0; k < total; k++) {
+    const item = k < first.length ? first[k]! : second[k - first.length]!;
     const weight = Math.abs(item.points);
     let i = top.length;
     while (i > 0 && Math.abs(top[i - 1]!.points) < weight) i--;
     if (i >= limit) continue;
-    top.splice(i, 0, item);
-    if (top.length > limit) top.pop();
+    // Insert at i, dropping the last when the list is full.
+    let j = top.length < limit ? top.length : limit - 1;
+    if (j === top.length) top.push(item);
+    for (; j > i; j--) top[j] = top[j - 1]!;
+    top[i] = item;
   }
   return top;
 }
@@ -40,6 +48,13 @@ function toReason(item: Reason | Contribution): Reason {
   return 'text' in item ? item : { points: item.points, text: describeContribution(item) };
 }
 
+/** The texts of `reasons`, one a line. */
+function joinTexts(reasons: readonly Reason[]): string {
+  const texts = new Array<string>(reasons.length);
+  for (let i = 0; i < reasons.length; i++) texts[i] = reasons[i]!.text;
+  return texts.join('\n');
+}
+
 export function score(profile: Profile, model: ScoringModel, now: Date | string | number): ScoringResult {
   const compiled = compileModel(model);
   const nowMs = toEpochMs(now);
@@ -48,19 +63,17 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
 
   const fit = scoreFit(facts, compiled);
   const engagement = scoreEngagement(profile.activities, compiled, nowMs);
-  const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement.matches, compiled, nowMs);
+  const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement, compiled, nowMs);
   const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled);
   const priority = PRIORITY_OF[fit.grade][engagement.tier];
   const qualification = decideQualification(disqualification, bant, priority, compiled);
   const lifecycleStage = recommendStage(qualification);
 
   // The disqualification explains everything else, so it leads; then the largest contributions.
-  const ranked: Array<Reason | Contribution> = selectLargest<Reason | Contribution>(
-    fit.reasons.length === 0 ? engagement.contributions : [...fit.reasons, ...engagement.contributions],
-    disqualification ? MAX_REASONS - 1 : MAX_REASONS,
-  );
-  if (disqualification) ranked.unshift({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
-  const reasons = ranked.map(toReason);
+  const ranked = selectLargest(fit.reasons, engagement.contributions, disqualification ? MAX_REASONS - 1 : MAX_REASONS);
+  const reasons: Reason[] = [];
+  if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
+  for (const item of ranked) reasons.push(toReason(item));
 
   const engagementScore = formatTenths(engagement.score);
   const tasks = draftTasks({
@@ -98,7 +111,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
       bant_criteria_met: String(bant.criteriaMet),
       bant_qualification: qualification,
       bant_disqualify_reason: disqualification?.reason ?? '',
-      bant_score_reasons: reasons.map((r) => r.text).join('\n'),
+      bant_score_reasons: joinTexts(reasons),
       bant_scored_at: scoredAt,
       bant_model_version: model.version,
       bant_lifecycle_stage: lifecycleStage,
