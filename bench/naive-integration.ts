@@ -60,7 +60,8 @@ export async function runNaiveRescore(options: {
     const properties: Record<string, string> = {};
     for (const [k, v] of Object.entries(contact.properties)) if (typeof v === 'string') properties[k] = v;
     const scored = score({ properties, company: null, activities }, options.model, new Date());
-    await call('write', () => client.crm.contacts.basicApi.update(contactId, { properties: scored.properties }));
+    const values: Record<string, string> = { ...scored.properties };
+    await call('write', () => client.crm.contacts.basicApi.update(contactId, { properties: values }));
     result.contacts++;
   };
 

@@ -2,6 +2,7 @@
 // event loop are its own, and it can be killed), the HubSpot stand-in in the calling process, the OAuth install,
 // /metrics scraping and PostgreSQL scratch databases. Only 127.0.0.1; no machine paths.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -98,6 +99,12 @@ export async function spawnApp(env: Record<string, string>, options: { nodeArgs?
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // BENCH_APP_LOG=file: also append everything the app writes to that file (debugging, --trace-gc, …).
+  if (process.env.BENCH_APP_LOG) {
+    const file = createWriteStream(process.env.BENCH_APP_LOG, { flags: 'a' });
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   let dead = false;
