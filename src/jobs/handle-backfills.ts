@@ -2,9 +2,30 @@
 import { runBackfill } from './backfill.ts';
 import type { WorkHandler } from './queue-worker.ts';
 
+/** How often an instance checks on a backfill that another instance (or an earlier lease of this one) is running. */
+export const BACKFILL_RECHECK_MS = 60_000;
+
 export const handleBackfills: WorkHandler = async (ctx, portalId, items) => {
   const activation = items.some((item) => item.payload?.reason === 'model_activated');
-  // `{ ran: false }` means a run for this portal is already under way (here or on another instance): nothing to redo.
-  await runBackfill(ctx, portalId, { reason: activation ? 'model_activated' : 'backfill' });
+  const requestedAt = Math.min(...items.map((item) => Number(item.payload?.requestedAt ?? item.notBefore)));
+  const state = await ctx.store.getJobState(portalId, 'backfill');
+  const finishedAt = state?.lastRun?.ok && state.lastRun.finishedAt ? Date.parse(state.lastRun.finishedAt) : 0;
+  // A run that started after this request and finished covers it (e.g. one another instance ran meanwhile).
+  if (finishedAt && state?.lastRun && Date.parse(state.lastRun.startedAt) >= requestedAt) return {};
+
+  const outcome = await runBackfill(ctx, portalId, { reason: activation ? 'model_activated' : 'backfill' });
+  if (!outcome.ran) {
+    // Another run holds the portal's backfill lock. Completing the item now would lose the backfill if that run's
+    // instance dies, so the request stays queued and is checked again until a run that covers it has finished.
+    await ctx.store.enqueue([
+      {
+        portalId,
+        kind: 'backfill',
+        key: 'all',
+        notBefore: ctx.now() + BACKFILL_RECHECK_MS,
+        payload: { requestedAt, ...(activation ? { reason: 'model_activated' } : {}) },
+      },
+    ]);
+  }
   return {};
 };
