@@ -55,10 +55,17 @@ export function loadOrCreateTokenKey(dataDir: string, log: Logger): Buffer {
   return key;
 }
 
-export function resolveTokenKey(config: Pick<Config, 'TOKEN_ENCRYPTION_KEY' | 'DATA_DIR' | 'NODE_ENV'>, log: Logger): Buffer {
+export function resolveTokenKey(
+  config: Pick<Config, 'TOKEN_ENCRYPTION_KEY' | 'DATA_DIR' | 'NODE_ENV'> & { DATABASE_URL?: string | undefined },
+  log: Logger,
+): Buffer {
   if (config.TOKEN_ENCRYPTION_KEY) return Buffer.from(config.TOKEN_ENCRYPTION_KEY, 'base64');
   if (config.NODE_ENV === 'production') {
     throw new CodedError('token_key_missing', 'TOKEN_ENCRYPTION_KEY is required in production: set 32 random bytes in base64');
+  }
+  if (config.DATABASE_URL) {
+    // Instances sharing one database must decrypt each other's tokens; a key per DATA_DIR cannot do that.
+    log.warn('TOKEN_ENCRYPTION_KEY is not set while DATABASE_URL is: set the same key on every instance, or tokens stored by one instance fail to decrypt on the others');
   }
   return loadOrCreateTokenKey(config.DATA_DIR, log);
 }
