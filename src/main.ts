@@ -56,6 +56,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
     notifyWork: () => wake(),
   };
   await hubspot.ensurePrivateAppInstallation?.();
+  if (config.privateAppMode) await preparePrivatePortal(ctx);
 
   const app = createApp(ctx, {
     webhooks: createWebhookRouter(ctx),
@@ -89,6 +90,25 @@ export async function startApp(options: { env?: Record<string, string | undefine
     return closing;
   };
   return { url: `http://127.0.0.1:${port}`, port, ctx, close };
+}
+
+/**
+ * Private-app mode has no install step (no OAuth callback): the properties are provisioned at start-up (idempotent,
+ * as on every install) and the portal is backfilled once, when no backfill has run yet.
+ */
+async function preparePrivatePortal(ctx: AppContext): Promise<void> {
+  const installation = (await ctx.store.listInstallations()).find((i) => i.mode === 'private_app' && i.status === 'active');
+  if (!installation) return;
+  const { portalId } = installation;
+  try {
+    await (await ctx.hubspot.forPortal(portalId)).provisionProperties();
+  } catch (error) {
+    ctx.log.error('could not provision the HubSpot properties; scoring writes fail until they exist', { portalId, error });
+    return;
+  }
+  if (!(await ctx.store.getJobState(portalId, 'backfill'))) {
+    await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', notBefore: ctx.now() }]);
+  }
 }
 
 async function main(): Promise<void> {

@@ -79,6 +79,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       portalId,
       basePath: config.HUBSPOT_API_BASE_URL,
       authorize: auth.authorize,
+      ...(auth.invalidate ? { invalidate: auth.invalidate } : {}),
       limiters,
       pauses,
       metrics,

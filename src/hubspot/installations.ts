@@ -21,6 +21,11 @@ export interface InstallationAuth {
   deactivate(portalId: PortalId, reason: string): Promise<void>;
   /** Drops cached tokens of a portal (after uninstall or deactivation elsewhere). */
   forget(portalId: PortalId): void;
+  /**
+   * HubSpot refused `token` with 401 before its recorded expiry (expired early, rotated elsewhere): the next
+   * authorize refreshes instead of handing it out again (once per rejected token; concurrent callers share the refresh).
+   */
+  invalidate?(portalId: PortalId, token: string): void;
   /** The portal's IANA time zone when known (static-token mode learns it), for the daily-limit reset. */
   timeZoneOf(portalId: PortalId): string | undefined;
 }
@@ -47,6 +52,8 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
   const now = options.now ?? Date.now;
   const cache = new Map<PortalId, CachedToken>();
   const refreshing = new Map<PortalId, Promise<string>>();
+  /** Access tokens HubSpot answered 401 to, per portal: never handed out again. */
+  const rejected = new Map<PortalId, string>();
   const timeZones = new Map<PortalId, string>();
   let privatePortalId: PortalId | undefined = config.HUBSPOT_PORTAL_ID ? Number(config.HUBSPOT_PORTAL_ID) : undefined;
   registerSecret(config.HUBSPOT_PRIVATE_APP_TOKEN);
@@ -105,7 +112,7 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
 
   async function authorizeOAuth(portalId: PortalId): Promise<string> {
     const cached = cache.get(portalId);
-    if (cached && cached.expiresAt - REFRESH_AHEAD_MS > now()) return cached.token;
+    if (cached && cached.expiresAt - REFRESH_AHEAD_MS > now() && cached.token !== rejected.get(portalId)) return cached.token;
     const pending = refreshing.get(portalId);
     if (pending) return pending;
     const run = (async () => {
@@ -116,8 +123,10 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
       }
       if (installation.accessTokenEnc && (installation.accessTokenExpiresAt ?? 0) - REFRESH_AHEAD_MS > now()) {
         const token = decrypt(portalId, 'access', installation.accessTokenEnc);
-        cache.set(portalId, { token, expiresAt: installation.accessTokenExpiresAt ?? 0 });
-        return token;
+        if (token !== rejected.get(portalId)) {
+          cache.set(portalId, { token, expiresAt: installation.accessTokenExpiresAt ?? 0 });
+          return token;
+        }
       }
       return refresh(portalId, installation);
     })();
@@ -197,6 +206,10 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
     deactivate,
     forget: (portalId) => {
       cache.delete(portalId);
+    },
+    invalidate: (portalId, token) => {
+      if (config.privateAppMode) return;
+      rejected.set(portalId, token);
     },
     timeZoneOf: (portalId) => timeZones.get(portalId),
   };

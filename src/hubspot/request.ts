@@ -2,6 +2,7 @@
 // The SDK's generic `apiRequest` is used rather than its typed APIs: those deserialize into model classes that drop
 // fields HubSpot sends (`policyName` in 429 bodies, `objectWriteTraceId`) and turn timestamps into Dates.
 import { Client } from '@hubspot/api-client';
+import { HubSpotApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PortalId } from '../store/store.ts';
@@ -32,6 +33,8 @@ export interface PortalRequesterOptions {
   portalId: PortalId;
   basePath: string;
   authorize: (portalId: PortalId) => Promise<string>;
+  /** A 401 for a token: the next authorize must not return it again (InstallationAuth.invalidate). */
+  invalidate?: (portalId: PortalId, token: string) => void;
   limiters: PortalLimiters;
   pauses: PortalPauses;
   metrics: Metrics;
@@ -66,10 +69,11 @@ export function createPortalRequester(options: PortalRequesterOptions): PortalRe
     });
   };
 
-  async function attempt<T>(operation: string, request: HubSpotRequest): Promise<AttemptOutcome<HubSpotResponse<T>>> {
+  async function attempt<T>(operation: string, request: HubSpotRequest, used?: { token?: string }): Promise<AttemptOutcome<HubSpotResponse<T>>> {
     let timer: NodeJS.Timeout | undefined;
     // Outside the try: an AuthorizationError is not a failed call and is never retried here.
     const token = await options.authorize(portalId);
+    if (used) used.token = token;
     if (token !== currentToken) {
       client.setAccessToken(token);
       currentToken = token;
@@ -113,20 +117,34 @@ export function createPortalRequester(options: PortalRequesterOptions): PortalRe
     }
   }
 
+  const run = <T>(operation: string, req: HubSpotRequest, used: { token?: string }) =>
+    runWithRetries(
+      {
+        portalId,
+        operation,
+        idempotent: req.idempotent ?? true,
+        pauses: options.pauses,
+        now: options.now,
+        timeZone: options.timeZone?.(),
+        ...(options.retry ? { options: options.retry } : {}),
+      },
+      () => options.limiters.schedule(portalId, req.kind ?? 'general', () => attempt<T>(operation, req, used)),
+    );
+
   const request: PortalRequest = async <T>(operation: string, req: HubSpotRequest) => {
     try {
-      return await runWithRetries(
-        {
-          portalId,
-          operation,
-          idempotent: req.idempotent ?? true,
-          pauses: options.pauses,
-          now: options.now,
-          timeZone: options.timeZone?.(),
-          ...(options.retry ? { options: options.retry } : {}),
-        },
-        () => options.limiters.schedule(portalId, req.kind ?? 'general', () => attempt<T>(operation, req)),
-      );
+      const used: { token?: string } = {};
+      try {
+        return await run<T>(operation, req, used);
+      } catch (error) {
+        // The token expired before its recorded expiry (HubSpot ended it early): refresh once and try again.
+        if (!(error instanceof HubSpotApiError) || error.httpStatus !== 401 || !options.invalidate || used.token === undefined) throw error;
+        options.invalidate(portalId, used.token);
+        // Only a new token is worth a retry (a refresh that failed hands out the refused one again).
+        if ((await options.authorize(portalId)) === used.token) throw error;
+        options.log.info('HubSpot refused the access token (401): refreshed it, retrying once', { portalId, operation });
+        return await run<T>(operation, req, {});
+      }
     } catch (error) {
       options.log.debug('HubSpot call failed', { portalId, operation, error });
       throw error;

@@ -319,7 +319,12 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
 
   for (const [id, record] of await persistence.ensureJournal('queue')) {
     const item = record as QueueRecord;
-    if (item.id === id) state.addQueueRecord(item);
+    if (item.id !== id) continue;
+    // One process per DATA_DIR (claimDirectory above): a lease found at start-up belongs to a process that died
+    // (SIGKILL, crash), so its work is due again now rather than when the visibility timeout would end.
+    delete item.leaseUntil;
+    delete item.leasedVersion;
+    state.addQueueRecord(item);
   }
   for (const dead of state.deadLetters) state.queueSeq = Math.max(state.queueSeq, Number(dead.id) || 0);
 

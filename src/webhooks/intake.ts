@@ -1,6 +1,7 @@
 // The transport-free dispatcher: verified, parsed events in; durable work items out, in one store call.
 // No HubSpot calls here: HubSpot gives a delivery 5 s and retries every failure (PLATFORM.md §1.4, §8 trap 4).
 import type { AppContext } from '../app-context.ts';
+import { ROLLUP_PROPERTIES } from '../hubspot/map-activities.ts';
 import { modelInputs } from '../scoring/index.ts';
 import type { EventKey, PortalId, WorkItem } from '../store/store.ts';
 import { type ClassifiedEvent, type IgnoreReason, classifyEvents, coalesceItems, type PortalView } from './classify-events.ts';
@@ -91,7 +92,8 @@ function createPortalResolver(ctx: AppContext, options: IntakeOptions) {
     const installation = await ctx.store.getInstallation(portalId);
     if (installation?.status !== 'active') return { installed: false, contactInputs: new Set() };
     const model = await ctx.modelFor(portalId);
-    return { installed: true, contactInputs: new Set(modelInputs(model).contact) };
+    // The rollups (form submissions, page views, e-mail opens and clicks) become the activities the engine scores.
+    return { installed: true, contactInputs: new Set([...modelInputs(model).contact, ...ROLLUP_PROPERTIES]) };
   };
   return async (portalIds: PortalId[], now: number): Promise<Map<PortalId, PortalView>> => {
     const views = new Map<PortalId, PortalView>();
