@@ -98,6 +98,10 @@ const CONVERSIONS = [
   'Webinar: Anlagenbau 4.0', 'Whitepaper: Lead Scoring im Mittelstand', 'Demo anfragen', 'Kontaktformular', 'Newsletter-Anmeldung',
   'Pricing page: Request a quote', 'Messe: Hannover Messe Termin', 'E-Book: B2B Marketing Automation', 'Webinar: Sales & Marketing Alignment',
 ];
+/** Share of contacts in market right now, with this week's high-intent activity; larger accounts engage more. */
+const IN_MARKET_SHARE = 0.08;
+const IN_MARKET_SHARE_LARGE = 0.35;
+const IN_MARKET_CONVERSIONS = ['Demo anfragen', 'Webinar: Anlagenbau 4.0', 'Pricing page: Request a quote', 'Messe: Hannover Messe Termin'];
 const SOURCES = ['ORGANIC_SEARCH', 'PAID_SEARCH', 'EMAIL_MARKETING', 'SOCIAL_MEDIA', 'REFERRALS', 'DIRECT_TRAFFIC', 'OFFLINE', 'PAID_SOCIAL'];
 const STAGES: Array<[string, number]> = [
   ['subscriber', 30], ['lead', 45], ['marketingqualifiedlead', 10], ['salesqualifiedlead', 5], ['opportunity', 4], ['customer', 5], ['other', 1],
@@ -154,6 +158,8 @@ export function generatePortal(portal: Portal, options: GenerateOptions = {}): v
 
 function fill(portal: Portal, options: GenerateOptions): void {
   const rnd = prng(options.seed ?? 1);
+  // A separate stream for the in-market segment, so adding it leaves every other generated value as it was.
+  const hot = prng((options.seed ?? 1) ^ 0x5eed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const weighted = <T>(xs: ReadonlyArray<readonly [T, number]>): T => {
     const total = xs.reduce((s, [, w]) => s + w, 0);
@@ -204,7 +210,8 @@ function fill(portal: Portal, options: GenerateOptions): void {
     if (usedDomains.has(domain)) domain = domain.replace('.', `-${ascii(pick(CITIES)[0])}.`);
     if (usedDomains.has(domain)) domain = domain.replace('.', `${i}.`);
     usedDomains.add(domain);
-    const size = Math.round(3 * Math.exp(rnd() * Math.log(50_000 / 3)));
+    // Log-uniform from 20 to 50,000 employees: mostly SMB, a long tail of enterprises.
+    const size = Math.round(20 * Math.exp(rnd() * Math.log(50_000 / 20)));
     const [city, country] = pick(CITIES);
     const props: Record<string, string> = {
       name,
@@ -397,5 +404,43 @@ function fill(portal: Portal, options: GenerateOptions): void {
       contact.props.num_contacted_notes = String(contacted);
     }
     if (lastMeeting) contact.props.hs_latest_meeting_activity = iso(lastMeeting);
+    if (!student && hot() < (company && company.size > 1000 ? IN_MARKET_SHARE_LARGE : IN_MARKET_SHARE)) addInMarketActivity(contact.id, contact.props, contact.props.hubspot_owner_id ?? owners[Math.floor(hot() * owners.length)]!.id);
+  }
+
+  /** An in-market lead: this week's web visits, e-mail clicks, a high-intent form and a meeting or reply (seed 003: recent activity counts). */
+  function addInMarketActivity(contactId: number, props: Record<string, string>, owner: string): void {
+    const pickHot = <T>(xs: readonly T[]): T => xs[Math.floor(hot() * xs.length)] as T;
+    const recent = (maxDays: number) => now - Math.floor(hot() * maxDays * DAY) - Math.floor(hot() * 8) * 3_600_000;
+    const views = 12 + Math.floor(hot() * 30);
+    props.hs_analytics_num_page_views = String(Number(props.hs_analytics_num_page_views ?? 0) + views);
+    props.hs_analytics_num_visits = String(Math.max(3, Math.floor(views / 3)));
+    props.hs_analytics_last_visit_timestamp = iso(recent(2));
+    const clicks = 2 + Math.floor(hot() * 3);
+    props.hs_email_delivered = String(Number(props.hs_email_delivered ?? 0) + clicks * 2);
+    props.hs_email_open = String(Number(props.hs_email_open ?? 0) + clicks * 2);
+    props.hs_email_click = String(Number(props.hs_email_click ?? 0) + clicks);
+    props.hs_email_last_open_date = iso(recent(4));
+    props.hs_email_last_click_date = iso(recent(5));
+    const conversions = Number(props.num_conversion_events ?? 0) + 1;
+    props.num_conversion_events = String(conversions);
+    props.num_unique_conversion_events = String(Math.max(1, Number(props.num_unique_conversion_events ?? 0)));
+    props.recent_conversion_event_name = pickHot(IN_MARKET_CONVERSIONS);
+    props.recent_conversion_date = iso(recent(7));
+    props.first_conversion_event_name ??= props.recent_conversion_event_name;
+    props.first_conversion_date ??= props.recent_conversion_date;
+    const at = recent(10);
+    if (hot() < 0.5) {
+      engagementCreate('meetings', contactId, at, {
+        hs_meeting_title: pickHot(MEETING_TITLES),
+        hs_meeting_start_time: iso(at),
+        hs_meeting_end_time: iso(at + 45 * 60_000),
+        hs_meeting_outcome: hot() < 0.6 ? 'COMPLETED' : 'SCHEDULED',
+        hubspot_owner_id: owner,
+      });
+      props.hs_latest_meeting_activity = iso(Math.max(at, Date.parse(props.hs_latest_meeting_activity ?? '1970-01-01')));
+    } else {
+      engagementCreate('emails', contactId, at, { hs_email_direction: 'INCOMING_EMAIL', hs_email_status: 'SENT', hs_email_subject: pickHot(EMAIL_SUBJECTS), hubspot_owner_id: owner });
+      props.hs_sales_email_last_replied = iso(at);
+    }
   }
 }
