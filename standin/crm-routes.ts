@@ -477,6 +477,16 @@ export function registerCrmRoutes(router: Router): void {
     return { status: 204 };
   });
 
+  // ----- account -----
+  // GET /account-info/v3/details: how a static token learns its portal (no scope beyond a valid token).
+  router.add('GET', '/account-info/v3/details', { scopes: () => [] }, (ctx) => {
+    const portal = ctx.portal!;
+    return {
+      status: 200,
+      body: { portalId: portal.id, accountType: 'STANDARD', timeZone: 'Europe/Berlin', companyCurrency: 'EUR', additionalCurrencies: [], utcOffset: '+01:00', utcOffsetMilliseconds: 3_600_000, uiDomain: 'app-eu1.hubspot.com', dataHostingLocation: 'eu1' },
+    };
+  });
+
   // ----- owners -----
   router.add('GET', OWNERS, { scopes: () => ['crm.objects.owners.read'] }, (ctx) => {
     const portal = ctx.portal!;
