@@ -72,7 +72,8 @@ export function isOwnChange(event: HubSpotEvent, appId: string | undefined): boo
   if (!source) return false;
   if (source === appId) return true;
   const colon = source.lastIndexOf(':');
-  return colon > 0 && source.slice(colon + 1) === appId && !/^user/i.test(source.slice(0, colon));
+  // `source.slice(colon + 1) === appId`, without making the slice (this runs for every event of a delivery).
+  return colon > 0 && source.length - colon - 1 === appId.length && source.endsWith(appId) && !/^user/i.test(source.slice(0, colon));
 }
 
 /** Dedup key: (portal, subscription, object, property, occurredAt), plus association ends; eventId is not unique. */
@@ -81,15 +82,30 @@ export function eventKey(event: HubSpotEvent): EventKey {
   return `${event.portalId}|${event.type}|${event.objectTypeId ?? ''}|${event.objectId}|${event.propertyName ?? ''}|${event.occurredAt}${ends}`;
 }
 
+/** A type split at its first dot: `contact.propertyChange` → contact, propertyChange. */
+interface TypeParts {
+  prefix: string;
+  action: string;
+}
+/** Deliveries repeat a handful of types; splitting each once saves two strings per event. Bounded. */
+const typeParts = new Map<string, TypeParts>();
+
+function splitType(type: string): TypeParts {
+  let parts = typeParts.get(type);
+  if (parts === undefined) {
+    const dot = type.indexOf('.');
+    parts = { prefix: dot < 0 ? type : type.slice(0, dot), action: dot < 0 ? '' : type.slice(dot + 1) };
+    if (typeParts.size < 256) typeParts.set(type, parts);
+  }
+  return parts;
+}
+
 /** `contact.propertyChange` and `object.propertyChange` on 0-1 are the same thing; engagement creations are kept apart. */
-function normaliseType(event: HubSpotEvent): { object: 'contact' | 'engagement' | 'other'; action: string } {
-  const dot = event.type.indexOf('.');
-  const prefix = dot < 0 ? event.type : event.type.slice(0, dot);
-  const action = dot < 0 ? '' : event.type.slice(dot + 1);
-  if (prefix === 'contact') return { object: 'contact', action };
-  if (prefix === 'object' && event.objectTypeId === CONTACT_TYPE_ID) return { object: 'contact', action };
-  if (prefix === 'object' && event.objectTypeId && ENGAGEMENT_TYPE_IDS[event.objectTypeId]) return { object: 'engagement', action };
-  return { object: 'other', action };
+function objectOf(event: HubSpotEvent, prefix: string): 'contact' | 'engagement' | 'other' {
+  if (prefix === 'contact') return 'contact';
+  if (prefix === 'object' && event.objectTypeId === CONTACT_TYPE_ID) return 'contact';
+  if (prefix === 'object' && event.objectTypeId && ENGAGEMENT_TYPE_IDS[event.objectTypeId]) return 'engagement';
+  return 'other';
 }
 
 /** The contact end of an association event (`CONTACT_TO_COMPANY`: from; `COMPANY_TO_CONTACT`: to). */
@@ -101,28 +117,32 @@ function associatedContactId(event: HubSpotEvent, type: string | undefined): str
 
 type Decision = { items: WorkItem[] } | { ignored: IgnoreReason };
 
+/** The ignore decisions, made once (they are only read). */
+const IGNORE: { readonly [R in IgnoreReason]: Decision } = {
+  not_installed: { ignored: 'not_installed' },
+  own_change: { ignored: 'own_change' },
+  output_property: { ignored: 'output_property' },
+  unread_property: { ignored: 'unread_property' },
+  unrelated_association: { ignored: 'unrelated_association' },
+  unhandled_type: { ignored: 'unhandled_type' },
+};
+
+function rescore(event: HubSpotEvent, contactId: string, options: ClassifyOptions): WorkItem {
+  return { portalId: event.portalId, kind: 'rescore', key: contactId, notBefore: options.now + options.rescoreDelayMs, occurredAt: event.occurredAt };
+}
+
+function purge(event: HubSpotEvent, contactId: string, payload: Record<string, unknown>, options: ClassifyOptions): WorkItem {
+  return { portalId: event.portalId, kind: 'purge', key: contactId, payload, notBefore: options.now, occurredAt: event.occurredAt };
+}
+
 function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions): Decision {
-  if (!view.installed) return { ignored: 'not_installed' };
-  const { object, action } = normaliseType(event);
+  if (!view.installed) return IGNORE.not_installed;
+  const { prefix, action } = splitType(event.type);
+  const object = objectOf(event, prefix);
   const portalId = event.portalId;
-  const rescore = (contactId: string): WorkItem => ({
-    portalId,
-    kind: 'rescore',
-    key: contactId,
-    notBefore: options.now + options.rescoreDelayMs,
-    occurredAt: event.occurredAt,
-  });
-  const purge = (contactId: string, payload: Record<string, unknown>): WorkItem => ({
-    portalId,
-    kind: 'purge',
-    key: contactId,
-    payload,
-    notBefore: options.now,
-    occurredAt: event.occurredAt,
-  });
 
   if (object === 'engagement') {
-    if (action !== 'creation') return { ignored: 'unhandled_type' };
+    if (action !== 'creation') return IGNORE.unhandled_type;
     const objectType = ENGAGEMENT_TYPE_IDS[event.objectTypeId ?? ''] as EngagementObjectType;
     return {
       items: [
@@ -137,45 +157,52 @@ function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions)
       ],
     };
   }
-  if (object !== 'contact') return { ignored: 'unhandled_type' };
+  if (object !== 'contact') return IGNORE.unhandled_type;
 
   switch (action) {
     case 'privacyDeletion':
       // GDPR delete: purge everything held about the contact; it also fires contact.deletion (PLATFORM.md §1.3).
-      return { items: [purge(event.objectId, { privacyDeletion: true })] };
+      return { items: [purge(event, event.objectId, { privacyDeletion: true }, options)] };
     case 'deletion':
       // A rescore reads HubSpot first and purges contacts it no longer has, so a later restore is never undone.
-      return { items: [rescore(event.objectId)] };
+      return { items: [rescore(event, event.objectId, options)] };
     case 'merge': {
       const survivor = event.newObjectId ?? event.primaryObjectId ?? event.objectId;
       const merged = new Set([...(event.mergedObjectIds ?? []), event.primaryObjectId ?? survivor, event.objectId]);
       merged.delete(survivor);
-      return { items: [rescore(survivor), ...[...merged].map((id) => purge(id, { merged: true }))] };
+      return { items: [rescore(event, survivor, options), ...[...merged].map((id) => purge(event, id, { merged: true }, options))] };
     }
     case 'creation':
     case 'restore':
-      return isOwnChange(event, options.appId) ? { ignored: 'own_change' } : { items: [rescore(event.objectId)] };
+      return isOwnChange(event, options.appId) ? IGNORE.own_change : { items: [rescore(event, event.objectId, options)] };
     case 'propertyChange': {
-      if (isOwnChange(event, options.appId)) return { ignored: 'own_change' };
+      if (isOwnChange(event, options.appId)) return IGNORE.own_change;
       const name = event.propertyName ?? '';
-      if (isOutputProperty(name)) return { ignored: 'output_property' };
-      if (!ANSWER_PROPERTIES.has(name) && !view.contactInputs.has(name)) return { ignored: 'unread_property' };
-      return { items: [rescore(event.objectId)] };
+      if (isOutputProperty(name)) return IGNORE.output_property;
+      if (!ANSWER_PROPERTIES.has(name) && !view.contactInputs.has(name)) return IGNORE.unread_property;
+      return { items: [rescore(event, event.objectId, options)] };
     }
     case 'associationChange': {
-      if (isOwnChange(event, options.appId)) return { ignored: 'own_change' };
+      if (isOwnChange(event, options.appId)) return IGNORE.own_change;
       const type = event.associationType;
-      if (type !== undefined && !RELEVANT_ASSOCIATION.test(type)) return { ignored: 'unrelated_association' };
-      return { items: [rescore(associatedContactId(event, type))] };
+      if (type !== undefined && !RELEVANT_ASSOCIATION.test(type)) return IGNORE.unrelated_association;
+      return { items: [rescore(event, associatedContactId(event, type), options)] };
     }
     default:
-      return { ignored: 'unhandled_type' };
+      return IGNORE.unhandled_type;
   }
 }
 
 /** Sorts by occurredAt (never arrival order), drops duplicates within the delivery, decides each event's work. */
 export function classifyEvents(events: HubSpotEvent[], options: ClassifyOptions): Classification {
-  const sorted = [...events].sort((a, b) => a.occurredAt - b.occurredAt);
+  const { accepted, ignored } = classifyEventsByKey(events, options);
+  return { accepted: [...accepted].map(([key, items]) => ({ key, items })), ignored };
+}
+
+/** classifyEvents with `accepted` as a map (dedup key → items, oldest occurredAt first): the intake's form. */
+export function classifyEventsByKey(events: HubSpotEvent[], options: ClassifyOptions): { accepted: Map<EventKey, WorkItem[]>; ignored: Classification['ignored'] } {
+  // Deliveries usually arrive in order already: then no sorted copy is needed (sort is stable, so the result is the same).
+  const sorted = inOrder(events) ? events : [...events].sort((a, b) => a.occurredAt - b.occurredAt);
   const accepted = new Map<EventKey, WorkItem[]>();
   const ignored: Partial<Record<IgnoreReason, number>> = {};
   for (const event of sorted) {
@@ -185,7 +212,12 @@ export function classifyEvents(events: HubSpotEvent[], options: ClassifyOptions)
     if ('ignored' in decision) ignored[decision.ignored] = (ignored[decision.ignored] ?? 0) + 1;
     else accepted.set(key, decision.items);
   }
-  return { accepted: [...accepted].map(([key, items]) => ({ key, items })), ignored };
+  return { accepted, ignored };
+}
+
+function inOrder(events: HubSpotEvent[]): boolean {
+  for (let i = 1; i < events.length; i++) if ((events[i] as HubSpotEvent).occurredAt < (events[i - 1] as HubSpotEvent).occurredAt) return false;
+  return true;
 }
 
 /** One item per (portal, kind, key): payloads merge, notBefore and occurredAt keep the later (as the store does). */

@@ -67,6 +67,117 @@ export const deliverySchema = z.array(eventSchema);
 
 export type ParsedDelivery = { ok: true; events: HubSpotEvent[] } | { ok: false; message: string };
 
+// The fast path. A webhook delivery is parsed ~20,000 events a second under load; zod's parse of every event costs
+// ~6 µs and ~8 KB of short-lived garbage per event, which turns into young-generation GC pauses in the acknowledgement
+// tail. `fastEvents` accepts only the plain, well-formed shape HubSpot sends (every field either absent or of its
+// canonical type and within bounds) and builds exactly what `deliverySchema` returns for it: same keys, same order,
+// same values. Anything else (a string portal id, padded ids, a field zod would reset to undefined, any error) returns
+// undefined and the whole delivery goes through `deliverySchema`, which stays the authority for what is accepted and
+// for the 400 message naming the bad field.
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const NUMERIC_ID = /^\d{1,19}$/;
+const NO_ID = Symbol('invalid id');
+const TEXT_FIELDS = ['propertyValue', 'changeSource', 'sourceId', 'eventId', 'subscriptionId'] as const;
+
+/** `numericId` for the canonical inputs (a safe non-negative integer, or a string of 1–19 digits); NO_ID otherwise. */
+function fastId(value: unknown): string | typeof NO_ID {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= MAX_SAFE ? String(value) : NO_ID;
+  if (typeof value === 'string') return NUMERIC_ID.test(value) ? value : NO_ID;
+  return NO_ID;
+}
+
+/** `optionalText` for present values: a string, number or boolean, as a string; undefined for anything else. */
+function fastText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+const isTypeName = (value: unknown): boolean => value === undefined || (typeof value === 'string' && value.length >= 1 && value.length <= 200);
+const isShortText = (value: unknown, max: number): boolean => typeof value === 'string' && value.length <= max;
+
+function fastEvent(raw: unknown): HubSpotEvent | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const e = raw as Record<string, unknown>;
+  const { subscriptionType, eventType, portalId, occurredAt } = e;
+  if (!isTypeName(subscriptionType) || !isTypeName(eventType)) return undefined;
+  const type = (subscriptionType ?? eventType) as string | undefined;
+  if (type === undefined) return undefined;
+  if (typeof portalId !== 'number' || !Number.isInteger(portalId) || portalId <= 0 || portalId > MAX_SAFE) return undefined;
+  if (typeof occurredAt !== 'number' || !Number.isInteger(occurredAt) || occurredAt < 0 || occurredAt > MAX_SAFE) return undefined;
+  const objectId = fastId(e.objectId);
+  if (objectId === NO_ID) return undefined;
+  // Keys in the schema's order, present exactly when present in the input (as zod's object parse does).
+  const event = { portalId, objectId, occurredAt } as HubSpotEvent;
+  const { propertyName, objectTypeId, mergedObjectIds, associationType, associationRemoved } = e;
+  if (propertyName !== undefined) {
+    if (!isShortText(propertyName, 500)) return undefined;
+    event.propertyName = propertyName as string;
+  }
+  for (const name of TEXT_FIELDS) {
+    const value = e[name];
+    if (value === undefined) continue;
+    const text = fastText(value);
+    if (text === undefined) return undefined;
+    event[name] = text;
+  }
+  if (objectTypeId !== undefined) {
+    if (!isShortText(objectTypeId, 50)) return undefined;
+    event.objectTypeId = objectTypeId as string;
+  }
+  if (e.primaryObjectId !== undefined) {
+    const id = fastId(e.primaryObjectId);
+    if (id === NO_ID) return undefined;
+    event.primaryObjectId = id;
+  }
+  if (mergedObjectIds !== undefined) {
+    if (!Array.isArray(mergedObjectIds) || mergedObjectIds.length > 1000) return undefined;
+    const ids: string[] = [];
+    for (const value of mergedObjectIds) {
+      const id = fastId(value);
+      if (id === NO_ID) return undefined;
+      ids.push(id);
+    }
+    event.mergedObjectIds = ids;
+  }
+  if (e.newObjectId !== undefined) {
+    const id = fastId(e.newObjectId);
+    if (id === NO_ID) return undefined;
+    event.newObjectId = id;
+  }
+  if (associationType !== undefined) {
+    if (!isShortText(associationType, 200)) return undefined;
+    event.associationType = associationType as string;
+  }
+  if (e.fromObjectId !== undefined) {
+    const id = fastId(e.fromObjectId);
+    if (id === NO_ID) return undefined;
+    event.fromObjectId = id;
+  }
+  if (e.toObjectId !== undefined) {
+    const id = fastId(e.toObjectId);
+    if (id === NO_ID) return undefined;
+    event.toObjectId = id;
+  }
+  if (associationRemoved !== undefined) {
+    if (typeof associationRemoved !== 'boolean') return undefined;
+    event.associationRemoved = associationRemoved;
+  }
+  event.type = type;
+  return event;
+}
+
+/** The events when every one takes the fast path; undefined as soon as one does not. */
+function fastEvents(json: unknown[]): HubSpotEvent[] | undefined {
+  const events: HubSpotEvent[] = new Array(json.length);
+  for (let i = 0; i < json.length; i++) {
+    const event = fastEvent(json[i]);
+    if (event === undefined) return undefined;
+    events[i] = event;
+  }
+  return events;
+}
+
 /** Parses the raw bytes (already signature-checked) into events; never throws. */
 export function parseDelivery(rawBody: Buffer): ParsedDelivery {
   let json: unknown;
@@ -76,6 +187,8 @@ export function parseDelivery(rawBody: Buffer): ParsedDelivery {
     return { ok: false, message: 'body is not valid JSON' };
   }
   if (!Array.isArray(json)) return { ok: false, message: 'body must be a JSON array of events' };
+  const fast = fastEvents(json);
+  if (fast !== undefined) return { ok: true, events: fast };
   const parsed = deliverySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context.ts';
 import { ROLLUP_PROPERTIES } from '../hubspot/map-activities.ts';
 import { modelInputs } from '../scoring/index.ts';
 import type { EventKey, PortalId, WorkItem } from '../store/store.ts';
-import { type ClassifiedEvent, type IgnoreReason, classifyEvents, coalesceItems, type PortalView } from './classify-events.ts';
+import { classifyEventsByKey, coalesceItems, type IgnoreReason, type PortalView } from './classify-events.ts';
 import type { HubSpotEvent } from './event-schema.ts';
 
 export interface IntakeSummary {
@@ -37,8 +37,8 @@ export function createIntake(ctx: AppContext, options: IntakeOptions = {}): Inta
   return {
     async receive(events) {
       const now = ctx.now();
-      const views = await resolvePortals([...new Set(events.map((e) => e.portalId))], now);
-      const classification = classifyEvents(events, {
+      const views = await resolvePortals(portalsOf(events), now);
+      const classification = classifyEventsByKey(events, {
         appId: ctx.config.HUBSPOT_APP_ID,
         now,
         rescoreDelayMs: ctx.config.RESCORE_DELAY_MS,
@@ -46,20 +46,31 @@ export function createIntake(ctx: AppContext, options: IntakeOptions = {}): Inta
       });
       const { fresh, enqueued } = await persistAccepted(ctx, classification.accepted, now);
       const absent = [...views].filter(([, view]) => !view.installed).map(([portalId]) => portalId);
-      recordOutcome(ctx, absent, classification.ignored, fresh, classification.accepted.length - fresh);
-      return { events: events.length, fresh, duplicates: classification.accepted.length - fresh, enqueued, ignored: classification.ignored };
+      recordOutcome(ctx, absent, classification.ignored, fresh, classification.accepted.size - fresh);
+      return { events: events.length, fresh, duplicates: classification.accepted.size - fresh, enqueued, ignored: classification.ignored };
     },
   };
 }
 
+/** The distinct portals of a delivery (usually one), in order of appearance. */
+function portalsOf(events: HubSpotEvent[]): PortalId[] {
+  const portals = new Set<PortalId>();
+  for (const event of events) portals.add(event.portalId);
+  return [...portals];
+}
+
 /** One durable step: remember the keys and enqueue the fresh keys' work (Store.acceptEvents). */
-async function persistAccepted(ctx: AppContext, accepted: ClassifiedEvent[], now: number): Promise<{ fresh: number; enqueued: number }> {
-  if (accepted.length === 0) return { fresh: 0, enqueued: 0 };
-  const itemsByKey = new Map(accepted.map((a) => [a.key, a.items]));
-  const keys = accepted.map((a) => a.key);
+async function persistAccepted(ctx: AppContext, accepted: Map<EventKey, WorkItem[]>, now: number): Promise<{ fresh: number; enqueued: number }> {
+  if (accepted.size === 0) return { fresh: 0, enqueued: 0 };
+  const keys = [...accepted.keys()];
   let enqueued = 0;
   const itemsFor = (freshKeys: EventKey[]): WorkItem[] => {
-    const items = coalesceItems(freshKeys.flatMap((key) => itemsByKey.get(key) ?? []));
+    const all: WorkItem[] = [];
+    for (const key of freshKeys) {
+      const items = accepted.get(key);
+      if (items) for (const item of items) all.push(item);
+    }
+    const items = coalesceItems(all);
     enqueued = items.length;
     return items;
   };
