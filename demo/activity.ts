@@ -1,5 +1,6 @@
 // Simulated CRM activity for the demo: what reps, marketing and contacts do in a HubSpot portal day to day. Each action
 // changes the stand-in portal the way HubSpot would (and so produces the webhooks HubSpot would send).
+import { prng } from '../standin/generate-portal.ts';
 import type { CrmRecord, Portal, StandIn } from '../standin/index.ts';
 
 export interface Action {
@@ -9,18 +10,6 @@ export interface Action {
 }
 
 type Random = () => number;
-
-/** A seeded PRNG (mulberry32): the same seed gives the same sequence of actions. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function contactName(c: CrmRecord): string {
   const name = [c.props.firstname, c.props.lastname].filter(Boolean).join(' ') || c.props.email || `contact ${c.id}`;
@@ -53,7 +42,7 @@ export class ActivitySimulator {
   constructor(standIn: StandIn, portal: Portal, seed: number) {
     this.standIn = standIn;
     this.portal = portal;
-    this.random = seededRandom(seed);
+    this.random = prng(seed);
   }
 
   private pick<T>(values: readonly T[]): T {

@@ -4,6 +4,7 @@
 // no task exists twice.
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../../standin/generate-portal.ts';
 import { type Portal, type StandIn, startStandIn } from '../../standin/index.ts';
 import { APP, appEnv, appTasks, type ChildApp, contactsOf, freePort, installViaOAuth, spawnApp, taskKind, tempDir, unscored, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
 
@@ -11,18 +12,6 @@ const BUDGET: Record<string, string> = { approved: 'met', planned: 'partial', no
 const AUTHORITY: Record<string, string> = { decision_maker: 'met', influencer: 'partial', none: 'not_met' };
 const NEED: Record<string, string> = { acute: 'met', latent: 'partial', none: 'not_met' };
 const TIMELINE: Record<string, string> = { lt_3_months: 'met', '3_6_months': 'met', '6_12_months': 'met', gt_12_months: 'not_met' };
-
-/** A small seeded PRNG (mulberry32): the kill moments and the changes are reproducible from the printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
