@@ -3,66 +3,18 @@
 // The fake HubSpot counts calls: decay must read no contact from HubSpot. Snapshots are written as yesterday's
 // results, so only contacts whose score decays across a band are written.
 // Run: scripts/with-node24 node --experimental-strip-types bench/decay-store.bench.ts [--quick] [--contacts N] [--store lowdb|postgres|both]
-import { readFileSync } from 'node:fs';
 import { runDecay } from '../src/jobs/decay.ts';
-import { parseModel, score } from '../src/scoring/index.ts';
-import { ACTIVITY_TYPES, type Activity } from '../src/scoring/types.ts';
 import { openLowdbStore } from '../src/store/lowdb-store.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
-import type { ContactSnapshot, Store } from '../src/store/store.ts';
+import type { Store } from '../src/store/store.ts';
 import { createJobHarness, PORTAL } from '../test/jobs/job-fixtures.ts';
+import { generateSnapshots, model, NOW } from './lib/decay-snapshots.ts';
 import { DEFAULT_DATABASE_URL, makeTempDir, parseArgs, postgresReachable, removeDir, reportResult, scratchDatabase } from './lib/harness.ts';
 
 const args = parseArgs();
 const count = args.num('contacts', args.quick ? 20_000 : 100_000);
 const storeArg = args.get('store') ?? 'both';
 const stores = storeArg === 'both' ? ['lowdb', 'postgres'] : [storeArg];
-
-const parsed = parseModel(JSON.parse(readFileSync(new URL('../config/scoring-model.json', import.meta.url), 'utf8')));
-if (!parsed.ok) throw new Error('default model invalid');
-const model = parsed.model;
-const DAY = 86_400_000;
-const NOW = Date.parse('2026-11-23T03:30:00Z');
-const YESTERDAY = NOW - DAY;
-const TITLES = ['Geschäftsführer', 'Head of IT', 'Marketing Manager', 'Einkäufer', 'CEO', 'Werkstudent', ''];
-const INDUSTRIES = ['MACHINERY', 'COMPUTER_SOFTWARE', 'RETAIL', 'MANAGEMENT_CONSULTING', ''];
-const URLS = ['https://example.com/pricing', 'https://example.com/produkte/x', 'https://example.com/blog/post', undefined];
-
-function* snapshots(n: number): Generator<ContactSnapshot[]> {
-  let seed = 7;
-  const next = (k: number) => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return seed % k;
-  };
-  let batch: ContactSnapshot[] = [];
-  for (let i = 0; i < n; i++) {
-    const activities: Activity[] = Array.from({ length: 1 + next(12) }, () => {
-      const a: Activity = { type: ACTIVITY_TYPES[next(ACTIVITY_TYPES.length)]!, at: new Date(YESTERDAY - next(240) * DAY - next(DAY)).toISOString() };
-      const url = URLS[next(URLS.length)];
-      if (url) a.url = url;
-      return a;
-    });
-    const properties = { email: `person${i}@firma${i % 997}.de`, firstname: 'Max', lastname: `Muster${i}`, jobtitle: TITLES[next(TITLES.length)]!, hs_buying_role: next(3) === 0 ? 'DECISION_MAKER' : '' };
-    const companyProperties = { name: `Firma ${i % 997}`, numberofemployees: String(next(20_000)), industry: INDUSTRIES[next(INDUSTRIES.length)]! };
-    const result = score({ properties, company: { properties: companyProperties }, activities }, model, YESTERDAY);
-    batch.push({
-      portalId: PORTAL,
-      contactId: String(100_000_000 + i),
-      properties,
-      companyProperties,
-      activities,
-      ownerId: String(500 + (i % 40)),
-      written: { ...result.properties, lifecyclestage: result.lifecycleStage },
-      scoredAt: result.scoredAt,
-      modelVersion: result.modelVersion,
-    });
-    if (batch.length === 1_000) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
-}
 
 for (const kind of stores) {
   let store: Store;
@@ -89,7 +41,7 @@ for (const kind of stores) {
   try {
     const h = await createJobHarness({ model, now: NOW, store });
     const loadStart = performance.now();
-    for (const batch of snapshots(count)) await store.putSnapshots(batch);
+    for (const batch of generateSnapshots(count, { batchSize: 1_000 })) await store.putSnapshots(batch);
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const start = performance.now();
     const outcome = await runDecay(h.ctx, PORTAL);
