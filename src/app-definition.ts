@@ -8,7 +8,7 @@ const path = z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path starting w
 const uid = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'expected lowercase letters, digits, "_" or "-"');
 const scope = z.string().regex(/^[a-z0-9._-]+$/i, 'expected a HubSpot scope name, e.g. crm.objects.contacts.read');
 
-/** Classic contact events (PLATFORM.md §1.2); propertyChange needs `propertyName`. */
+/** Classic contact and company events (PLATFORM.md §1.2); propertyChange needs `propertyName`. */
 const legacySubscription = z
   .object({
     subscriptionType: z.enum([
@@ -18,13 +18,14 @@ const legacySubscription = z
       'contact.restore',
       'contact.associationChange',
       'contact.propertyChange',
+      'company.propertyChange',
     ]),
     propertyName: z.string().min(1).optional(),
     active: z.boolean(),
   })
   .strict()
-  .refine((s) => (s.subscriptionType === 'contact.propertyChange') === (s.propertyName !== undefined), {
-    message: 'propertyName is required for contact.propertyChange and allowed only there',
+  .refine((s) => s.subscriptionType.endsWith('.propertyChange') === (s.propertyName !== undefined), {
+    message: 'propertyName is required for contact.propertyChange and company.propertyChange and allowed only there',
   });
 
 /** Generic `object.*` subscriptions; `objectTypeId` (PLATFORM.md §1.2 ids) is ours, for the intake, and not sent to HubSpot. */
@@ -128,9 +129,16 @@ export function loadAppDefinition(file: URL | string = APP_JSON_URL): AppDefinit
 
 /** The contact properties a `contact.propertyChange` subscription covers. */
 export function subscribedContactProperties(definition: AppDefinition): string[] {
-  return definition.webhooks.subscriptions.legacyCrmObjects.flatMap((s) =>
-    s.subscriptionType === 'contact.propertyChange' && s.propertyName && s.active ? [s.propertyName] : [],
-  );
+  return subscribedProperties(definition, 'contact.propertyChange');
+}
+
+/** The company properties a `company.propertyChange` subscription covers (firmographics of the contacts' companies). */
+export function subscribedCompanyProperties(definition: AppDefinition): string[] {
+  return subscribedProperties(definition, 'company.propertyChange');
+}
+
+function subscribedProperties(definition: AppDefinition, type: 'contact.propertyChange' | 'company.propertyChange'): string[] {
+  return definition.webhooks.subscriptions.legacyCrmObjects.flatMap((s) => (s.subscriptionType === type && s.propertyName && s.active ? [s.propertyName] : []));
 }
 
 /** Object type id (e.g. `0-48`) → the object type the subscription names, for `object.creation` events. */

@@ -109,6 +109,9 @@ export interface Simulate {
   /** Page views: hs_analytics_num_page_views + n, last visit now. */
   viewPages(portalId: number, contactId: number, count: number): void;
   associateCompany(portalId: number, contactId: number, companyId: number, options?: SimulateOptions & { primary?: boolean }): void;
+  createCompany(portalId: number, properties: Record<string, string>, options?: SimulateOptions): number;
+  /** A CRM user edits a company: one `company.propertyChange` per changed value. Returns the changed names. */
+  updateCompany(portalId: number, companyId: number, properties: Record<string, string>, options?: SimulateOptions): string[];
 }
 
 export interface StandIn {
@@ -392,6 +395,14 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     associateCompany(portalId, contactId, companyId, o) {
       const p = portalOf(portalId);
       p.associate('contacts', contactId, 'companies', companyId, ui(p, o), false, o?.primary ?? true);
+    },
+    createCompany(portalId, properties, o) {
+      const p = portalOf(portalId);
+      return p.create('companies', p.validate('companies', properties, undefined, true), ui(p, o)).id;
+    },
+    updateCompany(portalId, companyId, properties, o) {
+      const p = portalOf(portalId);
+      return p.update('companies', companyId, p.validate('companies', properties, undefined, true), ui(p, o));
     },
   };
 

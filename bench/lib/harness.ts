@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { APP_NODE_FLAGS } from '../../src/node-flags.ts';
 import { type StandIn, type StandInOptions, startStandIn } from '../../standin/index.ts';
 
 export const APP = { clientId: 'bench-client-id', clientSecret: 'bench-secret-abcdefgh', appId: '777' } as const;
@@ -87,7 +88,7 @@ export function appEnv(options: { port: number; standIn: StandIn; dataDir?: stri
 /** Starts src/main.ts as a child process with `env` (plus PATH/HOME only) and waits for /healthz. */
 export async function spawnApp(env: Record<string, string>, options: { nodeArgs?: string[]; readyTimeoutMs?: number } = {}): Promise<AppProcess> {
   const port = Number(env.PORT);
-  const child = spawn(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...(options.nodeArgs ?? []), MAIN], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...(options.nodeArgs ?? []), MAIN], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,7 @@ export async function readAssociations(
   fromType: string,
   toType: string,
   ids: string[],
-  options: { maxPages?: number } = {},
+  options: { maxPages?: number; onTruncated?: (ids: string[]) => void } = {},
 ): Promise<Map<string, AssociatedObject[]>> {
   const out = new Map<string, AssociatedObject[]>();
   let pending: Array<{ id: string; after?: string }> = [...new Set(ids)].map((id) => ({ id }));
@@ -47,5 +47,6 @@ export async function readAssociations(
     }
     pending = next;
   }
+  if (pending.length) options.onTruncated?.(pending.map((p) => p.id));
   return out;
 }

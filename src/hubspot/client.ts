@@ -7,6 +7,7 @@ import { type Logger, registerSecret } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PortalId, Store } from '../store/store.ts';
 import { readAssociations } from './associations.ts';
+import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedContactIds } from './list-contacts.ts';
@@ -22,6 +23,12 @@ import { writeContacts } from './write-contacts.ts';
 
 /** Property option lists change rarely; reread them after this long. */
 const OPTIONS_TTL_MS = 60 * 60_000;
+
+/** The account's time zone through the portal's limiter and retries (GET /account-info/v3/details, scope `oauth`). */
+async function readAccountTimeZone(request: PortalRequest): Promise<string | undefined> {
+  const response = await request<{ timeZone?: unknown }>('accountInfo.details', { method: 'GET', path: '/account-info/v3/details' });
+  return typeof response.body?.timeZone === 'string' && response.body.timeZone ? response.body.timeZone : undefined;
+}
 
 export interface HubSpotPortalClient extends PortalClient {
   /** The portal's `hs_lead_status` option values (portals customise them, PLATFORM.md §8.13). */
@@ -127,7 +134,15 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
         const links = await readAssociations(request, objectType, 'contacts', objectIds);
         return new Map([...links].map(([id, list]) => [id, list.map((l) => l.id)]));
       },
+      companyContactIds: (companyIds) =>
+        readCompanyContacts(request, companyIds, (truncated) =>
+          log.warn(`company has more contacts than one change rescores (${MAX_CONTACT_PAGES} association pages); the rest keep their fit until their own next rescore`, {
+            portalId,
+            companyIds: truncated,
+          }),
+        ),
       listOwners: () => listOwners(request),
+      accountTimeZone: async () => auth.timeZoneOf(portalId) ?? readAccountTimeZone(request),
       callCount: requester.callCount,
     };
   }

@@ -1,7 +1,10 @@
 // The authorize side of the installation store (after slack's InstallProvider.authorize): fetch the installation,
-// refresh ahead of expiry, write back, hand out a ready token. One refresh per portal at a time (PLATFORM.md §8.8).
+// refresh ahead of expiry, write back, hand out a ready token. One refresh per portal at a time (PLATFORM.md §8.8):
+// single-flight within the process, and a store lock per portal across the instances sharing a store.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../config.ts';
 import { AuthorizationError, type HubSpotApiError } from '../errors.ts';
+import { INSTANCE_ID } from '../instance-id.ts';
 import { type Logger, registerSecret } from '../log.ts';
 import { DEFAULT_SETTINGS, type Installation, type PortalId, type Store } from '../store/store.ts';
 import { isRefusedRefresh, readAccountDetails, refreshAccessToken, type TokenInfo, type TokenSet } from './oauth.ts';
@@ -9,6 +12,17 @@ import { decryptToken, encryptToken } from './token-crypto.ts';
 
 /** Refresh this long before HubSpot's expiry (tokens last 30 minutes, PLATFORM.md §2.2). */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
+/** A refresh holds its portal's lock this long at most: the token call gives up after 15 s (oauth.ts). */
+export const REFRESH_LOCK_TTL_MS = 30_000;
+/** How long to wait for another instance's refresh before refreshing anyway: a lost lock must not wedge the portal. */
+export const REFRESH_WAIT_MS = 20_000;
+const FIRST_POLL_MS = 25;
+const MAX_POLL_MS = 1_000;
+
+export const refreshLockName = (portalId: PortalId) => `token-refresh:${portalId}`;
+
+/** Each InstallationAuth is a lock owner of its own: two in one process do not share a refresh. */
+let authCount = 0;
 
 export interface InstallationAuth {
   /** A usable access token for the portal; throws AuthorizationError when the portal cannot be used. */
@@ -36,6 +50,11 @@ export interface InstallationAuthOptions {
   log: Logger;
   tokenKey: Buffer;
   now?: () => number;
+  /** Owner of the refresh locks (default: this process's INSTANCE_ID plus a number per InstallationAuth). */
+  lockOwner?: string;
+  /** Bound on waiting for another instance's refresh (default REFRESH_WAIT_MS). */
+  refreshWaitMs?: number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 interface CachedToken {
@@ -50,6 +69,10 @@ export function tokenAssociatedData(portalId: PortalId, kind: 'access' | 'refres
 export function createInstallationAuth(options: InstallationAuthOptions): InstallationAuth {
   const { store, config, log, tokenKey } = options;
   const now = options.now ?? Date.now;
+  authCount += 1;
+  const lockOwner = options.lockOwner ?? `${INSTANCE_ID}:auth-${authCount}`;
+  const refreshWaitMs = options.refreshWaitMs ?? REFRESH_WAIT_MS;
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const cache = new Map<PortalId, CachedToken>();
   const refreshing = new Map<PortalId, Promise<string>>();
   /** Access tokens HubSpot answered 401 to, per portal: never handed out again. */
@@ -69,9 +92,7 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
 
   async function deactivate(portalId: PortalId, reason: string): Promise<void> {
     cache.delete(portalId);
-    const installation = await store.getInstallation(portalId);
-    if (!installation) return;
-    await store.putInstallation({ ...installation, status: 'inactive', statusReason: reason });
+    if (!(await store.updateInstallation(portalId, { status: 'inactive', statusReason: reason }))) return;
     log.warn('HubSpot installation deactivated: its work stops until the portal installs the app again', { portalId, reason });
   }
 
@@ -98,16 +119,73 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
       throw error;
     }
     const expiresAt = now() + tokens.expiresIn * 1000;
-    const latest = (await store.getInstallation(portalId)) ?? installation;
-    await store.putInstallation({
-      ...latest,
+    // Only the token fields: an admin save of settings or models meanwhile stays.
+    const stored = await store.updateInstallation(portalId, {
       accessTokenEnc: encrypt(portalId, 'access', tokens.accessToken),
       refreshTokenEnc: encrypt(portalId, 'refresh', tokens.refreshToken),
       accessTokenExpiresAt: expiresAt,
     });
+    if (!stored) throw new AuthorizationError(portalId, 'the app was uninstalled from this portal during the token refresh');
     cache.set(portalId, { token: tokens.accessToken, expiresAt });
     log.debug('HubSpot access token refreshed', { portalId, expiresInS: tokens.expiresIn });
     return tokens.accessToken;
+  }
+
+  function requireActive(portalId: PortalId, installation: Installation | undefined): Installation {
+    if (!installation) throw new AuthorizationError(portalId, 'the app is not installed in this portal');
+    if (installation.status !== 'active') {
+      throw new AuthorizationError(portalId, `installation is inactive (${installation.statusReason ?? 'no reason recorded'})`);
+    }
+    return installation;
+  }
+
+  /** The stored access token when it is neither close to expiry nor one HubSpot refused; cached for the next call. */
+  function adoptStoredToken(portalId: PortalId, installation: Installation): string | undefined {
+    const expiresAt = installation.accessTokenExpiresAt ?? 0;
+    if (!installation.accessTokenEnc || expiresAt - REFRESH_AHEAD_MS <= now()) return undefined;
+    const token = decrypt(portalId, 'access', installation.accessTokenEnc);
+    if (token === rejected.get(portalId)) return undefined;
+    cache.set(portalId, { token, expiresAt });
+    return token;
+  }
+
+  async function readActive(portalId: PortalId): Promise<Installation> {
+    return requireActive(portalId, await store.getInstallation(portalId));
+  }
+
+  /** Holding the portal's lock: another instance may have refreshed just before, so read again first. */
+  async function refreshHoldingLock(portalId: PortalId): Promise<string> {
+    try {
+      const latest = await readActive(portalId);
+      return adoptStoredToken(portalId, latest) ?? (await refresh(portalId, latest));
+    } finally {
+      await store.releaseLock(refreshLockName(portalId), lockOwner).catch((error: unknown) => {
+        log.warn('token refresh lock could not be released; it expires on its own', { portalId, error });
+      });
+    }
+  }
+
+  /**
+   * One refresh per portal across the instances sharing the store (PLATFORM.md §8.8): take the portal's lock, or wait
+   * for its holder's new token. A holder that died or hangs is given up on after `refreshWaitMs`.
+   */
+  async function refreshAcrossInstances(portalId: PortalId): Promise<string> {
+    let waited = 0;
+    let pause = FIRST_POLL_MS;
+    for (;;) {
+      if (await store.acquireLock(refreshLockName(portalId), lockOwner, REFRESH_LOCK_TTL_MS, now())) return refreshHoldingLock(portalId);
+      const latest = await readActive(portalId);
+      const token = adoptStoredToken(portalId, latest);
+      if (token) return token;
+      if (waited >= refreshWaitMs) {
+        log.warn('another instance holds the token refresh lock but stored no new token; refreshing without the lock', { portalId, waitedMs: waited });
+        return refresh(portalId, latest);
+      }
+      const step = Math.min(pause, refreshWaitMs - waited);
+      await sleep(step);
+      waited += step;
+      pause = Math.min(pause * 2, MAX_POLL_MS);
+    }
   }
 
   async function authorizeOAuth(portalId: PortalId): Promise<string> {
@@ -116,19 +194,8 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
     const pending = refreshing.get(portalId);
     if (pending) return pending;
     const run = (async () => {
-      const installation = await store.getInstallation(portalId);
-      if (!installation) throw new AuthorizationError(portalId, 'the app is not installed in this portal');
-      if (installation.status !== 'active') {
-        throw new AuthorizationError(portalId, `installation is inactive (${installation.statusReason ?? 'no reason recorded'})`);
-      }
-      if (installation.accessTokenEnc && (installation.accessTokenExpiresAt ?? 0) - REFRESH_AHEAD_MS > now()) {
-        const token = decrypt(portalId, 'access', installation.accessTokenEnc);
-        if (token !== rejected.get(portalId)) {
-          cache.set(portalId, { token, expiresAt: installation.accessTokenExpiresAt ?? 0 });
-          return token;
-        }
-      }
-      return refresh(portalId, installation);
+      const installation = await readActive(portalId);
+      return adoptStoredToken(portalId, installation) ?? (await refreshAcrossInstances(portalId));
     })();
     refreshing.set(portalId, run);
     try {

@@ -66,8 +66,12 @@ export interface PortalClient {
   findAppTasks(contactIds: string[]): Promise<Array<{ taskId: string; contactId: string; kind: TaskKind; status: TaskStatus }>>;
   /** Contacts associated with engagement objects. */
   associatedContactIds(objectType: EngagementObjectType, objectIds: string[]): Promise<Map<string, string[]>>;
+  /** Per company, the contacts it is the company of as readContacts picks it (primary, else the only one); associations only. */
+  companyContactIds(companyIds: string[]): Promise<Map<string, string[]>>;
   /** Owners of the portal, for the admin console's escalation-owner choice. */
   listOwners(): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>>;
+  /** The account's IANA time zone (GET /account-info/v3/details), undefined when HubSpot names none. */
+  accountTimeZone(): Promise<string | undefined>;
   /** Calls per endpoint made for this portal so far. */
   callCount(): number;
 }

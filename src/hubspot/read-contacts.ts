@@ -70,8 +70,7 @@ async function readChunk(
 
   const primaryCompany = new Map<string, string>();
   for (const id of found) {
-    const links = companyLinks.get(id) ?? [];
-    const primary = links.find((l) => l.typeIds.includes(PRIMARY_COMPANY)) ?? (links.length === 1 ? links[0] : undefined);
+    const primary = scoringCompanyOf(companyLinks.get(id) ?? []);
     if (primary) primaryCompany.set(id, primary.id);
   }
 
@@ -131,6 +130,11 @@ async function readChunk(
     };
     return record;
   });
+}
+
+/** The company a contact is scored with: its primary company, else its only one. */
+export function scoringCompanyOf(links: AssociatedObject[]): AssociatedObject | undefined {
+  return links.find((l) => l.typeIds.includes(PRIMARY_COMPANY)) ?? (links.length === 1 ? links[0] : undefined);
 }
 
 function anyIds(perContact: Map<string, string[]> | undefined): boolean {

@@ -1,14 +1,10 @@
 // The bookkeeping of one scheduled-job run: the per-portal lock that keeps it single (across instances too),
 // progress (done/total, rate, time left) in the store, the logs and /metrics, and the last result.
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { AppContext } from '../app-context.ts';
+import { INSTANCE_ID } from '../instance-id.ts';
 import type { JobState, PortalId, Store } from '../store/store.ts';
 
 export type JobName = 'backfill' | 'decay' | 'reconcile' | 'tasks';
-
-/** This process, as a lock owner: a second instance (or a restarted one) is someone else. */
-export const INSTANCE_ID = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 /** A lock outlives a crashed holder by at most this long; a live holder renews it well before. */
 export const LOCK_TTL_MS = 10 * 60 * 1000;

@@ -29,7 +29,7 @@ export interface QueueWorkerOptions {
   pollMs?: number;
   /** Run the background loop (default true); tests call runOnce() instead. */
   background?: boolean;
-  /** Handlers per kind; defaults for rescore, purge and engagement. Kinds without a handler are left in the queue. */
+  /** Handlers per kind; defaults for rescore, purge, engagement and company. Kinds without a handler are left in the queue. */
   handlers?: Partial<Record<WorkKind, WorkHandler>>;
 }
 
@@ -57,7 +57,13 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const perPortal = options.perPortalConcurrency ?? 1;
   const maxConcurrency = options.maxConcurrency ?? 4;
   const pollMs = options.pollMs ?? 1000;
-  const handlers: Partial<Record<WorkKind, WorkHandler>> = { rescore: handleRescores, purge: handlePurges, engagement: handleEngagements, ...options.handlers };
+  const handlers: Partial<Record<WorkKind, WorkHandler>> = {
+    rescore: handleRescores,
+    purge: handlePurges,
+    engagement: handleEngagements,
+    company: handleCompanies,
+    ...options.handlers,
+  };
   const kinds = (Object.keys(handlers) as WorkKind[]).filter((k) => handlers[k]);
 
   const inFlight = new Set<Promise<number>>();
@@ -256,5 +262,24 @@ export const handleEngagements: WorkHandler = async (ctx, portalId, items) => {
   const now = ctx.now();
   const rescores: WorkItem[] = [...contactIds].map((key) => ({ portalId, kind: 'rescore', key, notBefore: now }));
   await ctx.store.enqueue(rescores);
+  return {};
+};
+
+/** Rescore items enqueued per store call, so a company with thousands of contacts is not one huge write. */
+const ENQUEUE_CHUNK = 1000;
+
+/**
+ * company: firmographics changed; rescore the contacts it is the company of. They are queued, not scored here, so a
+ * company with 5,000 contacts becomes batches of 100 and merges with rescores already pending for the same contacts.
+ */
+export const handleCompanies: WorkHandler = async (ctx, portalId, items) => {
+  if (!(await isInstalled(ctx, portalId, items))) return {};
+  const client = await ctx.hubspot.forPortal(portalId);
+  const contactIds = new Set<string>();
+  for (const contacts of (await client.companyContactIds(items.map((item) => item.key))).values()) for (const id of contacts) contactIds.add(id);
+  const now = ctx.now();
+  const rescores: WorkItem[] = [...contactIds].map((key) => ({ portalId, kind: 'rescore', key, notBefore: now }));
+  for (let start = 0; start < rescores.length; start += ENQUEUE_CHUNK) await ctx.store.enqueue(rescores.slice(start, start + ENQUEUE_CHUNK));
+  ctx.log.debug('company changes expanded to their contacts', { portalId, companies: items.length, contacts: rescores.length });
   return {};
 };

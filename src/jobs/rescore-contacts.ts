@@ -44,7 +44,7 @@ export interface RescoreOptions {
   reason?: string;
 }
 
-const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, pending: 0, failed: [] });
+const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, failed: [] });
 
 function settingsOf(installationSettings: InstallationSettings | undefined): InstallationSettings {
   return { ...DEFAULT_SETTINGS, ...installationSettings, taskKinds: { ...DEFAULT_SETTINGS.taskKinds, ...installationSettings?.taskKinds } };
@@ -89,7 +89,6 @@ function addTaskSummary(into: SyncTasksSummary, from: SyncTasksSummary): void {
   into.alreadyOpen += from.alreadyOpen;
   into.deferred += from.deferred;
   into.disabled += from.disabled;
-  into.pending += from.pending;
   into.failed.push(...from.failed);
 }
 

@@ -1,12 +1,14 @@
 // The tasks job (CRON_TASKS): SLA escalation of call_sql tasks nobody acted on, and once a day the Wiedervorlage
 // duties: follow-ups for nurture contacts that exist exactly once, and tasks deferred by the per-rep budget released.
+// "A day" is the portal's local day (local-date.ts): the first run after the portal's midnight does the daily duties.
 import type { AppContext } from '../app-context.ts';
 import type { PortalClient, TaskStatus } from '../hubspot/portal-client.ts';
 import { describeContact, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
-import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId, type TaskRecord } from '../store/store.ts';
+import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId, type TaskRecord } from '../store/store.ts';
 import { profileFromSnapshot } from './decay.ts';
 import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
+import { localDate } from './local-date.ts';
 import { releaseDeferredTasks, syncTasks, type TaskWant, type WantedTask } from './sync-tasks.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -23,7 +25,7 @@ export interface TaskChecksResult {
   followUps: number;
   /** Contacts whose deferred tasks were queued for release. */
   released: number;
-  /** The day (UTC, YYYY-MM-DD) the daily duties last ran. */
+  /** The day (the portal's local date, YYYY-MM-DD) the daily duties last ran. */
   cursor: string | null;
 }
 
@@ -188,11 +190,29 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
   return created;
 }
 
-const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/**
+ * The portal's IANA time zone: the installation's, else asked of HubSpot and recorded, so an installation made before
+ * the zone was kept asks once. Undefined (UTC days) while HubSpot cannot say; the next run asks again.
+ */
+async function portalTimeZone(ctx: AppContext, portalId: PortalId, client: PortalClient, installation: Installation | undefined): Promise<string | undefined> {
+  if (!installation || installation.timeZone) return installation?.timeZone;
+  let timeZone: string | undefined;
+  try {
+    timeZone = await client.accountTimeZone();
+  } catch (error) {
+    ctx.log.warn('tasks: the portal time zone is unavailable, its days follow UTC until HubSpot names it', { portalId, error });
+    return undefined;
+  }
+  if (!timeZone) return undefined;
+  // Re-read: settings saved since this run began are kept.
+  await ctx.store.updateInstallation(portalId, { timeZone });
+  ctx.log.info('tasks: portal time zone recorded', { portalId, timeZone });
+  return timeZone;
+}
 
 /**
- * One run of the tasks job for a portal: escalations every time; once a day (UTC) deferred tasks released (highest
- * priority first, by the pipeline's budget) and follow-ups ensured. Skipped when another run holds the lock.
+ * One run of the tasks job for a portal: escalations every time; once a day (the portal's local day) deferred tasks
+ * released (highest priority first, by the pipeline's budget) and follow-ups ensured. Skipped when another run holds the lock.
  */
 export async function runTaskChecks(ctx: AppContext, portalId: PortalId): Promise<ExclusiveOutcome<TaskChecksResult>> {
   return runExclusive(ctx, 'tasks', portalId, async () => {
@@ -203,8 +223,9 @@ export async function runTaskChecks(ctx: AppContext, portalId: PortalId): Promis
     ]);
     return trackJobRun(ctx, 'tasks', portalId, { resume: false }, async (run) => {
       const settings = installation?.settings ?? DEFAULT_SETTINGS;
+      const timeZone = await portalTimeZone(ctx, portalId, client, installation);
       const escalations = await escalateOverdueCalls(ctx, portalId, client, model, settings);
-      const today = dayOf(ctx.now());
+      const today = localDate(ctx.now(), timeZone);
       let released = 0;
       let followUps = 0;
       if (run.resumeCursor !== today) {

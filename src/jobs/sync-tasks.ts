@@ -1,12 +1,13 @@
 // At most one open task per contact and kind (CONTRACT.md §4), however often a contact is rescored or a delivery redone.
 // Crash safety: a record without a task id ("creating" marker) is written before HubSpot is asked, and the id after.
-// A redo finds the marker: with a task lookup it resolves it; without one it waits `markerTtlMs` before creating again,
-// so a retry after a crash (a lease expiry, minutes) never duplicates a task HubSpot may already have made.
+// A redo finds the marker and looks the contact's tasks up in HubSpot (findAppTasks): it takes the task HubSpot already
+// has, or creates it when there is none, so a retry after a crash (a lease expiry, minutes) never duplicates a task.
 import type { AppContext } from '../app-context.ts';
-import type { PortalClient, TaskCreate, TaskStatus } from '../hubspot/portal-client.ts';
+import type { PortalClient, TaskCreate } from '../hubspot/portal-client.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { TaskDraft, TaskKind } from '../scoring/types.ts';
 import type { InstallationSettings, PortalId, TaskRecord, WorkItem } from '../store/store.ts';
+import { localDate } from './local-date.ts';
 
 /** A task the caller wants to exist (an engine TaskDraft, or an escalation from the SLA job). */
 export type WantedTask = Omit<TaskDraft, 'kind'> & { kind: TaskKind };
@@ -19,18 +20,11 @@ export interface TaskWant {
   priority?: string;
 }
 
-/** Optional capability of a PortalClient: the app's tasks on contacts (found by the `bant-task: KIND` body line). */
-export interface TaskLookup {
-  findAppTasks(contactIds: string[]): Promise<Array<{ taskId: string; contactId: string; kind: TaskKind; status: TaskStatus }>>;
-}
-
 export interface SyncTasksOptions {
   model: ScoringModel;
   settings: InstallationSettings;
   /** Kinds the caller decides for these contacts: their deferred records are dropped when no longer wanted. */
   authoritativeKinds?: TaskKind[];
-  /** How long a "creating" marker blocks creating that task again when no lookup can resolve it (default 1 h). */
-  markerTtlMs?: number;
 }
 
 export interface SyncTasksSummary {
@@ -38,13 +32,12 @@ export interface SyncTasksSummary {
   alreadyOpen: number;
   deferred: number;
   disabled: number;
-  /** Markers of an earlier, interrupted creation still unresolved. */
-  pending: number;
   failed: Array<{ contactId: string; kind: TaskKind; error: string }>;
 }
 
 export const ENGINE_TASK_KINDS: TaskKind[] = ['call_sql', 'qualify', 'follow_up'];
-const DEFAULT_MARKER_TTL_MS = 60 * 60 * 1000;
+/** A local day lasts at most 25 h (a DST change): a task older than two days is not today's in any zone. */
+const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
 const TASK_PRIORITY_RANK: Record<WantedTask['priority'], number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
 
 const recordKey = (contactId: string, kind: TaskKind) => `${contactId}\u0000${kind}`;
@@ -61,15 +54,6 @@ export function compareWanted(a: { task: WantedTask; priority?: string | undefin
   );
 }
 
-function startOfUtcDay(now: number): number {
-  const d = new Date(now);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-}
-
-function isTaskLookup(client: unknown): client is TaskLookup {
-  return typeof (client as Partial<TaskLookup>).findAppTasks === 'function';
-}
-
 interface Candidate {
   want: TaskWant;
   task: WantedTask;
@@ -79,7 +63,7 @@ interface Candidate {
 
 /** Creates the wanted tasks that are not open yet, within the per-rep daily budget; the rest is stored as deferred. */
 export async function syncTasks(ctx: AppContext, client: PortalClient, portalId: PortalId, wants: TaskWant[], options: SyncTasksOptions): Promise<SyncTasksSummary> {
-  const summary: SyncTasksSummary = { created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, pending: 0, failed: [] };
+  const summary: SyncTasksSummary = { created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, failed: [] };
   const now = ctx.now();
   const nowIso = new Date(now).toISOString();
   const records = new Map((await ctx.store.getTaskRecords(portalId, wants.map((w) => w.contactId))).map((r) => [recordKey(r.contactId, r.kind), r]));
@@ -96,9 +80,8 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
     }
   }
   const updates: TaskRecord[] = dropUnwantedDeferred(records, wantedKeys, wants, options.authoritativeKinds ?? []);
-  const open = await findOpenTasks(client, portalId, candidates, records, now, options.markerTtlMs ?? DEFAULT_MARKER_TTL_MS, updates);
+  const open = await findOpenTasks(client, candidates, records, updates);
   summary.alreadyOpen = open.alreadyOpen;
-  summary.pending = open.pending;
 
   const toCreate: Candidate[] = [];
   const budget = options.settings.dailyTaskBudget ?? options.model.tasks.dailyBudgetPerRep;
@@ -126,7 +109,7 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
       created.push({ ...marker, taskId: outcome.taskId });
       summary.created += 1;
     } else {
-      // The outcome is unknown (HubSpot may have created it): the marker stays and blocks a duplicate until it expires.
+      // The outcome is unknown (HubSpot may have created it): the marker stays, and the next sync looks the task up.
       summary.failed.push({ contactId: marker.contactId, kind: marker.kind, error: outcome.error });
     }
   });
@@ -161,13 +144,10 @@ function dropUnwantedDeferred(records: Map<string, TaskRecord>, wanted: Set<stri
 /** Which candidates have no open task: records marked open are checked against HubSpot (a rep may have closed them). */
 async function findOpenTasks(
   client: PortalClient,
-  _portalId: PortalId,
   candidates: Candidate[],
   records: Map<string, TaskRecord>,
-  now: number,
-  markerTtlMs: number,
   updates: TaskRecord[],
-): Promise<{ missing: Candidate[]; alreadyOpen: number; pending: number }> {
+): Promise<{ missing: Candidate[]; alreadyOpen: number }> {
   const withId: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
   const markers: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
   const missing: Candidate[] = [];
@@ -178,7 +158,6 @@ async function findOpenTasks(
     else missing.push(candidate);
   }
   let alreadyOpen = 0;
-  let pending = 0;
   if (withId.length) {
     const statuses = await client.getTaskStatuses(withId.map((w) => w.rec.taskId as string));
     for (const { candidate, rec } of withId) {
@@ -191,28 +170,30 @@ async function findOpenTasks(
     }
   }
   if (markers.length) {
-    const found = isTaskLookup(client) ? await client.findAppTasks(markers.map((m) => m.candidate.want.contactId)) : undefined;
+    const found = await client.findAppTasks(markers.map((m) => m.candidate.want.contactId));
     for (const { candidate, rec } of markers) {
-      const match = found?.find((t) => t.contactId === rec.contactId && t.kind === rec.kind && t.status === 'open');
+      const match = found.find((t) => t.contactId === rec.contactId && t.kind === rec.kind && t.status === 'open');
       if (match) {
         updates.push({ ...rec, taskId: match.taskId });
         alreadyOpen += 1;
-      } else if (found || now - Date.parse(rec.createdAt) >= markerTtlMs) {
-        missing.push(candidate);
       } else {
-        pending += 1;
+        missing.push(candidate);
       }
     }
   }
-  return { missing, alreadyOpen, pending };
+  return { missing, alreadyOpen };
 }
 
-/** Tasks created today (UTC) per owner, for the daily budget; deferred records do not count. */
+/** Tasks created today (the portal's local day) per owner, for the daily budget; deferred records do not count. */
 async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: number): Promise<Map<string, number>> {
-  const since = startOfUtcDay(now);
+  const [installation, records] = await Promise.all([ctx.store.getInstallation(portalId), ctx.store.listTaskRecords(portalId)]);
+  const timeZone = installation?.timeZone;
+  const today = localDate(now, timeZone);
   const used = new Map<string, number>();
-  for (const rec of await ctx.store.listTaskRecords(portalId)) {
-    if (rec.status === 'deferred' || !rec.ownerId || !countsAgainstBudget(rec.kind) || Date.parse(rec.createdAt) < since) continue;
+  for (const rec of records) {
+    if (rec.status === 'deferred' || !rec.ownerId || !countsAgainstBudget(rec.kind)) continue;
+    const createdAt = Date.parse(rec.createdAt);
+    if (now - createdAt > TWO_DAYS_MS || localDate(createdAt, timeZone) !== today) continue;
     used.set(rec.ownerId, (used.get(rec.ownerId) ?? 0) + 1);
   }
   return used;

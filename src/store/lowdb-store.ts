@@ -3,7 +3,8 @@
 // Files (all 0600, DATA_DIR 0700):
 //   installations.json, oauth-states.json, jobs.json, dead-letters.json   small documents, lowdb (atomic replace)
 //   queue.jsonl                      the work queue: journal of changed items, compacted when mostly stale
-//   snapshots/<portalId>.jsonl       per-contact snapshots of one portal: journal, compacted likewise
+//   snapshots/<portalId>.jsonl       per-contact snapshots of one portal: same line format, kept on disk, not in memory
+//                                    (SnapshotFile: an index in memory, reads seek to the lines)
 //   tasks/<portalId>.jsonl           task records of one portal: journal
 //   events-<n>.log                   webhook de-dup keys: append-only segments, old ones deleted whole
 //   instance.lock                    the pid of the process using DATA_DIR
@@ -19,7 +20,8 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DIR_MODE, DurableJsonFile, EventLog, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
-import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, Store, TaskRecord } from './store.ts';
+import { SnapshotFile } from './snapshot-file.ts';
+import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
 
 export interface LowdbStoreOptions extends MemoryStoreOptions {
   /** fsync every write before it resolves (default true). Without it, data survives a process crash but maybe not a power loss. */
@@ -79,6 +81,7 @@ class LowdbPersistence implements StoreHooks {
   docs!: Docs;
   events!: EventLog;
   readonly journals = new Map<string, Journal>();
+  readonly snapshotFiles = new Map<PortalId, SnapshotFile>();
 
   #dirtyDocs = new Set<DocSection>();
   /** Journal section → changed keys, or 'all' for a rewrite. */
@@ -217,6 +220,25 @@ class LowdbPersistence implements StoreHooks {
     return journal;
   }
 
+  snapshotFile(portalId: PortalId): string {
+    return join(this.dir, 'snapshots', `${portalId}.jsonl`);
+  }
+
+  async ensureSnapshots(portalId: PortalId): Promise<SnapshotFile> {
+    let snapshots = this.snapshotFiles.get(portalId);
+    if (!snapshots) {
+      snapshots = await SnapshotFile.load(this.snapshotFile(portalId), { fsync: this.fsync, onWrite: this.onWrite });
+      // Another call may have loaded it while this one awaited.
+      const loaded = this.snapshotFiles.get(portalId);
+      if (loaded) {
+        await snapshots.close();
+        return loaded;
+      }
+      this.snapshotFiles.set(portalId, snapshots);
+    }
+    return snapshots;
+  }
+
   async ensureJournal(section: Section): Promise<Map<string, unknown>> {
     const { journal, records } = await Journal.load(this.journalFile(section), this.fsync, this.onWrite);
     this.journals.set(section, journal);
@@ -229,6 +251,7 @@ class LowdbPersistence implements StoreHooks {
     await this.flush().catch(() => {});
     await this.#running?.catch(() => {});
     for (const journal of this.journals.values()) await journal.close();
+    for (const snapshots of this.snapshotFiles.values()) await snapshots.close();
     await this.events.close();
     await removeIfExists(join(this.dir, 'instance.lock'));
   }
@@ -249,9 +272,31 @@ class LowdbStore extends MemoryStore {
     }
   }
 
+  override async getSnapshots(portalId: PortalId, contactIds: string[]): Promise<Map<string, ContactSnapshot>> {
+    this.open();
+    return (await this.persistence.ensureSnapshots(portalId)).get(contactIds);
+  }
+
   override async putSnapshots(snapshots: ContactSnapshot[]): Promise<void> {
-    await this.#journals(snapshots.map((s): Section => `snapshots:${s.portalId}`));
-    return super.putSnapshots(snapshots);
+    this.open();
+    const byPortal = new Map<PortalId, ContactSnapshot[]>();
+    for (const snapshot of snapshots) {
+      const list = byPortal.get(snapshot.portalId);
+      if (list) list.push(snapshot);
+      else byPortal.set(snapshot.portalId, [snapshot]);
+    }
+    const files = await Promise.all([...byPortal.keys()].map((portalId) => this.persistence.ensureSnapshots(portalId)));
+    await Promise.all([...byPortal.values()].map((list, i) => files[i]!.put(list)));
+  }
+
+  override async listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
+    this.open();
+    return (await this.persistence.ensureSnapshots(portalId)).list(afterContactId, limit);
+  }
+
+  override async countSnapshots(portalId: PortalId): Promise<number> {
+    this.open();
+    return (await this.persistence.ensureSnapshots(portalId)).size;
   }
 
   override async putTaskRecords(records: TaskRecord[]): Promise<void> {
@@ -260,12 +305,17 @@ class LowdbStore extends MemoryStore {
   }
 
   override async deleteContactState(portalId: number, contactIds: string[]): Promise<void> {
-    await this.#journals([`snapshots:${portalId}`, `tasks:${portalId}`]);
-    return super.deleteContactState(portalId, contactIds);
+    await this.#journals([`tasks:${portalId}`]);
+    const snapshots = await this.persistence.ensureSnapshots(portalId);
+    await Promise.all([snapshots.delete(contactIds), super.deleteContactState(portalId, contactIds)]);
   }
 
   override async deleteInstallation(portalId: number): Promise<void> {
-    await this.#journals([`snapshots:${portalId}`, `tasks:${portalId}`]);
+    await this.#journals([`tasks:${portalId}`]);
+    const snapshots = this.persistence.snapshotFiles.get(portalId);
+    this.persistence.snapshotFiles.delete(portalId);
+    if (snapshots) await snapshots.remove();
+    else await removeIfExists(this.persistence.snapshotFile(portalId));
     return super.deleteInstallation(portalId);
   }
 }
@@ -328,20 +378,19 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
   }
   for (const dead of state.deadLetters) state.queueSeq = Math.max(state.queueSeq, Number(dead.id) || 0);
 
-  for (const kind of ['snapshots', 'tasks'] as const) {
-    for (const name of await readdir(join(dataDir, kind))) {
-      const match = /^(\d+)\.jsonl$/.exec(name);
-      if (!match) continue;
-      const portalId = Number(match[1]);
-      const records = await persistence.ensureJournal(`${kind}:${portalId}`);
-      if (records.size === 0) continue;
-      if (kind === 'snapshots') state.snapshots.set(portalId, records as Map<string, ContactSnapshot>);
-      else {
-        const tasks = new Map<string, TaskRecord>();
-        for (const record of records.values()) tasks.set(taskKey((record as TaskRecord).contactId, (record as TaskRecord).kind), record as TaskRecord);
-        state.tasks.set(portalId, tasks);
-      }
-    }
+  for (const name of await readdir(join(dataDir, 'snapshots'))) {
+    const match = /^(\d+)\.jsonl$/.exec(name);
+    if (match) await persistence.ensureSnapshots(Number(match[1]));
+  }
+  for (const name of await readdir(join(dataDir, 'tasks'))) {
+    const match = /^(\d+)\.jsonl$/.exec(name);
+    if (!match) continue;
+    const portalId = Number(match[1]);
+    const records = await persistence.ensureJournal(`tasks:${portalId}`);
+    if (records.size === 0) continue;
+    const tasks = new Map<string, TaskRecord>();
+    for (const record of records.values()) tasks.set(taskKey((record as TaskRecord).contactId, (record as TaskRecord).kind), record as TaskRecord);
+    state.tasks.set(portalId, tasks);
   }
 
   const memoryOptions: MemoryStoreOptions = options;

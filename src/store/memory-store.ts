@@ -6,6 +6,7 @@ import type {
   DeadLetter,
   EventKey,
   Installation,
+  InstallationPatch,
   JobState,
   LeasedItem,
   OAuthState,
@@ -76,6 +77,18 @@ const jobKey = (portalId: PortalId, job: string) => `${portalId}${SEP}${job}`;
 /** Deep copy through JSON: what a persistent store would hand back, and no aliasing between caller and store. */
 export function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** A patch as the fields to set (deep copies) and the fields to remove (given as undefined); portalId is never patched. */
+export function splitInstallationPatch(patch: InstallationPatch): { set: Record<string, unknown>; unset: string[] } {
+  const set: Record<string, unknown> = {};
+  const unset: string[] = [];
+  for (const [name, value] of Object.entries(patch)) {
+    if (name === 'portalId') continue;
+    if (value === undefined) unset.push(name);
+    else set[name] = clone(value);
+  }
+  return { set, unset };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -173,6 +186,19 @@ export class MemoryStore implements Store {
     this.state.installations.set(installation.portalId, clone(installation));
     this.hooks.changed('installations');
     await this.hooks.flush();
+  }
+
+  async updateInstallation(portalId: PortalId, patch: InstallationPatch): Promise<Installation | undefined> {
+    this.open();
+    const current = this.state.installations.get(portalId);
+    if (!current) return undefined;
+    const { set, unset } = splitInstallationPatch(patch);
+    const updated = { ...current, ...set } as Installation;
+    for (const name of unset) delete (updated as unknown as Record<string, unknown>)[name];
+    this.state.installations.set(portalId, updated);
+    this.hooks.changed('installations');
+    await this.hooks.flush();
+    return clone(updated);
   }
 
   async getInstallation(portalId: PortalId): Promise<Installation | undefined> {

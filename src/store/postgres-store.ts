@@ -5,13 +5,14 @@
 // - Locks are rows with an expiry, so they hold across processes and machines.
 import pg from 'pg';
 import type { TaskKind } from '../scoring/types.ts';
-import { mergePayload } from './memory-store.ts';
+import { mergePayload, splitInstallationPatch } from './memory-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import type {
   ContactSnapshot,
   DeadLetter,
   EventKey,
   Installation,
+  InstallationPatch,
   JobState,
   LeasedItem,
   OAuthState,
@@ -144,6 +145,16 @@ class PostgresStore implements Store {
        ON CONFLICT (portal_id) DO UPDATE SET data = EXCLUDED.data, updated_at = now()`,
       [installation.portalId, JSON.stringify(installation)],
     );
+  }
+
+  async updateInstallation(portalId: PortalId, patch: InstallationPatch): Promise<Installation | undefined> {
+    const { set, unset } = splitInstallationPatch(patch);
+    // One statement: the row lock orders it against concurrent writers, and the fields it does not name stay as they are.
+    const { rows } = await this.pool.query<{ data: Installation }>(
+      `UPDATE installations SET data = (data || $2::jsonb) - $3::text[], updated_at = now() WHERE portal_id = $1 RETURNING data`,
+      [portalId, JSON.stringify(set), unset],
+    );
+    return rows[0]?.data;
   }
 
   async getInstallation(portalId: PortalId): Promise<Installation | undefined> {

@@ -14,6 +14,8 @@ export interface Installation {
   installedAt: string;
   installedBy?: { userId?: number; email?: string };
   scopes: string[];
+  /** The HubSpot account's IANA time zone (GET /account-info/v3/details): the day of the daily duties. Absent = not known yet (UTC). */
+  timeZone?: string;
   /** Encrypted blobs (see src/hubspot/token-crypto.ts). */
   accessTokenEnc?: string;
   refreshTokenEnc?: string;
@@ -26,6 +28,9 @@ export interface Installation {
   modelHistory?: Array<{ version: string; activatedAt: string; model: unknown }>;
   draftModel?: unknown;
 }
+
+/** The fields of an installation to change; a field given as `undefined` is removed. The portal id never changes. */
+export type InstallationPatch = Partial<Omit<Installation, 'portalId'>>;
 
 export interface InstallationSettings {
   syncLifecycleStage: boolean;
@@ -57,6 +62,7 @@ export interface OAuthState {
 export type WorkKind =
   | 'rescore' // rescore a contact (key = contact id)
   | 'engagement' // an engagement object was created: find its contacts, then rescore them (key = `${objectType}:${id}`)
+  | 'company' // a company property the model reads changed: find the contacts it is the company of, then rescore them (key = company id)
   | 'purge' // privacyDeletion / deletion: drop all local state for the contact
   | 'backfill'; // page through all contacts (key = 'all')
 
@@ -130,6 +136,11 @@ export type EventKey = string;
 export interface Store {
   // installations
   putInstallation(installation: Installation): Promise<void>;
+  /**
+   * Changes only the top-level fields in `patch`, atomically: writers of other fields (a token refresh, an admin save)
+   * never undo each other. Returns the installation as updated, or undefined (writing nothing) when none is stored.
+   */
+  updateInstallation(portalId: PortalId, patch: InstallationPatch): Promise<Installation | undefined>;
   getInstallation(portalId: PortalId): Promise<Installation | undefined>;
   listInstallations(): Promise<Installation[]>;
   /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, jobs). */

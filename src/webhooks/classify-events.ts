@@ -10,6 +10,8 @@ export interface PortalView {
   installed: boolean;
   /** Contact properties the portal's model reads (modelInputs(model).contact). */
   contactInputs: ReadonlySet<string>;
+  /** Company properties the portal's model reads (modelInputs(model).company): the firmographics behind fit. */
+  companyInputs: ReadonlySet<string>;
 }
 
 export interface ClassifyOptions {
@@ -56,6 +58,7 @@ export const ENGAGEMENT_TYPE_IDS: Readonly<Record<string, EngagementObjectType>>
   '0-49': 'emails',
 };
 const CONTACT_TYPE_ID = '0-1';
+const COMPANY_TYPE_ID = '0-2';
 /** Associations that change what the engine sees: the company (firmographics) and engagements (activities). */
 const RELEVANT_ASSOCIATION = /COMPANY|CALL|MEETING|EMAIL|NOTE|ENGAGEMENT/i;
 
@@ -100,10 +103,12 @@ function splitType(type: string): TypeParts {
   return parts;
 }
 
-/** `contact.propertyChange` and `object.propertyChange` on 0-1 are the same thing; engagement creations are kept apart. */
-function objectOf(event: HubSpotEvent, prefix: string): 'contact' | 'engagement' | 'other' {
+/** `contact.*` and `object.*` on 0-1 are the same thing, as are `company.*` and `object.*` on 0-2 (PLATFORM.md §1.2). */
+function objectOf(event: HubSpotEvent, prefix: string): 'contact' | 'company' | 'engagement' | 'other' {
   if (prefix === 'contact') return 'contact';
+  if (prefix === 'company') return 'company';
   if (prefix === 'object' && event.objectTypeId === CONTACT_TYPE_ID) return 'contact';
+  if (prefix === 'object' && event.objectTypeId === COMPANY_TYPE_ID) return 'company';
   if (prefix === 'object' && event.objectTypeId && ENGAGEMENT_TYPE_IDS[event.objectTypeId]) return 'engagement';
   return 'other';
 }
@@ -135,6 +140,16 @@ function purge(event: HubSpotEvent, contactId: string, payload: Record<string, u
   return { portalId: event.portalId, kind: 'purge', key: contactId, payload, notBefore: options.now, occurredAt: event.occurredAt };
 }
 
+/** A company's properties are the firmographics of its contacts' fit (CONTRACT.md §5): the worker finds those contacts. */
+function decideCompany(event: HubSpotEvent, action: string, view: PortalView, options: ClassifyOptions): Decision {
+  if (action !== 'propertyChange') return IGNORE.unhandled_type;
+  if (isOwnChange(event, options.appId)) return IGNORE.own_change;
+  if (!view.companyInputs.has(event.propertyName ?? '')) return IGNORE.unread_property;
+  return {
+    items: [{ portalId: event.portalId, kind: 'company', key: event.objectId, notBefore: options.now + options.rescoreDelayMs, occurredAt: event.occurredAt }],
+  };
+}
+
 function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions): Decision {
   if (!view.installed) return IGNORE.not_installed;
   const { prefix, action } = splitType(event.type);
@@ -157,6 +172,7 @@ function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions)
       ],
     };
   }
+  if (object === 'company') return decideCompany(event, action, view, options);
   if (object !== 'contact') return IGNORE.unhandled_type;
 
   switch (action) {

@@ -30,6 +30,7 @@ export interface IntakeOptions {
 }
 
 const EVENTS_METRIC = 'bant_webhook_events_total';
+const NOT_INSTALLED: PortalView = { installed: false, contactInputs: new Set(), companyInputs: new Set() };
 const EVENTS_HELP = 'Webhook events received, by outcome';
 
 export function createIntake(ctx: AppContext, options: IntakeOptions = {}): Intake {
@@ -42,7 +43,7 @@ export function createIntake(ctx: AppContext, options: IntakeOptions = {}): Inta
         appId: ctx.config.HUBSPOT_APP_ID,
         now,
         rescoreDelayMs: ctx.config.RESCORE_DELAY_MS,
-        portal: (portalId) => views.get(portalId) ?? { installed: false, contactInputs: new Set() },
+        portal: (portalId) => views.get(portalId) ?? NOT_INSTALLED,
       });
       const { fresh, enqueued } = await persistAccepted(ctx, classification.accepted, now);
       const absent = [...views].filter(([, view]) => !view.installed).map(([portalId]) => portalId);
@@ -94,17 +95,17 @@ function recordOutcome(ctx: AppContext, absentPortals: PortalId[], ignored: Part
   }
 }
 
-/** Installed? Which contact properties does its model read? Cached briefly, so the answer stays fast. */
+/** Installed? Which contact and company properties does its model read? Cached briefly, so the answer stays fast. */
 function createPortalResolver(ctx: AppContext, options: IntakeOptions) {
   const portalCacheMs = options.portalCacheMs ?? 30_000;
   const absentCacheMs = options.absentCacheMs ?? 5_000;
   const cache = new Map<PortalId, { until: number; view: Promise<PortalView> }>();
   const load = async (portalId: PortalId): Promise<PortalView> => {
     const installation = await ctx.store.getInstallation(portalId);
-    if (installation?.status !== 'active') return { installed: false, contactInputs: new Set() };
-    const model = await ctx.modelFor(portalId);
+    if (installation?.status !== 'active') return NOT_INSTALLED;
+    const inputs = modelInputs(await ctx.modelFor(portalId));
     // The rollups (form submissions, page views, e-mail opens and clicks) become the activities the engine scores.
-    return { installed: true, contactInputs: new Set([...modelInputs(model).contact, ...ROLLUP_PROPERTIES]) };
+    return { installed: true, contactInputs: new Set([...inputs.contact, ...ROLLUP_PROPERTIES]), companyInputs: new Set(inputs.company) };
   };
   return async (portalIds: PortalId[], now: number): Promise<Map<PortalId, PortalView>> => {
     const views = new Map<PortalId, PortalView>();

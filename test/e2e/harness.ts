@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { type RunningApp, startApp } from '../../src/main.ts';
+import { APP_NODE_FLAGS } from '../../src/node-flags.ts';
 import { type CreatePortalOptions, type CrmRecord, type Portal, type StandIn, type StandInOptions, signV1, signV3, startStandIn } from '../../standin/index.ts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -236,7 +237,7 @@ export interface ChildApp {
 
 /** Spawns `node --experimental-strip-types src/main.ts` (the current node: the tests run under Node 24) and waits for /healthz. */
 export async function spawnApp(env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<ChildApp> {
-  const child = spawn(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

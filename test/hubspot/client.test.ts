@@ -43,6 +43,19 @@ describe('createPortalClients', () => {
     await clients.close();
   });
 
+  it("when the account's time zone is asked for, then it is read from the account details with the portal token", async () => {
+    const { clients } = await setup();
+    nock(API)
+      .get('/account-info/v3/details')
+      .matchHeader('authorization', 'Bearer portal-access-token-1')
+      .reply(200, { portalId: PORTAL, timeZone: 'America/Los_Angeles', utcOffsetMilliseconds: -28_800_000 });
+    nock(API).get('/account-info/v3/details').reply(200, { portalId: PORTAL });
+    const client = await clients.forPortal(PORTAL);
+    expect(await client.accountTimeZone()).toBe('America/Los_Angeles');
+    expect(await client.accountTimeZone()).toBeUndefined();
+    await clients.close();
+  });
+
   it('when a portal is disconnected, then HubSpot is told (DELETE external-install) and the installation is deleted', async () => {
     const { clients, store } = await setup();
     nock(API).delete('/appinstalls/2026-03/external-install').matchHeader('authorization', 'Bearer portal-access-token-1').reply(204);

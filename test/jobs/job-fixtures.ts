@@ -21,6 +21,8 @@ export interface FakePortalClient extends PortalClient {
   searchWindows: Array<{ since: number; until: number }>;
   /** Answers of createTasks, by call, when a test wants errors. */
   failTaskCreates: number;
+  /** What accountTimeZone answers (the account's IANA zone); an Error is thrown. */
+  timeZone: string | undefined | Error;
 }
 
 export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalClient {
@@ -37,6 +39,7 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
     calls,
     searchWindows: [],
     failTaskCreates: 0,
+    timeZone: undefined,
     async provisionProperties() {
       count('provisionProperties');
     },
@@ -98,12 +101,21 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
       count('associatedContactIds');
       return new Map();
     },
+    async companyContactIds() {
+      count('companyContactIds');
+      return new Map();
+    },
     async listOwners() {
       count('listOwners');
       return [
         { id: '501', firstName: 'Rita', lastName: 'Rep', email: 'rita@example.com' },
         { id: '900', firstName: 'Sam', lastName: 'Salesmanager' },
       ];
+    },
+    async accountTimeZone() {
+      count('accountTimeZone');
+      if (client.timeZone instanceof Error) throw client.timeZone;
+      return client.timeZone;
     },
     callCount() {
       return Object.values(calls).reduce((sum, n) => sum + n, 0);

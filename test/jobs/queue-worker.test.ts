@@ -195,6 +195,53 @@ describe('queue worker', () => {
     expect(crm.writes.map((w) => w.contactId).sort()).toEqual(['21', '22']);
   });
 
+  it("when a company's industry changes, then its contacts are rescored in batches of 100, merged with a rescore already pending", async () => {
+    const { crm, harness, web } = await setup();
+    const ids = contactIds(250, 200_001);
+    addContacts(crm, ids);
+    crm.companies.set('900', ids);
+    await web.postSigned([rawEvent({ objectId: 900, subscriptionType: 'company.propertyChange', propertyName: 'industry', propertyValue: 'MACHINERY' })]);
+    expect(await harness.store.queueDepth(PORTAL)).toBe(1);
+    harness.clock.now += 1000;
+    // A change to one of its contacts arrives meanwhile: its rescore waits for its own coalescing window.
+    await web.postSigned([rawEvent({ objectId: Number(ids[0]), propertyName: 'jobtitle', occurredAt: 1_772_441_000_500 })]);
+    const worker = startQueueWorker(harness.ctx, { background: false });
+    expect(await worker.runOnce()).toBe(1);
+    expect(crm.companyReads).toEqual([['900']]);
+    expect(crm.client.calls.readContacts).toBeUndefined();
+    // 250 rescores, the pending one merged in: no duplicate, and it still waits for its window.
+    expect(await harness.store.queueDepth(PORTAL)).toBe(250);
+    while ((await worker.runOnce()) > 0);
+    expect(crm.readBatches).toEqual([100, 100, 49]);
+    harness.clock.now += 1000;
+    expect(await worker.runOnce()).toBe(1);
+    expect(crm.readBatches.at(-1)).toBe(1);
+    expect(crm.writes.map((w) => w.contactId).sort()).toEqual(ids);
+    expect(await harness.store.queueDepth()).toBe(0);
+    await worker.stop();
+  });
+
+  it('when two companies sharing a contact change, then one associations read finds their contacts and the shared one is rescored once', async () => {
+    const { crm, harness, web } = await setup();
+    addContacts(crm, ['31', '32', '33']);
+    crm.companies.set('900', ['31', '32']);
+    crm.companies.set('901', ['32', '33']);
+    await web.postSigned([
+      rawEvent({ objectId: 900, subscriptionType: 'company.propertyChange', propertyName: 'numberofemployees', propertyValue: '12000' }),
+      rawEvent({ objectId: 901, subscriptionType: 'object.propertyChange', objectTypeId: '0-2', propertyName: 'industry', propertyValue: 'RETAIL' }),
+      // Not read by the model: no work.
+      rawEvent({ objectId: 902, subscriptionType: 'company.propertyChange', propertyName: 'phone', propertyValue: '+49 30 1234' }),
+    ]);
+    harness.clock.now += 1000;
+    const worker = startQueueWorker(harness.ctx, { background: false });
+    expect(await worker.runOnce()).toBe(2);
+    expect(crm.companyReads).toEqual([['900', '901']]);
+    expect(await worker.runOnce()).toBe(3);
+    expect(crm.client.calls.readContacts).toBe(1);
+    expect(crm.writes.map((w) => w.contactId).sort()).toEqual(['31', '32', '33']);
+    await worker.stop();
+  });
+
   it('when a contact was deleted in HubSpot, then the deletion event purges its local state', async () => {
     const { harness, web } = await setup();
     await harness.store.putSnapshots([snapshotOf('66')]);

@@ -160,6 +160,61 @@ describe('runTaskChecks: follow-ups and the daily budget', () => {
   });
 });
 
+describe("runTaskChecks: the portal's day", () => {
+  let h: JobHarness;
+  const deferredCall = (contactId: string): TaskRecord => ({
+    portalId: PORTAL,
+    contactId,
+    kind: 'call_sql',
+    ownerId: '501',
+    status: 'deferred',
+    createdAt: new Date(h.clock.now).toISOString(),
+    dueAt: new Date(h.clock.now + HOUR).toISOString(),
+  });
+  /** Runs the job at an instant; true if it did the daily duties (it queued the deferred task for release). */
+  const dailyDutiesAt = async (iso: string) => {
+    h.clock.now = Date.parse(iso);
+    await h.store.putTaskRecords([deferredCall('000009')]);
+    await runTaskChecks(h.ctx, PORTAL);
+    const leased = await h.store.lease({ now: h.clock.now, limit: 10, leaseMs: 60_000, portalId: PORTAL });
+    await h.store.complete(leased.map((i) => i.id));
+    return leased.length > 0;
+  };
+  beforeEach(async () => {
+    h = await createJobHarness({ now: NOW });
+  });
+
+  it('when the installation has no time zone, then HubSpot is asked once and the zone is recorded', async () => {
+    h.client.timeZone = 'America/Los_Angeles';
+    await runTaskChecks(h.ctx, PORTAL);
+    h.clock.now += HOUR;
+    await runTaskChecks(h.ctx, PORTAL);
+
+    expect(h.client.calls.accountTimeZone).toBe(1);
+    expect((await h.store.getInstallation(PORTAL))?.timeZone).toBe('America/Los_Angeles');
+    expect((await h.store.getJobState(PORTAL, 'tasks'))?.cursor).toBe('2026-03-02');
+  });
+
+  it('when the portal is in Los Angeles, then the daily duties run once per local day, at its first run after local midnight', async () => {
+    h.client.timeZone = 'America/Los_Angeles';
+    expect(await dailyDutiesAt('2026-03-02T15:00:00Z')).toBe(true); // 07:00 PST, March 2
+    expect(await dailyDutiesAt('2026-03-03T01:00:00Z')).toBe(false); // 17:00 PST: a new UTC day, the same local one
+    expect(await dailyDutiesAt('2026-03-03T07:55:00Z')).toBe(false); // 23:55 PST
+    expect(await dailyDutiesAt('2026-03-03T08:05:00Z')).toBe(true); // 00:05 PST, March 3
+    expect((await h.store.getJobState(PORTAL, 'tasks'))?.cursor).toBe('2026-03-03');
+  });
+
+  it('when HubSpot cannot name the time zone, then the run goes on in UTC days, logs why, and asks again next run', async () => {
+    h.client.timeZone = new Error('HubSpot accountInfo.details failed with 503');
+    expect(await dailyDutiesAt('2026-03-02T23:55:00Z')).toBe(true);
+    expect(await dailyDutiesAt('2026-03-03T00:05:00Z')).toBe(true);
+    expect(h.logs.some((l) => String(l.msg).startsWith('tasks: the portal time zone is unavailable'))).toBe(true);
+    expect(h.client.calls.accountTimeZone).toBe(2);
+    expect((await h.store.getInstallation(PORTAL))?.timeZone).toBeUndefined();
+    expect((await h.store.getJobState(PORTAL, 'tasks'))?.lastRun?.ok).toBe(true);
+  });
+});
+
 describe('formatDuration', () => {
   it('when given a lateness, then it reads in days, hours or minutes', () => {
     expect(formatDuration(12 * 60_000)).toBe('12 min');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskCreate } from '../../src/hubspot/portal-client.ts';
-import { releaseDeferredTasks, type SyncTasksOptions, syncTasks, type TaskLookup, type TaskWant, type WantedTask } from '../../src/jobs/sync-tasks.ts';
+import { releaseDeferredTasks, type SyncTasksOptions, syncTasks, type TaskWant, type WantedTask } from '../../src/jobs/sync-tasks.ts';
 import { DEFAULT_SETTINGS, type InstallationSettings } from '../../src/store/store.ts';
 import { createFakePortalClient, createJobHarness, PORTAL, snapshotOf, testModel } from './job-fixtures.ts';
 
@@ -72,30 +72,13 @@ describe('syncTasks', () => {
       expect((await harness.store.getTaskRecords(PORTAL, ['1']))[0]).toMatchObject({ taskId: 't-1', status: 'open' });
     });
 
-    it('when a client cannot look tasks up and the id was never stored, then the marker blocks a second task until its TTL', async () => {
-      const { client, harness, sync } = await setup();
-      Reflect.deleteProperty(client, 'findAppTasks');
-      const put = harness.store.putTaskRecords.bind(harness.store);
-      let puts = 0;
-      harness.store.putTaskRecords = async (records) => {
-        puts += 1;
-        if (puts === 2) throw new Error('killed');
-        return put(records);
-      };
-      await expect(sync([want('1')])).rejects.toThrow('killed');
-      harness.store.putTaskRecords = put;
-      harness.clock.now += 10 * 60_000;
-      expect(await sync([want('1')])).toMatchObject({ created: 0, pending: 1 });
-      expect(client.createdTasks).toHaveLength(1);
-    });
-
-    it('when HubSpot never got the request and the marker is older than its TTL, then the task is created after all', async () => {
+    it('when HubSpot never got the request, then the redo finds no task behind the marker and creates it', async () => {
       const { client, harness, sync } = await setup();
       client.createTasks = async () => {
         throw new Error('killed before the request left');
       };
       await expect(sync([want('1')])).rejects.toThrow();
-      harness.clock.now += 2 * HOUR;
+      harness.clock.now += 10 * 60_000;
       const restored = createFakePortalClient();
       client.createTasks = async (tasks: TaskCreate[]) => {
         const out = await restored.createTasks(tasks);
@@ -107,11 +90,10 @@ describe('syncTasks', () => {
       expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
     });
 
-    it('when the client can look tasks up, then a marker is resolved to the task HubSpot already has', async () => {
+    it('when a marker has no task id, then it is resolved to the task HubSpot already has', async () => {
       const { client, harness, sync } = await setup();
       await harness.store.putTaskRecords([{ portalId: PORTAL, contactId: '1', kind: 'call_sql', ownerId: '501', status: 'open', createdAt: new Date(harness.clock.now).toISOString(), dueAt: '2026-03-02T10:00:00Z' }]);
-      const lookup: TaskLookup = { findAppTasks: async () => [{ taskId: 'hs-9', contactId: '1', kind: 'call_sql', status: 'open' }] };
-      Object.assign(client, lookup);
+      client.findAppTasks = async () => [{ taskId: 'hs-9', contactId: '1', kind: 'call_sql', status: 'open' }];
       expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
       expect((await harness.store.getTaskRecords(PORTAL, ['1']))[0]).toMatchObject({ taskId: 'hs-9', status: 'open' });
       expect(client.createdTasks).toEqual([]);
@@ -125,14 +107,6 @@ describe('syncTasks', () => {
       expect(await sync([want('1')])).toMatchObject({ created: 1 });
       expect(await sync([want('1')])).toMatchObject({ created: 0, alreadyOpen: 1 });
       expect(client.createdTasks).toHaveLength(1);
-    });
-
-    it('when HubSpot answers an error and the client cannot look tasks up, then it is not retried blindly within the marker TTL', async () => {
-      const { client, sync } = await setup();
-      Reflect.deleteProperty(client, 'findAppTasks');
-      client.failTaskCreates = 1;
-      await sync([want('1')]);
-      expect(await sync([want('1')])).toMatchObject({ created: 0, pending: 1 });
     });
   });
 
@@ -182,6 +156,58 @@ describe('syncTasks', () => {
       const escalate: WantedTask = { kind: 'escalate', subject: 'Escalation', body: 'bant-task: escalate', priority: 'HIGH', dueAt: '2026-03-02T12:00:00Z' };
       expect(await sync([want('1', [escalate])])).toMatchObject({ created: 1, deferred: 0 });
       expect(client.createdTasks.map((t) => t.kind)).toEqual(['call_sql', 'escalate']);
+    });
+  });
+
+  describe('the budget day is the portal\'s local day', () => {
+    /** Budget 1; the portal's zone as HubSpot names it (undefined: not known). */
+    async function inZone(timeZone: string | undefined) {
+      const s = await setup(1);
+      const installation = await s.harness.store.getInstallation(PORTAL);
+      await s.harness.store.putInstallation({ ...installation!, ...(timeZone ? { timeZone } : {}) });
+      /** Syncs one new contact at an instant; 'created' or 'deferred'. */
+      let next = 0;
+      const at = async (iso: string) => {
+        s.harness.clock.now = Date.parse(iso);
+        const summary = await s.sync([want(`c${++next}`)]);
+        return summary.created ? 'created' : summary.deferred ? 'deferred' : 'neither';
+      };
+      return at;
+    }
+
+    it('when the portal is in Los Angeles, then the budget resets at midnight there, not at UTC midnight', async () => {
+      const at = await inZone('America/Los_Angeles');
+      expect(await at('2026-03-02T07:30:00Z')).toBe('created'); // 23:30 PST, March 1
+      expect(await at('2026-03-02T07:50:00Z')).toBe('deferred'); // 23:50 PST, March 1
+      expect(await at('2026-03-02T08:10:00Z')).toBe('created'); // 00:10 PST, March 2 (same UTC day as the first)
+      expect(await at('2026-03-03T01:00:00Z')).toBe('deferred'); // 17:00 PST, March 2 (the UTC date has changed)
+    });
+
+    it('when the portal is at UTC+14 (Pacific/Kiritimati), then its day turns over ten hours before UTC midnight', async () => {
+      const at = await inZone('Pacific/Kiritimati');
+      expect(await at('2026-03-02T09:30:00Z')).toBe('created'); // 23:30, March 2
+      expect(await at('2026-03-02T09:50:00Z')).toBe('deferred');
+      expect(await at('2026-03-02T10:10:00Z')).toBe('created'); // 00:10, March 3
+      expect(await at('2026-03-02T23:50:00Z')).toBe('deferred'); // 13:50, March 3
+    });
+
+    it('when the clocks change, then the day boundary follows the local midnight (a 23 h and a 25 h day)', async () => {
+      const spring = await inZone('America/Los_Angeles');
+      expect(await spring('2026-03-09T06:30:00Z')).toBe('created'); // 23:30 PDT, March 8 (began 23 h earlier, in PST)
+      expect(await spring('2026-03-09T07:10:00Z')).toBe('created'); // 00:10 PDT, March 9
+      const autumn = await inZone('America/Los_Angeles');
+      expect(await autumn('2026-11-01T07:10:00Z')).toBe('created'); // 00:10 PDT, November 1
+      expect(await autumn('2026-11-02T07:30:00Z')).toBe('deferred'); // 23:30 PST, still November 1, 24 h 20 min later
+      expect(await autumn('2026-11-02T08:10:00Z')).toBe('created'); // 00:10 PST, November 2
+    });
+
+    it('when the time zone is not known, or not one Intl knows, then the budget day is the UTC day', async () => {
+      for (const zone of [undefined, 'Not/A_Zone']) {
+        const at = await inZone(zone);
+        expect(await at('2026-03-02T23:30:00Z')).toBe('created');
+        expect(await at('2026-03-02T23:50:00Z')).toBe('deferred');
+        expect(await at('2026-03-03T00:10:00Z')).toBe('created');
+      }
     });
   });
 });

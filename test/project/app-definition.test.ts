@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { appDefinition, installScopes, parseAppDefinition, subscribedContactProperties, subscribedObjectCreations } from '../../src/app-definition.ts';
+import {
+  appDefinition,
+  installScopes,
+  parseAppDefinition,
+  subscribedCompanyProperties,
+  subscribedContactProperties,
+  subscribedObjectCreations,
+} from '../../src/app-definition.ts';
 import { ModelValidationError } from '../../src/errors.ts';
 import { modelInputs, parseModel } from '../../src/scoring/index.ts';
 
@@ -17,6 +24,14 @@ describe('app.json', () => {
     const subscribed = new Set(subscribedContactProperties(appDefinition));
     const missing = modelInputs(defaultModel()).contact.filter((p) => !subscribed.has(p));
     expect(missing).toEqual([]);
+  });
+
+  it('when a company property the default model reads changes, then a company.propertyChange subscription delivers it', () => {
+    const subscribed = new Set(subscribedCompanyProperties(appDefinition));
+    const missing = modelInputs(defaultModel()).company.filter((p) => !subscribed.has(p));
+    expect(missing).toEqual([]);
+    // Subscribing to an object needs that object's read scope (PLATFORM.md §1.1).
+    expect(appDefinition.auth.requiredScopes).toContain('crm.objects.companies.read');
   });
 
   it('when a rep fills in a BANT answer, then a propertyChange subscription delivers it', () => {
@@ -79,6 +94,13 @@ describe('app.json', () => {
     const json = rawAppJson();
     const subscriptions = (json.webhooks as { subscriptions: { legacyCrmObjects: Array<Record<string, unknown>> } }).subscriptions;
     subscriptions.legacyCrmObjects.push({ subscriptionType: 'contact.propertyChange', active: true });
+    expect(() => parseAppDefinition(json)).toThrow(/webhooks\.subscriptions\.legacyCrmObjects\.\d+/);
+  });
+
+  it('when a company.propertyChange subscription has no propertyName, then loading fails with its path', () => {
+    const json = rawAppJson();
+    const subscriptions = (json.webhooks as { subscriptions: { legacyCrmObjects: Array<Record<string, unknown>> } }).subscriptions;
+    subscriptions.legacyCrmObjects.push({ subscriptionType: 'company.propertyChange', active: true });
     expect(() => parseAppDefinition(json)).toThrow(/webhooks\.subscriptions\.legacyCrmObjects\.\d+/);
   });
 });

@@ -349,6 +349,25 @@ describe('associations v4', () => {
     expect((res.body.errors as unknown[]).length).toBe(1);
   });
 
+  it('when a company’s contacts are batch-read, then primary links carry 2 and 280, others 280, and more than 500 contacts page with `after`', async () => {
+    const portal = f.standIn.portal(f.portalId);
+    const companyId = f.standIn.simulate.createCompany(f.portalId, { name: 'Gross AG', domain: 'gross.example', numberofemployees: '20000' });
+    const elsewhere = f.standIn.simulate.createCompany(f.portalId, { name: 'Elsewhere GmbH', domain: 'elsewhere.example' });
+    const members = Array.from({ length: 502 }, (_, i) => portal.create('contacts', { email: `m${i}@gross.example` }).id);
+    for (const id of members) portal.associate('contacts', id, 'companies', companyId, undefined, true, true);
+    // The last one belongs to another company first: its link to Gross AG is not primary.
+    portal.associate('contacts', members[501]!, 'companies', elsewhere, undefined, true, true);
+    type Page = { results: Array<{ from: { id: string }; to: Array<{ toObjectId: number; associationTypes: Array<{ typeId: number }> }>; paging?: { next: { after: string } } }> };
+    const first = (await f.call('POST', '/crm/v4/associations/companies/contacts/batch/read', { inputs: [{ id: String(companyId) }] })).body as Page;
+    expect(first.results[0]!.to).toHaveLength(500);
+    expect(first.results[0]!.to[0]!.associationTypes.map((t) => t.typeId).sort((a, b) => a - b)).toEqual([2, 280]);
+    const after = first.results[0]!.paging!.next.after;
+    const second = (await f.call('POST', '/crm/v4/associations/companies/contacts/batch/read', { inputs: [{ id: String(companyId), after }] })).body as Page;
+    expect(second.results[0]!.paging).toBeUndefined();
+    expect([...first.results[0]!.to, ...second.results[0]!.to].map((t) => t.toObjectId)).toEqual(members);
+    expect(second.results[0]!.to.at(-1)!.associationTypes.map((t) => t.typeId)).toEqual([280]);
+  });
+
   it('when a batch read has more than 1,000 inputs, then 400; 1,000 is allowed', async () => {
     const inputs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(contactIds[i % contactIds.length]) }));
     expect((await f.call('POST', '/crm/v4/associations/contacts/calls/batch/read', { inputs: inputs(1001) })).status).toBe(400);

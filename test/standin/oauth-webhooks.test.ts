@@ -125,6 +125,22 @@ describe('webhooks', () => {
     expect(events[0]).toMatchObject({ objectId: contactId, portalId: portal.id, appId: APP.appId, attemptNumber: 0, changeSource: 'CRM_UI' });
   });
 
+  it('when a CRM user changes a company, then a signed company.propertyChange arrives per value, only for subscribed properties', async () => {
+    const portal = standIn.createPortal({ contacts: 5 });
+    await install(portal.id);
+    standIn.setSubscriptions([{ subscriptionType: 'company.propertyChange', propertyName: 'numberofemployees', active: true }]);
+    const companyId = [...portal.live('companies')][0]!.id;
+    expect(standIn.simulate.updateCompany(portal.id, companyId, { numberofemployees: '20000', city: 'Hamburg' })).toEqual(['numberofemployees', 'city']);
+    await standIn.flushWebhooks();
+    expect(received).toHaveLength(1);
+    const r = received[0]!;
+    expect(r.headers['x-hubspot-signature']).toBe(createHash('sha256').update(APP.clientSecret + r.body).digest('hex'));
+    expect(parse(r)).toEqual([
+      expect.objectContaining({ subscriptionType: 'company.propertyChange', objectId: companyId, propertyName: 'numberofemployees', propertyValue: '20000', changeSource: 'CRM_UI' }),
+    ]);
+    expect(portal.get('companies', companyId)?.props.numberofemployees).toBe('20000');
+  });
+
   it('when the app writes through the API, then events carry changeSource INTEGRATION and the app id as sourceId', async () => {
     const portal = standIn.createPortal({ contacts: 5 });
     const { access_token } = await install(portal.id);

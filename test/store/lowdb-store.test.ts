@@ -91,6 +91,16 @@ describe('lowdb store on disk', () => {
     expect(Number(fresh!.id)).toBeGreaterThan(3);
   });
 
+  it('when an installation is updated, then the update survives a restart', async () => {
+    const first = await openStore();
+    await first.putInstallation(installation(101, { draftModel: { version: 'd' } }));
+    await first.updateInstallation(101, { accessTokenEnc: 'v1:fresh:token:blob', draftModel: undefined });
+    await first.close();
+    open.length = 0;
+    const second = await openStore();
+    expect(await second.getInstallation(101)).toEqual(installation(101, { accessTokenEnc: 'v1:fresh:token:blob' }));
+  });
+
   it('when the store writes, then DATA_DIR and its directories are 0700 and every file is 0600', async () => {
     const store = await openStore();
     await store.putInstallation(installation(101));

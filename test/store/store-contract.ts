@@ -102,6 +102,50 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.listInstallations()).map((i) => i.portalId).sort()).toEqual([101, 303]);
       });
 
+      it('when an installation is updated, then only the named fields change, undefined removes one, and the result is returned', async () => {
+        await store.putInstallation(installation(101, { draftModel: { version: 'draft' }, activeModel: { version: '2' } }));
+        const settings = { ...structuredClone(DEFAULT_SETTINGS), syncLeadStatus: false, callSlaHours: 4 };
+        const updated = await store.updateInstallation(101, { settings, draftModel: undefined });
+        const expected = installation(101, { activeModel: { version: '2' }, settings });
+        expect(updated).toEqual(expected);
+        expect(await store.getInstallation(101)).toEqual(expected);
+        expect(await store.getInstallation(101)).not.toHaveProperty('draftModel');
+      });
+
+      it('when an update names a portal id, then the portal id stays', async () => {
+        await store.putInstallation(installation(101));
+        await store.updateInstallation(101, { scopes: ['oauth'], portalId: 999 } as Partial<Installation>);
+        expect((await store.getInstallation(101))?.scopes).toEqual(['oauth']);
+        expect(await store.getInstallation(999)).toBeUndefined();
+      });
+
+      it('when no installation is stored, then an update returns undefined and creates nothing', async () => {
+        expect(await store.updateInstallation(101, { status: 'inactive', statusReason: 'gone' })).toBeUndefined();
+        expect(await store.getInstallation(101)).toBeUndefined();
+        expect(await store.listInstallations()).toEqual([]);
+      });
+
+      it('when updates of different fields run at once, then every one of them is kept', async () => {
+        await store.putInstallation(installation(101));
+        const settings = { ...structuredClone(DEFAULT_SETTINGS), syncLifecycleStage: false };
+        await Promise.all([
+          store.updateInstallation(101, { accessTokenEnc: 'v1:new:token:blob', accessTokenExpiresAt: 3_600_000 }),
+          store.updateInstallation(101, { settings }),
+          store.updateInstallation(101, { draftModel: { version: '3' } }),
+        ]);
+        expect(await store.getInstallation(101)).toEqual(
+          installation(101, { accessTokenEnc: 'v1:new:token:blob', accessTokenExpiresAt: 3_600_000, settings, draftModel: { version: '3' } }),
+        );
+      });
+
+      it('when the caller mutates the patch after an update, then the stored installation does not change', async () => {
+        await store.putInstallation(installation(101));
+        const scopes = ['oauth'];
+        await store.updateInstallation(101, { scopes });
+        scopes.push('tampered');
+        expect((await store.getInstallation(101))?.scopes).toEqual(['oauth']);
+      });
+
       it("when an installation is deleted, then all of its portal's data goes and other portals keep theirs", async () => {
         for (const portalId of [101, 202]) {
           await store.putInstallation(installation(portalId));

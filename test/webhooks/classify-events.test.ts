@@ -10,7 +10,11 @@ const options = (overrides: Partial<ClassifyOptions> = {}): ClassifyOptions => (
   appId: APP_ID,
   now: NOW,
   rescoreDelayMs: 1000,
-  portal: (portalId) => ({ installed: portalId === PORTAL, contactInputs: new Set(['jobtitle', 'hs_buying_role', 'numemployees']) }),
+  portal: (portalId) => ({
+    installed: portalId === PORTAL,
+    contactInputs: new Set(['jobtitle', 'hs_buying_role', 'numemployees']),
+    companyInputs: new Set(['numberofemployees', 'industry']),
+  }),
   ...overrides,
 });
 const items = (events: Parameters<typeof classifyEvents>[0], o = options()) => classifyEvents(events, o).accepted.flatMap((a) => a.items);
@@ -64,7 +68,7 @@ describe('classifyEvents', () => {
 
   it('when a change is marked with the app as its source, then it is ignored even for a property the model reads', () => {
     for (const source of [{ sourceId: APP_ID }, { sourceId: `app:${APP_ID}` }, { changeSource: APP_ID }]) {
-      expect(classifyEvents([parsedEvent({ propertyName: 'lifecyclestage', ...source })], options({ portal: () => ({ installed: true, contactInputs: new Set(['lifecyclestage']) }) })).ignored).toEqual({ own_change: 1 });
+      expect(classifyEvents([parsedEvent({ propertyName: 'lifecyclestage', ...source })], options({ portal: () => ({ installed: true, contactInputs: new Set(['lifecyclestage']), companyInputs: new Set() }) })).ignored).toEqual({ own_change: 1 });
     }
   });
 
@@ -74,7 +78,7 @@ describe('classifyEvents', () => {
 
   it('when a rep fills in a BANT answer property, then the contact is rescored', () => {
     const answers = ['bant_budget_answer', 'bant_authority_answer', 'bant_need_answer', 'bant_timeline_answer'].map((propertyName, i) => parsedEvent({ objectId: String(i), propertyName }));
-    expect(items(answers, options({ portal: () => ({ installed: true, contactInputs: new Set() }) })).map((i) => i.key)).toEqual(['0', '1', '2', '3']);
+    expect(items(answers, options({ portal: () => ({ installed: true, contactInputs: new Set(), companyInputs: new Set() }) })).map((i) => i.key)).toEqual(['0', '1', '2', '3']);
   });
 
   it('when the same event arrives twice (same eventId or not), then it yields one key', () => {
@@ -137,6 +141,54 @@ describe('classifyEvents', () => {
 
   it('when a generic object event is about a contact (0-1), then it is treated like the classic one', () => {
     expect(items([parsedEvent({ type: 'object.propertyChange', objectTypeId: '0-1', objectId: '8' })]).map((i) => i.key)).toEqual(['8']);
+  });
+
+  it("when a company property the model reads changes, then a company item finds the company's contacts after the coalescing window", () => {
+    const changes = [
+      parsedEvent({ type: 'company.propertyChange', objectId: '900', propertyName: 'numberofemployees', occurredAt: 5 }),
+      parsedEvent({ type: 'object.propertyChange', objectTypeId: '0-2', objectId: '901', propertyName: 'industry', occurredAt: 6 }),
+    ];
+    expect(items(changes)).toEqual([
+      { portalId: PORTAL, kind: 'company', key: '900', notBefore: NOW + 1000, occurredAt: 5 },
+      { portalId: PORTAL, kind: 'company', key: '901', notBefore: NOW + 1000, occurredAt: 6 },
+    ]);
+  });
+
+  it('when several properties of one company change at once, then they coalesce into one company item with the newest occurredAt', () => {
+    const changes = ['numberofemployees', 'industry'].map((propertyName, i) => parsedEvent({ type: 'company.propertyChange', objectId: '900', propertyName, occurredAt: 10 + i }));
+    const result = classifyEvents(changes, options());
+    expect(result.accepted).toHaveLength(2);
+    expect(coalesceItems(result.accepted.flatMap((a) => a.items))).toEqual([{ portalId: PORTAL, kind: 'company', key: '900', notBefore: NOW + 1000, occurredAt: 11 }]);
+  });
+
+  it('when a company property the model does not read changes, then nothing is done', () => {
+    const result = classifyEvents(
+      [
+        parsedEvent({ type: 'company.propertyChange', objectId: '900', propertyName: 'phone' }),
+        // A contact input is not a company input: `jobtitle` on a company means nothing to the model.
+        parsedEvent({ type: 'object.propertyChange', objectTypeId: '0-2', objectId: '900', propertyName: 'jobtitle' }),
+      ],
+      options(),
+    );
+    expect(result).toEqual({ accepted: [], ignored: { unread_property: 2 } });
+  });
+
+  it('when the app itself is the source of a company change, then it is ignored as its own change', () => {
+    const result = classifyEvents([parsedEvent({ type: 'company.propertyChange', objectId: '900', propertyName: 'industry', sourceId: APP_ID })], options());
+    expect(result).toEqual({ accepted: [], ignored: { own_change: 1 } });
+  });
+
+  it('when a company is created, deleted or merged, or a company change belongs to a portal without the app, then no company work is made', () => {
+    const result = classifyEvents(
+      [
+        parsedEvent({ type: 'company.creation', objectId: '900', propertyName: undefined }),
+        parsedEvent({ type: 'company.deletion', objectId: '901', propertyName: undefined }),
+        parsedEvent({ type: 'object.merge', objectTypeId: '0-2', objectId: '902', propertyName: undefined }),
+        parsedEvent({ type: 'company.propertyChange', portalId: OTHER_PORTAL, objectId: '903', propertyName: 'industry' }),
+      ],
+      options(),
+    );
+    expect(result).toEqual({ accepted: [], ignored: { unhandled_type: 3, not_installed: 1 } });
   });
 
   it('when events belong to a portal that is not installed, then they are counted and dropped', () => {

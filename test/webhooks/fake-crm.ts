@@ -18,10 +18,14 @@ export interface FakeCrm {
   writeBatches: number[];
   /** Engagement id → associated contact ids. */
   engagements: Map<string, string[]>;
+  /** Company id → the contacts it is the company of. */
+  companies: Map<string, string[]>;
+  /** The company ids of each companyContactIds call. */
+  companyReads: string[][];
 }
 
 export function createFakeCrm(client: FakePortalClient = createFakePortalClient()): FakeCrm {
-  const crm: FakeCrm = { client, contacts: new Map(), writes: [], readBatches: [], writeBatches: [], engagements: new Map() };
+  const crm: FakeCrm = { client, contacts: new Map(), writes: [], readBatches: [], writeBatches: [], engagements: new Map(), companies: new Map(), companyReads: [] };
   const count = (name: string) => {
     client.calls[name] = (client.calls[name] ?? 0) + 1;
   };
@@ -50,6 +54,11 @@ export function createFakeCrm(client: FakePortalClient = createFakePortalClient(
   client.associatedContactIds = async (_type, ids) => {
     count('associatedContactIds');
     return new Map(ids.map((id) => [id, crm.engagements.get(id) ?? []] as const));
+  };
+  client.companyContactIds = async (ids) => {
+    count('companyContactIds');
+    crm.companyReads.push([...ids]);
+    return new Map(ids.map((id) => [id, crm.companies.get(id) ?? []] as const));
   };
   return crm;
 }

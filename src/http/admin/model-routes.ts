@@ -4,7 +4,7 @@ import { type Request, type Response, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { NotFoundError } from '../../errors.ts';
 import { type ModelIssue, parseModel, type ScoringModel } from '../../scoring/model-schema.ts';
-import type { Installation } from '../../store/store.ts';
+import type { Installation, InstallationPatch } from '../../store/store.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { sessionOf } from './session.ts';
 import { runWhatIf } from './what-if.ts';
@@ -14,6 +14,11 @@ async function installationOf(ctx: AppContext, res: Response): Promise<Installat
   const installation = await ctx.store.getInstallation(portalId);
   if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
   return installation;
+}
+
+/** Writes only the model fields, so a token refresh at the same time keeps its tokens (and the save its model). */
+async function updateModelFields(ctx: AppContext, portalId: number, patch: InstallationPatch): Promise<void> {
+  if (!(await ctx.store.updateInstallation(portalId, patch))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
 }
 
 function issuesOf(draft: unknown): ModelIssue[] {
@@ -65,14 +70,13 @@ export function createModelRouter(ctx: AppContext): Router {
     const installation = await installationOf(ctx, res);
     const parsed = parseModel(body.model);
     const issues = parsed.ok ? versionIssues(installation, parsed.model, ctx.defaultModel) : parsed.issues;
-    await ctx.store.putInstallation({ ...installation, draftModel: body.model });
+    await updateModelFields(ctx, installation.portalId, { draftModel: body.model });
     res.json({ saved: true, valid: issues.length === 0, issues });
   });
 
   router.delete('/model/draft', async (_req, res) => {
-    const installation = await installationOf(ctx, res);
-    const { draftModel: _dropped, ...rest } = installation;
-    await ctx.store.putInstallation(rest);
+    const { portalId } = sessionOf(res);
+    await updateModelFields(ctx, portalId, { draftModel: undefined });
     res.json({ deleted: true });
   });
 
@@ -89,11 +93,11 @@ export function createModelRouter(ctx: AppContext): Router {
     const clash = versionIssues(installation, model, ctx.defaultModel);
     if (clash.length) throw new InvalidInputError(clash, clash[0]?.message);
     const activatedAt = new Date(ctx.now()).toISOString();
-    const { draftModel, ...rest } = installation;
-    await ctx.store.putInstallation({
-      ...rest,
+    const { draftModel } = installation;
+    await updateModelFields(ctx, installation.portalId, {
       activeModel: draftModel,
       modelHistory: [...(installation.modelHistory ?? []), { version: model.version, activatedAt, model: draftModel }],
+      draftModel: undefined,
     });
     await ctx.store.enqueue([
       { portalId: installation.portalId, kind: 'backfill', key: 'all', payload: { reason: 'model_activated' }, notBefore: ctx.now() },

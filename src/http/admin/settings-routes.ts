@@ -48,10 +48,9 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     const parsed = settingsSchema.safeParse(req.body);
     if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error), 'The settings are invalid');
-    const installation = await ctx.store.getInstallation(portalId);
-    if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     const settings: InstallationSettings = { ...parsed.data };
-    await ctx.store.putInstallation({ ...installation, settings });
+    // Only the settings: a token refresh running at the same time keeps its new tokens.
+    if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });
     res.json({ saved: true, settings });
   });
