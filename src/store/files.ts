@@ -8,6 +8,76 @@ import type { Adapter } from 'lowdb';
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
+/** A promise with its settle functions, for the callers that share one group commit. */
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A failed write is reported to its callers; never an unhandled rejection here.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+/**
+ * Group commit: every caller that asks before a write starts shares it, and callers that ask while a write runs share
+ * the next one; each caller's promise settles with the write that holds its change.
+ */
+export class GroupCommit {
+  readonly #write: () => Promise<void>;
+  #next: Deferred | undefined;
+  #running: Promise<void> | undefined;
+
+  /** `write` takes what changed synchronously, before its first await. */
+  constructor(write: () => Promise<void>) {
+    this.#write = write;
+  }
+
+  /** The write in flight, if any. */
+  get running(): Promise<void> | undefined {
+    return this.#running;
+  }
+
+  request(): Promise<void> {
+    if (this.#next) return this.#next.promise;
+    const next = deferred();
+    this.#next = next;
+    if (!this.#running) setImmediate(() => this.#start());
+    return next.promise;
+  }
+
+  /** Resolves once nothing is asked for or running (failures are the callers' to see). */
+  async settled(): Promise<void> {
+    while (this.#next || this.#running) await (this.#next?.promise ?? this.#running)?.catch(() => {});
+  }
+
+  #start(): void {
+    const waiters = this.#next;
+    this.#next = undefined;
+    if (!waiters) return;
+    let work: Promise<void>;
+    try {
+      work = this.#write();
+    } catch (error) {
+      work = Promise.reject(error);
+    }
+    const running = work.then(waiters.resolve, waiters.reject);
+    this.#running = running;
+    void running.finally(() => {
+      if (this.#running === running) this.#running = undefined;
+      if (this.#next) this.#start();
+    });
+  }
+}
+
 async function fsyncDirectory(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {

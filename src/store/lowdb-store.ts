@@ -18,7 +18,7 @@
 import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { DIR_MODE, DurableJsonFile, EventLog, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
+import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
 import { SnapshotFile } from './snapshot-file.ts';
 import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
@@ -43,23 +43,6 @@ const DOC_FILES: Record<DocSection, string> = {
   jobs: 'jobs.json',
   deadLetters: 'dead-letters.json',
 };
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-function deferred(): Deferred {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A failed write is reported to its callers; never an unhandled rejection here.
-  promise.catch(() => {});
-  return { promise, resolve, reject };
-}
 
 const isDoc = (section: Section): section is DocSection =>
   section === 'installations' || section === 'oauth' || section === 'jobs' || section === 'deadLetters';
@@ -87,8 +70,9 @@ class LowdbPersistence implements StoreHooks {
   /** Journal section → changed keys, or 'all' for a rewrite. */
   #dirtyKeys = new Map<Section, Set<string> | 'all'>();
   #pendingEvents: Array<{ t: number; keys: string[] }> = [];
-  #next: Deferred | undefined;
-  #running: Promise<void> | undefined;
+  // Everyone who changes something before the write starts shares it: the current tick's callers now, or all
+  // callers that arrived during the running write.
+  readonly #commit = new GroupCommit(() => this.#write());
   #closed = false;
 
   constructor(dir: string, fsync: boolean, onWrite?: (file: string) => void) {
@@ -127,32 +111,8 @@ class LowdbPersistence implements StoreHooks {
   }
 
   flush(): Promise<void> {
-    if (!this.#hasChanges()) return this.#running ?? Promise.resolve();
-    if (this.#next) return this.#next.promise;
-    const next = deferred();
-    this.#next = next;
-    // Everyone who changes something before the write starts shares it: the current tick's callers now, or all
-    // callers that arrived during the running write.
-    if (!this.#running) setImmediate(() => this.#startWrite());
-    return next.promise;
-  }
-
-  #startWrite(): void {
-    const waiters = this.#next;
-    this.#next = undefined;
-    if (!waiters) return;
-    let work: Promise<void>;
-    try {
-      work = this.#write();
-    } catch (error) {
-      work = Promise.reject(error);
-    }
-    const running = work.then(waiters.resolve, waiters.reject);
-    this.#running = running;
-    void running.finally(() => {
-      if (this.#running === running) this.#running = undefined;
-      if (this.#next) this.#startWrite();
-    });
+    if (!this.#hasChanges()) return this.#commit.running ?? Promise.resolve();
+    return this.#commit.request();
   }
 
   /** Takes what changed synchronously (the data as it is now), then writes it. */
@@ -249,7 +209,7 @@ class LowdbPersistence implements StoreHooks {
     if (this.#closed) return;
     this.#closed = true;
     await this.flush().catch(() => {});
-    await this.#running?.catch(() => {});
+    await this.#commit.settled();
     for (const journal of this.journals.values()) await journal.close();
     for (const snapshots of this.snapshotFiles.values()) await snapshots.close();
     await this.events.close();

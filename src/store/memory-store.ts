@@ -1,6 +1,7 @@
 // The in-memory Store: complete semantics, no persistence. Unit tests use it directly; the lowdb store keeps the same
 // state in memory and persists the parts that changed (see `StoreHooks`).
 import type { TaskKind } from '../scoring/types.ts';
+import { indexAfter } from './sorted-ids.ts';
 import type {
   ContactSnapshot,
   DeadLetter,
@@ -483,16 +484,7 @@ export class MemoryStore implements Store {
       order = [...portal.keys()].sort();
       this.state.snapshotOrder.set(portalId, order);
     }
-    let start = 0;
-    if (afterContactId !== null) {
-      // First index whose id sorts after `afterContactId`.
-      let high = order.length;
-      while (start < high) {
-        const middle = (start + high) >>> 1;
-        if (order[middle]! <= afterContactId) start = middle + 1;
-        else high = middle;
-      }
-    }
+    const start = indexAfter(order, afterContactId);
     return order.slice(start, start + limit).map((id) => clone(portal.get(id)!));
   }
 

@@ -9,6 +9,8 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { type FileHandle, open, rename, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { GroupCommit } from './files.ts';
+import { indexAfter } from './sorted-ids.ts';
 import type { ContactSnapshot } from './store.ts';
 
 const NEWLINE = 0x0a;
@@ -23,23 +25,6 @@ const MAX_GAP = 16 << 10;
 interface Entry {
   offset: number;
   length: number;
-}
-
-interface Waiter {
-  promise: Promise<void>;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-function waiter(): Waiter {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {});
-  return { promise, resolve, reject };
 }
 
 /** The contact id of a line `["id",…]` or `["id"]`, and whether the line deletes it; null when it is not such a line. */
@@ -80,8 +65,7 @@ export class SnapshotFile {
   #appendHandle: FileHandle | undefined;
   #size = 0;
   #liveBytes = 0;
-  #next: Waiter | undefined;
-  #running: Promise<void> | undefined;
+  readonly #commit = new GroupCommit(() => this.#writePending());
   #closed = false;
 
   private constructor(file: string, options: SnapshotFileOptions) {
@@ -225,15 +209,7 @@ export class SnapshotFile {
   list(afterId: string | null, limit: number): ContactSnapshot[] {
     if (limit <= 0) return [];
     const order = this.#sortedIds();
-    let start = 0;
-    if (afterId !== null) {
-      let high = order.length;
-      while (start < high) {
-        const middle = (start + high) >>> 1;
-        if (order[middle]! <= afterId) start = middle + 1;
-        else high = middle;
-      }
-    }
+    const start = indexAfter(order, afterId);
     const page = order.slice(start, start + limit);
     const found = this.get(page);
     return page.flatMap((id) => {
@@ -269,35 +245,26 @@ export class SnapshotFile {
       this.#pending.set(id, null);
       any = true;
     }
-    return any ? this.#flush() : (this.#running ?? Promise.resolve());
+    return any ? this.#flush() : (this.#commit.running ?? Promise.resolve());
   }
 
   #flush(): Promise<void> {
     if (this.#closed) return Promise.reject(new Error('store is closed'));
-    if (this.#next) return this.#next.promise;
-    const next = waiter();
-    this.#next = next;
-    if (!this.#running) setImmediate(() => this.#startWrite());
-    return next.promise;
+    return this.#commit.request();
   }
 
-  #startWrite(): void {
-    const waiters = this.#next;
-    this.#next = undefined;
-    if (!waiters) return;
+  async #writePending(): Promise<void> {
     this.#writing = this.#pending;
     this.#pending = new Map();
-    const running = this.#append(this.#writing).then(waiters.resolve, (error: unknown) => {
+    try {
+      await this.#append(this.#writing);
+    } catch (error) {
       // Nothing is lost: the changes go into the next write, unless newer ones replaced them.
       for (const [id, value] of this.#writing) if (!this.#pending.has(id)) this.#pending.set(id, value);
-      waiters.reject(error);
-    });
-    this.#running = running;
-    void running.finally(() => {
+      throw error;
+    } finally {
       this.#writing = new Map();
-      if (this.#running === running) this.#running = undefined;
-      if (this.#next) this.#startWrite();
-    });
+    }
   }
 
   async #append(changes: Map<string, string | null>): Promise<void> {
@@ -368,8 +335,7 @@ export class SnapshotFile {
   /** Waits for the writes in flight, then releases the file. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (this.#next || this.#running) await this.#flush().catch(() => {});
-    await this.#running?.catch(() => {});
+    await this.#commit.settled();
     this.#closed = true;
     await this.#appendHandle?.close();
     this.#appendHandle = undefined;

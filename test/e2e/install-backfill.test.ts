@@ -67,6 +67,10 @@ describe('install through OAuth and backfill', () => {
     expect(env.standIn.countRequests({ path: /^\/oauth\/v1\// })).toBe(0);
   });
 
+  it("when installed, then the portal's time zone from HubSpot's account details is on the installation, for its daily task budget", async () => {
+    expect((await env.app!.ctx.store.getInstallation(env.portal.id))?.timeZone).toBe('Europe/Berlin');
+  });
+
   it('when installed, then the group and every section-3 and answer property exist with the contract types and options', () => {
     const group = env.portal.groups.contacts.get('bant_scoring');
     expect(group?.label).toBe('BANT lead scoring');
