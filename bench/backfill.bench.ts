@@ -12,6 +12,7 @@
 import {
   appEnv,
   burstCalls,
+  callBreakdown,
   DEFAULT_DATABASE_URL,
   freePort,
   installViaOAuth,
@@ -45,6 +46,7 @@ interface Run {
   sampledPeakMiB: number;
   maxWindow: number;
   throttled: number;
+  breakdown: Record<string, number>;
 }
 
 async function runBackfill(options: { contacts: number; perTenSeconds: number; store: string }): Promise<Run> {
@@ -86,6 +88,7 @@ async function runBackfill(options: { contacts: number; perTenSeconds: number; s
       peakMiB: memory?.peakMiB ?? Number.NaN,
       sampledPeakMiB: Math.max(sampledPeak, memory?.rssMiB ?? 0),
       maxWindow: standIn.maxRequestsInWindow(portal.id, 10_000),
+      breakdown: callBreakdown(standIn, portal.id, t0),
       throttled: standIn.countRequests({ portalId: portal.id, status: 429 }),
     };
   } finally {
@@ -109,6 +112,7 @@ for (const store of stores) {
     console.log(`    ${r.rescored} contacts in ${r.seconds.toFixed(1)} s with ${r.calls} calls (${perContact.toFixed(3)} per contact)`);
     console.log(`    lower bound ${r.calls} ÷ 11/s = ${lowerBound.toFixed(1)} s → ${ratio.toFixed(3)}× the bound (aim ≤ 1.2×: ${ratio <= 1.2 ? 'met' : 'MISSED'})`);
     console.log(`    stand-in: max ${r.maxWindow} requests in a 10 s window, ${r.throttled} × 429`);
+    console.log(`    by endpoint: ${JSON.stringify(r.breakdown)}`);
     console.log(`    app peak memory: VmHWM ${r.peakMiB.toFixed(0)} MiB (sampled RSS max ${r.sampledPeakMiB.toFixed(0)} MiB) (aim ≤ 300 MB: ${memoryOk ? 'met' : 'MISSED'})`);
     const label = `backfill at 110/10 s (${store})`;
     const note = `${r.rescored} contacts, ${r.seconds.toFixed(0)} s, ${r.calls} calls`;

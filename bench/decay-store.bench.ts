@@ -48,7 +48,7 @@ for (const kind of stores) {
     const seconds = (performance.now() - start) / 1000;
     if (!outcome.ran) throw new Error('decay did not run');
     const calls = h.client.calls;
-    const reads = ['readContacts', 'listContactIds', 'searchModifiedContactIds', 'countContacts', 'associatedContactIds'].reduce((sum, name) => sum + (calls[name] ?? 0), 0);
+    const reads = ['readContacts', 'listContactIds', 'searchModifiedContacts', 'searchModifiedCompanyIds', 'countContacts', 'associatedContactIds'].reduce((sum, name) => sum + (calls[name] ?? 0), 0);
     const written = h.metrics.sum('bant_contacts_written_total');
     console.log(`decay (${kind}): ${count} contacts in ${seconds.toFixed(1)} s (${Math.round(count / seconds)}/s), ${reads} HubSpot reads, ${written} contacts written in ${calls.writeContacts ?? 0} batch calls (loading the snapshots took ${loadSeconds.toFixed(1)} s)`);
     reportResult({ bench: `decay ${count} contacts (${kind})`, metric: 'time', value: Number(seconds.toFixed(1)), unit: 's', note: `${Math.round(count / seconds)}/s, ${written} written` });

@@ -16,7 +16,7 @@ const seconds = (performance.now() - start) / 1000;
 if (!outcome.ran) throw new Error('decay did not run');
 
 const calls = h.client.calls;
-const reads = ['readContacts', 'listContactIds', 'searchModifiedContactIds', 'countContacts', 'associatedContactIds'].reduce((sum, name) => sum + (calls[name] ?? 0), 0);
+const reads = ['readContacts', 'listContactIds', 'searchModifiedContacts', 'searchModifiedCompanyIds', 'countContacts', 'associatedContactIds'].reduce((sum, name) => sum + (calls[name] ?? 0), 0);
 const written = h.metrics.sum('bant_contacts_written_total');
 console.log(
   `decay: ${count} contacts in ${seconds.toFixed(1)} s (${Math.round(count / seconds)}/s), ${reads} HubSpot reads, ${written} writes` +

@@ -10,7 +10,7 @@ import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
-import { countContacts, listContactIds, listOwners, searchModifiedContactIds } from './list-contacts.ts';
+import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
 import { provisionProperties, readPropertyOptions } from './provision-properties.ts';
@@ -124,7 +124,8 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       leadStatusOptions: leadStatuses,
       readContacts: (ids, propertyNames) => readContacts(request, ids, propertyNames, { callDispositionLabels: dispositions }),
       listContactIds: (after, limit) => listContactIds(request, after, limit),
-      searchModifiedContactIds: (since, until) => searchModifiedContactIds(request, since, until),
+      searchModifiedContacts: (since, until) => searchModifiedContacts(request, since, until),
+      searchModifiedCompanyIds: (since, until) => searchModifiedCompanyIds(request, since, until),
       countContacts: () => countContacts(request),
       writeContacts: (writes) => writeContacts(request, writes),
       createTasks: (tasks) => createTasks(request, tasks),

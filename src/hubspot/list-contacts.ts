@@ -1,5 +1,6 @@
 // Paging through a portal: the list endpoint for everything (search stops at 10,000 results, PLATFORM.md §3.4),
 // search for "modified since", split into time windows so no query passes that cap.
+import type { ModifiedRecord } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
 
 export const SEARCH_CAP = 10_000;
@@ -7,7 +8,7 @@ const SEARCH_PAGE = 200;
 
 interface SearchResponse {
   total?: number;
-  results?: Array<{ id: string }>;
+  results?: Array<{ id: string; properties?: Record<string, string | null>; updatedAt?: string }>;
   paging?: { next?: { after?: string } };
 }
 
@@ -22,26 +23,47 @@ export async function listContactIds(request: PortalRequest, after: string | und
   return { ids: (response.body?.results ?? []).map((r) => String(r.id)), ...(next ? { after: next } : {}) };
 }
 
-function modifiedBetween(since: number, until: number, after: string | undefined, limit: number): Record<string, unknown> {
+type ModifiedObjectType = 'contacts' | 'companies';
+
+/** Contacts keep `lastmodifieddate`; companies, like the other objects, have only `hs_lastmodifieddate`. */
+const LAST_MODIFIED: Record<ModifiedObjectType, string> = { contacts: 'lastmodifieddate', companies: 'hs_lastmodifieddate' };
+
+function modifiedBetween(property: string, since: number, until: number, after: string | undefined, limit: number): Record<string, unknown> {
   return {
     filterGroups: [
       {
         filters: [
-          { propertyName: 'lastmodifieddate', operator: 'GTE', value: String(since) },
-          { propertyName: 'lastmodifieddate', operator: 'LT', value: String(until) },
+          { propertyName: property, operator: 'GTE', value: String(since) },
+          { propertyName: property, operator: 'LT', value: String(until) },
         ],
       },
     ],
-    sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
-    properties: ['hs_object_id'],
+    sorts: [{ propertyName: property, direction: 'ASCENDING' }],
+    properties: [property],
     limit,
     ...(after ? { after } : {}),
   };
 }
 
-/** POST /crm/v3/objects/contacts/search on lastmodifieddate in [since, until); a window over 10,000 is halved. */
-export async function searchModifiedContactIds(request: PortalRequest, since: number, until: number): Promise<string[]> {
-  const ids = new Set<string>();
+/** The property's value (ISO, or epoch ms as filters take it), else the record's `updatedAt`; undefined when neither parses. */
+function modifiedAtOf(result: NonNullable<SearchResponse['results']>[number], property: string): number | undefined {
+  const raw = result.properties?.[property] ?? result.updatedAt;
+  if (!raw) return undefined;
+  const at = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+/** A record seen twice (modified while the pages were read) keeps its later time; no time at all means "read it". */
+function addFound(found: Map<string, ModifiedRecord>, id: string, modifiedAt: number | undefined): void {
+  const seen = found.get(id);
+  const at = seen === undefined ? modifiedAt : seen.modifiedAt === undefined || modifiedAt === undefined ? undefined : Math.max(seen.modifiedAt, modifiedAt);
+  found.set(id, at === undefined ? { id } : { id, modifiedAt: at });
+}
+
+/** POST /crm/v3/objects/{type}/search on the last-modified property in [since, until); a window over 10,000 is halved. */
+async function searchModified(request: PortalRequest, objectType: ModifiedObjectType, since: number, until: number): Promise<ModifiedRecord[]> {
+  const property = LAST_MODIFIED[objectType];
+  const found = new Map<string, ModifiedRecord>();
   const windows: Array<[number, number]> = [[since, until]];
   while (windows.length) {
     const [from, to] = windows.shift() as [number, number];
@@ -49,11 +71,11 @@ export async function searchModifiedContactIds(request: PortalRequest, since: nu
     let after: string | undefined;
     let first = true;
     do {
-      const response = await request<SearchResponse>('contacts.search', {
+      const response = await request<SearchResponse>(`${objectType}.search`, {
         method: 'POST',
-        path: '/crm/v3/objects/contacts/search',
+        path: `/crm/v3/objects/${objectType}/search`,
         kind: 'search',
-        body: modifiedBetween(from, to, after, SEARCH_PAGE),
+        body: modifiedBetween(property, from, to, after, SEARCH_PAGE),
       });
       const total = response.body?.total ?? 0;
       if (first && total > SEARCH_CAP && to - from > 1) {
@@ -62,13 +84,23 @@ export async function searchModifiedContactIds(request: PortalRequest, since: nu
         break;
       }
       first = false;
-      for (const r of response.body?.results ?? []) ids.add(String(r.id));
+      for (const r of response.body?.results ?? []) addFound(found, String(r.id), modifiedAtOf(r, property));
       after = response.body?.paging?.next?.after;
       // Asking past the 10,000th result is a 400 (PLATFORM.md §3.4).
       if (after !== undefined && Number(after) >= SEARCH_CAP) after = undefined;
     } while (after !== undefined);
   }
-  return [...ids];
+  return [...found.values()];
+}
+
+/** Contacts whose `lastmodifieddate` is in [since, until), each with that time. */
+export async function searchModifiedContacts(request: PortalRequest, since: number, until: number): Promise<ModifiedRecord[]> {
+  return await searchModified(request, 'contacts', since, until);
+}
+
+/** Ids of the companies whose `hs_lastmodifieddate` is in [since, until). */
+export async function searchModifiedCompanyIds(request: PortalRequest, since: number, until: number): Promise<string[]> {
+  return (await searchModified(request, 'companies', since, until)).map((r) => r.id);
 }
 
 /** An approximate total: one search with limit 1 (`total` counts all matches). */

@@ -16,6 +16,13 @@ export interface ContactRecord {
   updatedAt?: string;
 }
 
+/** A record found by a modified-since search. */
+export interface ModifiedRecord {
+  id: string;
+  /** Its last-modified time (epoch ms, HubSpot's clock) as the search returned it; undefined when it gave none. */
+  modifiedAt?: number;
+}
+
 export interface ContactWrite {
   contactId: string;
   properties: Record<string, string>;
@@ -23,6 +30,11 @@ export interface ContactWrite {
 
 export interface WriteReport {
   written: string[];
+  /**
+   * HubSpot's `updatedAt` (ISO, HubSpot's clock) per written contact, as the batch update response gives it: the
+   * contact's `lastmodifieddate` after the write. Absent for a contact when the response named none.
+   */
+  updatedAt?: ReadonlyMap<string, string>;
   /** Per contact, the reason HubSpot refused (after splitting batches); never silently dropped. */
   failed: Array<{ contactId: string; error: string }>;
 }
@@ -52,8 +64,10 @@ export interface PortalClient {
   readContacts(contactIds: string[], propertyNames: { contact: string[]; company: string[] }): Promise<Map<string, ContactRecord>>;
   /** Pages through all contact ids with the list endpoint (not search, which stops at 10,000). */
   listContactIds(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
-  /** Contact ids modified in [since, until) (epoch ms), through search, windowed to respect the 10,000 cap. */
-  searchModifiedContactIds(since: number, until: number): Promise<string[]>;
+  /** Contacts modified in [since, until) (epoch ms) with their `lastmodifieddate`, through search, windowed to respect the 10,000 cap. */
+  searchModifiedContacts(since: number, until: number): Promise<ModifiedRecord[]>;
+  /** Company ids modified in [since, until) (epoch ms, `hs_lastmodifieddate`), through search, windowed like contacts. */
+  searchModifiedCompanyIds(since: number, until: number): Promise<string[]>;
   /** An approximate total for progress reporting. */
   countContacts(): Promise<number>;
   /** Batch updates; only the given properties are sent. */

@@ -8,12 +8,14 @@ import type { PortalRequest } from './request.ts';
 export const BATCH_SIZE = 100;
 
 interface BatchUpdateResponse {
-  results?: Array<{ id: string }>;
+  results?: Array<{ id: string; updatedAt?: string }>;
   errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }>;
 }
 
+type Report = WriteReport & { updatedAt: Map<string, string> };
+
 export async function writeContacts(request: PortalRequest, writes: ContactWrite[]): Promise<WriteReport> {
-  const report: WriteReport = { written: [], failed: [] };
+  const report: Report = { written: [], failed: [], updatedAt: new Map() };
   const merged = mergeWrites(writes);
   for (let i = 0; i < merged.length; i += BATCH_SIZE) await writeBatch(request, merged.slice(i, i + BATCH_SIZE), report);
   return report;
@@ -26,7 +28,7 @@ function mergeWrites(writes: ContactWrite[]): ContactWrite[] {
   return [...byId].filter(([, properties]) => Object.keys(properties).length > 0).map(([contactId, properties]) => ({ contactId, properties }));
 }
 
-async function writeBatch(request: PortalRequest, batch: ContactWrite[], report: WriteReport): Promise<void> {
+async function writeBatch(request: PortalRequest, batch: ContactWrite[], report: Report): Promise<void> {
   if (!batch.length) return;
   let response: { status: number; body: BatchUpdateResponse };
   try {
@@ -48,6 +50,8 @@ async function writeBatch(request: PortalRequest, batch: ContactWrite[], report:
   }
   const written = new Set((response.body?.results ?? []).map((r) => String(r.id)));
   for (const w of batch) if (written.has(w.contactId)) report.written.push(w.contactId);
+  // The contact's lastmodifieddate after this write, on HubSpot's clock: reconciliation compares it with search results.
+  for (const r of response.body?.results ?? []) if (typeof r.updatedAt === 'string') report.updatedAt.set(String(r.id), r.updatedAt);
   const blamed = new Map<string, string>();
   for (const e of response.body?.errors ?? []) for (const id of e.context?.ids ?? []) blamed.set(String(id), describeErrors([e]));
   const rest: ContactWrite[] = [];
@@ -66,7 +70,7 @@ async function writeBatch(request: PortalRequest, batch: ContactWrite[], report:
   await splitAndRetry(request, rest, report);
 }
 
-async function splitAndRetry(request: PortalRequest, batch: ContactWrite[], report: WriteReport): Promise<void> {
+async function splitAndRetry(request: PortalRequest, batch: ContactWrite[], report: Report): Promise<void> {
   const half = Math.ceil(batch.length / 2);
   await writeBatch(request, batch.slice(0, half), report);
   await writeBatch(request, batch.slice(half), report);

@@ -109,9 +109,11 @@ export async function applyResults(
   const plans = items.map((item) => ({ item, changes: planContactWrite({ result: item.result.properties, current: item.current, stageOrder, settings }) }));
   const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
   const refused = new Map<string, string>();
+  const writtenAt = new Map<string, string>();
   for (let start = 0; start < writes.length; start += CONTACT_BATCH) {
     const report = await client.writeContacts(writes.slice(start, start + CONTACT_BATCH));
     for (const f of report.failed) refused.set(f.contactId, f.error);
+    for (const [contactId, at] of report.updatedAt ?? []) writtenAt.set(contactId, at);
   }
   const done = plans.filter((p) => !refused.has(p.item.contactId));
   for (const [contactId, error] of refused) summary.failed.push({ contactId, error });
@@ -125,16 +127,26 @@ export async function applyResults(
     done.map(({ item }) => ({ contactId: item.contactId, ownerId: item.ownerId, tasks: item.result.tasks, priority: item.result.priority })),
     { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
   );
-  await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done));
+  await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt));
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
   return summary;
 }
 
-async function buildSnapshots(ctx: AppContext, portalId: PortalId, done: Array<{ item: ResultItem; changes: Record<string, string> }>): Promise<ContactSnapshot[]> {
-  const withoutProfile = done.filter((p) => !p.item.profile).map((p) => p.item.contactId);
-  const previous = withoutProfile.length ? await ctx.store.getSnapshots(portalId, withoutProfile) : new Map<string, ContactSnapshot>();
+/**
+ * `writtenAt` holds HubSpot's time of this run's writes. A contact not written now keeps the time of its last write:
+ * its lastmodifieddate cannot have gone back, so that time still tells whether a later change came from elsewhere.
+ */
+async function buildSnapshots(
+  ctx: AppContext,
+  portalId: PortalId,
+  done: Array<{ item: ResultItem; changes: Record<string, string> }>,
+  writtenAt: ReadonlyMap<string, string>,
+): Promise<ContactSnapshot[]> {
+  const needPrevious = done.filter((p) => !p.item.profile || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
+  const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
   return done.map(({ item, changes }) => {
     const before = previous.get(item.contactId);
+    const lastWrite = writtenAt.get(item.contactId) ?? before?.writtenAt;
     const profile = item.profile ?? { properties: before?.properties ?? {}, company: before?.companyProperties ? { properties: before.companyProperties } : null, activities: before?.activities ?? [] };
     const written: Record<string, string> = {};
     for (const [name, value] of Object.entries(item.current)) if (typeof value === 'string') written[name] = value;
@@ -147,6 +159,7 @@ async function buildSnapshots(ctx: AppContext, portalId: PortalId, done: Array<{
       activities: profile.activities,
       ownerId: item.ownerId,
       written,
+      ...(lastWrite ? { writtenAt: lastWrite } : {}),
       scoredAt: item.result.scoredAt,
       modelVersion: item.result.modelVersion,
     };

@@ -103,6 +103,11 @@ export interface ContactSnapshot {
   ownerId?: string | null;
   /** The section-3 values as last written to HubSpot (and lifecyclestage / hs_lead_status if written). */
   written: Record<string, string>;
+  /**
+   * HubSpot's `updatedAt` (ISO, HubSpot's clock) of the app's last write to the contact; absent when unknown. A search
+   * `lastmodifieddate` not after it means the app's own write is the contact's latest change (src/jobs/reconcile.ts).
+   */
+  writtenAt?: string;
   scoredAt: string;
   modelVersion: string;
 }

@@ -1,12 +1,18 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countContacts, listContactIds, listOwners, searchModifiedContactIds } from '../../src/hubspot/list-contacts.ts';
+import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts } from '../../src/hubspot/list-contacts.ts';
 import { API, setupNock, teardownNock, testRequester } from './fixtures.ts';
 
 beforeEach(setupNock);
 afterEach(teardownNock);
 
-type SearchBody = { filterGroups: Array<{ filters: Array<{ value: string }> }>; after?: string; limit: number };
+type SearchBody = {
+  filterGroups: Array<{ filters: Array<{ propertyName: string; value: string }> }>;
+  sorts: Array<{ propertyName: string }>;
+  properties: string[];
+  after?: string;
+  limit: number;
+};
 
 describe('listing contacts', () => {
   it('when listing, then GET /crm/v3/objects/contacts pages with after and limit ≤100', async () => {
@@ -32,10 +38,58 @@ describe('listing contacts', () => {
         if (!body.after) return { total: 201, results: [{ id: `${from}-a` }], paging: { next: { after: '200' } } };
         return { total: 201, results: [{ id: `${from}-b` }] };
       });
-    const ids = await searchModifiedContactIds(request, 0, 1000);
+    const found = await searchModifiedContacts(request, 0, 1000);
     expect(windows[0]).toEqual(['0', '1000']);
     expect(windows).toHaveLength(11);
-    expect(ids.sort()).toEqual(['0-a', '0-b', '250-a', '250-b', '500-a', '500-b', '750-a', '750-b'].sort());
+    expect(found.map((f) => f.id).sort()).toEqual(['0-a', '0-b', '250-a', '250-b', '500-a', '500-b', '750-a', '750-b'].sort());
+  });
+
+  it('when contacts are searched, then each comes with its lastmodifieddate, asked for as a property; without one it has no time', async () => {
+    const { request } = testRequester();
+    let body: SearchBody | undefined;
+    nock(API)
+      .post('/crm/v3/objects/contacts/search')
+      .reply(200, async (req: Request) => {
+        body = (await req.json()) as SearchBody;
+        return {
+          total: 3,
+          results: [
+            { id: '1', properties: { lastmodifieddate: '2026-03-02T08:10:00.123Z' } },
+            { id: '2', properties: { lastmodifieddate: null }, updatedAt: '2026-03-02T08:20:00.000Z' },
+            { id: '3', properties: { lastmodifieddate: 'not a date' } },
+          ],
+        };
+      });
+    const found = await searchModifiedContacts(request, 0, 1000);
+    expect(body?.properties).toEqual(['lastmodifieddate']);
+    expect(body?.filterGroups[0]?.filters.map((f) => f.propertyName)).toEqual(['lastmodifieddate', 'lastmodifieddate']);
+    expect(found).toEqual([
+      { id: '1', modifiedAt: Date.parse('2026-03-02T08:10:00.123Z') },
+      { id: '2', modifiedAt: Date.parse('2026-03-02T08:20:00.000Z') },
+      { id: '3' },
+    ]);
+  });
+
+  it('when companies are searched, then on hs_lastmodifieddate (companies have no lastmodifieddate), windows halved like contacts', async () => {
+    const { request } = testRequester();
+    const bodies: SearchBody[] = [];
+    nock(API)
+      .post('/crm/v3/objects/companies/search')
+      .times(3)
+      .reply(200, async (req: Request) => {
+        const body = (await req.json()) as SearchBody;
+        bodies.push(body);
+        const [from, to] = (body.filterGroups[0]?.filters ?? []).map((f) => f.value) as [string, string];
+        if (Number(to) - Number(from) > 500) return { total: 12_000, results: [] };
+        return { total: 1, results: [{ id: `c${from}`, properties: { hs_lastmodifieddate: new Date(Number(from)).toISOString() } }] };
+      });
+    expect((await searchModifiedCompanyIds(request, 0, 1000)).sort()).toEqual(['c0', 'c500']);
+    expect(bodies).toHaveLength(3);
+    for (const body of bodies) {
+      expect(body.filterGroups[0]?.filters.map((f) => f.propertyName)).toEqual(['hs_lastmodifieddate', 'hs_lastmodifieddate']);
+      expect(body.sorts[0]?.propertyName).toBe('hs_lastmodifieddate');
+      expect(body.limit).toBe(200);
+    }
   });
 
   it('when counting, then one search with limit 1 gives the total', async () => {

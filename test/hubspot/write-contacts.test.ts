@@ -32,14 +32,21 @@ describe('writeContacts', () => {
           { id: '2', properties: { bant_priority: 'B2' } },
         ],
       })
-      .reply(200, { status: 'COMPLETE', results: [{ id: '1' }, { id: '2' }] });
+      .reply(200, { status: 'COMPLETE', results: [{ id: '1', updatedAt: '2026-03-02T09:00:00.101Z' }, { id: '2', updatedAt: '2026-03-02T09:00:00.102Z' }] });
     const report = await writeContacts(request, [
       { contactId: '1', properties: { bant_fit_grade: 'A' } },
       { contactId: '2', properties: { bant_priority: 'B2' } },
       { contactId: '1', properties: { lifecyclestage: 'marketingqualifiedlead' } },
       { contactId: '4', properties: {} },
     ]);
-    expect(report).toEqual({ written: ['1', '2'], failed: [] });
+    expect(report).toEqual({
+      written: ['1', '2'],
+      failed: [],
+      updatedAt: new Map([
+        ['1', '2026-03-02T09:00:00.101Z'],
+        ['2', '2026-03-02T09:00:00.102Z'],
+      ]),
+    });
     expect(callCount()).toBe(1);
   });
 
@@ -65,16 +72,21 @@ describe('writeContacts', () => {
       .post('/crm/v3/objects/contacts/batch/update')
       .reply(207, {
         status: 'COMPLETE',
-        results: [{ id: '1' }],
+        results: [{ id: '1', updatedAt: '2026-03-02T09:00:01.000Z' }],
         errors: [
           { status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Object not found', context: { ids: ['2'] } },
           { status: 'error', category: 'VALIDATION_ERROR', message: 'bad value' },
         ],
       });
-    nock(API).post('/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '3', properties: { a: '1' } }] }).reply(200, { results: [{ id: '3' }] });
+    nock(API).post('/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '3', properties: { a: '1' } }] }).reply(200, { results: [{ id: '3', updatedAt: '2026-03-02T09:00:02.000Z' }] });
     nock(API).post('/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '4', properties: { a: '1' } }] }).reply(400, { category: 'VALIDATION_ERROR', message: 'bad value' });
     const report = await writeContacts(request, ['1', '2', '3', '4'].map((contactId) => ({ contactId, properties: { a: '1' } })));
     expect(report.written.sort()).toEqual(['1', '3']);
+    // The time of each write comes from the response that wrote it, also after a split; failed contacts have none.
+    expect([...(report.updatedAt ?? [])].sort()).toEqual([
+      ['1', '2026-03-02T09:00:01.000Z'],
+      ['3', '2026-03-02T09:00:02.000Z'],
+    ]);
     expect(report.failed.map((f) => f.contactId).sort()).toEqual(['2', '4']);
     expect(report.failed.find((f) => f.contactId === '2')?.error).toMatch(/OBJECT_NOT_FOUND/);
     expect(callCount()).toBe(3);

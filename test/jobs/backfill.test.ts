@@ -38,7 +38,7 @@ describe('runBackfill', () => {
     expect(outcome.ran).toBe(true);
     expect(pipeline.calls.map((c) => c.ids.length)).toEqual([100, 100, 50]);
     expect(rescored(pipeline.calls)).toEqual(h.client.contactIds);
-    expect(h.client.calls.searchModifiedContactIds).toBeUndefined();
+    expect(h.client.calls.searchModifiedContacts).toBeUndefined();
     const state = await h.store.getJobState(PORTAL, 'backfill');
     expect(state?.cursor).toBeNull();
     expect(state?.progress).toBeUndefined();

@@ -14,11 +14,15 @@ export const PORTAL = 4711;
 export interface FakePortalClient extends PortalClient {
   contactIds: string[];
   modifiedIds: string[];
+  /** The lastmodifieddate searchModifiedContacts gives per id (epoch ms); ids without one come without a time. */
+  modifiedAt: Map<string, number>;
+  modifiedCompanyIds: string[];
   taskStatuses: Map<string, TaskStatus>;
   createdTasks: TaskCreate[];
   /** Calls per method. */
   calls: Record<string, number>;
   searchWindows: Array<{ since: number; until: number }>;
+  companySearchWindows: Array<{ since: number; until: number }>;
   /** Answers of createTasks, by call, when a test wants errors. */
   failTaskCreates: number;
   /** What accountTimeZone answers (the account's IANA zone); an Error is thrown. */
@@ -34,10 +38,13 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
     portalId,
     contactIds: [],
     modifiedIds: [],
+    modifiedAt: new Map(),
+    modifiedCompanyIds: [],
     taskStatuses: new Map(),
     createdTasks: [],
     calls,
     searchWindows: [],
+    companySearchWindows: [],
     failTaskCreates: 0,
     timeZone: undefined,
     async provisionProperties() {
@@ -58,10 +65,18 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
       const next = start + limit;
       return next < client.contactIds.length ? { ids, after: String(next) } : { ids };
     },
-    async searchModifiedContactIds(since, until) {
-      count('searchModifiedContactIds');
+    async searchModifiedContacts(since, until) {
+      count('searchModifiedContacts');
       client.searchWindows.push({ since, until });
-      return [...client.modifiedIds];
+      return client.modifiedIds.map((id) => {
+        const modifiedAt = client.modifiedAt.get(id);
+        return modifiedAt === undefined ? { id } : { id, modifiedAt };
+      });
+    },
+    async searchModifiedCompanyIds(since, until) {
+      count('searchModifiedCompanyIds');
+      client.companySearchWindows.push({ since, until });
+      return [...client.modifiedCompanyIds];
     },
     async countContacts() {
       count('countContacts');

@@ -3,7 +3,7 @@ import { applyResults, rescoreContacts } from '../../src/jobs/rescore-contacts.t
 import { loadModelFile } from '../../src/load-model.ts';
 import { score } from '../../src/scoring/index.ts';
 import type { ScoringModel } from '../../src/scoring/model-schema.ts';
-import { addContacts, coldProfile, createFakeCrm, hotProfile } from '../webhooks/fake-crm.ts';
+import { addContacts, coldProfile, createFakeCrm, type FakeContact, hotProfile } from '../webhooks/fake-crm.ts';
 import { contactIds, createJobHarness, PORTAL, snapshotOf } from './job-fixtures.ts';
 
 let model: ScoringModel;
@@ -84,6 +84,41 @@ describe('rescoreContacts', () => {
     expect(snapshot).toMatchObject({ ownerId: '501', modelVersion: model.version, properties: { jobtitle: 'CEO' }, companyProperties: { name: 'Muster' } });
     expect(snapshot?.written).toMatchObject({ bant_qualification: 'sql', lifecyclestage: 'salesqualifiedlead' });
     expect(snapshot?.activities).toHaveLength(3);
+  });
+
+  it('when HubSpot gives the time of each write, then the snapshot keeps it until the next write, also through rescores that write nothing', async () => {
+    const { crm, harness, ids } = await setup(2);
+    const [first, second] = ids as [string, string];
+    const write = crm.client.writeContacts;
+    let stamp: string | undefined = '2026-03-02T09:00:00.250Z';
+    crm.client.writeContacts = async (writes) => ({ ...(await write(writes)), ...(stamp ? { updatedAt: new Map(writes.map((w) => [w.contactId, stamp as string])) } : {}) });
+    const writtenAt = async () => [...(await harness.store.getSnapshots(PORTAL, ids)).values()].map((s) => [s.contactId, s.writtenAt]);
+
+    await rescoreContacts(harness.ctx, PORTAL, ids);
+    expect(await writtenAt()).toEqual([
+      [first, '2026-03-02T09:00:00.250Z'],
+      [second, '2026-03-02T09:00:00.250Z'],
+    ]);
+
+    harness.clock.now += 60_000;
+    expect(await rescoreContacts(harness.ctx, PORTAL, ids)).toMatchObject({ written: 0, unchanged: 2 });
+    expect(await writtenAt()).toEqual([
+      [first, '2026-03-02T09:00:00.250Z'],
+      [second, '2026-03-02T09:00:00.250Z'],
+    ]);
+
+    // A write HubSpot gives no time for leaves the older time: the contact's lastmodifieddate is then later, so it is read.
+    for (const id of ids) (crm.contacts.get(id) as FakeContact).profile.properties.bant_budget_answer = 'none';
+    const mark = crm.writes.length;
+    stamp = undefined;
+    await rescoreContacts(harness.ctx, PORTAL, [first]);
+    stamp = '2026-03-02T09:01:00.500Z';
+    await rescoreContacts(harness.ctx, PORTAL, [second]);
+    expect(crm.writes.slice(mark).map((w) => w.contactId)).toEqual([first, second]);
+    expect(await writtenAt()).toEqual([
+      [first, '2026-03-02T09:00:00.250Z'],
+      [second, '2026-03-02T09:01:00.500Z'],
+    ]);
   });
 
   it('when HubSpot refuses a write, then that contact gets no task and no snapshot and is reported with the reason', async () => {

@@ -309,6 +309,61 @@ describe('search', () => {
     expect(portal.count('contacts')).toBe(30);
   });
 
+  it('when companies are searched on hs_lastmodifieddate, then exactly those modified in the window return, sorted; lastmodifieddate is not a company property', async () => {
+    const portal = f.standIn.portal(f.portalId);
+    const companies = [...portal.live('companies')].map((c) => c.id);
+    expect(companies.length).toBeGreaterThan(2);
+    f.advance(60_000);
+    const since = f.now();
+    for (const id of [companies[2]!, companies[0]!]) {
+      f.advance(10);
+      expect((await f.call('PATCH', `/crm/v3/objects/companies/${id}`, { properties: { city: 'Hamburg' } })).status).toBe(200);
+    }
+    const window = (property: string, until: number) => ({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: property, operator: 'GTE', value: String(since) },
+            { propertyName: property, operator: 'LT', value: String(until) },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: property, direction: 'ASCENDING' }],
+      properties: [property],
+      limit: 200,
+    });
+    const res = await f.call('POST', '/crm/v3/objects/companies/search', window('hs_lastmodifieddate', f.now() + 1));
+    expect(res.status).toBe(200);
+    const results = res.body.results as Array<{ id: string; properties: Record<string, string>; updatedAt: string }>;
+    expect(results.map((r) => Number(r.id))).toEqual([companies[2], companies[0]]);
+    expect(results.map((r) => r.properties.hs_lastmodifieddate)).toEqual([new Date(since + 10).toISOString(), new Date(since + 20).toISOString()]);
+    expect(results.every((r) => r.updatedAt === r.properties.hs_lastmodifieddate)).toBe(true);
+    // The window's end is exclusive.
+    expect((await f.call('POST', '/crm/v3/objects/companies/search', window('hs_lastmodifieddate', since + 20))).body.total).toBe(1);
+    const wrong = await f.call('POST', '/crm/v3/objects/companies/search', window('lastmodifieddate', f.now() + 1));
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.subCategory).toBe('PROPERTY_DOESNT_EXIST');
+  });
+
+  it('when contacts are batch-updated, then each result’s updatedAt is the lastmodifieddate search returns afterwards', async () => {
+    const [a, b] = contactIds as [number, number];
+    f.advance(60_000);
+    const since = f.now();
+    const update = await f.call('POST', '/crm/v3/objects/contacts/batch/update', {
+      inputs: [a, b].map((id) => ({ id: String(id), properties: { hs_lead_status: 'CONNECTED' } })),
+    });
+    expect(update.status).toBe(200);
+    const written = new Map((update.body.results as Array<{ id: string; updatedAt: string }>).map((r) => [r.id, r.updatedAt]));
+    expect(written.size).toBe(2);
+    const res = await search({
+      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(since) }] }],
+      properties: ['lastmodifieddate'],
+      limit: 200,
+    });
+    const found = new Map((res.body.results as Array<{ id: string; properties: { lastmodifieddate: string } }>).map((r) => [r.id, r.properties.lastmodifieddate]));
+    expect(found).toEqual(written);
+  });
+
   it('when tasks are searched by associations.contact, then only that contact’s tasks return', async () => {
     const contactId = contactIds[1]!;
     await f.call('POST', '/crm/v3/objects/tasks', {

@@ -389,9 +389,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('when a snapshot is put again, then it replaces the old one', async () => {
         await store.putSnapshots([snapshot(101, '1')]);
-        await store.putSnapshots([snapshot(101, '1', { written: { bant_priority: 'B2' }, modelVersion: '2.0.0' })]);
+        await store.putSnapshots([snapshot(101, '1', { written: { bant_priority: 'B2' }, writtenAt: '2026-01-03T00:00:01.234Z', modelVersion: '2.0.0' })]);
         const got = (await store.getSnapshots(101, ['1'])).get('1');
         expect(got?.written).toEqual({ bant_priority: 'B2' });
+        expect(got?.writtenAt).toBe('2026-01-03T00:00:01.234Z');
         expect(await store.countSnapshots(101)).toBe(1);
       });
 
