@@ -60,17 +60,23 @@ function addFound(found: Map<string, ModifiedRecord>, id: string, modifiedAt: nu
   found.set(id, at === undefined ? { id } : { id, modifiedAt: at });
 }
 
-/** POST /crm/v3/objects/{type}/search on the last-modified property in [since, until); a window over 10,000 is halved. */
+/**
+ * POST /crm/v3/objects/{type}/search on the last-modified property in [since, until), oldest first. The next page is
+ * asked for from the last time seen (keyset), not by offset: a record modified while the pages are read leaves the
+ * window, and an offset would then step over a record not yet seen. Records at that boundary time come again and
+ * count once. Only a page whose records all share one time is passed by offset; a window over 10,000 is halved
+ * (offsets stop at 10,000, PLATFORM.md §3.4).
+ */
 async function searchModified(request: PortalRequest, objectType: ModifiedObjectType, since: number, until: number): Promise<ModifiedRecord[]> {
   const property = LAST_MODIFIED[objectType];
   const found = new Map<string, ModifiedRecord>();
   const windows: Array<[number, number]> = [[since, until]];
   while (windows.length) {
-    const [from, to] = windows.shift() as [number, number];
+    let [from, to] = windows.shift() as [number, number];
     if (to <= from) continue;
     let after: string | undefined;
     let first = true;
-    do {
+    for (;;) {
       const response = await request<SearchResponse>(`${objectType}.search`, {
         method: 'POST',
         path: `/crm/v3/objects/${objectType}/search`,
@@ -84,11 +90,22 @@ async function searchModified(request: PortalRequest, objectType: ModifiedObject
         break;
       }
       first = false;
-      for (const r of response.body?.results ?? []) addFound(found, String(r.id), modifiedAtOf(r, property));
-      after = response.body?.paging?.next?.after;
-      // Asking past the 10,000th result is a 400 (PLATFORM.md §3.4).
-      if (after !== undefined && Number(after) >= SEARCH_CAP) after = undefined;
-    } while (after !== undefined);
+      let last: number | undefined;
+      for (const r of response.body?.results ?? []) {
+        const at = modifiedAtOf(r, property);
+        addFound(found, String(r.id), at);
+        if (at !== undefined) last = at;
+      }
+      const next = response.body?.paging?.next?.after;
+      if (next === undefined) break;
+      if (last !== undefined && last > from) {
+        from = last;
+        after = undefined;
+        continue;
+      }
+      after = next;
+      if (Number(after) >= SEARCH_CAP) break;
+    }
   }
   return [...found.values()];
 }

@@ -44,6 +44,60 @@ describe('listing contacts', () => {
     expect(found.map((f) => f.id).sort()).toEqual(['0-a', '0-b', '250-a', '250-b', '500-a', '500-b', '750-a', '750-b'].sort());
   });
 
+  it('when a record already seen is modified again while pages are read, then no other record is stepped over', async () => {
+    const { request } = testRequester();
+    // 450 contacts modified at 1000, 1001, …: a search that pages by offset would lose one when contact 10 leaves.
+    const times = new Map(Array.from({ length: 450 }, (_, i) => [String(i + 1), 1000 + i]));
+    const bodies: SearchBody[] = [];
+    nock(API)
+      .post('/crm/v3/objects/contacts/search')
+      .times(3)
+      .reply(200, async (req: Request) => {
+        const body = (await req.json()) as SearchBody;
+        bodies.push(body);
+        const [from, to] = (body.filterGroups[0]?.filters ?? []).map((f) => Number(f.value)) as [number, number];
+        const matching = [...times].filter(([, t]) => t >= from && t < to).sort((a, b) => a[1] - b[1]);
+        const offset = Number(body.after ?? 0);
+        const page = matching.slice(offset, offset + body.limit);
+        // A rep edits contact 10 after the first page was served: it moves past the window's end.
+        if (bodies.length === 1) times.set('10', 999_999);
+        return {
+          total: matching.length,
+          results: page.map(([id, t]) => ({ id, properties: { lastmodifieddate: String(t) } })),
+          ...(offset + body.limit < matching.length ? { paging: { next: { after: String(offset + body.limit) } } } : {}),
+        };
+      });
+    const found = await searchModifiedContacts(request, 0, 10_000);
+    expect(new Set(found.map((f) => f.id)).size).toBe(450);
+    expect(bodies[1]?.after).toBeUndefined();
+    expect(bodies[1]?.filterGroups[0]?.filters[0]?.value).toBe(String(1000 + 199));
+  });
+
+  it('when a whole page shares one modification time, then the next page is asked for by offset', async () => {
+    const { request } = testRequester();
+    const bodies: SearchBody[] = [];
+    nock(API)
+      .post('/crm/v3/objects/contacts/search')
+      .times(2)
+      .reply(200, async (req: Request) => {
+        const body = (await req.json()) as SearchBody;
+        bodies.push(body);
+        const offset = Number(body.after ?? 0);
+        const ids = Array.from({ length: 250 }, (_, i) => String(i + 1)).slice(offset, offset + body.limit);
+        return {
+          total: 250,
+          results: ids.map((id) => ({ id, properties: { lastmodifieddate: '5000' } })),
+          ...(offset === 0 ? { paging: { next: { after: '200' } } } : {}),
+        };
+      });
+    const found = await searchModifiedContacts(request, 5000, 6000);
+    expect(found).toHaveLength(250);
+    expect(bodies.map((b) => [b.after, b.filterGroups[0]?.filters[0]?.value])).toEqual([
+      [undefined, '5000'],
+      ['200', '5000'],
+    ]);
+  });
+
   it('when contacts are searched, then each comes with its lastmodifieddate, asked for as a property; without one it has no time', async () => {
     const { request } = testRequester();
     let body: SearchBody | undefined;
