@@ -8,9 +8,9 @@ import { installScopes } from '../app-definition.ts';
 import { BadRequestError, CodedError } from '../errors.ts';
 import type { HubSpotClients } from '../hubspot/client.ts';
 import { createInstallationAuth } from '../hubspot/installations.ts';
-import type { PortalClient } from '../hubspot/portal-client.ts';
 import { buildInstallUrl, exchangeCode, type InstallScopes, introspectToken, type TokenInfo, type TokenSet } from '../hubspot/oauth.ts';
 import { resolveTokenKey } from '../hubspot/token-crypto.ts';
+import { recordPortalTimeZone } from '../jobs/sla.ts';
 import type { Installation, PortalId } from '../store/store.ts';
 import { signInReturnUrl } from './admin/signin.ts';
 
@@ -43,19 +43,10 @@ export function createDefaultInstaller(ctx: AppContext): OAuthInstaller {
     provision: async (portalId) => {
       const client = await ctx.hubspot.forPortal(portalId);
       await client.provisionProperties();
-      await recordTimeZone(ctx, portalId, client);
+      // The backfill's tasks count against the per-rep budget of the portal's own day.
+      await recordPortalTimeZone(ctx, portalId, client);
     },
   };
-}
-
-/** The portal's days (task budget, daily duties) follow its time zone from the backfill's first task on. Best effort. */
-async function recordTimeZone(ctx: AppContext, portalId: PortalId, client: PortalClient): Promise<void> {
-  try {
-    const timeZone = await client.accountTimeZone();
-    if (timeZone) await ctx.store.updateInstallation(portalId, { timeZone });
-  } catch (error) {
-    ctx.log.warn('install: the portal time zone is unavailable; the daily task check asks again', { portalId, error });
-  }
 }
 
 export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions = {}): Router {

@@ -265,9 +265,6 @@ export const handleEngagements: WorkHandler = async (ctx, portalId, items) => {
   return {};
 };
 
-/** Rescore items enqueued per store call, so a company with thousands of contacts is not one huge write. */
-const ENQUEUE_CHUNK = 1000;
-
 /**
  * company: firmographics changed; rescore the contacts it is the company of. They are queued, not scored here, so a
  * company with 5,000 contacts becomes batches of 100 and merges with rescores already pending for the same contacts.
@@ -279,7 +276,7 @@ export const handleCompanies: WorkHandler = async (ctx, portalId, items) => {
   for (const contacts of (await client.companyContactIds(items.map((item) => item.key))).values()) for (const id of contacts) contactIds.add(id);
   const now = ctx.now();
   const rescores: WorkItem[] = [...contactIds].map((key) => ({ portalId, kind: 'rescore', key, notBefore: now }));
-  for (let start = 0; start < rescores.length; start += ENQUEUE_CHUNK) await ctx.store.enqueue(rescores.slice(start, start + ENQUEUE_CHUNK));
+  await ctx.store.enqueue(rescores);
   ctx.log.debug('company changes expanded to their contacts', { portalId, companies: items.length, contacts: rescores.length });
   return {};
 };

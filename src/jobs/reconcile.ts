@@ -21,8 +21,6 @@ export const RECONCILE_FIRST_LOOKBACK_MS = 60 * 60 * 1000;
 export const BACKFILL_ACTIVE_MS = 15 * 60 * 1000;
 /** Snapshots looked up per store call while sorting out the app's own writes. */
 const SNAPSHOT_CHUNK = 1000;
-/** Company items enqueued per store call. */
-const ENQUEUE_CHUNK = 1000;
 
 export interface ReconcileResult {
   summary: string;
@@ -91,7 +89,7 @@ async function changedElsewhere(ctx: AppContext, portalId: PortalId, found: Modi
 async function queueCompanies(ctx: AppContext, portalId: PortalId, companyIds: string[]): Promise<void> {
   const now = ctx.now();
   const items: WorkItem[] = companyIds.map((key) => ({ portalId, kind: 'company', key, notBefore: now }));
-  for (let start = 0; start < items.length; start += ENQUEUE_CHUNK) await ctx.store.enqueue(items.slice(start, start + ENQUEUE_CHUNK));
+  await ctx.store.enqueue(items);
   if (items.length) ctx.notifyWork();
 }
 

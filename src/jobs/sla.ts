@@ -196,6 +196,11 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
  */
 async function portalTimeZone(ctx: AppContext, portalId: PortalId, client: PortalClient, installation: Installation | undefined): Promise<string | undefined> {
   if (!installation || installation.timeZone) return installation?.timeZone;
+  return recordPortalTimeZone(ctx, portalId, client);
+}
+
+/** Asks HubSpot for the portal's time zone and records it on the installation (at install, and for older installs). */
+export async function recordPortalTimeZone(ctx: AppContext, portalId: PortalId, client: PortalClient): Promise<string | undefined> {
   let timeZone: string | undefined;
   try {
     timeZone = await client.accountTimeZone();
@@ -204,7 +209,7 @@ async function portalTimeZone(ctx: AppContext, portalId: PortalId, client: Porta
     return undefined;
   }
   if (!timeZone) return undefined;
-  // Re-read: settings saved since this run began are kept.
+  // Only this field: settings saved meanwhile are kept.
   await ctx.store.updateInstallation(portalId, { timeZone });
   ctx.log.info('tasks: portal time zone recorded', { portalId, timeZone });
   return timeZone;

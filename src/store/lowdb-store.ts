@@ -84,7 +84,9 @@ class LowdbPersistence implements StoreHooks {
   journalFile(section: Section): string {
     if (section === 'queue') return join(this.dir, 'queue.jsonl');
     const [kind, portal] = section.split(':');
-    return join(this.dir, kind === 'snapshots' ? 'snapshots' : 'tasks', `${portal}.jsonl`);
+    // Snapshots live in SnapshotFiles (LowdbStore overrides every snapshot method), never in a journal.
+    if (kind !== 'tasks') throw new Error(`${section} is not kept in a journal`);
+    return join(this.dir, 'tasks', `${portal}.jsonl`);
   }
 
   changed(section: Section, key?: string): void {
@@ -169,9 +171,7 @@ class LowdbPersistence implements StoreHooks {
 
   #records(section: Section): Map<string, unknown> | undefined {
     if (section === 'queue') return this.state.queue;
-    const [kind, portal] = section.split(':');
-    const portalId = Number(portal);
-    return kind === 'snapshots' ? this.state.snapshots.get(portalId) : this.state.tasks.get(portalId);
+    return this.state.tasks.get(Number(section.split(':')[1]));
   }
 
   #journal(section: Section): Journal {

@@ -93,6 +93,16 @@ function fastText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Copies an optional id field as the schema gives it (in the caller's key order); false when present but not an id. */
+function copyId(event: HubSpotEvent, e: Record<string, unknown>, name: 'primaryObjectId' | 'newObjectId' | 'fromObjectId' | 'toObjectId'): boolean {
+  const value = e[name];
+  if (value === undefined) return true;
+  const id = fastId(value);
+  if (id === NO_ID) return false;
+  event[name] = id;
+  return true;
+}
+
 const isTypeName = (value: unknown): boolean => value === undefined || (typeof value === 'string' && value.length >= 1 && value.length <= 200);
 const isShortText = (value: unknown, max: number): boolean => typeof value === 'string' && value.length <= max;
 
@@ -125,11 +135,7 @@ function fastEvent(raw: unknown): HubSpotEvent | undefined {
     if (!isShortText(objectTypeId, 50)) return undefined;
     event.objectTypeId = objectTypeId as string;
   }
-  if (e.primaryObjectId !== undefined) {
-    const id = fastId(e.primaryObjectId);
-    if (id === NO_ID) return undefined;
-    event.primaryObjectId = id;
-  }
+  if (!copyId(event, e, 'primaryObjectId')) return undefined;
   if (mergedObjectIds !== undefined) {
     if (!Array.isArray(mergedObjectIds) || mergedObjectIds.length > 1000) return undefined;
     const ids: string[] = [];
@@ -140,25 +146,13 @@ function fastEvent(raw: unknown): HubSpotEvent | undefined {
     }
     event.mergedObjectIds = ids;
   }
-  if (e.newObjectId !== undefined) {
-    const id = fastId(e.newObjectId);
-    if (id === NO_ID) return undefined;
-    event.newObjectId = id;
-  }
+  if (!copyId(event, e, 'newObjectId')) return undefined;
   if (associationType !== undefined) {
     if (!isShortText(associationType, 200)) return undefined;
     event.associationType = associationType as string;
   }
-  if (e.fromObjectId !== undefined) {
-    const id = fastId(e.fromObjectId);
-    if (id === NO_ID) return undefined;
-    event.fromObjectId = id;
-  }
-  if (e.toObjectId !== undefined) {
-    const id = fastId(e.toObjectId);
-    if (id === NO_ID) return undefined;
-    event.toObjectId = id;
-  }
+  if (!copyId(event, e, 'fromObjectId')) return undefined;
+  if (!copyId(event, e, 'toObjectId')) return undefined;
   if (associationRemoved !== undefined) {
     if (typeof associationRemoved !== 'boolean') return undefined;
     event.associationRemoved = associationRemoved;
