@@ -391,8 +391,8 @@ export function registerCrmRoutes(router: Router): void {
     return { status: 204 };
   });
 
-  // ----- associations v4 -----
-  router.add('POST', '/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read', { scopes: (p) => readScopes({ objectType: p.fromObjectType ?? '' }) }, (ctx) => {
+  // ----- associations (v4 and the date-versioned 2026-03 path, same rules) -----
+  router.add('POST', ['/crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read', '/crm/associations/2026-03/{fromObjectType}/{toObjectType}/batch/read'], { scopes: (p) => readScopes({ objectType: p.fromObjectType ?? '' }) }, (ctx) => {
     const startedAt = new Date().toISOString();
     const from = typeOf(ctx.params, 'fromObjectType');
     const to = typeOf(ctx.params, 'toObjectType');
@@ -478,8 +478,8 @@ export function registerCrmRoutes(router: Router): void {
   });
 
   // ----- account -----
-  // GET /account-info/v3/details: how a static token learns its portal (no scope beyond a valid token).
-  router.add('GET', '/account-info/v3/details', { scopes: () => [] }, (ctx) => {
+  // GET /account-info/2026-03/details (and v3): how a static token learns its portal (no scope beyond a valid token).
+  router.add('GET', ['/account-info/v3/details', '/account-info/2026-03/details'], { scopes: () => [] }, (ctx) => {
     const portal = ctx.portal!;
     return {
       status: 200,

@@ -37,4 +37,15 @@ describe('architecture', () => {
       expect(imports.filter((s) => s.startsWith('@hubspot/api-client')), file).toEqual([]);
     }
   });
+
+  it('when code names a HubSpot API path, then only src/hubspot/api-paths.ts spells out its version', async () => {
+    const versioned = /['"`]\/(?:crm|account-info|appinstalls|oauth|marketing)\/(?:[^'"`\n]*\/)?(?:v\d+|\d{4}-\d{2})(?:\/|['"`])/;
+    const offenders: string[] = [];
+    for (const file of await sourceFiles('src')) {
+      if (file === 'src/hubspot/api-paths.ts') continue;
+      const code = (await readFile(join(root, file), 'utf8')).replace(/^\s*(?:\/\/|\*|\/\*).*$/gm, '');
+      if (versioned.test(code)) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
 });

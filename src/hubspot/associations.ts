@@ -1,6 +1,7 @@
 // Associations v4 batch read (PLATFORM.md §4.3): up to 1,000 inputs per call (§3.5); a `paging.next.after` on a
 // result means that object has more associations, fetched by sending the id again with `after`.
 import type { PortalRequest } from './request.ts';
+import { associationsPath } from './api-paths.ts';
 
 export const ASSOCIATION_BATCH = 1000;
 
@@ -30,11 +31,11 @@ export async function readAssociations(
   for (let page = 0; pending.length && page < maxPages; page++) {
     const next: Array<{ id: string; after: string }> = [];
     for (let i = 0; i < pending.length; i += ASSOCIATION_BATCH) {
-      // POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/read; ids without associations come back
+      // POST /crm/associations/2026-03/{fromObjectType}/{toObjectType}/batch/read; ids without associations come back
       // as errors (207), which simply means "none".
       const response = await request<AssociationsResponse>(`associations.batchRead.${fromType}.${toType}`, {
         method: 'POST',
-        path: `/crm/v4/associations/${fromType}/${toType}/batch/read`,
+        path: associationsPath(fromType, toType, '/batch/read'),
         body: { inputs: pending.slice(i, i + ASSOCIATION_BATCH) },
       });
       for (const r of response.body?.results ?? []) {

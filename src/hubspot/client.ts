@@ -20,13 +20,14 @@ import { createPortalPauses, type PortalPauses, type RetryOptions } from './retr
 import { createTasks, findAppTasks, getTaskStatuses } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
+import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
 
 /** Property option lists change rarely; reread them after this long. */
 const OPTIONS_TTL_MS = 60 * 60_000;
 
-/** The account's time zone through the portal's limiter and retries (GET /account-info/v3/details, scope `oauth`). */
+/** The account's time zone through the portal's limiter and retries (GET /account-info/2026-03/details, scope `oauth`). */
 async function readAccountTimeZone(request: PortalRequest): Promise<string | undefined> {
-  const response = await request<{ timeZone?: unknown }>('accountInfo.details', { method: 'GET', path: '/account-info/v3/details' });
+  const response = await request<{ timeZone?: unknown }>('accountInfo.details', { method: 'GET', path: ACCOUNT_DETAILS_PATH });
   return typeof response.body?.timeZone === 'string' && response.body.timeZone ? response.body.timeZone : undefined;
 }
 

@@ -29,7 +29,7 @@ export interface InstallationAuth {
   authorize(portalId: PortalId): Promise<string>;
   /** Stores a fresh OAuth installation (tokens encrypted); keeps settings and models of an earlier install. */
   saveOAuthInstallation(tokens: TokenSet, info: TokenInfo): Promise<Installation>;
-  /** Static-token mode: the one portal, from HUBSPOT_PORTAL_ID or learned from GET /account-info/v3/details. */
+  /** Static-token mode: the one portal, from HUBSPOT_PORTAL_ID or learned from GET /account-info/2026-03/details. */
   ensurePrivateAppInstallation(): Promise<Installation>;
   /** Marks the portal unusable (no token in the reason). */
   deactivate(portalId: PortalId, reason: string): Promise<void>;

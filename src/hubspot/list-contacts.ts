@@ -2,6 +2,7 @@
 // search for "modified since", split into time windows so no query passes that cap.
 import type { ModifiedRecord } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
+import { OWNERS_PATH, objectsPath } from './api-paths.ts';
 
 export const SEARCH_CAP = 10_000;
 const SEARCH_PAGE = 200;
@@ -12,11 +13,11 @@ interface SearchResponse {
   paging?: { next?: { after?: string } };
 }
 
-/** GET /crm/v3/objects/contacts?limit&after (limit ≤100). */
+/** GET /crm/objects/2026-03/contacts?limit&after (limit ≤100). */
 export async function listContactIds(request: PortalRequest, after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }> {
   const response = await request<{ results?: Array<{ id: string }>; paging?: { next?: { after?: string } } }>('contacts.list', {
     method: 'GET',
-    path: '/crm/v3/objects/contacts',
+    path: objectsPath('contacts'),
     qs: { limit: Math.max(1, Math.min(100, limit)), after, archived: false, properties: 'hs_object_id' },
   });
   const next = response.body?.paging?.next?.after;
@@ -61,7 +62,7 @@ function addFound(found: Map<string, ModifiedRecord>, id: string, modifiedAt: nu
 }
 
 /**
- * POST /crm/v3/objects/{type}/search on the last-modified property in [since, until), oldest first. The next page is
+ * POST /crm/objects/2026-03/{type}/search on the last-modified property in [since, until), oldest first. The next page is
  * asked for from the last time seen (keyset), not by offset: a record modified while the pages are read leaves the
  * window, and an offset would then step over a record not yet seen. Records at that boundary time come again and
  * count once. Only a page whose records all share one time is passed by offset; a window over 10,000 is halved
@@ -79,7 +80,7 @@ async function searchModified(request: PortalRequest, objectType: ModifiedObject
     for (;;) {
       const response = await request<SearchResponse>(`${objectType}.search`, {
         method: 'POST',
-        path: `/crm/v3/objects/${objectType}/search`,
+        path: objectsPath(objectType, '/search'),
         kind: 'search',
         body: modifiedBetween(property, from, to, after, SEARCH_PAGE),
       });
@@ -124,14 +125,14 @@ export async function searchModifiedCompanyIds(request: PortalRequest, since: nu
 export async function countContacts(request: PortalRequest): Promise<number> {
   const response = await request<SearchResponse>('contacts.count', {
     method: 'POST',
-    path: '/crm/v3/objects/contacts/search',
+    path: objectsPath('contacts', '/search'),
     kind: 'search',
     body: { filterGroups: [], properties: ['hs_object_id'], limit: 1 },
   });
   return response.body?.total ?? 0;
 }
 
-/** GET /crm/v3/owners (paged, 100 per page), active owners only. */
+/** GET /crm/owners/2026-03 (paged, 100 per page), active owners only. */
 export async function listOwners(request: PortalRequest): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>> {
   const owners: Array<{ id: string; email?: string; firstName?: string; lastName?: string }> = [];
   let after: string | undefined;
@@ -139,7 +140,7 @@ export async function listOwners(request: PortalRequest): Promise<Array<{ id: st
     const response = await request<{
       results?: Array<{ id: string | number; email?: string; firstName?: string; lastName?: string }>;
       paging?: { next?: { after?: string } };
-    }>('owners.list', { method: 'GET', path: '/crm/v3/owners', qs: { limit: 100, after, archived: false } });
+    }>('owners.list', { method: 'GET', path: OWNERS_PATH, qs: { limit: 100, after, archived: false } });
     for (const o of response.body?.results ?? []) {
       owners.push({
         id: String(o.id),

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { CodedError, HubSpotApiError } from '../errors.ts';
 import { redact, registerSecret } from '../log.ts';
 import type { PortalId } from '../store/store.ts';
+import { ACCOUNT_DETAILS_PATH, EXTERNAL_INSTALL_PATH, OAUTH_TOKEN_PATH } from './api-paths.ts';
 
 export interface TokenSet {
   accessToken: string;
@@ -50,7 +51,7 @@ export function buildInstallUrl(config: OAuthConfig, scopes: InstallScopes, stat
 }
 
 export async function exchangeCode(config: OAuthConfig, code: string): Promise<TokenSet> {
-  const body = await postForm(config, 'oauth.exchangeCode', '/oauth/2026-03/token', {
+  const body = await postForm(config, 'oauth.exchangeCode', OAUTH_TOKEN_PATH, {
     grant_type: 'authorization_code',
     client_id: config.HUBSPOT_CLIENT_ID ?? '',
     client_secret: config.HUBSPOT_CLIENT_SECRET ?? '',
@@ -62,7 +63,7 @@ export async function exchangeCode(config: OAuthConfig, code: string): Promise<T
 
 export async function refreshAccessToken(config: OAuthConfig, refreshToken: string): Promise<TokenSet> {
   registerSecret(refreshToken);
-  const body = await postForm(config, 'oauth.refresh', '/oauth/2026-03/token', {
+  const body = await postForm(config, 'oauth.refresh', OAUTH_TOKEN_PATH, {
     grant_type: 'refresh_token',
     client_id: config.HUBSPOT_CLIENT_ID ?? '',
     client_secret: config.HUBSPOT_CLIENT_SECRET ?? '',
@@ -76,7 +77,7 @@ export async function refreshAccessToken(config: OAuthConfig, refreshToken: stri
 /** Replaces GET /oauth/v1/access-tokens/{token}: the portal (`hub_id`), installing user and granted scopes. */
 export async function introspectToken(config: OAuthConfig, token: string): Promise<TokenInfo> {
   registerSecret(token);
-  const body = await postForm(config, 'oauth.introspect', '/oauth/2026-03/token/introspect', {
+  const body = await postForm(config, 'oauth.introspect', `${OAUTH_TOKEN_PATH}/introspect`, {
     client_id: config.HUBSPOT_CLIENT_ID ?? '',
     client_secret: config.HUBSPOT_CLIENT_SECRET ?? '',
     token,
@@ -105,7 +106,7 @@ export async function introspectToken(config: OAuthConfig, token: string): Promi
  */
 export async function deleteExternalInstall(config: Pick<Config, 'HUBSPOT_API_BASE_URL'>, accessToken: string): Promise<boolean> {
   registerSecret(accessToken);
-  const response = await fetchWithTimeout(`${config.HUBSPOT_API_BASE_URL}/appinstalls/2026-03/external-install`, {
+  const response = await fetchWithTimeout(`${config.HUBSPOT_API_BASE_URL}${EXTERNAL_INSTALL_PATH}`, {
     method: 'DELETE',
     headers: { Authorization: `Bearer ${accessToken}` },
   }, 'oauth.uninstall');
@@ -120,13 +121,13 @@ export async function uninstallApp(args: { ctx: Pick<AppContext, 'hubspot'>; por
   await args.ctx.hubspot.disconnect(args.portalId);
 }
 
-/** Account details for static-token mode: the portal id and time zone (GET /account-info/v3/details). */
+/** Account details for static-token mode: the portal id and time zone (GET /account-info/2026-03/details). */
 export async function readAccountDetails(
   config: Pick<Config, 'HUBSPOT_API_BASE_URL'>,
   accessToken: string,
 ): Promise<{ portalId: number; timeZone?: string }> {
   registerSecret(accessToken);
-  const response = await fetchWithTimeout(`${config.HUBSPOT_API_BASE_URL}/account-info/v3/details`, {
+  const response = await fetchWithTimeout(`${config.HUBSPOT_API_BASE_URL}${ACCOUNT_DETAILS_PATH}`, {
     headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
   }, 'accountInfo.details');
   if (!response.ok) throw await toOAuthError('accountInfo.details', response);

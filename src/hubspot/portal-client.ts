@@ -84,7 +84,7 @@ export interface PortalClient {
   companyContactIds(companyIds: string[]): Promise<Map<string, string[]>>;
   /** Owners of the portal, for the admin console's escalation-owner choice. */
   listOwners(): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>>;
-  /** The account's IANA time zone (GET /account-info/v3/details), undefined when HubSpot names none. */
+  /** The account's IANA time zone (GET /account-info/2026-03/details), undefined when HubSpot names none. */
   accountTimeZone(): Promise<string | undefined>;
   /** Calls per endpoint made for this portal so far. */
   callCount(): number;

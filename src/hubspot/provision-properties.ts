@@ -4,6 +4,7 @@
 import type { Logger } from '../log.ts';
 import { ALL_PROPERTIES, PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
 import type { PortalRequest } from './request.ts';
+import { propertiesPath } from './api-paths.ts';
 
 interface HubSpotProperty {
   name: string;
@@ -22,13 +23,13 @@ export interface ProvisionReport {
 }
 
 export async function provisionProperties(request: PortalRequest, log: Logger, definitions: PropertyDefinition[] = ALL_PROPERTIES): Promise<ProvisionReport> {
-  // POST /crm/v3/properties/contacts/groups; 409 = the group exists already.
-  await request('properties.createGroup', { method: 'POST', path: '/crm/v3/properties/contacts/groups', body: PROPERTY_GROUP, allow: [409] });
+  // POST /crm/properties/2026-03/contacts/groups; 409 = the group exists already.
+  await request('properties.createGroup', { method: 'POST', path: propertiesPath('contacts', '/groups'), body: PROPERTY_GROUP, allow: [409] });
 
-  // POST /crm/v3/properties/contacts/batch/read: names that do not exist are absent (or listed in `errors`, 207).
+  // POST /crm/properties/2026-03/contacts/batch/read: names that do not exist are absent (or listed in `errors`, 207).
   const existing = await request<{ results?: HubSpotProperty[] }>('properties.batchRead', {
     method: 'POST',
-    path: '/crm/v3/properties/contacts/batch/read',
+    path: propertiesPath('contacts', '/batch/read'),
     body: { archived: false, inputs: definitions.map((d) => ({ name: d.name })) },
   });
   const byName = new Map((existing.body?.results ?? []).map((p) => [p.name, p]));
@@ -36,16 +37,16 @@ export async function provisionProperties(request: PortalRequest, log: Logger, d
 
   const missing = definitions.filter((d) => !byName.has(d.name));
   if (missing.length) {
-    // POST /crm/v3/properties/contacts/batch/create (≤100 inputs); a racing instance may have created some (errors, 207).
+    // POST /crm/properties/2026-03/contacts/batch/create (≤100 inputs); a racing instance may have created some (errors, 207).
     const created = await request<{ results?: HubSpotProperty[]; errors?: Array<{ message?: string; context?: Record<string, string[]> }> }>(
       'properties.batchCreate',
-      { method: 'POST', path: '/crm/v3/properties/contacts/batch/create', body: { inputs: missing.map(toCreateInput) }, allow: [409] },
+      { method: 'POST', path: propertiesPath('contacts', '/batch/create'), body: { inputs: missing.map(toCreateInput) }, allow: [409] },
     );
     for (const p of created.body?.results ?? []) report.created.push(p.name);
     const failed = missing.filter((d) => !report.created.includes(d.name));
     for (const d of failed) {
       // One by one so a property that exists (409) is told apart from one HubSpot refuses.
-      const single = await request('properties.create', { method: 'POST', path: '/crm/v3/properties/contacts', body: toCreateInput(d), allow: [409] });
+      const single = await request('properties.create', { method: 'POST', path: propertiesPath('contacts'), body: toCreateInput(d), allow: [409] });
       if (single.status === 409) await patchIfDrifted(request, d, undefined, report);
       else report.created.push(d.name);
     }
@@ -61,7 +62,7 @@ export async function provisionProperties(request: PortalRequest, log: Logger, d
 async function patchIfDrifted(request: PortalRequest, definition: PropertyDefinition, current: HubSpotProperty | undefined, report: ProvisionReport): Promise<void> {
   let property = current;
   if (!property) {
-    const read = await request<HubSpotProperty>('properties.read', { method: 'GET', path: `/crm/v3/properties/contacts/${definition.name}` });
+    const read = await request<HubSpotProperty>('properties.read', { method: 'GET', path: propertiesPath('contacts', `/${definition.name}`) });
     property = read.body;
   }
   const patch = driftPatch(definition, property);
@@ -69,8 +70,8 @@ async function patchIfDrifted(request: PortalRequest, definition: PropertyDefini
     report.unchanged.push(definition.name);
     return;
   }
-  // PATCH /crm/v3/properties/contacts/{name}: options given here replace the property's option list.
-  await request('properties.update', { method: 'PATCH', path: `/crm/v3/properties/contacts/${definition.name}`, body: patch });
+  // PATCH /crm/properties/2026-03/contacts/{name}: options given here replace the property's option list.
+  await request('properties.update', { method: 'PATCH', path: propertiesPath('contacts', `/${definition.name}`), body: patch });
   report.updated.push(definition.name);
 }
 
@@ -104,9 +105,9 @@ export interface PropertyOptionValue {
   hidden: boolean;
 }
 
-/** GET /crm/v3/properties/{objectType}/{name}: the options in the portal's own order (displayOrder, then list order). */
+/** GET /crm/properties/2026-03/{objectType}/{name}: the options in the portal's own order (displayOrder, then list order). */
 export async function readPropertyOptions(request: PortalRequest, objectType: string, name: string): Promise<PropertyOptionValue[]> {
-  const response = await request<HubSpotProperty>(`properties.read.${name}`, { method: 'GET', path: `/crm/v3/properties/${objectType}/${name}`, allow: [404] });
+  const response = await request<HubSpotProperty>(`properties.read.${name}`, { method: 'GET', path: propertiesPath(objectType, `/${name}`), allow: [404] });
   if (response.status === 404) return [];
   return (response.body?.options ?? [])
     .map((o, index) => ({ value: o.value, label: o.label ?? o.value, displayOrder: o.displayOrder ?? index, hidden: o.hidden ?? false, index }))

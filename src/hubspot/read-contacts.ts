@@ -15,6 +15,7 @@ import {
 } from './map-activities.ts';
 import type { ContactRecord } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
+import { objectsPath } from './api-paths.ts';
 
 export const OBJECT_BATCH = 100;
 /** Contact → primary company (PLATFORM.md §4.3). */
@@ -142,7 +143,7 @@ function anyIds(perContact: Map<string, string[]> | undefined): boolean {
   return false;
 }
 
-/** POST /crm/v3/objects/{type}/batch/read (≤100; cannot return associations, PLATFORM.md §8.16). Missing ids are absent. */
+/** POST /crm/objects/2026-03/{type}/batch/read (≤100; cannot return associations, PLATFORM.md §8.16). Missing ids are absent. */
 export async function batchRead(
   request: PortalRequest,
   objectType: string,
@@ -153,7 +154,7 @@ export async function batchRead(
   for (let i = 0; i < ids.length; i += OBJECT_BATCH) {
     const response = await request<BatchReadResponse>(`${objectType}.batchRead`, {
       method: 'POST',
-      path: `/crm/v3/objects/${objectType}/batch/read`,
+      path: objectsPath(objectType, '/batch/read'),
       body: { properties, inputs: ids.slice(i, i + OBJECT_BATCH).map((id) => ({ id })) },
       allow: [404],
     });

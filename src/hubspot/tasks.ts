@@ -5,6 +5,7 @@ import type { TaskKind } from '../scoring/types.ts';
 import type { TaskCreate, TaskStatus } from './portal-client.ts';
 import { readAssociations } from './associations.ts';
 import type { PortalRequest } from './request.ts';
+import { objectsPath } from './api-paths.ts';
 
 export const TASK_TO_CONTACT = 204;
 const BATCH_SIZE = 100;
@@ -42,10 +43,10 @@ async function createBatch(request: PortalRequest, tasks: TaskCreate[], start: n
   const indexes = Array.from({ length: end - start }, (_, k) => start + k);
   let response: { body: BatchCreateResponse };
   try {
-    // POST /crm/v3/objects/tasks/batch/create; not idempotent, so a timeout or 5xx is not retried blindly.
+    // POST /crm/objects/2026-03/tasks/batch/create; not idempotent, so a timeout or 5xx is not retried blindly.
     response = await request<BatchCreateResponse>('tasks.batchCreate', {
       method: 'POST',
-      path: '/crm/v3/objects/tasks/batch/create',
+      path: objectsPath('tasks', '/batch/create'),
       idempotent: false,
       body: { inputs: indexes.map((i) => toTaskInput(tasks[i] as TaskCreate, String(i))) },
     });
@@ -80,7 +81,7 @@ async function createBatch(request: PortalRequest, tasks: TaskCreate[], start: n
   }
 }
 
-/** POST /crm/v3/objects/tasks/batch/read: missing or archived tasks count as deleted; COMPLETED as completed. */
+/** POST /crm/objects/2026-03/tasks/batch/read: missing or archived tasks count as deleted; COMPLETED as completed. */
 export async function getTaskStatuses(request: PortalRequest, taskIds: string[]): Promise<Map<string, TaskStatus>> {
   const statuses = new Map<string, TaskStatus>();
   const unique = [...new Set(taskIds)];
@@ -88,7 +89,7 @@ export async function getTaskStatuses(request: PortalRequest, taskIds: string[])
     const ids = unique.slice(i, i + BATCH_SIZE);
     const response = await request<{ results?: Array<{ id: string; archived?: boolean; properties?: Record<string, string | null> }> }>(
       'tasks.batchRead',
-      { method: 'POST', path: '/crm/v3/objects/tasks/batch/read', body: { properties: ['hs_task_status'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
+      { method: 'POST', path: objectsPath('tasks', '/batch/read'), body: { properties: ['hs_task_status'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
     );
     for (const r of response.body?.results ?? []) {
       if (r.archived) continue;
@@ -121,7 +122,7 @@ export async function findAppTasks(
     const ids = taskIds.slice(i, i + BATCH_SIZE);
     const response = await request<{ results?: Array<{ id: string; archived?: boolean; properties?: Record<string, string | null> }> }>(
       'tasks.batchRead',
-      { method: 'POST', path: '/crm/v3/objects/tasks/batch/read', body: { properties: ['hs_task_status', 'hs_task_body'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
+      { method: 'POST', path: objectsPath('tasks', '/batch/read'), body: { properties: ['hs_task_status', 'hs_task_body'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
     );
     for (const r of response.body?.results ?? []) {
       if (r.archived) continue;

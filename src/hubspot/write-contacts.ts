@@ -4,6 +4,7 @@
 import { HubSpotApiError } from '../errors.ts';
 import type { ContactWrite, WriteReport } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
+import { objectsPath } from './api-paths.ts';
 
 export const BATCH_SIZE = 100;
 
@@ -32,10 +33,10 @@ async function writeBatch(request: PortalRequest, batch: ContactWrite[], report:
   if (!batch.length) return;
   let response: { status: number; body: BatchUpdateResponse };
   try {
-    // POST /crm/v3/objects/contacts/batch/update
+    // POST /crm/objects/2026-03/contacts/batch/update
     response = await request<BatchUpdateResponse>('contacts.batchUpdate', {
       method: 'POST',
-      path: '/crm/v3/objects/contacts/batch/update',
+      path: objectsPath('contacts', '/batch/update'),
       body: { inputs: batch.map((w) => ({ id: w.contactId, properties: w.properties })) },
     });
   } catch (error) {

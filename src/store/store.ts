@@ -14,7 +14,7 @@ export interface Installation {
   installedAt: string;
   installedBy?: { userId?: number; email?: string };
   scopes: string[];
-  /** The HubSpot account's IANA time zone (GET /account-info/v3/details): the day of the daily duties. Absent = not known yet (UTC). */
+  /** The HubSpot account's IANA time zone (GET /account-info/2026-03/details): the day of the daily duties. Absent = not known yet (UTC). */
   timeZone?: string;
   /** Encrypted blobs (see src/hubspot/token-crypto.ts). */
   accessTokenEnc?: string;

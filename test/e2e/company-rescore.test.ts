@@ -77,15 +77,15 @@ describe('a company changes in HubSpot', () => {
     const calls = env.standIn.requests.slice(mark);
     const count = (path: string) => calls.filter((r) => r.path === path).length;
     // Both changes coalesce into one company item: one read of its contacts.
-    expect(count('/crm/v4/associations/companies/contacts/batch/read')).toBe(1);
+    expect(count('/crm/associations/2026-03/companies/contacts/batch/read')).toBe(1);
     // 150 contacts: two batch reads (100 + 50) and at most two batch writes, never one call per contact.
-    expect(count('/crm/v3/objects/contacts/batch/read')).toBe(2);
-    expect(count('/crm/v3/objects/contacts/batch/update')).toBeLessThanOrEqual(2);
+    expect(count('/crm/objects/2026-03/contacts/batch/read')).toBe(2);
+    expect(count('/crm/objects/2026-03/contacts/batch/update')).toBeLessThanOrEqual(2);
     expect(calls.filter((r) => /^\/crm\/v3\/objects\/contacts\/\d+$/.test(r.path))).toEqual([]);
     expect(calls.length).toBeLessThanOrEqual(20);
 
     // Exactly the members were read for rescoring. The outsider's fit comes from Anders AG: not read, not rescored.
-    const read = env.proxy!.requests.slice(markProxied).filter((r) => r.path === '/crm/v3/objects/contacts/batch/read');
+    const read = env.proxy!.requests.slice(markProxied).filter((r) => r.path === '/crm/objects/2026-03/contacts/batch/read');
     const readIds = read.flatMap((r) => (JSON.parse(r.body) as { inputs: Array<{ id: string }> }).inputs.map((i) => Number(i.id)));
     expect(readIds.sort((a, b) => a - b)).toEqual(members.map((c) => c.id).sort((a, b) => a - b));
     expect(outsider.props.bant_scored_at).toBe(outsiderScoredAt);

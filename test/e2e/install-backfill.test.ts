@@ -161,17 +161,24 @@ describe('install through OAuth and backfill', () => {
     expect(env.standIn.maxRequestsInWindow(env.portal.id, 10_000)).toBeLessThanOrEqual(110);
     expect(env.standIn.countRequests({ portalId: env.portal.id, status: 429 })).toBe(0);
     // 200 contacts in batches of 100: a handful of calls, not one per contact.
-    expect(env.standIn.countRequests({ path: '/crm/v3/objects/contacts/batch/update' })).toBeLessThanOrEqual(4);
+    expect(env.standIn.countRequests({ path: '/crm/objects/2026-03/contacts/batch/update' })).toBeLessThanOrEqual(4);
+  });
+
+  it('when the app installed and backfilled, then every CRM call used the date-versioned 2026-03 APIs, none a v3 or v4 path', () => {
+    const paths = new Set(env.standIn.requests.filter((r) => r.portalId === env.portal.id).map((r) => r.path));
+    expect(paths.size).toBeGreaterThan(3);
+    expect([...paths].filter((p) => /^\/(crm|account-info)\/v\d\//.test(p))).toEqual([]);
+    expect([...paths].some((p) => p.startsWith('/crm/associations/2026-03/'))).toBe(true);
   });
 
   it('when the backfill writes came back as webhooks, then they were acknowledged and caused no further HubSpot calls', () => {
-    const writes = env.standIn.requests.filter((r) => r.path === '/crm/v3/objects/contacts/batch/update');
+    const writes = env.standIn.requests.filter((r) => r.path === '/crm/objects/2026-03/contacts/batch/update');
     const lastWrite = Math.max(...writes.map((r) => r.time));
     const echoesAfter = env.standIn.deliveries.filter((d) => d.at >= lastWrite).flatMap((d) => d.events);
     expect(echoesAfter.filter((e) => e.changeSource === 'INTEGRATION' && e.sourceId === env.standIn.app.appId.toString()).length).toBeGreaterThan(0);
     expect(env.standIn.deliveries.every((d) => d.ok)).toBe(true);
     const callsAfter = env.standIn.requests.filter((r) => r.time > lastWrite && r.portalId === env.portal.id);
     // The last write may be followed by the task calls of its own batch, never by another read of contacts.
-    expect(callsAfter.filter((r) => r.path.startsWith('/crm/v3/objects/contacts'))).toEqual([]);
+    expect(callsAfter.filter((r) => r.path.startsWith('/crm/objects/2026-03/contacts'))).toEqual([]);
   });
 });

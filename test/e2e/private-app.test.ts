@@ -8,7 +8,7 @@ const PORTAL_ID = 24_500_001;
 let env: Env;
 
 beforeAll(async () => {
-  // No HUBSPOT_PORTAL_ID: the app learns the portal from the token (GET /account-info/v3/details).
+  // No HUBSPOT_PORTAL_ID: the app learns the portal from the token (GET /account-info/2026-03/details).
   env = await startEnv({ portal: { portalId: PORTAL_ID, contacts: 30, seed: 9, privateAppToken: TOKEN } });
 }, 60_000);
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 describe('private-app mode', () => {
   it('when the app starts with a static token, then it never calls the OAuth endpoints and /oauth/install explains there is nothing to install', async () => {
     expect(env.standIn.countRequests({ path: /^\/oauth\// })).toBe(0);
-    expect(env.standIn.countRequests({ path: /^\/account-info\/v3\/details/ })).toBe(1);
+    expect(env.standIn.countRequests({ path: /^\/account-info\/2026-03\/details/ })).toBe(1);
     const res = await fetch(`${env.app!.url}/oauth/install`, { redirect: 'manual' });
     expect(res.status).toBe(400);
   });

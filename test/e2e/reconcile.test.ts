@@ -43,7 +43,7 @@ const reconcile = async () => {
 const contactsRead = (mark: number) =>
   env
     .proxy!.requests.slice(mark)
-    .filter((r) => r.path === '/crm/v3/objects/contacts/batch/read')
+    .filter((r) => r.path === '/crm/objects/2026-03/contacts/batch/read')
     .flatMap((r) => (JSON.parse(r.body) as { inputs: Array<{ id: string }> }).inputs.map((i) => Number(i.id)))
     .sort((a, b) => a - b);
 
@@ -86,10 +86,10 @@ describe('reconciliation', () => {
     const calls = () => env.standIn.requests.slice(mark);
     const count = (path: string) => calls().filter((r) => r.path === path).length;
     expect(first).toMatchObject({ contacts: 0, ownWrites: all, companies: 0 });
-    expect(count('/crm/v3/objects/contacts/search')).toBe(1);
-    expect(count('/crm/v3/objects/companies/search')).toBe(1);
+    expect(count('/crm/objects/2026-03/contacts/search')).toBe(1);
+    expect(count('/crm/objects/2026-03/companies/search')).toBe(1);
     expect(contactsRead(markProxied)).toEqual([]);
-    expect(count('/crm/v3/objects/contacts/batch/update')).toBe(0);
+    expect(count('/crm/objects/2026-03/contacts/batch/update')).toBe(0);
     expect(calls()).toHaveLength(2);
 
     expect(edited.props.bant_fit_grade).toBe('C');
@@ -105,7 +105,7 @@ describe('reconciliation', () => {
 
     expect(second).toMatchObject({ contacts: 1, ownWrites: all - 1 });
     expect(contactsRead(markProxied)).toEqual([edited.id]);
-    expect(count('/crm/v3/objects/contacts/batch/update')).toBe(1);
+    expect(count('/crm/objects/2026-03/contacts/batch/update')).toBe(1);
     // Position D (10) + industry D (6): grade D.
     expect(edited.props.bant_fit_grade).toBe('D');
     expect(grades(members)).toEqual(new Set(['C']));

@@ -42,7 +42,7 @@ describe('SIGTERM', () => {
     const mark = Date.now();
     for (const c of first) standIn.simulate.updateContact(portal.id, c.id, { bant_timeline_answer: 'gt_12_months' });
     // The first batch is leased and under way once its contacts were read.
-    await waitUntil(() => standIn?.countRequests({ path: '/crm/v3/objects/contacts/batch/read', since: mark }) === 1, { message: 'the first batch to start' });
+    await waitUntil(() => standIn?.countRequests({ path: '/crm/objects/2026-03/contacts/batch/read', since: mark }) === 1, { message: 'the first batch to start' });
     for (const c of second) standIn.simulate.updateContact(portal.id, c.id, { bant_timeline_answer: 'gt_12_months' });
     // The second wave is acknowledged (persisted, queued) while the first batch is still in flight.
     await waitUntil(() => standIn?.deliveries.some((d) => d.ok && d.events.some((e) => e.objectId === second[7]?.id)), { message: 'the second wave acknowledged' });

@@ -76,7 +76,7 @@ describe('a CRM change arrives as a signed webhook', () => {
     expect((task.props.hs_task_body ?? '').trim().split('\n').at(-1)).toBe('bant-task: call_sql');
     expect(env.portal.associated('tasks', 'contacts', task.id)).toEqual([contact.id]);
     // The association was asked for on create, with HubSpot's task→contact type 204.
-    const creates = env.proxy!.requests.filter((r) => r.path === '/crm/v3/objects/tasks/batch/create' || r.path === '/crm/v3/objects/tasks');
+    const creates = env.proxy!.requests.filter((r) => r.path === '/crm/objects/2026-03/tasks/batch/create' || r.path === '/crm/objects/2026-03/tasks');
     const inputs = creates.flatMap((r) => (JSON.parse(r.body) as { inputs?: unknown[] }).inputs ?? [JSON.parse(r.body)]) as Array<{
       properties: Record<string, string>;
       associations?: Array<{ to: { id: string }; types: Array<{ associationCategory: string; associationTypeId: number }> }>;
@@ -102,8 +102,8 @@ describe('a CRM change arrives as a signed webhook', () => {
     expect(env.portal.tasks.size).toBe(tasksBefore);
     expect(appTasks(env.portal, contact.id, 'call_sql')).toHaveLength(1);
     const after = env.standIn.requests.slice(before);
-    expect(after.filter((r) => r.path.startsWith('/crm/v3/objects/tasks') && r.method === 'POST' && r.path.endsWith('create'))).toEqual([]);
-    expect(after.filter((r) => r.path === '/crm/v3/objects/contacts/batch/update')).toEqual([]);
+    expect(after.filter((r) => r.path.startsWith('/crm/objects/2026-03/tasks') && r.method === 'POST' && r.path.endsWith('create'))).toEqual([]);
+    expect(after.filter((r) => r.path === '/crm/objects/2026-03/contacts/batch/update')).toEqual([]);
   });
 
   it('when the SQL contact changes again, then it is rescored and its open call_sql task is not duplicated', async () => {
@@ -153,8 +153,8 @@ describe("the app's own writes echoed back", () => {
     expect(deliveries.every((d) => d.ok)).toBe(true);
     const calls = env.standIn.requests.slice(mark);
     // Exactly one rescore: one read and at most one write of the contact, whatever the echoes.
-    expect(calls.filter((r) => r.path === '/crm/v3/objects/contacts/batch/read')).toHaveLength(1);
-    expect(calls.filter((r) => r.path === '/crm/v3/objects/contacts/batch/update').length).toBeLessThanOrEqual(1);
+    expect(calls.filter((r) => r.path === '/crm/objects/2026-03/contacts/batch/read')).toHaveLength(1);
+    expect(calls.filter((r) => r.path === '/crm/objects/2026-03/contacts/batch/update').length).toBeLessThanOrEqual(1);
   });
 
   it('when an echo delivery is replayed, then the app answers 2xx and makes no HubSpot call', async () => {

@@ -84,9 +84,9 @@ function mockInstall(): void {
   nock(API)
     .post('/oauth/2026-03/token/introspect', (body) => new URLSearchParams(body as string).get('token') === ACCESS)
     .reply(200, { active: true, hub_id: 4711, hub_domain: 'acme-gmbh.com', user: 'admin@acme.com', user_id: 17, scopes: ['oauth', 'crm.objects.contacts.read'], token: ACCESS });
-  nock(API).post('/crm/v3/properties/contacts/groups').matchHeader('authorization', `Bearer ${ACCESS}`).reply(201, {});
-  nock(API).post('/crm/v3/properties/contacts/batch/read').reply(200, { results: [] });
-  nock(API).post('/crm/v3/properties/contacts/batch/create').reply(201, { results: ALL_PROPERTIES.map((p) => ({ name: p.name })) });
+  nock(API).post('/crm/properties/2026-03/contacts/groups').matchHeader('authorization', `Bearer ${ACCESS}`).reply(201, {});
+  nock(API).post('/crm/properties/2026-03/contacts/batch/read').reply(200, { results: [] });
+  nock(API).post('/crm/properties/2026-03/contacts/batch/create').reply(201, { results: ALL_PROPERTIES.map((p) => ({ name: p.name })) });
 }
 
 async function beginInstall(r: Running): Promise<string> {
@@ -200,7 +200,7 @@ describe('secrets never reach a log line', () => {
       .post('/oauth/2026-03/token', (body) => new URLSearchParams(body as string).get('refresh_token') === REFRESH)
       .reply(200, { access_token: ACCESS_2, refresh_token: REFRESH_2, expires_in: 1800 });
     nock(API)
-      .get('/crm/v3/owners')
+      .get('/crm/owners/2026-03')
       .query(true)
       .matchHeader('authorization', `Bearer ${ACCESS_2}`)
       .reply(401, { status: 'error', message: `Authentication credentials not found. token ${ACCESS_2} rejected`, category: 'INVALID_AUTHENTICATION' });

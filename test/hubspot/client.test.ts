@@ -31,7 +31,7 @@ describe('createPortalClients', () => {
   it('when a call is made, then it carries the portal token, is counted per portal and operation, and stage order is read once', async () => {
     const { clients, metrics } = await setup();
     nock(API)
-      .get('/crm/v3/properties/contacts/lifecyclestage')
+      .get('/crm/properties/2026-03/contacts/lifecyclestage')
       .matchHeader('authorization', 'Bearer portal-access-token-1')
       .once()
       .reply(200, { options: [{ value: 'lead', displayOrder: 1 }, { value: 'subscriber', displayOrder: 0 }] });
@@ -46,10 +46,10 @@ describe('createPortalClients', () => {
   it("when the account's time zone is asked for, then it is read from the account details with the portal token", async () => {
     const { clients } = await setup();
     nock(API)
-      .get('/account-info/v3/details')
+      .get('/account-info/2026-03/details')
       .matchHeader('authorization', 'Bearer portal-access-token-1')
       .reply(200, { portalId: PORTAL, timeZone: 'America/Los_Angeles', utcOffsetMilliseconds: -28_800_000 });
-    nock(API).get('/account-info/v3/details').reply(200, { portalId: PORTAL });
+    nock(API).get('/account-info/2026-03/details').reply(200, { portalId: PORTAL });
     const client = await clients.forPortal(PORTAL);
     expect(await client.accountTimeZone()).toBe('America/Los_Angeles');
     expect(await client.accountTimeZone()).toBeUndefined();

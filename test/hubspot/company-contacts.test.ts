@@ -15,7 +15,7 @@ describe('readCompanyContacts', () => {
     const { request, callCount } = testRequester();
     const bodies: Body[] = [];
     nock(API)
-      .post('/crm/v4/associations/companies/contacts/batch/read')
+      .post('/crm/associations/2026-03/companies/contacts/batch/read')
       .times(2)
       .reply(200, async (req: Request) => {
         const body = await parse(req);
@@ -34,7 +34,7 @@ describe('readCompanyContacts', () => {
     const { request } = testRequester();
     let contactSide: Body | undefined;
     nock(API)
-      .post('/crm/v4/associations/companies/contacts/batch/read')
+      .post('/crm/associations/2026-03/companies/contacts/batch/read')
       .reply(200, {
         results: [
           { from: { id: '900' }, to: [link(1, 2, 280), link(2, 280), link(3, 280), link(4, 280)] },
@@ -42,7 +42,7 @@ describe('readCompanyContacts', () => {
         ],
       });
     nock(API)
-      .post('/crm/v4/associations/contacts/companies/batch/read', (body: Body) => {
+      .post('/crm/associations/2026-03/contacts/companies/batch/read', (body: Body) => {
         contactSide = body;
         return true;
       })
@@ -69,7 +69,7 @@ describe('readCompanyContacts', () => {
   it('when a company has more association pages than are read, then the contacts read so far come back and the company is reported', async () => {
     const { request, callCount } = testRequester();
     nock(API)
-      .post('/crm/v4/associations/companies/contacts/batch/read')
+      .post('/crm/associations/2026-03/companies/contacts/batch/read')
       .times(MAX_CONTACT_PAGES)
       .reply(200, async (req: Request) => {
         const page = Number((await parse(req)).inputs[0]?.after ?? 0);
@@ -86,7 +86,7 @@ describe('readCompanyContacts', () => {
     const { request, callCount } = testRequester();
     const sizes: number[] = [];
     nock(API)
-      .post('/crm/v4/associations/companies/contacts/batch/read')
+      .post('/crm/associations/2026-03/companies/contacts/batch/read')
       .times(2)
       .reply(207, async (req: Request) => {
         const body = await parse(req);

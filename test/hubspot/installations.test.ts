@@ -90,13 +90,13 @@ describe('authorize(portalId)', () => {
 });
 
 describe('static-token mode', () => {
-  it('when HUBSPOT_PORTAL_ID is absent, then the portal and time zone are learned once from /account-info/v3/details', async () => {
+  it('when HUBSPOT_PORTAL_ID is absent, then the portal and time zone are learned once from /account-info/2026-03/details', async () => {
     const store = createMemoryStore();
     const config = testConfig({ HUBSPOT_PRIVATE_APP_TOKEN: 'pat-na1-static-token-xx' });
     const { log } = captureLogs();
     const auth = createInstallationAuth({ store, config, log, tokenKey: randomBytes(32) });
     nock(API)
-      .get('/account-info/v3/details')
+      .get('/account-info/2026-03/details')
       .matchHeader('authorization', 'Bearer pat-na1-static-token-xx')
       .once()
       .reply(200, { portalId: 321, timeZone: 'Europe/Berlin' });

@@ -15,10 +15,10 @@ type SearchBody = {
 };
 
 describe('listing contacts', () => {
-  it('when listing, then GET /crm/v3/objects/contacts pages with after and limit ≤100', async () => {
+  it('when listing, then GET /crm/objects/2026-03/contacts pages with after and limit ≤100', async () => {
     const { request } = testRequester();
-    nock(API).get('/crm/v3/objects/contacts').query({ limit: '100', archived: 'false', properties: 'hs_object_id' }).reply(200, { results: [{ id: '1' }, { id: '2' }], paging: { next: { after: '3' } } });
-    nock(API).get('/crm/v3/objects/contacts').query({ limit: '100', after: '3', archived: 'false', properties: 'hs_object_id' }).reply(200, { results: [{ id: '3' }] });
+    nock(API).get('/crm/objects/2026-03/contacts').query({ limit: '100', archived: 'false', properties: 'hs_object_id' }).reply(200, { results: [{ id: '1' }, { id: '2' }], paging: { next: { after: '3' } } });
+    nock(API).get('/crm/objects/2026-03/contacts').query({ limit: '100', after: '3', archived: 'false', properties: 'hs_object_id' }).reply(200, { results: [{ id: '3' }] });
     expect(await listContactIds(request, undefined, 500)).toEqual({ ids: ['1', '2'], after: '3' });
     expect(await listContactIds(request, '3', 100)).toEqual({ ids: ['3'] });
   });
@@ -27,7 +27,7 @@ describe('listing contacts', () => {
     const { request } = testRequester();
     const windows: Array<[string, string]> = [];
     nock(API)
-      .post('/crm/v3/objects/contacts/search')
+      .post('/crm/objects/2026-03/contacts/search')
       .times(11)
       .reply(200, async (req: Request) => {
         const body = (await req.json()) as SearchBody;
@@ -50,7 +50,7 @@ describe('listing contacts', () => {
     const times = new Map(Array.from({ length: 450 }, (_, i) => [String(i + 1), 1000 + i]));
     const bodies: SearchBody[] = [];
     nock(API)
-      .post('/crm/v3/objects/contacts/search')
+      .post('/crm/objects/2026-03/contacts/search')
       .times(3)
       .reply(200, async (req: Request) => {
         const body = (await req.json()) as SearchBody;
@@ -77,7 +77,7 @@ describe('listing contacts', () => {
     const { request } = testRequester();
     const bodies: SearchBody[] = [];
     nock(API)
-      .post('/crm/v3/objects/contacts/search')
+      .post('/crm/objects/2026-03/contacts/search')
       .times(2)
       .reply(200, async (req: Request) => {
         const body = (await req.json()) as SearchBody;
@@ -102,7 +102,7 @@ describe('listing contacts', () => {
     const { request } = testRequester();
     let body: SearchBody | undefined;
     nock(API)
-      .post('/crm/v3/objects/contacts/search')
+      .post('/crm/objects/2026-03/contacts/search')
       .reply(200, async (req: Request) => {
         body = (await req.json()) as SearchBody;
         return {
@@ -128,7 +128,7 @@ describe('listing contacts', () => {
     const { request } = testRequester();
     const bodies: SearchBody[] = [];
     nock(API)
-      .post('/crm/v3/objects/companies/search')
+      .post('/crm/objects/2026-03/companies/search')
       .times(3)
       .reply(200, async (req: Request) => {
         const body = (await req.json()) as SearchBody;
@@ -148,14 +148,14 @@ describe('listing contacts', () => {
 
   it('when counting, then one search with limit 1 gives the total', async () => {
     const { request } = testRequester();
-    nock(API).post('/crm/v3/objects/contacts/search', { filterGroups: [], properties: ['hs_object_id'], limit: 1 }).reply(200, { total: 4242, results: [{ id: '1' }] });
+    nock(API).post('/crm/objects/2026-03/contacts/search', { filterGroups: [], properties: ['hs_object_id'], limit: 1 }).reply(200, { total: 4242, results: [{ id: '1' }] });
     expect(await countContacts(request)).toBe(4242);
   });
 
   it('when owners span pages, then all are listed', async () => {
     const { request } = testRequester();
-    nock(API).get('/crm/v3/owners').query({ limit: '100', archived: 'false' }).reply(200, { results: [{ id: '1', email: 'a@x.de', firstName: 'A' }], paging: { next: { after: 'n' } } });
-    nock(API).get('/crm/v3/owners').query({ limit: '100', after: 'n', archived: 'false' }).reply(200, { results: [{ id: 2, lastName: 'B' }] });
+    nock(API).get('/crm/owners/2026-03').query({ limit: '100', archived: 'false' }).reply(200, { results: [{ id: '1', email: 'a@x.de', firstName: 'A' }], paging: { next: { after: 'n' } } });
+    nock(API).get('/crm/owners/2026-03').query({ limit: '100', after: 'n', archived: 'false' }).reply(200, { results: [{ id: 2, lastName: 'B' }] });
     expect(await listOwners(request)).toEqual([{ id: '1', email: 'a@x.de', firstName: 'A' }, { id: '2', lastName: 'B' }]);
   });
 });

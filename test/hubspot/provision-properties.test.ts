@@ -31,11 +31,11 @@ describe('property definitions', () => {
 describe('provisionProperties', () => {
   it('when nothing exists, then the group and all properties are created in two calls after one read', async () => {
     const { request, callCount } = testRequester();
-    nock(API).post('/crm/v3/properties/contacts/groups', { name: 'bant_scoring', label: 'BANT lead scoring', displayOrder: -1 }).reply(201, {});
-    nock(API).post('/crm/v3/properties/contacts/batch/read').reply(200, { results: [] });
+    nock(API).post('/crm/properties/2026-03/contacts/groups', { name: 'bant_scoring', label: 'BANT lead scoring', displayOrder: -1 }).reply(201, {});
+    nock(API).post('/crm/properties/2026-03/contacts/batch/read').reply(200, { results: [] });
     let created: Array<Record<string, unknown>> = [];
     nock(API)
-      .post('/crm/v3/properties/contacts/batch/create', (body: { inputs: Array<Record<string, unknown>> }) => {
+      .post('/crm/properties/2026-03/contacts/batch/create', (body: { inputs: Array<Record<string, unknown>> }) => {
         created = body.inputs;
         return true;
       })
@@ -49,14 +49,14 @@ describe('provisionProperties', () => {
 
   it('when everything exists and one property drifted, then the group 409 is fine and only the drifted one is patched', async () => {
     const { request } = testRequester();
-    nock(API).post('/crm/v3/properties/contacts/groups').reply(409, { status: 'error', message: 'group already exists', category: 'CONFLICT' });
+    nock(API).post('/crm/properties/2026-03/contacts/groups').reply(409, { status: 'error', message: 'group already exists', category: 'CONFLICT' });
     const existing = ALL_PROPERTIES.map((p) => ({ ...p }));
     const drifted = existing.find((p) => p.name === 'bant_qualification');
     if (drifted?.options) drifted.options = drifted.options.slice(0, 2);
-    nock(API).post('/crm/v3/properties/contacts/batch/read').reply(200, { results: existing });
+    nock(API).post('/crm/properties/2026-03/contacts/batch/read').reply(200, { results: existing });
     let patch: Record<string, unknown> = {};
     nock(API)
-      .patch('/crm/v3/properties/contacts/bant_qualification', (body: Record<string, unknown>) => {
+      .patch('/crm/properties/2026-03/contacts/bant_qualification', (body: Record<string, unknown>) => {
         patch = body;
         return true;
       })
@@ -70,12 +70,12 @@ describe('provisionProperties', () => {
   it('when another instance created a property meanwhile (409), then it is compared instead', async () => {
     const { request } = testRequester();
     const [first, ...rest] = ALL_PROPERTIES;
-    nock(API).post('/crm/v3/properties/contacts/groups').reply(409, {});
-    nock(API).post('/crm/v3/properties/contacts/batch/read').reply(200, { results: rest });
-    nock(API).post('/crm/v3/properties/contacts/batch/create').reply(409, { message: 'exists' });
-    nock(API).post('/crm/v3/properties/contacts').reply(409, { message: 'exists' });
-    nock(API).get(`/crm/v3/properties/contacts/${first?.name}`).reply(200, { ...first, label: 'Old label' });
-    nock(API).patch(`/crm/v3/properties/contacts/${first?.name}`, { label: first?.label }).reply(200, {});
+    nock(API).post('/crm/properties/2026-03/contacts/groups').reply(409, {});
+    nock(API).post('/crm/properties/2026-03/contacts/batch/read').reply(200, { results: rest });
+    nock(API).post('/crm/properties/2026-03/contacts/batch/create').reply(409, { message: 'exists' });
+    nock(API).post('/crm/properties/2026-03/contacts').reply(409, { message: 'exists' });
+    nock(API).get(`/crm/properties/2026-03/contacts/${first?.name}`).reply(200, { ...first, label: 'Old label' });
+    nock(API).patch(`/crm/properties/2026-03/contacts/${first?.name}`, { label: first?.label }).reply(200, {});
     const report = await provisionProperties(request, silentLogger);
     expect(report.updated).toEqual([first?.name]);
   });
@@ -85,7 +85,7 @@ describe('readPropertyOptions', () => {
   it('when lifecyclestage is read, then options come in the portal order by displayOrder, custom stages included', async () => {
     const { request } = testRequester();
     nock(API)
-      .get('/crm/v3/properties/contacts/lifecyclestage')
+      .get('/crm/properties/2026-03/contacts/lifecyclestage')
       .reply(200, {
         name: 'lifecyclestage',
         options: [

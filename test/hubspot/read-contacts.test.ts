@@ -21,7 +21,7 @@ describe('readContacts', () => {
       return true;
     };
     nock(API)
-      .post('/crm/v3/objects/contacts/batch/read', keep('contacts'))
+      .post('/crm/objects/2026-03/contacts/batch/read', keep('contacts'))
       .reply(207, {
         status: 'COMPLETE',
         results: [
@@ -51,7 +51,7 @@ describe('readContacts', () => {
         errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects', context: { ids: ['999'] } }],
       });
     nock(API)
-      .post('/crm/v4/associations/contacts/companies/batch/read', keep('companies-assoc'))
+      .post('/crm/associations/2026-03/contacts/companies/batch/read', keep('companies-assoc'))
       .reply(200, {
         results: [
           {
@@ -64,17 +64,17 @@ describe('readContacts', () => {
         ],
       });
     nock(API)
-      .post('/crm/v4/associations/contacts/meetings/batch/read', keep('meetings-assoc'))
+      .post('/crm/associations/2026-03/contacts/meetings/batch/read', keep('meetings-assoc'))
       .reply(200, { results: [{ from: { id: '101' }, to: [{ toObjectId: 9001, associationTypes: [{ typeId: 199 }] }, { toObjectId: 9002, associationTypes: [{ typeId: 199 }] }] }] });
     nock(API)
-      .post('/crm/v4/associations/contacts/calls/batch/read', keep('calls-assoc'))
+      .post('/crm/associations/2026-03/contacts/calls/batch/read', keep('calls-assoc'))
       .reply(200, { results: [{ from: { id: '101' }, to: [{ toObjectId: 8001, associationTypes: [{ typeId: 193 }] }, { toObjectId: 8002, associationTypes: [{ typeId: 193 }] }, { toObjectId: 8003, associationTypes: [{ typeId: 193 }] }] }] });
     nock(API)
-      .post('/crm/v4/associations/contacts/emails/batch/read')
+      .post('/crm/associations/2026-03/contacts/emails/batch/read')
       .reply(207, { results: [{ from: { id: '101' }, to: [{ toObjectId: 7001, associationTypes: [{ typeId: 197 }] }] }], errors: [{ message: 'No associations found for 999' }] });
-    nock(API).post('/crm/v3/objects/companies/batch/read', keep('companies')).reply(200, { results: [{ id: '5002', properties: { name: 'Muster GmbH', numberofemployees: '12000' } }] });
+    nock(API).post('/crm/objects/2026-03/companies/batch/read', keep('companies')).reply(200, { results: [{ id: '5002', properties: { name: 'Muster GmbH', numberofemployees: '12000' } }] });
     nock(API)
-      .post('/crm/v3/objects/meetings/batch/read', keep('meetings'))
+      .post('/crm/objects/2026-03/meetings/batch/read', keep('meetings'))
       .reply(200, {
         results: [
           { id: '9001', properties: { hs_meeting_outcome: 'COMPLETED', hs_meeting_start_time: '2026-11-10T14:00:00Z', hs_timestamp: '2026-11-10T14:00:00Z', hs_meeting_title: 'Discovery' } },
@@ -82,7 +82,7 @@ describe('readContacts', () => {
         ],
       });
     nock(API)
-      .post('/crm/v3/objects/calls/batch/read', keep('calls'))
+      .post('/crm/objects/2026-03/calls/batch/read', keep('calls'))
       .reply(200, {
         results: [
           { id: '8001', properties: { hs_call_disposition: CONNECTED, hs_timestamp: '2026-11-11T10:00:00Z', hs_call_title: 'Intro call' } },
@@ -91,7 +91,7 @@ describe('readContacts', () => {
         ],
       });
     nock(API)
-      .post('/crm/v3/objects/emails/batch/read')
+      .post('/crm/objects/2026-03/emails/batch/read')
       .reply(200, { results: [{ id: '7001', properties: { hs_email_direction: 'INCOMING_EMAIL', hs_timestamp: '2026-11-14T10:00:00Z', hs_email_subject: 'Re: pricing' } }] });
 
     const records = await readContacts(request, ['101', '999', '101'], { contact: ['jobtitle'], company: ['name', 'numberofemployees'] }, {
@@ -138,19 +138,19 @@ describe('readContacts', () => {
       })),
     });
     const objects = (props: Record<string, string>) => async (req: Request) => ({ results: (await parse(req)).inputs.map(({ id }) => ({ id, properties: props })) });
-    nock(API).post('/crm/v3/objects/contacts/batch/read').reply(200, objects({ lifecyclestage: 'lead' }));
-    nock(API).post('/crm/v4/associations/contacts/companies/batch/read').reply(200, async (req: Request) => ({
+    nock(API).post('/crm/objects/2026-03/contacts/batch/read').reply(200, objects({ lifecyclestage: 'lead' }));
+    nock(API).post('/crm/associations/2026-03/contacts/companies/batch/read').reply(200, async (req: Request) => ({
       results: (await parse(req)).inputs.map(({ id }) => ({ from: { id }, to: [{ toObjectId: Number(id) % 40, associationTypes: [{ typeId: 1 }] }] })),
     }));
-    nock(API).post('/crm/v4/associations/contacts/meetings/batch/read').reply(200, reply('1', 4));
-    nock(API).post('/crm/v4/associations/contacts/calls/batch/read').reply(200, reply('2', 3));
-    nock(API).post('/crm/v4/associations/contacts/emails/batch/read').reply(200, reply('3', 3));
-    nock(API).post('/crm/v3/objects/companies/batch/read').reply(200, objects({ name: 'x' }));
-    nock(API).post('/crm/v3/objects/meetings/batch/read').times(4).reply(200, objects({ hs_meeting_outcome: 'COMPLETED', hs_timestamp: '2026-11-01T00:00:00Z' }));
-    nock(API).post('/crm/v3/objects/calls/batch/read').times(3).reply(200, objects({ hs_call_disposition: CONNECTED, hs_timestamp: '2026-11-01T00:00:00Z' }));
-    nock(API).post('/crm/v3/objects/emails/batch/read').times(3).reply(200, objects({ hs_email_direction: 'INCOMING_EMAIL', hs_timestamp: '2026-11-01T00:00:00Z' }));
+    nock(API).post('/crm/associations/2026-03/contacts/meetings/batch/read').reply(200, reply('1', 4));
+    nock(API).post('/crm/associations/2026-03/contacts/calls/batch/read').reply(200, reply('2', 3));
+    nock(API).post('/crm/associations/2026-03/contacts/emails/batch/read').reply(200, reply('3', 3));
+    nock(API).post('/crm/objects/2026-03/companies/batch/read').reply(200, objects({ name: 'x' }));
+    nock(API).post('/crm/objects/2026-03/meetings/batch/read').times(4).reply(200, objects({ hs_meeting_outcome: 'COMPLETED', hs_timestamp: '2026-11-01T00:00:00Z' }));
+    nock(API).post('/crm/objects/2026-03/calls/batch/read').times(3).reply(200, objects({ hs_call_disposition: CONNECTED, hs_timestamp: '2026-11-01T00:00:00Z' }));
+    nock(API).post('/crm/objects/2026-03/emails/batch/read').times(3).reply(200, objects({ hs_email_direction: 'INCOMING_EMAIL', hs_timestamp: '2026-11-01T00:00:00Z' }));
     nock(API)
-      .get('/crm/v3/properties/calls/hs_call_disposition')
+      .get('/crm/properties/2026-03/calls/hs_call_disposition')
       .reply(200, { name: 'hs_call_disposition', options: [{ label: 'Connected', value: CONNECTED, displayOrder: 0 }] });
 
     const { readPropertyOptions } = await import('../../src/hubspot/provision-properties.ts');
@@ -168,17 +168,17 @@ describe('readContacts', () => {
 
   it('when a contact has more associations than one page, then the rest is fetched with `after`', async () => {
     const { request } = testRequester();
-    nock(API).post('/crm/v3/objects/contacts/batch/read').reply(200, { results: [{ id: '1', properties: {} }] });
+    nock(API).post('/crm/objects/2026-03/contacts/batch/read').reply(200, { results: [{ id: '1', properties: {} }] });
     nock(API)
-      .post('/crm/v4/associations/contacts/meetings/batch/read', { inputs: [{ id: '1' }] })
+      .post('/crm/associations/2026-03/contacts/meetings/batch/read', { inputs: [{ id: '1' }] })
       .reply(200, { results: [{ from: { id: '1' }, to: [{ toObjectId: 11, associationTypes: [] }], paging: { next: { after: 'cursor-2' } } }] });
     nock(API)
-      .post('/crm/v4/associations/contacts/meetings/batch/read', { inputs: [{ id: '1', after: 'cursor-2' }] })
+      .post('/crm/associations/2026-03/contacts/meetings/batch/read', { inputs: [{ id: '1', after: 'cursor-2' }] })
       .reply(200, { results: [{ from: { id: '1' }, to: [{ toObjectId: 12, associationTypes: [] }] }] });
-    nock(API).post('/crm/v4/associations/contacts/calls/batch/read').reply(200, { results: [] });
-    nock(API).post('/crm/v4/associations/contacts/emails/batch/read').reply(200, { results: [] });
+    nock(API).post('/crm/associations/2026-03/contacts/calls/batch/read').reply(200, { results: [] });
+    nock(API).post('/crm/associations/2026-03/contacts/emails/batch/read').reply(200, { results: [] });
     nock(API)
-      .post('/crm/v3/objects/meetings/batch/read', (b: Body) => b.inputs.length === 2)
+      .post('/crm/objects/2026-03/meetings/batch/read', (b: Body) => b.inputs.length === 2)
       .reply(200, { results: [{ id: '11', properties: { hs_meeting_outcome: 'NO_SHOW' } }, { id: '12', properties: { hs_meeting_outcome: 'CANCELED' } }] });
     const records = await readContacts(request, ['1'], { contact: [], company: [] }, { callDispositionLabels: async () => new Map() });
     expect(records.get('1')?.profile.activities).toEqual([]);

@@ -18,9 +18,9 @@ const rateLimited = (policyName: string) => ({
 describe('calls through the portal requester', () => {
   it('when HubSpot answers 429 TEN_SECONDLY_ROLLING, then the call waits and is retried', async () => {
     const { request, metrics, callCount } = testRequester();
-    nock(API).get('/crm/v3/owners').query(true).reply(429, rateLimited('TEN_SECONDLY_ROLLING'), { 'Retry-After': '0' });
-    nock(API).get('/crm/v3/owners').query(true).reply(200, { results: [] });
-    const response = await request<{ results: unknown[] }>('owners.list', { method: 'GET', path: '/crm/v3/owners', qs: { limit: 100 } });
+    nock(API).get('/crm/owners/2026-03').query(true).reply(429, rateLimited('TEN_SECONDLY_ROLLING'), { 'Retry-After': '0' });
+    nock(API).get('/crm/owners/2026-03').query(true).reply(200, { results: [] });
+    const response = await request<{ results: unknown[] }>('owners.list', { method: 'GET', path: '/crm/owners/2026-03', qs: { limit: 100 } });
     expect(response.body.results).toEqual([]);
     expect(callCount()).toBe(2);
     expect(metrics.get('hubspot_api_calls_total', { portal: PORTAL, operation: 'owners.list', status: 429 })).toBe(1);
@@ -29,19 +29,19 @@ describe('calls through the portal requester', () => {
 
   it('when HubSpot answers 429 DAILY, then the portal pauses: later calls fail at once without a request until the reset', async () => {
     const { request } = testRequester({ timeZone: 'Europe/Berlin' });
-    nock(API).get('/crm/v3/owners').reply(429, rateLimited('DAILY'));
-    const error = await request('owners.list', { method: 'GET', path: '/crm/v3/owners' }).catch((e: unknown) => e);
+    nock(API).get('/crm/owners/2026-03').reply(429, rateLimited('DAILY'));
+    const error = await request('owners.list', { method: 'GET', path: '/crm/owners/2026-03' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortalPausedError);
     expect((error as PortalPausedError).httpStatus).toBe(429);
     expect((error as PortalPausedError).resumeAt).toBeGreaterThan(Date.now());
     // No mock is set up: a request would fail with a nock error, not a PortalPausedError.
-    await expect(request('contacts.list', { method: 'GET', path: '/crm/v3/objects/contacts' })).rejects.toBeInstanceOf(PortalPausedError);
+    await expect(request('contacts.list', { method: 'GET', path: '/crm/objects/2026-03/contacts' })).rejects.toBeInstanceOf(PortalPausedError);
   });
 
   it('when HubSpot keeps answering 5xx, then the call is retried a bounded number of times and fails with HubSpotApiError', async () => {
     const { request, callCount } = testRequester();
-    nock(API).post('/crm/v3/objects/contacts/batch/read').times(DEFAULT_RETRY.maxAttempts).reply(502, 'Bad Gateway');
-    const error = await request('contacts.batchRead', { method: 'POST', path: '/crm/v3/objects/contacts/batch/read', body: { inputs: [] } }).catch((e: unknown) => e);
+    nock(API).post('/crm/objects/2026-03/contacts/batch/read').times(DEFAULT_RETRY.maxAttempts).reply(502, 'Bad Gateway');
+    const error = await request('contacts.batchRead', { method: 'POST', path: '/crm/objects/2026-03/contacts/batch/read', body: { inputs: [] } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HubSpotApiError);
     expect((error as HubSpotApiError).httpStatus).toBe(502);
     expect((error as HubSpotApiError).operation).toBe('contacts.batchRead');
@@ -50,18 +50,18 @@ describe('calls through the portal requester', () => {
 
   it('when a 503 is followed by success, then the caller sees the success', async () => {
     const { request } = testRequester();
-    nock(API).get('/crm/v3/owners').reply(503, { message: 'unavailable' });
-    nock(API).get('/crm/v3/owners').reply(423, { message: 'locked' });
-    nock(API).get('/crm/v3/owners').reply(200, { results: [{ id: '1' }] });
-    expect((await request<{ results: unknown[] }>('owners.list', { method: 'GET', path: '/crm/v3/owners' })).body.results).toHaveLength(1);
+    nock(API).get('/crm/owners/2026-03').reply(503, { message: 'unavailable' });
+    nock(API).get('/crm/owners/2026-03').reply(423, { message: 'locked' });
+    nock(API).get('/crm/owners/2026-03').reply(200, { results: [{ id: '1' }] });
+    expect((await request<{ results: unknown[] }>('owners.list', { method: 'GET', path: '/crm/owners/2026-03' })).body.results).toHaveLength(1);
   });
 
   it('when HubSpot answers 403, then no retry and the error carries status, category, correlation id and operation', async () => {
     const { request, callCount } = testRequester();
     nock(API)
-      .get('/crm/v3/owners')
+      .get('/crm/owners/2026-03')
       .reply(403, { status: 'error', message: 'This app hasn\'t been granted all required scopes', category: 'MISSING_SCOPES', correlationId: 'corr-403' });
-    const error = (await request('owners.list', { method: 'GET', path: '/crm/v3/owners' }).catch((e: unknown) => e)) as HubSpotApiError;
+    const error = (await request('owners.list', { method: 'GET', path: '/crm/owners/2026-03' }).catch((e: unknown) => e)) as HubSpotApiError;
     expect(error).toBeInstanceOf(HubSpotApiError);
     expect([error.httpStatus, error.category, error.correlationId, error.operation]).toEqual([403, 'MISSING_SCOPES', 'corr-403', 'owners.list']);
     expect(error.message).toMatch(/HubSpot owners.list failed with 403 MISSING_SCOPES/);
@@ -70,25 +70,25 @@ describe('calls through the portal requester', () => {
 
   it('when a create times out or gets a 5xx, then it is not retried (it may have been created)', async () => {
     const { request, callCount } = testRequester();
-    nock(API).post('/crm/v3/objects/tasks/batch/create').reply(500, { message: 'internal' });
+    nock(API).post('/crm/objects/2026-03/tasks/batch/create').reply(500, { message: 'internal' });
     await expect(
-      request('tasks.batchCreate', { method: 'POST', path: '/crm/v3/objects/tasks/batch/create', body: { inputs: [] }, idempotent: false }),
+      request('tasks.batchCreate', { method: 'POST', path: '/crm/objects/2026-03/tasks/batch/create', body: { inputs: [] }, idempotent: false }),
     ).rejects.toBeInstanceOf(HubSpotApiError);
     expect(callCount()).toBe(1);
   });
 
   it('when the connection fails, then it is retried like a 5xx', async () => {
     const { request, callCount } = testRequester();
-    nock(API).get('/crm/v3/owners').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
-    nock(API).get('/crm/v3/owners').reply(200, { results: [] });
-    await request('owners.list', { method: 'GET', path: '/crm/v3/owners' });
+    nock(API).get('/crm/owners/2026-03').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(API).get('/crm/owners/2026-03').reply(200, { results: [] });
+    await request('owners.list', { method: 'GET', path: '/crm/owners/2026-03' });
     expect(callCount()).toBe(2);
   });
 
   it('when the request is sent, then it carries the portal token as Bearer and goes to the configured base path', async () => {
     const { request } = testRequester({ token: 'portal-token-abcdef' });
-    nock(API).get('/crm/v3/owners').matchHeader('authorization', 'Bearer portal-token-abcdef').reply(200, {});
-    await request('owners.list', { method: 'GET', path: '/crm/v3/owners' });
+    nock(API).get('/crm/owners/2026-03').matchHeader('authorization', 'Bearer portal-token-abcdef').reply(200, {});
+    await request('owners.list', { method: 'GET', path: '/crm/owners/2026-03' });
   });
 });
 

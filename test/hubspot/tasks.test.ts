@@ -22,7 +22,7 @@ describe('createTasks', () => {
   it('when tasks are created, then batch/create carries hs_timestamp, subject, body, priority, NOT_STARTED, type, owner and association 204', async () => {
     const { request } = testRequester();
     nock(API)
-      .post('/crm/v3/objects/tasks/batch/create', {
+      .post('/crm/objects/2026-03/tasks/batch/create', {
         inputs: [
           {
             objectWriteTraceId: '0',
@@ -62,7 +62,7 @@ describe('createTasks', () => {
   it('when a 207 reports one failed task, then the others keep their ids and the failed one gets its reason', async () => {
     const { request, callCount } = testRequester();
     nock(API)
-      .post('/crm/v3/objects/tasks/batch/create')
+      .post('/crm/objects/2026-03/tasks/batch/create')
       .reply(207, {
         results: [{ id: 't-1', objectWriteTraceId: '0' }],
         errors: [{ category: 'VALIDATION_ERROR', message: 'owner 999 does not exist', context: { objectWriteTraceId: ['1'] } }],
@@ -74,9 +74,9 @@ describe('createTasks', () => {
 
   it('when a whole batch is refused with 400, then halves are sent again (nothing was created)', async () => {
     const { request } = testRequester();
-    nock(API).post('/crm/v3/objects/tasks/batch/create').reply(400, { category: 'VALIDATION_ERROR', message: 'invalid association' });
-    nock(API).post('/crm/v3/objects/tasks/batch/create').reply(201, { results: [{ id: 't-a', objectWriteTraceId: '0' }] });
-    nock(API).post('/crm/v3/objects/tasks/batch/create').reply(400, { category: 'VALIDATION_ERROR', message: 'invalid association' });
+    nock(API).post('/crm/objects/2026-03/tasks/batch/create').reply(400, { category: 'VALIDATION_ERROR', message: 'invalid association' });
+    nock(API).post('/crm/objects/2026-03/tasks/batch/create').reply(201, { results: [{ id: 't-a', objectWriteTraceId: '0' }] });
+    nock(API).post('/crm/objects/2026-03/tasks/batch/create').reply(400, { category: 'VALIDATION_ERROR', message: 'invalid association' });
     const out = await createTasks(request, [task('1'), task('bad')]);
     expect(out[0]).toEqual({ taskId: 't-a' });
     expect(out[1]).toEqual({ error: expect.stringContaining('invalid association') });
@@ -87,7 +87,7 @@ describe('getTaskStatuses', () => {
   it('when tasks are read, then COMPLETED is completed, others open, and missing or archived ones deleted', async () => {
     const { request } = testRequester();
     nock(API)
-      .post('/crm/v3/objects/tasks/batch/read', { properties: ['hs_task_status'], inputs: [{ id: 't1' }, { id: 't2' }, { id: 't3' }, { id: 't4' }] })
+      .post('/crm/objects/2026-03/tasks/batch/read', { properties: ['hs_task_status'], inputs: [{ id: 't1' }, { id: 't2' }, { id: 't3' }, { id: 't4' }] })
       .reply(207, {
         results: [
           { id: 't1', properties: { hs_task_status: 'COMPLETED' } },
@@ -105,14 +105,14 @@ describe('findAppTasks', () => {
   it("when contacts have tasks, then only the app's own (body ends with bant-task: KIND) are returned with kind and status", async () => {
     const { request } = testRequester();
     nock(API)
-      .post('/crm/v4/associations/contacts/tasks/batch/read', { inputs: [{ id: '1' }, { id: '2' }] })
+      .post('/crm/associations/2026-03/contacts/tasks/batch/read', { inputs: [{ id: '1' }, { id: '2' }] })
       .reply(207, {
         results: [
           { from: { id: '1' }, to: [{ toObjectId: 11, associationTypes: [{ typeId: 203 }] }, { toObjectId: 12, associationTypes: [{ typeId: 203 }] }] },
           { from: { id: '2' }, to: [{ toObjectId: 21, associationTypes: [{ typeId: 203 }] }] },
         ],
       })
-      .post('/crm/v3/objects/tasks/batch/read', { properties: ['hs_task_status', 'hs_task_body'], inputs: [{ id: '11' }, { id: '12' }, { id: '21' }] })
+      .post('/crm/objects/2026-03/tasks/batch/read', { properties: ['hs_task_status', 'hs_task_body'], inputs: [{ id: '11' }, { id: '12' }, { id: '21' }] })
       .reply(200, {
         results: [
           { id: '11', properties: { hs_task_status: 'NOT_STARTED', hs_task_body: 'Budget: met\nbant-task: call_sql' } },

@@ -26,7 +26,7 @@ describe('writeContacts', () => {
   it('when a batch is written, then batch/update gets {inputs:[{id, properties}]} with only the given properties', async () => {
     const { request, callCount } = testRequester();
     nock(API)
-      .post('/crm/v3/objects/contacts/batch/update', {
+      .post('/crm/objects/2026-03/contacts/batch/update', {
         inputs: [
           { id: '1', properties: { bant_fit_grade: 'A', lifecyclestage: 'marketingqualifiedlead' } },
           { id: '2', properties: { bant_priority: 'B2' } },
@@ -53,7 +53,7 @@ describe('writeContacts', () => {
   it('when HubSpot rejects a whole batch for one bad contact, then halves are retried until each bad one stands alone', async () => {
     const { request } = testRequester();
     const seen: string[][] = [];
-    nock(API).post('/crm/v3/objects/contacts/batch/update').times(20).reply(rejectWholeBatch(seen));
+    nock(API).post('/crm/objects/2026-03/contacts/batch/update').times(20).reply(rejectWholeBatch(seen));
     const writes = Array.from({ length: 10 }, (_, i) => ({ contactId: String(i), properties: { bant_fit_grade: 'A' } }));
     const report = await writeContacts(request, writes);
     expect(report.written.sort()).toEqual(['0', '1', '2', '4', '5', '6', '8', '9']);
@@ -69,7 +69,7 @@ describe('writeContacts', () => {
   it('when a 207 names the failed ids, then they are reported without another call; unnamed failures are split', async () => {
     const { request, callCount } = testRequester();
     nock(API)
-      .post('/crm/v3/objects/contacts/batch/update')
+      .post('/crm/objects/2026-03/contacts/batch/update')
       .reply(207, {
         status: 'COMPLETE',
         results: [{ id: '1', updatedAt: '2026-03-02T09:00:01.000Z' }],
@@ -78,8 +78,8 @@ describe('writeContacts', () => {
           { status: 'error', category: 'VALIDATION_ERROR', message: 'bad value' },
         ],
       });
-    nock(API).post('/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '3', properties: { a: '1' } }] }).reply(200, { results: [{ id: '3', updatedAt: '2026-03-02T09:00:02.000Z' }] });
-    nock(API).post('/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '4', properties: { a: '1' } }] }).reply(400, { category: 'VALIDATION_ERROR', message: 'bad value' });
+    nock(API).post('/crm/objects/2026-03/contacts/batch/update', { inputs: [{ id: '3', properties: { a: '1' } }] }).reply(200, { results: [{ id: '3', updatedAt: '2026-03-02T09:00:02.000Z' }] });
+    nock(API).post('/crm/objects/2026-03/contacts/batch/update', { inputs: [{ id: '4', properties: { a: '1' } }] }).reply(400, { category: 'VALIDATION_ERROR', message: 'bad value' });
     const report = await writeContacts(request, ['1', '2', '3', '4'].map((contactId) => ({ contactId, properties: { a: '1' } })));
     expect(report.written.sort()).toEqual(['1', '3']);
     // The time of each write comes from the response that wrote it, also after a split; failed contacts have none.
@@ -96,7 +96,7 @@ describe('writeContacts', () => {
     const { request, callCount } = testRequester();
     const sizes: number[] = [];
     nock(API)
-      .post('/crm/v3/objects/contacts/batch/update')
+      .post('/crm/objects/2026-03/contacts/batch/update')
       .times(3)
       .reply(async (req: Request) => {
         const body = (await req.json()) as UpdateBody;
