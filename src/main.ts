@@ -33,7 +33,7 @@ export interface RunningApp {
 export async function startApp(options: { env?: Record<string, string | undefined>; log?: Logger } = {}): Promise<RunningApp> {
   const config: Config = loadConfig(options.env ?? process.env);
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
-  for (const secret of [config.HUBSPOT_CLIENT_SECRET, config.HUBSPOT_CLIENT_SECRET_PREVIOUS, config.HUBSPOT_PRIVATE_APP_TOKEN, config.TOKEN_ENCRYPTION_KEY]) {
+  for (const secret of [config.HUBSPOT_CLIENT_SECRET, config.HUBSPOT_CLIENT_SECRET_PREVIOUS, config.HUBSPOT_PRIVATE_APP_TOKEN, config.TOKEN_ENCRYPTION_KEY, config.METRICS_TOKEN]) {
     registerSecret(secret);
   }
   const defaultModel = await loadModelFile(config.SCORING_MODEL);
