@@ -44,7 +44,8 @@ describe('GET /metrics', () => {
 
   it('when METRICS_TOKEN is configured, then a scrape without it or with another token gets 401 naming no portal', async () => {
     const url = await start({ METRICS_TOKEN: TOKEN });
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: TOKEN }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer wrong-token-0123456789abcdef' }, { authorization: TOKEN }];
+    for (const headers of attempts) {
       const response = await fetch(url, { headers });
       expect(response.status).toBe(401);
       expect(await response.text()).not.toMatch(/4711|5822/);
