@@ -1,6 +1,7 @@
 // Console sessions live server-side: the cookie holds an opaque id, and sign-out, disconnect and the server's lifetime end them.
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_LIVE_OAUTH_STATES } from '../../src/http/oauth-states.ts';
 import { createAdminClient, signIn } from '../ui/admin-client.ts';
 import { CLIENT_SECRET, installation, PORTAL_ID, type RunningConsole, startConsoleApp } from '../ui/console-fixtures.ts';
 
@@ -76,5 +77,17 @@ describe('admin console sessions', () => {
     expect(client.cookies.has('bant_admin')).toBe(true);
     expect((await copy.get(completeUrl)).status).toBe(400);
     expect(copy.cookies.has('bant_admin')).toBe(false);
+  });
+
+  it('when anonymous sign-ins flood in, then the live sign-in states stay at the cap and the newest sign-in still completes', async () => {
+    const states = (app.test.store as unknown as { state: { oauthStates: Map<string, unknown> } }).state.oauthStates;
+    for (let i = 0; i < MAX_LIVE_OAUTH_STATES; i += 1) await app.test.store.putOAuthState({ state: `old-${i}`, expiresAt: app.test.clock.now + 60_000, purpose: 'signin' });
+    await Promise.all(Array.from({ length: 20 }, () => createAdminClient(app).get('/admin/signin')));
+    expect(states.size).toBe(MAX_LIVE_OAUTH_STATES);
+    expect(states.has('old-0')).toBe(false);
+    const client = createAdminClient(app);
+    await signIn(client);
+    expect((await client.get('/admin/api/session')).status).toBe(200);
+    expect(states.size).toBeLessThanOrEqual(MAX_LIVE_OAUTH_STATES);
   });
 });
