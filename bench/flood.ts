@@ -1,6 +1,6 @@
 // Anonymous floods (issue 12, items 1 and 2) against the real app as a CHILD PROCESS on the embedded lowdb store,
 // installed from the stand-in. This process generates the load and, all the while, sends signed webhook deliveries
-// of the installed portal on a fixed schedule and times their acknowledgement.
+// of the installed portal on a fixed schedule and times their acknowledgement (the floods run in a worker thread).
 //   phase 1: 3,000 GET /oauth/install?returnTo=<15 KB> and 1,000 GET /admin/signin, over 32 connections
 //   phase 2: 32 connections POST 1 MB of nested JSON without a cookie to the admin API, for 10 s
 // Then a real install of a second portal is timed. Printed: the app's RSS growth (aim ≤ 64 MB), the data directory's
@@ -9,6 +9,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { FloodJob, FloodResult } from './lib/flood-worker.ts';
 import { join } from 'node:path';
 import { signV3 } from '../standin/index.ts';
 import {
@@ -50,40 +52,16 @@ async function directorySize(dir: string): Promise<number> {
   return total;
 }
 
-/** GET without following redirects; resolves with the status (0 when the connection failed). */
-function get(agent: Agent, url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, { agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(0));
+/** Runs one flood in a worker thread (bench/lib/flood-worker.ts) and resolves with what it counted. */
+function flood(job: FloodJob): Promise<FloodResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./lib/flood-worker.ts', import.meta.url), { workerData: job });
+    worker.once('message', (result: FloodResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`flood worker exited with ${code}`));
     });
-    req.on('error', () => resolve(0));
-    req.end();
   });
-}
-
-/** POST `body` and resolve with the status as soon as the answer arrives, whether or not the body was taken. */
-function postBody(url: string, body: Buffer): Promise<number> {
-  return new Promise((resolve) => {
-    let status = 0;
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-      status = res.statusCode ?? 0;
-      res.resume();
-      res.on('end', () => resolve(status));
-      res.on('error', () => resolve(status));
-    });
-    req.on('error', () => resolve(status));
-    req.end(body);
-  });
-}
-
-async function runWorkers(count: number, next: () => (() => Promise<void>) | undefined): Promise<void> {
-  await Promise.all(
-    Array.from({ length: count }, async () => {
-      for (let job = next(); job; job = next()) await job();
-    }),
-  );
 }
 
 async function main(): Promise<void> {
@@ -96,7 +74,6 @@ async function main(): Promise<void> {
   const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { RESCORE_DELAY_MS: '1000' } }));
   const webhookUrl = `${app.url}/webhooks/hubspot`;
   const webhookAgent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const floodAgent = new Agent({ keepAlive: true, maxSockets: connections });
   let eventId = 1;
   let occurredAt = Date.now() - 60_000;
 
@@ -199,37 +176,14 @@ async function main(): Promise<void> {
       if (signin) signinsQueued += 1;
       jobs.push(signin ? `${app.url}/admin/signin` : `${app.url}/oauth/install?returnTo=${returnTo}`);
     }
-    const statusCounts: Record<string, number> = {};
-    const phase1Started = performance.now();
-    let index = 0;
-    await runWorkers(connections, () => {
-      const url = jobs[index++];
-      if (url === undefined) return undefined;
-      return async () => {
-        const status = await get(floodAgent, url);
-        const key = `${url.endsWith('/admin/signin') ? 'signin' : 'install'} ${status}`;
-        statusCounts[key] = (statusCounts[key] ?? 0) + 1;
-      };
-    });
-    const phase1Seconds = (performance.now() - phase1Started) / 1000;
+    const states = await flood({ kind: 'states', urls: jobs, connections });
+    const phase1Seconds = states.seconds;
     await sleep(300);
     const statesPeakRss = peakRss;
 
     // Phase 2: unauthenticated 1 MB nested JSON bodies to the admin API.
     phase = 'bodies';
-    const depth = Math.floor(bodyBytes / 2);
-    const nested = Buffer.from(`${'['.repeat(depth)}${']'.repeat(depth)}`);
-    const bodyStatuses: Record<string, number> = {};
-    const phase2Until = performance.now() + bodySeconds * 1000;
-    let bodiesSent = 0;
-    await runWorkers(connections, () => {
-      if (performance.now() >= phase2Until) return undefined;
-      return async () => {
-        const status = await postBody(`${app.url}/admin/api/model/what-if`, nested);
-        bodiesSent += 1;
-        bodyStatuses[status] = (bodyStatuses[status] ?? 0) + 1;
-      };
-    });
+    const bodies = await flood({ kind: 'bodies', url: `${app.url}/admin/api/model/what-if`, seconds: bodySeconds, bytes: bodyBytes, connections });
 
     flooding = false;
     await webhooks;
@@ -244,34 +198,33 @@ async function main(): Promise<void> {
     await installViaOAuth(app.url, later.id);
     const installSeconds = (performance.now() - installStarted) / 1000;
 
-    const flood = acks.filter((a) => a.phase !== 'quiet');
-    const ok = flood.filter((a) => a.status === 200);
-    const failed = flood.length - ok.length;
+    const delivered = acks.filter((a) => a.phase !== 'quiet');
+    const ok = delivered.filter((a) => a.status === 200);
+    const failed = delivered.length - ok.length;
     const sorted = ok.map((a) => a.ms).sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
     const growth = peakRss - baseline;
     const p99Of = (name: string) => percentile(acks.filter((a) => a.phase === name && a.status === 200).map((a) => a.ms).sort((a, b) => a - b), 99);
-    console.log(`  phase 1: ${installs} installs with a ${returnToBytes}-byte returnTo and ${signins} sign-ins over ${connections} connections in ${phase1Seconds.toFixed(1)} s; answers ${JSON.stringify(statusCounts)}`);
-    console.log(`  phase 2: ${bodiesSent} unauthenticated ${(bodyBytes / MiB).toFixed(0)} MiB nested-JSON bodies over ${connections} connections in ${bodySeconds} s; answers ${JSON.stringify(bodyStatuses)}`);
+    console.log(`  phase 1: ${installs} installs with a ${returnToBytes}-byte returnTo and ${signins} sign-ins over ${connections} connections in ${phase1Seconds.toFixed(1)} s; answers ${JSON.stringify(states.statuses)}`);
+    console.log(`  phase 2: ${bodies.sent} unauthenticated ${(bodyBytes / MiB).toFixed(0)} MiB nested-JSON bodies over ${connections} connections in ${bodies.seconds.toFixed(1)} s; answers ${JSON.stringify(bodies.statuses)}`);
     console.log(`  app RSS: ${baseline.toFixed(0)} MiB before, peak ${peakRss.toFixed(0)} MiB (+${growth.toFixed(1)}), ${afterRss.toFixed(0)} MiB after  (aim growth ≤ 64 MB: ${growth * 1.048576 <= 64 ? 'met' : 'MISSED'})`);
     console.log(`  data directory: ${(dataBefore / MiB).toFixed(2)} MiB before, ${(dataAfter / MiB).toFixed(2)} MiB after  (aim ≤ 10 MB: ${dataAfter <= 10_000_000 ? 'met' : 'MISSED'})`);
     console.log(
-      `  webhook acks during the floods: ${flood.length} deliveries, ${failed} failed; ms p50 ${percentile(sorted, 50).toFixed(1)}  p99 ${p99.toFixed(1)}  max ${percentile(sorted, 100).toFixed(1)}  (aim p99 ≤ 250 ms, 0 failed: ${p99 <= 250 && failed === 0 ? 'met' : 'MISSED'})`,
+      `  webhook acks during the floods: ${delivered.length} deliveries, ${failed} failed; ms p50 ${percentile(sorted, 50).toFixed(1)}  p99 ${p99.toFixed(1)}  max ${percentile(sorted, 100).toFixed(1)}  (aim p99 ≤ 250 ms, 0 failed: ${p99 <= 250 && failed === 0 ? 'met' : 'MISSED'})`,
     );
     console.log(`    inside the app, acknowledgements by bucket (le seconds: count, since start): ${ackBuckets.join(' ')}`);
     console.log(`    peak RSS ${quietPeakRss.toFixed(0)} MiB before the floods, ${statesPeakRss.toFixed(0)} MiB after the state flood`);
-    console.log(`    by phase: p99 ${p99Of('quiet').toFixed(1)} ms before the floods, ${p99Of('states').toFixed(1)} ms during the state flood, ${p99Of('bodies').toFixed(1)} ms during the bodies; load generator's own event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`);
+    console.log(`    by phase: p99 ${p99Of('quiet').toFixed(1)} ms before the floods, ${p99Of('states').toFixed(1)} ms during the state flood, ${p99Of('bodies').toFixed(1)} ms during the bodies; the timing loop's own event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`);
     console.log(`  a real install right after: ${installSeconds.toFixed(2)} s  (aim ≤ 3 s: ${installSeconds <= 3 ? 'met' : 'MISSED'})`);
     const bench = `flood ${installs}+${signins} states, ${bodySeconds} s of 1 MB bodies (lowdb)`;
     reportResult({ bench, metric: 'app RSS growth', value: Number((growth * 1.048576).toFixed(1)), unit: 'MB', aim: '≤ 64 MB', ok: growth * 1.048576 <= 64, note: `peak ${peakRss.toFixed(0)} MiB` });
     reportResult({ bench, metric: 'data directory', value: Number((dataAfter / 1e6).toFixed(2)), unit: 'MB', aim: '≤ 10 MB', ok: dataAfter <= 10_000_000 });
-    reportResult({ bench, metric: 'webhook ack p99', value: Number(p99.toFixed(1)), unit: 'ms', aim: '≤ 250 ms', ok: p99 <= 250, note: `${flood.length} deliveries; ${p99Of('quiet').toFixed(0)} ms without a flood` });
+    reportResult({ bench, metric: 'webhook ack p99', value: Number(p99.toFixed(1)), unit: 'ms', aim: '≤ 250 ms', ok: p99 <= 250, note: `${delivered.length} deliveries; ${p99Of('quiet').toFixed(0)} ms without a flood` });
     reportResult({ bench, metric: 'failed deliveries', value: failed, aim: '0', ok: failed === 0 });
     reportResult({ bench, metric: 'install after', value: Number(installSeconds.toFixed(2)), unit: 's', aim: '≤ 3 s', ok: installSeconds <= 3 });
   } finally {
     clearInterval(sampler);
     webhookAgent.destroy();
-    floodAgent.destroy();
     await app.stop();
     await standIn.close();
     await removeDir(dataDir);
