@@ -207,7 +207,11 @@ class LowdbPersistence implements StoreHooks {
 
   async ensureJournal(section: Section): Promise<Map<string, unknown>> {
     const slack = section === 'oauth' || section === 'sessions' ? SMALL_JOURNAL_SLACK_LINES : undefined;
-    const { journal, records } = await Journal.load(this.journalFile(section), this.fsync, this.onWrite, slack);
+    // OAuth states are written without fsync: anonymous requests create them, and a webhook acknowledgement sharing
+    // their group commit must not wait for a flush to disk on their behalf. A crash loses at most unfinished installs
+    // and sign-ins (their admins start again); sessions, whose deletion must hold, keep the fsync.
+    const fsync = section === 'oauth' ? false : this.fsync;
+    const { journal, records } = await Journal.load(this.journalFile(section), fsync, this.onWrite, slack);
     this.journals.set(section, journal);
     return records;
   }
