@@ -4,6 +4,13 @@ import type { AppContext } from '../app-context.ts';
 import { createErrorMiddleware } from './error-middleware.ts';
 import { createHealthRouter } from './health-routes.ts';
 
+/**
+ * Longer request targets are refused before routing: Express re-parses the URL at every router layer, so a 15 KB
+ * query string would cost every anonymous request milliseconds of event-loop time. HubSpot's own calls (webhooks,
+ * the card's signed fetch, the OAuth callback) stay far below.
+ */
+export const MAX_URL_LENGTH = 4096;
+
 export interface AppRouters {
   webhooks: Router;
   oauth: Router;
@@ -15,6 +22,13 @@ export function createApp(ctx: AppContext, routers: AppRouters): express.Express
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+  app.use((req, res, next) => {
+    if (req.url.length <= MAX_URL_LENGTH) {
+      next();
+      return;
+    }
+    res.status(414).json({ error: { code: 'uri_too_long', message: `The request target is longer than ${MAX_URL_LENGTH} characters` } });
+  });
   // The webhook router reads the raw body itself (signatures are over the exact bytes), so it comes before any parser.
   app.use(routers.webhooks);
   app.use(createHealthRouter(ctx));
