@@ -1,8 +1,9 @@
 // The app's front door: request targets too long to route cheaply are refused before any router sees them.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, MAX_URL_LENGTH } from '../../src/http/create-app.ts';
+import { createApp, MAX_URL_LENGTH, withRequestTargetLimit } from '../../src/http/create-app.ts';
 import { createOAuthRouter } from '../../src/http/oauth-routes.ts';
 import { createTestContext, type TestContext } from '../ui/console-fixtures.ts';
 
@@ -15,7 +16,7 @@ afterEach(async () => {
 async function start(): Promise<{ url: string; test: TestContext }> {
   const test = createTestContext();
   const app = createApp(test.ctx, { webhooks: Router(), oauth: createOAuthRouter(test.ctx) });
-  const server = app.listen(0, '127.0.0.1');
+  const server = createServer(withRequestTargetLimit(app)).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   close = () => new Promise((resolve) => server.close(() => resolve()));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, test };
