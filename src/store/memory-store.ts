@@ -171,6 +171,7 @@ export class MemoryStore implements Store {
   readonly maxEventKeys: number;
   readonly maxDeadLetters: number;
   #closed = false;
+  #oauthEarliestExpiry = 0;
 
   constructor(options: MemoryStoreOptions = {}, hooks: StoreHooks = noHooks, state: StoreState = new StoreState()) {
     this.state = state;
@@ -249,10 +250,17 @@ export class MemoryStore implements Store {
     this.open();
     const states = this.state.oauthStates;
     if (limits) {
-      for (const [key, existing] of states) {
-        if (existing.expiresAt > limits.now) continue;
-        states.delete(key);
-        this.hooks.changed('oauth', key);
+      // A lower bound of the live states' expiries: anonymous requests put states, so most puts skip the scan.
+      if (this.#oauthEarliestExpiry <= limits.now) {
+        let earliest = Number.POSITIVE_INFINITY;
+        for (const existing of states.values()) {
+          if (existing.expiresAt > limits.now) earliest = Math.min(earliest, existing.expiresAt);
+          else {
+            states.delete(existing.state);
+            this.hooks.changed('oauth', existing.state);
+          }
+        }
+        this.#oauthEarliestExpiry = earliest;
       }
       for (const key of states.keys()) {
         if (states.size < limits.maxLive) break;
@@ -262,6 +270,7 @@ export class MemoryStore implements Store {
     }
     states.delete(state.state);
     states.set(state.state, clone(state));
+    this.#oauthEarliestExpiry = Math.min(this.#oauthEarliestExpiry, state.expiresAt);
     this.hooks.changed('oauth', state.state);
     await this.hooks.flush();
   }
@@ -271,10 +280,16 @@ export class MemoryStore implements Store {
     const states = this.state.oauthStates;
     const found = states.get(state);
     // Expired states go too, so the map never grows with abandoned installs.
-    for (const [key, existing] of states) {
-      if (existing.expiresAt > now) continue;
-      states.delete(key);
-      this.hooks.changed('oauth', key);
+    if (this.#oauthEarliestExpiry <= now) {
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const existing of states.values()) {
+        if (existing.expiresAt > now) earliest = Math.min(earliest, existing.expiresAt);
+        else {
+          states.delete(existing.state);
+          this.hooks.changed('oauth', existing.state);
+        }
+      }
+      this.#oauthEarliestExpiry = earliest;
     }
     if (!found) {
       await this.hooks.flush();
