@@ -25,6 +25,20 @@ const url = (hint: string) =>
     }, `expected an http(s) URL, ${hint}`)
     .transform((v) => v.replace(/\/+$/, ''));
 
+/** Paths are appended to it (`/oauth/callback`, `/webhooks/hubspot`), and HubSpot signs the exact URL it calls. */
+const baseUrl = (hint: string) =>
+  url(hint).refine((v) => !/[?#]/.test(v), 'must not carry a query or fragment: the app appends paths to it, e.g. https://bant.example.com');
+
+/** Canonical base64 of exactly 32 bytes: anything Buffer would read loosely (missing padding, stray characters) is refused. */
+function isKey32(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(value)) return false;
+  const bytes = Buffer.from(value, 'base64');
+  return bytes.length === 32 && bytes.toString('base64') === value;
+}
+
+/** 16 MiB: HubSpot sends under 100 events per delivery (docs/hubspot-platform.md §1.4); a larger limit only costs memory. */
+export const WEBHOOK_MAX_BYTES_LIMIT = 16 * 1024 * 1024;
+
 const optionalString = z
   .string()
   .trim()
@@ -34,7 +48,7 @@ const optionalString = z
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int('expected a whole number').min(0).max(65535).default(3000),
-  PUBLIC_BASE_URL: url('the address HubSpot reaches the app at, e.g. https://bant.example.com').optional(),
+  PUBLIC_BASE_URL: baseUrl('the address HubSpot reaches the app at, e.g. https://bant.example.com').optional(),
   HUBSPOT_CLIENT_ID: optionalString,
   HUBSPOT_CLIENT_SECRET: optionalString,
   /** A second secret accepted for webhook signatures while a rotation is under way. */
@@ -52,9 +66,11 @@ const envSchema = z.object({
   ),
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
   TOKEN_ENCRYPTION_KEY: optionalString.refine(
-    (v) => v === undefined || Buffer.from(v, 'base64').length === 32,
-    'expected 32 random bytes in base64, e.g. from `openssl rand -base64 32`',
+    (v) => v === undefined || isKey32(v),
+    'expected exactly 32 random bytes in strict base64 (44 characters ending in "="), e.g. from `openssl rand -base64 32`',
   ),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'expected at least 16 characters, e.g. from `openssl rand -hex 24`'),
   SCORING_MODEL: z.string().trim().min(1).default('config/scoring-model.json'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   CRON_RECONCILE: cronExpression.default('0 * * * *'),
@@ -66,7 +82,12 @@ const envSchema = z.object({
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).default(110),
   HUBSPOT_SEARCH_RATE_PER_S: z.coerce.number().int().min(1).default(5),
   /** Largest webhook body accepted, bytes. */
-  WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  WEBHOOK_MAX_BYTES: z.coerce
+    .number()
+    .int('expected a whole number of bytes')
+    .min(1024, 'expected at least 1024 bytes')
+    .max(WEBHOOK_MAX_BYTES_LIMIT, `expected at most ${WEBHOOK_MAX_BYTES_LIMIT} bytes (16 MiB)`)
+    .default(1_048_576),
 });
 
 export type Env = z.infer<typeof envSchema>;

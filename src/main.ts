@@ -1,6 +1,6 @@
 // Start-up: validate config and model, open the store, wire HubSpot, HTTP, the queue worker and the
 // scheduler. SIGTERM drains: stop accepting, finish leased work, close the store.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { AppContext } from './app-context.ts';
 import { type Config, loadConfig } from './config.ts';
@@ -9,7 +9,7 @@ import { createPortalClients } from './hubspot/client.ts';
 import { uninstallApp } from './hubspot/oauth.ts';
 import { createAdminRouter } from './http/admin/admin-router.ts';
 import { createCardRouter } from './http/card-routes.ts';
-import { createApp } from './http/create-app.ts';
+import { createApp, withRequestTargetLimit } from './http/create-app.ts';
 import { createOAuthRouter } from './http/oauth-routes.ts';
 import { createWebhookRouter } from './http/webhook-routes.ts';
 import { handleBackfills } from './jobs/handle-backfills.ts';
@@ -33,7 +33,7 @@ export interface RunningApp {
 export async function startApp(options: { env?: Record<string, string | undefined>; log?: Logger } = {}): Promise<RunningApp> {
   const config: Config = loadConfig(options.env ?? process.env);
   const log = options.log ?? createLogger({ level: config.LOG_LEVEL });
-  for (const secret of [config.HUBSPOT_CLIENT_SECRET, config.HUBSPOT_CLIENT_SECRET_PREVIOUS, config.HUBSPOT_PRIVATE_APP_TOKEN, config.TOKEN_ENCRYPTION_KEY]) {
+  for (const secret of [config.HUBSPOT_CLIENT_SECRET, config.HUBSPOT_CLIENT_SECRET_PREVIOUS, config.HUBSPOT_PRIVATE_APP_TOKEN, config.TOKEN_ENCRYPTION_KEY, config.METRICS_TOKEN]) {
     registerSecret(secret);
   }
   const defaultModel = await loadModelFile(config.SCORING_MODEL);
@@ -65,7 +65,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
     admin: createAdminRouter(ctx, { uninstall: (portalId: number) => uninstallApp({ ctx, portalId }) }),
   });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, () => resolve(s));
+    const s = createServer(withRequestTargetLimit(app)).listen(config.PORT, () => resolve(s));
     s.once('error', reject);
   });
   const address = server.address();

@@ -9,6 +9,21 @@ function labelKey(labels: Labels | undefined): string {
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
+function withoutLabels(labels: Labels, omit: Set<string>): Labels {
+  const kept: Labels = {};
+  for (const [name, value] of Object.entries(labels)) if (!omit.has(name)) kept[name] = value;
+  return kept;
+}
+
+/** The labels of a key made by labelKey (values unescaped). */
+function parseLabelKey(key: string): Labels {
+  const labels: Labels = {};
+  for (const match of key.matchAll(/([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+    labels[match[1] as string] = (match[2] as string).replace(/\\(.)/g, (_all, c: string) => (c === 'n' ? '\n' : c));
+  }
+  return labels;
+}
+
 interface Family {
   type: 'counter' | 'gauge' | 'histogram';
   help: string;
@@ -76,20 +91,46 @@ export class Metrics {
     this.collectors.push(collect);
   }
 
-  async render(): Promise<string> {
+  /**
+   * The text format. `omitLabels` drops those labels and adds up the series that then coincide (counters and
+   * histograms; a gauge keeps the largest), e.g. `portal` for a scrape that must not name portals.
+   */
+  async render(options: { omitLabels?: string[] } = {}): Promise<string> {
     for (const collect of this.collectors) await collect();
+    const omit = new Set(options.omitLabels ?? []);
     const lines: string[] = [];
     for (const [name, f] of this.families) {
       lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
       if (f.type === 'histogram' && f.hist && f.buckets) {
+        const merged = new Map<string, { counts: number[]; sum: number; count: number; labels: Labels }>();
         for (const h of f.hist.values()) {
-          const base = h.labels ?? {};
-          for (const [i, b] of f.buckets.entries()) lines.push(`${name}_bucket${labelKey({ ...base, le: b })} ${h.counts[i]}`);
-          lines.push(`${name}_bucket${labelKey({ ...base, le: '+Inf' })} ${h.count}`);
-          lines.push(`${name}_sum${labelKey(base)} ${h.sum}`, `${name}_count${labelKey(base)} ${h.count}`);
+          const base = withoutLabels(h.labels ?? {}, omit);
+          const key = labelKey(base);
+          const into = merged.get(key);
+          if (!into) merged.set(key, { counts: [...h.counts], sum: h.sum, count: h.count, labels: base });
+          else {
+            h.counts.forEach((c, i) => {
+              into.counts[i] = (into.counts[i] ?? 0) + c;
+            });
+            into.sum += h.sum;
+            into.count += h.count;
+          }
         }
-      } else {
+        for (const h of merged.values()) {
+          for (const [i, b] of f.buckets.entries()) lines.push(`${name}_bucket${labelKey({ ...h.labels, le: b })} ${h.counts[i]}`);
+          lines.push(`${name}_bucket${labelKey({ ...h.labels, le: '+Inf' })} ${h.count}`);
+          lines.push(`${name}_sum${labelKey(h.labels)} ${h.sum}`, `${name}_count${labelKey(h.labels)} ${h.count}`);
+        }
+      } else if (omit.size === 0) {
         for (const [key, value] of f.values) lines.push(`${name}${key} ${value}`);
+      } else {
+        const merged = new Map<string, number>();
+        for (const [key, value] of f.values) {
+          const reduced = labelKey(withoutLabels(parseLabelKey(key), omit));
+          const before = merged.get(reduced);
+          merged.set(reduced, before === undefined ? value : f.type === 'gauge' ? Math.max(before, value) : before + value);
+        }
+        for (const [key, value] of merged) lines.push(`${name}${key} ${value}`);
       }
     }
     return `${lines.join('\n')}\n`;

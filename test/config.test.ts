@@ -55,3 +55,45 @@ describe('settings documentation', () => {
     for (const name of SETTING_NAMES.filter((n) => n !== 'NODE_ENV')) expect(readme, name).toContain(`\`${name}\``);
   });
 });
+
+describe('loadConfig refuses values that would be read loosely', () => {
+  const fieldsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig({ ...oauthEnv, ...env });
+      return [];
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).issues.map((i) => i.field);
+    }
+  };
+  const key = Buffer.alloc(32, 9).toString('base64');
+
+  it('when TOKEN_ENCRYPTION_KEY is not strict base64 of exactly 32 bytes, then the error names it', () => {
+    expect(fieldsOf({ TOKEN_ENCRYPTION_KEY: key })).toEqual([]);
+    expect(fieldsOf({ TOKEN_ENCRYPTION_KEY: key.slice(0, -1) })).toEqual(['TOKEN_ENCRYPTION_KEY']);
+    expect(fieldsOf({ TOKEN_ENCRYPTION_KEY: `${key.slice(0, 20)}!${key.slice(21)}` })).toEqual(['TOKEN_ENCRYPTION_KEY']);
+    expect(fieldsOf({ TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64url') })).toEqual(['TOKEN_ENCRYPTION_KEY']);
+    expect(fieldsOf({ TOKEN_ENCRYPTION_KEY: Buffer.alloc(33, 9).toString('base64') })).toEqual(['TOKEN_ENCRYPTION_KEY']);
+    expect(fieldsOf({ TOKEN_ENCRYPTION_KEY: `${key} ${key}` })).toEqual(['TOKEN_ENCRYPTION_KEY']);
+    expect(() => loadConfig({ ...oauthEnv, TOKEN_ENCRYPTION_KEY: key.slice(0, -1) })).toThrow(/TOKEN_ENCRYPTION_KEY.*32/);
+  });
+
+  it('when WEBHOOK_MAX_BYTES is above 16 MiB, then the error names it and the bound', () => {
+    expect(loadConfig({ ...oauthEnv, WEBHOOK_MAX_BYTES: String(16 * 1024 * 1024) }).WEBHOOK_MAX_BYTES).toBe(16 * 1024 * 1024);
+    expect(fieldsOf({ WEBHOOK_MAX_BYTES: String(16 * 1024 * 1024 + 1) })).toEqual(['WEBHOOK_MAX_BYTES']);
+    expect(() => loadConfig({ ...oauthEnv, WEBHOOK_MAX_BYTES: '1000000000' })).toThrow(/WEBHOOK_MAX_BYTES.*16777216/);
+  });
+
+  it('when PUBLIC_BASE_URL carries a query or fragment, then the error names it', () => {
+    expect(fieldsOf({ PUBLIC_BASE_URL: 'https://bant.example.com/app' })).toEqual([]);
+    expect(fieldsOf({ PUBLIC_BASE_URL: 'https://bant.example.com/?x=1' })).toEqual(['PUBLIC_BASE_URL']);
+    expect(fieldsOf({ PUBLIC_BASE_URL: 'https://bant.example.com#top' })).toEqual(['PUBLIC_BASE_URL']);
+    expect(fieldsOf({ PUBLIC_BASE_URL: 'https://bant.example.com?' })).toEqual(['PUBLIC_BASE_URL']);
+    expect(() => loadConfig({ ...oauthEnv, PUBLIC_BASE_URL: 'https://bant.example.com/?x=1' })).toThrow(/PUBLIC_BASE_URL.*query or fragment/);
+  });
+
+  it('when METRICS_TOKEN is set, then it is kept, and a short one is refused by name', () => {
+    expect(loadConfig({ ...oauthEnv, METRICS_TOKEN: 'metrics-token-0123456789' }).METRICS_TOKEN).toBe('metrics-token-0123456789');
+    expect(fieldsOf({ METRICS_TOKEN: 'short' })).toEqual(['METRICS_TOKEN']);
+  });
+});

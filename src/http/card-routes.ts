@@ -8,6 +8,7 @@ import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
 import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
+import { createRejectionLog } from './rejection-log.ts';
 import type { CardData } from '../../card/card-types.ts';
 import { profileOf } from './admin/read-snapshots.ts';
 
@@ -140,6 +141,7 @@ function readIds(req: Request): { portalId: PortalId; contactId: string } {
 }
 
 function checkSignature(ctx: AppContext, verify: VerifyCardRequest): RequestHandler {
+  const rejections = createRejectionLog(ctx.log, ctx.now, 'card request rejected: signature');
   return (req, _res, next) => {
     const verdict = verify(
       {
@@ -151,9 +153,13 @@ function checkSignature(ctx: AppContext, verify: VerifyCardRequest): RequestHand
       },
       ctx.now(),
     );
-    if (!verdict.ok) next(new CardAccessError('bad_signature', verdict.message));
-    else if (verdict.version !== 'v3') next(new CardAccessError('bad_signature', 'hubspot.fetch requests carry a v3 signature'));
-    else next();
+    if (!verdict.ok) {
+      rejections.record(verdict.failure);
+      next(new CardAccessError('bad_signature', verdict.message));
+    } else if (verdict.version !== 'v3') {
+      rejections.record('not_v3');
+      next(new CardAccessError('bad_signature', 'hubspot.fetch requests carry a v3 signature'));
+    } else next();
   };
 }
 

@@ -1,8 +1,28 @@
 // The Express app: routes mounted in the order a request meets them, one error middleware last.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { createErrorMiddleware } from './error-middleware.ts';
 import { createHealthRouter } from './health-routes.ts';
+
+/**
+ * Longer request targets are refused before Express sees them: its router parses the URL again at every layer, so a
+ * 15 KB query string cost every anonymous request milliseconds of event-loop time. HubSpot's own calls (webhooks,
+ * the card's signed fetch, the OAuth callback) stay far below.
+ */
+export const MAX_URL_LENGTH = 4096;
+
+/** The app as the HTTP server's request listener, behind the request-target limit. */
+export function withRequestTargetLimit(app: RequestListener): RequestListener {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url ?? '').length <= MAX_URL_LENGTH) {
+      app(req, res);
+      return;
+    }
+    res.writeHead(414, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ error: { code: 'uri_too_long', message: `The request target is longer than ${MAX_URL_LENGTH} characters` } }));
+  };
+}
 
 export interface AppRouters {
   webhooks: Router;

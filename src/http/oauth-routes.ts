@@ -1,7 +1,6 @@
 // OAuth install (CONTRACT.md section 2): /oauth/install sends the admin to HubSpot's consent page with a random
 // single-use state; /oauth/callback checks it, exchanges the code at the 2026-03 token endpoint, learns the portal
 // from introspection, stores the installation (tokens encrypted), creates the properties and starts the backfill.
-import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { installScopes } from '../app-definition.ts';
@@ -11,8 +10,9 @@ import { createInstallationAuth } from '../hubspot/installations.ts';
 import { buildInstallUrl, exchangeCode, type InstallScopes, introspectToken, type TokenInfo, type TokenSet } from '../hubspot/oauth.ts';
 import { resolveTokenKey } from '../hubspot/token-crypto.ts';
 import { recordPortalTimeZone } from '../jobs/sla.ts';
-import type { Installation, PortalId } from '../store/store.ts';
+import { type Installation, MAX_RETURN_TO_LENGTH, type PortalId } from '../store/store.ts';
 import { signInReturnUrl } from './admin/signin.ts';
+import { isStateId, newStateId, putBoundedState } from './oauth-states.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -56,9 +56,13 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
 
   router.get('/oauth/install', async (req: Request, res: Response) => {
     if (ctx.config.privateAppMode) throw new BadRequestError('This deployment runs with a static token (HUBSPOT_PRIVATE_APP_TOKEN): there is nothing to install', 'oauth_disabled');
-    const state = randomBytes(24).toString('base64url');
-    const returnTo = typeof req.query.returnTo === 'string' && isLocalPath(req.query.returnTo) ? req.query.returnTo : undefined;
-    await ctx.store.putOAuthState({ state, expiresAt: ctx.now() + STATE_TTL_MS, purpose: 'install', ...(returnTo ? { returnTo } : {}) });
+    const requested = req.query.returnTo;
+    if (typeof requested === 'string' && requested.length > MAX_RETURN_TO_LENGTH) {
+      throw new BadRequestError(`returnTo is longer than ${MAX_RETURN_TO_LENGTH} characters`, 'return_to_too_long');
+    }
+    const returnTo = typeof requested === 'string' && isLocalPath(requested) ? requested : undefined;
+    const state = newStateId();
+    await putBoundedState(ctx, { state, expiresAt: ctx.now() + STATE_TTL_MS, purpose: 'install', ...(returnTo ? { returnTo } : {}) });
     res.redirect(302, buildInstallUrl(ctx.config, scopes, state));
   });
 
@@ -69,26 +73,30 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
       throw new BadRequestError(`HubSpot did not grant access: ${description}`, 'oauth_denied');
     }
     if (typeof state !== 'string' || state === '') throw new BadRequestError('The state parameter is missing: start again at /oauth/install', 'oauth_state_invalid');
-    const saved = await ctx.store.takeOAuthState(state, ctx.now());
-    if (!saved) throw new BadRequestError('The install link is unknown, used or older than 10 minutes: start again at /oauth/install', 'oauth_state_invalid');
+    const saved = isStateId(state) ? await ctx.store.takeOAuthState(state, ctx.now()) : undefined;
+    if (!saved || saved.purpose === 'ticket') throw new BadRequestError('The install link is unknown, used or older than 10 minutes: start again at /oauth/install', 'oauth_state_invalid');
     if (typeof code !== 'string' || code === '') throw new BadRequestError('The code parameter is missing: start again at /oauth/install', 'oauth_code_missing');
 
     const tokens = await installer.exchangeCode(code);
     const info = await installer.introspect(tokens.accessToken);
     if (!info.active) throw new CodedError('oauth_token_inactive', 'HubSpot reports the new token as inactive: start again at /oauth/install', { status: 502 });
     const before = await ctx.store.getInstallation(info.hubId);
+    // A console sign-in to a portal that already has the app only opens a session: the installation (installedAt,
+    // installedBy, scopes, tokens) stays as its install left it. Anything else is an install.
+    if (saved.purpose === 'signin' && before?.status === 'active') {
+      res.redirect(302, await signInReturnUrl(ctx, { state: saved, portalId: before.portalId, ...(info.user ? { user: info.user } : {}) }));
+      return;
+    }
     const installation = await installer.save(tokens, info);
     const portalId = installation.portalId;
-    // A console sign-in to a portal that already has the app only opens a session; anything else is an install.
-    const isNewInstall = saved.purpose !== 'signin' || before?.status !== 'active';
-    if (isNewInstall) {
-      ctx.log.info('app installed', { portalId, userId: info.userId, scopes: info.scopes.length });
-      await installer.provision(portalId);
-      await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', notBefore: ctx.now() }]);
-      ctx.notifyWork();
-    }
+    // Console sessions from before a reinstall end with it.
+    await ctx.store.deletePortalSessions(portalId);
+    ctx.log.info('app installed', { portalId, userId: info.userId, scopes: info.scopes.length });
+    await installer.provision(portalId);
+    await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', notBefore: ctx.now() }]);
+    ctx.notifyWork();
     if (saved.purpose === 'signin') {
-      res.redirect(302, signInReturnUrl(ctx.config, { state: saved, portalId, ...(info.user ? { user: info.user } : {}), now: ctx.now() }));
+      res.redirect(302, await signInReturnUrl(ctx, { state: saved, portalId, ...(info.user ? { user: info.user } : {}) }));
       return;
     }
 

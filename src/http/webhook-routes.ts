@@ -6,6 +6,7 @@ import type { AppContext } from '../app-context.ts';
 import { parseDelivery } from '../webhooks/event-schema.ts';
 import { createIntake, type IntakeOptions } from '../webhooks/intake.ts';
 import { verifySignature } from '../webhooks/verify-signature.ts';
+import { createRejectionLog } from './rejection-log.ts';
 
 export const WEBHOOK_PATH = '/webhooks/hubspot';
 
@@ -55,6 +56,7 @@ function signatureHeaders(req: Request) {
 export function createWebhookRouter(ctx: AppContext, options: IntakeOptions = {}): Router {
   const router = Router();
   const intake = createIntake(ctx, options);
+  const signatureRejections = createRejectionLog(ctx.log, ctx.now, 'webhook rejected: signature');
   const secrets = [ctx.config.HUBSPOT_CLIENT_SECRET, ctx.config.HUBSPOT_CLIENT_SECRET_PREVIOUS].filter((s): s is string => !!s);
   // Signatures cover the exact bytes, so the body is read raw; never through a JSON parser (PLATFORM.md §8 trap 1).
   const readRawBody = express.raw({ type: () => true, limit: ctx.config.WEBHOOK_MAX_BYTES, inflate: false });
@@ -66,7 +68,7 @@ export function createWebhookRouter(ctx: AppContext, options: IntakeOptions = {}
     const url = ctx.config.PUBLIC_BASE_URL + req.originalUrl;
     const verdict = verifySignature({ method: req.method, url, rawBody, headers: signatureHeaders(req) }, { secrets, now: ctx.now() });
     if (!verdict.ok) {
-      ctx.log.warn('webhook rejected: signature', { failure: verdict.failure, message: verdict.message });
+      signatureRejections.record(verdict.failure, { message: verdict.message });
       answer(ctx, res, 401, verdict.failure, verdict.message);
       return;
     }

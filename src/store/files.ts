@@ -177,15 +177,23 @@ export class Journal {
   #unsynced = false;
   /** Lines in the file. */
   #lines = 0;
+  /** Stale lines tolerated beyond 4× the live records before a compaction. */
+  readonly #slackLines: number;
 
-  private constructor(file: string, fsync: boolean, onWrite: ((file: string) => void) | undefined) {
+  private constructor(file: string, fsync: boolean, onWrite: ((file: string) => void) | undefined, slackLines: number) {
     this.file = file;
     this.fsync = fsync;
     this.onWrite = onWrite;
+    this.#slackLines = slackLines;
   }
 
-  static async load(file: string, fsync: boolean, onWrite?: (file: string) => void): Promise<{ journal: Journal; records: Map<string, unknown> }> {
-    const journal = new Journal(file, fsync, onWrite);
+  static async load(
+    file: string,
+    fsync: boolean,
+    onWrite?: (file: string) => void,
+    slackLines = 10_000,
+  ): Promise<{ journal: Journal; records: Map<string, unknown> }> {
+    const journal = new Journal(file, fsync, onWrite, slackLines);
     const records = new Map<string, unknown>();
     const text = await readTextIfExists(file);
     if (text !== null) {
@@ -208,7 +216,7 @@ export class Journal {
    */
   async write(changes: Array<[string, unknown]>, liveCount: number, all: () => Iterable<[string, unknown]>): Promise<void> {
     if (changes.length === 0) return;
-    if (this.#lines + changes.length > 4 * liveCount + 10_000) {
+    if (this.#lines + changes.length > 4 * liveCount + this.#slackLines) {
       await this.rewrite(all());
       return;
     }

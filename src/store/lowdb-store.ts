@@ -1,7 +1,8 @@
 // The embedded store (default): all state in memory (the MemoryStore), persisted to DATA_DIR.
 //
 // Files (all 0600, DATA_DIR 0700):
-//   installations.json, oauth-states.json, jobs.json, dead-letters.json   small documents, lowdb (atomic replace)
+//   installations.json, jobs.json, dead-letters.json   small documents, lowdb (atomic replace)
+//   oauth-states.jsonl, sessions.jsonl   OAuth states and console sessions: journals, so one new record is one appended line
 //   queue.jsonl                      the work queue: journal of changed items, compacted when mostly stale
 //   snapshots/<portalId>.jsonl       per-contact snapshots of one portal: same line format, kept on disk, not in memory
 //                                    (SnapshotFile: an index in memory, reads seek to the lines)
@@ -21,7 +22,7 @@ import { Low } from 'lowdb';
 import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
 import { SnapshotFile } from './snapshot-file.ts';
-import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
+import type { AdminSessionRecord, ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
 
 export interface LowdbStoreOptions extends MemoryStoreOptions {
   /** fsync every write before it resolves (default true). Without it, data survives a process crash but maybe not a power loss. */
@@ -30,22 +31,24 @@ export interface LowdbStoreOptions extends MemoryStoreOptions {
   onWrite?: (file: string) => void;
 }
 
-type DocSection = 'installations' | 'oauth' | 'jobs' | 'deadLetters';
+type DocSection = 'installations' | 'jobs' | 'deadLetters';
 interface Docs {
   installations: Low<{ installations: Installation[] }>;
-  oauth: Low<{ states: OAuthState[] }>;
   jobs: Low<{ jobs: JobState[] }>;
   deadLetters: Low<{ deadLetters: DeadLetter[] }>;
 }
 const DOC_FILES: Record<DocSection, string> = {
   installations: 'installations.json',
-  oauth: 'oauth-states.json',
   jobs: 'jobs.json',
   deadLetters: 'dead-letters.json',
 };
 
 const isDoc = (section: Section): section is DocSection =>
-  section === 'installations' || section === 'oauth' || section === 'jobs' || section === 'deadLetters';
+  section === 'installations' || section === 'jobs' || section === 'deadLetters';
+/** Anonymous requests create OAuth states: their journals compact early, so stale lines never outgrow the live ones by much. */
+const SMALL_JOURNAL_SLACK_LINES = 1_000;
+/** Until OAuth states became a journal they were one document, rewritten whole on every new state. */
+const LEGACY_OAUTH_FILE = 'oauth-states.json';
 
 function isProcessAlive(pid: number): boolean {
   try {
@@ -83,6 +86,8 @@ class LowdbPersistence implements StoreHooks {
 
   journalFile(section: Section): string {
     if (section === 'queue') return join(this.dir, 'queue.jsonl');
+    if (section === 'oauth') return join(this.dir, 'oauth-states.jsonl');
+    if (section === 'sessions') return join(this.dir, 'sessions.jsonl');
     const [kind, portal] = section.split(':');
     // Snapshots live in SnapshotFiles (LowdbStore overrides every snapshot method), never in a journal.
     if (kind !== 'tasks') throw new Error(`${section} is not kept in a journal`);
@@ -164,13 +169,14 @@ class LowdbPersistence implements StoreHooks {
   #fillDoc(section: DocSection): void {
     const s = this.state;
     if (section === 'installations') this.docs.installations.data = { installations: [...s.installations.values()] };
-    else if (section === 'oauth') this.docs.oauth.data = { states: [...s.oauthStates.values()] };
     else if (section === 'jobs') this.docs.jobs.data = { jobs: [...s.jobs.values()] };
     else this.docs.deadLetters.data = { deadLetters: [...s.deadLetters] };
   }
 
   #records(section: Section): Map<string, unknown> | undefined {
     if (section === 'queue') return this.state.queue;
+    if (section === 'oauth') return this.state.oauthStates;
+    if (section === 'sessions') return this.state.sessions;
     return this.state.tasks.get(Number(section.split(':')[1]));
   }
 
@@ -200,7 +206,12 @@ class LowdbPersistence implements StoreHooks {
   }
 
   async ensureJournal(section: Section): Promise<Map<string, unknown>> {
-    const { journal, records } = await Journal.load(this.journalFile(section), this.fsync, this.onWrite);
+    const slack = section === 'oauth' || section === 'sessions' ? SMALL_JOURNAL_SLACK_LINES : undefined;
+    // OAuth states are written without fsync: anonymous requests create them, and a webhook acknowledgement sharing
+    // their group commit must not wait for a flush to disk on their behalf. A crash loses at most unfinished installs
+    // and sign-ins (their admins start again); sessions, whose deletion must hold, keep the fsync.
+    const fsync = section === 'oauth' ? false : this.fsync;
+    const { journal, records } = await Journal.load(this.journalFile(section), fsync, this.onWrite, slack);
     this.journals.set(section, journal);
     return records;
   }
@@ -316,14 +327,16 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
   const doc = <T>(section: DocSection, empty: T) => new Low<T>(new DurableJsonFile<T>(join(dataDir, DOC_FILES[section]), fsync, options.onWrite), empty);
   const docs: Docs = {
     installations: doc<{ installations: Installation[] }>('installations', { installations: [] }),
-    oauth: doc<{ states: OAuthState[] }>('oauth', { states: [] }),
     jobs: doc<{ jobs: JobState[] }>('jobs', { jobs: [] }),
     deadLetters: doc<{ deadLetters: DeadLetter[] }>('deadLetters', { deadLetters: [] }),
   };
   await Promise.all(Object.values(docs).map((d: Low<unknown>) => d.read()));
   persistence.docs = docs;
   for (const installation of docs.installations.data.installations) state.installations.set(installation.portalId, installation);
-  for (const oauthState of docs.oauth.data.states) state.oauthStates.set(oauthState.state, oauthState);
+  // States of the old single document are at most 10 minutes' worth of unfinished installs: they are dropped.
+  await removeIfExists(join(dataDir, LEGACY_OAUTH_FILE));
+  for (const [key, record] of await persistence.ensureJournal('oauth')) state.oauthStates.set(key, record as OAuthState);
+  for (const [key, record] of await persistence.ensureJournal('sessions')) state.sessions.set(key, record as AdminSessionRecord);
   for (const job of docs.jobs.data.jobs) state.jobs.set(`${job.portalId}\u0000${job.job}`, job);
   state.deadLetters = docs.deadLetters.data.deadLetters;
 

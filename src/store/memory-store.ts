@@ -3,6 +3,7 @@
 import type { TaskKind } from '../scoring/types.ts';
 import { indexAfter } from './sorted-ids.ts';
 import type {
+  AdminSessionRecord,
   ContactSnapshot,
   DeadLetter,
   EventKey,
@@ -11,6 +12,7 @@ import type {
   JobState,
   LeasedItem,
   OAuthState,
+  OAuthStateLimits,
   PortalId,
   Store,
   TaskRecord,
@@ -45,7 +47,7 @@ export interface QueueRecord extends WorkItem {
 }
 
 /** What changed, so a persistent store knows which file to write. */
-export type Section = 'installations' | 'oauth' | 'deadLetters' | 'jobs' | 'queue' | `snapshots:${number}` | `tasks:${number}`;
+export type Section = 'installations' | 'oauth' | 'sessions' | 'deadLetters' | 'jobs' | 'queue' | `snapshots:${number}` | `tasks:${number}`;
 
 export interface StoreHooks {
   /**
@@ -133,7 +135,9 @@ export const byDueThenSeq = (a: QueueRecord, b: QueueRecord) => a.notBefore - b.
 /** All data of a store, in plain maps. */
 export class StoreState {
   installations = new Map<PortalId, Installation>();
+  /** Insertion order is age order: the oldest states go first when too many are live. */
   oauthStates = new Map<string, OAuthState>();
+  sessions = new Map<string, AdminSessionRecord>();
   /** Event key → when it was first seen; insertion order is (about) time order. */
   events = new Map<EventKey, number>();
   queue = new Map<string, QueueRecord>();
@@ -167,6 +171,7 @@ export class MemoryStore implements Store {
   readonly maxEventKeys: number;
   readonly maxDeadLetters: number;
   #closed = false;
+  #oauthEarliestExpiry = 0;
 
   constructor(options: MemoryStoreOptions = {}, hooks: StoreHooks = noHooks, state: StoreState = new StoreState()) {
     this.state = state;
@@ -241,23 +246,95 @@ export class MemoryStore implements Store {
 
   // OAuth states
 
-  async putOAuthState(state: OAuthState): Promise<void> {
+  async putOAuthState(state: OAuthState, limits?: OAuthStateLimits): Promise<void> {
     this.open();
-    this.state.oauthStates.set(state.state, clone(state));
-    this.hooks.changed('oauth');
+    const states = this.state.oauthStates;
+    if (limits) {
+      // A lower bound of the live states' expiries: anonymous requests put states, so most puts skip the scan.
+      if (this.#oauthEarliestExpiry <= limits.now) {
+        let earliest = Number.POSITIVE_INFINITY;
+        for (const existing of states.values()) {
+          if (existing.expiresAt > limits.now) earliest = Math.min(earliest, existing.expiresAt);
+          else {
+            states.delete(existing.state);
+            this.hooks.changed('oauth', existing.state);
+          }
+        }
+        this.#oauthEarliestExpiry = earliest;
+      }
+      for (const key of states.keys()) {
+        if (states.size < limits.maxLive) break;
+        states.delete(key);
+        this.hooks.changed('oauth', key);
+      }
+    }
+    states.delete(state.state);
+    states.set(state.state, clone(state));
+    this.#oauthEarliestExpiry = Math.min(this.#oauthEarliestExpiry, state.expiresAt);
+    this.hooks.changed('oauth', state.state);
     await this.hooks.flush();
   }
 
   async takeOAuthState(state: string, now: number): Promise<OAuthState | undefined> {
     this.open();
-    const found = this.state.oauthStates.get(state);
+    const states = this.state.oauthStates;
+    const found = states.get(state);
     // Expired states go too, so the map never grows with abandoned installs.
-    for (const [key, existing] of this.state.oauthStates) if (existing.expiresAt <= now) this.state.oauthStates.delete(key);
-    if (!found) return undefined;
-    this.state.oauthStates.delete(state);
-    this.hooks.changed('oauth');
+    if (this.#oauthEarliestExpiry <= now) {
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const existing of states.values()) {
+        if (existing.expiresAt > now) earliest = Math.min(earliest, existing.expiresAt);
+        else {
+          states.delete(existing.state);
+          this.hooks.changed('oauth', existing.state);
+        }
+      }
+      this.#oauthEarliestExpiry = earliest;
+    }
+    if (!found) {
+      await this.hooks.flush();
+      return undefined;
+    }
+    if (states.delete(state)) this.hooks.changed('oauth', state);
     await this.hooks.flush();
     return found.expiresAt > now ? clone(found) : undefined;
+  }
+
+  // admin console sessions
+
+  async putSession(session: AdminSessionRecord, now: number): Promise<void> {
+    this.open();
+    const sessions = this.state.sessions;
+    for (const [id, existing] of sessions) {
+      if (existing.expiresAt > now) continue;
+      sessions.delete(id);
+      this.hooks.changed('sessions', id);
+    }
+    sessions.set(session.id, clone(session));
+    this.hooks.changed('sessions', session.id);
+    await this.hooks.flush();
+  }
+
+  async getSession(id: string, now: number): Promise<AdminSessionRecord | undefined> {
+    this.open();
+    const found = this.state.sessions.get(id);
+    return found && found.expiresAt > now ? clone(found) : undefined;
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    this.open();
+    if (this.state.sessions.delete(id)) this.hooks.changed('sessions', id);
+    await this.hooks.flush();
+  }
+
+  async deletePortalSessions(portalId: PortalId): Promise<void> {
+    this.open();
+    for (const [id, session] of this.state.sessions) {
+      if (session.portalId !== portalId) continue;
+      this.state.sessions.delete(id);
+      this.hooks.changed('sessions', id);
+    }
+    await this.hooks.flush();
   }
 
   // webhook de-duplication

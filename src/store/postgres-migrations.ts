@@ -116,4 +116,18 @@ CREATE FUNCTION merge_payload(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IMMUT
 $fn$;
 `,
   },
+  {
+    version: 2,
+    name: 'admin sessions',
+    sql: `
+CREATE TABLE admin_sessions (
+  id text PRIMARY KEY,
+  portal_id bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  data jsonb NOT NULL
+);
+CREATE INDEX admin_sessions_portal ON admin_sessions (portal_id);
+CREATE INDEX admin_sessions_expires_at ON admin_sessions (expires_at);
+`,
+  },
 ];

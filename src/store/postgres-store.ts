@@ -8,6 +8,7 @@ import type { TaskKind } from '../scoring/types.ts';
 import { mergePayload, splitInstallationPatch } from './memory-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import type {
+  AdminSessionRecord,
   ContactSnapshot,
   DeadLetter,
   EventKey,
@@ -16,6 +17,7 @@ import type {
   JobState,
   LeasedItem,
   OAuthState,
+  OAuthStateLimits,
   PortalId,
   Store,
   TaskRecord,
@@ -177,12 +179,26 @@ class PostgresStore implements Store {
 
   // OAuth states
 
-  async putOAuthState(state: OAuthState): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO oauth_states (state, expires_at, data) VALUES ($1, $2, $3)
-       ON CONFLICT (state) DO UPDATE SET expires_at = EXCLUDED.expires_at, data = EXCLUDED.data`,
-      [state.state, state.expiresAt, JSON.stringify(state)],
-    );
+  async putOAuthState(state: OAuthState, limits?: OAuthStateLimits): Promise<void> {
+    const insert = (client: Queryable) =>
+      client.query(
+        `INSERT INTO oauth_states (state, expires_at, data) VALUES ($1, $2, $3)
+         ON CONFLICT (state) DO UPDATE SET expires_at = EXCLUDED.expires_at, data = EXCLUDED.data`,
+        [state.state, state.expiresAt, JSON.stringify(state)],
+      );
+    if (!limits) {
+      await insert(this.pool);
+      return;
+    }
+    await this.#transaction(async (client) => {
+      await client.query('DELETE FROM oauth_states WHERE expires_at <= $1', [limits.now]);
+      await client.query(
+        `DELETE FROM oauth_states WHERE state IN (
+           SELECT state FROM oauth_states WHERE state <> $2 ORDER BY expires_at DESC, state DESC OFFSET $1)`,
+        [Math.max(0, limits.maxLive - 1), state.state],
+      );
+      await insert(client);
+    });
   }
 
   async takeOAuthState(state: string, now: number): Promise<OAuthState | undefined> {
@@ -193,6 +209,32 @@ class PostgresStore implements Store {
     await this.pool.query('DELETE FROM oauth_states WHERE expires_at <= $1', [now]);
     const found = rows[0];
     return found && Number(found.expires_at) > now ? found.data : undefined;
+  }
+
+  // admin console sessions
+
+  async putSession(session: AdminSessionRecord, now: number): Promise<void> {
+    await this.#transaction(async (client) => {
+      await client.query('DELETE FROM admin_sessions WHERE expires_at <= $1', [now]);
+      await client.query(
+        `INSERT INTO admin_sessions (id, portal_id, expires_at, data) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET portal_id = EXCLUDED.portal_id, expires_at = EXCLUDED.expires_at, data = EXCLUDED.data`,
+        [session.id, session.portalId, session.expiresAt, JSON.stringify(session)],
+      );
+    });
+  }
+
+  async getSession(id: string, now: number): Promise<AdminSessionRecord | undefined> {
+    const { rows } = await this.pool.query<{ data: AdminSessionRecord }>('SELECT data FROM admin_sessions WHERE id = $1 AND expires_at > $2', [id, now]);
+    return rows[0]?.data;
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM admin_sessions WHERE id = $1', [id]);
+  }
+
+  async deletePortalSessions(portalId: PortalId): Promise<void> {
+    await this.pool.query('DELETE FROM admin_sessions WHERE portal_id = $1', [portalId]);
   }
 
   // webhook de-duplication

@@ -53,9 +53,35 @@ export const DEFAULT_SETTINGS: InstallationSettings = {
 export interface OAuthState {
   state: string;
   expiresAt: number;
-  /** Where to go after install (e.g. the admin console), optional. */
+  /** Where to go after install (e.g. the admin console), optional; at most MAX_RETURN_TO_LENGTH characters. */
   returnTo?: string;
-  purpose: 'install' | 'signin';
+  /** `ticket`: a console sign-in HubSpot approved, waiting to become a session (src/http/admin/signin.ts). */
+  purpose: 'install' | 'signin' | 'ticket';
+  /** Tickets only: the portal and user HubSpot named, and the sign-in state of the browser that may redeem it. */
+  portalId?: PortalId;
+  user?: string;
+  browserState?: string;
+}
+
+/** Anyone can create OAuth states (GET /oauth/install), so what they hold and how many live at once are bounded. */
+export interface OAuthStateLimits {
+  now: number;
+  /** States live at once; when full, the oldest (earliest expiry) make room. */
+  maxLive: number;
+}
+
+export const MAX_RETURN_TO_LENGTH = 1024;
+
+/** A console session, kept server-side; the cookie holds only its id (src/http/admin/session.ts). */
+export interface AdminSessionRecord {
+  /** SHA-256 of the cookie's random id, base64url: the store never holds the cookie value itself. */
+  id: string;
+  portalId: PortalId;
+  user?: string;
+  csrfToken: string;
+  createdAt: number;
+  /** Set by the server at sign-in; nothing the client sends changes it. */
+  expiresAt: number;
 }
 
 /** What the queue holds: one item per (portal, key). Enqueuing an existing key merges into it (coalescing). */
@@ -152,9 +178,22 @@ export interface Store {
   deleteInstallation(portalId: PortalId): Promise<void>;
 
   // OAuth states: single use
-  putOAuthState(state: OAuthState): Promise<void>;
+  /**
+   * Stores the state. With `limits`, first drops the states expired at `limits.now` and, when `limits.maxLive` states
+   * are live, the oldest; one new state never rewrites the others.
+   */
+  putOAuthState(state: OAuthState, limits?: OAuthStateLimits): Promise<void>;
   /** Returns the state and deletes it, or undefined if unknown or expired at `now`. */
   takeOAuthState(state: string, now: number): Promise<OAuthState | undefined>;
+
+  // admin console sessions
+  /** Stores the session, dropping sessions expired at `now`. */
+  putSession(session: AdminSessionRecord, now: number): Promise<void>;
+  /** The session, or undefined if unknown or expired at `now`. */
+  getSession(id: string, now: number): Promise<AdminSessionRecord | undefined>;
+  deleteSession(id: string): Promise<void>;
+  /** Ends every session of the portal (disconnect, reinstall). */
+  deletePortalSessions(portalId: PortalId): Promise<void>;
 
   // webhook de-duplication
   /** Records keys; returns those not seen before (in input order, each once). Keys older than `retainMs` may be forgotten. */

@@ -8,6 +8,7 @@ import { createPortalClients, type HubSpotClients } from '../../src/hubspot/clie
 import { decryptToken } from '../../src/hubspot/token-crypto.ts';
 import { createErrorMiddleware } from '../../src/http/error-middleware.ts';
 import { createOAuthRouter } from '../../src/http/oauth-routes.ts';
+import { MAX_LIVE_OAUTH_STATES } from '../../src/http/oauth-states.ts';
 import { Metrics } from '../../src/metrics.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -151,6 +152,62 @@ describe('GET /oauth/callback', () => {
     expect(await running.store.queueDepth(4711)).toBe(0);
     expect(running.work.length).toBe(worked);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('when an admin signs in to an installed portal, then installedAt, installedBy, scopes and tokens stay as the install left them', async () => {
+    running = await start();
+    mockInstall();
+    expect((await fetch(`${running.base}/oauth/callback?code=code-1&state=${await beginInstall(running)}`)).status).toBe(200);
+    const installed = await running.store.getInstallation(4711);
+    running.clock.now += 60 * 60_000;
+
+    await running.store.putOAuthState({ state: 'signin-state-2', expiresAt: running.clock.now + 60_000, purpose: 'signin', returnTo: '/admin/auth/complete' });
+    nock(API).post('/oauth/2026-03/token').reply(200, { access_token: ACCESS_2, refresh_token: REFRESH_2, expires_in: 1800, token_type: 'bearer' });
+    nock(API)
+      .post('/oauth/2026-03/token/introspect')
+      .reply(200, { active: true, hub_id: 4711, user: 'someone-else@acme.com', user_id: 99, scopes: ['oauth'], token: ACCESS_2 });
+    const response = await fetch(`${running.base}/oauth/callback?code=code-2&state=signin-state-2`, { redirect: 'manual' });
+
+    expect(response.status).toBe(302);
+    expect(await running.store.getInstallation(4711)).toEqual(installed);
+  });
+
+  it('when the app is installed again, then the console sessions of the portal end and other portals keep theirs', async () => {
+    running = await start();
+    const session = (id: string, portalId: number) => ({ id, portalId, csrfToken: 'c', createdAt: running!.clock.now, expiresAt: running!.clock.now + 3_600_000 });
+    await running.store.putSession(session('before-reinstall', 4711), running.clock.now);
+    await running.store.putSession(session('other-portal', 5000), running.clock.now);
+    mockInstall();
+    expect((await fetch(`${running.base}/oauth/callback?code=code-1&state=${await beginInstall(running)}`)).status).toBe(200);
+    expect(await running.store.getSession('before-reinstall', running.clock.now)).toBeUndefined();
+    expect((await running.store.getSession('other-portal', running.clock.now))?.portalId).toBe(5000);
+  });
+
+  it('when returnTo is longer than 1,024 characters, then 400 names the limit and no state is stored', async () => {
+    running = await start();
+    const response = await fetch(`${running.base}/oauth/install?returnTo=/${'a'.repeat(2_000)}`, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'return_to_too_long', message: expect.stringContaining('1024') });
+    expect((running.store as unknown as { state: { oauthStates: Map<string, unknown> } }).state.oauthStates.size).toBe(0);
+  });
+
+  it('when anonymous installs flood in, then live states stay bounded, expired ones are dropped, and the newest state still completes', async () => {
+    running = await start();
+    const states = (running.store as unknown as { state: { oauthStates: Map<string, unknown> } }).state.oauthStates;
+    for (let i = 0; i < 500; i += 1) await running.store.putOAuthState({ state: `stale-${i}`, expiresAt: running.clock.now - 1, purpose: 'install' });
+    for (let i = 0; i < MAX_LIVE_OAUTH_STATES - 100; i += 1) await running.store.putOAuthState({ state: `live-${i}`, expiresAt: running.clock.now + 60_000, purpose: 'install' });
+    for (let round = 0; round < 4; round += 1) {
+      await Promise.all(Array.from({ length: 50 }, () => fetch(`${running!.base}/oauth/install?returnTo=/admin`, { redirect: 'manual' }).then((r) => r.arrayBuffer())));
+    }
+    expect(states.size).toBe(MAX_LIVE_OAUTH_STATES);
+    expect([...states.keys()].some((key) => key.startsWith('stale-'))).toBe(false);
+    expect(states.has('live-0')).toBe(false);
+    const started = await fetch(`${running.base}/oauth/install?returnTo=/admin`, { redirect: 'manual' });
+    const state = new URL(started.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    mockInstall();
+    const done = await fetch(`${running.base}/oauth/callback?code=code-1&state=${state}`, { redirect: 'manual' });
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe('/admin');
   });
 
   it('when the state is unknown, reused or expired, then 400 and nothing is exchanged', async () => {

@@ -101,6 +101,36 @@ describe('lowdb store on disk', () => {
     expect(await second.getInstallation(101)).toEqual(installation(101, { accessTokenEnc: 'v1:fresh:token:blob' }));
   });
 
+  it('when OAuth states and sessions are written, then each new one appends a line and the file stays small under a flood', async () => {
+    const store = await openStore();
+    await store.putOAuthState({ state: 'first', expiresAt: 10_000, purpose: 'install' }, { now: 1_000, maxLive: 100 });
+    const oneState = (await stat(join(dataDir, 'oauth-states.jsonl'))).size;
+    await store.putOAuthState({ state: 'second', expiresAt: 10_000, purpose: 'install' }, { now: 1_000, maxLive: 100 });
+    const twoStates = (await stat(join(dataDir, 'oauth-states.jsonl'))).size;
+    expect(twoStates).toBeLessThan(oneState * 2 + 10);
+    const returnTo = `/${'x'.repeat(1_000)}`;
+    for (let i = 0; i < 5_000; i += 1) {
+      await store.putOAuthState({ state: `flood-${i}`, expiresAt: 10_000 + i, purpose: 'install', returnTo }, { now: 1_000, maxLive: 100 });
+    }
+    // 100 live states of ~1 KB, plus stale lines until the next compaction (4 × live + 1,000 lines).
+    expect((await stat(join(dataDir, 'oauth-states.jsonl'))).size).toBeLessThan(1_500 * 1_100);
+    await store.putSession({ id: 'sid', portalId: 101, csrfToken: 'c', createdAt: 1_000, expiresAt: 50_000 }, 1_000);
+    await store.close();
+    const reopened = await openStore();
+    expect((await reopened.getSession('sid', 2_000))?.portalId).toBe(101);
+    expect((await reopened.takeOAuthState('flood-4999', 2_000))?.returnTo).toBe(returnTo);
+    expect(await reopened.takeOAuthState('flood-0', 2_000)).toBeUndefined();
+  });
+
+  it('when a data directory still has the old single OAuth states document, then it is removed at start-up', async () => {
+    const store = await openStore();
+    await store.close();
+    await writeFile(join(dataDir, 'oauth-states.json'), JSON.stringify({ states: [{ state: 'legacy', expiresAt: 10_000, purpose: 'install', returnTo: 'x'.repeat(10_000) }] }));
+    const reopened = await openStore();
+    expect(await reopened.takeOAuthState('legacy', 1_000)).toBeUndefined();
+    await expect(stat(join(dataDir, 'oauth-states.json'))).rejects.toThrow();
+  });
+
   it('when the store writes, then DATA_DIR and its directories are 0700 and every file is 0600', async () => {
     const store = await openStore();
     await store.putInstallation(installation(101));

@@ -194,6 +194,65 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.takeOAuthState('nope', 1_000)).toBeUndefined();
         expect((await store.takeOAuthState('s3', 1_000))?.state).toBe('s3');
       });
+
+      it('when a state is put with limits, then states expired at that time are gone', async () => {
+        await store.putOAuthState({ state: 'old', expiresAt: 2_000, purpose: 'install' });
+        await store.putOAuthState({ state: 'live', expiresAt: 9_000, purpose: 'install' }, { now: 3_000, maxLive: 10 });
+        expect(await store.takeOAuthState('old', 1_000)).toBeUndefined();
+        expect((await store.takeOAuthState('live', 3_000))?.state).toBe('live');
+      });
+
+      it('when more states are put than may live, then the oldest make room and the newest stay usable', async () => {
+        for (let i = 1; i <= 5; i += 1) {
+          await store.putOAuthState({ state: `s${i}`, expiresAt: 10_000 + i, purpose: 'signin' }, { now: 1_000, maxLive: 3 });
+        }
+        expect(await store.takeOAuthState('s1', 1_000)).toBeUndefined();
+        expect(await store.takeOAuthState('s2', 1_000)).toBeUndefined();
+        for (const state of ['s3', 's4', 's5']) expect((await store.takeOAuthState(state, 1_000))?.state).toBe(state);
+      });
+
+      it('when a sign-in ticket is stored, then it comes back once with its portal, user and browser state', async () => {
+        const ticket = { state: 't1', expiresAt: 10_000, purpose: 'ticket' as const, portalId: 77, user: 'a@example.com', browserState: 'b1' };
+        await store.putOAuthState(ticket, { now: 1_000, maxLive: 10 });
+        expect(await store.takeOAuthState('t1', 1_000)).toEqual(ticket);
+        expect(await store.takeOAuthState('t1', 1_000)).toBeUndefined();
+      });
+    });
+
+    describe('admin sessions', () => {
+      const session = (id: string, portalId: number, expiresAt = 10_000) => ({ id, portalId, user: 'a@example.com', csrfToken: `csrf-${id}`, createdAt: 1_000, expiresAt });
+
+      it('when a session is put, then get returns it until it expires', async () => {
+        await store.putSession(session('x1', 101), 1_000);
+        expect(await store.getSession('x1', 5_000)).toEqual(session('x1', 101));
+        expect(await store.getSession('x1', 10_000)).toBeUndefined();
+        expect(await store.getSession('unknown', 5_000)).toBeUndefined();
+      });
+
+      it('when a session is deleted, then it is gone and the others stay', async () => {
+        await store.putSession(session('x1', 101), 1_000);
+        await store.putSession(session('x2', 101), 1_000);
+        await store.deleteSession('x1');
+        expect(await store.getSession('x1', 2_000)).toBeUndefined();
+        expect((await store.getSession('x2', 2_000))?.id).toBe('x2');
+      });
+
+      it("when a portal's sessions are deleted, then only that portal's go", async () => {
+        await store.putSession(session('x1', 101), 1_000);
+        await store.putSession(session('x2', 101), 1_000);
+        await store.putSession(session('y1', 202), 1_000);
+        await store.deletePortalSessions(101);
+        expect(await store.getSession('x1', 2_000)).toBeUndefined();
+        expect(await store.getSession('x2', 2_000)).toBeUndefined();
+        expect((await store.getSession('y1', 2_000))?.portalId).toBe(202);
+      });
+
+      it('when a session is put, then sessions expired by then are dropped', async () => {
+        await store.putSession(session('old', 101, 2_000), 1_000);
+        await store.putSession(session('new', 101, 20_000), 5_000);
+        expect(await store.getSession('old', 1_500)).toBeUndefined();
+        expect((await store.getSession('new', 5_000))?.id).toBe('new');
+      });
     });
 
     describe('webhook de-duplication', () => {

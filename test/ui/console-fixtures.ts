@@ -227,7 +227,7 @@ export async function startConsoleApp(setup: (test: TestContext) => Promise<void
       res.status(400).send('unknown state');
       return;
     }
-    res.redirect(signInReturnUrl(test.ctx.config, { state, portalId: PORTAL_ID, user: 'admin@muster-anlagenbau.de', now: test.ctx.now() }));
+    res.redirect(await signInReturnUrl(test.ctx, { state, portalId: PORTAL_ID, user: 'admin@muster-anlagenbau.de' }));
   });
   app.use(createCardRouter(test.ctx));
   app.use(

@@ -137,6 +137,21 @@ describe('POST /webhooks/hubspot', () => {
       expect(storeCalls).toEqual([]);
     });
 
+    it('when unsigned deliveries flood in, then the log gets the first in full and one summary line per interval', async () => {
+      await start();
+      const text = body();
+      const rejections = () => server.harness.logs.filter((line) => String(line.msg).startsWith('webhook rejected: signature'));
+      for (let i = 0; i < 40; i += 1) {
+        const headers = i % 2 ? { 'content-type': 'application/json' } : signedHeaders(text, { now: server.harness.clock.now, secret: 'wrong-secret' });
+        expect((await server.post(text, headers)).status).toBe(401);
+      }
+      expect(rejections()).toHaveLength(1);
+      server.harness.clock.now += 60_000;
+      expect((await server.post(text, { 'content-type': 'application/json' })).status).toBe(401);
+      expect(rejections().map((line) => line.msg)).toEqual(['webhook rejected: signature', 'webhook rejected: signature (summary)', 'webhook rejected: signature']);
+      expect(rejections()[1]).toMatchObject({ suppressed: 39, byFailure: { missing_signature: 20, bad_signature: 19 }, intervalSeconds: 60 });
+    });
+
     it('when a signed body is not a valid array of events, then 400', async () => {
       await start();
       for (const text of ['not json', '{"objectId":1}', '[{"portalId":4711}]', JSON.stringify([rawEvent({ occurredAt: -1 })])]) {

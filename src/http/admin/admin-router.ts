@@ -6,7 +6,7 @@ import { asCodedError } from '../../errors.ts';
 import { createCardPreviewRouter } from './card-preview-routes.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { createModelRouter } from './model-routes.ts';
-import { clearSessionCookie, createSessionKeys, csrfToken, requireSession, sessionOf } from './session.ts';
+import { csrfToken, endSession, requireSession, sessionOf } from './session.ts';
 import { createSettingsRouter } from './settings-routes.ts';
 import { createSignInRouter } from './signin.ts';
 import { type AdminDeps, createStatusRouter } from './status-routes.ts';
@@ -29,19 +29,19 @@ function answerApiErrors(ctx: AppContext): ErrorRequestHandler {
 
 function createApiRouter(ctx: AppContext, deps: AdminDeps): Router {
   const api = Router();
-  const keys = createSessionKeys(ctx.config);
+  // The session (and CSRF) check comes first: no anonymous request gets its body read, let alone parsed.
+  api.use(requireSession(ctx));
   api.use(express.json({ limit: '1mb' }));
-  api.use(requireSession(keys, ctx.now));
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
   api.get('/session', async (_req, res) => {
     const session = sessionOf(res);
-    res.json({ portalId: session.portalId, user: session.user ?? null, csrfToken: csrfToken(keys, session), expiresAt: new Date(session.expiresAt).toISOString() });
+    res.json({ portalId: session.portalId, user: session.user ?? null, csrfToken: csrfToken(session), expiresAt: new Date(session.expiresAt).toISOString() });
   });
-  api.post('/signout', (_req, res) => {
-    clearSessionCookie(res, ctx.config);
+  api.post('/signout', async (_req, res) => {
+    await endSession(ctx, res, sessionOf(res));
     res.json({ signedOut: true });
   });
   api.use(createStatusRouter(ctx, deps));

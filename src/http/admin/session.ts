@@ -1,57 +1,33 @@
-// Admin console sessions: a signed cookie that belongs to one portal (no server-side table), a CSRF token derived
-// from it for every change, and the cookie attributes: HttpOnly, SameSite=Lax, Secure unless the app runs on localhost.
-import { createHmac, randomBytes } from 'node:crypto';
+// Admin console sessions, kept server-side: the cookie holds a random id, the record (portal, user, CSRF token,
+// expiry) lives in the store, so sign-out, disconnect and a reinstall end a session wherever its cookie was copied.
+// Cookie attributes: HttpOnly, SameSite=Lax, Secure unless the app runs on localhost.
+import { createHash, randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
+import type { AppContext } from '../../app-context.ts';
 import type { Config } from '../../config.ts';
 import { CodedError } from '../../errors.ts';
+import type { AdminSessionRecord } from '../../store/store.ts';
 import { safeEqual } from '../../webhooks/verify-signature.ts';
 
 export const SESSION_COOKIE = 'bant_admin';
 export const SIGNIN_COOKIE = 'bant_signin';
 export const CSRF_HEADER = 'x-csrf-token';
+/** The server's cap on a session's life; the cookie's own expiry is only a hint to the browser. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
-export interface AdminSession {
-  portalId: number;
-  /** The HubSpot user who signed in, when HubSpot told us. */
-  user?: string;
-  /** Random per sign-in; the CSRF token is derived from it. */
-  sid: string;
-  expiresAt: number;
-}
+export type AdminSession = AdminSessionRecord;
 
-export interface SessionKeys {
-  sign(payload: string): string;
-}
-
-/** A key of its own, derived from the client secret, so a session cookie is worth nothing as a webhook signature. */
-export function createSessionKeys(config: Pick<Config, 'HUBSPOT_CLIENT_SECRET'>): SessionKeys {
-  const key = createHmac('sha256', config.HUBSPOT_CLIENT_SECRET ?? '').update('bant-admin-session-v1').digest();
-  return { sign: (payload) => createHmac('sha256', key).update(payload).digest('base64url') };
-}
-
-/** `payload.signature`, payload = base64url JSON. */
-export function sealToken(keys: SessionKeys, value: object): string {
-  const payload = Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${payload}.${keys.sign(payload)}`;
-}
-
-export function openToken(keys: SessionKeys, token: string | undefined): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined || !safeEqual(keys.sign(payload), signature)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+type SessionContext = Pick<AppContext, 'config' | 'store' | 'now'>;
 
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -65,17 +41,32 @@ export function cookieOptions(config: Pick<Config, 'PUBLIC_BASE_URL'>, maxAgeMs:
   return { httpOnly: true, sameSite: 'lax' as const, secure: !isLocalBaseUrl(config.PUBLIC_BASE_URL), path: '/admin', maxAge: maxAgeMs };
 }
 
-export function newSession(args: { portalId: number; user?: string; now: number }): AdminSession {
-  return {
-    portalId: args.portalId,
-    ...(args.user ? { user: args.user } : {}),
-    sid: randomBytes(16).toString('base64url'),
-    expiresAt: args.now + SESSION_TTL_MS,
-  };
+/** The store keys sessions by a hash of the cookie value, so what the store holds cannot be replayed as a cookie. */
+function storeIdOf(cookieValue: string): string {
+  return createHash('sha256').update(cookieValue).digest('base64url');
 }
 
-export function writeSessionCookie(res: Response, config: Pick<Config, 'PUBLIC_BASE_URL'>, keys: SessionKeys, session: AdminSession): void {
-  res.cookie(SESSION_COOKIE, sealToken(keys, session), cookieOptions(config, SESSION_TTL_MS));
+/** Starts a session for the portal and sets its cookie. */
+export async function startSession(ctx: SessionContext, res: Response, args: { portalId: number; user?: string }): Promise<AdminSession> {
+  const cookieValue = randomBytes(32).toString('base64url');
+  const now = ctx.now();
+  const session: AdminSession = {
+    id: storeIdOf(cookieValue),
+    portalId: args.portalId,
+    ...(args.user ? { user: args.user } : {}),
+    csrfToken: randomBytes(24).toString('base64url'),
+    createdAt: now,
+    expiresAt: now + SESSION_TTL_MS,
+  };
+  await ctx.store.putSession(session, now);
+  res.cookie(SESSION_COOKIE, cookieValue, cookieOptions(ctx.config, SESSION_TTL_MS));
+  return session;
+}
+
+export async function readSession(ctx: SessionContext, req: Request): Promise<AdminSession | undefined> {
+  const cookieValue = readCookie(req, SESSION_COOKIE);
+  if (!cookieValue || !/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return undefined;
+  return ctx.store.getSession(storeIdOf(cookieValue), ctx.now());
 }
 
 export function clearSessionCookie(res: Response, config: Pick<Config, 'PUBLIC_BASE_URL'>): void {
@@ -83,16 +74,14 @@ export function clearSessionCookie(res: Response, config: Pick<Config, 'PUBLIC_B
   res.clearCookie(SESSION_COOKIE, options);
 }
 
-export function readSession(req: Request, keys: SessionKeys, now: number): AdminSession | undefined {
-  const value = openToken(keys, readCookie(req, SESSION_COOKIE));
-  if (!value) return undefined;
-  const { portalId, user, sid, expiresAt } = value;
-  if (typeof portalId !== 'number' || typeof sid !== 'string' || typeof expiresAt !== 'number' || expiresAt <= now) return undefined;
-  return { portalId, sid, expiresAt, ...(typeof user === 'string' ? { user } : {}) };
+/** Sign-out: the record goes, so copies of the cookie stop working too. */
+export async function endSession(ctx: SessionContext, res: Response, session: AdminSession): Promise<void> {
+  await ctx.store.deleteSession(session.id);
+  clearSessionCookie(res, ctx.config);
 }
 
-export function csrfToken(keys: SessionKeys, session: AdminSession): string {
-  return keys.sign(`csrf:${session.sid}`);
+export function csrfToken(session: AdminSession): string {
+  return session.csrfToken;
 }
 
 export class SessionError extends CodedError {
@@ -107,20 +96,36 @@ export function sessionOf(res: Response): AdminSession {
   return session;
 }
 
-/** Every /admin/api request needs a session; every change also needs the CSRF token in `X-CSRF-Token`. */
-export function requireSession(keys: SessionKeys, now: () => number): RequestHandler {
-  return (req, res, next) => {
-    const session = readSession(req, keys, now());
-    if (!session) {
-      next(new SessionError('signed_out', 'Sign in through HubSpot first'));
-      return;
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * Every /admin/api request needs a session; every change also needs the CSRF token in `X-CSRF-Token`. Runs before
+ * any body parser: a refused request's body is never read, and its connection closes so the body is not drained.
+ */
+export function requireSession(ctx: SessionContext): RequestHandler {
+  return async (req, res, next) => {
+    const refuse = (error: SessionError) => {
+      if (hasBody(req)) res.set('Connection', 'close');
+      next(error);
+    };
+    try {
+      const session = await readSession(ctx, req);
+      if (!session) {
+        refuse(new SessionError('signed_out', 'Sign in through HubSpot first'));
+        return;
+      }
+      const changes = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+      if (changes && !safeEqual(session.csrfToken, req.get(CSRF_HEADER) ?? '')) {
+        refuse(new SessionError('csrf_failed', 'Missing or wrong X-CSRF-Token header; reload the console'));
+        return;
+      }
+      res.locals.session = session;
+      next();
+    } catch (error) {
+      if (hasBody(req)) res.set('Connection', 'close');
+      next(error);
     }
-    const changes = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-    if (changes && !safeEqual(csrfToken(keys, session), req.get(CSRF_HEADER) ?? '')) {
-      next(new SessionError('csrf_failed', 'Missing or wrong X-CSRF-Token header; reload the console'));
-      return;
-    }
-    res.locals.session = session;
-    next();
   };
 }

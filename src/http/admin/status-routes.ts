@@ -87,6 +87,7 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
     }
     await deps.uninstall(portalId);
     await ctx.store.deleteInstallation(portalId);
+    await ctx.store.deletePortalSessions(portalId);
     ctx.log.info('app disconnected from the admin console; portal data deleted', { portalId });
     clearSessionCookie(res, ctx.config);
     res.json({ disconnected: true, portalId });
