@@ -200,7 +200,7 @@ export interface Store {
   acquireLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
   releaseLock(name: string, owner: string): Promise<void>;
 
-  /** For /readyz. */
+  /** For /readyz: true while the store is open and can write (a cheap write probe, cached briefly, or the last write failed). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
