@@ -118,7 +118,8 @@ async function readChunk(
     const modelInputs = new Set(propertyNames.contact);
     const properties: PropertyBag = {};
     for (const [name, value] of Object.entries(contact.properties)) {
-      if (OUTPUT_PROPERTY_NAMES.includes(name) && !modelInputs.has(name)) continue;
+      // A JSON key "__proto__" would set the bag's prototype, not a property.
+      if (name === '__proto__' || (OUTPUT_PROPERTY_NAMES.includes(name) && !modelInputs.has(name))) continue;
       properties[name] = value;
     }
     const updatedAt = contact.properties.lastmodifieddate ?? contact.updatedAt;
