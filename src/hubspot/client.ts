@@ -72,7 +72,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
   const now = options.now ?? Date.now;
   registerSecret(config.HUBSPOT_CLIENT_SECRET);
   registerSecret(config.HUBSPOT_PRIVATE_APP_TOKEN);
-  const auth = createInstallationAuth({ store, config, log, now, tokenKey: options.tokenKey ?? resolveTokenKey(config, log) });
+  const auth = createInstallationAuth({ store, config, log, now, metrics, tokenKey: options.tokenKey ?? resolveTokenKey(config, log) });
   const limiters: PortalLimiters = createPortalLimiters({
     generalPerWindow: config.HUBSPOT_RATE_LIMIT_PER_10S,
     searchPerSecond: config.HUBSPOT_SEARCH_RATE_PER_S,

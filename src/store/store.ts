@@ -11,6 +11,11 @@ export interface Installation {
   status: 'active' | 'inactive';
   /** Why the installation became inactive (e.g. "refresh token revoked"), no secrets. */
   statusReason?: string;
+  /**
+   * An operator alert that does not end the installation (e.g. HubSpot refused the app's client credentials or failed
+   * on a token refresh); shown in the console's status, cleared by the next successful refresh. No secrets.
+   */
+  alert?: { at: string; message: string };
   installedAt: string;
   installedBy?: { userId?: number; email?: string };
   scopes: string[];
