@@ -21,13 +21,14 @@ import { createTasks, findAppTasks, getTaskStatuses } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
+import { objectShape } from './response-shapes.ts';
 
 /** Property option lists change rarely; reread them after this long. */
 const OPTIONS_TTL_MS = 60 * 60_000;
 
 /** The account's time zone through the portal's limiter and retries (GET /account-info/2026-03/details, scope `oauth`). */
 async function readAccountTimeZone(request: PortalRequest): Promise<string | undefined> {
-  const response = await request<{ timeZone?: unknown }>('accountInfo.details', { method: 'GET', path: ACCOUNT_DETAILS_PATH });
+  const response = await request<{ timeZone?: unknown }>('accountInfo.details', { method: 'GET', path: ACCOUNT_DETAILS_PATH, expect: objectShape });
   return typeof response.body?.timeZone === 'string' && response.body.timeZone ? response.body.timeZone : undefined;
 }
 
