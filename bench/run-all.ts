@@ -58,6 +58,7 @@ const BENCHES: Bench[] = [
   { name: 'webhook-ack', file: 'webhook-ack.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'backfill', file: 'backfill.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'flood', file: 'flood.ts', args: (q) => (q ? ['--quick'] : []) },
+  { name: 'garbled', file: 'garbled.ts', args: (q) => (q ? ['--quick'] : []) },
 ];
 
 function run(bench: Bench): Promise<{ code: number | null; output: string; seconds: number }> {

@@ -73,6 +73,18 @@ export interface RequestRecord {
   durationMs: number;
   /** Which limit the request counts against: 'burst' (110/10 s), 'search' (5/s) or 'none' (OAuth). */
   rate: RateClass;
+  /** Answered with a garbled body by the garble fault mode (the read itself happened). */
+  garbled?: boolean;
+}
+
+/** Garbled answers, as a gateway or a cut connection produce them: a share of the reads until `untilMs`. */
+export interface GarbleOptions {
+  /** Share of reads garbled, 0..1. */
+  share: number;
+  /** Epoch ms (the stand-in's clock) until which reads are garbled; default: until garble is called again. */
+  untilMs?: number;
+  /** Default Math.random; a seeded one makes the garbled reads repeatable. */
+  random?: () => number;
 }
 
 export interface RequestFilter {
@@ -133,6 +145,13 @@ export interface StandIn {
   /** Waits until no event is pending, in flight or waiting for a retry. */
   webhooksIdle(): Promise<void>;
   injectFaults(portalId: number, faults: Faults): void;
+  /**
+   * Fault mode: a share of authenticated reads (GET, …/batch/read, …/search) is answered 200 with an HTML gateway page
+   * or truncated JSON, or 404 with an HTML page, instead of HubSpot's JSON. `{ share: 0 }` ends it.
+   */
+  garble(options: GarbleOptions): void;
+  /** How many answers the garble mode has spoiled so far. */
+  garbledCount(): number;
   /** Makes the portal's current access tokens expired (refresh tokens keep working). */
   expireTokens(portalId: number): void;
   /** Tokens without the OAuth dance (e.g. for tests of the stand-in itself). */
@@ -199,6 +218,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   registerOAuthRoutes(router, auth);
   registerCrmRoutes(router);
 
+  const garbleState: { share: number; untilMs: number; random: () => number; count: number } = { share: 0, untilMs: 0, random: Math.random, count: 0 };
+  const shouldGarble = (now: number) => garbleState.share > 0 && now < garbleState.untilMs && garbleState.random() < garbleState.share;
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const time = clock();
     const started = performance.now();
@@ -263,6 +285,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       status = reply.status;
       body = reply.body;
       headers = { ...headers, ...(reply.headers ?? {}) };
+      if (route.auth && isRead(method, path) && shouldGarble(clock())) {
+        const spoiled = garbleReply(status, body, garbleState.random);
+        record.status = spoiled.status;
+        record.garbled = true;
+        record.durationMs = performance.now() - started;
+        requests.push(record);
+        garbleState.count += 1;
+        res.writeHead(spoiled.status, { 'Content-Type': spoiled.contentType, 'Content-Length': Buffer.byteLength(spoiled.text) });
+        res.end(spoiled.text);
+        return;
+      }
     } catch (e) {
       if (e instanceof HubSpotError) {
         status = e.status;
@@ -470,6 +503,12 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     injectFaults(portalId, faults) {
       limiter.inject(portalId, faults);
     },
+    garble(garbleOptions) {
+      garbleState.share = garbleOptions.share;
+      garbleState.untilMs = garbleOptions.untilMs ?? Number.POSITIVE_INFINITY;
+      garbleState.random = garbleOptions.random ?? Math.random;
+    },
+    garbledCount: () => garbleState.count,
     expireTokens(portalId) {
       const now = clock();
       for (const t of auth.tokens.values()) if (t.portalId === portalId && !t.static) t.expiresAt = Math.min(t.expiresAt, now - 1);
@@ -499,4 +538,23 @@ export function propsOf(portal: Portal, type: Parameters<Portal['get']>[0], rec:
   const out: Record<string, string> = { ...rec.props };
   for (const name of ['hs_object_id', 'createdate', 'lastmodifieddate']) out[name] = portal.value(type, rec, name) ?? '';
   return out;
+}
+
+/** Reads only: writes stay clean, so what a garbled answer can do is what a read can do. */
+function isRead(method: string, path: string): boolean {
+  return method === 'GET' || (method === 'POST' && (path.endsWith('/batch/read') || path.endsWith('/search')));
+}
+
+const GATEWAY_PAGE = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>\r\n';
+const NOT_FOUND_PAGE = '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>';
+
+/** One of: 200 with an HTML gateway page, 200 with the real JSON cut short, 404 with an HTML page. */
+function garbleReply(status: number, body: unknown, random: () => number): { status: number; text: string; contentType: string } {
+  const pick = random();
+  if (pick < 1 / 3) return { status: 200, text: GATEWAY_PAGE, contentType: 'text/html' };
+  if (pick < 2 / 3) {
+    const text = JSON.stringify(body ?? { status: 'COMPLETE', results: [] });
+    return { status: status >= 200 && status < 300 ? status : 200, text: text.slice(0, Math.max(1, Math.floor(text.length / 2))), contentType: 'application/json;charset=utf-8' };
+  }
+  return { status: 404, text: NOT_FOUND_PAGE, contentType: 'text/html' };
 }

@@ -2,6 +2,7 @@
 // result means that object has more associations, fetched by sending the id again with `after`.
 import type { PortalRequest } from './request.ts';
 import { associationsPath } from './api-paths.ts';
+import { associationsShape } from './response-shapes.ts';
 
 export const ASSOCIATION_BATCH = 1000;
 
@@ -37,6 +38,7 @@ export async function readAssociations(
         method: 'POST',
         path: associationsPath(fromType, toType, '/batch/read'),
         body: { inputs: pending.slice(i, i + ASSOCIATION_BATCH) },
+        expect: associationsShape,
       });
       for (const r of response.body?.results ?? []) {
         const from = String(r.from.id);

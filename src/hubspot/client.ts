@@ -21,13 +21,14 @@ import { createTasks, findAppTasks, getTaskStatuses } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
+import { objectShape } from './response-shapes.ts';
 
 /** Property option lists change rarely; reread them after this long. */
 const OPTIONS_TTL_MS = 60 * 60_000;
 
 /** The account's time zone through the portal's limiter and retries (GET /account-info/2026-03/details, scope `oauth`). */
 async function readAccountTimeZone(request: PortalRequest): Promise<string | undefined> {
-  const response = await request<{ timeZone?: unknown }>('accountInfo.details', { method: 'GET', path: ACCOUNT_DETAILS_PATH });
+  const response = await request<{ timeZone?: unknown }>('accountInfo.details', { method: 'GET', path: ACCOUNT_DETAILS_PATH, expect: objectShape });
   return typeof response.body?.timeZone === 'string' && response.body.timeZone ? response.body.timeZone : undefined;
 }
 
@@ -72,7 +73,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
   const now = options.now ?? Date.now;
   registerSecret(config.HUBSPOT_CLIENT_SECRET);
   registerSecret(config.HUBSPOT_PRIVATE_APP_TOKEN);
-  const auth = createInstallationAuth({ store, config, log, now, tokenKey: options.tokenKey ?? resolveTokenKey(config, log) });
+  const auth = createInstallationAuth({ store, config, log, now, metrics, tokenKey: options.tokenKey ?? resolveTokenKey(config, log) });
   const limiters: PortalLimiters = createPortalLimiters({
     generalPerWindow: config.HUBSPOT_RATE_LIMIT_PER_10S,
     searchPerSecond: config.HUBSPOT_SEARCH_RATE_PER_S,

@@ -3,9 +3,10 @@
 // single-flight within the process, and a store lock per portal across the instances sharing a store.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../config.ts';
-import { AuthorizationError, type HubSpotApiError } from '../errors.ts';
+import { AuthorizationError, HubSpotApiError } from '../errors.ts';
 import { INSTANCE_ID } from '../instance-id.ts';
 import { type Logger, registerSecret } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
 import { DEFAULT_SETTINGS, type Installation, type PortalId, type Store } from '../store/store.ts';
 import { isRefusedRefresh, readAccountDetails, refreshAccessToken, type TokenInfo, type TokenSet } from './oauth.ts';
 import { decryptToken, encryptToken } from './token-crypto.ts';
@@ -55,6 +56,8 @@ export interface InstallationAuthOptions {
   /** Bound on waiting for another instance's refresh (default REFRESH_WAIT_MS). */
   refreshWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** bant_token_refresh_failures_total counts refreshes that failed without ending the installation. */
+  metrics?: Metrics;
 }
 
 interface CachedToken {
@@ -96,6 +99,27 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
     log.warn('HubSpot installation deactivated: its work stops until the portal installs the app again', { portalId, reason });
   }
 
+  /** A refresh failure that is the operator's to fix (client secret, HubSpot outage): logged, counted, shown; never an uninstall. */
+  async function alertOperator(portalId: PortalId, error: unknown): Promise<void> {
+    const api = error instanceof HubSpotApiError ? error : undefined;
+    const answer = api ? `${api.httpStatus === 0 ? 'no answer' : `HTTP ${api.httpStatus}`}${api.category ? ` ${api.category}` : ''}` : 'unexpected error';
+    const hint = api?.category?.toLowerCase() === 'invalid_client' ? 'check HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET' : 'HubSpot may be failing; retried later';
+    const message = `HubSpot token refresh failed (${answer}): ${hint}`;
+    options.metrics?.inc('bant_token_refresh_failures_total', 'Token refreshes that failed without ending the installation (operator alert)', {
+      reason: api?.category ?? (api ? String(api.httpStatus) : 'error'),
+    });
+    log.error('HubSpot token refresh failed; the installation stays active, operator action may be needed', {
+      portalId,
+      httpStatus: api?.httpStatus,
+      category: api?.category,
+      correlationId: api?.correlationId,
+      hint,
+    });
+    await store.updateInstallation(portalId, { alert: { at: new Date(now()).toISOString(), message } }).catch((storeError: unknown) => {
+      log.warn('the refresh alert could not be stored', { portalId, error: storeError });
+    });
+  }
+
   async function refresh(portalId: PortalId, installation: Installation): Promise<string> {
     if (!installation.refreshTokenEnc) {
       await deactivate(portalId, 'no refresh token stored');
@@ -111,6 +135,7 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
         await deactivate(portalId, `HubSpot refused the token refresh (${(error as HubSpotApiError).httpStatus}${category ? ` ${category}` : ''}): app uninstalled or access revoked`);
         throw new AuthorizationError(portalId, 'HubSpot refused the token refresh: the app was uninstalled or its access revoked', { cause: error });
       }
+      await alertOperator(portalId, error);
       const current = cache.get(portalId);
       if (current && current.expiresAt > now()) {
         log.warn('HubSpot token refresh failed; using the current token until it expires', { portalId, error });
@@ -126,6 +151,7 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
       accessTokenExpiresAt: expiresAt,
     });
     if (!stored) throw new AuthorizationError(portalId, 'the app was uninstalled from this portal during the token refresh');
+    if (stored.alert) await store.updateInstallation(portalId, { alert: undefined }).catch(() => undefined);
     cache.set(portalId, { token: tokens.accessToken, expiresAt });
     log.debug('HubSpot access token refreshed', { portalId, expiresInS: tokens.expiresIn });
     return tokens.accessToken;

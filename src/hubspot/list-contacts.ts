@@ -3,6 +3,7 @@
 import type { ModifiedRecord } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
 import { OWNERS_PATH, objectsPath } from './api-paths.ts';
+import { listShape, searchShape } from './response-shapes.ts';
 
 export const SEARCH_CAP = 10_000;
 const SEARCH_PAGE = 200;
@@ -19,6 +20,7 @@ export async function listContactIds(request: PortalRequest, after: string | und
     method: 'GET',
     path: objectsPath('contacts'),
     qs: { limit: Math.max(1, Math.min(100, limit)), after, archived: false, properties: 'hs_object_id' },
+    expect: listShape,
   });
   const next = response.body?.paging?.next?.after;
   return { ids: (response.body?.results ?? []).map((r) => String(r.id)), ...(next ? { after: next } : {}) };
@@ -83,6 +85,7 @@ async function searchModified(request: PortalRequest, objectType: ModifiedObject
         path: objectsPath(objectType, '/search'),
         kind: 'search',
         body: modifiedBetween(property, from, to, after, SEARCH_PAGE),
+        expect: searchShape,
       });
       const total = response.body?.total ?? 0;
       if (first && total > SEARCH_CAP && to - from > 1) {
@@ -128,6 +131,7 @@ export async function countContacts(request: PortalRequest): Promise<number> {
     path: objectsPath('contacts', '/search'),
     kind: 'search',
     body: { filterGroups: [], properties: ['hs_object_id'], limit: 1 },
+    expect: searchShape,
   });
   return response.body?.total ?? 0;
 }
@@ -140,7 +144,7 @@ export async function listOwners(request: PortalRequest): Promise<Array<{ id: st
     const response = await request<{
       results?: Array<{ id: string | number; email?: string; firstName?: string; lastName?: string }>;
       paging?: { next?: { after?: string } };
-    }>('owners.list', { method: 'GET', path: OWNERS_PATH, qs: { limit: 100, after, archived: false } });
+    }>('owners.list', { method: 'GET', path: OWNERS_PATH, qs: { limit: 100, after, archived: false }, expect: listShape });
     for (const o of response.body?.results ?? []) {
       owners.push({
         id: String(o.id),

@@ -176,7 +176,9 @@ async function toOAuthError(operation: string, response: Response): Promise<HubS
   } catch {
     // not JSON: status alone names the failure
   }
-  const category = pickString(body.status) ?? pickString(body.error) ?? pickString(body.category);
+  // `status` is sometimes HubSpot's generic "error"; then `error` (the OAuth code, e.g. invalid_grant) says more.
+  const status = pickString(body.status);
+  const category = (status !== 'error' ? status : undefined) ?? pickString(body.error) ?? pickString(body.category) ?? status;
   const message = redact(pickString(body.message) ?? pickString(body.error_description) ?? response.statusText ?? 'request refused');
   const correlationId = pickString(body.correlationId) ?? response.headers.get('x-hubspot-correlation-id') ?? undefined;
   return new HubSpotApiError({
@@ -188,9 +190,17 @@ async function toOAuthError(operation: string, response: Response): Promise<HubS
   });
 }
 
-/** A refresh HubSpot refuses for good: the app was uninstalled or the refresh token revoked (PLATFORM.md §2.5). */
+/**
+ * A refresh HubSpot refuses for good: its answer says the refresh token is invalid (`invalid_grant`, or HubSpot's
+ * `BAD_REFRESH_TOKEN`): the app was uninstalled or access revoked (docs/hubspot-platform.md, OAuth; HubSpot's
+ * https://developers.hubspot.com/docs/api/oauth/tokens). Anything else (`invalid_client` after a wrong client secret, a
+ * 5xx, a gateway page) says nothing about the portal and must never end an installation.
+ */
 export function isRefusedRefresh(error: unknown): boolean {
-  return error instanceof HubSpotApiError && error.operation === 'oauth.refresh' && (error.httpStatus === 400 || error.httpStatus === 401 || error.httpStatus === 403);
+  if (!(error instanceof HubSpotApiError) || error.operation !== 'oauth.refresh') return false;
+  if (error.httpStatus < 400 || error.httpStatus >= 500) return false;
+  const category = error.category?.toLowerCase();
+  return category === 'invalid_grant' || category === 'bad_refresh_token';
 }
 
 function toTokenSet(body: Record<string, unknown>, operation: string): TokenSet {

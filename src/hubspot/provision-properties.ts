@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { ALL_PROPERTIES, PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
 import type { PortalRequest } from './request.ts';
 import { propertiesPath } from './api-paths.ts';
+import { propertiesShape, propertyShape } from './response-shapes.ts';
 
 interface HubSpotProperty {
   name: string;
@@ -31,6 +32,7 @@ export async function provisionProperties(request: PortalRequest, log: Logger, d
     method: 'POST',
     path: propertiesPath('contacts', '/batch/read'),
     body: { archived: false, inputs: definitions.map((d) => ({ name: d.name })) },
+    expect: propertiesShape,
   });
   const byName = new Map((existing.body?.results ?? []).map((p) => [p.name, p]));
   const report: ProvisionReport = { created: [], updated: [], unchanged: [] };
@@ -40,13 +42,13 @@ export async function provisionProperties(request: PortalRequest, log: Logger, d
     // POST /crm/properties/2026-03/contacts/batch/create (≤100 inputs); a racing instance may have created some (errors, 207).
     const created = await request<{ results?: HubSpotProperty[]; errors?: Array<{ message?: string; context?: Record<string, string[]> }> }>(
       'properties.batchCreate',
-      { method: 'POST', path: propertiesPath('contacts', '/batch/create'), body: { inputs: missing.map(toCreateInput) }, allow: [409] },
+      { method: 'POST', path: propertiesPath('contacts', '/batch/create'), body: { inputs: missing.map(toCreateInput) }, allow: [409], expect: propertiesShape },
     );
     for (const p of created.body?.results ?? []) report.created.push(p.name);
     const failed = missing.filter((d) => !report.created.includes(d.name));
     for (const d of failed) {
       // One by one so a property that exists (409) is told apart from one HubSpot refuses.
-      const single = await request('properties.create', { method: 'POST', path: propertiesPath('contacts'), body: toCreateInput(d), allow: [409] });
+      const single = await request('properties.create', { method: 'POST', path: propertiesPath('contacts'), body: toCreateInput(d), allow: [409], expect: propertyShape });
       if (single.status === 409) await patchIfDrifted(request, d, undefined, report);
       else report.created.push(d.name);
     }
@@ -62,7 +64,7 @@ export async function provisionProperties(request: PortalRequest, log: Logger, d
 async function patchIfDrifted(request: PortalRequest, definition: PropertyDefinition, current: HubSpotProperty | undefined, report: ProvisionReport): Promise<void> {
   let property = current;
   if (!property) {
-    const read = await request<HubSpotProperty>('properties.read', { method: 'GET', path: propertiesPath('contacts', `/${definition.name}`) });
+    const read = await request<HubSpotProperty>('properties.read', { method: 'GET', path: propertiesPath('contacts', `/${definition.name}`), expect: propertyShape });
     property = read.body;
   }
   const patch = driftPatch(definition, property);
@@ -107,7 +109,7 @@ export interface PropertyOptionValue {
 
 /** GET /crm/properties/2026-03/{objectType}/{name}: the options in the portal's own order (displayOrder, then list order). */
 export async function readPropertyOptions(request: PortalRequest, objectType: string, name: string): Promise<PropertyOptionValue[]> {
-  const response = await request<HubSpotProperty>(`properties.read.${name}`, { method: 'GET', path: propertiesPath(objectType, `/${name}`), allow: [404] });
+  const response = await request<HubSpotProperty>(`properties.read.${name}`, { method: 'GET', path: propertiesPath(objectType, `/${name}`), allow: [404], expect: propertyShape });
   if (response.status === 404) return [];
   return (response.body?.options ?? [])
     .map((o, index) => ({ value: o.value, label: o.label ?? o.value, displayOrder: o.displayOrder ?? index, hidden: o.hidden ?? false, index }))

@@ -16,6 +16,7 @@ import {
 import type { ContactRecord } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
 import { objectsPath } from './api-paths.ts';
+import { batchReadShape } from './response-shapes.ts';
 
 export const OBJECT_BATCH = 100;
 /** Contact → primary company (PLATFORM.md §4.3). */
@@ -118,7 +119,8 @@ async function readChunk(
     const modelInputs = new Set(propertyNames.contact);
     const properties: PropertyBag = {};
     for (const [name, value] of Object.entries(contact.properties)) {
-      if (OUTPUT_PROPERTY_NAMES.includes(name) && !modelInputs.has(name)) continue;
+      // A JSON key "__proto__" would set the bag's prototype, not a property.
+      if (name === '__proto__' || (OUTPUT_PROPERTY_NAMES.includes(name) && !modelInputs.has(name))) continue;
       properties[name] = value;
     }
     const updatedAt = contact.properties.lastmodifieddate ?? contact.updatedAt;
@@ -152,11 +154,13 @@ export async function batchRead(
 ): Promise<Map<string, { properties: PropertyBag; updatedAt?: string }>> {
   const out = new Map<string, { properties: PropertyBag; updatedAt?: string }>();
   for (let i = 0; i < ids.length; i += OBJECT_BATCH) {
+    const chunk = ids.slice(i, i + OBJECT_BATCH);
     const response = await request<BatchReadResponse>(`${objectType}.batchRead`, {
       method: 'POST',
       path: objectsPath(objectType, '/batch/read'),
-      body: { properties, inputs: ids.slice(i, i + OBJECT_BATCH).map((id) => ({ id })) },
+      body: { properties, inputs: chunk.map((id) => ({ id })) },
       allow: [404],
+      expect: batchReadShape(chunk),
     });
     for (const r of response.body?.results ?? []) {
       if (r.archived) continue;

@@ -7,7 +7,8 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PortalId } from '../store/store.ts';
 import type { LimitKind, PortalLimiters } from './limiter.ts';
-import { type AttemptOutcome, failureFromResponse, failureFromThrown, type PortalPauses, type RetryOptions, runWithRetries } from './retry.ts';
+import type { ShapeCheck } from './response-shapes.ts';
+import { type AttemptFailure, type AttemptOutcome, failureFromResponse, failureFromThrown, type PortalPauses, type RetryOptions, runWithRetries } from './retry.ts';
 
 export interface HubSpotRequest {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -20,6 +21,8 @@ export interface HubSpotRequest {
   idempotent?: boolean;
   /** Statuses returned to the caller instead of thrown (e.g. 404 for a missing property, 409 for an existing one). */
   allow?: number[];
+  /** The body's expected shape (src/hubspot/response-shapes.ts): a 2xx or allowed answer without it is garbled. */
+  expect?: ShapeCheck;
 }
 
 export interface HubSpotResponse<T> {
@@ -94,17 +97,22 @@ export function createPortalRequester(options: PortalRequesterOptions): PortalRe
       const response = await Promise.race([send, timeout]);
       const text = await response.text();
       let body: unknown = text;
+      let json = true;
       if (text) {
         try {
           body = JSON.parse(text);
         } catch {
           // not JSON: kept as text for the error message
+          json = false;
         }
       } else {
         body = undefined;
       }
       count(operation, response.status);
       if ((response.status >= 200 && response.status < 300) || request.allow?.includes(response.status)) {
+        // HubSpot's API answers JSON: an HTML page or a truncated body is a gateway's, not HubSpot's answer.
+        const problem = !json ? 'a body that is not JSON' : request.expect?.(body, response.status);
+        if (problem) return { ok: false, failure: garbled(operation, response.status, problem, response.headers.get('x-hubspot-correlation-id')) };
         return { ok: true, value: { status: response.status, body: body as T } };
       }
       return { ok: false, failure: failureFromResponse(operation, response.status, body, (name) => response.headers.get(name)) };
@@ -115,6 +123,20 @@ export function createPortalRequester(options: PortalRequesterOptions): PortalRe
     } finally {
       if (timer) clearTimeout(timer);
     }
+  }
+
+  /** A garbled success is retried like a 502 (idempotent calls) and logged with HubSpot's correlation id. */
+  function garbled(operation: string, status: number, problem: string, correlationId: string | null): AttemptFailure {
+    metrics.inc('hubspot_garbled_responses_total', 'HubSpot answers with a success status but not the expected JSON (retried like a 502)', { operation });
+    options.log.warn('HubSpot answered with a garbled body; treated as a 502', { portalId, operation, status, problem, correlationId: correlationId ?? undefined });
+    const error = new HubSpotApiError({
+      operation,
+      httpStatus: 502,
+      category: 'GARBLED_RESPONSE',
+      message: `HubSpot answered ${status} with ${problem}`,
+      ...(correlationId ? { correlationId } : {}),
+    });
+    return { error };
   }
 
   const run = <T>(operation: string, req: HubSpotRequest, used: { token?: string }) =>

@@ -6,6 +6,7 @@ import type { TaskCreate, TaskStatus } from './portal-client.ts';
 import { readAssociations } from './associations.ts';
 import type { PortalRequest } from './request.ts';
 import { objectsPath } from './api-paths.ts';
+import { batchReadShape, batchWriteShape } from './response-shapes.ts';
 
 export const TASK_TO_CONTACT = 204;
 const BATCH_SIZE = 100;
@@ -49,6 +50,7 @@ async function createBatch(request: PortalRequest, tasks: TaskCreate[], start: n
       path: objectsPath('tasks', '/batch/create'),
       idempotent: false,
       body: { inputs: indexes.map((i) => toTaskInput(tasks[i] as TaskCreate, String(i))) },
+      expect: batchWriteShape,
     });
   } catch (error) {
     // A 400 rejects the whole batch and creates nothing, so halves can be sent again safely.
@@ -89,7 +91,7 @@ export async function getTaskStatuses(request: PortalRequest, taskIds: string[])
     const ids = unique.slice(i, i + BATCH_SIZE);
     const response = await request<{ results?: Array<{ id: string; archived?: boolean; properties?: Record<string, string | null> }> }>(
       'tasks.batchRead',
-      { method: 'POST', path: objectsPath('tasks', '/batch/read'), body: { properties: ['hs_task_status'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
+      { method: 'POST', path: objectsPath('tasks', '/batch/read'), body: { properties: ['hs_task_status'], inputs: ids.map((id) => ({ id })) }, allow: [404], expect: batchReadShape(ids) },
     );
     for (const r of response.body?.results ?? []) {
       if (r.archived) continue;
@@ -122,7 +124,7 @@ export async function findAppTasks(
     const ids = taskIds.slice(i, i + BATCH_SIZE);
     const response = await request<{ results?: Array<{ id: string; archived?: boolean; properties?: Record<string, string | null> }> }>(
       'tasks.batchRead',
-      { method: 'POST', path: objectsPath('tasks', '/batch/read'), body: { properties: ['hs_task_status', 'hs_task_body'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
+      { method: 'POST', path: objectsPath('tasks', '/batch/read'), body: { properties: ['hs_task_status', 'hs_task_body'], inputs: ids.map((id) => ({ id })) }, allow: [404], expect: batchReadShape(ids) },
     );
     for (const r of response.body?.results ?? []) {
       if (r.archived) continue;

@@ -5,6 +5,7 @@ import { HubSpotApiError } from '../errors.ts';
 import type { ContactWrite, WriteReport } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
 import { objectsPath } from './api-paths.ts';
+import { batchWriteShape } from './response-shapes.ts';
 
 export const BATCH_SIZE = 100;
 
@@ -38,6 +39,7 @@ async function writeBatch(request: PortalRequest, batch: ContactWrite[], report:
       method: 'POST',
       path: objectsPath('contacts', '/batch/update'),
       body: { inputs: batch.map((w) => ({ id: w.contactId, properties: w.properties })) },
+      expect: batchWriteShape,
     });
   } catch (error) {
     // A whole-batch refusal blames the input, not the portal: split. Anything else (auth, limits, outages) is thrown.

@@ -24,7 +24,11 @@ function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: Compil
   const name = ANSWER_PROPERTIES[criterion];
   const value = readText(contact, name);
   if (value === '') return null;
-  const state = compiled.model.bant[criterion].answers[value] ?? compiled.model.bant[criterion].answers[value.toLowerCase()];
+  // The contact's answer picks the key: own keys only, so "constructor" or "__proto__" is no answer.
+  const answers = compiled.model.bant[criterion].answers;
+  const key = Object.hasOwn(answers, value) ? value : value.toLowerCase();
+  if (!Object.hasOwn(answers, key)) return null;
+  const state = answers[key];
   if (state === undefined) return null;
   return { state, evidence: [{ source: 'property', name, value, text: `${name} = ${value}` }] };
 }

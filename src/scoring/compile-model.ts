@@ -1,7 +1,8 @@
 // A model turned into lookup tables and compiled regular expressions, once per model object:
 // scoring runs per contact and per webhook, so nothing is parsed twice (see bench/scoring.bench.ts).
 import { createReasonLeads, formatPoints, type ReasonLeads } from './format-reason.ts';
-import { PATTERN_FLAGS, type ScoringModel } from './model-schema.ts';
+import type { ScoringModel } from './model-schema.ts';
+import { compileSafePatterns, type SafePattern } from './safe-pattern.ts';
 import { DAY_MS, HOUR_MS } from './time-units.ts';
 import type { ActivityType, Grade } from './types.ts';
 
@@ -37,7 +38,7 @@ export interface CompiledEngagementRule {
   /** -ln 2 / half-life: points × e^(age × decayPerMs) halves every half-life. */
   decayPerMs: number;
   /** Absent: every activity of the rule's types matches. */
-  pattern: RegExp | null;
+  pattern: SafePattern | null;
   corroboration: { types: ReadonlySet<ActivityType>; withinMs: number; points: number } | null;
   /** Whether the rule is in bant.need.evidenceRules / bant.timeline.evidenceRules. */
   needEvidence: boolean;
@@ -74,10 +75,10 @@ export interface CompiledModel {
   needWindowMs: number;
   timelineWindowMs: number;
   competitorDomains: ReadonlySet<string>;
-  studentTitle: RegExp | null;
-  studentForm: RegExp | null;
-  applicantTitle: RegExp | null;
-  applicantForm: RegExp | null;
+  studentTitle: SafePattern | null;
+  studentForm: SafePattern | null;
+  applicantTitle: SafePattern | null;
+  applicantForm: SafePattern | null;
   needEvidence: ReadonlySet<string>;
   timelineEvidence: ReadonlySet<string>;
   authorityRoles: ReadonlySet<string>;
@@ -93,10 +94,9 @@ export interface CompiledTypeEntry {
   fixedIndex: number;
 }
 
-/** One regular expression for a list of alternatives; null for an empty list. */
-export function compilePatterns(patterns: readonly string[] | undefined): RegExp | null {
-  if (!patterns || patterns.length === 0) return null;
-  return new RegExp(patterns.map((p) => `(?:${p})`).join('|'), PATTERN_FLAGS);
+/** One linear-time matcher for a list of alternatives (src/scoring/safe-pattern.ts); null for an empty list. */
+export function compilePatterns(patterns: readonly string[] | undefined): SafePattern | null {
+  return compileSafePatterns(patterns);
 }
 
 const cache = new WeakMap<ScoringModel, CompiledModel>();

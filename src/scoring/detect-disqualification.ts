@@ -2,6 +2,7 @@
 // answered "no need" and a company known to be below the model's minimum size. First reason wins.
 import type { CompiledModel } from './compile-model.ts';
 import { type Facts, isInDomains, readText } from './read-facts.ts';
+import type { SafePattern } from './safe-pattern.ts';
 import type { Activity, DisqualifyReason, PropertyBag } from './types.ts';
 
 export interface Disqualification {
@@ -10,7 +11,7 @@ export interface Disqualification {
   text: string;
 }
 
-function matchingForm(activities: readonly Activity[], pattern: RegExp | null): Activity | undefined {
+function matchingForm(activities: readonly Activity[], pattern: SafePattern | null): Activity | undefined {
   if (!pattern) return undefined;
   for (const a of activities) {
     if (a.type === 'form_submission' && ((a.title !== undefined && pattern.test(a.title)) || (a.url !== undefined && pattern.test(a.url)))) return a;
@@ -22,8 +23,8 @@ function bySelfDescription(
   reason: 'student' | 'applicant',
   facts: Facts,
   activities: readonly Activity[],
-  title: RegExp | null,
-  form: RegExp | null,
+  title: SafePattern | null,
+  form: SafePattern | null,
 ): Disqualification | null {
   if (title && facts.jobtitle !== '' && title.test(facts.jobtitle)) return { reason, text: `jobtitle "${facts.jobtitle}"` };
   const submitted = matchingForm(activities, form);

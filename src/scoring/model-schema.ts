@@ -1,26 +1,22 @@
 // The scoring model: what an admin can tune, validated before it is ever used.
 // config/scoring-model.schema.json is generated from this file (scripts/generate-model-schema.ts).
 import { z } from 'zod';
+import { checkPattern } from './safe-pattern.ts';
 import { ACTIVITY_TYPES, CRITERIA, CRITERION_STATES, GRADES, PRIORITIES, type Priority } from './types.ts';
 
 /** Case-insensitive, as every pattern of the model is matched. */
 export const PATTERN_FLAGS = 'i';
 
-function isValidPattern(source: string): boolean {
-  try {
-    new RegExp(source, PATTERN_FLAGS);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const description = z.string().optional().describe('Why this block is as it is; cite the source document, e.g. "seed 002 (explicit scoring table)".');
 const pattern = z
   .string()
   .min(1)
-  .refine(isValidPattern, { message: 'invalid regular expression' })
-  .describe('A regular expression, matched case-insensitively.');
+  .superRefine((source, ctx) => {
+    const problem = checkPattern(source);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .describe('A regular expression (RE2 syntax: no lookarounds or backreferences), matched case-insensitively.');
 const patterns = z.array(pattern);
 const domain = z
   .string()

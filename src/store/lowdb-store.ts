@@ -16,7 +16,7 @@
 //
 // One process only: lowdb keeps its state in this process's memory. Locks (acquireLock) hold within the process;
 // more than one app instance needs PostgreSQL (DATABASE_URL). A second process on the same DATA_DIR is refused.
-import { chmod, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
@@ -63,6 +63,7 @@ class LowdbPersistence implements StoreHooks {
   readonly dir: string;
   readonly fsync: boolean;
   readonly onWrite: ((file: string) => void) | undefined;
+  beforeWrite: (() => void) | undefined;
   state!: StoreState;
   docs!: Docs;
   events!: EventLog;
@@ -124,9 +125,14 @@ class LowdbPersistence implements StoreHooks {
 
   /** Takes what changed synchronously (the data as it is now), then writes it. */
   #write(): Promise<void> {
+    this.beforeWrite?.();
     const docs = [...this.#dirtyDocs];
     const keyed = [...this.#dirtyKeys];
-    const events = this.#pendingEvents;
+    // Keys of a failed write that the store has since undone (the delivery was answered 5xx) are not written: on disk
+    // they would make HubSpot's retry look like a duplicate after a restart.
+    const events = this.#pendingEvents
+      .map(({ t, keys }) => ({ t, keys: keys.filter((key) => this.state.events.get(key) === t) }))
+      .filter(({ keys }) => keys.length > 0);
     this.#dirtyDocs = new Set();
     this.#dirtyKeys = new Map();
     this.#pendingEvents = [];
@@ -166,6 +172,21 @@ class LowdbPersistence implements StoreHooks {
       .then(() => undefined, restore);
   }
 
+  /** Writes what a failed write left (so recovery needs no new event), then a probe file. */
+  async probeWrite(): Promise<void> {
+    await this.flush();
+    this.beforeWrite?.();
+    const probe = join(this.dir, '.write-probe');
+    const handle = await open(probe, 'w', FILE_MODE);
+    try {
+      await handle.writeFile(`${Date.now()}\n`);
+      if (this.fsync) await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await removeIfExists(probe);
+  }
+
   #fillDoc(section: DocSection): void {
     const s = this.state;
     if (section === 'installations') this.docs.installations.data = { installations: [...s.installations.values()] };
@@ -193,7 +214,7 @@ class LowdbPersistence implements StoreHooks {
   async ensureSnapshots(portalId: PortalId): Promise<SnapshotFile> {
     let snapshots = this.snapshotFiles.get(portalId);
     if (!snapshots) {
-      snapshots = await SnapshotFile.load(this.snapshotFile(portalId), { fsync: this.fsync, onWrite: this.onWrite });
+      snapshots = await SnapshotFile.load(this.snapshotFile(portalId), { fsync: this.fsync, onWrite: this.onWrite, beforeWrite: () => this.beforeWrite?.() });
       // Another call may have loaded it while this one awaited.
       const loaded = this.snapshotFiles.get(portalId);
       if (loaded) {
@@ -283,11 +304,12 @@ class LowdbStore extends MemoryStore {
 
   override async deleteInstallation(portalId: number): Promise<void> {
     await this.#journals([`tasks:${portalId}`]);
+    // The rest first: a failed write leaves everything as it was, the snapshots included.
+    await super.deleteInstallation(portalId);
     const snapshots = this.persistence.snapshotFiles.get(portalId);
     this.persistence.snapshotFiles.delete(portalId);
     if (snapshots) await snapshots.remove();
     else await removeIfExists(this.persistence.snapshotFile(portalId));
-    return super.deleteInstallation(portalId);
   }
 }
 
@@ -323,6 +345,7 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
   const persistence = new LowdbPersistence(dataDir, fsync, options.onWrite);
   const state = new StoreState();
   persistence.state = state;
+  persistence.beforeWrite = options.beforeWrite;
 
   const doc = <T>(section: DocSection, empty: T) => new Low<T>(new DurableJsonFile<T>(join(dataDir, DOC_FILES[section]), fsync, options.onWrite), empty);
   const docs: Docs = {

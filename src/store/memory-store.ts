@@ -27,7 +27,12 @@ export interface MemoryStoreOptions {
   maxEventKeys?: number;
   /** At most this many dead letters are kept, oldest dropped first (default 10,000). */
   maxDeadLetters?: number;
+  /** Fault injection for tests: called before every write; throwing makes the write fail (e.g. a disk-full error). */
+  beforeWrite?: () => void;
 }
+
+/** How long /readyz trusts its last write probe (or the last failed write). */
+export const WRITE_PROBE_CACHE_MS = 1_000;
 
 export const DEFAULT_EVENT_RETAIN_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_MAX_EVENT_KEYS = 500_000;
@@ -61,6 +66,8 @@ export interface StoreHooks {
   eventsForgotten(keys: EventKey[]): void;
   /** Resolves once every change reported so far is durable. */
   flush(): Promise<void>;
+  /** A cheap write that fails while the store cannot write (read-only or full disk); for /readyz. */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,8 +76,23 @@ const noHooks: StoreHooks = {
   eventsRemembered() {},
   eventsForgotten() {},
   flush: () => Promise.resolve(),
+  probeWrite: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };
+
+/** The memory store's writes: nothing to persist, but a test's fault injection can make them fail. */
+function memoryHooks(beforeWrite: (() => void) | undefined): StoreHooks {
+  if (!beforeWrite) return noHooks;
+  const write = () => {
+    try {
+      beforeWrite();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  return { ...noHooks, flush: write, probeWrite: write };
+}
 
 const SEP = '\u0000';
 const queueIndexKey = (portalId: PortalId, kind: WorkKind, key: string) => `${portalId}${SEP}${kind}${SEP}${key}`;
@@ -172,10 +194,16 @@ export class MemoryStore implements Store {
   readonly maxDeadLetters: number;
   #closed = false;
   #oauthEarliestExpiry = 0;
+  // Changes not yet known durable, as steps that undo them (oldest first); #undoBase counts the steps already dropped.
+  // A failed write undoes every pending change, newest first, so memory never holds what the disk does not.
+  #undo: Array<() => void> = [];
+  #undoBase = 0;
+  #rollbacks = 0;
+  #writeHealth: { at: number; ok: boolean } | undefined;
 
-  constructor(options: MemoryStoreOptions = {}, hooks: StoreHooks = noHooks, state: StoreState = new StoreState()) {
+  constructor(options: MemoryStoreOptions = {}, hooks?: StoreHooks, state: StoreState = new StoreState()) {
     this.state = state;
-    this.hooks = hooks;
+    this.hooks = hooks ?? memoryHooks(options.beforeWrite);
     this.eventRetainMs = options.eventRetainMs ?? DEFAULT_EVENT_RETAIN_MS;
     this.maxEventKeys = options.maxEventKeys ?? DEFAULT_MAX_EVENT_KEYS;
     this.maxDeadLetters = options.maxDeadLetters ?? DEFAULT_MAX_DEAD_LETTERS;
@@ -185,13 +213,75 @@ export class MemoryStore implements Store {
     if (this.#closed) throw new Error('store is closed');
   }
 
+  /** Records how to undo a change just made in memory, until the write that holds it succeeds. */
+  protected undoable(step: () => void): void {
+    this.#undo.push(step);
+  }
+
+  /**
+   * Resolves once every change made so far is on disk. When the write fails, every change not yet durable is undone
+   * (including changes of other callers waiting for a later write: they fail too) and the error is thrown.
+   */
+  protected async persist(): Promise<void> {
+    const mark = this.#undoBase + this.#undo.length;
+    const rollbacks = this.#rollbacks;
+    try {
+      await this.hooks.flush();
+    } catch (error) {
+      this.#writeHealth = { at: Date.now(), ok: false };
+      if (rollbacks === this.#rollbacks) this.#rollback();
+      throw error;
+    }
+    if (rollbacks !== this.#rollbacks) throw new Error('store write failed; the change was undone');
+    this.#writeHealth = { at: Date.now(), ok: true };
+    const durable = mark - this.#undoBase;
+    if (durable > 0) {
+      this.#undo.splice(0, durable);
+      this.#undoBase = mark;
+    }
+  }
+
+  #rollback(): void {
+    this.#rollbacks += 1;
+    const steps = this.#undo;
+    this.#undoBase += steps.length;
+    this.#undo = [];
+    for (let i = steps.length - 1; i >= 0; i -= 1) steps[i]!();
+  }
+
+  #restoreInstallation(portalId: PortalId, previous: Installation | undefined): void {
+    this.undoable(() => {
+      if (previous) this.state.installations.set(portalId, previous);
+      else this.state.installations.delete(portalId);
+      this.hooks.changed('installations');
+    });
+  }
+
+  /** Undo for in-place changes of a queue record: its fields as they are now come back. */
+  #restoreQueueFields(record: QueueRecord): void {
+    const before = { ...record };
+    this.undoable(() => {
+      for (const name of Object.keys(record) as Array<keyof QueueRecord>) if (!(name in before)) delete record[name];
+      Object.assign(record, before);
+      this.hooks.changed('queue', record.id);
+    });
+  }
+
+  #restoreQueueRecord(record: QueueRecord): void {
+    this.undoable(() => {
+      this.state.addQueueRecord(record);
+      this.hooks.changed('queue', record.id);
+    });
+  }
+
   // installations
 
   async putInstallation(installation: Installation): Promise<void> {
     this.open();
+    this.#restoreInstallation(installation.portalId, this.state.installations.get(installation.portalId));
     this.state.installations.set(installation.portalId, clone(installation));
     this.hooks.changed('installations');
-    await this.hooks.flush();
+    await this.persist();
   }
 
   async updateInstallation(portalId: PortalId, patch: InstallationPatch): Promise<Installation | undefined> {
@@ -201,9 +291,10 @@ export class MemoryStore implements Store {
     const { set, unset } = splitInstallationPatch(patch);
     const updated = { ...current, ...set } as Installation;
     for (const name of unset) delete (updated as unknown as Record<string, unknown>)[name];
+    this.#restoreInstallation(portalId, current);
     this.state.installations.set(portalId, updated);
     this.hooks.changed('installations');
-    await this.hooks.flush();
+    await this.persist();
     return clone(updated);
   }
 
@@ -220,84 +311,127 @@ export class MemoryStore implements Store {
   async deleteInstallation(portalId: PortalId): Promise<void> {
     this.open();
     const s = this.state;
+    this.#restoreInstallation(portalId, s.installations.get(portalId));
     if (s.installations.delete(portalId)) this.hooks.changed('installations');
     for (const record of [...s.queue.values()]) {
       if (record.portalId === portalId) {
+        this.#restoreQueueRecord(record);
         s.removeQueueRecord(record);
         this.hooks.changed('queue', record.id);
       }
     }
-    const deadBefore = s.deadLetters.length;
+    const deadLetters = s.deadLetters;
     s.deadLetters = s.deadLetters.filter((d) => d.portalId !== portalId);
-    if (s.deadLetters.length !== deadBefore) this.hooks.changed('deadLetters');
+    if (s.deadLetters.length !== deadLetters.length) {
+      this.hooks.changed('deadLetters');
+      this.undoable(() => {
+        s.deadLetters = deadLetters;
+        this.hooks.changed('deadLetters');
+      });
+    }
     s.snapshotOrder.delete(portalId);
-    if (s.snapshots.delete(portalId)) this.hooks.changed(`snapshots:${portalId}`);
-    if (s.tasks.delete(portalId)) this.hooks.changed(`tasks:${portalId}`);
-    let jobsChanged = false;
+    const snapshots = s.snapshots.get(portalId);
+    if (snapshots && s.snapshots.delete(portalId)) {
+      this.hooks.changed(`snapshots:${portalId}`);
+      this.undoable(() => {
+        s.snapshots.set(portalId, snapshots);
+        s.snapshotOrder.delete(portalId);
+        this.hooks.changed(`snapshots:${portalId}`);
+      });
+    }
+    const tasks = s.tasks.get(portalId);
+    if (tasks && s.tasks.delete(portalId)) {
+      this.hooks.changed(`tasks:${portalId}`);
+      this.undoable(() => {
+        s.tasks.set(portalId, tasks);
+        this.hooks.changed(`tasks:${portalId}`);
+      });
+    }
+    const jobs: Array<[string, JobState]> = [];
     for (const [key, job] of s.jobs) {
       if (job.portalId === portalId) {
         s.jobs.delete(key);
-        jobsChanged = true;
+        jobs.push([key, job]);
       }
     }
-    if (jobsChanged) this.hooks.changed('jobs');
-    await this.hooks.flush();
+    if (jobs.length > 0) {
+      this.hooks.changed('jobs');
+      this.undoable(() => {
+        for (const [key, job] of jobs) s.jobs.set(key, job);
+        this.hooks.changed('jobs');
+      });
+    }
+    await this.persist();
   }
 
   // OAuth states
+
+  /** Deletes entries of a map and records how to put them back should the write fail. */
+  #deleteUndoably<K, V>(map: Map<K, V>, keys: K[], collection: 'oauth' | 'sessions'): void {
+    const removed: Array<[K, V]> = [];
+    for (const key of keys) {
+      const value = map.get(key);
+      if (value === undefined || !map.delete(key)) continue;
+      removed.push([key, value]);
+      this.hooks.changed(collection, String(key));
+    }
+    if (removed.length === 0) return;
+    this.undoable(() => {
+      for (const [key, value] of removed) {
+        map.set(key, value);
+        this.hooks.changed(collection, String(key));
+      }
+    });
+  }
+
+  /** Sets an entry and records how to undo it should the write fail. */
+  #setUndoably<K, V>(map: Map<K, V>, key: K, value: V, collection: 'oauth' | 'sessions'): void {
+    const previous = map.get(key);
+    map.delete(key);
+    map.set(key, value);
+    this.hooks.changed(collection, String(key));
+    this.undoable(() => {
+      if (previous === undefined) map.delete(key);
+      else map.set(key, previous);
+      this.hooks.changed(collection, String(key));
+    });
+  }
+
+  /** Drops expired states when one can have expired (a lower bound of the live states' expiries). */
+  #dropExpiredStates(now: number): void {
+    if (this.#oauthEarliestExpiry > now) return;
+    const expired: string[] = [];
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const existing of this.state.oauthStates.values()) {
+      if (existing.expiresAt > now) earliest = Math.min(earliest, existing.expiresAt);
+      else expired.push(existing.state);
+    }
+    this.#deleteUndoably(this.state.oauthStates, expired, 'oauth');
+    this.#oauthEarliestExpiry = earliest;
+  }
 
   async putOAuthState(state: OAuthState, limits?: OAuthStateLimits): Promise<void> {
     this.open();
     const states = this.state.oauthStates;
     if (limits) {
-      // A lower bound of the live states' expiries: anonymous requests put states, so most puts skip the scan.
-      if (this.#oauthEarliestExpiry <= limits.now) {
-        let earliest = Number.POSITIVE_INFINITY;
-        for (const existing of states.values()) {
-          if (existing.expiresAt > limits.now) earliest = Math.min(earliest, existing.expiresAt);
-          else {
-            states.delete(existing.state);
-            this.hooks.changed('oauth', existing.state);
-          }
-        }
-        this.#oauthEarliestExpiry = earliest;
-      }
-      for (const key of states.keys()) {
-        if (states.size < limits.maxLive) break;
-        states.delete(key);
-        this.hooks.changed('oauth', key);
-      }
+      // Anonymous requests put states: expired ones go, and past the cap the oldest live ones.
+      this.#dropExpiredStates(limits.now);
+      const excess = states.size - limits.maxLive + 1;
+      if (excess > 0) this.#deleteUndoably(states, [...states.keys()].slice(0, excess), 'oauth');
     }
-    states.delete(state.state);
-    states.set(state.state, clone(state));
+    this.#setUndoably(states, state.state, clone(state), 'oauth');
     this.#oauthEarliestExpiry = Math.min(this.#oauthEarliestExpiry, state.expiresAt);
-    this.hooks.changed('oauth', state.state);
-    await this.hooks.flush();
+    await this.persist();
   }
 
   async takeOAuthState(state: string, now: number): Promise<OAuthState | undefined> {
     this.open();
-    const states = this.state.oauthStates;
-    const found = states.get(state);
+    const found = this.state.oauthStates.get(state);
     // Expired states go too, so the map never grows with abandoned installs.
-    if (this.#oauthEarliestExpiry <= now) {
-      let earliest = Number.POSITIVE_INFINITY;
-      for (const existing of states.values()) {
-        if (existing.expiresAt > now) earliest = Math.min(earliest, existing.expiresAt);
-        else {
-          states.delete(existing.state);
-          this.hooks.changed('oauth', existing.state);
-        }
-      }
-      this.#oauthEarliestExpiry = earliest;
-    }
-    if (!found) {
-      await this.hooks.flush();
-      return undefined;
-    }
-    if (states.delete(state)) this.hooks.changed('oauth', state);
-    await this.hooks.flush();
-    return found.expiresAt > now ? clone(found) : undefined;
+    this.#dropExpiredStates(now);
+    if (found) this.#deleteUndoably(this.state.oauthStates, [state], 'oauth');
+    await this.persist();
+    return found && found.expiresAt > now ? clone(found) : undefined;
   }
 
   // admin console sessions
@@ -305,14 +439,10 @@ export class MemoryStore implements Store {
   async putSession(session: AdminSessionRecord, now: number): Promise<void> {
     this.open();
     const sessions = this.state.sessions;
-    for (const [id, existing] of sessions) {
-      if (existing.expiresAt > now) continue;
-      sessions.delete(id);
-      this.hooks.changed('sessions', id);
-    }
-    sessions.set(session.id, clone(session));
-    this.hooks.changed('sessions', session.id);
-    await this.hooks.flush();
+    const expired = [...sessions].filter(([, existing]) => existing.expiresAt <= now).map(([id]) => id);
+    this.#deleteUndoably(sessions, expired, 'sessions');
+    this.#setUndoably(sessions, session.id, clone(session), 'sessions');
+    await this.persist();
   }
 
   async getSession(id: string, now: number): Promise<AdminSessionRecord | undefined> {
@@ -323,18 +453,15 @@ export class MemoryStore implements Store {
 
   async deleteSession(id: string): Promise<void> {
     this.open();
-    if (this.state.sessions.delete(id)) this.hooks.changed('sessions', id);
-    await this.hooks.flush();
+    this.#deleteUndoably(this.state.sessions, [id], 'sessions');
+    await this.persist();
   }
 
   async deletePortalSessions(portalId: PortalId): Promise<void> {
     this.open();
-    for (const [id, session] of this.state.sessions) {
-      if (session.portalId !== portalId) continue;
-      this.state.sessions.delete(id);
-      this.hooks.changed('sessions', id);
-    }
-    await this.hooks.flush();
+    const ids = [...this.state.sessions].filter(([, session]) => session.portalId === portalId).map(([id]) => id);
+    this.#deleteUndoably(this.state.sessions, ids, 'sessions');
+    await this.persist();
   }
 
   // webhook de-duplication
@@ -355,6 +482,12 @@ export class MemoryStore implements Store {
       events.set(key, now);
       fresh.push(key);
     }
+    if (fresh.length > 0) {
+      // A delivery whose write failed was answered 5xx: HubSpot's retry must find its keys unseen.
+      this.undoable(() => {
+        for (const key of fresh) if (events.get(key) === now) events.delete(key);
+      });
+    }
     if (events.size > this.maxEventKeys) {
       for (const key of events.keys()) {
         if (events.size <= this.maxEventKeys) break;
@@ -370,7 +503,7 @@ export class MemoryStore implements Store {
   async rememberEvents(keys: EventKey[], now: number): Promise<EventKey[]> {
     this.open();
     const fresh = this.rememberNow(keys, now);
-    if (fresh.length > 0) await this.hooks.flush();
+    if (fresh.length > 0) await this.persist();
     return fresh;
   }
 
@@ -379,7 +512,7 @@ export class MemoryStore implements Store {
     const fresh = this.rememberNow(keys, now);
     const items = fresh.length > 0 ? itemsFor(fresh) : [];
     this.enqueueNow(items);
-    if (fresh.length > 0 || items.length > 0) await this.hooks.flush();
+    if (fresh.length > 0 || items.length > 0) await this.persist();
     return fresh;
   }
 
@@ -391,6 +524,7 @@ export class MemoryStore implements Store {
       const existingId = s.queueIndex.get(queueIndexKey(item.portalId, item.kind, item.key));
       const existing = existingId === undefined ? undefined : s.queue.get(existingId);
       if (existing) {
+        this.#restoreQueueFields(existing);
         existing.payload = mergePayload(existing.payload, item.payload);
         if (existing.payload === undefined) delete existing.payload;
         existing.notBefore = Math.max(existing.notBefore, item.notBefore);
@@ -405,6 +539,10 @@ export class MemoryStore implements Store {
         if (item.occurredAt !== undefined) record.occurredAt = item.occurredAt;
         s.addQueueRecord(record);
         this.hooks.changed('queue', record.id);
+        this.undoable(() => {
+          s.removeQueueRecord(record);
+          this.hooks.changed('queue', record.id);
+        });
       }
     }
   }
@@ -413,7 +551,7 @@ export class MemoryStore implements Store {
     this.open();
     if (items.length === 0) return;
     this.enqueueNow(items);
-    await this.hooks.flush();
+    await this.persist();
   }
 
   protected isDue(record: QueueRecord, now: number): boolean {
@@ -430,13 +568,14 @@ export class MemoryStore implements Store {
     due.sort(byDueThenSeq);
     const leased: LeasedItem[] = [];
     for (const record of due.slice(0, limit)) {
+      this.#restoreQueueFields(record);
       record.attempts += 1;
       record.leaseUntil = now + leaseMs;
       record.leasedVersion = record.version;
       this.hooks.changed('queue', record.id);
       leased.push({ ...toWorkItem(record), id: record.id, attempts: record.attempts, leaseUntil: record.leaseUntil });
     }
-    if (leased.length > 0) await this.hooks.flush();
+    if (leased.length > 0) await this.persist();
     return leased;
   }
 
@@ -455,6 +594,7 @@ export class MemoryStore implements Store {
       if (!record) continue;
       changed = true;
       this.hooks.changed('queue', id);
+      this.#restoreQueueFields(record);
       if (record.leasedVersion !== undefined && record.version !== record.leasedVersion) {
         // Re-enqueued while it was being worked on: the new event still needs a run.
         delete record.leaseUntil;
@@ -462,17 +602,25 @@ export class MemoryStore implements Store {
         delete record.lastError;
         record.attempts = 0;
       } else {
+        this.#restoreQueueRecord(record);
         this.state.removeQueueRecord(record);
       }
     }
-    if (changed) await this.hooks.flush();
+    if (changed) await this.persist();
   }
 
   async fail(id: string, reason: string, retryAt: number, maxAttempts: number): Promise<void> {
     this.open();
     const record = this.state.queue.get(id);
     if (!record) return;
+    this.#restoreQueueFields(record);
     if (record.attempts >= maxAttempts) {
+      const deadLetters = [...this.state.deadLetters];
+      this.#restoreQueueRecord(record);
+      this.undoable(() => {
+        this.state.deadLetters = deadLetters;
+        this.hooks.changed('deadLetters');
+      });
       this.state.removeQueueRecord(record);
       this.state.deadLetters.push({ ...toWorkItem(record), id: record.id, attempts: record.attempts, reason, failedAt: Date.now() });
       if (this.state.deadLetters.length > this.maxDeadLetters) this.state.deadLetters.splice(0, this.state.deadLetters.length - this.maxDeadLetters);
@@ -484,7 +632,7 @@ export class MemoryStore implements Store {
       record.lastError = reason;
     }
     this.hooks.changed('queue', id);
-    await this.hooks.flush();
+    await this.persist();
   }
 
   async queueDepth(portalId?: PortalId): Promise<number> {
@@ -524,10 +672,11 @@ export class MemoryStore implements Store {
         this.state.snapshots.set(snapshot.portalId, portal);
       }
       if (!portal.has(snapshot.contactId)) this.state.snapshotOrder.delete(snapshot.portalId);
+      this.#restoreMapEntry(portal, snapshot.contactId, `snapshots:${snapshot.portalId}`, snapshot.portalId);
       portal.set(snapshot.contactId, clone(snapshot));
       this.hooks.changed(`snapshots:${snapshot.portalId}`, snapshot.contactId);
     }
-    await this.hooks.flush();
+    await this.persist();
   }
 
   async deleteContactState(portalId: PortalId, contactIds: string[]): Promise<void> {
@@ -536,6 +685,7 @@ export class MemoryStore implements Store {
     const tasks = this.state.tasks.get(portalId);
     const ids = new Set(contactIds);
     for (const id of ids) {
+      if (snapshots?.has(id)) this.#restoreMapEntry(snapshots, id, `snapshots:${portalId}`, portalId);
       if (snapshots?.delete(id)) {
         this.state.snapshotOrder.delete(portalId);
         this.hooks.changed(`snapshots:${portalId}`, id);
@@ -544,12 +694,13 @@ export class MemoryStore implements Store {
     if (tasks) {
       for (const [key, record] of tasks) {
         if (ids.has(record.contactId)) {
+          this.#restoreMapEntry(tasks, key, `tasks:${portalId}`);
           tasks.delete(key);
           this.hooks.changed(`tasks:${portalId}`, key);
         }
       }
     }
-    await this.hooks.flush();
+    await this.persist();
   }
 
   async listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
@@ -590,10 +741,11 @@ export class MemoryStore implements Store {
         this.state.tasks.set(record.portalId, portal);
       }
       const key = taskKey(record.contactId, record.kind);
+      this.#restoreMapEntry(portal, key, `tasks:${record.portalId}`);
       portal.set(key, clone(record));
       this.hooks.changed(`tasks:${record.portalId}`, key);
     }
-    await this.hooks.flush();
+    await this.persist();
   }
 
   async listTaskRecords(portalId: PortalId, filter: { kind?: TaskKind; status?: TaskRecord['status'] } = {}): Promise<TaskRecord[]> {
@@ -605,6 +757,18 @@ export class MemoryStore implements Store {
       .map(clone);
   }
 
+  /** Undo for setting or deleting `key` of a keyed section: its value as it is now comes back. */
+  #restoreMapEntry<V>(map: Map<string, V>, key: string, section: Section, snapshotsOf?: PortalId): void {
+    const had = map.has(key);
+    const previous = map.get(key);
+    this.undoable(() => {
+      if (had) map.set(key, previous as V);
+      else map.delete(key);
+      if (snapshotsOf !== undefined) this.state.snapshotOrder.delete(snapshotsOf);
+      this.hooks.changed(section, section === 'jobs' ? undefined : key);
+    });
+  }
+
   // jobs and locks
 
   async getJobState(portalId: PortalId, job: string): Promise<JobState | undefined> {
@@ -614,9 +778,10 @@ export class MemoryStore implements Store {
 
   async putJobState(state: JobState): Promise<void> {
     this.open();
+    this.#restoreMapEntry(this.state.jobs, jobKey(state.portalId, state.job), 'jobs');
     this.state.jobs.set(jobKey(state.portalId, state.job), clone(state));
     this.hooks.changed('jobs');
-    await this.hooks.flush();
+    await this.persist();
   }
 
   async acquireLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean> {
@@ -632,8 +797,17 @@ export class MemoryStore implements Store {
     if (this.state.locks.get(name)?.owner === owner) this.state.locks.delete(name);
   }
 
+  /** Ready while open and able to write: a failed write answers false until a probe write succeeds again. */
   async ping(): Promise<boolean> {
-    return !this.#closed;
+    if (this.#closed) return false;
+    // Only success is cached: while writes fail, every call probes again (and retries what the failed write held).
+    if (this.#writeHealth?.ok && Date.now() - this.#writeHealth.at < WRITE_PROBE_CACHE_MS) return true;
+    const ok = await this.hooks.probeWrite().then(
+      () => true,
+      () => false,
+    );
+    this.#writeHealth = { at: Date.now(), ok };
+    return ok;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
 // - Locks are rows with an expiry, so they hold across processes and machines.
 import pg from 'pg';
 import type { TaskKind } from '../scoring/types.ts';
-import { mergePayload, splitInstallationPatch } from './memory-store.ts';
+import { mergePayload, splitInstallationPatch, WRITE_PROBE_CACHE_MS } from './memory-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import type {
   AdminSessionRecord,
@@ -113,6 +113,7 @@ class PostgresStore implements Store {
   readonly eventRetainMs: number;
   readonly maxDeadLetters: number;
   #lastEventCleanup = Number.NEGATIVE_INFINITY;
+  #writeHealth: { at: number; ok: boolean } | undefined;
   /** acceptEvents calls waiting for a group commit, oldest first. */
   #accepts: PendingAccept[] = [];
   /** Group commits under way (each a drain loop on its own pooled connection). */
@@ -603,13 +604,21 @@ class PostgresStore implements Store {
     await this.pool.query('DELETE FROM locks WHERE name = $1 AND owner = $2', [name, owner]);
   }
 
+  /** Ready while a write succeeds (a read-only or full database is not ready): an expired lock row, cached briefly. */
   async ping(): Promise<boolean> {
+    if (this.#writeHealth?.ok && Date.now() - this.#writeHealth.at < WRITE_PROBE_CACHE_MS) return true;
+    let ok: boolean;
     try {
-      await this.pool.query('SELECT 1');
-      return true;
+      await this.pool.query(
+        `INSERT INTO locks (name, owner, expires_at) VALUES ('readyz-write-probe', 'readyz', 0)
+         ON CONFLICT (name) DO UPDATE SET expires_at = 0`,
+      );
+      ok = true;
     } catch {
-      return false;
+      ok = false;
     }
+    this.#writeHealth = { at: Date.now(), ok };
+    return ok;
   }
 
   async close(): Promise<void> {

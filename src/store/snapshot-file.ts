@@ -46,6 +46,8 @@ function readLineKey(buffer: Buffer, start: number, end: number): { key: string;
 export interface SnapshotFileOptions {
   fsync: boolean;
   onWrite?: ((file: string) => void) | undefined;
+  /** Fault injection for tests: throwing fails the write. */
+  beforeWrite?: (() => void) | undefined;
   /** Compact once the file exceeds twice its live lines by this many bytes (default 32 MiB). */
   compactSlackBytes?: number;
 }
@@ -54,6 +56,7 @@ export class SnapshotFile {
   readonly file: string;
   readonly fsync: boolean;
   readonly onWrite: ((file: string) => void) | undefined;
+  readonly beforeWrite: (() => void) | undefined;
   readonly compactSlackBytes: number;
   #index = new Map<string, Entry>();
   /** Sorted ids for paging, built on demand and dropped when ids come or go. */
@@ -64,6 +67,8 @@ export class SnapshotFile {
   #fd: number | undefined;
   #appendHandle: FileHandle | undefined;
   #size = 0;
+  /** A failed append may have left part of its text after #size. */
+  #torn = false;
   #liveBytes = 0;
   readonly #commit = new GroupCommit(() => this.#writePending());
   #closed = false;
@@ -72,6 +77,7 @@ export class SnapshotFile {
     this.file = file;
     this.fsync = options.fsync;
     this.onWrite = options.onWrite;
+    this.beforeWrite = options.beforeWrite;
     this.compactSlackBytes = options.compactSlackBytes ?? 32 << 20;
   }
 
@@ -259,8 +265,10 @@ export class SnapshotFile {
     try {
       await this.#append(this.#writing);
     } catch (error) {
-      // Nothing is lost: the changes go into the next write, unless newer ones replaced them.
-      for (const [id, value] of this.#writing) if (!this.#pending.has(id)) this.#pending.set(id, value);
+      // The caller sees the error and reads keep what the disk holds: the failed changes are dropped (the caller
+      // retries them) and a torn tail is cut off before the next append.
+      this.#torn = true;
+      await this.#cutTornTail().catch(() => {});
       throw error;
     } finally {
       this.#writing = new Map();
@@ -278,14 +286,22 @@ export class SnapshotFile {
       text += `${written}\n`;
       offset += length + 1;
     }
+    this.beforeWrite?.();
     this.onWrite?.(this.file);
     this.#appendHandle ??= await open(this.file, 'a', 0o600);
+    await this.#cutTornTail();
     await this.#appendHandle.appendFile(text, 'utf8');
     if (this.fsync) await this.#appendHandle.datasync();
     this.#fd ??= openSync(this.file, constants.O_RDONLY);
     this.#size = offset;
     for (const [id, entry] of entries) this.#record(id, entry);
     if (this.#size > 2 * this.#liveBytes + this.compactSlackBytes) await this.#compact();
+  }
+
+  async #cutTornTail(): Promise<void> {
+    if (!this.#torn || !this.#appendHandle) return;
+    await this.#appendHandle.truncate(this.#size);
+    this.#torn = false;
   }
 
   /** Rewrites the live lines in id order (so paging reads the file front to back) and swaps the file in atomically. */

@@ -11,6 +11,11 @@ export interface Installation {
   status: 'active' | 'inactive';
   /** Why the installation became inactive (e.g. "refresh token revoked"), no secrets. */
   statusReason?: string;
+  /**
+   * An operator alert that does not end the installation (e.g. HubSpot refused the app's client credentials or failed
+   * on a token refresh); shown in the console's status, cleared by the next successful refresh. No secrets.
+   */
+  alert?: { at: string; message: string };
   installedAt: string;
   installedBy?: { userId?: number; email?: string };
   scopes: string[];
@@ -239,7 +244,7 @@ export interface Store {
   acquireLock(name: string, owner: string, ttlMs: number, now: number): Promise<boolean>;
   releaseLock(name: string, owner: string): Promise<void>;
 
-  /** For /readyz. */
+  /** For /readyz: true while the store is open and can write (a cheap write probe, cached briefly, or the last write failed). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

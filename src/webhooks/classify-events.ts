@@ -51,12 +51,13 @@ export const ANSWER_PROPERTIES: ReadonlySet<string> = new Set([
 ]);
 
 /** Engagement object type ids (PLATFORM.md §1.2) whose creation means new activity on associated contacts. */
-export const ENGAGEMENT_TYPE_IDS: Readonly<Record<string, EngagementObjectType>> = {
-  '0-46': 'notes',
-  '0-47': 'meetings',
-  '0-48': 'calls',
-  '0-49': 'emails',
-};
+// A Map, not an object literal: the id comes from the delivery, and `__proto__` or `constructor` must not be found.
+export const ENGAGEMENT_TYPE_IDS: ReadonlyMap<string, EngagementObjectType> = new Map([
+  ['0-46', 'notes'],
+  ['0-47', 'meetings'],
+  ['0-48', 'calls'],
+  ['0-49', 'emails'],
+]);
 const CONTACT_TYPE_ID = '0-1';
 const COMPANY_TYPE_ID = '0-2';
 /** Associations that change what the engine sees: the company (firmographics) and engagements (activities). */
@@ -109,7 +110,7 @@ function objectOf(event: HubSpotEvent, prefix: string): 'contact' | 'company' | 
   if (prefix === 'company') return 'company';
   if (prefix === 'object' && event.objectTypeId === CONTACT_TYPE_ID) return 'contact';
   if (prefix === 'object' && event.objectTypeId === COMPANY_TYPE_ID) return 'company';
-  if (prefix === 'object' && event.objectTypeId && ENGAGEMENT_TYPE_IDS[event.objectTypeId]) return 'engagement';
+  if (prefix === 'object' && event.objectTypeId && ENGAGEMENT_TYPE_IDS.has(event.objectTypeId)) return 'engagement';
   return 'other';
 }
 
@@ -158,7 +159,7 @@ function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions)
 
   if (object === 'engagement') {
     if (action !== 'creation') return IGNORE.unhandled_type;
-    const objectType = ENGAGEMENT_TYPE_IDS[event.objectTypeId ?? ''] as EngagementObjectType;
+    const objectType = ENGAGEMENT_TYPE_IDS.get(event.objectTypeId ?? '') as EngagementObjectType;
     return {
       items: [
         {

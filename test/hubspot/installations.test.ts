@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthorizationError } from '../../src/errors.ts';
 import { createInstallationAuth } from '../../src/hubspot/installations.ts';
 import { decryptToken } from '../../src/hubspot/token-crypto.ts';
+import { Metrics } from '../../src/metrics.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { API, captureLogs, PORTAL, setupNock, teardownNock, testConfig } from './fixtures.ts';
 
@@ -73,6 +74,43 @@ describe('authorize(portalId)', () => {
     expect(lines.join('\n')).not.toMatch(/refresh-one|access-one/);
     // Later calls fail at once, without HubSpot.
     await expect(auth.authorize(PORTAL)).rejects.toThrow(/inactive/);
+  });
+
+  it('when HubSpot answers invalid_grant, then the installation becomes inactive too', async () => {
+    const { store, auth } = await installed();
+    vi.setSystemTime(new Date('2026-11-20T10:31:00Z'));
+    nock(API).post('/oauth/2026-03/token').reply(400, { error: 'invalid_grant', error_description: 'refresh token revoked' });
+    await expect(auth.authorize(PORTAL)).rejects.toBeInstanceOf(AuthorizationError);
+    expect((await store.getInstallation(PORTAL))?.status).toBe('inactive');
+  });
+
+  it.each<[string, number, unknown]>([
+    ['invalid_client (a wrong client secret)', 400, { error: 'invalid_client', error_description: 'client authentication failed' }],
+    ['BAD_CLIENT_ID', 401, { status: 'BAD_CLIENT_ID', message: 'missing or invalid client id' }],
+    ['a 5xx', 503, { status: 'error', message: 'service unavailable' }],
+    ['a 400 gateway page without a category', 400, '<html>bad request</html>'],
+  ])('when the refresh fails with %s, then the installation stays active and the operator is alerted (error log, metric, status), cleared by the next refresh', async (_name, status, body) => {
+    const store = createMemoryStore();
+    const { log, lines } = captureLogs();
+    const metrics = new Metrics();
+    const auth = createInstallationAuth({ store, config: testConfig(), log, metrics, tokenKey: randomBytes(32), now: () => Date.now() });
+    await auth.saveOAuthInstallation(
+      { accessToken: 'access-one-xxxxxxxx', refreshToken: 'refresh-one-xxxxxxxx', expiresIn: 1800 },
+      { active: true, hubId: PORTAL, userId: 5, user: 'admin@acme.com', scopes: ['oauth'] },
+    );
+    vi.setSystemTime(new Date('2026-11-20T10:31:00Z'));
+    nock(API).post('/oauth/2026-03/token').reply(status, body as Record<string, unknown>);
+    await expect(auth.authorize(PORTAL)).rejects.not.toBeInstanceOf(AuthorizationError);
+    const installation = await store.getInstallation(PORTAL);
+    expect(installation?.status).toBe('active');
+    expect(installation?.alert?.message).toMatch(new RegExp(`HubSpot token refresh failed \\(HTTP ${status}`));
+    expect(lines.some((l) => l.includes('error') && l.includes('token refresh failed'))).toBe(true);
+    expect(lines.join('\n')).not.toMatch(/refresh-one|access-one/);
+    expect(metrics.sum('bant_token_refresh_failures_total')).toBe(1);
+
+    nock(API).post('/oauth/2026-03/token').reply(200, { access_token: 'access-two-xxxxxxxx', refresh_token: 'refresh-two-xxxxxxxx', expires_in: 1800 });
+    expect(await auth.authorize(PORTAL)).toBe('access-two-xxxxxxxx');
+    expect((await store.getInstallation(PORTAL))?.alert).toBeUndefined();
   });
 
   it('when the refresh fails for a passing reason while the old token still works, then the old token is used', async () => {

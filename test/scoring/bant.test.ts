@@ -41,6 +41,14 @@ describe('BANT answers decide when set', () => {
 });
 
 describe('BANT evidence without answers', () => {
+  it('when an answer names an object key such as constructor or __proto__, then it is no answer (own keys only)', () => {
+    for (const value of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'CONSTRUCTOR']) {
+      const bant = bantOf({ bant_budget_answer: value, bant_need_answer: value });
+      expect(bant.budget, value).toEqual(bantOf({}).budget);
+      expect(bant.need, value).toEqual(bantOf({}).need);
+    }
+  });
+
   it('when nothing is known, then every criterion is unknown (not not_met) and none is met', () => {
     const bant = bantOf({});
     expect([bant.budget.state, bant.authority.state, bant.need.state, bant.timeline.state]).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);

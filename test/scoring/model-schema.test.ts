@@ -62,7 +62,26 @@ describe('parseModel', () => {
       }),
     );
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues).toEqual([{ path: 'disqualification.student.titlePatterns[0]', message: 'invalid regular expression' }]);
+    if (!result.ok) {
+      expect(result.issues).toHaveLength(1);
+      expect(result.issues[0]).toMatchObject({ path: 'disqualification.student.titlePatterns[0]', message: expect.stringMatching(/^pattern "\(unclosed" is not a valid regular expression/) });
+    }
+  });
+
+  it('when a pattern needs backtracking (lookaround, backreference), then the issue names the pattern and why', () => {
+    const result = parseModel(
+      withChange((json) => {
+        const student = (json.disqualification as Record<string, { titlePatterns: string[] }>).student as { titlePatterns: string[] };
+        student.titlePatterns = ['werkstudent(?!in)', '(stud)\\1', '(?<=dual)er'];
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.issues.map((i) => i.path)).toEqual(['disqualification.student.titlePatterns[0]', 'disqualification.student.titlePatterns[1]', 'disqualification.student.titlePatterns[2]']);
+      expect(result.issues[0]?.message).toMatch(/^pattern "werkstudent\(\?!in\)" cannot run in linear time: lookarounds/);
+      expect(result.issues[1]?.message).toMatch(/^pattern "\(stud\)\\1" cannot run in linear time: backreferences/);
+      expect(result.issues[2]?.message).toMatch(/lookarounds/);
+    }
   });
 
   it('when BANT evidence names an unknown rule or a rule id repeats, then both are reported', () => {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LowdbStoreOptions, openLowdbStore } from '../../src/store/lowdb-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { describeStoreContract, installation, snapshot, taskRecord } from './store-contract.ts';
+import { canMakeReadOnly, setReadOnly } from '../support/read-only-dir.ts';
+import { describeStoreContract, installation, snapshot, taskRecord, writeFaults } from './store-contract.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'bant-lowdb-'));
@@ -14,9 +15,11 @@ async function tempDir(): Promise<string> {
 
 describeStoreContract('lowdb', async () => {
   const dir = await tempDir();
-  const store = await openLowdbStore(join(dir, 'data'));
+  const faults = writeFaults();
+  const store = await openLowdbStore(join(dir, 'data'), { beforeWrite: faults.beforeWrite });
   return {
     store,
+    breakWrites: faults.breakWrites,
     cleanup: async () => {
       await store.close();
       await rm(dir, { recursive: true, force: true });
@@ -49,9 +52,32 @@ describe('lowdb store on disk', () => {
     dataDir = join(dir, 'data');
   });
   afterEach(async () => {
+    if (canMakeReadOnly) setReadOnly(dir, false);
     for (const store of open.splice(0)) await store.close();
     await rm(dir, { recursive: true, force: true });
   });
+
+  it.skipIf(!canMakeReadOnly)(
+    'when DATA_DIR turns read-only, then a delivery fails and ping answers false; writable again, the same delivery is fresh and survives a restart',
+    async () => {
+      const store = await openStore();
+      const work = (keys: string[]) => keys.map((key) => ({ portalId: 101, kind: 'rescore' as const, key, notBefore: 0 }));
+      await store.acceptEvents!(['before'], 1_000, work);
+      setReadOnly(dataDir, true);
+      await expect(store.acceptEvents!(['e1', 'e2'], 1_000, work)).rejects.toThrow();
+      expect(await store.ping()).toBe(false);
+      expect(await store.lease({ now: 1_000, limit: 10, leaseMs: 600_000 }).catch(() => 'failed')).toBe('failed');
+      setReadOnly(dataDir, false);
+      expect(await store.ping()).toBe(true);
+      expect(await store.acceptEvents!(['e1', 'e2'], 1_100, work)).toEqual(['e1', 'e2']);
+      expect((await store.lease({ now: 1_100, limit: 10, leaseMs: 1_000 })).map((item) => item.key).sort()).toEqual(['before', 'e1', 'e2']);
+      await store.close();
+      open.length = 0;
+      const reopened = await openStore();
+      expect(await reopened.rememberEvents(['before', 'e1', 'e2', 'e3'], 1_200)).toEqual(['e3']);
+      expect(await reopened.queueDepth()).toBe(3);
+    },
+  );
 
   it('when the store is reopened, then everything written before is there', async () => {
     const first = await openStore();

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { describeStoreContract } from './store-contract.ts';
+import { describeStoreContract, writeFaults } from './store-contract.ts';
 
 describeStoreContract('memory', async () => {
-  const store = createMemoryStore();
-  return { store, cleanup: () => store.close() };
+  const faults = writeFaults();
+  const store = createMemoryStore({ beforeWrite: faults.beforeWrite });
+  return { store, cleanup: () => store.close(), breakWrites: faults.breakWrites };
 });
 
 describe('memory store limits', () => {

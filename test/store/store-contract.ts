@@ -6,6 +6,21 @@ import { DEFAULT_SETTINGS } from '../../src/store/store.ts';
 export interface StoreUnderTest {
   store: Store;
   cleanup: () => Promise<void>;
+  /** Fault injection: while broken, every write of the store fails (as on a full or read-only disk). */
+  breakWrites?: (broken: boolean) => Promise<void>;
+}
+
+/** A switch for the stores' `beforeWrite` fault-injection hook. */
+export function writeFaults(): { beforeWrite: () => void; breakWrites: (broken: boolean) => Promise<void> } {
+  let broken = false;
+  return {
+    beforeWrite: () => {
+      if (broken) throw Object.assign(new Error('ENOSPC: no space left on device (injected)'), { code: 'ENOSPC' });
+    },
+    breakWrites: async (value) => {
+      broken = value;
+    },
+  };
 }
 
 export function installation(portalId: number, extra: Partial<Installation> = {}): Installation {
@@ -63,12 +78,88 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     let cleanup: () => Promise<void>;
+    let breakWrites: StoreUnderTest['breakWrites'];
 
     beforeEach(async () => {
-      ({ store, cleanup } = await makeStore());
+      ({ store, cleanup, breakWrites } = await makeStore());
     });
     afterEach(async () => {
       await cleanup();
+    });
+
+    describe('when writes fail', () => {
+      const work = (keys: string[]) => keys.map((key) => rescore(101, key));
+
+      it('when accepting events fails, then ping answers false and the same delivery after recovery is fresh and queued', async () => {
+        if (!breakWrites || !store.acceptEvents) return;
+        await breakWrites(true);
+        await expect(store.acceptEvents(['e1', 'e2'], 1_000, work)).rejects.toThrow();
+        expect(await store.ping()).toBe(false);
+        expect(await store.queueDepth()).toBe(0);
+        await breakWrites(false);
+        expect(await store.ping()).toBe(true);
+        expect(await store.acceptEvents(['e1', 'e2'], 1_100, work)).toEqual(['e1', 'e2']);
+        expect(await store.queueDepth(101)).toBe(2);
+      });
+
+      it('when remembering events fails, then the keys are not remembered', async () => {
+        if (!breakWrites) return;
+        await breakWrites(true);
+        await expect(store.rememberEvents(['a'], 1_000)).rejects.toThrow();
+        await breakWrites(false);
+        expect(await store.rememberEvents(['a'], 1_000)).toEqual(['a']);
+      });
+
+      it('when a lease fails to be written, then the items are leasable at once after recovery', async () => {
+        if (!breakWrites) return;
+        await store.enqueue([rescore(101, '1')]);
+        await breakWrites(true);
+        await expect(store.lease({ now: 2_000, limit: 10, leaseMs: 600_000 })).rejects.toThrow();
+        await breakWrites(false);
+        expect(await store.lease({ now: 2_001, limit: 10, leaseMs: 1_000 })).toMatchObject([{ key: '1', attempts: 1 }]);
+      });
+
+      it('when enqueue, complete and fail cannot be written, then the queue is as before each', async () => {
+        if (!breakWrites) return;
+        await store.enqueue([rescore(101, '1', { payload: { a: 1 } })]);
+        await breakWrites(true);
+        await expect(store.enqueue([rescore(101, '2'), rescore(101, '1', { payload: { b: 2 }, notBefore: 9_000 })])).rejects.toThrow();
+        await breakWrites(false);
+        expect(await store.queueDepth()).toBe(1);
+        const [leased] = await store.lease({ now: 2_000, limit: 10, leaseMs: 1_000 });
+        expect(leased).toMatchObject({ key: '1', payload: { a: 1 }, notBefore: 1_000 });
+        await breakWrites(true);
+        await expect(store.complete([leased!.id])).rejects.toThrow();
+        await expect(store.fail(leased!.id, 'boom', 5_000, 1)).rejects.toThrow();
+        await breakWrites(false);
+        expect(await store.queueDepth()).toBe(1);
+        expect(await store.listDeadLetters()).toEqual([]);
+        await store.complete([leased!.id]);
+        expect(await store.queueDepth()).toBe(0);
+      });
+
+      it('when installations, snapshots, task records and job state cannot be written, then reads return what was there', async () => {
+        if (!breakWrites) return;
+        await store.putInstallation(installation(101));
+        await store.putSnapshots([snapshot(101, '1')]);
+        await store.putTaskRecords([taskRecord(101, '1')]);
+        await store.putJobState({ portalId: 101, job: 'backfill', cursor: 'a' });
+        await breakWrites(true);
+        await expect(store.updateInstallation(101, { status: 'inactive' })).rejects.toThrow();
+        await expect(store.putInstallation(installation(102))).rejects.toThrow();
+        await expect(store.putSnapshots([snapshot(101, '1', { modelVersion: 'other' }), snapshot(101, '2')])).rejects.toThrow();
+        await expect(store.putTaskRecords([taskRecord(101, '1', { status: 'completed' })])).rejects.toThrow();
+        await expect(store.deleteContactState(101, ['1'])).rejects.toThrow();
+        await expect(store.putJobState({ portalId: 101, job: 'backfill', cursor: 'b' })).rejects.toThrow();
+        await expect(store.deleteInstallation(101)).rejects.toThrow();
+        await breakWrites(false);
+        expect(await store.getInstallation(101)).toEqual(installation(101));
+        expect(await store.getInstallation(102)).toBeUndefined();
+        expect([...(await store.getSnapshots(101, ['1', '2'])).values()]).toEqual([snapshot(101, '1')]);
+        expect(await store.countSnapshots(101)).toBe(1);
+        expect(await store.getTaskRecords(101, ['1'])).toEqual([taskRecord(101, '1')]);
+        expect((await store.getJobState(101, 'backfill'))?.cursor).toBe('a');
+      });
     });
 
     describe('installations', () => {

@@ -139,6 +139,15 @@ describe('classifyEvents', () => {
     ]);
   });
 
+  it('when objectTypeId names an object key (__proto__, constructor, toString), then the event is ignored, not taken for an engagement', () => {
+    const odd = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'].map((objectTypeId, i) =>
+      parsedEvent({ type: 'object.creation', objectTypeId, objectId: String(200 + i), propertyName: undefined }),
+    );
+    const result = classifyEvents(odd, options());
+    expect(result.accepted).toEqual([]);
+    expect(result.ignored).toEqual({ unhandled_type: 5 });
+  });
+
   it('when a generic object event is about a contact (0-1), then it is treated like the classic one', () => {
     expect(items([parsedEvent({ type: 'object.propertyChange', objectTypeId: '0-1', objectId: '8' })]).map((i) => i.key)).toEqual(['8']);
   });

@@ -1,8 +1,14 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHealthRouter } from '../../src/http/health-routes.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { WEBHOOK_PATH } from '../../src/http/webhook-routes.ts';
 import type { Store } from '../../src/store/store.ts';
 import { computeSignatureV1 } from '../../src/webhooks/verify-signature.ts';
 import { createJobHarness, PORTAL } from '../jobs/job-fixtures.ts';
+import { writeFaults } from '../store/store-contract.ts';
 import { PREVIOUS_SECRET, PUBLIC_BASE_URL, rawEvent, SECRET, signedHeaders, startWebhookServer, WEBHOOK_ENV, type WebhookServer } from './webhook-fixtures.ts';
 
 /** Counts every store call, to show that rejected deliveries never reach it. */
@@ -183,6 +189,29 @@ describe('POST /webhooks/hubspot', () => {
     const response = await server.postSigned([rawEvent()]);
     expect(response.status).toBe(503);
     expect(server.notified).toEqual([]);
+  });
+
+  it('when the store cannot write, then the delivery gets 503 and /readyz 503; once it can, the same delivery is processed', async () => {
+    const faults = writeFaults();
+    const harness = await createJobHarness({ env: WEBHOOK_ENV, store: createMemoryStore({ beforeWrite: faults.beforeWrite }) });
+    server = await startWebhookServer({ harness });
+    const health = express().use(createHealthRouter(harness.ctx));
+    const healthServer: Server = await new Promise((resolve) => {
+      const s = health.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const readyz = async () => (await fetch(`http://127.0.0.1:${(healthServer.address() as AddressInfo).port}/readyz`)).status;
+    try {
+      const events = [rawEvent({ objectId: 1 }), rawEvent({ objectId: 2 })];
+      await faults.breakWrites(true);
+      expect((await server.postSigned(events)).status).toBe(503);
+      expect(await readyz()).toBe(503);
+      await faults.breakWrites(false);
+      expect(await readyz()).toBe(200);
+      expect(await server.postSigned(events)).toEqual({ status: 200, json: { received: 2, accepted: 2, duplicates: 0 } });
+      expect(await harness.store.queueDepth(PORTAL)).toBe(2);
+    } finally {
+      await new Promise<void>((resolve) => healthServer.close(() => resolve()));
+    }
   });
 
   it('when the store has no combined acceptEvents, then work is enqueued before the keys are remembered', async () => {

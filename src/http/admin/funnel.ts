@@ -81,12 +81,12 @@ export async function computeFunnel(store: Store, portalId: PortalId, nowMs: num
   const contacts = await forEachSnapshot(store, portalId, (snapshot) => {
     const w = snapshot.written;
     const outcome = w.bant_qualification;
-    if (outcome && outcome in outcomes) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    if (outcome && Object.hasOwn(outcomes, outcome)) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     else outcomes.unscored = (outcomes.unscored ?? 0) + 1;
     const stage = w.lifecyclestage || w.bant_lifecycle_stage;
     if (stage) stages.set(stage, (stages.get(stage) ?? 0) + 1);
-    if (w.bant_fit_grade && w.bant_fit_grade in grades) grades[w.bant_fit_grade] = (grades[w.bant_fit_grade] ?? 0) + 1;
-    if (w.bant_engagement_tier && w.bant_engagement_tier in tiers) tiers[w.bant_engagement_tier] = (tiers[w.bant_engagement_tier] ?? 0) + 1;
+    if (w.bant_fit_grade && Object.hasOwn(grades, w.bant_fit_grade)) grades[w.bant_fit_grade] = (grades[w.bant_fit_grade] ?? 0) + 1;
+    if (w.bant_engagement_tier && Object.hasOwn(tiers, w.bant_engagement_tier)) tiers[w.bant_engagement_tier] = (tiers[w.bant_engagement_tier] ?? 0) + 1;
     const fit = Number(w.bant_fit_score);
     if (w.bant_fit_score !== undefined && w.bant_fit_score !== '' && Number.isFinite(fit)) {
       const bucket = fitBuckets[Math.min(9, Math.max(0, Math.floor(fit / 10)))];

@@ -52,6 +52,7 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
       installation: {
         status: installation.status,
         statusReason: installation.statusReason ?? null,
+        alert: installation.alert ?? null,
         mode: installation.mode,
         installedAt: installation.installedAt,
         installedBy: installation.installedBy?.email ?? null,

@@ -102,6 +102,7 @@ function renderInstallation(data) {
       { class: 'facts' },
       h('dt', {}, 'Status'),
       h('dd', {}, h('span', { class: `pill ${i.status === 'active' ? 'ok' : 'bad'}`, 'data-testid': 'install-status' }, i.status === 'active' ? 'Active' : 'Inactive'), i.statusReason ? ` ${i.statusReason}` : ''),
+      ...(i.alert ? [h('dt', {}, 'Alert'), h('dd', { 'data-testid': 'install-alert' }, h('span', { class: 'pill bad' }, 'Operator action'), ` ${i.alert.message} (${fmtTime(i.alert.at)})`)] : []),
       h('dt', {}, 'Portal'),
       h('dd', {}, String(data.portalId)),
       h('dt', {}, 'Installed'),
