@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerCrmRoutes } from './crm-routes.ts';
+import { registerMarketingEventRoutes } from './marketing-events-routes.ts';
 import { HubSpotError } from './errors.ts';
 import { type GenerateOptions, generatePortal } from './generate-portal.ts';
 import { type AccessToken, type Ctx, type RateClass, Router } from './http.ts';
@@ -154,6 +155,7 @@ const ALL_SCOPES = [
   'crm.schemas.companies.write',
   'crm.objects.owners.read',
   'sales-email-read',
+  'crm.objects.marketing_events.read',
 ];
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -198,6 +200,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const router = new Router();
   registerOAuthRoutes(router, auth);
   registerCrmRoutes(router);
+  registerMarketingEventRoutes(router);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const time = clock();
