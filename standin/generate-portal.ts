@@ -213,7 +213,9 @@ export function generatedHistory(rec: CrmRecord, name: string, seed: number, day
       const last = ms(p.hs_analytics_last_visit_timestamp);
       if (!Number.isFinite(last)) return undefined;
       if (name === 'hs_analytics_last_visit_timestamp') return entries(series(Math.max(1, count(p.hs_analytics_num_visits)), last), (t) => new Date(t).toISOString());
-      return entries(series(Math.max(1, count(p.hs_analytics_num_page_views)), last), () => PAGES[Math.floor(rnd() * PAGES.length)]!);
+      return entries(series(Math.max(1, count(p.hs_analytics_num_page_views)), last), (_t, i) =>
+        i === 0 && p.hs_analytics_last_url ? p.hs_analytics_last_url : PAGES[Math.floor(rnd() * PAGES.length)]!,
+      );
     }
     default:
       return undefined;
@@ -258,6 +260,8 @@ function fill(portal: Portal, options: GenerateOptions): void {
   const rnd = prng(options.seed ?? 1);
   // A separate stream for the in-market segment, so adding it leaves every other generated value as it was.
   const hot = prng((options.seed ?? 1) ^ 0x5eed);
+  // And one for the last page seen, for the same reason.
+  const page = prng((options.seed ?? 1) ^ 0x9a9e5);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const weighted = <T>(xs: ReadonlyArray<readonly [T, number]>): T => {
     const total = xs.reduce((s, [, w]) => s + w, 0);
@@ -402,6 +406,7 @@ function fill(portal: Portal, options: GenerateOptions): void {
       props.hs_analytics_num_page_views = String(views);
       props.hs_analytics_num_visits = String(Math.max(1, Math.floor(views / 3)));
       props.hs_analytics_last_visit_timestamp = iso(now - Math.floor(rnd() * days) * DAY - Math.floor(rnd() * DAY));
+      props.hs_analytics_last_url = PAGES[Math.floor(page() * PAGES.length)]!;
     }
     const delivered = Math.floor(rnd() * 30);
     if (delivered > 0) {
@@ -513,6 +518,7 @@ function fill(portal: Portal, options: GenerateOptions): void {
     props.hs_analytics_num_page_views = String(Number(props.hs_analytics_num_page_views ?? 0) + views);
     props.hs_analytics_num_visits = String(Math.max(3, Math.floor(views / 3)));
     props.hs_analytics_last_visit_timestamp = iso(recent(2));
+    props.hs_analytics_last_url = '/pricing';
     const clicks = 2 + Math.floor(hot() * 3);
     props.hs_email_delivered = String(Number(props.hs_email_delivered ?? 0) + clicks * 2);
     props.hs_email_open = String(Number(props.hs_email_open ?? 0) + clicks * 2);
