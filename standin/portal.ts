@@ -261,6 +261,19 @@ export class Portal {
     byName.set(name, [entry, ...earlier].slice(0, MAX_RECORDED_HISTORY));
   }
 
+  /** Adds earlier values to a contact's history (several events within one change, e.g. pages seen in one visit). */
+  addHistory(contactId: number, name: string, entries: HistoryEntry[]): void {
+    const rec = this.get('contacts', contactId);
+    if (!rec || !HISTORY_TRACKED.has(name)) return;
+    const all = [...entries, ...this.historyOf('contacts', rec, name)].sort((a, b) => b.timestamp - a.timestamp);
+    let byName = this.history.get(contactId);
+    if (!byName) {
+      byName = new Map();
+      this.history.set(contactId, byName);
+    }
+    byName.set(name, all.slice(0, MAX_RECORDED_HISTORY));
+  }
+
   /** SimplePublicObject JSON: only asked-for properties (asked-for but empty → null), plus the always-returned ones. */
   toJson(type: ObjectType, rec: CrmRecord, requested: string[] | undefined, withHistory?: string[]): Record<string, unknown> {
     const names = requested && requested.length > 0 ? [...ALWAYS_RETURNED[type], ...requested] : DEFAULT_RETURNED[type];
@@ -416,6 +429,11 @@ export class Portal {
     const rec = this.get(type, id);
     if (!rec) throw notFound();
     const changed: string[] = [];
+    // Histories as they stood before this update: the generated series depend on the rollups it may change.
+    const earlier = new Map<string, HistoryEntry[]>();
+    if (type === 'contacts') {
+      for (const [name, value] of Object.entries(props)) if (HISTORY_TRACKED.has(name) && (rec.props[name] ?? '') !== value) earlier.set(name, this.historyOf(type, rec, name));
+    }
     for (const [name, raw] of Object.entries(props)) {
       if (VIRTUAL_PROPERTIES.has(name)) continue;
       let value = raw;
@@ -426,7 +444,7 @@ export class Portal {
       }
       const before = rec.props[name] ?? '';
       if (before === value) continue;
-      if (type === 'contacts' && HISTORY_TRACKED.has(name) && value !== '') this.recordHistory(rec, name, value, source);
+      if (type === 'contacts' && HISTORY_TRACKED.has(name) && value !== '') this.recordHistory(rec, name, value, source, earlier.get(name));
       if (type === 'contacts' && name === 'email') {
         const other = value ? this.findContactByEmail(value) : undefined;
         if (other && other.id !== rec.id) throw new HubSpotError(409, 'CONFLICT', `Contact already exists. Existing ID: ${other.id}`);

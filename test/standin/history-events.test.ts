@@ -117,3 +117,32 @@ describe('marketing events', () => {
     expect(res.body.category).toBe('MISSING_SCOPES');
   });
 });
+
+describe('simulated events', () => {
+  it('when a form is submitted, then its history gains exactly one fill on top of the earlier series', async () => {
+    const c = [...portal.live('contacts')].find((x) => Number(x.props.num_conversion_events ?? 0) >= 2)!;
+    const [before] = await readWithHistory([c.id], ['recent_conversion_event_name']);
+    f.advance(60_000);
+    f.standIn.simulate.submitForm(f.portalId, c.id, 'Demo anfragen');
+    const [after] = await readWithHistory([c.id], ['recent_conversion_event_name']);
+    const names = after!.propertiesWithHistory!.recent_conversion_event_name!;
+    expect(names).toHaveLength(Number(after!.properties.num_conversion_events));
+    expect(names[0]).toMatchObject({ value: 'Demo anfragen', sourceType: 'FORM' });
+    expect(names.slice(1)).toEqual(before!.propertiesWithHistory!.recent_conversion_event_name);
+  });
+
+  it('when pages are viewed, then each page seen is one value of the last page seen, 30 s apart, ending now', async () => {
+    const c = [...portal.live('contacts')][3]!;
+    const [before] = await readWithHistory([c.id], ['hs_analytics_last_url']);
+    f.advance(60_000);
+    f.standIn.simulate.viewPages(f.portalId, c.id, 3, ['/produkte', '/pricing']);
+    const [after] = await readWithHistory([c.id], ['hs_analytics_last_url']);
+    const urls = after!.propertiesWithHistory!.hs_analytics_last_url!;
+    expect(urls.slice(0, 3).map((u) => [u.value, Date.parse(u.timestamp)])).toEqual([
+      ['/produkte', f.now()],
+      ['/pricing', f.now() - 30_000],
+      ['/produkte', f.now() - 60_000],
+    ]);
+    expect(urls.slice(3)).toEqual(before!.propertiesWithHistory!.hs_analytics_last_url);
+  });
+});
