@@ -116,15 +116,19 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     };
     const stageOrder = cached(async () => (await readPropertyOptions(request, 'contacts', 'lifecyclestage')).map((o) => o.value));
     const leadStatuses = cached(async () => (await readPropertyOptions(request, 'contacts', 'hs_lead_status')).map((o) => o.value));
-    // Without the optional scope (OAuth installs record what was granted) the read is skipped, not attempted.
-    const marketingEvents = cached(async () => {
-      const installation = await store.getInstallation(portalId);
-      if (installation?.mode === 'oauth' && !installation.scopes.includes(MARKETING_EVENTS_SCOPE)) return undefined;
+    const marketingEventIndex = cached(async () => {
       const index = await readMarketingEventIndex(request);
       if (!index) log.info(`marketing events not read: the app lacks the optional scope ${MARKETING_EVENTS_SCOPE}`, { portalId });
       else if (index.truncated) log.warn('marketing events read up to their bound; older events and participations are left out', { portalId, events: index.events, participations: index.participations });
       return index?.activities;
     }, MARKETING_EVENTS_TTL_MS);
+    // Without the optional scope (OAuth installs record what was granted) the read is skipped, not attempted; checked
+    // on each read, so a reinstall that grants it takes effect at once.
+    const marketingEvents = async () => {
+      const installation = await store.getInstallation(portalId);
+      if (installation?.mode === 'oauth' && !installation.scopes.includes(MARKETING_EVENTS_SCOPE)) return undefined;
+      return marketingEventIndex();
+    };
     const dispositions = cached(async () => new Map((await readPropertyOptions(request, 'calls', 'hs_call_disposition')).map((o) => [o.value, o.label])));
 
     return {
