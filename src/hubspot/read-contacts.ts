@@ -1,6 +1,6 @@
-// Contacts → scoring profiles with batch endpoints only (PLATFORM.md §4.4 approach 1): batch read contacts (≤100),
-// associations v4 to companies and engagements (≤1,000), batch read of the primary companies and the engagements
-// (≤100 each). 100 contacts with 10 activities each cost about 17 calls.
+// Contacts → scoring profiles with batch endpoints only (PLATFORM.md §4.4 approach 1): batch read contacts with the
+// history of their event rollups (≤50), associations v4 to companies and engagements (≤1,000), batch read of the
+// primary companies and the engagements (≤100 each). 100 contacts with 10 activities each cost about 18 calls.
 import type { Activity, PropertyBag } from '../scoring/types.ts';
 import { type AssociatedObject, readAssociations } from './associations.ts';
 import { OUTPUT_PROPERTY_NAMES } from './bant-properties.ts';
