@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   say('BANT lead scoring: demo');
   say(`Starting a local HubSpot stand-in with a demo portal of ${options.contacts} contacts (seed ${options.seed}) …`);
   const standIn = await startStandIn({ app: APP, webhookTargetUrl: `http://127.0.0.1:${port}/webhooks/hubspot`, deliveryDelayMs: 100 });
-  const portal = standIn.createPortal({ contacts: options.contacts, seed: options.seed });
+  const portal = standIn.createPortal({ contacts: options.contacts, seed: options.seed, marketingEvents: 4 });
   let app: RunningApp | undefined;
   let timers: NodeJS.Timeout[] = [];
   let stopping: Promise<void> | undefined;

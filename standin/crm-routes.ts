@@ -185,7 +185,7 @@ export function registerCrmRoutes(router: Router): void {
     for (const input of inputs) {
       const id = String(input?.id ?? '');
       const rec = body.idProperty === 'email' && type === 'contacts' ? portal.findContactByEmail(id) : portal.get(type, id);
-      if (rec) results.push(portal.toJson(type, rec, body.properties));
+      if (rec) results.push(portal.toJson(type, rec, body.properties, body.propertiesWithHistory));
       else missing.push(id);
     }
     const errors = missing.length

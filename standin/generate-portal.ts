@@ -1,7 +1,7 @@
 // A reproducible demo/test portal: owners, companies, contacts and 180 days of activity, from a seed.
 // German and English job titles, company sizes from a handful to >10,000 employees, industries, company and
 // free-mail domains, competitors, students and applicants. 100,000 contacts generate in seconds.
-import type { Owner, Portal } from './portal.ts';
+import type { CrmRecord, HistoryEntry, Owner, Portal } from './portal.ts';
 import { BUYING_ROLES, CALL_DISPOSITIONS, type EngagementType } from './schema.ts';
 
 export interface GenerateOptions {
@@ -15,6 +15,8 @@ export interface GenerateOptions {
   engagementsPerContact?: number;
   /** How far back activity goes. Default 180. */
   activityDays?: number;
+  /** Marketing events (webinars, trade shows) with participations. Default 0. */
+  marketingEvents?: number;
 }
 
 /** Domains of competitors in generated data (contacts with these e-mail domains are competitors). */
@@ -154,12 +156,112 @@ export function generatePortal(portal: Portal, options: GenerateOptions = {}): v
   } finally {
     portal.muted = wasMuted;
   }
+  const seed = options.seed ?? 1;
+  const days = options.activityDays ?? 180;
+  const now = portal.clock();
+  portal.historySource = (rec, name) => generatedHistory(rec, name, seed, days);
+  addMarketingEvents(portal, options.marketingEvents ?? 0, seed, now, days);
+}
+
+const PAGES = ['/', '/pricing', '/preise', '/produkte/lead-scoring', '/demo', '/blog/bant-im-mittelstand', '/blog/lead-scoring-101', '/case-studies', '/kontakt', '/integrationen/hubspot'];
+/** Values generated per property at most (HubSpot keeps more; the app reads the newest 100). */
+const MAX_GENERATED = 120;
+
+/**
+ * A contact's event series behind its rollups, the way HubSpot's property history shows it: every form fill (name and
+ * date share a timestamp), every e-mail open and click, every session and page seen. Computed from the rollups and the
+ * contact id on each request, so generating 100,000 contacts keeps no history in memory; the newest value equals the
+ * current rollup, the oldest conversion equals the first conversion.
+ */
+export function generatedHistory(rec: CrmRecord, name: string, seed: number, days: number): HistoryEntry[] | undefined {
+  const p = rec.props;
+  const rnd = prng((seed * 2_654_435_761) ^ rec.id);
+  const sourceType = name.startsWith('recent_conversion') ? 'FORM' : name.startsWith('hs_email') ? 'EMAIL' : 'ANALYTICS';
+  const entries = (times: number[], value: (t: number, i: number) => string): HistoryEntry[] =>
+    times.map((t, i) => ({ value: value(t, i), timestamp: t, sourceType }));
+  /** n times, newest first: `last`, then earlier ones back to `from` (or `days` before `last`). */
+  const series = (n: number, last: number, from = last - days * DAY): number[] => {
+    const out = [last];
+    for (let i = 1; i < n; i++) out.push(Math.floor(from + rnd() * Math.max(1, last - from - 60_000)));
+    return out.sort((a, b) => b - a);
+  };
+  const count = (v: string | undefined) => Math.min(MAX_GENERATED, Math.max(0, Math.floor(Number(v ?? 0)) || 0));
+  const ms = (v: string | undefined) => (v ? Date.parse(v) : Number.NaN);
+  switch (name) {
+    case 'recent_conversion_event_name':
+    case 'recent_conversion_date': {
+      const n = count(p.num_conversion_events);
+      const last = ms(p.recent_conversion_date);
+      if (n === 0 || !Number.isFinite(last)) return undefined;
+      const first = ms(p.first_conversion_date);
+      const times = n >= 2 && Number.isFinite(first) && first < last ? [...series(n - 1, last, first), first] : series(1, last);
+      if (name === 'recent_conversion_date') return entries(times, (t) => new Date(t).toISOString());
+      return entries(times, (_t, i) =>
+        i === 0 ? (p.recent_conversion_event_name ?? '') : i === times.length - 1 && n >= 2 ? (p.first_conversion_event_name ?? '') : CONVERSIONS[Math.floor(rnd() * CONVERSIONS.length)]!,
+      );
+    }
+    case 'hs_email_last_open_date':
+    case 'hs_email_last_click_date':
+    case 'hs_email_last_reply_date': {
+      const rollup = { hs_email_last_open_date: p.hs_email_open, hs_email_last_click_date: p.hs_email_click, hs_email_last_reply_date: p.hs_email_replied }[name];
+      const last = ms(p[name]);
+      if (!Number.isFinite(last)) return undefined;
+      return entries(series(Math.max(1, count(rollup)), last), (t) => new Date(t).toISOString());
+    }
+    case 'hs_analytics_last_visit_timestamp':
+    case 'hs_analytics_last_url': {
+      const last = ms(p.hs_analytics_last_visit_timestamp);
+      if (!Number.isFinite(last)) return undefined;
+      if (name === 'hs_analytics_last_visit_timestamp') return entries(series(Math.max(1, count(p.hs_analytics_num_visits)), last), (t) => new Date(t).toISOString());
+      return entries(series(Math.max(1, count(p.hs_analytics_num_page_views)), last), (_t, i) =>
+        i === 0 && p.hs_analytics_last_url ? p.hs_analytics_last_url : PAGES[Math.floor(rnd() * PAGES.length)]!,
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+const EVENT_KINDS: Array<[string, string]> = [
+  ['Webinar: Lead Scoring mit HubSpot', 'WEBINAR'],
+  ['Hannover Messe', 'TRADE_SHOW'],
+  ['Webinar: BANT in der Praxis', 'WEBINAR'],
+  ['DMEXCO Köln', 'CONFERENCE'],
+  ['Online-Workshop: Sales & Marketing Alignment', 'WEBINAR'],
+];
+
+/** Marketing events over the activity window; a few percent of contacts registered, most of those attended. */
+function addMarketingEvents(portal: Portal, n: number, seed: number, now: number, days: number): void {
+  const rnd = prng(seed ^ 0xe7e47);
+  const contactIds = portal.ids.contacts;
+  for (let i = 0; i < n; i++) {
+    const [name, type] = EVENT_KINDS[i % EVENT_KINDS.length]!;
+    const start = now - Math.floor(rnd() * days) * DAY;
+    const event = { objectId: String(500_000 + portal.id * 100 + i), eventName: name, eventType: type, startDateTime: start, createdAt: start - 30 * DAY };
+    portal.marketingEvents.push(event);
+    const list: Array<{ contactId: number; state: string; occurredAt: number }> = [];
+    const seen = new Set<number>();
+    const participants = Math.min(contactIds.length, 5 + Math.floor(rnd() * Math.max(1, contactIds.length * 0.02)));
+    for (let k = 0; k < participants; k++) {
+      const contactId = contactIds[Math.floor(rnd() * contactIds.length)]!;
+      if (seen.has(contactId)) continue;
+      seen.add(contactId);
+      const registered = start - Math.floor(1 + rnd() * 20) * DAY;
+      list.push({ contactId, state: 'REGISTERED', occurredAt: registered });
+      const roll = rnd();
+      if (roll < 0.6) list.push({ contactId, state: 'ATTENDED', occurredAt: start });
+      else if (roll < 0.8) list.push({ contactId, state: 'NO_SHOW', occurredAt: start });
+    }
+    portal.participations.set(event.objectId, list);
+  }
 }
 
 function fill(portal: Portal, options: GenerateOptions): void {
   const rnd = prng(options.seed ?? 1);
   // A separate stream for the in-market segment, so adding it leaves every other generated value as it was.
   const hot = prng((options.seed ?? 1) ^ 0x5eed);
+  // And one for the last page seen, for the same reason.
+  const page = prng((options.seed ?? 1) ^ 0x9a9e5);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const weighted = <T>(xs: ReadonlyArray<readonly [T, number]>): T => {
     const total = xs.reduce((s, [, w]) => s + w, 0);
@@ -304,6 +406,7 @@ function fill(portal: Portal, options: GenerateOptions): void {
       props.hs_analytics_num_page_views = String(views);
       props.hs_analytics_num_visits = String(Math.max(1, Math.floor(views / 3)));
       props.hs_analytics_last_visit_timestamp = iso(now - Math.floor(rnd() * days) * DAY - Math.floor(rnd() * DAY));
+      props.hs_analytics_last_url = PAGES[Math.floor(page() * PAGES.length)]!;
     }
     const delivered = Math.floor(rnd() * 30);
     if (delivered > 0) {
@@ -415,6 +518,7 @@ function fill(portal: Portal, options: GenerateOptions): void {
     props.hs_analytics_num_page_views = String(Number(props.hs_analytics_num_page_views ?? 0) + views);
     props.hs_analytics_num_visits = String(Math.max(3, Math.floor(views / 3)));
     props.hs_analytics_last_visit_timestamp = iso(recent(2));
+    props.hs_analytics_last_url = '/pricing';
     const clicks = 2 + Math.floor(hot() * 3);
     props.hs_email_delivered = String(Number(props.hs_email_delivered ?? 0) + clicks * 2);
     props.hs_email_open = String(Number(props.hs_email_open ?? 0) + clicks * 2);

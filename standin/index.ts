@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerCrmRoutes } from './crm-routes.ts';
+import { registerMarketingEventRoutes } from './marketing-events-routes.ts';
 import { HubSpotError } from './errors.ts';
 import { type GenerateOptions, generatePortal } from './generate-portal.ts';
 import { type AccessToken, type Ctx, type RateClass, Router } from './http.ts';
@@ -118,8 +119,11 @@ export interface Simulate {
   completeTask(portalId: number, taskId: number, options?: SimulateOptions): void;
   /** A form submission: num_conversion_events +1, recent_conversion_* set (HubSpot computes these). */
   submitForm(portalId: number, contactId: number, formName: string): void;
-  /** Page views: hs_analytics_num_page_views + n, last visit now. */
-  viewPages(portalId: number, contactId: number, count: number): void;
+  /**
+   * Page views: hs_analytics_num_page_views + n, last visit now, one `hs_analytics_last_url` value per page seen (30 s
+   * apart, ending now), the paths taken in turn from `paths` (default: a few site pages including /pricing).
+   */
+  viewPages(portalId: number, contactId: number, count: number, paths?: string[]): void;
   associateCompany(portalId: number, contactId: number, companyId: number, options?: SimulateOptions & { primary?: boolean }): void;
   createCompany(portalId: number, properties: Record<string, string>, options?: SimulateOptions): number;
   /** A CRM user edits a company: one `company.propertyChange` per changed value. Returns the changed names. */
@@ -173,6 +177,7 @@ const ALL_SCOPES = [
   'crm.schemas.companies.write',
   'crm.objects.owners.read',
   'sales-email-read',
+  'crm.objects.marketing_events.read',
 ];
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -217,6 +222,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const router = new Router();
   registerOAuthRoutes(router, auth);
   registerCrmRoutes(router);
+  registerMarketingEventRoutes(router);
 
   const garbleState: { share: number; untilMs: number; random: () => number; count: number } = { share: 0, untilMs: 0, random: Math.random, count: 0 };
   const shouldGarble = (now: number) => garbleState.share > 0 && now < garbleState.untilMs && garbleState.random() < garbleState.share;
@@ -411,16 +417,25 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       }
       p.update('contacts', contactId, props, { changeSource: 'FORM' });
     },
-    viewPages(portalId, contactId, count) {
+    viewPages(portalId, contactId, count, paths = ['/', '/produkte/lead-scoring', '/pricing', '/blog/bant-im-mittelstand']) {
       const p = portalOf(portalId);
       const c = p.get('contacts', contactId);
       if (!c) throw new Error(`No contact ${contactId} in portal ${portalId}`);
+      const now = clock();
+      const seen = Array.from({ length: Math.max(1, count) }, (_v, i) => paths[i % paths.length] ?? '/');
+      // Before the counts change: the generated series behind the history depends on them.
+      p.addHistory(
+        contactId,
+        'hs_analytics_last_url',
+        seen.map((value, i) => ({ value, timestamp: now - (seen.length - 1 - i) * 30_000, sourceType: 'ANALYTICS' })),
+      );
+      c.props.hs_analytics_last_url = seen.at(-1)!;
       p.update(
         'contacts',
         contactId,
         {
           hs_analytics_num_page_views: String(Number(c.props.hs_analytics_num_page_views ?? 0) + count),
-          hs_analytics_last_visit_timestamp: new Date(clock()).toISOString(),
+          hs_analytics_last_visit_timestamp: new Date(now).toISOString(),
         },
         { changeSource: 'ANALYTICS' },
       );

@@ -64,6 +64,46 @@ export type ChangeEvent =
       source: ChangeSource;
     };
 
+/** One historic value of a property, as HubSpot keeps it (newest first in a history). */
+export interface HistoryEntry {
+  value: string;
+  /** Epoch ms. */
+  timestamp: number;
+  sourceType: string;
+  sourceId?: string;
+}
+
+/**
+ * Contact properties whose history the stand-in keeps value by value (HubSpot keeps every property's; the others
+ * answer with their current value only). Recorded history is bounded per property.
+ */
+export const HISTORY_TRACKED = new Set([
+  'recent_conversion_event_name',
+  'recent_conversion_date',
+  'hs_email_last_open_date',
+  'hs_email_last_click_date',
+  'hs_email_last_reply_date',
+  'hs_analytics_last_visit_timestamp',
+  'hs_analytics_last_url',
+]);
+const MAX_RECORDED_HISTORY = 500;
+
+/** Marketing event (webinar, trade show, conference) as the marketing events API lists it. */
+export interface MarketingEvent {
+  objectId: string;
+  eventName: string;
+  eventType: string;
+  startDateTime: number;
+  createdAt: number;
+}
+
+export interface EventParticipation {
+  contactId: number;
+  /** REGISTERED, ATTENDED, CANCELLED, NO_SHOW. */
+  state: string;
+  occurredAt: number;
+}
+
 export interface AssociationInput {
   to: { id: string | number };
   types: Array<{ associationCategory?: string; associationTypeId: number }>;
@@ -95,6 +135,13 @@ export class Portal {
   readonly owners: Owner[] = [];
   /** Values the generator holds for properties the app has not created yet, applied when they are created. */
   readonly pendingValues = new Map<string, Map<number, string>>();
+  /** Contact id → property → values written through the API since generation, newest first. */
+  readonly history = new Map<number, Map<string, HistoryEntry[]>>();
+  /** The generator's event series for a contact it made (computed on demand, so 100,000 contacts cost no memory). */
+  historySource?: (rec: CrmRecord, name: string) => HistoryEntry[] | undefined;
+  readonly marketingEvents: MarketingEvent[] = [];
+  /** Marketing event id → participations. */
+  readonly participations = new Map<string, EventParticipation[]>();
   private readonly emailIndex = new Map<string, number>();
   private nextId: number;
   private readonly listeners: Array<(e: ChangeEvent) => void> = [];
@@ -191,8 +238,44 @@ export class Portal {
     return v === undefined || v === '' ? undefined : v;
   }
 
+  /** A property's history, newest first: recorded writes, else the generator's series, else the current value. */
+  historyOf(type: ObjectType, rec: CrmRecord, name: string): HistoryEntry[] {
+    if (type === 'contacts' && HISTORY_TRACKED.has(name)) {
+      const recorded = this.history.get(rec.id)?.get(name);
+      if (recorded) return recorded;
+      const generated = this.historySource?.(rec, name);
+      if (generated) return generated;
+    }
+    const value = this.value(type, rec, name);
+    return value === undefined ? [] : [{ value, timestamp: rec.updatedAt, sourceType: 'CRM_UI' }];
+  }
+
+  /** Keeps a new value in the contact's history; the earlier series is materialised first so it stays whole. */
+  private recordHistory(rec: CrmRecord, name: string, value: string, source: ChangeSource, earlier = this.historyOf('contacts', rec, name)): void {
+    let byName = this.history.get(rec.id);
+    if (!byName) {
+      byName = new Map();
+      this.history.set(rec.id, byName);
+    }
+    const entry: HistoryEntry = { value, timestamp: Math.max(this.clock(), rec.createdAt), sourceType: source.changeSource, ...(source.sourceId ? { sourceId: source.sourceId } : {}) };
+    byName.set(name, [entry, ...earlier].slice(0, MAX_RECORDED_HISTORY));
+  }
+
+  /** Adds earlier values to a contact's history (several events within one change, e.g. pages seen in one visit). */
+  addHistory(contactId: number, name: string, entries: HistoryEntry[]): void {
+    const rec = this.get('contacts', contactId);
+    if (!rec || !HISTORY_TRACKED.has(name)) return;
+    const all = [...entries, ...this.historyOf('contacts', rec, name)].sort((a, b) => b.timestamp - a.timestamp);
+    let byName = this.history.get(contactId);
+    if (!byName) {
+      byName = new Map();
+      this.history.set(contactId, byName);
+    }
+    byName.set(name, all.slice(0, MAX_RECORDED_HISTORY));
+  }
+
   /** SimplePublicObject JSON: only asked-for properties (asked-for but empty → null), plus the always-returned ones. */
-  toJson(type: ObjectType, rec: CrmRecord, requested: string[] | undefined): Record<string, unknown> {
+  toJson(type: ObjectType, rec: CrmRecord, requested: string[] | undefined, withHistory?: string[]): Record<string, unknown> {
     const names = requested && requested.length > 0 ? [...ALWAYS_RETURNED[type], ...requested] : DEFAULT_RETURNED[type];
     const defs = this.properties[type];
     const properties: Record<string, string | null> = {};
@@ -208,6 +291,19 @@ export class Portal {
       archived: rec.archived,
     };
     if (rec.archived) out.archivedAt = new Date(rec.updatedAt).toISOString();
+    if (withHistory && withHistory.length > 0) {
+      const history: Record<string, unknown[]> = {};
+      for (const name of withHistory) {
+        if (!defs.has(name) || Object.hasOwn(history, name)) continue;
+        history[name] = this.historyOf(type, rec, name).map((h) => ({
+          value: h.value,
+          timestamp: new Date(h.timestamp).toISOString(),
+          sourceType: h.sourceType,
+          ...(h.sourceId ? { sourceId: h.sourceId } : {}),
+        }));
+      }
+      out.propertiesWithHistory = history;
+    }
     return out;
   }
 
@@ -322,6 +418,7 @@ export class Portal {
     this.ids[type].push(rec.id);
     if (type === 'contacts' && clean.email) this.emailIndex.set(clean.email.toLowerCase(), rec.id);
     if (this.muted) return rec;
+    if (type === 'contacts') for (const name of Object.keys(clean)) if (HISTORY_TRACKED.has(name)) this.recordHistory(rec, name, clean[name]!, source, []);
     this.emit({ kind: 'creation', type, id: rec.id, source });
     for (const [name, value] of Object.entries(clean)) this.emit({ kind: 'propertyChange', type, id: rec.id, propertyName: name, propertyValue: value, source });
     return rec;
@@ -332,6 +429,11 @@ export class Portal {
     const rec = this.get(type, id);
     if (!rec) throw notFound();
     const changed: string[] = [];
+    // Histories as they stood before this update: the generated series depend on the rollups it may change.
+    const earlier = new Map<string, HistoryEntry[]>();
+    if (type === 'contacts') {
+      for (const [name, value] of Object.entries(props)) if (HISTORY_TRACKED.has(name) && (rec.props[name] ?? '') !== value) earlier.set(name, this.historyOf(type, rec, name));
+    }
     for (const [name, raw] of Object.entries(props)) {
       if (VIRTUAL_PROPERTIES.has(name)) continue;
       let value = raw;
@@ -342,6 +444,7 @@ export class Portal {
       }
       const before = rec.props[name] ?? '';
       if (before === value) continue;
+      if (type === 'contacts' && HISTORY_TRACKED.has(name) && value !== '') this.recordHistory(rec, name, value, source, earlier.get(name));
       if (type === 'contacts' && name === 'email') {
         const other = value ? this.findContactByEmail(value) : undefined;
         if (other && other.id !== rec.id) throw new HubSpotError(409, 'CONFLICT', `Contact already exists. Existing ID: ${other.id}`);

@@ -239,6 +239,7 @@ const CONTACT_SPECS: Spec[] = [
   ['hs_analytics_num_page_views', 'Number of Pageviews', 'number', 'number', RO],
   ['hs_analytics_num_visits', 'Number of Sessions', 'number', 'number', RO],
   ['hs_analytics_last_visit_timestamp', 'Time of Last Session', 'datetime', 'date', RO],
+  ['hs_analytics_last_url', 'Last page seen', 'string', 'text', RO],
   ['num_conversion_events', 'Number of Form Submissions', 'number', 'number', RO],
   ['num_unique_conversion_events', 'Number of Unique Forms Submitted', 'number', 'number', RO],
   ['recent_conversion_event_name', 'Recent Conversion', 'string', 'text', RO],

@@ -263,7 +263,11 @@ export function callBreakdown(standIn: StandIn, portalId: number, since = 0): Re
   const out: Record<string, number> = {};
   for (const r of standIn.requests) {
     if (r.portalId !== portalId || r.time < since || r.rate === 'none') continue;
-    const path = r.path.replace(/\/\d+(?=\/|$)/g, '/{id}').replace(/^\/crm\/(v3|v4|objects\/2026-03|properties\/2026-03)/, '');
+    // Property definitions keep their `/properties` prefix (as with the v3 paths): api-calls counts them as the install's.
+    const path = r.path
+      .replace(/\/\d+(?=\/|$)/g, '/{id}')
+      .replace(/^\/crm\/properties\/2026-03/, '/properties')
+      .replace(/^\/crm\/(v3|v4|objects\/2026-03)/, '');
     const key = `${r.method} ${path}${r.status === 429 ? ' (429)' : ''}`;
     out[key] = (out[key] ?? 0) + 1;
   }

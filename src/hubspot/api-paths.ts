@@ -37,3 +37,11 @@ export const OAUTH_TOKEN_PATH = `/oauth/${API_VERSION}/token`;
 
 /** The app uninstalls itself from a portal (`/appinstalls/{version}/external-install`). */
 export const EXTERNAL_INSTALL_PATH = `/appinstalls/${API_VERSION}/external-install`;
+
+/**
+ * Marketing events and their participations (`/marketing/marketing-events/{version}`; HubSpot's spec collection,
+ * Marketing Events rollout 129888, 2026-03: list `GET …`, participations of one event `GET …/participations/{id}/breakdown`).
+ */
+export function marketingEventsPath(suffix = ''): string {
+  return `/marketing/marketing-events/${API_VERSION}${suffix}`;
+}

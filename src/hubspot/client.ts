@@ -14,6 +14,7 @@ import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, se
 import { deleteExternalInstall } from './oauth.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
 import { provisionProperties, readPropertyOptions } from './provision-properties.ts';
+import { MARKETING_EVENTS_SCOPE, readMarketingEventIndex } from './marketing-events.ts';
 import { readContacts } from './read-contacts.ts';
 import { createPortalRequester, type PortalRequest } from './request.ts';
 import { createPortalPauses, type PortalPauses, type RetryOptions } from './retry.ts';
@@ -25,6 +26,8 @@ import { objectShape } from './response-shapes.ts';
 
 /** Property option lists change rarely; reread them after this long. */
 const OPTIONS_TTL_MS = 60 * 60_000;
+/** Marketing event participations are read for the whole portal at most once a day (src/hubspot/marketing-events.ts). */
+const MARKETING_EVENTS_TTL_MS = 24 * 60 * 60_000;
 
 /** The account's time zone through the portal's limiter and retries (GET /account-info/2026-03/details, scope `oauth`). */
 async function readAccountTimeZone(request: PortalRequest): Promise<string | undefined> {
@@ -99,10 +102,10 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
     const request = requester.request;
-    const cached = <T>(load: () => Promise<T>) => {
+    const cached = <T>(load: () => Promise<T>, ttlMs = OPTIONS_TTL_MS) => {
       let value: { at: number; data: Promise<T> } | undefined;
       return () => {
-        if (!value || now() - value.at > OPTIONS_TTL_MS) {
+        if (!value || now() - value.at > ttlMs) {
           const data = load();
           value = { at: now(), data };
           data.catch(() => {
@@ -114,6 +117,19 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     };
     const stageOrder = cached(async () => (await readPropertyOptions(request, 'contacts', 'lifecyclestage')).map((o) => o.value));
     const leadStatuses = cached(async () => (await readPropertyOptions(request, 'contacts', 'hs_lead_status')).map((o) => o.value));
+    const marketingEventIndex = cached(async () => {
+      const index = await readMarketingEventIndex(request);
+      if (!index) log.info(`marketing events not read: the app lacks the optional scope ${MARKETING_EVENTS_SCOPE}`, { portalId });
+      else if (index.truncated) log.warn('marketing events read up to their bound; older events and participations are left out', { portalId, events: index.events, participations: index.participations });
+      return index?.activities;
+    }, MARKETING_EVENTS_TTL_MS);
+    // Without the optional scope (OAuth installs record what was granted) the read is skipped, not attempted; checked
+    // on each read, so a reinstall that grants it takes effect at once.
+    const marketingEvents = async () => {
+      const installation = await store.getInstallation(portalId);
+      if (installation?.mode === 'oauth' && !installation.scopes.includes(MARKETING_EVENTS_SCOPE)) return undefined;
+      return marketingEventIndex();
+    };
     const dispositions = cached(async () => new Map((await readPropertyOptions(request, 'calls', 'hs_call_disposition')).map((o) => [o.value, o.label])));
 
     return {
@@ -124,7 +140,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       },
       lifecycleStageOrder: stageOrder,
       leadStatusOptions: leadStatuses,
-      readContacts: (ids, propertyNames) => readContacts(request, ids, propertyNames, { callDispositionLabels: dispositions }),
+      readContacts: (ids, propertyNames) => readContacts(request, ids, propertyNames, { callDispositionLabels: dispositions, marketingEventActivities: marketingEvents }),
       listContactIds: (after, limit) => listContactIds(request, after, limit),
       searchModifiedContacts: (since, until) => searchModifiedContacts(request, since, until),
       searchModifiedCompanyIds: (since, until) => searchModifiedCompanyIds(request, since, until),

@@ -1,6 +1,6 @@
-// Contacts → scoring profiles with batch endpoints only (PLATFORM.md §4.4 approach 1): batch read contacts (≤100),
-// associations v4 to companies and engagements (≤1,000), batch read of the primary companies and the engagements
-// (≤100 each). 100 contacts with 10 activities each cost about 17 calls.
+// Contacts → scoring profiles with batch endpoints only (PLATFORM.md §4.4 approach 1): batch read contacts with the
+// history of their event rollups (≤50), associations v4 to companies and engagements (≤1,000), batch read of the
+// primary companies and the engagements (≤100 each). 100 contacts with 10 activities each cost about 18 calls.
 import type { Activity, PropertyBag } from '../scoring/types.ts';
 import { type AssociatedObject, readAssociations } from './associations.ts';
 import { OUTPUT_PROPERTY_NAMES } from './bant-properties.ts';
@@ -11,8 +11,9 @@ import {
   meetingActivities,
   type ReadEngagementType,
   ROLLUP_PROPERTIES,
-  rollupActivities,
 } from './map-activities.ts';
+import { HISTORY_PROPERTIES, historyActivities, type PropertyHistory, parseHistory } from './map-history.ts';
+import { withEventActivities } from './map-marketing-events.ts';
 import type { ContactRecord } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
 import { objectsPath } from './api-paths.ts';
@@ -32,12 +33,14 @@ export const READ_ENGAGEMENT_TYPES: ReadEngagementType[] = ['meetings', 'calls',
 const STANDARD = ['lifecyclestage', 'hs_lead_status', 'hubspot_owner_id', 'lastmodifieddate'];
 
 interface BatchReadResponse {
-  results?: Array<{ id: string; properties?: Record<string, string | null>; updatedAt?: string; archived?: boolean }>;
+  results?: Array<{ id: string; properties?: Record<string, string | null>; propertiesWithHistory?: unknown; updatedAt?: string; archived?: boolean }>;
 }
 
 export interface ReadContactsOptions {
   /** hs_call_disposition GUID → label, read once per portal. */
   callDispositionLabels: () => Promise<ReadonlyMap<string, string>>;
+  /** Contact id → webinar and event activities from HubSpot's marketing events; undefined without the optional scope. */
+  marketingEventActivities?: () => Promise<ReadonlyMap<string, Activity[]> | undefined>;
 }
 
 export async function readContacts(
@@ -63,8 +66,9 @@ async function readChunk(
   const contactProperties = [...new Set([...propertyNames.contact, ...OUTPUT_PROPERTY_NAMES, ...STANDARD, ...ROLLUP_PROPERTIES])];
   const withCompany = propertyNames.company.length > 0;
   // The contact batch and the association reads do not depend on each other.
-  const [contacts, companyLinks, ...engagementLinks] = await Promise.all([
-    batchRead(request, 'contacts', ids, contactProperties),
+  const [contacts, eventActivities, companyLinks, ...engagementLinks] = await Promise.all([
+    batchRead(request, 'contacts', ids, contactProperties, [...HISTORY_PROPERTIES]),
+    options.marketingEventActivities?.(),
     withCompany ? readAssociations(request, 'contacts', 'companies', ids) : Promise.resolve(new Map<string, AssociatedObject[]>()),
     ...READ_ENGAGEMENT_TYPES.map((type) => readAssociations(request, 'contacts', type, ids)),
   ]);
@@ -100,8 +104,8 @@ async function readChunk(
   ]);
 
   return found.map((id) => {
-    const contact = contacts.get(id) as { properties: PropertyBag; updatedAt?: string };
-    const activities: Activity[] = [...rollupActivities(contact.properties)];
+    const contact = contacts.get(id) as { properties: PropertyBag; history: PropertyHistory; updatedAt?: string };
+    const activities = withEventActivities(historyActivities(contact.properties, contact.history), eventActivities?.get(id) ?? []);
     READ_ENGAGEMENT_TYPES.forEach((type, k) => {
       for (const engagementId of engagementIds[k]?.get(id) ?? []) {
         const props = engagements[k]?.get(engagementId)?.properties;
@@ -145,26 +149,34 @@ function anyIds(perContact: Map<string, string[]> | undefined): boolean {
   return false;
 }
 
-/** POST /crm/objects/2026-03/{type}/batch/read (≤100; cannot return associations, PLATFORM.md §8.16). Missing ids are absent. */
+/** HubSpot takes at most 50 inputs per batch read that asks for property history (docs/hubspot-platform.md, batch limits). */
+export const HISTORY_BATCH = 50;
+
+/**
+ * POST /crm/objects/2026-03/{type}/batch/read (≤100, ≤50 with `propertiesWithHistory`; cannot return associations,
+ * PLATFORM.md §8.16). Missing ids are absent.
+ */
 export async function batchRead(
   request: PortalRequest,
   objectType: string,
   ids: string[],
   properties: string[],
-): Promise<Map<string, { properties: PropertyBag; updatedAt?: string }>> {
-  const out = new Map<string, { properties: PropertyBag; updatedAt?: string }>();
-  for (let i = 0; i < ids.length; i += OBJECT_BATCH) {
-    const chunk = ids.slice(i, i + OBJECT_BATCH);
+  propertiesWithHistory: string[] = [],
+): Promise<Map<string, { properties: PropertyBag; history: PropertyHistory; updatedAt?: string }>> {
+  const out = new Map<string, { properties: PropertyBag; history: PropertyHistory; updatedAt?: string }>();
+  const size = propertiesWithHistory.length ? HISTORY_BATCH : OBJECT_BATCH;
+  for (let i = 0; i < ids.length; i += size) {
+    const chunk = ids.slice(i, i + size);
     const response = await request<BatchReadResponse>(`${objectType}.batchRead`, {
       method: 'POST',
       path: objectsPath(objectType, '/batch/read'),
-      body: { properties, inputs: chunk.map((id) => ({ id })) },
+      body: { properties, ...(propertiesWithHistory.length ? { propertiesWithHistory } : {}), inputs: chunk.map((id) => ({ id })) },
       allow: [404],
       expect: batchReadShape(chunk),
     });
     for (const r of response.body?.results ?? []) {
       if (r.archived) continue;
-      out.set(String(r.id), { properties: r.properties ?? {}, ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
+      out.set(String(r.id), { properties: r.properties ?? {}, history: parseHistory(r.propertiesWithHistory), ...(r.updatedAt ? { updatedAt: r.updatedAt } : {}) });
     }
   }
   return out;

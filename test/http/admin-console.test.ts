@@ -41,6 +41,7 @@ describe('overview', () => {
 
     const body = (await (await client.get('/admin/api/overview')).json()) as Overview;
     expect(body.installation).toMatchObject({ status: 'active', mode: 'oauth', missingScopes: [] });
+    expect(body.installation.missingOptionalScopes).toContain('crm.objects.marketing_events.read');
     expect(body.contacts).toBe(100);
     expect(body.jobs.find((j) => j.job === 'backfill')?.state?.progress).toMatchObject({ done: 50, total: 100 });
     expect(body.queue.depth).toBe(1);

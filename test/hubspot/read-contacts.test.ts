@@ -138,7 +138,8 @@ describe('readContacts', () => {
       })),
     });
     const objects = (props: Record<string, string>) => async (req: Request) => ({ results: (await parse(req)).inputs.map(({ id }) => ({ id, properties: props })) });
-    nock(API).post('/crm/objects/2026-03/contacts/batch/read').reply(200, objects({ lifecyclestage: 'lead' }));
+    // Two reads of 50: HubSpot takes at most 50 inputs when property history is asked for.
+    nock(API).post('/crm/objects/2026-03/contacts/batch/read').times(2).reply(200, objects({ lifecyclestage: 'lead' }));
     nock(API).post('/crm/associations/2026-03/contacts/companies/batch/read').reply(200, async (req: Request) => ({
       results: (await parse(req)).inputs.map(({ id }) => ({ from: { id }, to: [{ toObjectId: Number(id) % 40, associationTypes: [{ typeId: 1 }] }] })),
     }));

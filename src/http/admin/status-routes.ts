@@ -1,7 +1,7 @@
 // Installation status, job progress, queue depth and dead letters, API budget, the funnel; and disconnect.
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
-import { requiredScopes } from '../../app-definition.ts';
+import { optionalScopes, requiredScopes } from '../../app-definition.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PortalId } from '../../store/store.ts';
@@ -58,6 +58,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         installedBy: installation.installedBy?.email ?? null,
         scopes: installation.scopes,
         missingScopes: requiredScopes.filter((s) => !installation.scopes.includes(s)),
+        // What the app skips for want of an optional scope (e.g. marketing events); unknown in static-token mode.
+        missingOptionalScopes: installation.mode === 'oauth' ? optionalScopes.filter((s) => !installation.scopes.includes(s)) : [],
       },
       contacts,
       jobs,

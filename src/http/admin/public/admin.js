@@ -115,6 +115,9 @@ function renderInstallation(data) {
       h('dd', {}, i.scopes.join(', ') || '–'),
     ),
     i.missingScopes.length ? h('p', { class: 'pill warn', role: 'alert' }, `Missing scopes: ${i.missingScopes.join(', ')}; reinstall to grant them.`) : null,
+    (i.missingOptionalScopes ?? []).includes('crm.objects.marketing_events.read')
+      ? h('p', { class: 'pill' }, 'Marketing events are skipped (optional scope crm.objects.marketing_events.read not granted): webinars count only by form name. Reinstall to grant it.')
+      : null,
   );
   const a = data.api;
   fill(
