@@ -48,8 +48,8 @@ const COMPARED = [
 ];
 // Not compared: lifecyclestage and hs_lead_status only ever move forward (UNQUALIFIED once disqualified), and a task
 // created for a passing state stays open, so they keep the trace of passing states; which passing states get scored
-// depends on timing (coalescing, retries) even between two clean runs. Tasks are checked instead for duplicates and
-// for the call_sql task every SQL contact must have.
+// depends on timing (coalescing, retries) even between two clean runs. Tasks are checked for duplicates instead (and
+// SQL contacts without an open call_sql task are counted; the daily task budget defers some in either run).
 
 const BUDGET = ['approved', 'planned', 'none'];
 const AUTHORITY = ['decision_maker', 'influencer', 'none'];

@@ -115,6 +115,10 @@ export function createPortalRequester(options: PortalRequesterOptions): PortalRe
         if (problem) return { ok: false, failure: garbled(operation, response.status, problem, response.headers.get('x-hubspot-correlation-id')) };
         return { ok: true, value: { status: response.status, body: body as T } };
       }
+      // A 4xx page that is not JSON (a gateway's 404 or 400) is not HubSpot's verdict either: retried like a 502.
+      if (!json && response.status >= 400 && response.status < 500 && ![401, 403, 429].includes(response.status)) {
+        return { ok: false, failure: garbled(operation, response.status, 'an error page that is not JSON', response.headers.get('x-hubspot-correlation-id')) };
+      }
       return { ok: false, failure: failureFromResponse(operation, response.status, body, (name) => response.headers.get(name)) };
     } catch (thrown) {
       const failure = failureFromThrown(operation, thrown);

@@ -31,7 +31,7 @@ export interface MemoryStoreOptions {
   beforeWrite?: () => void;
 }
 
-/** How long /readyz trusts its last write probe (or the last failed write). */
+/** How long /readyz trusts a successful write or write probe; after a failed one it probes on every call. */
 export const WRITE_PROBE_CACHE_MS = 1_000;
 
 export const DEFAULT_EVENT_RETAIN_MS = 24 * 60 * 60 * 1000;

@@ -72,6 +72,14 @@ describe('garbled answers from HubSpot', () => {
     await expect(readAssociations(requester.request, 'contacts', 'calls', ['1'])).rejects.toMatchObject({ category: 'GARBLED_RESPONSE' });
   });
 
+  it('when an endpoint without an allowed 404 gets a gateway 404 page, then it is retried like a 502, not taken as HubSpot\'s 404', async () => {
+    const requester = testRequester();
+    nock(API).get('/crm/objects/2026-03/contacts').query(true).reply(404, '<html>404 Not Found</html>');
+    nock(API).get('/crm/objects/2026-03/contacts').query(true).reply(200, { results: [{ id: '7' }] });
+    expect(await listContactIds(requester.request, undefined, 100)).toEqual({ ids: ['7'] });
+    expect(requester.metrics.sum('hubspot_garbled_responses_total')).toBe(1);
+  });
+
   it('when a contact list page is garbled, then listing fails instead of ending early', async () => {
     const requester = testRequester();
     nock(API).get('/crm/objects/2026-03/contacts').query(true).times(5).reply(200, { paging: { next: { after: '100' } } });
