@@ -16,7 +16,7 @@ export function patternProblem(source: string): string | null {
   }
 }
 
-const description = z.string().optional().describe('Why this block is as it is; cite the source document, e.g. "seed 002 (explicit scoring table)".');
+const description = z.string().optional().describe('For admins: what this block means and where its default comes from, e.g. "Default: position A of the explicit scoring table."');
 const pattern = z
   .string()
   .min(1)

@@ -23,9 +23,13 @@ describe('parseModel', () => {
     });
   });
 
-  it('when every block cites its source, then each rule description names a seed or says it is our choice', () => {
+  it('when an admin reads a rule, then its description says what it means and where the default comes from, without internal source ids', () => {
     const rules = [...model.fit.rules, ...model.engagement.rules, ...model.engagement.penalties];
-    for (const rule of rules) expect(rule.description).toMatch(/seed 00\d|Our choice/);
+    for (const rule of rules) {
+      expect(rule.description).toMatch(/Default: /);
+      expect(rule.description).not.toMatch(/seed/i);
+    }
+    expect(JSON.stringify(MODEL_JSON)).not.toMatch(/seed \d{3}/);
   });
 
   it('when a rule has a wrong type, then the issue names its path like fit.rules[3].points', () => {

@@ -220,7 +220,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('active-version').textContent()).toBe(`${previous}-restored`);
     const installation = await app.test.store.getInstallation(PORTAL_ID);
     expect(installation?.modelHistory?.at(-1)).toMatchObject({ version: `${previous}-restored`, restoredFrom: previous });
-    expect((installation?.activeModel as { engagement: { rules: Array<{ id: string; points: number }> } }).engagement.rules.find((r) => r.id === 'pricing_page')?.points).toBe(10);
+    expect((installation?.activeModel as { engagement: { rules: Array<{ id: string; points: number }> } } | undefined)?.engagement.rules.find((r) => r.id === 'pricing_page')?.points).toBe(10);
   });
 
   it('when a setting is out of range, then its field shows the error', async () => {

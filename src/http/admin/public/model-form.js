@@ -9,7 +9,10 @@ const TIERS = ['1', '2', '3', '4'];
 const TIER_HINT = { 1: 'very active', 2: 'active', 3: 'some activity', 4: 'little or none' };
 
 let uid = 0;
-const nextId = (prefix) => `${prefix}-${(uid += 1)}`;
+function nextId(prefix) {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
 
 /** What the admin typed: a number when it is one, else the text (the server then says what is wrong). */
 const readNumber = (raw) => (raw.trim() !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw);
