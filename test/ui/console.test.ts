@@ -31,10 +31,12 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
   let profileDir: string;
   let salesReadyContactId = '';
 
-  const shot = async (name: string, options: { docs?: string; selector?: string } = {}) => {
-    const target = options.selector ? page.locator(options.selector) : page;
-    await target.screenshot({ path: join(ARTIFACTS, `${name}.png`), ...(options.selector ? {} : { fullPage: true }) });
-    if (UPDATE_DOCS && options.docs) await target.screenshot({ path: join(DOCS, options.docs), ...(options.selector ? {} : { fullPage: true }) });
+  /** The whole page, one element (`selector`) or what is on screen (`viewport`). */
+  const shot = async (name: string, options: { docs?: string; selector?: string; viewport?: boolean } = {}) => {
+    const target = options.selector ? page.locator(options.selector).first() : page;
+    const extra = options.selector || options.viewport ? {} : { fullPage: true };
+    await target.screenshot({ path: join(ARTIFACTS, `${name}.png`), ...extra });
+    if (UPDATE_DOCS && options.docs) await target.screenshot({ path: join(DOCS, options.docs), ...extra });
   };
 
   /** Playwright's fill() takes seconds on a 700-line textarea; set the text and fire the input event the editor listens to. */
@@ -180,7 +182,9 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await pricing.getByLabel('Cap').fill('120');
     await page.locator('[data-cell="A3"]').click();
     await expect.poll(() => page.locator('#draft-issues').textContent()).toBe('The draft is valid.');
-    await shot('10-model-form', { docs: 'model-form.png' });
+    await pricing.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -260));
+    await shot('10-model-form', { docs: 'model-form.png', viewport: true });
 
     await page.getByRole('button', { name: 'What if?' }).click();
     const headline = page.getByTestId('whatif-headline');
@@ -193,7 +197,8 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByLabel('What changes').selectOption('outcome');
     for (const text of await rows.allTextContents()) expect(text).toContain('→');
     expect(app.test.hubspotCalls).toEqual([]);
-    await shot('04-what-if', { docs: 'what-if.png' });
+    await page.getByLabel('What changes').selectOption('all');
+    await shot('04-what-if', { docs: 'what-if.png', selector: '#whatif' });
   });
 
   it('when the admin activates, then a confirmation states the impact, and the model becomes active with a rescore queued', async () => {
@@ -201,7 +206,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     const impact = page.getByTestId('impact');
     await impact.waitFor();
     expect(await impact.textContent()).toMatch(/^[\d,]+ outcomes change in HubSpot, and [\d,]+ tasks would be created now/);
-    await shot('05-confirm-activate', { docs: 'activate-confirm.png' });
+    await shot('05-confirm-activate', { docs: 'activate-confirm.png', viewport: true });
     await page.getByRole('button', { name: 'Activate ui-1' }).click();
     await expect.poll(() => page.locator('#flash').textContent()).toContain('Model ui-1 is active');
     await expect.poll(() => page.getByTestId('active-version').textContent()).toBe('ui-1');
@@ -214,7 +219,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     const previous = app.test.ctx.defaultModel.version;
     await page.getByRole('button', { name: 'Diff with active' }).click();
     expect(await page.getByTestId('model-diff').last().textContent()).toContain('engagement.rules[pricing_page].points');
-    await shot('06-versions', { docs: 'versions.png' });
+    await shot('06-versions', { docs: 'versions.png', selector: 'article:has(#history)' });
     await page.getByRole('button', { name: `Restore ${previous}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: `Restore ${previous}` }).click();
     await expect.poll(() => page.getByTestId('active-version').textContent()).toBe(`${previous}-restored`);
