@@ -219,6 +219,11 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     const previous = app.test.ctx.defaultModel.version;
     await page.getByRole('button', { name: 'Diff with active' }).click();
     expect(await page.getByTestId('model-diff').last().textContent()).toContain('engagement.rules[pricing_page].points');
+    await page.getByLabel('Compare').selectOption(previous);
+    await page.getByLabel('with', { exact: true }).selectOption('ui-1');
+    await page.getByRole('button', { name: 'Show differences' }).click();
+    await expect.poll(() => page.locator('#version-view h3').textContent()).toBe(`From ${previous} to ui-1`);
+    expect(await page.locator('#version-view').textContent()).toContain('mqlCells');
     await shot('06-versions', { docs: 'versions.png', selector: 'article:has(#history)' });
     await page.getByRole('button', { name: `Restore ${previous}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: `Restore ${previous}` }).click();

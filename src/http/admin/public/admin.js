@@ -457,10 +457,37 @@ async function saveDraft() {
   return result.valid;
 }
 
+function compareForm(versions) {
+  const names = [...versions.map((v) => v.version), ...(hasDraft ? ['draft'] : [])];
+  const select = (id, selected) => h('select', { id }, names.map((n) => h('option', { value: n, selected: n === selected }, n)));
+  return h(
+    'form',
+    { class: 'inline-form compare', onsubmit: (e) => {
+      e.preventDefault();
+      compareVersions($('compare-from').value, $('compare-to').value).catch((error) => flash(error.message, true));
+    } },
+    h('label', { for: 'compare-from', class: 'inline-label' }, 'Compare'),
+    select('compare-from', versions[1]?.version ?? versions[0]?.version),
+    h('label', { for: 'compare-to', class: 'inline-label' }, 'with'),
+    select('compare-to', versions[0]?.version),
+    h('button', { type: 'submit', class: 'button secondary small' }, 'Show differences'),
+  );
+}
+
+async function compareVersions(from, to) {
+  const { changes } = await api(`/model/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+  fill($('version-view'), h('h3', {}, `From ${from} to ${to}`), renderChanges(changes));
+}
+
+let hasDraft = false;
+
 async function loadVersions() {
-  const { versions } = await api('/model/versions');
+  const data = await api('/model/versions');
+  const { versions } = data;
+  hasDraft = data.hasDraft;
   fill(
     $('history'),
+    versions.length > 1 || hasDraft ? compareForm(versions) : null,
     h(
       'table',
       { 'data-testid': 'versions' },
@@ -652,6 +679,16 @@ function wireModel() {
   editor().addEventListener('input', () => {
     renderGutter();
     lastWhatIf = null;
+    // Validation as you type in the JSON too, once the text is JSON again.
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      try {
+        JSON.parse(editor().value);
+      } catch {
+        return;
+      }
+      saveDraft().catch((error) => flash(error.message, true));
+    }, 600);
   });
   editor().addEventListener('scroll', () => {
     $('gutter').scrollTop = editor().scrollTop;
