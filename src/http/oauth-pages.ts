@@ -1,5 +1,5 @@
-// The pages an admin sees at the end of HubSpot's install flow: installed (with the way into the console) or what went
-// wrong and how to start again. Styled with the console's stylesheet; every value is HTML-escaped.
+// The pages an admin sees at the end of HubSpot's OAuth flow (install or console sign-in): installed (with the way into
+// the console) or what went wrong and how to start again. Styled with the console's stylesheet; every value is HTML-escaped.
 import type { ErrorRequestHandler } from 'express';
 import { asCodedError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -32,8 +32,8 @@ export function installedPage(where: string): string {
 }
 
 const NEXT_STEP: Record<string, string> = {
-  oauth_denied: 'Nothing was installed. To install, start again and choose “Connect app” on HubSpot’s page.',
-  oauth_state_invalid: 'Install links work once and for 10 minutes. Start again to get a new one.',
+  oauth_denied: 'Nothing was changed. To install the app or sign in to the console, start again and allow access on HubSpot’s page.',
+  oauth_state_invalid: 'Install and sign-in links work once and for 10 minutes. Start again to get a new one.',
   oauth_code_missing: 'HubSpot did not send an authorization code. Start again.',
   oauth_disabled: 'This deployment works with a static token; there is nothing to install.',
 };
@@ -41,11 +41,11 @@ const NEXT_STEP: Record<string, string> = {
 export function oauthErrorPage(status: number, code: string, message: string): string {
   const next = NEXT_STEP[code] ?? (status >= 500 ? 'HubSpot or the app had a problem; nothing is lost. Try again in a minute.' : 'Start the install again.');
   return page(
-    'Install not finished',
-    `<h1>The install did not finish</h1>
+    'Not connected',
+    `<h1>The connection to HubSpot did not finish</h1>
 <p class="pill bad">${escapeHtml(message)}</p>
 <p>${escapeHtml(next)}</p>
-<p>${code === 'oauth_disabled' ? '' : '<a class="button primary" href="/oauth/install">Start again</a> '}<a class="button secondary" href="/admin">Open the admin console</a></p>
+<p>${code === 'oauth_disabled' ? '' : '<a class="button primary" href="/oauth/install">Install again</a> '}<a class="button secondary" href="/admin/signin">Sign in to the admin console</a></p>
 <p class="hint">Error code: <code>${escapeHtml(code)}</code> (HTTP ${status})</p>`,
   );
 }

@@ -184,9 +184,10 @@ describe('GET /oauth/callback', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('text/html');
     const html = await response.text();
-    expect(html).toContain('<h1>The install did not finish</h1>');
+    expect(html).toContain('<h1>The connection to HubSpot did not finish</h1>');
     expect(html).toContain('HubSpot did not grant access: User &#60;b&#62;cancelled&#60;/b&#62;');
     expect(html).toContain('href="/oauth/install"');
+    expect(html).toContain('href="/admin/signin"');
     expect(html).toContain('href="/admin/admin.css"');
   });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installedPage, oauthErrorPage } from '../../src/http/oauth-pages.ts';
 import { PORTAL_ID, type RunningConsole, seedPortal, startConsoleApp } from './console-fixtures.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -231,6 +232,19 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     const installation = await app.test.store.getInstallation(PORTAL_ID);
     expect(installation?.modelHistory?.at(-1)).toMatchObject({ version: `${previous}-restored`, restoredFrom: previous });
     expect((installation?.activeModel as { engagement: { rules: Array<{ id: string; points: number }> } } | undefined)?.engagement.rules.find((r) => r.id === 'pricing_page')?.points).toBe(10);
+  });
+
+  it('when the install completes or fails, then the admin sees a styled page with the way into the console', async () => {
+    // The pages of /oauth/callback, shown on the app's origin so they load the console's stylesheet as they do there.
+    await page.setContent(installedPage(`portal ${PORTAL_ID} (muster-anlagenbau.de)`), { waitUntil: 'load' });
+    const open = page.getByRole('link', { name: 'Open the admin console' });
+    expect(await open.getAttribute('href')).toBe('/admin');
+    expect(await open.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(255, 122, 89)');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await shot('11-installed', { docs: 'installed.png', viewport: true });
+    await page.setContent(oauthErrorPage(400, 'oauth_denied', 'HubSpot did not grant access: access_denied'), { waitUntil: 'load' });
+    expect(await page.getByRole('link', { name: 'Install again' }).getAttribute('href')).toBe('/oauth/install');
+    await page.goto(`${app.url}/admin`);
   });
 
   it('when a setting is out of range, then its field shows the error', async () => {
