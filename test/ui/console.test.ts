@@ -61,6 +61,11 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
         cursor: null,
         lastRun: { startedAt: new Date(test.clock.now - 3_600_000).toISOString(), finishedAt: new Date(test.clock.now - 3_000_000).toISOString(), ok: true, summary: '250 contacts scored' },
       });
+      await test.store.enqueue([{ portalId: PORTAL_ID, kind: 'rescore', key: '1007', notBefore: test.clock.now }]);
+      const [leased] = await test.store.lease({ now: test.clock.now, limit: 1, leaseMs: 1000 });
+      await test.store.fail(leased?.id ?? '', 'HubSpot 400 VALIDATION_ERROR: Property values were not valid', test.clock.now, 1);
+      test.ctx.metrics.inc('hubspot_api_calls_total', 'calls', { portal: PORTAL_ID, operation: 'contacts.batchUpdate', status: 200 }, 40);
+      test.ctx.metrics.inc('hubspot_api_calls_total', 'calls', { portal: PORTAL_ID, operation: 'contacts.batchUpdate', status: 400 }, 1);
     });
     profileDir = mkdtempSync(join(tmpdir(), 'bant-chromium-'));
     browser = await chromium.launchPersistentContext(profileDir, {
@@ -91,7 +96,11 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await expect.poll(() => page.locator('#account-portal').textContent()).toContain(`Portal ${PORTAL_ID}`);
     await expect.poll(() => page.getByTestId('install-status').textContent()).toBe('Active');
     expect(await page.locator('#overview-refreshed').textContent()).toMatch(/refreshes every 15 s/);
-    await shot('01-overview');
+    await page.getByRole('button', { name: '1 failed item' }).click();
+    expect(await page.locator('#dead-letters').textContent()).toContain('VALIDATION_ERROR');
+    await page.getByRole('button', { name: '1 error', exact: true }).click();
+    await expect.poll(() => page.getByTestId('api-error-details').textContent()).toContain('rejected as invalid');
+    await shot('01-overview', { docs: 'overview.png' });
   });
 
   it('when the funnel opens for a range, then the chart, the cohort conversion and the stage labels are shown', async () => {

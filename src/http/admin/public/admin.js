@@ -113,7 +113,7 @@ function renderInstallation(data) {
       h(
         'dd',
         {},
-        a.errors ? h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': 'api-errors', onclick: (e) => toggleApiErrors(e.currentTarget) }, `${fmtNumber(a.errors)} errors`) : '0',
+        a.errors ? h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': 'api-errors', onclick: (e) => toggleApiErrors(e.currentTarget) }, `${fmtNumber(a.errors)} error${a.errors === 1 ? '' : 's'}`) : '0',
         ` (${fmtPercent(a.errorShare)}) `,
         h('span', { class: `pill ${a.errorShare < 0.05 ? 'ok' : 'bad'}` }, a.errorShare < 0.05 ? 'below 5 %' : 'above 5 %'),
       ),
@@ -189,7 +189,7 @@ function renderQueue(queue) {
       'Waiting: ',
       h('strong', { 'data-testid': 'queue-depth' }, fmtNumber(queue.depth)),
       ' · Dead letters: ',
-      queue.deadLetterCount ? h('button', { type: 'button', class: 'link', 'aria-expanded': String(open), 'aria-controls': 'dead-letters', onclick: toggle }, `${fmtNumber(queue.deadLetterCount)} failed items`) : h('strong', {}, '0'),
+      queue.deadLetterCount ? h('button', { type: 'button', class: 'link', 'aria-expanded': String(open), 'aria-controls': 'dead-letters', onclick: toggle }, `${fmtNumber(queue.deadLetterCount)} failed item${queue.deadLetterCount === 1 ? '' : 's'}`) : h('strong', {}, '0'),
     ),
     queue.deadLetters.length
       ? h(
