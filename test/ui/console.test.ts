@@ -124,7 +124,8 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByRole('button', { name: 'MQL now: show the contacts' }).click();
     await expect.poll(() => page.locator('#h-drill').textContent()).toBe(`MQL now: ${mqls.length} contacts`);
     expect(await page.getByTestId('drill-table').locator('tbody tr').count()).toBe(mqls.length);
-    await shot('08-drill-down', { docs: 'funnel-drill-down.png' });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot('08-drill-down', { docs: 'funnel-drill-down.png', viewport: true });
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('bant-funnel-2026-10-21-2026-11-21.csv');
