@@ -13,6 +13,7 @@ import { recordPortalTimeZone } from '../jobs/sla.ts';
 import { type Installation, MAX_RETURN_TO_LENGTH, type PortalId } from '../store/store.ts';
 import { signInReturnUrl } from './admin/signin.ts';
 import { isStateId, newStateId, putBoundedState } from './oauth-states.ts';
+import { answerOAuthErrorsAsPages, installedPage } from './oauth-pages.ts';
 
 export const STATE_TTL_MS = 10 * 60_000;
 
@@ -104,9 +105,10 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
       res.redirect(302, saved.returnTo);
       return;
     }
-    res.status(200).type('html').send(installedPage(portalId, info.hubDomain));
+    res.status(200).type('html').send(installedPage(describePortal(portalId, info.hubDomain)));
   });
 
+  router.use(answerOAuthErrorsAsPages(ctx.log));
   return router;
 }
 
@@ -115,17 +117,6 @@ function isLocalPath(value: string): boolean {
   return value.startsWith('/') && !value.startsWith('//') && !value.includes('\\');
 }
 
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function installedPage(portalId: PortalId, hubDomain: string | undefined): string {
-  const where = hubDomain ? `portal ${portalId} (${escapeHtml(hubDomain)})` : `portal ${portalId}`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>BANT lead scoring installed</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 3em auto">
-<h1>BANT lead scoring is installed</h1>
-<p>The app is connected to HubSpot ${where}. It created the <em>BANT lead scoring</em> contact properties and is now scoring your existing contacts; scores appear on contact records as it goes.</p>
-<p>You can close this page.</p>
-</body></html>`;
+function describePortal(portalId: PortalId, hubDomain: string | undefined): string {
+  return hubDomain ? `portal ${portalId} (${hubDomain})` : `portal ${portalId}`;
 }

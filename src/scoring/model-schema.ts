@@ -8,7 +8,7 @@ import { ACTIVITY_TYPES, CRITERIA, CRITERION_STATES, GRADES, PRIORITIES, type Pr
 export const PATTERN_FLAGS = 'i';
 
 
-const description = z.string().optional().describe('Why this block is as it is; cite the source document, e.g. "seed 002 (explicit scoring table)".');
+const description = z.string().optional().describe('For admins: what this block means and where its default comes from, e.g. "Default: position A of the explicit scoring table."');
 const pattern = z
   .string()
   .min(1)
@@ -90,6 +90,24 @@ const evidenceWindow = {
 
 const criteriaStates = z.strictObject(Object.fromEntries(CRITERIA.map((c) => [c, criterionStates])) as Record<(typeof CRITERIA)[number], typeof criterionStates>);
 
+/**
+ * Each threshold strictly above the next, so no grade or tier is left without scores; with `lowest`, the last one
+ * above 0 so a score of 0 still reaches it. Checked on the thresholds themselves, so it runs while other parts of the
+ * model still have errors (a check on the whole model waits until everything else is valid).
+ */
+function checkDescending<K extends string>(keys: readonly K[], noun: string, lowest?: string) {
+  return (thresholds: Record<K, number>, ctx: z.RefinementCtx) => {
+    keys.forEach((key, i) => {
+      const next = keys[i + 1];
+      if (next !== undefined && !(thresholds[key] > thresholds[next]))
+        ctx.addIssue({ code: 'custom', path: [key], message: `${noun} ${key} (${thresholds[key]}) must be above ${noun} ${next} (${thresholds[next]}), or ${noun} ${next} can never be reached` });
+    });
+    const last = keys.at(-1);
+    if (lowest && last !== undefined && !(thresholds[last] > 0))
+      ctx.addIssue({ code: 'custom', path: [last], message: `${noun} ${last} (${thresholds[last]}) must be above 0, so a contact that scores 0 is ${noun} ${lowest}` });
+  };
+}
+
 const priority = z.enum(PRIORITIES as [Priority, ...Priority[]]);
 
 export const modelSchema = z
@@ -107,6 +125,7 @@ export const modelSchema = z
         freeMail: z.strictObject({ points: z.number().max(0), domains: z.array(domain), description }),
         gradeThresholds: z
           .strictObject({ A: z.number(), B: z.number(), C: z.number() })
+          .superRefine(checkDescending(['A', 'B', 'C'], 'grade', 'D'))
           .describe('Lowest fit score of each grade; below C is D.'),
       })
       .describe('Explicit scoring: who the contact is and where they work.'),
@@ -117,6 +136,7 @@ export const modelSchema = z
         penalties: z.array(penalty).default([]).describe('Penalties never fade, so engagement cannot rise while nothing happens.'),
         tiers: z
           .strictObject({ '1': z.number(), '2': z.number(), '3': z.number() })
+          .superRefine(checkDescending(['1', '2', '3'], 'tier'))
           .describe('A score above the value reaches the tier; anything lower is tier 4.'),
       })
       .describe('Implicit scoring: what the contact did, decayed to the scoring time.'),
@@ -186,28 +206,36 @@ function checkReferences(model: RawModel, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: 'custom', path: ['bant', criterion, 'evidenceRules', i], message: `no engagement rule has id "${id}"` });
     });
   }
-  const g = model.fit.gradeThresholds;
-  if (!(g.A >= g.B && g.B >= g.C)) ctx.addIssue({ code: 'custom', path: ['fit', 'gradeThresholds'], message: 'expected A ≥ B ≥ C' });
-  const t = model.engagement.tiers;
-  if (!(t['1'] >= t['2'] && t['2'] >= t['3'])) ctx.addIssue({ code: 'custom', path: ['engagement', 'tiers'], message: 'expected 1 ≥ 2 ≥ 3' });
 }
 
-/** `['fit', 'rules', 3, 'points']` → `fit.rules[3].points` */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+/** The id of an array element that has one (engagement rules, penalties), so paths survive reordering. */
+function idAt(node: unknown, index: number): string | null {
+  const element = Array.isArray(node) ? node[index] : undefined;
+  const id = element && typeof element === 'object' && Object.hasOwn(element, 'id') ? (element as { id: unknown }).id : undefined;
+  if (typeof id !== 'string' || !/^[a-z][a-z0-9_]*$/.test(id)) return null;
+  const same = (node as unknown[]).filter((e) => e && typeof e === 'object' && Object.hasOwn(e, 'id') && (e as { id: unknown }).id === id);
+  return same.length === 1 ? id : null;
+}
+
+/** `['engagement', 'rules', 3, 'points']` → `engagement.rules[pricing_page].points` (given the model), else `engagement.rules[3].points` */
+export function formatPath(path: ReadonlyArray<PropertyKey>, root?: unknown): string {
   let out = '';
+  let node = root;
   for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
+    const id = typeof key === 'number' ? idAt(node, key) : null;
+    node = node && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    if (typeof key === 'number') out += `[${id ?? key}]`;
     else if (typeof key === 'string' && /^[\w$]+$/.test(key)) out += out === '' ? key : `.${key}`;
     else out += `[${JSON.stringify(String(key))}]`;
   }
   return out;
 }
 
-export function formatIssues(error: z.ZodError): ModelIssue[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+export function formatIssues(error: z.ZodError, root?: unknown): ModelIssue[] {
+  return error.issues.map((issue) => ({ path: formatPath(issue.path, root), message: issue.message }));
 }
 
 export function parseModel(json: unknown): { ok: true; model: ScoringModel } | { ok: false; issues: ModelIssue[] } {
   const parsed = modelSchema.safeParse(json);
-  return parsed.success ? { ok: true, model: parsed.data } : { ok: false, issues: formatIssues(parsed.error) };
+  return parsed.success ? { ok: true, model: parsed.data } : { ok: false, issues: formatIssues(parsed.error, json) };
 }

@@ -29,8 +29,8 @@ export interface Installation {
   settings: InstallationSettings;
   /** The active scoring model for this portal (JSON as validated by src/scoring/model-schema.ts); absent = the default model. */
   activeModel?: unknown;
-  /** Earlier models, newest last: { version, activatedAt, model }. */
-  modelHistory?: Array<{ version: string; activatedAt: string; model: unknown }>;
+  /** Every activated model, newest last; `activatedBy` is the console user, `restoredFrom` the version it copies. */
+  modelHistory?: Array<{ version: string; activatedAt: string; model: unknown; activatedBy?: string; restoredFrom?: string }>;
   draftModel?: unknown;
 }
 

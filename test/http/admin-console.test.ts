@@ -51,21 +51,84 @@ describe('overview', () => {
 });
 
 describe('funnel', () => {
-  it('when contacts are scored, then the funnel counts outcomes, stages, MQL→SQL, velocity, score distribution and tasks', async () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  const firstTaskAt = (kinds: string[]) => {
+    const at = new Map<string, number>();
+    for (const t of seeded.tasks) if (kinds.includes(t.kind)) at.set(t.contactId, Math.min(at.get(t.contactId) ?? Infinity, Date.parse(t.createdAt)));
+    return at;
+  };
+
+  it('when contacts are scored, then the funnel counts outcomes, stages by label, score distribution and tasks', async () => {
     const f = (await (await client.get('/admin/api/funnel')).json()) as FunnelView;
     const count = (q: string) => seeded.snapshots.filter((s) => s.written.bant_qualification === q).length;
     expect(f.contacts).toBe(100);
     for (const q of ['sql', 'mql', 'nurture', 'disqualified']) expect(f.outcomes[q]).toBe(count(q));
-    expect(f.mqlToSqlRate).toBeCloseTo(count('sql') / (count('sql') + count('mql')));
     expect(f.lifecycleStages.reduce((sum, s) => sum + s.count, 0)).toBe(100);
+    expect(f.lifecycleStages.find((s) => s.stage === 'salesqualifiedlead')?.label).toBe('Sales Qualified Lead');
     expect(f.scoreDistribution.fitBuckets).toHaveLength(10);
     expect(f.scoreDistribution.fitBuckets.reduce((sum, b) => sum + b.count, 0)).toBe(100);
-    const calls = seeded.tasks.filter((t) => t.kind === 'call_sql');
-    expect(f.leadVelocity.sqlThisWindow + f.leadVelocity.sqlPreviousWindow).toBe(calls.length);
     expect(f.tasks.created).toBe(seeded.tasks.length);
     expect(f.tasks.completed).toBe(seeded.tasks.filter((t) => t.status === 'completed').length);
     expect(f.tasks.escalated).toBe(seeded.tasks.filter((t) => t.kind === 'escalate').length);
     expect(app.test.hubspotCalls).toEqual([]);
+  });
+
+  it('when a range is chosen, then the cohort is the contacts that reached MQL in it, without the install backfill, and its rate is of that cohort', async () => {
+    // Installed 40 days before NOW, no record of the backfill run: its first day counts as backfill.
+    const backfillUntil = NOW - 39 * DAY;
+    const fromMs = Date.parse('2026-10-21T00:00:00Z');
+    const toMs = Date.parse('2026-11-20T00:00:00Z') + DAY;
+    const reached = firstTaskAt(['qualify', 'call_sql']);
+    const sql = firstTaskAt(['call_sql']);
+    const cohort = [...reached].filter(([, at]) => at > backfillUntil && at >= fromMs && at < toMs).map(([id]) => id);
+    const converted = cohort.filter((id) => sql.has(id));
+    expect(cohort.length).toBeGreaterThan(5);
+
+    const f = (await (await client.get('/admin/api/funnel?from=2026-10-21&to=2026-11-20')).json()) as FunnelView;
+    expect(f.cohort).toMatchObject({ entered: cohort.length, converted: converted.length, won: null });
+    expect(f.cohort.rate).toBeCloseTo(converted.length / cohort.length);
+    const backfillContacts = new Set([...reached].filter(([, at]) => at <= backfillUntil).map(([id]) => id));
+    expect(f.leadVelocity.excludedAsBackfill).toBe(backfillContacts.size);
+    expect(f.leadVelocity.backfillUntil).toBe(new Date(backfillUntil).toISOString());
+    const inRange = [...sql].filter(([, at]) => at > backfillUntil && at >= fromMs && at < toMs);
+    expect(f.leadVelocity.sqlInRange).toBe(inRange.length);
+    expect(f.leadVelocity.daysToSqlFrom).toBe('first recorded activity');
+  });
+
+  it('when the install backfill ran, then the SQLs it found do not count as lead velocity', async () => {
+    const finished = NOW - 20 * DAY;
+    await app.test.store.putJobState({ portalId: PORTAL_ID, job: 'backfill', lastRun: { startedAt: new Date(NOW - 40 * DAY).toISOString(), finishedAt: new Date(finished).toISOString(), ok: true } });
+    const f = (await (await client.get('/admin/api/funnel')).json()) as FunnelView;
+    const sql = firstTaskAt(['call_sql']);
+    expect(f.leadVelocity.backfillUntil).toBe(new Date(finished).toISOString());
+    expect(f.leadVelocity.sqlInRange).toBe([...sql.values()].filter((at) => at > finished && at >= NOW - 30 * DAY).length);
+  });
+
+  it('when a number is drilled into, then its contacts come back, and the CSV export has them too', async () => {
+    const mqls = seeded.snapshots.filter((s) => s.written.bant_qualification === 'mql');
+    const body = (await (await client.get('/admin/api/funnel/contacts?metric=outcome:mql')).json()) as { total: number; contacts: Array<{ contactId: string; name: string; hubspotUrl: string }> };
+    expect(body.total).toBe(mqls.length);
+    expect(body.contacts.map((c) => c.contactId).sort()).toEqual(mqls.map((s) => s.contactId).sort());
+    expect(body.contacts[0]?.name).toMatch(/^Vorname\d+ Nachname\d+$/);
+    expect(body.contacts[0]?.hubspotUrl).toContain(`/contacts/${PORTAL_ID}/record/0-1/`);
+
+    const csv = await client.get('/admin/api/funnel/contacts.csv?metric=outcome:mql');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('contact id,name,email,company,outcome,priority,lifecycle stage,hubspot record');
+    expect(lines).toHaveLength(mqls.length + 1);
+
+    const funnelCsv = await (await client.get('/admin/api/funnel.csv?from=2026-10-21&to=2026-11-20')).text();
+    expect(funnelCsv).toContain(`outcome now,mql,${mqls.length}`);
+    expect(funnelCsv).toContain('range,from,2026-10-21T00:00:00.000Z');
+  });
+
+  it('when the range or the metric is malformed, then the answer is a 400 that says what is expected', async () => {
+    for (const path of ['/admin/api/funnel?from=yesterday', '/admin/api/funnel?from=2026-11-20&to=2026-11-01', '/admin/api/funnel/contacts?metric=__proto__']) {
+      const response = await client.get(path);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/date like|before|metric must be/);
+    }
   });
 });
 

@@ -43,7 +43,7 @@ describe('the scoring model in the admin console', () => {
     const response = await client.send('PUT', '/admin/api/model/draft', { model: draft });
     const body = (await response.json()) as Issues & { valid: boolean };
     expect(body.valid).toBe(false);
-    expect(body.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['fit.gradeThresholds.A', 'engagement.rules[0].points']));
+    expect(body.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['fit.gradeThresholds.A', 'engagement.rules[pricing_page].points']));
     const stored = (await (await client.get('/admin/api/model')).json()) as { draft: { model: unknown } & Issues };
     expect(stored.draft.model).toEqual(draft);
     expect(stored.draft.issues.length).toBeGreaterThan(0);

@@ -233,6 +233,31 @@ describe('GET /oauth/callback', () => {
     expect(await response.text()).toContain('User cancelled');
   });
 
+  it('when a browser is sent back after the admin denied access, then it gets a page that says so and how to start again, not JSON', async () => {
+    running = await start();
+    const response = await fetch(`${running.base}/oauth/callback?error=access_denied&error_description=User+%3Cb%3Ecancelled%3C%2Fb%3E&state=x`, {
+      headers: { Accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    const html = await response.text();
+    expect(html).toContain('<h1>The connection to HubSpot did not finish</h1>');
+    expect(html).toContain('HubSpot did not grant access: User &#60;b&#62;cancelled&#60;/b&#62;');
+    expect(html).toContain('href="/oauth/install"');
+    expect(html).toContain('href="/admin/signin"');
+    expect(html).toContain('href="/admin/admin.css"');
+  });
+
+  it('when the install completes in a browser, then the page is styled and links to the admin console', async () => {
+    running = await start();
+    const state = await beginInstall(running);
+    mockInstall();
+    const html = await (await fetch(`${running.base}/oauth/callback?code=code-123&state=${state}`, { headers: { Accept: 'text/html' } })).text();
+    expect(html).toContain('<a class="button primary" href="/admin">Open the admin console</a>');
+    expect(html).toContain('href="/admin/admin.css"');
+    expect(html).not.toContain('account');
+  });
+
   it('when the code exchange fails, then a coded 502 comes back without secrets', async () => {
     running = await start();
     const state = await beginInstall(running);

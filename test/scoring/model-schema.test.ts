@@ -23,9 +23,13 @@ describe('parseModel', () => {
     });
   });
 
-  it('when every block cites its source, then each rule description names a seed or says it is our choice', () => {
+  it('when an admin reads a rule, then its description says what it means and where the default comes from, without internal source ids', () => {
     const rules = [...model.fit.rules, ...model.engagement.rules, ...model.engagement.penalties];
-    for (const rule of rules) expect(rule.description).toMatch(/seed 00\d|Our choice/);
+    for (const rule of rules) {
+      expect(rule.description).toMatch(/Default: /);
+      expect(rule.description).not.toMatch(/seed/i);
+    }
+    expect(JSON.stringify(MODEL_JSON)).not.toMatch(/seed \d{3}/);
   });
 
   it('when a rule has a wrong type, then the issue names its path like fit.rules[3].points', () => {
@@ -103,10 +107,46 @@ describe('parseModel', () => {
     }
   });
 
-  it('when grade thresholds are out of order, then the model is rejected', () => {
+  it('when grade thresholds are out of order, then the model is rejected at the threshold that leaves a grade empty', () => {
     const result = parseModel(withChange((json) => ((json.fit as Record<string, unknown>).gradeThresholds = { A: 40, B: 60, C: 80 })));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues[0]?.path).toBe('fit.gradeThresholds');
+    if (!result.ok) expect(result.issues.map((i) => i.path)).toEqual(['fit.gradeThresholds.A', 'fit.gradeThresholds.B']);
+  });
+
+  it('when grade A equals grade B, then the model is rejected because grade B could never be reached', () => {
+    const result = parseModel(withChange((json) => ((json.fit as Record<string, unknown>).gradeThresholds = { A: 60, B: 60, C: 40 })));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([{ path: 'fit.gradeThresholds.A', message: 'grade A (60) must be above grade B (60), or grade B can never be reached' }]);
+  });
+
+  it('when grade C is 0, then the model is rejected because a contact that scores 0 would not be grade D', () => {
+    const result = parseModel(withChange((json) => ((json.fit as Record<string, unknown>).gradeThresholds = { A: 60, B: 30, C: 0 })));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]?.path).toBe('fit.gradeThresholds.C');
+  });
+
+  it('when thresholds are out of order and another part of the model has a type error, then both are reported at once', () => {
+    const result = parseModel(
+      withChange((json) => {
+        (json.fit as Record<string, unknown>).gradeThresholds = { A: 50, B: 60, C: 40 };
+        (json.engagement as { tiers: unknown }).tiers = { 1: 20, 2: 50, 3: 25 };
+        (json.tasks as Record<string, unknown>).callSlaHours = 'soon';
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.map((i) => i.path).sort()).toEqual(['engagement.tiers.1', 'fit.gradeThresholds.A', 'tasks.callSlaHours']);
+  });
+
+  it('when an engagement rule is wrong, then the path names the rule by its id, not its position', () => {
+    const result = parseModel(
+      withChange((json) => {
+        const rules = (json.engagement as { rules: Array<Record<string, unknown>> }).rules;
+        const pricing = rules.find((r) => r.id === 'pricing_page');
+        if (pricing) pricing.points = 0;
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues).toEqual([{ path: 'engagement.rules[pricing_page].points', message: expect.stringMatching(/>0/) }]);
   });
 
   it('when optional settings are left out, then the defaults apply (call SLA 1 h, MQL cells A1 A2 B1 B2)', () => {

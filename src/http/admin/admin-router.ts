@@ -4,12 +4,16 @@ import express, { type ErrorRequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { asCodedError } from '../../errors.ts';
 import { createCardPreviewRouter } from './card-preview-routes.ts';
+import { createContactRouter } from './contact-routes.ts';
+import { createErrorDetailRouter } from './error-detail-routes.ts';
+import { createFunnelRouter } from './funnel-routes.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { createModelRouter } from './model-routes.ts';
 import { csrfToken, endSession, requireSession, sessionOf } from './session.ts';
 import { createSettingsRouter } from './settings-routes.ts';
 import { createSignInRouter } from './signin.ts';
 import { type AdminDeps, createStatusRouter } from './status-routes.ts';
+import { createVersionRouter } from './version-routes.ts';
 
 export type { AdminDeps } from './status-routes.ts';
 export { signInReturnUrl } from './signin.ts';
@@ -48,6 +52,10 @@ function createApiRouter(ctx: AppContext, deps: AdminDeps): Router {
   api.use(createModelRouter(ctx));
   api.use(createSettingsRouter(ctx));
   api.use(createCardPreviewRouter(ctx));
+  api.use(createVersionRouter(ctx));
+  api.use(createContactRouter(ctx));
+  api.use(createFunnelRouter(ctx));
+  api.use(createErrorDetailRouter(ctx));
   api.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such admin API route' } });
   });

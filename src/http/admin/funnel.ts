@@ -1,27 +1,60 @@
-// The funnel KPIs of seed 003 (Lead Qualification Metriken und KPIs), from the stored snapshots and task records:
-// contacts per outcome and lifecycle stage, MQL→SQL conversion, lead velocity, score distribution, tasks.
+// The funnel KPIs of seed 003 (lead qualification metrics), from the stored snapshots and task records, for a date
+// range: where contacts stand now (outcomes, lifecycle stages, scores), the MQL cohort of the range and how much of it
+// became SQL, lead velocity without the install backfill, and the tasks. Every number has a metric key, so the
+// console can list the contacts behind it (drill-down) and export them.
 import { GRADES, QUALIFICATIONS, TASK_KINDS, TIERS } from '../../scoring/types.ts';
-import type { PortalId, Store, TaskRecord } from '../../store/store.ts';
+import type { ContactSnapshot, Installation, JobState, PortalId, Store, TaskRecord } from '../../store/store.ts';
 import { forEachSnapshot } from './read-snapshots.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const WINDOW_DAYS = 30;
+export const DEFAULT_RANGE_DAYS = 30;
+/** When the install backfill's own run is unknown, tasks of the first day after the install count as the backfill's. */
+const BACKFILL_FALLBACK_MS = DAY_MS;
+
+/** HubSpot's default lifecycle stages by internal value (https://knowledge.hubspot.com/records/use-lifecycle-stages). */
+export const LIFECYCLE_LABELS: Record<string, string> = {
+  subscriber: 'Subscriber',
+  lead: 'Lead',
+  marketingqualifiedlead: 'Marketing Qualified Lead',
+  salesqualifiedlead: 'Sales Qualified Lead',
+  opportunity: 'Opportunity',
+  customer: 'Customer',
+  evangelist: 'Evangelist',
+  other: 'Other',
+};
+export const lifecycleLabel = (stage: string) => (Object.hasOwn(LIFECYCLE_LABELS, stage) ? (LIFECYCLE_LABELS[stage] ?? stage) : `Custom stage ${stage}`);
+
+export interface FunnelRange {
+  fromMs: number;
+  toMs: number;
+}
 
 export interface FunnelView {
+  range: { from: string; to: string };
   contacts: number;
   outcomes: Record<string, number>;
-  lifecycleStages: Array<{ stage: string; count: number }>;
-  /** sql / (mql + sql): of the contacts that reached MQL, the share that is sales-ready (seed 003 target 20–40 %). */
-  mqlToSqlRate: number | null;
+  lifecycleStages: Array<{ stage: string; label: string; count: number }>;
+  cohort: {
+    definition: string;
+    /** Contacts that first reached MQL (or SQL) in the range. */
+    entered: number;
+    /** Of those, the ones that became SQL (by now). */
+    converted: number;
+    rate: number | null;
+    /** Won deals need the outcomes work (closed-won from HubSpot); null until then. */
+    won: number | null;
+  };
   leadVelocity: {
-    windowDays: number;
-    /** Contacts that became SQL (their call_sql task was created) in the last window, and in the one before. */
-    sqlThisWindow: number;
-    sqlPreviousWindow: number;
-    /** Growth of new SQLs window over window (lead velocity rate); null without a previous window. */
+    /** Contacts that became SQL in the range, and in the range of the same length before it. */
+    sqlInRange: number;
+    sqlPreviousRange: number;
     growthRate: number | null;
-    /** Median days from a contact's first recorded activity to becoming SQL. */
+    /** Median days to SQL, counted from the contact's first recorded activity (its creation date is not stored). */
     medianDaysToSql: number | null;
+    daysToSqlFrom: 'first recorded activity';
+    /** Tasks created until this time are the install backfill's: contacts that were MQL or SQL before the app came. */
+    backfillUntil: string | null;
+    excludedAsBackfill: number;
   };
   scoreDistribution: {
     /** Fit score histogram, ten buckets of 10 points (the last one is 90–100). */
@@ -47,6 +80,33 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? (sorted[mid] ?? null) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/**
+ * The end of the install backfill: the backfill run that started within a day of the install, or (unknown, e.g. a
+ * later backfill replaced its record) the first day after the install.
+ */
+export function installBackfillEnd(installation: Pick<Installation, 'installedAt'>, backfill: JobState | undefined, nowMs: number): number {
+  const installedMs = Date.parse(installation.installedAt);
+  const run = backfill?.lastRun;
+  if (run && Date.parse(run.startedAt) <= installedMs + DAY_MS) return run.finishedAt ? Date.parse(run.finishedAt) : nowMs;
+  if (!run && backfill?.progress && Date.parse(backfill.progress.startedAt) <= installedMs + DAY_MS) return nowMs;
+  return installedMs + BACKFILL_FALLBACK_MS;
+}
+
+/** Drill-down keys: `outcome:mql`, `stage:lead`, `grade:A`, `tier:1`, `fit:40`, `cohort`, `cohort:converted`, `sql:range`, `sql:previous`, `tasks:open`… */
+export const METRIC_PATTERN = /^(outcome:(sql|mql|nurture|disqualified|unscored)|stage:[\w-]{1,64}|grade:[ABCD]|tier:[1-4]|fit:(0|10|20|30|40|50|60|70|80|90)|cohort|cohort:converted|sql:range|sql:previous|tasks:(created|open|completed|escalated))$/;
+
+function snapshotMetrics(snapshot: ContactSnapshot): string[] {
+  const w = snapshot.written;
+  const keys = [`outcome:${w.bant_qualification && (QUALIFICATIONS as readonly string[]).includes(w.bant_qualification) ? w.bant_qualification : 'unscored'}`];
+  const stage = w.lifecyclestage || w.bant_lifecycle_stage;
+  if (stage) keys.push(`stage:${stage}`);
+  if (w.bant_fit_grade) keys.push(`grade:${w.bant_fit_grade}`);
+  if (w.bant_engagement_tier) keys.push(`tier:${w.bant_engagement_tier}`);
+  const fit = Number(w.bant_fit_score);
+  if (w.bant_fit_score !== undefined && w.bant_fit_score !== '' && Number.isFinite(fit)) keys.push(`fit:${Math.min(9, Math.max(0, Math.floor(fit / 10))) * 10}`);
+  return keys;
+}
+
 export function summariseTasks(records: TaskRecord[]): FunnelView['tasks'] {
   const byKind = Object.fromEntries(TASK_KINDS.map((k) => [k, { created: 0, open: 0, completed: 0 }])) as FunnelView['tasks']['byKind'];
   let open = 0;
@@ -70,7 +130,25 @@ export function summariseTasks(records: TaskRecord[]): FunnelView['tasks'] {
   return { created, open, completed, escalated: byKind.escalate?.created ?? 0, byKind };
 }
 
-export async function computeFunnel(store: Store, portalId: PortalId, nowMs: number): Promise<FunnelView> {
+function taskMetrics(record: TaskRecord): string[] {
+  if (record.status === 'deferred') return [];
+  const keys = ['tasks:created'];
+  if (record.status === 'open') keys.push('tasks:open');
+  if (record.status === 'completed') keys.push('tasks:completed');
+  if (record.kind === 'escalate') keys.push('tasks:escalated');
+  return keys;
+}
+
+export interface FunnelOptions {
+  range: FunnelRange;
+  backfillUntilMs: number | null;
+  /** Collect the ids of the contacts behind this metric. */
+  drill?: string;
+}
+
+export async function computeFunnel(store: Store, portalId: PortalId, options: FunnelOptions): Promise<{ view: FunnelView; drilled: string[] }> {
+  const { range, drill } = options;
+  const drilled = new Set<string>();
   const outcomes: Record<string, number> = { ...zeroes(QUALIFICATIONS), unscored: 0 };
   const stages = new Map<string, number>();
   const grades = zeroes(GRADES);
@@ -79,18 +157,17 @@ export async function computeFunnel(store: Store, portalId: PortalId, nowMs: num
   const firstActivity = new Map<string, number>();
 
   const contacts = await forEachSnapshot(store, portalId, (snapshot) => {
-    const w = snapshot.written;
-    const outcome = w.bant_qualification;
-    if (outcome && Object.hasOwn(outcomes, outcome)) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    else outcomes.unscored = (outcomes.unscored ?? 0) + 1;
-    const stage = w.lifecyclestage || w.bant_lifecycle_stage;
-    if (stage) stages.set(stage, (stages.get(stage) ?? 0) + 1);
-    if (w.bant_fit_grade && Object.hasOwn(grades, w.bant_fit_grade)) grades[w.bant_fit_grade] = (grades[w.bant_fit_grade] ?? 0) + 1;
-    if (w.bant_engagement_tier && Object.hasOwn(tiers, w.bant_engagement_tier)) tiers[w.bant_engagement_tier] = (tiers[w.bant_engagement_tier] ?? 0) + 1;
-    const fit = Number(w.bant_fit_score);
-    if (w.bant_fit_score !== undefined && w.bant_fit_score !== '' && Number.isFinite(fit)) {
-      const bucket = fitBuckets[Math.min(9, Math.max(0, Math.floor(fit / 10)))];
-      if (bucket) bucket.count += 1;
+    for (const key of snapshotMetrics(snapshot)) {
+      if (key === drill) drilled.add(snapshot.contactId);
+      const [kind, value = ''] = key.split(':');
+      if (kind === 'outcome') outcomes[value] = (outcomes[value] ?? 0) + 1;
+      else if (kind === 'stage') stages.set(value, (stages.get(value) ?? 0) + 1);
+      else if (kind === 'grade' && Object.hasOwn(grades, value)) grades[value] = (grades[value] ?? 0) + 1;
+      else if (kind === 'tier' && Object.hasOwn(tiers, value)) tiers[value] = (tiers[value] ?? 0) + 1;
+      else if (kind === 'fit') {
+        const bucket = fitBuckets[Number(value) / 10];
+        if (bucket) bucket.count += 1;
+      }
     }
     let first = Number.POSITIVE_INFINITY;
     for (const activity of snapshot.activities) first = Math.min(first, Date.parse(activity.at));
@@ -98,34 +175,78 @@ export async function computeFunnel(store: Store, portalId: PortalId, nowMs: num
   });
 
   const records = await store.listTaskRecords(portalId);
-  const windowMs = WINDOW_DAYS * DAY_MS;
-  let sqlThisWindow = 0;
-  let sqlPreviousWindow = 0;
-  const daysToSql: number[] = [];
+  const backfillUntil = options.backfillUntilMs ?? Number.NEGATIVE_INFINITY;
+  const inRange = (ms: number) => ms >= range.fromMs && ms < range.toMs;
+  const previousFrom = range.fromMs - (range.toMs - range.fromMs);
+  // Per contact: when it first reached MQL or SQL (its first qualify or call task) and when it became SQL.
+  const reached = new Map<string, number>();
+  const becameSql = new Map<string, number>();
   for (const record of records) {
-    if (record.kind !== 'call_sql') continue;
+    if (drill?.startsWith('tasks:') && taskMetrics(record).includes(drill)) drilled.add(record.contactId);
+    if (record.kind !== 'qualify' && record.kind !== 'call_sql') continue;
     const created = Date.parse(record.createdAt);
-    if (created > nowMs - windowMs) sqlThisWindow += 1;
-    else if (created > nowMs - 2 * windowMs) sqlPreviousWindow += 1;
-    const first = firstActivity.get(record.contactId);
-    if (first !== undefined && created >= first) daysToSql.push((created - first) / DAY_MS);
+    reached.set(record.contactId, Math.min(reached.get(record.contactId) ?? Number.POSITIVE_INFINITY, created));
+    if (record.kind === 'call_sql') becameSql.set(record.contactId, Math.min(becameSql.get(record.contactId) ?? Number.POSITIVE_INFINITY, created));
   }
-  const mql = outcomes.mql ?? 0;
-  const sql = outcomes.sql ?? 0;
+  let entered = 0;
+  let converted = 0;
+  const excluded = new Set<string>();
+  for (const [contactId, at] of reached) {
+    if (at <= backfillUntil) {
+      excluded.add(contactId);
+      continue;
+    }
+    if (!inRange(at)) continue;
+    entered += 1;
+    if (drill === 'cohort') drilled.add(contactId);
+    if (becameSql.has(contactId)) {
+      converted += 1;
+      if (drill === 'cohort:converted') drilled.add(contactId);
+    }
+  }
+  let sqlInRange = 0;
+  let sqlPreviousRange = 0;
+  const daysToSql: number[] = [];
+  for (const [contactId, at] of becameSql) {
+    if (at <= backfillUntil) {
+      excluded.add(contactId);
+      continue;
+    }
+    if (inRange(at)) {
+      sqlInRange += 1;
+      if (drill === 'sql:range') drilled.add(contactId);
+      const first = firstActivity.get(contactId);
+      if (first !== undefined && at >= first) daysToSql.push((at - first) / DAY_MS);
+    } else if (at >= previousFrom && at < range.fromMs) {
+      sqlPreviousRange += 1;
+      if (drill === 'sql:previous') drilled.add(contactId);
+    }
+  }
   const medianDays = median(daysToSql);
-  return {
+  const view: FunnelView = {
+    range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
     contacts,
     outcomes,
-    lifecycleStages: [...stages].map(([stage, count]) => ({ stage, count })).sort((a, b) => b.count - a.count),
-    mqlToSqlRate: mql + sql > 0 ? sql / (mql + sql) : null,
+    lifecycleStages: [...stages].map(([stage, count]) => ({ stage, label: lifecycleLabel(stage), count })).sort((a, b) => b.count - a.count),
+    cohort: {
+      definition:
+        'Contacts that first reached MQL or SQL in the range (the first qualify or call task the app created for them, the install backfill excluded); converted: those that became SQL by now.',
+      entered,
+      converted,
+      rate: entered ? converted / entered : null,
+      won: null,
+    },
     leadVelocity: {
-      windowDays: WINDOW_DAYS,
-      sqlThisWindow,
-      sqlPreviousWindow,
-      growthRate: sqlPreviousWindow > 0 ? (sqlThisWindow - sqlPreviousWindow) / sqlPreviousWindow : null,
+      sqlInRange,
+      sqlPreviousRange,
+      growthRate: sqlPreviousRange > 0 ? (sqlInRange - sqlPreviousRange) / sqlPreviousRange : null,
       medianDaysToSql: medianDays === null ? null : Math.round(medianDays * 10) / 10,
+      daysToSqlFrom: 'first recorded activity',
+      backfillUntil: options.backfillUntilMs === null ? null : new Date(options.backfillUntilMs).toISOString(),
+      excludedAsBackfill: excluded.size,
     },
     scoreDistribution: { fitBuckets, grades, tiers },
     tasks: summariseTasks(records),
   };
+  return { view, drilled: [...drilled] };
 }

@@ -5,11 +5,12 @@ import type { AppContext } from '../../app-context.ts';
 import { NotFoundError } from '../../errors.ts';
 import { type ModelIssue, parseModel, type ScoringModel } from '../../scoring/model-schema.ts';
 import type { Installation, InstallationPatch } from '../../store/store.ts';
+import { activateModel } from './activate-model.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { sessionOf } from './session.ts';
 import { runWhatIf } from './what-if.ts';
 
-async function installationOf(ctx: AppContext, res: Response): Promise<Installation> {
+export async function installationOf(ctx: AppContext, res: Response): Promise<Installation> {
   const { portalId } = sessionOf(res);
   const installation = await ctx.store.getInstallation(portalId);
   if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
@@ -28,7 +29,7 @@ function issuesOf(draft: unknown): ModelIssue[] {
 }
 
 /** A version already used by the active model or an earlier one would make `bant_model_version` ambiguous. */
-function versionIssues(installation: Installation, model: ScoringModel, defaultModel: ScoringModel): ModelIssue[] {
+export function versionIssues(installation: Installation, model: ScoringModel, defaultModel: ScoringModel): ModelIssue[] {
   const used = new Set([defaultModel.version, ...(installation.modelHistory ?? []).map((h) => h.version)]);
   const active = parseModel(installation.activeModel ?? defaultModel);
   if (active.ok) used.add(active.model.version);
@@ -52,7 +53,7 @@ export function createModelRouter(ctx: AppContext): Router {
     res.json({
       active: { version: active.version, isDefault: installation.activeModel === undefined, model: installation.activeModel ?? ctx.defaultModel },
       draft: installation.draftModel === undefined ? null : { model: installation.draftModel, issues: issuesOf(installation.draftModel) },
-      history: (installation.modelHistory ?? []).map((h) => ({ version: h.version, activatedAt: h.activatedAt })).reverse(),
+      history: (installation.modelHistory ?? []).map((h) => ({ version: h.version, activatedAt: h.activatedAt, activatedBy: h.activatedBy ?? null, restoredFrom: h.restoredFrom ?? null })).reverse(),
     });
   });
 
@@ -84,7 +85,17 @@ export function createModelRouter(ctx: AppContext): Router {
     const installation = await installationOf(ctx, res);
     const draft = requireValidDraft(installation, (req.body as { model?: unknown } | undefined)?.model);
     const active = await ctx.modelFor(installation.portalId);
-    res.json(await runWhatIf({ store: ctx.store, portalId: installation.portalId, draft, active, nowMs: ctx.now() }));
+    res.json(
+      await runWhatIf({
+        store: ctx.store,
+        portalId: installation.portalId,
+        draft,
+        active,
+        nowMs: ctx.now(),
+        appBaseUrl: ctx.config.HUBSPOT_AUTH_BASE_URL,
+        enabledTaskKinds: installation.settings.taskKinds,
+      }),
+    );
   });
 
   router.post('/model/activate', async (_req, res) => {
@@ -92,18 +103,7 @@ export function createModelRouter(ctx: AppContext): Router {
     const model = requireValidDraft(installation, undefined);
     const clash = versionIssues(installation, model, ctx.defaultModel);
     if (clash.length) throw new InvalidInputError(clash, clash[0]?.message);
-    const activatedAt = new Date(ctx.now()).toISOString();
-    const { draftModel } = installation;
-    await updateModelFields(ctx, installation.portalId, {
-      activeModel: draftModel,
-      modelHistory: [...(installation.modelHistory ?? []), { version: model.version, activatedAt, model: draftModel }],
-      draftModel: undefined,
-    });
-    await ctx.store.enqueue([
-      { portalId: installation.portalId, kind: 'backfill', key: 'all', payload: { reason: 'model_activated' }, notBefore: ctx.now() },
-    ]);
-    ctx.notifyWork();
-    ctx.log.info('scoring model activated; rescoring every contact', { portalId: installation.portalId, version: model.version });
+    const { activatedAt } = await activateModel(ctx, installation, { model, json: installation.draftModel, activatedBy: sessionOf(res).user ?? `portal ${installation.portalId} admin` });
     res.json({ activated: true, version: model.version, activatedAt, rescore: 'queued' });
   });
 

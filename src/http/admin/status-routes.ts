@@ -1,11 +1,10 @@
-// Installation status, job progress, queue depth and dead letters, API budget, the funnel; and disconnect.
+// Installation status, job progress, queue depth and dead letters, API budget; and disconnect (the funnel: funnel-routes.ts).
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { optionalScopes, requiredScopes } from '../../app-definition.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PortalId } from '../../store/store.ts';
-import { computeFunnel } from './funnel.ts';
 import { clearSessionCookie, sessionOf } from './session.ts';
 
 export const JOB_NAMES = ['backfill', 'decay', 'reconcile', 'tasks'] as const;
@@ -76,10 +75,6 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         since: startedAt,
       },
     });
-  });
-
-  router.get('/funnel', async (_req, res) => {
-    res.json(await computeFunnel(ctx.store, sessionOf(res).portalId, ctx.now()));
   });
 
   router.post('/disconnect', async (req, res) => {

@@ -1,17 +1,45 @@
 // "On your contacts this draft gives X MQL, Y SQL, Z tasks per day per rep": a model scored over the stored snapshots,
 // with no HubSpot call. Task flow is estimated from the last week: task kinds a contact needs now but did not need a
 // week ago (activities of the last week removed) count as created in that week. Properties are taken as they are now,
-// so a BANT answer set during the week counts as older than it is.
+// so a BANT answer set during the week counts as older than it is. It also names the contacts whose outcome, priority
+// or tasks differ between the active model and the draft, with the reasons that differ, and what activating would do
+// right now: outcomes that change in HubSpot and tasks created at once (kinds the contact has no open task of), per rep.
 import { score } from '../../scoring/index.ts';
 import type { ScoringModel } from '../../scoring/model-schema.ts';
 import { QUALIFICATIONS } from '../../scoring/types.ts';
-import type { PortalId, Store } from '../../store/store.ts';
+import type { ScoringResult, TaskKind } from '../../scoring/types.ts';
+import type { PortalId, Store, TaskRecord } from '../../store/store.ts';
+import { type ContactLabel, describeContact } from './describe-contact.ts';
 import { forEachSnapshot, profileAt, profileOf } from './read-snapshots.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const FLOW_WINDOW_DAYS = 7;
 /** Beyond this many contacts the what-if looks at the first ones only (and says so). */
 export const WHAT_IF_LIMIT = 50_000;
+/** Most changed contacts listed by name (the counts cover all of them). */
+export const CHANGES_LISTED = 500;
+
+export interface ContactScore {
+  qualification: string;
+  priority: string;
+  tasks: string[];
+}
+
+export interface ContactChange extends ContactLabel {
+  before: ContactScore;
+  after: ContactScore;
+  changed: Array<'outcome' | 'priority' | 'tasks'>;
+  /** Reason lines only one of the two models gives: "+" lines come with the draft, "−" lines go. */
+  reasons: { added: string[]; removed: string[] };
+}
+
+export interface ActivationImpact {
+  /** Contacts whose outcome in HubSpot would change. */
+  outcomesChange: number;
+  /** Tasks the rescore would create now: kinds a contact needs under the draft and has no open task of. */
+  tasksCreatedNow: number;
+  byRep: Array<{ ownerId: string; tasks: number }>;
+}
 
 export interface ModelOutcome {
   version: string;
@@ -34,7 +62,36 @@ export interface WhatIfView {
   windowDays: number;
   draft: ModelOutcome;
   active: ModelOutcome;
+  /** Contacts scored differently by the draft, largest change first; `changesTotal` counts all of them. */
+  changes: ContactChange[];
+  changesTotal: number;
+  impact: ActivationImpact;
 }
+
+const scoreOf = (r: ScoringResult): ContactScore => ({ qualification: r.qualification, priority: r.priority, tasks: r.tasks.map((t) => t.kind) });
+
+function compare(label: ContactLabel, before: ScoringResult, after: ScoringResult): ContactChange | null {
+  const changed: ContactChange['changed'] = [];
+  if (before.qualification !== after.qualification) changed.push('outcome');
+  if (before.priority !== after.priority) changed.push('priority');
+  const b = scoreOf(before);
+  const a = scoreOf(after);
+  if (b.tasks.join() !== a.tasks.join()) changed.push('tasks');
+  if (!changed.length) return null;
+  const beforeTexts = new Set(before.reasons.map((r) => r.text));
+  const afterTexts = new Set(after.reasons.map((r) => r.text));
+  return {
+    ...label,
+    before: b,
+    after: a,
+    changed,
+    reasons: { added: [...afterTexts].filter((t) => !beforeTexts.has(t)), removed: [...beforeTexts].filter((t) => !afterTexts.has(t)) },
+  };
+}
+
+const OUTCOME_RANK: Record<string, number> = { sql: 3, mql: 2, nurture: 1, disqualified: 0 };
+const weight = (c: ContactChange) => (c.changed.includes('outcome') ? 100 : 0) + Math.abs((OUTCOME_RANK[c.after.qualification] ?? 0) - (OUTCOME_RANK[c.before.qualification] ?? 0)) * 10 + c.changed.length;
+const rankChanges = (list: ContactChange[]) => [...list].sort((x, y) => weight(y) - weight(x) || x.contactId.localeCompare(y.contactId));
 
 interface Tally {
   outcomes: Record<string, number>;
@@ -66,13 +123,30 @@ function summarise(model: ScoringModel, tally: Tally): ModelOutcome {
   };
 }
 
-export async function runWhatIf(args: { store: Store; portalId: PortalId; draft: ScoringModel; active: ScoringModel; nowMs: number }): Promise<WhatIfView> {
+export async function runWhatIf(args: {
+  store: Store;
+  portalId: PortalId;
+  draft: ScoringModel;
+  active: ScoringModel;
+  nowMs: number;
+  appBaseUrl?: string;
+  enabledTaskKinds?: Partial<Record<TaskKind, boolean>>;
+}): Promise<WhatIfView> {
   const { store, portalId, draft, active, nowMs } = args;
   const thenMs = nowMs - FLOW_WINDOW_DAYS * DAY_MS;
   const tallies = [
     { model: draft, tally: newTally() },
     { model: active, tally: newTally() },
   ];
+  const openTasks = new Map<string, Set<string>>();
+  for (const record of await store.listTaskRecords(portalId, { status: 'open' })) {
+    const kinds = openTasks.get(record.contactId) ?? new Set<TaskRecord['kind']>();
+    kinds.add(record.kind);
+    openTasks.set(record.contactId, kinds);
+  }
+  const changes: ContactChange[] = [];
+  let changesTotal = 0;
+  const impact = { outcomesChange: 0, tasksCreatedNow: 0, byRep: new Map<string, number>() };
   const total = await store.countSnapshots(portalId);
   const evaluated = await forEachSnapshot(
     store,
@@ -80,8 +154,10 @@ export async function runWhatIf(args: { store: Store; portalId: PortalId; draft:
     (snapshot) => {
       const now = profileOf(snapshot);
       const then = profileAt(snapshot, thenMs);
+      const results: ScoringResult[] = [];
       for (const { model, tally } of tallies) {
         const result = score(now, model, nowMs);
+        results.push(result);
         tally.outcomes[result.qualification] = (tally.outcomes[result.qualification] ?? 0) + 1;
         if (snapshot.written.bant_qualification && snapshot.written.bant_qualification !== result.qualification) tally.changed += 1;
         if (!result.tasks.length) continue;
@@ -90,6 +166,22 @@ export async function runWhatIf(args: { store: Store; portalId: PortalId; draft:
         const before = new Set(score(then, model, thenMs).tasks.map((t) => t.kind));
         tally.newTasks += result.tasks.filter((t) => !before.has(t.kind)).length;
       }
+      const [afterResult, beforeResult] = results;
+      if (!afterResult || !beforeResult) return;
+      if (snapshot.written.bant_qualification !== afterResult.qualification) impact.outcomesChange += 1;
+      const open = openTasks.get(snapshot.contactId);
+      const created = afterResult.tasks.filter((t) => !open?.has(t.kind) && args.enabledTaskKinds?.[t.kind] !== false).length;
+      if (created) {
+        impact.tasksCreatedNow += created;
+        const owner = snapshot.ownerId ?? 'unassigned';
+        impact.byRep.set(owner, (impact.byRep.get(owner) ?? 0) + created);
+      }
+      const change = compare(describeContact(snapshot, args.appBaseUrl ?? 'https://app.hubspot.com'), beforeResult, afterResult);
+      if (!change) return;
+      changesTotal += 1;
+      changes.push(change);
+      // Bounded memory on a large portal: keep the largest changes only.
+      if (changes.length >= 4 * CHANGES_LISTED) changes.splice(0, changes.length, ...rankChanges(changes).slice(0, CHANGES_LISTED));
     },
     { limit: WHAT_IF_LIMIT },
   );
@@ -101,5 +193,12 @@ export async function runWhatIf(args: { store: Store; portalId: PortalId; draft:
     windowDays: FLOW_WINDOW_DAYS,
     draft: summarise(draft, d?.tally ?? newTally()),
     active: summarise(active, a?.tally ?? newTally()),
+    changes: rankChanges(changes).slice(0, CHANGES_LISTED),
+    changesTotal,
+    impact: {
+      outcomesChange: impact.outcomesChange,
+      tasksCreatedNow: impact.tasksCreatedNow,
+      byRep: [...impact.byRep].map(([ownerId, tasks]) => ({ ownerId, tasks })).sort((x, y) => y.tasks - x.tasks),
+    },
   };
 }

@@ -1,27 +1,11 @@
 // The admin console: one page, no build step. Every value from the server is set as text, never as HTML.
 import { drawHistogram } from './chart.js';
+import { $, confirmDialog, fill, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 import { locatePath, parseWithLines } from './json-locate.js';
+import { markFormIssues, renderModelForm } from './model-form.js';
 
-const $ = (id) => document.getElementById(id);
 let csrf = '';
 let portalId = 0;
-
-/** h('p', { class: 'x' }, 'text', child) */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (k === 'style') Object.assign(el.style, v); // CSSOM, which the page's CSP allows (style attributes it does not)
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const child of children.flat(Number.POSITIVE_INFINITY)) if (child !== null && child !== undefined && child !== false) el.append(child instanceof Node ? child : String(child));
-  return el;
-}
-const fill = (el, ...children) => el.replaceChildren(...children.flat(Number.POSITIVE_INFINITY).filter((c) => c !== null && c !== undefined && c !== false));
-const fmtNumber = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–');
-const fmtPercent = (r) => (r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)} %`);
-const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '–');
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -68,7 +52,7 @@ function showSignedOut() {
 // ---------- tabs ----------
 const loaders = {};
 function selectTab(tab) {
-  for (const t of document.querySelectorAll('[role="tab"]')) {
+  for (const t of document.querySelectorAll('.tabs [role="tab"]')) {
     const on = t === tab;
     t.setAttribute('aria-selected', String(on));
     t.tabIndex = on ? 0 : -1;
@@ -78,7 +62,7 @@ function selectTab(tab) {
   loaders[tab.id]?.().catch((error) => flash(error.message, true));
 }
 function wireTabs() {
-  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  const tabs = [...document.querySelectorAll('.tabs [role="tab"]')];
   for (const tab of tabs) {
     tab.addEventListener('click', () => selectTab(tab));
     tab.addEventListener('keydown', (event) => {
@@ -130,11 +114,19 @@ function renderInstallation(data) {
       h('dt', {}, 'Rate-limited (429)'),
       h('dd', {}, fmtNumber(a.rateLimited)),
       h('dt', {}, 'Errors'),
-      h('dd', {}, `${fmtNumber(a.errors)} (${fmtPercent(a.errorShare)}) `, h('span', { class: `pill ${a.errorShare < 0.05 ? 'ok' : 'bad'}` }, a.errorShare < 0.05 ? 'below 5 %' : 'above 5 %')),
+      h(
+        'dd',
+        {},
+        a.errors ? h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': 'api-errors', onclick: (e) => toggleApiErrors(e.currentTarget) }, `${fmtNumber(a.errors)} error${a.errors === 1 ? '' : 's'}`) : '0',
+        ` (${fmtPercent(a.errorShare)}) `,
+        h('span', { class: `pill ${a.errorShare < 0.05 ? 'ok' : 'bad'}` }, a.errorShare < 0.05 ? 'below 5 %' : 'above 5 %'),
+      ),
       h('dt', {}, 'Limits'),
       h('dd', {}, `${a.limitPer10s} requests per 10 s, search ${a.searchPerSecond} per s`),
     ),
+    h('div', { id: 'api-errors', hidden: !openDetails.has('api-errors') }),
   );
+  if (openDetails.has('api-errors')) loadApiErrors();
 }
 
 function renderJobs(jobs) {
@@ -160,14 +152,53 @@ function renderJobs(jobs) {
   fill($('jobs'), h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Job'), h('th', {}, 'Progress'), h('th', {}, 'Last run'), h('th', {}, 'Finished'))), h('tbody', {}, rows)));
 }
 
+/** Details the admin opened stay open when the overview refreshes itself. */
+const openDetails = new Set();
+
+async function loadApiErrors() {
+  const { byStatus } = await api('/api-errors');
+  const box = $('api-errors');
+  if (!box) return;
+  fill(
+    box,
+    byStatus.length
+      ? h('table', { 'data-testid': 'api-error-details' }, h('thead', {}, h('tr', {}, h('th', {}, 'Status'), h('th', {}, 'Meaning'), h('th', { class: 'num' }, 'Calls'))), h('tbody', {}, byStatus.map((e) => h('tr', {}, h('td', {}, String(e.status)), h('td', {}, e.meaning), h('td', { class: 'num' }, fmtNumber(e.count))))))
+      : h('p', { class: 'empty' }, 'The failed calls had statuses without a known meaning (network errors or timeouts).'),
+  );
+}
+
+function toggleApiErrors(button) {
+  const open = !openDetails.has('api-errors');
+  if (open) openDetails.add('api-errors');
+  else openDetails.delete('api-errors');
+  button.setAttribute('aria-expanded', String(open));
+  $('api-errors').hidden = !open;
+  if (open) loadApiErrors().catch((error) => flash(error.message, true));
+}
+
 function renderQueue(queue) {
+  const open = openDetails.has('dead-letters');
+  const toggle = (e) => {
+    const now = !openDetails.has('dead-letters');
+    if (now) openDetails.add('dead-letters');
+    else openDetails.delete('dead-letters');
+    e.currentTarget.setAttribute('aria-expanded', String(now));
+    $('dead-letters').hidden = !now;
+  };
   fill(
     $('queue'),
-    h('p', {}, 'Waiting: ', h('strong', { 'data-testid': 'queue-depth' }, fmtNumber(queue.depth)), ' · Dead letters: ', h('strong', {}, fmtNumber(queue.deadLetterCount))),
+    h(
+      'p',
+      {},
+      'Waiting: ',
+      h('strong', { 'data-testid': 'queue-depth' }, fmtNumber(queue.depth)),
+      ' · Dead letters: ',
+      queue.deadLetterCount ? h('button', { type: 'button', class: 'link', 'aria-expanded': String(open), 'aria-controls': 'dead-letters', onclick: toggle }, `${fmtNumber(queue.deadLetterCount)} failed item${queue.deadLetterCount === 1 ? '' : 's'}`) : h('strong', {}, '0'),
+    ),
     queue.deadLetters.length
       ? h(
           'table',
-          {},
+          { id: 'dead-letters', hidden: !open },
           h('thead', {}, h('tr', {}, h('th', {}, 'Kind'), h('th', {}, 'Key'), h('th', {}, 'Reason'), h('th', { class: 'num' }, 'Attempts'), h('th', {}, 'Failed'))),
           h('tbody', {}, queue.deadLetters.map((d) => h('tr', {}, h('td', {}, d.kind), h('td', {}, d.key), h('td', {}, d.reason), h('td', { class: 'num' }, d.attempts), h('td', {}, fmtTime(d.failedAt))))),
         )
@@ -175,41 +206,132 @@ function renderQueue(queue) {
   );
 }
 
+const REFRESH_MS = 15_000;
+let refreshTimer = 0;
+
 loaders['tab-overview'] = async () => {
   const data = await api('/overview');
   renderInstallation(data);
   renderJobs(data.jobs);
   renderQueue(data.queue);
+  $('overview-refreshed').textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}; refreshes every ${REFRESH_MS / 1000} s.`;
+  // The overview refreshes itself while it is on screen.
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (!$('panel-overview').hidden && !document.hidden) loaders['tab-overview']().catch(() => {});
+  }, REFRESH_MS);
 };
 
 // ---------- funnel ----------
-function kpi(label, value, sub) {
-  return h('div', { class: 'kpi' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), sub ? h('div', { class: 'sub' }, sub) : null);
+const OUTCOME_NAMES = { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified: 'Disqualified', unscored: 'Not scored' };
+const METRIC_NAMES = {
+  cohort: 'Reached MQL or SQL in the range',
+  'cohort:converted': 'Of those, became SQL',
+  'sql:range': 'New SQL in the range',
+  'sql:previous': 'New SQL in the range before',
+};
+
+function rangeQuery() {
+  const params = new URLSearchParams();
+  if ($('range-from').value) params.set('from', $('range-from').value);
+  if ($('range-to').value) params.set('to', $('range-to').value);
+  return params;
+}
+
+/** A number that opens the list of its contacts. */
+function drillButton(metric, label, content) {
+  return h('button', { type: 'button', class: 'drill-link', 'data-metric': metric, 'aria-label': `${label}: show the contacts`, onclick: () => showDrill(metric, label).catch((error) => flash(error.message, true)) }, content);
+}
+
+async function showDrill(metric, label) {
+  const params = rangeQuery();
+  params.set('metric', metric);
+  const data = await api(`/funnel/contacts?${params}`);
+  $('drill').hidden = false;
+  fill($('h-drill'), `${label}: ${fmtNumber(data.total)} contacts`);
+  $('drill-export').href = `/admin/api/funnel/contacts.csv?${params}`;
+  fill(
+    $('drill-body'),
+    data.contacts.length
+      ? h(
+          'table',
+          { 'data-testid': 'drill-table' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Contact'), h('th', {}, 'Company'), h('th', {}, 'Outcome'), h('th', {}, 'Priority'), h('th', {}, 'Lifecycle stage'))),
+          h(
+            'tbody',
+            {},
+            data.contacts.map((c) => h('tr', {}, h('td', {}, c.hubspotUrl ? h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name) : c.name, c.email ? h('div', { class: 'micro' }, c.email) : null), h('td', {}, c.company ?? '–'), h('td', {}, OUTCOME_NAMES[c.qualification] ?? '–'), h('td', {}, c.priority ?? '–'), h('td', {}, c.stage ?? '–'))),
+          ),
+        )
+      : h('p', { class: 'empty' }, 'No contacts.'),
+    data.total > data.contacts.length ? h('p', { class: 'hint' }, `The first ${fmtNumber(data.contacts.length)} are listed; the CSV has all of them.`) : null,
+  );
+  $('drill').scrollIntoView({ block: 'nearest' });
+}
+
+function kpi(label, value, sub, metric) {
+  return h('div', { class: 'kpi' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, metric ? drillButton(metric, label, value) : value), sub ? h('div', { class: 'sub' }, sub) : null);
 }
 function barList(entries) {
-  const max = Math.max(1, ...entries.map(([, n]) => n));
-  return h('div', { class: 'bars' }, entries.map(([label, n, kind]) => [h('span', {}, label), h('div', { class: kind ? `bar ${kind}` : 'bar', style: { width: `${(n / max) * 100}%` }, 'aria-hidden': 'true' }), h('span', { class: 'num' }, fmtNumber(n))]));
+  const max = Math.max(1, ...entries.map((e) => e.n));
+  return h(
+    'div',
+    { class: 'bars' },
+    entries.map((e) => [h('span', {}, e.label), h('div', { class: e.kind ? `bar ${e.kind}` : 'bar', style: { width: `${(e.n / max) * 100}%` }, 'aria-hidden': 'true' }), h('span', { class: 'num' }, e.n ? drillButton(e.metric, e.label, fmtNumber(e.n)) : '0')]),
+  );
 }
+const day = (iso) => iso.slice(0, 10);
+
 loaders['tab-funnel'] = async () => {
-  const f = await api('/funnel');
+  const f = await api(`/funnel?${rangeQuery()}`);
+  const lastDay = day(new Date(Date.parse(f.range.to) - 1).toISOString());
+  if (!$('range-from').value) $('range-from').value = day(f.range.from);
+  if (!$('range-to').value) $('range-to').value = lastDay;
+  $('funnel-export').href = `/admin/api/funnel.csv?${rangeQuery()}`;
   const v = f.leadVelocity;
+  const c = f.cohort;
+  fill(
+    $('range-note'),
+    `${day(f.range.from)} to ${lastDay}. Outcomes, stages and scores are as they are now; the cohort and lead velocity belong to the range. `,
+    v.backfillUntil ? `The ${fmtNumber(v.excludedAsBackfill)} contacts the install backfill found MQL or SQL (until ${fmtTime(v.backfillUntil)}) are left out: they did not become MQL or SQL in the range.` : '',
+  );
   fill(
     $('kpis'),
-    kpi('Contacts scored', fmtNumber(f.contacts)),
-    kpi('MQL', fmtNumber(f.outcomes.mql)),
-    kpi('SQL', fmtNumber(f.outcomes.sql)),
-    kpi('MQL → SQL', fmtPercent(f.mqlToSqlRate), 'target 20–40 %'),
-    kpi('Lead velocity', v.growthRate === null ? `${fmtNumber(v.sqlThisWindow)} SQL` : `${v.growthRate >= 0 ? '+' : ''}${(v.growthRate * 100).toFixed(0)} %`, `${fmtNumber(v.sqlThisWindow)} new SQL in ${v.windowDays} d (before: ${fmtNumber(v.sqlPreviousWindow)})`),
-    kpi('Days to SQL', v.medianDaysToSql === null ? '–' : String(v.medianDaysToSql), 'median, first activity → SQL'),
+    kpi('Contacts scored', fmtNumber(f.contacts), 'now'),
+    kpi('MQL now', fmtNumber(f.outcomes.mql), null, 'outcome:mql'),
+    kpi('SQL now', fmtNumber(f.outcomes.sql), null, 'outcome:sql'),
+    h(
+      'div',
+      { class: 'kpi', 'data-testid': 'cohort' },
+      h('div', { class: 'label' }, 'MQL → SQL (cohort)'),
+      h('div', { class: 'value' }, fmtPercent(c.rate)),
+      h('div', { class: 'sub' }, drillButton('cohort:converted', METRIC_NAMES['cohort:converted'], `${fmtNumber(c.converted)} SQL`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range; target 20–40 %. Won: arrives with the outcomes work.'),
+    ),
+    h(
+      'div',
+      { class: 'kpi' },
+      h('div', { class: 'label' }, 'Lead velocity'),
+      h('div', { class: 'value' }, v.growthRate === null ? '–' : `${v.growthRate >= 0 ? '+' : ''}${(v.growthRate * 100).toFixed(0)} %`),
+      h('div', { class: 'sub' }, drillButton('sql:range', METRIC_NAMES['sql:range'], `${fmtNumber(v.sqlInRange)} new SQL`), ' (range before: ', drillButton('sql:previous', METRIC_NAMES['sql:previous'], fmtNumber(v.sqlPreviousRange)), ')'),
+    ),
+    kpi('Days to SQL', v.medianDaysToSql === null ? '–' : String(v.medianDaysToSql), `median, from the contact's ${v.daysToSqlFrom}`),
   );
   drawHistogram($('score-chart'), f.scoreDistribution.fitBuckets, { label: 'Contacts per fit score range', xLabel: 'Fit score', yLabel: 'Contacts' });
-  const names = { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified: 'Disqualified', unscored: 'Not scored' };
-  fill($('outcomes'), barList(Object.entries(f.outcomes).map(([k, n]) => [names[k] ?? k, n, `outcome-${k}`])), h('h3', {}, 'Grades and tiers'), barList([...Object.entries(f.scoreDistribution.grades).map(([g, n]) => [`Grade ${g}`, n]), ...Object.entries(f.scoreDistribution.tiers).map(([t, n]) => [`Tier ${t}`, n])]));
-  fill($('stages'), f.lifecycleStages.length ? barList(f.lifecycleStages.map((s) => [s.stage, s.count])) : h('p', { class: 'empty' }, 'No contacts scored yet.'));
+  for (const [i, bar] of [...$('score-chart').querySelectorAll('rect.bucket')].entries()) {
+    const b = f.scoreDistribution.fitBuckets[i];
+    bar.addEventListener('click', () => showDrill(`fit:${b.from}`, `Fit ${b.from}–${b.to}`).catch((error) => flash(error.message, true)));
+  }
+  fill(
+    $('outcomes'),
+    barList(Object.entries(f.outcomes).map(([k, n]) => ({ label: OUTCOME_NAMES[k] ?? k, n, kind: `outcome-${k}`, metric: `outcome:${k}` }))),
+    h('h3', {}, 'Grades and tiers'),
+    barList([...Object.entries(f.scoreDistribution.grades).map(([g, n]) => ({ label: `Grade ${g}`, n, metric: `grade:${g}` })), ...Object.entries(f.scoreDistribution.tiers).map(([t, n]) => ({ label: `Tier ${t}`, n, metric: `tier:${t}` }))]),
+  );
+  fill($('stages'), f.lifecycleStages.length ? barList(f.lifecycleStages.map((s) => ({ label: s.label, n: s.count, metric: `stage:${s.stage}` }))) : h('p', { class: 'empty' }, 'No contacts scored yet.'));
   const t = f.tasks;
   fill(
     $('tasks'),
-    h('p', {}, `Created ${fmtNumber(t.created)} · open ${fmtNumber(t.open)} · completed ${fmtNumber(t.completed)} · escalated ${fmtNumber(t.escalated)}`),
+    h('p', {}, 'Created ', drillButton('tasks:created', 'Contacts with tasks', fmtNumber(t.created)), ' · open ', drillButton('tasks:open', 'Contacts with open tasks', fmtNumber(t.open)), ' · completed ', drillButton('tasks:completed', 'Contacts with completed tasks', fmtNumber(t.completed)), ' · escalated ', drillButton('tasks:escalated', 'Contacts with escalations', fmtNumber(t.escalated))),
     h(
       'table',
       {},
@@ -219,8 +341,23 @@ loaders['tab-funnel'] = async () => {
   );
 };
 
+function wireFunnel() {
+  $('range-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    $('drill').hidden = true;
+    loaders['tab-funnel']().catch((error) => flash(error.message, true));
+  });
+  $('drill-close').addEventListener('click', () => {
+    $('drill').hidden = true;
+  });
+}
+
 // ---------- scoring model ----------
 let activeModel = null;
+/** The draft being edited: the form and the JSON view are two views of this object. */
+let draft = null;
+let lastWhatIf = null;
+let owners = null;
 const editor = () => $('draft-text');
 
 function renderGutter(badLines = new Map()) {
@@ -241,6 +378,7 @@ function revealLine(line) {
 }
 
 function jumpToLine(line) {
+  showDraftView('json');
   const text = editor().value;
   let offset = 0;
   for (let n = 1; n < line; n += 1) offset = text.indexOf('\n', offset) + 1;
@@ -249,9 +387,10 @@ function jumpToLine(line) {
   revealLine(line);
 }
 
-/** Each issue next to its line: a marker in the gutter and a list entry that jumps there. */
+/** Each issue next to its field in the form and its line in the JSON, and listed with a jump to the line. */
 function showIssues(issues, text) {
   const box = $('draft-issues');
+  markFormIssues($('draft-form'), issues.filter((i) => !i.line));
   if (!issues.length) {
     box.className = 'issues valid';
     fill(box, 'The draft is valid.');
@@ -280,21 +419,130 @@ function readDraft() {
   }
 }
 
-function renderHistory(history, active) {
+function showDraftView(which) {
+  const json = which === 'json';
+  if (!json && $('draft-json').hidden === false) {
+    // Leaving the JSON: the form shows what the JSON says now.
+    const parsed = readDraft();
+    if (parsed === null) return;
+    setDraft(parsed);
+  }
+  $('view-form').setAttribute('aria-selected', String(!json));
+  $('view-json').setAttribute('aria-selected', String(json));
+  $('draft-form').hidden = json;
+  $('draft-json').hidden = !json;
+}
+
+let saveTimer = 0;
+/** Validation as you type: every edit in the form is saved (valid or not) a moment after the last keystroke. */
+function draftEdited() {
+  editor().value = JSON.stringify(draft, null, 2);
+  renderGutter();
+  fill($('whatif'));
+  lastWhatIf = null;
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => saveDraft().catch((error) => flash(error.message, true)), 350);
+}
+
+function setDraft(model) {
+  draft = model;
+  editor().value = JSON.stringify(draft, null, 2);
+  renderModelForm($('draft-form'), draft, draftEdited);
+  renderGutter();
+}
+
+async function saveDraft() {
+  clearTimeout(saveTimer);
+  const model = $('draft-json').hidden ? draft : readDraft();
+  if (model === null) return false;
+  if (!$('draft-json').hidden) draft = model;
+  const result = await api('/model/draft', { method: 'PUT', body: { model } });
+  showIssues(result.issues, editor().value);
+  return result.valid;
+}
+
+function compareForm(versions) {
+  const names = [...versions.map((v) => v.version), ...(hasDraft ? ['draft'] : [])];
+  const select = (id, selected) => h('select', { id }, names.map((n) => h('option', { value: n, selected: n === selected }, n)));
+  return h(
+    'form',
+    { class: 'inline-form compare', onsubmit: (e) => {
+      e.preventDefault();
+      compareVersions($('compare-from').value, $('compare-to').value).catch((error) => flash(error.message, true));
+    } },
+    h('label', { for: 'compare-from', class: 'inline-label' }, 'Compare'),
+    select('compare-from', versions[1]?.version ?? versions[0]?.version),
+    h('label', { for: 'compare-to', class: 'inline-label' }, 'with'),
+    select('compare-to', versions[0]?.version),
+    h('button', { type: 'submit', class: 'button secondary small' }, 'Show differences'),
+  );
+}
+
+async function compareVersions(from, to) {
+  const { changes } = await api(`/model/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
+  fill($('version-view'), h('h3', {}, `From ${from} to ${to}`), renderChanges(changes));
+}
+
+let hasDraft = false;
+
+async function loadVersions() {
+  const data = await api('/model/versions');
+  const { versions } = data;
+  hasDraft = data.hasDraft;
   fill(
     $('history'),
+    versions.length > 1 || hasDraft ? compareForm(versions) : null,
     h(
       'table',
-      {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Version'), h('th', {}, 'Activated'), h('th', {}, ''))),
+      { 'data-testid': 'versions' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Version'), h('th', {}, 'Activated'), h('th', {}, 'By'), h('th', {}, ''))),
       h(
         'tbody',
         {},
-        history.map((entry) => h('tr', {}, h('td', {}, entry.version), h('td', {}, fmtTime(entry.activatedAt)), h('td', {}, entry.version === active.version ? h('span', { class: 'pill ok' }, 'active') : ''))),
-        h('tr', {}, h('td', {}, 'default model'), h('td', {}, 'config/scoring-model.json'), h('td', {}, active.isDefault ? h('span', { class: 'pill ok' }, 'active') : '')),
+        versions.map((v) =>
+          h(
+            'tr',
+            { 'data-version': v.version },
+            h('td', {}, h('strong', {}, v.version), v.active ? [' ', h('span', { class: 'pill ok' }, 'active')] : null, v.restoredFrom ? h('div', { class: 'micro' }, `restored from ${v.restoredFrom}`) : null),
+            h('td', {}, fmtTime(v.activatedAt)),
+            h('td', {}, v.activatedBy ?? '–'),
+            h(
+              'td',
+              { class: 'actions' },
+              h('button', { type: 'button', class: 'button secondary small', onclick: () => viewVersion(v.version).catch((error) => flash(error.message, true)) }, 'View'),
+              v.active ? null : h('button', { type: 'button', class: 'button secondary small', onclick: () => diffVersion(v.version).catch((error) => flash(error.message, true)) }, 'Diff with active'),
+              v.active ? null : h('button', { type: 'button', class: 'button secondary small', onclick: (e) => busy(e.currentTarget, () => restoreVersion(v.version)) }, `Restore ${v.version}`),
+            ),
+          ),
+        ),
       ),
     ),
   );
+}
+
+async function viewVersion(version) {
+  const { model } = await api(`/model/versions/${encodeURIComponent(version)}`);
+  fill($('version-view'), h('h3', {}, `Version ${version}`), h('pre', { class: 'json' }, JSON.stringify(model, null, 2)));
+}
+
+function renderChanges(changes) {
+  const show = (v) => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return changes.length
+    ? h('table', { class: 'diff', 'data-testid': 'model-diff' }, h('thead', {}, h('tr', {}, h('th', {}, 'Setting'), h('th', {}, 'Before'), h('th', {}, 'After'))), h('tbody', {}, changes.map((c) => h('tr', {}, h('td', {}, h('code', {}, c.path)), h('td', { class: 'before' }, show(c.before)), h('td', { class: 'after' }, show(c.after))))))
+    : h('p', { class: 'empty' }, 'No differences.');
+}
+
+async function diffVersion(version) {
+  const { changes } = await api(`/model/diff?from=active&to=${encodeURIComponent(version)}`);
+  fill($('version-view'), h('h3', {}, `From the active model to ${version}`), renderChanges(changes));
+}
+
+async function restoreVersion(version) {
+  const ok = await confirmDialog(`Restore ${version}?`, [h('p', {}, `A new version with the content of ${version} becomes active, and every contact is rescored with it. Your draft stays as it is.`)], `Restore ${version}`);
+  if (!ok) return;
+  const result = await api(`/model/versions/${encodeURIComponent(version)}/restore`, { method: 'POST', body: {} });
+  flash(`Version ${result.version} (the content of ${result.restoredFrom}) is active; every contact is being rescored.`);
+  await loaders['tab-model']();
 }
 
 loaders['tab-model'] = async () => {
@@ -303,27 +551,58 @@ loaders['tab-model'] = async () => {
   fill(
     $('active-model'),
     h('p', {}, 'Version ', h('strong', { 'data-testid': 'active-version' }, data.active.version), data.active.isDefault ? ' (the default model)' : ''),
-    h('details', {}, h('summary', {}, 'Show the JSON'), h('pre', {}, JSON.stringify(activeModel, null, 2))),
+    h('p', { class: 'hint' }, activeModel.description ?? ''),
   );
-  if (!editor().dataset.loaded) {
-    editor().value = JSON.stringify(data.draft ? data.draft.model : activeModel, null, 2);
-    editor().dataset.loaded = 'yes';
+  if (!draft) {
+    setDraft(structuredClone(data.draft ? data.draft.model : activeModel));
     if (data.draft) showIssues(data.draft.issues, editor().value);
-    else renderGutter();
   }
-  renderHistory(data.history, data.active);
+  await loadVersions();
 };
 
 function describeOutcome(o) {
   return `${fmtNumber(o.outcomes.mql)} MQL, ${fmtNumber(o.outcomes.sql)} SQL, ${o.tasksPerDayPerRep} tasks per day per rep`;
 }
 
-function renderWhatIf(w) {
+async function ownerNames() {
+  if (!owners) {
+    const { owners: list } = await api('/owners').catch(() => ({ owners: [] }));
+    owners = new Map(list.map((o) => [o.id, [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id]));
+  }
+  return owners;
+}
+const repName = (names, id) => (id === 'unassigned' ? 'unassigned' : (names.get(id) ?? `owner ${id}`));
+
+const CHANGE_LABEL = { outcome: 'Outcome', priority: 'Priority', tasks: 'Tasks' };
+const contactFilter = { text: '', kind: 'all', sort: 'impact' };
+
+function changeRows(changes) {
+  const text = contactFilter.text.toLowerCase();
+  const list = changes.filter((c) => (contactFilter.kind === 'all' || c.changed.includes(contactFilter.kind)) && (!text || `${c.name} ${c.email ?? ''} ${c.company ?? ''}`.toLowerCase().includes(text)));
+  if (contactFilter.sort === 'name') list.sort((a, b) => a.name.localeCompare(b.name));
+  if (contactFilter.sort === 'outcome') list.sort((a, b) => a.after.qualification.localeCompare(b.after.qualification) || a.name.localeCompare(b.name));
+  const arrow = (before, after) => (before === after ? before : `${before} → ${after}`);
+  return list.map((c) =>
+    h(
+      'tr',
+      { 'data-contact': c.contactId },
+      h('td', {}, h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name), h('div', { class: 'micro' }, [c.company, c.email].filter(Boolean).join(' · '))),
+      h('td', {}, arrow(c.before.qualification, c.after.qualification)),
+      h('td', {}, arrow(c.before.priority, c.after.priority)),
+      h('td', {}, arrow(c.before.tasks.join(', ') || 'none', c.after.tasks.join(', ') || 'none')),
+      h('td', { class: 'reasons' }, c.reasons.added.map((r) => h('div', { class: 'added' }, r)), c.reasons.removed.map((r) => h('div', { class: 'removed' }, `was: ${r}`)), !c.reasons.added.length && !c.reasons.removed.length ? h('span', { class: 'micro' }, 'same reasons; thresholds or MQL cells differ') : null),
+    ),
+  );
+}
+
+function renderWhatIf(w, diff) {
   const row = (label, pick) => h('tr', {}, h('td', {}, label), h('td', { class: 'num' }, pick(w.draft)), h('td', { class: 'num' }, pick(w.active)));
+  const tbody = h('tbody', {}, changeRows(w.changes));
+  const refresh = () => fill(tbody, changeRows(w.changes));
   fill(
     $('whatif'),
     h('p', { class: 'headline', 'data-testid': 'whatif-headline' }, `On your contacts this draft gives ${describeOutcome(w.draft)}.`),
-    h('p', { class: 'hint' }, `The active model gives ${describeOutcome(w.active)}. ${fmtNumber(w.draft.changedOutcomes)} contacts would change outcome. Based on ${fmtNumber(w.evaluated)} of ${fmtNumber(w.total)} stored contacts; task flow estimated from the last ${w.windowDays} days; no HubSpot calls.`),
+    h('p', { class: 'hint' }, `The active model gives ${describeOutcome(w.active)}. Based on ${fmtNumber(w.evaluated)} of ${fmtNumber(w.total)} stored contacts; task flow estimated from the last ${w.windowDays} days; no HubSpot calls.`),
     h(
       'table',
       {},
@@ -337,55 +616,102 @@ function renderWhatIf(w) {
         row('Per rep per day', (o) => String(o.tasksPerDayPerRep)),
       ),
     ),
+    h('h3', { 'data-testid': 'changes-headline' }, `${fmtNumber(w.changesTotal)} contacts change`, w.changesTotal > w.changes.length ? ` (the ${fmtNumber(w.changes.length)} largest changes are listed)` : ''),
+    h(
+      'div',
+      { class: 'inline-form filters' },
+      h('label', { for: 'changes-filter', class: 'inline-label' }, 'Filter'),
+      h('input', { id: 'changes-filter', type: 'search', placeholder: 'name, e-mail or company', value: contactFilter.text, oninput: (e) => {
+        contactFilter.text = e.currentTarget.value;
+        refresh();
+      } }),
+      h('label', { for: 'changes-kind', class: 'inline-label' }, 'What changes'),
+      h('select', { id: 'changes-kind', onchange: (e) => {
+        contactFilter.kind = e.currentTarget.value;
+        refresh();
+      } }, ['all', 'outcome', 'priority', 'tasks'].map((k) => h('option', { value: k, selected: contactFilter.kind === k }, k === 'all' ? 'anything' : CHANGE_LABEL[k]))),
+      h('label', { for: 'changes-sort', class: 'inline-label' }, 'Sort'),
+      h('select', { id: 'changes-sort', onchange: (e) => {
+        contactFilter.sort = e.currentTarget.value;
+        refresh();
+      } }, [['impact', 'largest change'], ['name', 'name'], ['outcome', 'new outcome']].map(([v, l]) => h('option', { value: v, selected: contactFilter.sort === v }, l))),
+    ),
+    h('div', { class: 'scroll' }, h('table', { 'data-testid': 'changed-contacts' }, h('thead', {}, h('tr', {}, h('th', {}, 'Contact'), h('th', {}, 'Outcome'), h('th', {}, 'Priority'), h('th', {}, 'Tasks'), h('th', {}, 'Reasons that differ'))), tbody)),
+    h('h3', {}, 'What the draft changes in the model'),
+    renderChanges(diff.changes),
   );
 }
 
-async function saveDraft() {
-  const model = readDraft();
-  if (model === null) return false;
-  const result = await api('/model/draft', { method: 'PUT', body: { model } });
-  showIssues(result.issues, editor().value);
-  return result.valid;
+async function runWhatIf() {
+  if (!(await saveDraft())) return null;
+  fill($('whatif'), h('p', {}, 'Scoring your contacts with the draft…'));
+  const [w, diff] = await Promise.all([api('/model/what-if', { method: 'POST', body: {} }), api('/model/diff?from=active&to=draft')]);
+  lastWhatIf = w;
+  renderWhatIf(w, diff);
+  return w;
+}
+
+async function activateDraft() {
+  const w = lastWhatIf ?? (await runWhatIf());
+  if (!w) return;
+  const names = await ownerNames();
+  const reps = w.impact.byRep.map((r) => `${repName(names, r.ownerId)} (${fmtNumber(r.tasks)})`);
+  const ok = await confirmDialog(
+    `Activate ${w.draft.version}?`,
+    [
+      h('p', { 'data-testid': 'impact' }, `${fmtNumber(w.impact.outcomesChange)} outcomes change in HubSpot, and ${fmtNumber(w.impact.tasksCreatedNow)} tasks would be created now${reps.length ? ` for ${reps.join(', ')}` : ''}.`),
+      h('p', { class: 'hint' }, 'Every contact is rescored with the new model; the daily task budget per rep still applies. You can restore the current version later.'),
+    ],
+    `Activate ${w.draft.version}`,
+  );
+  if (!ok) return;
+  try {
+    const result = await api('/model/activate', { method: 'POST', body: {} });
+    flash(`Model ${result.version} is active; every contact is being rescored.`);
+    draft = null;
+    lastWhatIf = null;
+    fill($('whatif'));
+    fill($('draft-issues'));
+    await loaders['tab-model']();
+  } catch (error) {
+    if (error.issues?.length) showIssues(error.issues, editor().value);
+    throw error;
+  }
 }
 
 function wireModel() {
-  editor().addEventListener('input', () => renderGutter());
+  editor().addEventListener('input', () => {
+    renderGutter();
+    lastWhatIf = null;
+    // Validation as you type in the JSON too, once the text is JSON again.
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      try {
+        JSON.parse(editor().value);
+      } catch {
+        return;
+      }
+      saveDraft().catch((error) => flash(error.message, true));
+    }, 600);
+  });
   editor().addEventListener('scroll', () => {
     $('gutter').scrollTop = editor().scrollTop;
   });
+  $('view-form').addEventListener('click', () => showDraftView('form'));
+  $('view-json').addEventListener('click', () => showDraftView('json'));
   $('draft-from-active').addEventListener('click', () => {
-    editor().value = JSON.stringify(activeModel, null, 2);
+    setDraft(structuredClone(activeModel));
     fill($('draft-issues'));
     fill($('whatif'));
-    renderGutter();
+    lastWhatIf = null;
   });
   $('draft-save').addEventListener('click', (e) =>
     busy(e.currentTarget, async () => {
       if (await saveDraft()) flash('Draft saved.');
     }),
   );
-  $('draft-whatif').addEventListener('click', (e) =>
-    busy(e.currentTarget, async () => {
-      if (!(await saveDraft())) return;
-      fill($('whatif'), h('p', {}, 'Scoring your contacts with the draft…'));
-      renderWhatIf(await api('/model/what-if', { method: 'POST', body: {} }));
-    }),
-  );
-  $('draft-activate').addEventListener('click', (e) =>
-    busy(e.currentTarget, async () => {
-      if (!(await saveDraft())) return;
-      try {
-        const result = await api('/model/activate', { method: 'POST', body: {} });
-        flash(`Model ${result.version} is active; every contact is being rescored.`);
-        delete editor().dataset.loaded;
-        fill($('whatif'));
-        await loaders['tab-model']();
-      } catch (error) {
-        if (error.issues?.length) showIssues(error.issues, editor().value);
-        throw error;
-      }
-    }),
-  );
+  $('draft-whatif').addEventListener('click', (e) => busy(e.currentTarget, runWhatIf));
+  $('draft-activate').addEventListener('click', (e) => busy(e.currentTarget, activateDraft));
 }
 
 // ---------- settings ----------
@@ -496,22 +822,44 @@ export function renderCard(card) {
   );
 }
 
-async function showCard(contactId) {
+async function showContact(contactId) {
   fill($('card-preview'), renderCard(await api(`/card-preview?contactId=${encodeURIComponent(contactId)}`)));
 }
 
-loaders['tab-card'] = async () => {
-  if (!$('card-contact').value) {
-    const { contacts } = await api('/contacts?limit=1');
-    if (contacts[0]) $('card-contact').value = contacts[0].contactId;
+async function searchContacts(query) {
+  const result = await api(`/contacts/search?q=${encodeURIComponent(query)}`);
+  if (!result.contacts.length) {
+    fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, result.message));
+    fill($('card-preview'), h('p', { class: 'empty' }, 'No contact to show.'));
+    return;
   }
-  if ($('card-contact').value) await showCard($('card-contact').value);
-};
+  fill(
+    $('search-results'),
+    h('p', { class: 'hint' }, `${fmtNumber(result.matches)} match${result.matches === 1 ? '' : 'es'}${result.matches > result.contacts.length ? `; the first ${result.contacts.length} are listed` : ''}.`),
+    h(
+      'ul',
+      { class: 'results', 'data-testid': 'search-results' },
+      result.contacts.map((c) =>
+        h(
+          'li',
+          {},
+          h('button', { type: 'button', class: 'link', onclick: () => showContact(c.contactId).catch((error) => flash(error.message, true)) }, c.name),
+          h('span', { class: 'micro' }, ` ${[c.email, c.company, c.qualification ? OUTCOME_LABEL[c.qualification] : 'not scored', c.priority].filter(Boolean).join(' · ')} · `),
+          h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener', class: 'micro' }, 'open in HubSpot'),
+        ),
+      ),
+    ),
+  );
+  await showContact(result.contacts[0].contactId);
+}
 
-function wireCard() {
-  $('card-form').addEventListener('submit', (event) => {
+loaders['tab-contacts'] = async () => {};
+
+function wireContacts() {
+  $('search-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    showCard($('card-contact').value.trim()).catch((error) => flash(error.message, true));
+    const query = $('search-q').value.trim();
+    if (query) searchContacts(query).catch((error) => flash(error.message, true));
   });
 }
 
@@ -520,7 +868,8 @@ async function start() {
   wireTabs();
   wireModel();
   wireSettings();
-  wireCard();
+  wireFunnel();
+  wireContacts();
   $('signout').addEventListener('click', async () => {
     await api('/signout', { method: 'POST' }).catch(() => {});
     showSignedOut();

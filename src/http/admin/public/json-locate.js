@@ -96,13 +96,14 @@ function read(text) {
   return root;
 }
 
-/** `fit.rules[3].points` → ['fit', 'rules', 3, 'points'] */
+/** `engagement.rules[pricing_page].points` → ['engagement', 'rules', { id: 'pricing_page' }, 'points']; `[3]` → 3 */
 export function splitPath(path) {
   const parts = [];
-  for (const m of path.matchAll(/\.?([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+  for (const m of path.matchAll(/\.?([A-Za-z_$][\w$]*)|\[(\d+)\]|\[([a-z][a-z0-9_]*)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
     if (m[1] !== undefined) parts.push(m[1]);
     else if (m[2] !== undefined) parts.push(Number(m[2]));
-    else parts.push(JSON.parse(m[3]));
+    else if (m[3] !== undefined) parts.push({ id: m[3] });
+    else parts.push(JSON.parse(m[4]));
   }
   return parts;
 }
@@ -127,16 +128,22 @@ export function parseWithLines(text) {
 /** The line of the deepest part of `path` that exists in the text (1 when nothing matches). */
 export function locatePath(text, path) {
   let node;
+  let value;
   try {
     node = read(text);
+    value = JSON.parse(text);
   } catch {
     return 1;
   }
   let offset = node.start;
   for (const part of splitPath(path)) {
-    const next = typeof part === 'number' ? node.items?.[part] : node.entries?.get(part);
+    let key = part;
+    // A list element named by its id (engagement rules, penalties): find its position.
+    if (typeof part === 'object') key = Array.isArray(value) ? value.findIndex((e) => e && typeof e === 'object' && e.id === part.id) : -1;
+    const next = typeof key === 'number' ? node.items?.[key] : node.entries?.get(key);
     if (!next) break;
     node = next;
+    value = value?.[key];
     offset = next.keyStart ?? next.start;
   }
   return lineOf(text, offset);
