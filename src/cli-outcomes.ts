@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-usage-error.ts';
-import { readJsonLines } from './read-json-lines.ts';
+import { forEachJsonLine } from './read-json-lines.ts';
 import { calibrateModel, evaluateOutcomes, type OutcomeExample, parseOutcome, type ScoringModel } from './scoring/index.ts';
 
 export interface OutcomesIo {
@@ -16,13 +16,13 @@ const EVALUATE_USAGE = 'usage: bant model evaluate OUTCOMES.jsonl [--model PATH]
 /** Every line of an outcomes file; the first bad one is a UsageError naming its line and field. */
 export async function readOutcomes(path: string): Promise<OutcomeExample[]> {
   const examples: OutcomeExample[] = [];
-  for await (const { line, value } of readJsonLines(path, 'outcomes file')) {
+  await forEachJsonLine(path, 'outcomes file', (value, line) => {
     const parsed = parseOutcome(value);
     if (!parsed.ok) {
       throw new UsageError(`${path} line ${line}: invalid outcome:\n${parsed.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
     }
     examples.push(parsed.example);
-  }
+  });
   return examples;
 }
 

@@ -1,7 +1,7 @@
 // `bant score FILE.jsonl` (CONTRACT.md section 6): one profile per line in, one result per line out, in order.
 // Streams both ways, so memory stays flat however long the file is.
 import { UsageError } from './cli-usage-error.ts';
-import { readJsonLines } from './read-json-lines.ts';
+import { forEachJsonLine } from './read-json-lines.ts';
 import { parseProfile, type ScoringModel, type ScoringResult, score } from './scoring/index.ts';
 
 export interface ScoreLinesIo {
@@ -10,9 +10,6 @@ export interface ScoreLinesIo {
   drain?: () => Promise<void>;
 }
 
-/** Lines written per stdout call. */
-const BATCH = 512;
-
 export async function scoreLines(
   path: string,
   model: ScoringModel,
@@ -20,20 +17,30 @@ export async function scoreLines(
   format: (result: ScoringResult) => Record<string, unknown>,
   io: ScoreLinesIo,
 ): Promise<number> {
-  let batch: string[] = [];
-  for await (const { line, value } of readJsonLines(path, 'profiles file')) {
-    const parsed = parseProfile(value);
-    if (!parsed.ok) {
-      if (batch.length) io.stdout(`${batch.join('\n')}\n`);
-      throw new UsageError(`${path} line ${line}: invalid profile:\n${parsed.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
-    }
-    batch.push(JSON.stringify(format(score(parsed.profile, model, nowMs))));
-    if (batch.length === BATCH) {
-      io.stdout(`${batch.join('\n')}\n`);
-      batch = [];
-      await io.drain?.();
-    }
+  let out = '';
+  const flush = () => {
+    if (out !== '') io.stdout(out);
+    out = '';
+  };
+  try {
+    await forEachJsonLine(
+      path,
+      'profiles file',
+      (value, line) => {
+        const parsed = parseProfile(value);
+        if (!parsed.ok) {
+          throw new UsageError(`${path} line ${line}: invalid profile:\n${parsed.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+        }
+        out += `${JSON.stringify(format(score(parsed.profile, model, nowMs)))}\n`;
+      },
+      async () => {
+        flush();
+        await io.drain?.();
+      },
+    );
+  } finally {
+    // Results of the lines before a bad one are printed, in order, before the error.
+    flush();
   }
-  if (batch.length) io.stdout(`${batch.join('\n')}\n`);
   return 0;
 }

@@ -96,7 +96,7 @@ export function encodeExamples(base: ScoringModel, rules: readonly SignalRule[],
 }
 
 /** Rules that fire for at least `minCount` and at most rows − minCount examples, without exact duplicates. */
-function usableRules(design: SparseDesign, minCount: number): Int32Array {
+export function usableRules(design: SparseDesign, minCount: number): Int32Array {
   const counts = new Int32Array(design.features);
   const hash = new Float64Array(design.features);
   for (let i = 0; i < design.rows; i++) {
@@ -121,7 +121,7 @@ function usableRules(design: SparseDesign, minCount: number): Int32Array {
 }
 
 /** Keeps only the columns in `keep` (renumbered 0 … keep.length − 1). */
-function selectColumns(design: SparseDesign, keep: Int32Array): SparseDesign {
+export function selectColumns(design: SparseDesign, keep: Int32Array): SparseDesign {
   const map = new Int32Array(design.features).fill(-1);
   keep.forEach((j, k) => {
     map[j] = k;
