@@ -74,8 +74,11 @@ export function generateOutcomes(options: GenerateOutcomesOptions = {}): Outcome
   for (const id of portal.ids.contacts) {
     if (out.length >= count) break;
     const shift = Math.floor(rnd() * spreadDays) * DAY;
-    const profile = shiftProfile(readProfile(portal, id), shift);
+    const shifted = shiftProfile(readProfile(portal, id), shift);
     const at = new Date(now - shift).toISOString();
+    // The portal generator dates some first conversions a few days after its clock; an outcome's profile holds
+    // only what had happened by `at`.
+    const profile = { ...shifted, activities: shifted.activities.filter((a) => a.at <= at) };
     const p = options.shuffle ? 0.25 : propensity(profile, at);
     out.push({ profile, at, outcome: rnd() < p ? 'won' : 'lost' });
   }
