@@ -55,7 +55,7 @@ function evaluate(design: SparseDesign, y: Uint8Array, rows: Int32Array, lambda:
     for (let k = from; k < to; k++) z += x[1 + cols[k]!]!;
     // One exponential for both the loss and its derivative: e = e^-|z|.
     const e = Math.exp(-Math.abs(z));
-    f += (z > 0 ? z : 0) + Math.log1p(e) - (y[i]! ? z : 0);
+    f += Math.max(z, 0) + Math.log1p(e) - (y[i]! ? z : 0);
     const residual = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - y[i]!;
     grad[0] = grad[0]! + residual;
     for (let k = from; k < to; k++) {
