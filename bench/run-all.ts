@@ -59,6 +59,8 @@ const BENCHES: Bench[] = [
   { name: 'backfill', file: 'backfill.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'flood', file: 'flood.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'garbled', file: 'garbled.ts', args: (q) => (q ? ['--quick'] : []) },
+  { name: 'calibrate', file: 'calibrate.bench.ts', args: (q) => (q ? ['--quick'] : []) },
+  { name: 'score-lines', file: 'score-lines.bench.ts', args: (q) => (q ? ['--quick'] : []) },
 ];
 
 function run(bench: Bench): Promise<{ code: number | null; output: string; seconds: number }> {

@@ -3,6 +3,7 @@
 import { createReasonLeads, formatPoints, type ReasonLeads } from './format-reason.ts';
 import type { ScoringModel } from './model-schema.ts';
 import { compileSafePatterns, type SafePattern } from './safe-pattern.ts';
+import { type CompiledSignal, compileSignals } from './score-signals.ts';
 import { DAY_MS, HOUR_MS } from './time-units.ts';
 import type { ActivityType, Grade } from './types.ts';
 
@@ -85,6 +86,7 @@ export interface CompiledModel {
   budgetRoles: ReadonlySet<string>;
   authorityGrades: ReadonlySet<Grade>;
   mqlCells: ReadonlySet<string>;
+  signals: CompiledSignal[];
 }
 
 export interface CompiledTypeEntry {
@@ -167,7 +169,7 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
       id: rule.id,
       label: rule.label,
       labelOpen: `${rule.label} (`,
-      leads: createReasonLeads(rule.label, false, rule.cap),
+      leads: createReasonLeads(rule.label, rule.points < 0, rule.cap),
       points: rule.points,
       cap: rule.cap,
       halfLifeMs: rule.halfLifeDays * DAY_MS,
@@ -224,6 +226,7 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     budgetRoles: new Set(model.bant.budget.buyingRoles.map((r) => r.toUpperCase())),
     authorityGrades: new Set(model.bant.authority.positionGrades),
     mqlCells: new Set(model.mqlCells),
+    signals: compileSignals(model.signals.rules),
   };
 }
 
