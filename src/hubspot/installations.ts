@@ -269,6 +269,8 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
         accessTokenExpiresAt: expiresAt,
       };
       delete installation.statusReason;
+      // Fresh tokens: an alert about the old ones' refresh no longer applies.
+      delete installation.alert;
       await store.putInstallation(installation);
       cache.set(portalId, { token: tokens.accessToken, expiresAt });
       return installation;

@@ -25,7 +25,7 @@ describeStoreContract('lowdb', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+}, { writeFaults: true });
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -6,7 +6,7 @@ describeStoreContract('memory', async () => {
   const faults = writeFaults();
   const store = createMemoryStore({ beforeWrite: faults.beforeWrite });
   return { store, cleanup: () => store.close(), breakWrites: faults.breakWrites };
-});
+}, { writeFaults: true });
 
 describe('memory store limits', () => {
   it('when more event keys arrive than it may keep, then the oldest are forgotten', async () => {

@@ -54,6 +54,26 @@ describe.skipIf(!available)('PostgreSQL store', () => {
     return { store, cleanup: () => store.close() };
   });
 
+  it('when the database refuses writes, then ping answers false (readiness 503); writable again, true', async () => {
+    const schema = newSchema();
+    const store = await openPostgresStore(DATABASE_URL, { schema });
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    try {
+      expect(await store.ping()).toBe(true);
+      // A full disk, as PostgreSQL reports it, for every write to the table the probe writes.
+      await admin.query(`CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$`);
+      await admin.query(`CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON ${schema}.locks FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse()`);
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await store.ping()).toBe(false);
+      await admin.query(`DROP TRIGGER refuse ON ${schema}.locks`);
+      expect(await store.ping()).toBe(true);
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+
   describe('shared by several instances', () => {
     const opened: Store[] = [];
     const open = async (schema: string) => {
