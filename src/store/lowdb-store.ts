@@ -21,7 +21,7 @@ import { Low } from 'lowdb';
 import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
 import { SnapshotFile } from './snapshot-file.ts';
-import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
+import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, OutcomeRecord, PortalId, ScoreChange, Store, TaskRecord } from './store.ts';
 
 export interface LowdbStoreOptions extends MemoryStoreOptions {
   /** fsync every write before it resolves (default true). Without it, data survives a process crash but maybe not a power loss. */
@@ -85,8 +85,8 @@ class LowdbPersistence implements StoreHooks {
     if (section === 'queue') return join(this.dir, 'queue.jsonl');
     const [kind, portal] = section.split(':');
     // Snapshots live in SnapshotFiles (LowdbStore overrides every snapshot method), never in a journal.
-    if (kind !== 'tasks') throw new Error(`${section} is not kept in a journal`);
-    return join(this.dir, 'tasks', `${portal}.jsonl`);
+    if (kind !== 'tasks' && kind !== 'history' && kind !== 'outcomes') throw new Error(`${section} is not kept in a journal`);
+    return join(this.dir, kind, `${portal}.jsonl`);
   }
 
   changed(section: Section, key?: string): void {
@@ -171,7 +171,10 @@ class LowdbPersistence implements StoreHooks {
 
   #records(section: Section): Map<string, unknown> | undefined {
     if (section === 'queue') return this.state.queue;
-    return this.state.tasks.get(Number(section.split(':')[1]));
+    const [kind, portal] = section.split(':');
+    if (kind === 'history') return this.state.history.get(Number(portal));
+    if (kind === 'outcomes') return this.state.outcomes.get(Number(portal));
+    return this.state.tasks.get(Number(portal));
   }
 
   #journal(section: Section): Journal {
@@ -264,14 +267,24 @@ class LowdbStore extends MemoryStore {
     return super.putTaskRecords(records);
   }
 
+  override async appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void> {
+    await this.#journals([`history:${portalId}`]);
+    return super.appendScoreChanges(portalId, changes);
+  }
+
+  override async putOutcomes(records: OutcomeRecord[]): Promise<void> {
+    await this.#journals(records.map((r): Section => `outcomes:${r.portalId}`));
+    return super.putOutcomes(records);
+  }
+
   override async deleteContactState(portalId: number, contactIds: string[]): Promise<void> {
-    await this.#journals([`tasks:${portalId}`]);
+    await this.#journals([`tasks:${portalId}`, `history:${portalId}`, `outcomes:${portalId}`]);
     const snapshots = await this.persistence.ensureSnapshots(portalId);
     await Promise.all([snapshots.delete(contactIds), super.deleteContactState(portalId, contactIds)]);
   }
 
   override async deleteInstallation(portalId: number): Promise<void> {
-    await this.#journals([`tasks:${portalId}`]);
+    await this.#journals([`tasks:${portalId}`, `history:${portalId}`, `outcomes:${portalId}`]);
     const snapshots = this.persistence.snapshotFiles.get(portalId);
     this.persistence.snapshotFiles.delete(portalId);
     if (snapshots) await snapshots.remove();
@@ -306,6 +319,8 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
   await ensurePrivateDir(dataDir);
   await ensurePrivateDir(join(dataDir, 'snapshots'));
   await ensurePrivateDir(join(dataDir, 'tasks'));
+  await ensurePrivateDir(join(dataDir, 'history'));
+  await ensurePrivateDir(join(dataDir, 'outcomes'));
   await claimDirectory(dataDir);
 
   const fsync = options.fsync ?? true;
@@ -351,6 +366,21 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
     const tasks = new Map<string, TaskRecord>();
     for (const record of records.values()) tasks.set(taskKey((record as TaskRecord).contactId, (record as TaskRecord).kind), record as TaskRecord);
     state.tasks.set(portalId, tasks);
+  }
+
+  for (const name of await readdir(join(dataDir, 'history'))) {
+    const match = /^(\d+)\.jsonl$/.exec(name);
+    if (!match) continue;
+    const portalId = Number(match[1]);
+    const records = await persistence.ensureJournal(`history:${portalId}`);
+    if (records.size) state.history.set(portalId, records as Map<string, ScoreChange[]>);
+  }
+  for (const name of await readdir(join(dataDir, 'outcomes'))) {
+    const match = /^(\d+)\.jsonl$/.exec(name);
+    if (!match) continue;
+    const portalId = Number(match[1]);
+    const records = await persistence.ensureJournal(`outcomes:${portalId}`);
+    if (records.size) state.outcomes.set(portalId, records as Map<string, OutcomeRecord>);
   }
 
   const memoryOptions: MemoryStoreOptions = options;

@@ -116,4 +116,27 @@ CREATE FUNCTION merge_payload(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IMMUT
 $fn$;
 `,
   },
+  {
+    version: 2,
+    name: 'score history and outcomes',
+    sql: `
+CREATE TABLE score_history (
+  portal_id bigint NOT NULL,
+  contact_id text NOT NULL,
+  seq bigserial,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, contact_id, seq)
+);
+
+CREATE TABLE outcomes (
+  portal_id bigint NOT NULL,
+  outcome_key text NOT NULL,
+  contact_id text NOT NULL,
+  at text NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, outcome_key)
+);
+CREATE INDEX outcomes_contact ON outcomes (portal_id, contact_id);
+`,
+  },
 ];
