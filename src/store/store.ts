@@ -148,6 +148,13 @@ export interface OutcomeRecord {
   feedback?: string;
   /** When the app recorded it (ISO). */
   recordedAt: string;
+  /**
+   * The contact as the app last scored it before it learnt of the outcome (activities before `at` only, no
+   * outcome-side properties): what calibration and evaluation score, so later activity never leaks in.
+   */
+  features?: { properties: PropertyBag; company?: { properties: PropertyBag } | null; activities: Activity[] };
+  /** `before`: from the snapshot scored before the outcome was known; `at_outcome`: from the read that found it (first sight). */
+  featuresFrom?: 'before' | 'at_outcome';
 }
 
 /** One outcome record per (contact, source, deal): a deal that changes from lost to won replaces its record. No NUL: PostgreSQL text refuses it. */
