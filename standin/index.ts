@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { registerCrmRoutes } from './crm-routes.ts';
+import { registerPipelineRoutes } from './pipelines.ts';
+import { type GenerateDealsOptions, generateDeals } from './generate-deals.ts';
 import { HubSpotError } from './errors.ts';
 import { type GenerateOptions, generatePortal } from './generate-portal.ts';
 import { type AccessToken, type Ctx, type RateClass, Router } from './http.ts';
@@ -47,6 +49,8 @@ export interface StandInOptions {
   installPortalId?: number;
   /** When set, authorize accepts only these redirect URIs. */
   redirectUris?: string[];
+  /** Optional scopes the installing user cannot grant (HubSpot grants optional scopes only where the account has them). */
+  withheldScopes?: string[];
   /** Enforce token scopes (403 MISSING_SCOPES). Default true. */
   enforceScopes?: boolean;
   /** 'reject' (default): backward lifecyclestage writes are 400; 'ignore': silently kept. */
@@ -56,6 +60,8 @@ export interface StandInOptions {
 
 export interface CreatePortalOptions extends GenerateOptions {
   portalId?: number;
+  /** Deals won and lost and sales feedback from a hidden propensity (standin/generate-deals.ts). */
+  outcomes?: Omit<GenerateDealsOptions, 'seed'>;
   /** Also install the app (normally done through OAuth). */
   installed?: boolean;
   /** A static private-app token for this portal (all scopes, no expiry); implies installed. */
@@ -112,6 +118,10 @@ export interface Simulate {
   createCompany(portalId: number, properties: Record<string, string>, options?: SimulateOptions): number;
   /** A CRM user edits a company: one `company.propertyChange` per changed value. Returns the changed names. */
   updateCompany(portalId: number, companyId: number, properties: Record<string, string>, options?: SimulateOptions): string[];
+  /** A rep creates a deal with its contacts and (primary) company: one `deal.creation`. */
+  createDeal(portalId: number, properties: Record<string, string>, options?: SimulateOptions & { contactIds?: number[]; companyId?: number }): number;
+  /** A rep edits a deal (e.g. moves its stage): one `deal.propertyChange` per changed value. */
+  updateDeal(portalId: number, dealId: number, properties: Record<string, string>, options?: SimulateOptions): string[];
 }
 
 export interface StandIn {
@@ -154,6 +164,8 @@ const ALL_SCOPES = [
   'crm.schemas.companies.write',
   'crm.objects.owners.read',
   'sales-email-read',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
 ];
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -176,6 +188,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     codes: new Map(),
     installPortalId: options.installPortalId,
     redirectUris: options.redirectUris,
+    ...(options.withheldScopes ? { withheldScopes: options.withheldScopes } : {}),
     user: { id: 8_800_001, email: 'admin@demo-vertrieb.de' },
   };
   const limiter = new RateLimiter(options.rateLimit ?? {}, String(app.appId));
@@ -198,6 +211,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const router = new Router();
   registerOAuthRoutes(router, auth);
   registerCrmRoutes(router);
+  registerPipelineRoutes(router);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const time = clock();
@@ -404,6 +418,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const p = portalOf(portalId);
       return p.update('companies', companyId, p.validate('companies', properties, undefined, true), ui(p, o));
     },
+    createDeal(portalId, properties, o) {
+      const p = portalOf(portalId);
+      const rec = p.create('deals', p.validate('deals', properties, undefined, true), ui(p, o));
+      for (const contactId of o?.contactIds ?? []) p.associate('deals', rec.id, 'contacts', contactId, ui(p, o), true);
+      if (o?.companyId !== undefined) p.associate('deals', rec.id, 'companies', o.companyId, ui(p, o), true);
+      return rec.id;
+    },
+    updateDeal(portalId, dealId, properties, o) {
+      const p = portalOf(portalId);
+      return p.update('deals', dealId, p.validate('deals', properties, undefined, true), ui(p, o));
+    },
   };
 
   let nextPortalId = 24_000_001;
@@ -419,6 +444,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const portal = new Portal({ portalId: id, clock, lifecycleBackward: options.lifecycleBackward });
       portal.onChange((change) => webhooks.record(portal, change));
       generatePortal(portal, { ...o, seed: o.seed ?? id });
+      if (o.outcomes) generateDeals(portal, { ...o.outcomes, seed: o.seed ?? id });
       auth.portals.set(id, portal);
       if (o.installed || o.privateAppToken) {
         portal.installed = true;
