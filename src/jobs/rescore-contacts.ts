@@ -8,6 +8,7 @@ import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { Profile, ScoringResult } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
+import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
 import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
@@ -58,7 +59,10 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   if (ids.length === 0) return summary;
   const client = await ctx.hubspot.forPortal(portalId);
   const model = await ctx.modelFor(portalId);
-  const inputs = modelInputs(model);
+  const installation = await ctx.store.getInstallation(portalId);
+  const modelReads = modelInputs(model);
+  // Calibration's candidate properties are read too, so the snapshots hold them as they were before each outcome.
+  const inputs = { ...modelReads, contact: [...new Set([...modelReads.contact, ...outcomeReadProperties(installation?.settings.calibrationProperties)])] };
   for (let start = 0; start < ids.length; start += CONTACT_BATCH) {
     const batch = ids.slice(start, start + CONTACT_BATCH);
     const records = await client.readContacts(batch, inputs);

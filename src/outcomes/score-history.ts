@@ -43,3 +43,27 @@ export function milestoneWrites(result: ScoringResult, current: Record<string, s
   if (q === 'sql' && !current.bant_became_sql_at) writes.bant_became_sql_at = result.scoredAt;
   return writes;
 }
+
+const FIELDS: ReadonlyArray<[keyof ScoreChange, string]> = [
+  ['qualification', 'outcome'],
+  ['priority', 'priority'],
+  ['leadScore', 'lead score'],
+  ['budget', 'budget'],
+  ['authority', 'authority'],
+  ['need', 'need'],
+  ['timeline', 'timeline'],
+];
+
+/** The newest changes first, each as one line a rep reads, e.g. "outcome nurture → mql, priority B3 → B2". */
+export function describeChanges(history: ScoreChange[], limit: number): Array<{ at: string; modelVersion: string; text: string }> {
+  const out: Array<{ at: string; modelVersion: string; text: string }> = [];
+  for (let i = history.length - 1; i >= 0 && out.length < limit; i--) {
+    const next = history[i] as ScoreChange;
+    const previous = history[i - 1];
+    const parts = previous
+      ? FIELDS.filter(([k]) => previous[k] !== next[k]).map(([k, label]) => `${label} ${previous[k] ?? '–'} → ${next[k] ?? '–'}`)
+      : [`first scored: ${next.qualification}, priority ${next.priority}${next.leadScore !== null ? `, lead score ${next.leadScore}` : ''}`];
+    out.push({ at: next.at, modelVersion: next.modelVersion, text: parts.join(', ') });
+  }
+  return out;
+}

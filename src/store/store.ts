@@ -42,6 +42,8 @@ export interface InstallationSettings {
   dailyTaskBudget?: number;
   /** Owner for tasks of contacts that have none. */
   fallbackOwnerId?: string;
+  /** Contact properties the admin picked for calibration (besides the documented defaults); read on every rescore. */
+  calibrationProperties?: string[];
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
