@@ -33,6 +33,7 @@ export function toCliOutput(result: ScoringResult): Record<string, unknown> {
     fit: result.fit,
     engagement: result.engagement,
     priority: result.priority,
+    leadScore: result.leadScore,
     bant: {
       budget: bant.budget.state,
       authority: bant.authority.state,

@@ -2,6 +2,7 @@
 // scoring runs per contact and per webhook, so nothing is parsed twice (see bench/scoring.bench.ts).
 import { createReasonLeads, formatPoints, type ReasonLeads } from './format-reason.ts';
 import { PATTERN_FLAGS, type ScoringModel } from './model-schema.ts';
+import { type CompiledSignal, compileSignals } from './score-signals.ts';
 import { DAY_MS, HOUR_MS } from './time-units.ts';
 import type { ActivityType, Grade } from './types.ts';
 
@@ -84,6 +85,7 @@ export interface CompiledModel {
   budgetRoles: ReadonlySet<string>;
   authorityGrades: ReadonlySet<Grade>;
   mqlCells: ReadonlySet<string>;
+  signals: CompiledSignal[];
 }
 
 export interface CompiledTypeEntry {
@@ -224,6 +226,7 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     budgetRoles: new Set(model.bant.budget.buyingRoles.map((r) => r.toUpperCase())),
     authorityGrades: new Set(model.bant.authority.positionGrades),
     mqlCells: new Set(model.mqlCells),
+    signals: compileSignals(model),
   };
 }
 

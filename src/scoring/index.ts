@@ -7,3 +7,6 @@ export { formatPath, type ModelIssue, modelSchema, parseModel, type ScoringModel
 export { parseProfile, profileSchema } from './profile-schema.ts';
 export { score } from './score.ts';
 export * from './types.ts';
+export { type CalibrateOptions, type CalibrateResult, type CalibrationReport, calibrateModel } from './calibrate.ts';
+export { type EvaluationReport, evaluateOutcomes, liftAt, rocAuc } from './evaluate.ts';
+export { type Outcome, type OutcomeExample, parseOutcome } from './outcomes.ts';

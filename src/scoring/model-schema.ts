@@ -96,6 +96,86 @@ const criteriaStates = z.strictObject(Object.fromEntries(CRITERIA.map((c) => [c,
 
 const priority = z.enum(PRIORITIES as [Priority, ...Priority[]]);
 
+const propertyName = z.string().min(1).describe('A HubSpot property name, e.g. hs_analytics_source or a portal\'s own custom property.');
+const propertyTest = z
+  .union([
+    z.strictObject({ in: z.array(z.string()).min(1).describe('Fires when the value is one of these (case-insensitive; multi-select values match any of their parts).') }),
+    z
+      .strictObject({
+        min: z.number().optional().describe('Lowest value that fires (inclusive).'),
+        max: z.number().optional().describe('Values from here up do not fire (exclusive).'),
+      })
+      .refine((r) => r.min !== undefined || r.max !== undefined, { message: 'a range needs min or max' }),
+    z.strictObject({ is: z.boolean().describe('Fires when the property is this boolean ("true"/"false").') }),
+    z.strictObject({ known: z.boolean().describe('true: fires when the property has a value; false: when it is empty.') }),
+    z.strictObject({ withinDays: z.number().positive().describe('A date property at most this many days before the scoring time.') }),
+    z.strictObject({ matches: patterns.min(1).describe('Fires when the value matches one of these patterns.') }),
+  ])
+  .describe('When the rule fires: exactly one kind of test.');
+
+const signalBase = {
+  id: ruleId,
+  label: z.string().min(1).describe('How reasons name the rule, e.g. "lead source: referral".'),
+  points: z.number().describe('Added when the rule fires; negative points take away. In a logistic lead score, log-odds × pointsPerLogOdds.'),
+  description,
+};
+const propertySignal = z.strictObject({
+  kind: z.literal('property'),
+  object: z.enum(['contact', 'company']).default('contact').describe('Whose property: the contact\'s or its primary company\'s.'),
+  property: propertyName,
+  test: propertyTest,
+  ...signalBase,
+});
+const activitySignal = z.strictObject({
+  kind: z.literal('activity'),
+  activityTypes,
+  patterns: patterns.optional().describe('If set, the activity\'s url or title must match one of them.'),
+  withinDays: z.number().positive().describe('Counts activities at most this many days before the scoring time.'),
+  minCount: z.number().int().min(1).default(1).describe('Fires when at least this many activities count, e.g. 3 page views in 7 days.'),
+  maxCount: z.number().int().min(1).optional().describe('… and at most this many.'),
+  ...signalBase,
+});
+const fitSignal = z.strictObject({
+  kind: z.literal('fit'),
+  dimension: z.enum(['position', 'size', 'industry']),
+  grade,
+  ...signalBase,
+});
+export const signalRule = z.discriminatedUnion('kind', [propertySignal, activitySignal, fitSignal]);
+export type SignalRule = z.infer<typeof signalRule>;
+export type PropertyTest = z.infer<typeof propertyTest>;
+
+const leadScore = z
+  .discriminatedUnion('method', [
+    z.strictObject({
+      method: z.literal('points'),
+      fitWeight: z.number().min(0).describe('Share of the fit score (0-100) in the lead score.'),
+      engagementWeight: z.number().min(0).describe('Share of the engagement score, counted up to engagementFull.'),
+      engagementFull: z.number().positive().describe('Engagement at or above this counts as 100.'),
+      zeroWhenDisqualified: z.boolean().default(true).describe('A disqualified contact ranks last (0).'),
+      description,
+    }),
+    z.strictObject({
+      method: z.literal('logistic'),
+      intercept: z.number().describe('Log-odds of conversion when no signal fires.'),
+      pointsPerLogOdds: z.number().positive().describe('Signal points per unit of log-odds.'),
+      description,
+    }),
+  ])
+  .describe(
+    'bant_lead_score (0-100). points: fitWeight × fit + engagementWeight × min(100, 100 × engagement / engagementFull) + signal points, clamped to 0-100. logistic: 100 × sigmoid(intercept + signal points / pointsPerLogOdds), a conversion probability in percent.',
+  );
+export type LeadScoreSpec = z.infer<typeof leadScore>;
+
+export const DEFAULT_LEAD_SCORE: LeadScoreSpec = {
+  method: 'points',
+  fitWeight: 0.5,
+  engagementWeight: 0.5,
+  engagementFull: 100,
+  zeroWhenDisqualified: true,
+  description: 'Fit and engagement count half each (seed 002: explicit and implicit scoring together); engagement of 100 or more counts fully; disqualified contacts rank last.',
+};
+
 export const modelSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -160,6 +240,11 @@ export const modelSchema = z
       sqlRequires: criteriaStates.describe('sql when every criterion is in one of its listed states.'),
       notReadyWhen: criteriaStates.describe('nurture when any criterion is in one of its listed states.'),
     }),
+    signals: z
+      .strictObject({ description, rules: z.array(signalRule).default([]) })
+      .default({ rules: [] })
+      .describe('Rules on any contact or company property, counts of activities in a window, or fit grades; their points go into the lead score and its reasons.'),
+    leadScore: leadScore.default(DEFAULT_LEAD_SCORE),
     mqlCells: z.array(priority).default(['A1', 'A2', 'B1', 'B2']).describe('Priority cells (grade × tier) that are mql.'),
     tasks: z.strictObject({
       description,
@@ -190,6 +275,13 @@ function checkReferences(model: RawModel, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: 'custom', path: ['bant', criterion, 'evidenceRules', i], message: `no engagement rule has id "${id}"` });
     });
   }
+  const signalIds = new Set<string>();
+  model.signals.rules.forEach((rule, i) => {
+    if (signalIds.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['signals', 'rules', i, 'id'], message: `duplicate signal id "${rule.id}"` });
+    signalIds.add(rule.id);
+    if (rule.kind === 'activity' && rule.maxCount !== undefined && rule.maxCount < rule.minCount)
+      ctx.addIssue({ code: 'custom', path: ['signals', 'rules', i, 'maxCount'], message: 'expected maxCount ≥ minCount' });
+  });
   const g = model.fit.gradeThresholds;
   if (!(g.A >= g.B && g.B >= g.C)) ctx.addIssue({ code: 'custom', path: ['fit', 'gradeThresholds'], message: 'expected A ≥ B ≥ C' });
   const t = model.engagement.tiers;

@@ -8,6 +8,9 @@ export interface FitResult {
   grade: Grade;
   /** Grade of the jobtitle's position rule, null when there is no title or no rule matched. */
   positionGrade: Grade | null;
+  /** Grade of the size and industry rules that matched, null for none. */
+  sizeGrade: Grade | null;
+  industryGrade: Grade | null;
   reasons: Reason[];
 }
 
@@ -30,19 +33,23 @@ export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
     }
   }
 
+  let sizeGrade: Grade | null = null;
   if (facts.employees) {
     const employees = facts.employees.value;
     const rule = compiled.size.find((r) => employees >= r.minEmployees);
     if (rule) {
+      sizeGrade = rule.grade;
       total += rule.points;
       reasons.push(reason(rule, facts.employees.raw));
     }
   }
 
+  let industryGrade: Grade | null = null;
   if (facts.industry) {
     const industry = facts.industry.value;
     const rule = compiled.industry.find((r) => r.test(industry));
     if (rule) {
+      industryGrade = rule.grade;
       total += rule.points;
       reasons.push(reason(rule, industry));
     }
@@ -55,7 +62,7 @@ export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
   }
 
   const score = Math.round(Math.min(100, Math.max(0, total)));
-  return { score, grade: gradeOf(score, compiled), positionGrade, reasons };
+  return { score, grade: gradeOf(score, compiled), positionGrade, sizeGrade, industryGrade, reasons };
 }
 
 function gradeOf(score: number, compiled: CompiledModel): Grade {

@@ -1,6 +1,7 @@
 // score(profile, model, now): the whole engine in one pure call. Same input, same result; no clock, no I/O.
 import { assessBant } from './assess-bant.ts';
 import { compileModel } from './compile-model.ts';
+import { computeLeadScore } from './compute-lead-score.ts';
 import { formatTenths } from './format-reason.ts';
 import { createIsoFormatter } from './iso-time.ts';
 import { decideQualification, recommendStage } from './decide-qualification.ts';
@@ -10,6 +11,7 @@ import type { ScoringModel } from './model-schema.ts';
 import { readFacts } from './read-facts.ts';
 import { type Contribution, describeContribution, scoreEngagement } from './score-engagement.ts';
 import { scoreFit } from './score-fit.ts';
+import { scoreSignals } from './score-signals.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
 import { GRADES, type Grade, type Priority, type Profile, type Reason, type ScoringResult, TIERS, type Tier } from './types.ts';
 
@@ -68,9 +70,17 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
   const priority = PRIORITY_OF[fit.grade][engagement.tier];
   const qualification = decideQualification(disqualification, bant, priority, compiled);
   const lifecycleStage = recommendStage(qualification);
+  const signals = scoreSignals(compiled.signals, profile, nowMs, { position: fit.positionGrade, size: fit.sizeGrade, industry: fit.industryGrade });
+  const leadScore = computeLeadScore(model.leadScore, {
+    fitScore: fit.score,
+    engagementScore: engagement.score,
+    signalPoints: signals.points,
+    disqualified: disqualification !== null,
+  });
 
   // The disqualification explains everything else, so it leads; then the largest contributions.
-  const ranked = selectLargest(fit.reasons, engagement.contributions, disqualification ? MAX_REASONS - 1 : MAX_REASONS);
+  const firstReasons = signals.reasons.length === 0 ? fit.reasons : [...fit.reasons, ...signals.reasons];
+  const ranked = selectLargest(firstReasons, engagement.contributions, disqualification ? MAX_REASONS - 1 : MAX_REASONS);
   const reasons: Reason[] = [];
   if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
   for (const item of ranked) reasons.push(toReason(item));
@@ -90,6 +100,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     fit: { score: fit.score, grade: fit.grade },
     engagement: { score: engagement.score, tier: engagement.tier },
     priority,
+    leadScore,
     bant,
     qualification,
     disqualifyReason: disqualification?.reason ?? null,
@@ -115,6 +126,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
       bant_scored_at: scoredAt,
       bant_model_version: model.version,
       bant_lifecycle_stage: lifecycleStage,
+      bant_lead_score: formatTenths(leadScore),
     },
   };
 }

@@ -111,12 +111,16 @@ export interface ScoreProperties {
   bant_scored_at: string;
   bant_model_version: string;
   bant_lifecycle_stage: RecommendedStage;
+  /** 0–100, the number that ranks contacts (CONTRACT.md section 3). */
+  bant_lead_score: string;
 }
 
 export interface ScoringResult {
   fit: { score: number; grade: Grade };
   engagement: { score: number; tier: Tier };
   priority: Priority;
+  /** 0–100 (one decimal): ranks contacts; for a logistic (calibrated) model the conversion probability in percent. */
+  leadScore: number;
   bant: Record<Criterion, CriterionResult> & { criteriaMet: number };
   qualification: Qualification;
   disqualifyReason: DisqualifyReason | null;

@@ -23,6 +23,7 @@ const result = (extra: Partial<ScoreProperties> = {}): ScoreProperties => ({
   bant_scored_at: '2026-11-20T10:00:00.000Z',
   bant_model_version: '2026.11',
   bant_lifecycle_stage: 'marketingqualifiedlead',
+  bant_lead_score: '58.3',
   ...extra,
 });
 const asCurrent = (r: ScoreProperties): Record<string, string | null> => ({ ...r, bant_scored_at: '2026-11-19T10:00:00.000Z' });

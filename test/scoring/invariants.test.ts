@@ -98,7 +98,7 @@ describe('scoring invariants', () => {
           [
             'bant_fit_score', 'bant_fit_grade', 'bant_engagement_score', 'bant_engagement_tier', 'bant_priority', 'bant_budget',
             'bant_authority', 'bant_need', 'bant_timeline', 'bant_criteria_met', 'bant_qualification', 'bant_disqualify_reason',
-            'bant_score_reasons', 'bant_scored_at', 'bant_model_version', 'bant_lifecycle_stage',
+            'bant_score_reasons', 'bant_scored_at', 'bant_model_version', 'bant_lifecycle_stage', 'bant_lead_score',
           ].sort(),
         );
         expect(Object.values(props).every((v) => typeof v === 'string')).toBe(true);
@@ -117,6 +117,9 @@ describe('scoring invariants', () => {
         expect(props.bant_scored_at).toBe(new Date(NOW).toISOString());
         expect(props.bant_model_version).toBe(model.version);
         expect(LIFECYCLE_STAGES).toContain(props.bant_lifecycle_stage);
+        expect(Number(props.bant_lead_score)).toBeGreaterThanOrEqual(0);
+        expect(Number(props.bant_lead_score)).toBeLessThanOrEqual(100);
+        expect(Number(props.bant_lead_score)).toBe(r.leadScore);
         for (const task of r.tasks) expect(task.body.split('\n').at(-1)).toBe(`bant-task: ${task.kind}`);
       }),
     );
