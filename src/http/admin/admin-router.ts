@@ -6,6 +6,7 @@ import { asCodedError } from '../../errors.ts';
 import { createCardPreviewRouter } from './card-preview-routes.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { createModelRouter } from './model-routes.ts';
+import { createOutcomeRouter } from './outcome-routes.ts';
 import { clearSessionCookie, createSessionKeys, csrfToken, requireSession, sessionOf } from './session.ts';
 import { createSettingsRouter } from './settings-routes.ts';
 import { createSignInRouter } from './signin.ts';
@@ -46,6 +47,7 @@ function createApiRouter(ctx: AppContext, deps: AdminDeps): Router {
   });
   api.use(createStatusRouter(ctx, deps));
   api.use(createModelRouter(ctx));
+  api.use(createOutcomeRouter(ctx));
   api.use(createSettingsRouter(ctx));
   api.use(createCardPreviewRouter(ctx));
   api.use((_req, res) => {

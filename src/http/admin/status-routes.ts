@@ -1,4 +1,5 @@
 // Installation status, job progress, queue depth and dead letters, API budget, the funnel; and disconnect.
+import { outcomeSourcesOf } from '../../outcomes/deal-scope.ts';
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { requiredScopes } from '../../app-definition.ts';
@@ -57,6 +58,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         installedBy: installation.installedBy?.email ?? null,
         scopes: installation.scopes,
         missingScopes: requiredScopes.filter((s) => !installation.scopes.includes(s)),
+        // Without the optional deals scope only the feedback properties and the lifecycle stage count as outcomes.
+        outcomes: outcomeSourcesOf(installation),
       },
       contacts,
       jobs,

@@ -114,6 +114,7 @@ function renderInstallation(data) {
       h('dd', {}, i.scopes.join(', ') || '–'),
     ),
     i.missingScopes.length ? h('p', { class: 'pill warn', role: 'alert' }, `Missing scopes: ${i.missingScopes.join(', ')}; reinstall to grant them.`) : null,
+    i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, i.outcomes.note) : null,
   );
   const a = data.api;
   fill(
