@@ -1,17 +1,18 @@
 // Outcomes of a generated portal: deals won and lost, and reps' sales feedback, drawn from a hidden propensity of the
-// stand-in world (standin/propensity.ts), not from the app's model, so calibration has something real to learn.
+// stand-in world (standin/propensity.ts: conversionPropensity), not from the app's model, so calibration has something real to learn.
 // Each contact that converts or not gets a deal in a customised pipeline (stages read from metadata, not names) or,
 // for some, only the rep's feedback; lost and rejected ones name the criterion that failed and sometimes a competitor.
 import type { Activity, Profile } from '../src/scoring/types.ts';
 import { prng } from './generate-portal.ts';
+import { conversionPropensity } from './propensity.ts';
 import { closedStages, customDealPipeline, defaultDealPipelines } from './pipelines.ts';
 import type { CrmRecord, Portal } from './portal.ts';
 import { CALL_DISPOSITIONS } from './schema.ts';
 
 export interface GenerateDealsOptions {
   seed?: number;
-  /** The hidden conversion probability of a contact as it was at `at` (0..1). */
-  propensity: (profile: Profile, at: string) => number;
+  /** The hidden conversion probability of a contact as it was at `at` (0..1); default the stand-in world's own. */
+  propensity?: (profile: Profile, at: string) => number;
   /** Share of non-student contacts that reached an outcome. Default 0.5. */
   share?: number;
   /** Outcomes fall within this many days before now. Default 30. */
@@ -50,6 +51,7 @@ export function profileOf(portal: Portal, contact: CrmRecord): Profile {
 /** Adds the customised pipeline, then deals and feedback for a share of the contacts. Silent (no webhooks). */
 export function generateDeals(portal: Portal, options: GenerateDealsOptions): { won: number; lost: number; feedback: number } {
   const rnd = prng((options.seed ?? 1) ^ 0xdea1);
+  const propensity = options.propensity ?? conversionPropensity;
   const share = options.share ?? 0.5;
   const within = (options.withinDays ?? 30) * DAY;
   const now = portal.clock();
@@ -63,7 +65,7 @@ export function generateDeals(portal: Portal, options: GenerateDealsOptions): { 
       if (rnd() >= share) continue;
       const atMs = now - Math.floor(rnd() * within) - DAY;
       const at = new Date(atMs).toISOString();
-      const p = Math.min(1, Math.max(0, options.propensity(profileOf(portal, contact), at)));
+      const p = Math.min(1, Math.max(0, propensity(profileOf(portal, contact), at)));
       const won = rnd() < p;
       const criterion = won ? undefined : CRITERIA[Math.floor(rnd() * CRITERIA.length)];
       const viaDeal = rnd() < 0.7;

@@ -46,7 +46,8 @@ export async function recordDealOutcomes(ctx: AppContext, client: PortalClient, 
         dealId: deal.dealId,
         recordedAt: now,
         // A contact the app never scored has no "before": it is left without features (evaluation skips it).
-        ...(snapshot ? { features: featuresBefore(profileOfSnapshot(snapshot), at), featuresFrom: 'before' as const } : {}),
+        // A snapshot scored after the close (the install's first sweep of old deals) is first sight, not "before".
+        ...(snapshot ? { features: featuresBefore(profileOfSnapshot(snapshot), at), featuresFrom: snapshot.scoredAt < at ? ('before' as const) : ('at_outcome' as const) } : {}),
       });
     }
   }
