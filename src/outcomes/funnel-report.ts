@@ -7,7 +7,10 @@ export interface FunnelCohort {
   cohort: string;
   mql: number;
   sql: number;
+  /** Won, of the cohort. */
   won: number;
+  /** Won after becoming SQL. */
+  sqlWon: number;
   mqlToSql: number | null;
   sqlToWon: number | null;
   mqlToWon: number | null;
@@ -59,13 +62,13 @@ export class FunnelBuilder {
       if (!o.criterion && !o.competitor && o.source === 'feedback') unspecified++;
     }
     const cohorts = new Map<string, FunnelCohort>();
-    const total = { mql: 0, sql: 0, won: 0 };
+    const total = { mql: 0, sql: 0, won: 0, sqlWon: 0 };
     const cycles: number[] = [];
     for (const [contactId, m] of this.#milestones) {
       const entered = m.mqlAt ?? m.sqlAt;
       if (!entered) continue;
       const key = entered.slice(0, 7);
-      const c = cohorts.get(key) ?? { cohort: key, mql: 0, sql: 0, won: 0, mqlToSql: null, sqlToWon: null, mqlToWon: null };
+      const c = cohorts.get(key) ?? { cohort: key, mql: 0, sql: 0, won: 0, sqlWon: 0, mqlToSql: null, sqlToWon: null, mqlToWon: null };
       const won = firstWin.get(contactId);
       c.mql++;
       total.mql++;
@@ -74,7 +77,11 @@ export class FunnelBuilder {
         total.sql++;
         if (won) {
           const days = (Date.parse(won) - Date.parse(m.sqlAt)) / DAY;
-          if (days >= 0) cycles.push(days);
+          if (days >= 0) {
+            cycles.push(days);
+            c.sqlWon++;
+            total.sqlWon++;
+          }
         }
       }
       if (won) {
@@ -83,10 +90,10 @@ export class FunnelBuilder {
       }
       cohorts.set(key, c);
     }
-    const withRates = <T extends { mql: number; sql: number; won: number }>(c: T) => ({
+    const withRates = <T extends { mql: number; sql: number; won: number; sqlWon: number }>(c: T) => ({
       ...c,
       mqlToSql: rate(c.sql, c.mql),
-      sqlToWon: rate(c.won, c.sql),
+      sqlToWon: rate(c.sqlWon, c.sql),
       mqlToWon: rate(c.won, c.mql),
     });
     cycles.sort((a, b) => a - b);
