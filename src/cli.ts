@@ -1,12 +1,18 @@
 // `bant`: try a scoring model on a contact before activating it (CONTRACT.md section 6).
-//   bant score FILE.json [--model PATH] [--at ISO-TIME]
+//   bant score FILE.json|FILE.jsonl [--model PATH] [--at ISO-TIME]
 //   bant model validate [PATH]
+//   bant model calibrate OUTCOMES.jsonl --out MODEL.json [--model BASE.json]
+//   bant model evaluate OUTCOMES.jsonl [--model PATH]
 // Exit 0 on success, 2 on invalid input (the message names the field), 1 on anything unexpected.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runModelCalibrate, runModelEvaluate } from './cli-outcomes.ts';
+import { scoreLines } from './cli-score-lines.ts';
+import { UsageError } from './cli-usage-error.ts';
 import { ModelValidationError } from './errors.ts';
 import { loadModelFile } from './load-model.ts';
+import { isJsonLinesPath } from './read-json-lines.ts';
 import { parseProfile, type ScoringResult, score } from './scoring/index.ts';
 
 export interface CliIo {
@@ -14,13 +20,15 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
   now: () => number;
+  /** Resolves when stdout can take more output (back-pressure for long JSON Lines output). */
+  drain?: () => Promise<void>;
 }
 
 const USAGE = `usage:
-  bant score FILE.json [--model PATH] [--at ISO-TIME]
-  bant model validate [PATH]`;
-
-class UsageError extends Error {}
+  bant score FILE.json|FILE.jsonl [--model PATH] [--at ISO-TIME]
+  bant model validate [PATH]
+  bant model calibrate OUTCOMES.jsonl --out MODEL.json [--model BASE.json]
+  bant model evaluate OUTCOMES.jsonl [--model PATH]`;
 
 function defaultModelPath(env: CliIo['env']): string {
   return env.SCORING_MODEL || fileURLToPath(new URL('../config/scoring-model.json', import.meta.url));
@@ -83,6 +91,10 @@ async function runScore(args: string[], io: CliIo): Promise<number> {
   const nowMs = values.at === undefined ? io.now() : Date.parse(values.at);
   if (!Number.isFinite(nowMs)) throw new UsageError(`--at: expected an ISO time such as 2026-11-23T10:00:00Z, got "${values.at}"`);
 
+  if (isJsonLinesPath(file)) {
+    const model = await loadModelFile(values.model ?? defaultModelPath(io.env));
+    return scoreLines(file, model, nowMs, toCliOutput, io);
+  }
   const parsed = parseProfile(await readJson(file, 'profile'));
   if (!parsed.ok) throw new UsageError(`invalid profile ${file}:\n${parsed.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
   const model = await loadModelFile(values.model ?? defaultModelPath(io.env));
@@ -103,6 +115,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const [command, ...rest] = argv;
     if (command === 'score') return await runScore(rest, io);
     if (command === 'model' && rest[0] === 'validate') return await runModelValidate(rest.slice(1), io);
+    const outcomesIo = { stdout: io.stdout, loadModel: (path: string | undefined) => loadModelFile(path ?? defaultModelPath(io.env)) };
+    if (command === 'model' && rest[0] === 'calibrate') return await runModelCalibrate(rest.slice(1), outcomesIo);
+    if (command === 'model' && rest[0] === 'evaluate') return await runModelEvaluate(rest.slice(1), outcomesIo);
     throw new UsageError(USAGE);
   } catch (error) {
     if (error instanceof UsageError || error instanceof ModelValidationError) {
@@ -124,6 +139,7 @@ export async function main(): Promise<void> {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     now: Date.now,
+    drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
   });
 }
 

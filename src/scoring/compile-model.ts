@@ -226,7 +226,7 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     budgetRoles: new Set(model.bant.budget.buyingRoles.map((r) => r.toUpperCase())),
     authorityGrades: new Set(model.bant.authority.positionGrades),
     mqlCells: new Set(model.mqlCells),
-    signals: compileSignals(model),
+    signals: compileSignals(model.signals.rules),
   };
 }
 

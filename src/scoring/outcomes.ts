@@ -1,6 +1,7 @@
 // Past outcomes (CONTRACT.md section 6): a profile as it was at `at`, and whether the lead was won or lost.
 // Evaluation and calibration read them; the CLI parses them from JSON Lines, the app builds them from HubSpot.
 import { z } from 'zod';
+import { checkProfileFast, isUtcTime } from './check-profile.ts';
 import { formatIssues, type ModelIssue } from './model-schema.ts';
 import { profileSchema } from './profile-schema.ts';
 import type { Profile } from './types.ts';
@@ -23,6 +24,13 @@ const outcomeLineSchema = profileSchema.extend({
 
 /** One outcomes-file line's JSON → an example, or the issues naming each bad field. */
 export function parseOutcome(json: unknown): { ok: true; example: OutcomeExample } | { ok: false; issues: ModelIssue[] } {
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    const { outcome, at, ...rest } = json as Record<string, unknown>;
+    if ((outcome === 'won' || outcome === 'lost') && typeof at === 'string' && isUtcTime(at)) {
+      const profile = checkProfileFast(rest);
+      if (profile !== null) return { ok: true, example: { profile, outcome, at } };
+    }
+  }
   const parsed = outcomeLineSchema.safeParse(json);
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
   const { outcome, at, ...profile } = parsed.data;

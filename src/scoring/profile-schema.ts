@@ -1,5 +1,6 @@
 // A profile as JSON (CONTRACT.md section 5), validated before scoring: the CLI reads hand-written files.
 import { z } from 'zod';
+import { checkProfileFast } from './check-profile.ts';
 import { formatIssues, type ModelIssue } from './model-schema.ts';
 import { ACTIVITY_TYPES, type Profile } from './types.ts';
 
@@ -24,6 +25,8 @@ export const profileSchema = z.strictObject({
 });
 
 export function parseProfile(json: unknown): { ok: true; profile: Profile } | { ok: false; issues: ModelIssue[] } {
+  const fast = checkProfileFast(json);
+  if (fast !== null) return { ok: true, profile: fast };
   const parsed = profileSchema.safeParse(json);
   return parsed.success ? { ok: true, profile: parsed.data } : { ok: false, issues: formatIssues(parsed.error) };
 }

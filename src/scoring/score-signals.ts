@@ -3,7 +3,7 @@
 // is listed among the reasons. Calibrated models consist mostly of these.
 import { compilePatterns } from './compile-model.ts';
 import { formatPoints } from './format-reason.ts';
-import type { ScoringModel, SignalRule } from './model-schema.ts';
+import type { SignalRule } from './model-schema.ts';
 import { parseIsoTime } from './parse-iso-time.ts';
 import { parseNumber, readText } from './read-facts.ts';
 import { DAY_MS } from './time-units.ts';
@@ -88,8 +88,8 @@ function compileActivityTest(rule: Extract<SignalRule, { kind: 'activity' }>): T
   };
 }
 
-export function compileSignals(model: ScoringModel): CompiledSignal[] {
-  return model.signals.rules.map((rule) => {
+export function compileSignals(rules: readonly SignalRule[]): CompiledSignal[] {
+  return rules.map((rule) => {
     let test: Test;
     if (rule.kind === 'property') test = compilePropertyTest(rule);
     else if (rule.kind === 'activity') test = compileActivityTest(rule);
@@ -124,4 +124,17 @@ export function scoreSignals(signals: readonly CompiledSignal[], profile: Profil
     reasons.push({ points: s.points, text: s.text });
   }
   return { points, reasons };
+}
+
+/**
+ * Which of `signals` fire for a profile, as indexes into `out` (returns how many): calibration encodes its
+ * examples with exactly the tests the calibrated model will score with.
+ */
+export function firingSignals(signals: readonly CompiledSignal[], profile: Profile, nowMs: number, fit: FitGrades, out: Int32Array): number {
+  const acts = profile.activities;
+  if (times.length < acts.length) times = new Float64Array(Math.max(acts.length, times.length * 2));
+  for (let i = 0; i < acts.length; i++) times[i] = parseIsoTime(acts[i]!.at);
+  let n = 0;
+  for (let j = 0; j < signals.length; j++) if (signals[j]!.test(profile, nowMs, times, fit)) out[n++] = j;
+  return n;
 }
