@@ -57,7 +57,7 @@ export async function demonstrateCalibration(app: RunningApp, portal: Portal, sa
     say(`  No calibrated model: ${proposed.error?.message ?? `the console answered ${proposal.status}`}`);
     return;
   }
-  say(`  Proposed model ${proposed.version} (held-out AUC ${proposed.report?.auc.before ?? 'n/a'} → ${proposed.report?.auc.after ?? 'n/a'}); activating it through the console …`);
+  say(`  Proposed model ${proposed.version} as the draft; activating it through the console …`);
   const activated = await api('POST', '/admin/api/model/activate');
   if (!activated.ok) {
     say(`  Activation refused: ${((await activated.json()) as { error?: { message: string } }).error?.message ?? activated.status}`);
@@ -70,5 +70,7 @@ export async function demonstrateCalibration(app: RunningApp, portal: Portal, sa
     await new Promise((r) => setTimeout(r, 500));
   }
   const after = await evaluate();
-  say(`  Every contact rescored with ${after.model.version}: AUC before ${aucText(before)}, after ${aucText(after)}.`);
+  say(`  Every contact rescored with ${after.model.version}.`);
+  say(`  AUC on outcomes the calibration never saw (time-ordered hold-out): ${proposed.report?.auc.before ?? 'n/a'} before, ${proposed.report?.auc.after ?? 'n/a'} after.`);
+  say(`  AUC of the active model on all ${after.outcomes.won + after.outcomes.lost} outcomes: ${aucText(before)} before, ${aucText(after)} after (in-sample: it learned from most of them).`);
 }

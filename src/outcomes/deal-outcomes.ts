@@ -1,5 +1,6 @@
-// Deals won and lost become outcomes of the contacts they count for: the deal's own contacts and the contacts whose
-// company the deal is with (issue #13 section 1). A deal event records them with the features the contacts had
+// Deals won and lost become outcomes of the contacts they count for (issue #13 section 1): the deal's own contacts;
+// a deal with a company but no contacts counts for the contacts whose primary company that is. A deal naming its
+// buyers does not make every colleague at the company a conversion (that would teach calibration noise). A deal event records them with the features the contacts had
 // before (their snapshots, scored before the change) and then queues the contacts' rescore.
 import type { AppContext } from '../app-context.ts';
 import type { DealRecord } from '../hubspot/deals.ts';
@@ -21,9 +22,10 @@ export async function recordDealOutcomes(ctx: AppContext, client: PortalClient, 
   if (!client.readDeals || dealIds.length === 0) return { deals: 0, outcomes: 0, contacts: 0 };
   const deals = await client.readDeals(dealIds);
   const closed = [...deals.values()].filter((d) => d.state !== 'open');
-  const companyIds = [...new Set(closed.flatMap((d) => d.companyIds))];
+  const companyIds = [...new Set(closed.filter((d) => d.contactIds.length === 0).flatMap((d) => d.companyIds))];
   const companyContacts = companyIds.length ? await client.companyContactIds(companyIds) : new Map<string, string[]>();
-  const contactsOf = (deal: DealRecord) => [...new Set([...deal.contactIds, ...deal.companyIds.flatMap((c) => companyContacts.get(c) ?? [])])];
+  const contactsOf = (deal: DealRecord) =>
+    deal.contactIds.length ? [...new Set(deal.contactIds)] : [...new Set(deal.companyIds.flatMap((c) => companyContacts.get(c) ?? []))];
 
   const allContacts = [...new Set(closed.flatMap(contactsOf))];
   const [stored, snapshots] = await Promise.all([ctx.store.listOutcomes(portalId, allContacts), ctx.store.getSnapshots(portalId, allContacts)]);

@@ -139,8 +139,12 @@ describe('outcomes with the deals scope', () => {
     await quiet();
     const after = await json<{ model: { version: string }; evaluation: { auc: number } }>(await admin.get('/admin/api/outcomes/evaluate'));
     expect(after.model.version).toBe(body.version);
-    console.log(`AUC of the active model on the portal's outcomes: before ${before.evaluation.auc}, after calibration ${after.evaluation.auc} (held out: ${body.report.auc.before} → ${body.report.auc.after})`);
-    expect(after.evaluation.auc).toBeGreaterThan(before.evaluation.auc);
+    // The honest figure is the held-out one (time-ordered, outcomes the fit never saw); the evaluate route's AUC now
+    // includes the outcomes the model learned from.
+    console.log(
+      `held-out AUC ${body.report.auc.before} → ${body.report.auc.after}; on all outcomes (in-sample after calibration) ${before.evaluation.auc} → ${after.evaluation.auc}`,
+    );
+    expect(body.report.auc.after).toBeGreaterThan(body.report.auc.before);
   }, 180_000);
 });
 
