@@ -45,7 +45,12 @@ const aucText = (e: Evaluation) => (e.evaluation?.auc === null || e.evaluation =
 
 export async function demonstrateCalibration(app: RunningApp, portal: Portal, say: (line?: string) => void, stopped: () => boolean): Promise<void> {
   say('Learning from outcomes: sweeping the portal\'s deals won and lost and the reps\' sales feedback …');
-  const swept = await runReconcile(app.ctx, portal.id);
+  // Reconciliation waits while the backfill's bookkeeping is still under way.
+  let swept = await runReconcile(app.ctx, portal.id);
+  for (let tries = 0; tries < 60 && !stopped() && (!swept.ran || swept.result.summary.startsWith('skipped')); tries++) {
+    await new Promise((r) => setTimeout(r, 500));
+    swept = await runReconcile(app.ctx, portal.id);
+  }
   if (swept.ran) say(`  ${swept.result.deals?.deals ?? 0} deals read, ${swept.result.deals?.outcomes ?? 0} deal outcomes recorded.`);
   const api = await signIn(app.url);
   const evaluate = async () => (await (await api('GET', '/admin/api/outcomes/evaluate')).json()) as Evaluation;

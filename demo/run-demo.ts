@@ -60,7 +60,7 @@ function readOptions(): Options {
     return n;
   };
   return {
-    contacts: int('contacts', 10, 100_000) ?? 300,
+    contacts: int('contacts', 10, 100_000) ?? 800,
     seconds: int('seconds', 1, 86_400),
     intervalMs: int('interval', 100, 600_000) ?? 2_000,
     seed: int('seed', 0, 2 ** 31) ?? 2026,
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   say(`Starting a local HubSpot stand-in with a demo portal of ${options.contacts} contacts (seed ${options.seed}) …`);
   const standIn = await startStandIn({ app: APP, webhookTargetUrl: `http://127.0.0.1:${port}/webhooks/hubspot`, deliveryDelayMs: 100 });
   // With deals won and lost and sales feedback drawn from the stand-in world's hidden propensity.
-  const portal = standIn.createPortal({ contacts: options.contacts, seed: options.seed, outcomes: { share: 0.9 } });
+  const portal = standIn.createPortal({ contacts: options.contacts, seed: options.seed, outcomes: { share: 1 } });
   let app: RunningApp | undefined;
   let timers: NodeJS.Timeout[] = [];
   let stopping: Promise<void> | undefined;
@@ -255,14 +255,10 @@ async function main(): Promise<void> {
   say();
   say(summary(standIn, portal, startedAt, 'After the backfill'));
   say();
-  try {
-    await demonstrateCalibration(app, portal, say, () => stopping !== undefined);
-  } catch (error) {
-    if (stopping) return;
-    say(`  (learning from outcomes failed: ${(error as Error).message})`);
-  }
-  if (stopping) return;
-  say();
+  // Learning from outcomes runs beside the simulated activity; its lines appear as its steps finish.
+  demonstrateCalibration(app, portal, say, () => stopping !== undefined).catch((error: unknown) => {
+    if (!stopping) say(`  (learning from outcomes failed: ${(error as Error).message})`);
+  });
   say(`Now simulating CRM activity every ${(options.intervalMs / 1000).toFixed(1)} s; watch the contacts being rescored. Ctrl-C stops.`);
   say();
 

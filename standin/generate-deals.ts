@@ -63,12 +63,13 @@ export function generateDeals(portal: Portal, options: GenerateDealsOptions): { 
     for (const contact of [...portal.contacts.values()]) {
       if (contact.archived || contact.props.lifecyclestage === 'subscriber') continue;
       if (rnd() >= share) continue;
-      const atMs = now - Math.floor(rnd() * within) - DAY;
+      const viaDeal = rnd() < 0.7;
+      // A deal closed some days ago; feedback alone is the rep's word now (a property value carries no date the app reads).
+      const atMs = viaDeal ? now - Math.floor(rnd() * within) - DAY : now;
       const at = new Date(atMs).toISOString();
       const p = Math.min(1, Math.max(0, propensity(profileOf(portal, contact), at)));
       const won = rnd() < p;
       const criterion = won ? undefined : CRITERIA[Math.floor(rnd() * CRITERIA.length)];
-      const viaDeal = rnd() < 0.7;
       if (viaDeal) {
         const pipeline = portal.dealPipelines[rnd() < 0.5 ? 0 : 1]!;
         const stages = closedStages(pipeline);
