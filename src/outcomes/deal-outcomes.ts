@@ -46,6 +46,7 @@ export async function recordDealOutcomes(ctx: AppContext, client: PortalClient, 
         at,
         source: 'deal',
         dealId: deal.dealId,
+        ...(deal.createdAt ? { dealCreatedAt: deal.createdAt } : {}),
         recordedAt: now,
         // A contact the app never scored has no "before": it is left without features (evaluation skips it).
         // A snapshot scored after the close (the install's first sweep of old deals) is first sight, not "before".

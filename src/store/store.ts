@@ -141,8 +141,9 @@ export interface OutcomeRecord {
   /** When it happened (deal close date, feedback or lifecycle change time), ISO. */
   at: string;
   source: OutcomeSource;
-  /** The deal, for source `deal`. */
+  /** The deal, for source `deal`, and when it was created (the sales cycle's start on the deal side). */
   dealId?: string;
+  dealCreatedAt?: string;
   /** The BANT criterion (or fit, pseudo_lead, …) a rep named for a loss or rejection. */
   criterion?: string;
   competitor?: string;
