@@ -21,7 +21,14 @@ import { Low } from 'lowdb';
 import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
 import { SnapshotFile } from './snapshot-file.ts';
+import { MAX_SCORE_CHANGES_PER_CONTACT } from './store.ts';
 import type { ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, OutcomeRecord, PortalId, ScoreChange, Store, TaskRecord } from './store.ts';
+
+/** A contact's score history as one line of the portal's history file. */
+interface HistoryRecord {
+  contactId: string;
+  changes: ScoreChange[];
+}
 
 export interface LowdbStoreOptions extends MemoryStoreOptions {
   /** fsync every write before it resolves (default true). Without it, data survives a process crash but maybe not a power loss. */
@@ -65,6 +72,8 @@ class LowdbPersistence implements StoreHooks {
   events!: EventLog;
   readonly journals = new Map<string, Journal>();
   readonly snapshotFiles = new Map<PortalId, SnapshotFile>();
+  /** Score history per portal, on disk like the snapshots (a few changes per contact would not fit in memory at 100,000). */
+  readonly historyFiles = new Map<PortalId, SnapshotFile<HistoryRecord>>();
 
   #dirtyDocs = new Set<DocSection>();
   /** Journal section → changed keys, or 'all' for a rewrite. */
@@ -85,7 +94,8 @@ class LowdbPersistence implements StoreHooks {
     if (section === 'queue') return join(this.dir, 'queue.jsonl');
     const [kind, portal] = section.split(':');
     // Snapshots live in SnapshotFiles (LowdbStore overrides every snapshot method), never in a journal.
-    if (kind !== 'tasks' && kind !== 'history' && kind !== 'outcomes') throw new Error(`${section} is not kept in a journal`);
+    // Snapshots and score history live in SnapshotFiles (LowdbStore overrides their methods), never in a journal.
+    if (kind !== 'tasks' && kind !== 'outcomes') throw new Error(`${section} is not kept in a journal`);
     return join(this.dir, kind, `${portal}.jsonl`);
   }
 
@@ -172,7 +182,6 @@ class LowdbPersistence implements StoreHooks {
   #records(section: Section): Map<string, unknown> | undefined {
     if (section === 'queue') return this.state.queue;
     const [kind, portal] = section.split(':');
-    if (kind === 'history') return this.state.history.get(Number(portal));
     if (kind === 'outcomes') return this.state.outcomes.get(Number(portal));
     return this.state.tasks.get(Number(portal));
   }
@@ -202,6 +211,24 @@ class LowdbPersistence implements StoreHooks {
     return snapshots;
   }
 
+  historyFile(portalId: PortalId): string {
+    return join(this.dir, 'history', `${portalId}.jsonl`);
+  }
+
+  async ensureHistory(portalId: PortalId): Promise<SnapshotFile<HistoryRecord>> {
+    let history = this.historyFiles.get(portalId);
+    if (!history) {
+      history = await SnapshotFile.load<HistoryRecord>(this.historyFile(portalId), { fsync: this.fsync, onWrite: this.onWrite });
+      const loaded = this.historyFiles.get(portalId);
+      if (loaded) {
+        await history.close();
+        return loaded;
+      }
+      this.historyFiles.set(portalId, history);
+    }
+    return history;
+  }
+
   async ensureJournal(section: Section): Promise<Map<string, unknown>> {
     const { journal, records } = await Journal.load(this.journalFile(section), this.fsync, this.onWrite);
     this.journals.set(section, journal);
@@ -215,6 +242,7 @@ class LowdbPersistence implements StoreHooks {
     await this.#commit.settled();
     for (const journal of this.journals.values()) await journal.close();
     for (const snapshots of this.snapshotFiles.values()) await snapshots.close();
+    for (const history of this.historyFiles.values()) await history.close();
     await this.events.close();
     await removeIfExists(join(this.dir, 'instance.lock'));
   }
@@ -268,8 +296,24 @@ class LowdbStore extends MemoryStore {
   }
 
   override async appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void> {
-    await this.#journals([`history:${portalId}`]);
-    return super.appendScoreChanges(portalId, changes);
+    this.open();
+    if (changes.length === 0) return;
+    const file = await this.persistence.ensureHistory(portalId);
+    const records = file.get(new Set(changes.map((c) => c.contactId)));
+    for (const { contactId, change } of changes) {
+      const record = records.get(contactId) ?? { contactId, changes: [] };
+      record.changes.push(change);
+      if (record.changes.length > MAX_SCORE_CHANGES_PER_CONTACT) record.changes.splice(0, record.changes.length - MAX_SCORE_CHANGES_PER_CONTACT);
+      records.set(contactId, record);
+    }
+    await file.put([...records.values()]);
+  }
+
+  override async getScoreHistory(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange[]>> {
+    this.open();
+    const found = new Map<string, ScoreChange[]>();
+    for (const [id, record] of (await this.persistence.ensureHistory(portalId)).get(contactIds)) if (record.changes.length) found.set(id, record.changes);
+    return found;
   }
 
   override async putOutcomes(records: OutcomeRecord[]): Promise<void> {
@@ -278,13 +322,17 @@ class LowdbStore extends MemoryStore {
   }
 
   override async deleteContactState(portalId: number, contactIds: string[]): Promise<void> {
-    await this.#journals([`tasks:${portalId}`, `history:${portalId}`, `outcomes:${portalId}`]);
-    const snapshots = await this.persistence.ensureSnapshots(portalId);
-    await Promise.all([snapshots.delete(contactIds), super.deleteContactState(portalId, contactIds)]);
+    await this.#journals([`tasks:${portalId}`, `outcomes:${portalId}`]);
+    const [snapshots, history] = await Promise.all([this.persistence.ensureSnapshots(portalId), this.persistence.ensureHistory(portalId)]);
+    await Promise.all([snapshots.delete(contactIds), history.delete(contactIds), super.deleteContactState(portalId, contactIds)]);
   }
 
   override async deleteInstallation(portalId: number): Promise<void> {
-    await this.#journals([`tasks:${portalId}`, `history:${portalId}`, `outcomes:${portalId}`]);
+    await this.#journals([`tasks:${portalId}`, `outcomes:${portalId}`]);
+    const history = this.persistence.historyFiles.get(portalId);
+    this.persistence.historyFiles.delete(portalId);
+    if (history) await history.remove();
+    else await removeIfExists(this.persistence.historyFile(portalId));
     const snapshots = this.persistence.snapshotFiles.get(portalId);
     this.persistence.snapshotFiles.delete(portalId);
     if (snapshots) await snapshots.remove();
@@ -368,13 +416,6 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
     state.tasks.set(portalId, tasks);
   }
 
-  for (const name of await readdir(join(dataDir, 'history'))) {
-    const match = /^(\d+)\.jsonl$/.exec(name);
-    if (!match) continue;
-    const portalId = Number(match[1]);
-    const records = await persistence.ensureJournal(`history:${portalId}`);
-    if (records.size) state.history.set(portalId, records as Map<string, ScoreChange[]>);
-  }
   for (const name of await readdir(join(dataDir, 'outcomes'))) {
     const match = /^(\d+)\.jsonl$/.exec(name);
     if (!match) continue;
