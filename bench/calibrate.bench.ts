@@ -1,6 +1,6 @@
 // Calibration from outcomes (issue 13 targets): 100,000 synthetic outcomes (`--quick` 10,000) of ~30 properties each
 // from the stand-in's hidden propensity, written as the outcomes file `bant model calibrate` reads; then, in a
-// child process, read + calibrate: CPU seconds of calibrateModel (aim ≤ 60 s on one core) and the child's peak RSS
+// child process with the app's node flags (src/node-flags.ts), read + calibrate: CPU seconds of calibrateModel (aim ≤ 60 s on one core) and the child's peak RSS
 // (aim ≤ 500 MB), and held-out AUC of the calibrated model vs a plain logistic regression on the same features
 // (aim: within 0.02) vs the default model.
 // Run: scripts/with-node24 node --experimental-strip-types bench/calibrate.bench.ts [--quick] [--count N]
@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { APP_NODE_FLAGS } from '../src/node-flags.ts';
 import { formatOutcomeLine, generateOutcomes } from '../standin/generate-outcomes.ts';
 import { makeTempDir, reportResult } from './lib/harness.ts';
 
@@ -34,7 +35,7 @@ console.log(`generated ${count} outcomes (${won} won) in ${genSeconds.toFixed(1)
 
 const child = fileURLToPath(new URL('lib/calibrate-child.ts', import.meta.url));
 const output = await new Promise<string>((resolve, reject) => {
-  const p = spawn(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', child, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [...APP_NODE_FLAGS, '--experimental-strip-types', '--disable-warning=ExperimentalWarning', child, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   p.stdout.on('data', (c: Buffer) => {
     text += c.toString('utf8');

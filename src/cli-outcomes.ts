@@ -13,14 +13,41 @@ export interface OutcomesIo {
 const CALIBRATE_USAGE = 'usage: bant model calibrate OUTCOMES.jsonl --out MODEL.json [--model BASE.json]';
 const EVALUATE_USAGE = 'usage: bant model evaluate OUTCOMES.jsonl [--model PATH]';
 
+/** Longest value shared through the pool: enumerations, names, sources; long texts and times are mostly unique. */
+const MAX_SHARED_LENGTH = 40;
+const TIME_LIKE = /^\d{4}-\d\d-\d\dT/;
+
+/**
+ * The same string values held once: JSON.parse makes a new string for every value, and 100,000 outcomes repeat
+ * the same lead sources, countries, company names and activity sources over and over (bench/calibrate.bench.ts:
+ * peak memory).
+ */
+function shareValues(bag: Record<string, string | null | undefined>, pool: Map<string, string>): void {
+  for (const key in bag) {
+    const v = bag[key];
+    if (typeof v !== 'string' || v.length > MAX_SHARED_LENGTH || TIME_LIKE.test(v)) continue;
+    const shared = pool.get(v);
+    if (shared === undefined) pool.set(v, v);
+    else bag[key] = shared;
+  }
+}
+
+function shareExample(example: OutcomeExample, pool: Map<string, string>): void {
+  shareValues(example.profile.properties, pool);
+  if (example.profile.company) shareValues(example.profile.company.properties, pool);
+  for (const a of example.profile.activities) shareValues(a as unknown as Record<string, string | undefined>, pool);
+}
+
 /** Every line of an outcomes file; the first bad one is a UsageError naming its line and field. */
 export async function readOutcomes(path: string): Promise<OutcomeExample[]> {
   const examples: OutcomeExample[] = [];
+  const pool = new Map<string, string>();
   await forEachJsonLine(path, 'outcomes file', (value, line) => {
     const parsed = parseOutcome(value);
     if (!parsed.ok) {
       throw new UsageError(`${path} line ${line}: invalid outcome:\n${parsed.issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
     }
+    shareExample(parsed.example, pool);
     examples.push(parsed.example);
   });
   return examples;

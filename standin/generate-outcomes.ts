@@ -7,6 +7,7 @@
 // Each line is a profile plus `outcome` and `at`, as `bant model calibrate` reads it (CONTRACT.md section 6).
 import { callActivities, emailActivities, meetingActivities, rollupActivities } from '../src/hubspot/map-activities.ts';
 import type { OutcomeExample } from '../src/scoring/outcomes.ts';
+import { parseIsoTime } from '../src/scoring/parse-iso-time.ts';
 import type { Activity, Profile } from '../src/scoring/types.ts';
 import { generatePortal, prng } from './generate-portal.ts';
 import { Portal } from './portal.ts';
@@ -32,7 +33,7 @@ export interface GenerateOutcomesOptions {
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 function shiftIso(value: string, byMs: number): string {
-  return new Date(Date.parse(value) - byMs).toISOString();
+  return new Date(parseIsoTime(value) - byMs).toISOString();
 }
 
 /** A contact of the portal as the app reads it: its properties, primary company and activities. */
@@ -74,8 +75,11 @@ export function generateOutcomes(options: GenerateOutcomesOptions = {}): Outcome
   for (const id of portal.ids.contacts) {
     if (out.length >= count) break;
     const shift = Math.floor(rnd() * spreadDays) * DAY;
-    const profile = shiftProfile(readProfile(portal, id), shift);
+    const shifted = shiftProfile(readProfile(portal, id), shift);
     const at = new Date(now - shift).toISOString();
+    // The portal generator dates some first conversions a few days after its clock; an outcome's profile holds
+    // only what had happened by `at`.
+    const profile = { ...shifted, activities: shifted.activities.filter((a) => a.at <= at) };
     const p = options.shuffle ? 0.25 : propensity(profile, at);
     out.push({ profile, at, outcome: rnd() < p ? 'won' : 'lost' });
   }

@@ -35,7 +35,7 @@ const full = encodeExamples(base, candidates, sorted);
 const keep = usableRules({ ...full, rows: nTrain, rowStart: full.rowStart.subarray(0, nTrain + 1) }, Math.max(5, Math.ceil(nTrain * 0.002)));
 const design = selectColumns(full, keep);
 const y = Uint8Array.from(sorted, (e) => (e.outcome === 'won' ? 1 : 0));
-const plain = fitLogistic(design, y, { lambda: 1e-4, subset: Int32Array.from({ length: nTrain }, (_, i) => i), maxIterations: 2000 });
+const plain = fitLogistic(design, y, { lambda: 1e-4, subset: Int32Array.from({ length: nTrain }, (_, i) => i), maxIterations: 5000, tolerance: 1e-7 });
 const testScores = Float64Array.from({ length: nTest }, (_, k) => predictorOf(design, plain.intercept, plain.weights, nTrain + k));
 const testWon = Array.from({ length: nTest }, (_, k) => y[nTrain + k] === 1);
 const plainAuc = rocAuc(testScores, testWon);

@@ -5,21 +5,42 @@ import { ACTIVITY_TYPES, type Profile } from './types.ts';
 
 const TYPES: ReadonlySet<string> = new Set(ACTIVITY_TYPES);
 const ACTIVITY_KEYS: ReadonlySet<string> = new Set(['type', 'at', 'title', 'url', 'source']);
-const UTC_TIME = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?Z$/;
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `YYYY-MM-DDTHH:MM:SS[.fff]Z` naming a real day (zod accepts these and more). */
+/** The two-digit number at s[i..i+1], or -1. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fff]Z` naming a real day (zod accepts these and more). Read by hand: it runs per activity. */
 export function isUtcTime(s: string): boolean {
-  const m = UTC_TIME.exec(s);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  const n = s.length;
+  if (n < 20 || s.charCodeAt(n - 1) !== 90 /* Z */) return false;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return false;
+  const century = two(s, 0);
+  const yy = two(s, 2);
+  const month = two(s, 5);
+  const day = two(s, 8);
+  const hour = two(s, 11);
+  const minute = two(s, 14);
+  const second = two(s, 17);
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  if (n > 20) {
+    // A fraction of 1 to 9 digits.
+    if (s.charCodeAt(19) !== 46 || n < 22 || n > 30) return false;
+    for (let i = 20; i < n - 1; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return false;
+    }
+  }
   if (day <= 28) return true;
+  const year = century * 100 + yy;
   if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return day <= MONTH_DAYS[month - 1]!;
 }

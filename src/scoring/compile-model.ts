@@ -169,7 +169,7 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
       id: rule.id,
       label: rule.label,
       labelOpen: `${rule.label} (`,
-      leads: createReasonLeads(rule.label, false, rule.cap),
+      leads: createReasonLeads(rule.label, rule.points < 0, rule.cap),
       points: rule.points,
       cap: rule.cap,
       halfLifeMs: rule.halfLifeDays * DAY_MS,

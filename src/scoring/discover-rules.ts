@@ -202,9 +202,9 @@ function activityRules(examples: readonly OutcomeExample[], support: number): Si
   return rules;
 }
 
-/** The base model's fit grades and engagement rules, as rules whose weights calibration fits. */
+/** The base model's signal rules, fit grades and engagement rules, as rules whose weights calibration fits. */
 function baseRules(base: ScoringModel): SignalRule[] {
-  const rules: SignalRule[] = [];
+  const rules: SignalRule[] = base.signals.rules.map((r) => ({ ...r, points: 0 }));
   for (const dimension of ['position', 'size', 'industry'] as const) {
     for (const grade of GRADES) {
       if (!base.fit.rules.some((r) => r.dimension === dimension && r.grade === grade)) continue;

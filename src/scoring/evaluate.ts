@@ -2,6 +2,7 @@
 // a calibration table, and conversion per priority cell and per qualification (seed 000: "vom Lead zum Auftrag").
 import type { ScoringModel } from './model-schema.ts';
 import type { OutcomeExample } from './outcomes.ts';
+import { parseIsoTime } from './parse-iso-time.ts';
 import { score } from './score.ts';
 import { PRIORITIES, QUALIFICATIONS } from './types.ts';
 
@@ -169,6 +170,8 @@ export function evaluateOutcomes(model: ScoringModel, examples: readonly Outcome
   let wonCount = 0;
   let from = '';
   let to = '';
+  let fromMs = Number.POSITIVE_INFINITY;
+  let toMs = Number.NEGATIVE_INFINITY;
   examples.forEach((e, i) => {
     const r = score(e.profile, model, e.at);
     scores[i] = r.leadScore;
@@ -176,8 +179,15 @@ export function evaluateOutcomes(model: ScoringModel, examples: readonly Outcome
     qualifications[i] = r.qualification;
     won[i] = e.outcome === 'won';
     if (won[i]) wonCount++;
-    if (from === '' || e.at < from) from = e.at;
-    if (to === '' || e.at > to) to = e.at;
+    const atMs = parseIsoTime(e.at);
+    if (atMs < fromMs) {
+      fromMs = atMs;
+      from = e.at;
+    }
+    if (atMs > toMs) {
+      toMs = atMs;
+      to = e.at;
+    }
   });
   return {
     n,

@@ -2,7 +2,7 @@
 export { compileModel } from './compile-model.ts';
 export { describeContact } from './draft-tasks.ts';
 export { generateModelJsonSchema } from './model-json-schema.ts';
-export { modelInputs } from './model-inputs.ts';
+export { COMMON_CANDIDATE_PROPERTIES, defaultCandidateProperties, modelInputs } from './model-inputs.ts';
 export { formatPath, type ModelIssue, modelSchema, parseModel, type ScoringModel } from './model-schema.ts';
 export { parseProfile, profileSchema } from './profile-schema.ts';
 export { score } from './score.ts';

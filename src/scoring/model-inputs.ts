@@ -18,7 +18,50 @@ const CONTACT = [
 ];
 const COMPANY = ['name', 'domain', 'numberofemployees', 'industry', 'annualrevenue'];
 
-/** Every model reads the same properties today; the model is a parameter so rules may add their own later. */
-export function modelInputs(_model: ScoringModel): { contact: string[]; company: string[] } {
-  return { contact: [...CONTACT], company: [...COMPANY] };
+/** The properties every model reads, plus those its signal rules name (any contact or company property). */
+export function modelInputs(model: ScoringModel): { contact: string[]; company: string[] } {
+  const contact = new Set(CONTACT);
+  const company = new Set(COMPANY);
+  for (const rule of model.signals.rules) {
+    if (rule.kind !== 'property') continue;
+    (rule.object === 'company' ? company : contact).add(rule.property);
+  }
+  return { contact: [...contact], company: [...company] };
+}
+
+/**
+ * Properties calibration in the app may learn from by default (issue 13: the model's inputs plus HubSpot's source,
+ * firmographic and form properties that portals commonly fill); the admin may add others. The CLI uses every
+ * property in its file instead.
+ */
+export const COMMON_CANDIDATE_PROPERTIES = [
+  'hs_analytics_source',
+  'hs_analytics_source_data_1',
+  'hs_latest_source',
+  'hs_latest_source_data_1',
+  'country',
+  'state',
+  'city',
+  'industry',
+  'numemployees',
+  'numberofemployees',
+  'annualrevenue',
+  'hs_persona',
+  'jobtitle',
+  'hs_buying_role',
+  'hs_analytics_num_page_views',
+  'hs_analytics_num_visits',
+  'hs_analytics_last_visit_timestamp',
+  'num_conversion_events',
+  'num_unique_conversion_events',
+  'first_conversion_event_name',
+  'recent_conversion_event_name',
+  'hs_email_open',
+  'hs_email_click',
+  'type',
+] as const;
+
+export function defaultCandidateProperties(model: ScoringModel): string[] {
+  const inputs = modelInputs(model);
+  return [...new Set([...inputs.contact, ...inputs.company, ...COMMON_CANDIDATE_PROPERTIES])];
 }

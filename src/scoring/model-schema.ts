@@ -64,8 +64,11 @@ const engagementRule = z.strictObject({
   label: z.string().min(1).describe('How reasons name the activity, e.g. "webinar registration".'),
   activityTypes,
   patterns: patterns.optional().describe('If set, the activity’s url or title must match one of them.'),
-  points: z.number().positive(),
-  cap: z.number().positive().describe('Most points the rule can add, however often it fires.'),
+  points: z
+    .number()
+    .refine((p) => p !== 0, { message: 'expected points other than 0' })
+    .describe('Points per activity, decayed; negative points take away (e.g. a chat that goes nowhere), fading the same way.'),
+  cap: z.number().positive().describe('Most points the rule can add (or, for negative points, take away), however often it fires.'),
   halfLifeDays: z.number().positive().describe('After this many days an activity counts half.'),
   corroboratedBy: z
     .strictObject({
@@ -266,6 +269,8 @@ type RawModel = z.infer<typeof modelSchema>;
 function checkReferences(model: RawModel, ctx: z.RefinementCtx): void {
   const ids = new Set<string>();
   model.engagement.rules.forEach((rule, i) => {
+    if (rule.points < 0 && rule.corroboratedBy)
+      ctx.addIssue({ code: 'custom', path: ['engagement', 'rules', i, 'corroboratedBy'], message: 'a rule with negative points cannot be corroborated' });
     if (ids.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['engagement', 'rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
     ids.add(rule.id);
   });

@@ -138,16 +138,28 @@ export function scoreEngagement(activities: readonly Activity[], compiled: Compi
       if (rule.timelineEvidence && timelineMatches.length < MAX_EVIDENCE && !(ageMs > timelineWindowMs)) {
         timelineMatches.push({ rule, atMs, activity: activities[i]! });
       }
-      const room = rule.cap - tally[slot]!;
-      // Points are positive, so a full rule adds nothing.
-      if (room <= 0) continue;
-      const base = rule.corroboration !== null && isCorroborated(atMs, rule, activities) ? rule.corroboration.points : rule.points;
-      const decayed = base * Math.exp(ageMs * rule.decayPerMs);
-      const points = Math.min(decayed, room);
-      if (points <= 0) continue;
-      tally[slot] = tally[slot]! + points;
-      total += points;
-      if (points >= 0.05) contributions.push({ points: roundTenth(points), leads: rule.leads, ageMs, capped: points < decayed });
+      if (rule.points > 0) {
+        const room = rule.cap - tally[slot]!;
+        // A full rule adds nothing.
+        if (room <= 0) continue;
+        const base = rule.corroboration !== null && isCorroborated(atMs, rule, activities) ? rule.corroboration.points : rule.points;
+        const decayed = base * Math.exp(ageMs * rule.decayPerMs);
+        const points = Math.min(decayed, room);
+        if (points <= 0) continue;
+        tally[slot] = tally[slot]! + points;
+        total += points;
+        if (points >= 0.05) contributions.push({ points: roundTenth(points), leads: rule.leads, ageMs, capped: points < decayed });
+      } else {
+        // Negative points (a chat that goes nowhere) fade like positive ones and stop at the cap.
+        const room = rule.cap + tally[slot]!;
+        if (room <= 0) continue;
+        const decayed = rule.points * Math.exp(ageMs * rule.decayPerMs);
+        const points = Math.max(decayed, -room);
+        if (points >= 0) continue;
+        tally[slot] = tally[slot]! + points;
+        total += points;
+        if (points <= -0.05) contributions.push({ points: roundTenth(points), leads: rule.leads, ageMs, capped: points > decayed });
+      }
     } else {
       // Penalties do not fade: if they did, engagement would rise while the contact does nothing.
       const penalty = compiled.penalties[slot - ruleCount]!;

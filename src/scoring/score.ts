@@ -79,8 +79,17 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
   });
 
   // The disqualification explains everything else, so it leads; then the largest contributions.
-  const firstReasons = signals.reasons.length === 0 ? fit.reasons : [...fit.reasons, ...signals.reasons];
-  const ranked = selectLargest(firstReasons, engagement.contributions, disqualification ? MAX_REASONS - 1 : MAX_REASONS);
+  const limit = disqualification ? MAX_REASONS - 1 : MAX_REASONS;
+  let ranked: Array<Reason | Contribution>;
+  if (model.leadScore.method === 'logistic' && signals.reasons.length > 0) {
+    // A calibrated model's lead score is its signal points (log-odds scale): they explain it, so they lead, and
+    // fit and engagement points (another scale) only fill the rest.
+    ranked = selectLargest(signals.reasons, [], limit);
+    if (ranked.length < limit) ranked.push(...selectLargest(fit.reasons, engagement.contributions, limit - ranked.length));
+  } else {
+    const firstReasons = signals.reasons.length === 0 ? fit.reasons : [...fit.reasons, ...signals.reasons];
+    ranked = selectLargest(firstReasons, engagement.contributions, limit);
+  }
   const reasons: Reason[] = [];
   if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
   for (const item of ranked) reasons.push(toReason(item));

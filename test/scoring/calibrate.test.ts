@@ -118,6 +118,17 @@ describe('calibrateModel', () => {
     expect([...properties].every((p) => p === 'hs_analytics_source')).toBe(true);
   });
 
+  it('when the base model has signal rules of its own, then they are refitted even on properties outside the candidates', () => {
+    const base = structuredClone(model);
+    base.signals.rules.push({ kind: 'property', object: 'contact', property: 'how_heard', test: { in: ['partner'] }, id: 'partner_lead', label: 'heard via partner', points: 1 });
+    const result = calibrateModel(base, examples(1000, 6, partnerDecides), { candidateProperties: ['hs_analytics_source'] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const partner = result.model.signals.rules.find((r) => r.id === 'partner_lead');
+    expect(partner?.points).toBeGreaterThan(20);
+    expect(result.report.auc.after).toBeGreaterThan(0.98);
+  });
+
   it('when the same input is calibrated twice (for any seed and data), then the model and report are the same', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 50 }), (seed, dataSeed) => {

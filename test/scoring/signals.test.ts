@@ -97,8 +97,9 @@ describe('lead score', () => {
     const r = score(profile({ email: 'x@gmail.com', hs_analytics_source: 'REFERRALS' }), m, NOW);
     expect(r.leadScore).toBeCloseTo(Math.round(1000 / (1 + Math.exp(-(-2 + 10 / 20)))) / 10, 6);
     const texts = r.reasons.map((x) => x.text);
-    expect(texts).toContain('+20 lead source: referral');
-    expect(texts).toContain('-10 free-mail address');
+    // The signals explain a logistic lead score, so they come first, largest first, then fit and engagement.
+    expect(texts.slice(0, 2)).toEqual(['+20 lead source: referral', '-10 free-mail address']);
+    expect(texts.some((t) => t.includes('fit: free-mail address'))).toBe(true);
   });
 
   it('when points would leave 0-100, then the lead score is clamped; weights follow the model block', () => {
@@ -130,5 +131,32 @@ describe('model schema for signals', () => {
   it('when a range has neither min nor max, then it is rejected', () => {
     const parsed = parseModel({ ...structuredClone(model), signals: { rules: [{ kind: 'property', property: 'x', test: {}, id: 'a', label: 'a', points: 1 }] } });
     expect(parsed.ok).toBe(false);
+  });
+});
+
+describe('negative points on engagement rules', () => {
+  const chat = modelWith((m) => {
+    m.engagement.rules.unshift({ id: 'idle_chat', label: 'chat without follow-up', activityTypes: ['email_reply'], patterns: ['^chat'], points: -6, cap: 10, halfLifeDays: 30 });
+  });
+
+  it('when a negative engagement rule fires, then it takes points away, fades, stops at its cap and is listed with its minus sign', () => {
+    const once = score(profile({}, null, [activity('email_reply', 0, { title: 'chat: hello' }), activity('meeting_held', 0)]), chat, NOW);
+    const without = score(profile({}, null, [activity('meeting_held', 0)]), chat, NOW);
+    expect(once.engagement.score).toBeCloseTo(without.engagement.score - 6, 1);
+    expect(once.reasons.map((r) => r.text)).toContain('-6 chat without follow-up (just now)');
+    const many = score(profile({}, null, [0, 1, 2, 3].map((d) => activity('email_reply', d, { title: 'chat' })).concat(activity('meeting_held', 0))), chat, NOW);
+    expect(many.engagement.score).toBeCloseTo(without.engagement.score - 10, 1);
+    const old = score(profile({}, null, [activity('email_reply', 30, { title: 'chat' }), activity('meeting_held', 0)]), chat, NOW);
+    expect(old.engagement.score).toBeCloseTo(without.engagement.score - 3, 1);
+  });
+
+  it('when a negative rule is corroborated, or has 0 points, then the model is rejected', () => {
+    const bad = structuredClone(model) as ScoringModel;
+    bad.engagement.rules.unshift({ id: 'x', label: 'x', activityTypes: ['email_reply'], points: -1, cap: 1, halfLifeDays: 1, corroboratedBy: { activityTypes: ['page_view'], withinHours: 1, points: 1 } });
+    bad.engagement.rules.unshift({ id: 'y', label: 'y', activityTypes: ['email_reply'], points: 0, cap: 1, halfLifeDays: 1 });
+    const parsed = parseModel(bad);
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['engagement.rules[1].corroboratedBy', 'engagement.rules[0].points']));
   });
 });
