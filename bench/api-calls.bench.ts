@@ -34,7 +34,8 @@ if (!parsed.ok) throw new Error('default model invalid');
 
 const port = await freePort();
 const standIn = await startBenchStandIn({ webhookTargetUrl: `http://127.0.0.1:${port}/webhooks/hubspot` });
-const portal = standIn.createPortal({ contacts, engagementsPerContact: 10, seed: 11 });
+// With deals won and lost and sales feedback (issue #13): outcomes must not cost the rescore extra calls.
+const portal = standIn.createPortal({ contacts, engagementsPerContact: 10, seed: 11, outcomes: { share: 0.5 } });
 const engagements = ['calls', 'meetings', 'emails', 'notes'].reduce((n, t) => n + portal.count(t as 'calls'), 0);
 const dataDir = await makeTempDir('bench-api-calls');
 const db = storeKind === 'postgres' ? await scratchDatabase(DEFAULT_DATABASE_URL, 'bench_api') : undefined;

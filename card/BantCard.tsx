@@ -116,6 +116,18 @@ export function BantCardView({ data }: { data: ScoredCard }) {
       ) : (
         <Text>No open tasks.</Text>
       )}
+      {data.recentChanges?.length ? (
+        <>
+          <Heading>Recent changes</Heading>
+          <List variant="unordered-styled">
+            {data.recentChanges.map((c) => (
+              <Text key={`${c.at}-${c.text}`}>
+                {formatWhen(c.at)}: {c.text}
+              </Text>
+            ))}
+          </List>
+        </>
+      ) : null}
       <Divider />
       <Text variant="microcopy">
         Scored {formatWhen(data.scoredAt)} UTC by model {data.modelVersion}

@@ -36,6 +36,8 @@ export interface ScoredCard {
   bant: CardCriterion[];
   reasons: Array<{ points: number; text: string }>;
   openTasks: CardTask[];
+  /** The last changes of the score, newest first (score history). */
+  recentChanges?: Array<{ at: string; modelVersion: string; text: string }>;
 }
 
 export interface UnscoredCard {

@@ -1,6 +1,7 @@
 // `npm run demo`: the app's main job on an embedded default, with no credentials, no services and nothing outside this
 // machine. A local HubSpot stand-in with a seeded demo portal, the real app against it (embedded lowdb store in a
-// temporary DATA_DIR), the OAuth install, the backfill, then simulated CRM activity every couple of seconds so the
+// temporary DATA_DIR), the OAuth install, the backfill, learning from the portal's outcomes (the active model's AUC
+// before and after a calibrated model is proposed and activated), then simulated CRM activity every couple of seconds so the
 // rescoring is visible, with a periodic summary. Ctrl-C stops everything and prints a final summary.
 //
 //   npm run demo -- [--contacts N] [--seconds N] [--interval MS] [--seed N] [--port N] [--data-dir DIR]
@@ -14,6 +15,7 @@ import { createLogger } from '../src/log.ts';
 import { type RunningApp, startApp } from '../src/main.ts';
 import { type Portal, type StandIn, startStandIn } from '../standin/index.ts';
 import { type Action, ActivitySimulator, contactName } from './activity.ts';
+import { demonstrateCalibration } from './calibration-step.ts';
 
 const APP = { clientId: 'demo-client-id', clientSecret: 'demo-client-secret-not-a-real-one', appId: '1234567' };
 const OUTCOMES = ['disqualified', 'nurture', 'mql', 'sql'] as const;
@@ -58,7 +60,7 @@ function readOptions(): Options {
     return n;
   };
   return {
-    contacts: int('contacts', 10, 100_000) ?? 300,
+    contacts: int('contacts', 10, 100_000) ?? 800,
     seconds: int('seconds', 1, 86_400),
     intervalMs: int('interval', 100, 600_000) ?? 2_000,
     seed: int('seed', 0, 2 ** 31) ?? 2026,
@@ -164,7 +166,8 @@ async function main(): Promise<void> {
   say('BANT lead scoring: demo');
   say(`Starting a local HubSpot stand-in with a demo portal of ${options.contacts} contacts (seed ${options.seed}) …`);
   const standIn = await startStandIn({ app: APP, webhookTargetUrl: `http://127.0.0.1:${port}/webhooks/hubspot`, deliveryDelayMs: 100 });
-  const portal = standIn.createPortal({ contacts: options.contacts, seed: options.seed, marketingEvents: 4 });
+  // With deals won and lost and sales feedback drawn from the stand-in world's hidden propensity.
+  const portal = standIn.createPortal({ contacts: options.contacts, seed: options.seed, marketingEvents: 4, outcomes: { share: 1 } });
   let app: RunningApp | undefined;
   let timers: NodeJS.Timeout[] = [];
   let stopping: Promise<void> | undefined;
@@ -252,6 +255,10 @@ async function main(): Promise<void> {
   say();
   say(summary(standIn, portal, startedAt, 'After the backfill'));
   say();
+  // Learning from outcomes runs beside the simulated activity; its lines appear as its steps finish.
+  demonstrateCalibration(app, portal, say, () => stopping !== undefined).catch((error: unknown) => {
+    if (!stopping) say(`  (learning from outcomes failed: ${(error as Error).message})`);
+  });
   say(`Now simulating CRM activity every ${(options.intervalMs / 1000).toFixed(1)} s; watch the contacts being rescored. Ctrl-C stops.`);
   say();
 

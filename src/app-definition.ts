@@ -19,13 +19,15 @@ const legacySubscription = z
       'contact.associationChange',
       'contact.propertyChange',
       'company.propertyChange',
+      'deal.creation',
+      'deal.propertyChange',
     ]),
     propertyName: z.string().min(1).optional(),
     active: z.boolean(),
   })
   .strict()
   .refine((s) => s.subscriptionType.endsWith('.propertyChange') === (s.propertyName !== undefined), {
-    message: 'propertyName is required for contact.propertyChange and company.propertyChange and allowed only there',
+    message: 'propertyName is required for contact.propertyChange, company.propertyChange and deal.propertyChange and allowed only there',
   });
 
 /** Generic `object.*` subscriptions; `objectTypeId` (PLATFORM.md §1.2 ids) is ours, for the intake, and not sent to HubSpot. */

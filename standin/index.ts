@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { registerCrmRoutes } from './crm-routes.ts';
 import { registerMarketingEventRoutes } from './marketing-events-routes.ts';
+import { registerPipelineRoutes } from './pipelines.ts';
+import { type GenerateDealsOptions, generateDeals } from './generate-deals.ts';
 import { HubSpotError } from './errors.ts';
 import { type GenerateOptions, generatePortal } from './generate-portal.ts';
 import { type AccessToken, type Ctx, type RateClass, Router } from './http.ts';
@@ -48,6 +50,8 @@ export interface StandInOptions {
   installPortalId?: number;
   /** When set, authorize accepts only these redirect URIs. */
   redirectUris?: string[];
+  /** Optional scopes the installing user cannot grant (HubSpot grants optional scopes only where the account has them). */
+  withheldScopes?: string[];
   /** Enforce token scopes (403 MISSING_SCOPES). Default true. */
   enforceScopes?: boolean;
   /** 'reject' (default): backward lifecyclestage writes are 400; 'ignore': silently kept. */
@@ -57,6 +61,8 @@ export interface StandInOptions {
 
 export interface CreatePortalOptions extends GenerateOptions {
   portalId?: number;
+  /** Deals won and lost and sales feedback from a hidden propensity (standin/generate-deals.ts). */
+  outcomes?: Omit<GenerateDealsOptions, 'seed'>;
   /** Also install the app (normally done through OAuth). */
   installed?: boolean;
   /** A static private-app token for this portal (all scopes, no expiry); implies installed. */
@@ -128,6 +134,10 @@ export interface Simulate {
   createCompany(portalId: number, properties: Record<string, string>, options?: SimulateOptions): number;
   /** A CRM user edits a company: one `company.propertyChange` per changed value. Returns the changed names. */
   updateCompany(portalId: number, companyId: number, properties: Record<string, string>, options?: SimulateOptions): string[];
+  /** A rep creates a deal with its contacts and (primary) company: one `deal.creation`. */
+  createDeal(portalId: number, properties: Record<string, string>, options?: SimulateOptions & { contactIds?: number[]; companyId?: number }): number;
+  /** A rep edits a deal (e.g. moves its stage): one `deal.propertyChange` per changed value. */
+  updateDeal(portalId: number, dealId: number, properties: Record<string, string>, options?: SimulateOptions): string[];
 }
 
 export interface StandIn {
@@ -178,6 +188,8 @@ const ALL_SCOPES = [
   'crm.objects.owners.read',
   'sales-email-read',
   'crm.objects.marketing_events.read',
+  'crm.objects.deals.read',
+  'crm.objects.deals.write',
 ];
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -200,6 +212,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     codes: new Map(),
     installPortalId: options.installPortalId,
     redirectUris: options.redirectUris,
+    ...(options.withheldScopes ? { withheldScopes: options.withheldScopes } : {}),
     user: { id: 8_800_001, email: 'admin@demo-vertrieb.de' },
   };
   const limiter = new RateLimiter(options.rateLimit ?? {}, String(app.appId));
@@ -222,6 +235,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const router = new Router();
   registerOAuthRoutes(router, auth);
   registerCrmRoutes(router);
+  registerPipelineRoutes(router);
   registerMarketingEventRoutes(router);
 
   const garbleState: { share: number; untilMs: number; random: () => number; count: number } = { share: 0, untilMs: 0, random: Math.random, count: 0 };
@@ -452,6 +466,17 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const p = portalOf(portalId);
       return p.update('companies', companyId, p.validate('companies', properties, undefined, true), ui(p, o));
     },
+    createDeal(portalId, properties, o) {
+      const p = portalOf(portalId);
+      const rec = p.create('deals', p.validate('deals', properties, undefined, true), ui(p, o));
+      for (const contactId of o?.contactIds ?? []) p.associate('deals', rec.id, 'contacts', contactId, ui(p, o), true);
+      if (o?.companyId !== undefined) p.associate('deals', rec.id, 'companies', o.companyId, ui(p, o), true);
+      return rec.id;
+    },
+    updateDeal(portalId, dealId, properties, o) {
+      const p = portalOf(portalId);
+      return p.update('deals', dealId, p.validate('deals', properties, undefined, true), ui(p, o));
+    },
   };
 
   let nextPortalId = 24_000_001;
@@ -467,6 +492,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const portal = new Portal({ portalId: id, clock, lifecycleBackward: options.lifecycleBackward });
       portal.onChange((change) => webhooks.record(portal, change));
       generatePortal(portal, { ...o, seed: o.seed ?? id });
+      if (o.outcomes) generateDeals(portal, { ...o.outcomes, seed: o.seed ?? id });
       auth.portals.set(id, portal);
       if (o.installed || o.privateAppToken) {
         portal.installed = true;

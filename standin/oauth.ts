@@ -37,6 +37,8 @@ export interface AuthState {
   codes: Map<string, AuthCode>;
   /** Which portal the (imaginary) user installs into when the authorize request does not say. */
   installPortalId?: number;
+  /** Optional scopes the installing user cannot grant: left out of the grant. */
+  withheldScopes?: string[];
   /** When set, redirect_uri must be one of these exactly (HubSpot: the app's configured redirect URLs). */
   redirectUris?: string[];
   /** The installing user, reported by introspect. */
@@ -128,7 +130,7 @@ export function registerOAuthRoutes(router: Router, state: AuthState): void {
     const portal = Number.isFinite(hinted) ? state.portals.get(hinted) : state.portals.values().next().value;
     if (!portal) return { status: 400, body: { status: 'error', message: 'No portal to install into', category: 'VALIDATION_ERROR' } };
     portal.installed = true;
-    portal.grantedScopes = [...new Set([...scope, ...optional])];
+    portal.grantedScopes = [...new Set([...scope, ...optional.filter((o) => !state.withheldScopes?.includes(o))])];
     const code = newToken('', 36);
     state.codes.set(code, { code, portalId: portal.id, redirectUri, scopes: portal.grantedScopes, expiresAt: state.clock() + 10 * 60_000, used: false });
     const target = new URL(redirectUri);

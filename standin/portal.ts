@@ -1,5 +1,6 @@
 // One HubSpot account (portal) in memory: objects, properties, associations, owners; HubSpot's write rules.
 import { type PropertyValueError, badRequest, HubSpotError, notFound, propertyValuesError } from './errors.ts';
+import { type DealPipeline, defaultDealPipelines, stageOf } from './pipelines.ts';
 import {
   ALWAYS_RETURNED,
   ASSOCIATION_TYPES,
@@ -133,6 +134,8 @@ export class Portal {
   /** `${from}>${to}` → fromId → toIds. Kept in both directions. */
   readonly associationsByPair = new Map<string, Map<number, number[]>>();
   readonly owners: Owner[] = [];
+  /** Deal pipelines with their stages (GET /crm/pipelines/2026-03/deals); the generator customises them. */
+  dealPipelines: DealPipeline[] = defaultDealPipelines();
   /** Values the generator holds for properties the app has not created yet, applied when they are created. */
   readonly pendingValues = new Map<string, Map<number, string>>();
   /** Contact id → property → values written through the API since generation, newest first. */
@@ -379,6 +382,12 @@ export class Portal {
         return iso;
       }
       case 'enumeration': {
+        if (def.name === 'dealstage') {
+          return stageOf(this.dealPipelines, value) ? value : bad('INVALID_OPTION', `${value} is not a stage of any deal pipeline`);
+        }
+        if (def.name === 'pipeline' && def.groupName === 'dealinformation') {
+          return this.dealPipelines.some((p) => p.id === value) ? value : bad('INVALID_OPTION', `${value} is not a deal pipeline`);
+        }
         if (def.name === 'hubspot_owner_id') {
           return this.owners.some((o) => o.id === value && !o.archived) ? value : bad('INVALID_OWNER_ID', `${value} is not a valid owner id`);
         }

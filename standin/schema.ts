@@ -2,7 +2,7 @@
 // Sources: ../shared/hubspot/PLATFORM.md §1.2 (object type ids), §4.3 (association type ids), §4.4 (engagement
 // properties), §4.6 (contact properties). Option lists are HubSpot's portal defaults.
 
-export const OBJECT_TYPES = ['contacts', 'companies', 'calls', 'meetings', 'emails', 'notes', 'tasks'] as const;
+export const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'calls', 'meetings', 'emails', 'notes', 'tasks'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 export const ENGAGEMENT_TYPES = ['calls', 'meetings', 'emails', 'notes', 'tasks'] as const;
 export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
@@ -10,6 +10,7 @@ export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
 export const OBJECT_TYPE_IDS: Record<ObjectType, string> = {
   contacts: '0-1',
   companies: '0-2',
+  deals: '0-3',
   tasks: '0-27',
   notes: '0-46',
   meetings: '0-47',
@@ -20,6 +21,7 @@ export const OBJECT_TYPE_IDS: Record<ObjectType, string> = {
 const ALIASES: Record<string, ObjectType> = {
   contact: 'contacts',
   company: 'companies',
+  deal: 'deals',
   call: 'calls',
   meeting: 'meetings',
   meeting_event: 'meetings',
@@ -42,6 +44,7 @@ export function normaliseObjectType(raw: string): ObjectType | undefined {
 export const SINGULAR_UPPER: Record<ObjectType, string> = {
   contacts: 'CONTACT',
   companies: 'COMPANY',
+  deals: 'DEAL',
   calls: 'CALL',
   meetings: 'MEETING',
   emails: 'EMAIL',
@@ -55,6 +58,12 @@ export const ASSOCIATION_TYPES: Record<number, { from: ObjectType; to: ObjectTyp
   2: { from: 'companies', to: 'contacts', label: 'Primary' },
   279: { from: 'contacts', to: 'companies', label: null },
   280: { from: 'companies', to: 'contacts', label: null },
+  3: { from: 'deals', to: 'contacts', label: null },
+  4: { from: 'contacts', to: 'deals', label: null },
+  5: { from: 'deals', to: 'companies', label: 'Primary' },
+  6: { from: 'companies', to: 'deals', label: 'Primary' },
+  341: { from: 'deals', to: 'companies', label: null },
+  342: { from: 'companies', to: 'deals', label: null },
   193: { from: 'contacts', to: 'calls', label: null },
   194: { from: 'calls', to: 'contacts', label: null },
   197: { from: 'contacts', to: 'emails', label: null },
@@ -285,6 +294,20 @@ const COMPANY_SPECS: Spec[] = [
   ['hs_object_id', 'Record ID', 'number', 'number', RO],
 ];
 
+/** `dealstage` and `pipeline` are checked against the portal's deal pipelines (standin/pipelines.ts), not options. */
+const DEAL_SPECS: Spec[] = [
+  ['dealname', 'Deal Name', 'string', 'text'],
+  ['dealstage', 'Deal Stage', 'enumeration', 'radio'],
+  ['pipeline', 'Pipeline', 'enumeration', 'select'],
+  ['amount', 'Amount', 'number', 'number'],
+  ['closedate', 'Close Date', 'datetime', 'date'],
+  ['closed_lost_reason', 'Closed Lost Reason', 'string', 'textarea'],
+  ['hubspot_owner_id', 'Deal owner', 'enumeration', 'select'],
+  ['createdate', 'Create Date', 'datetime', 'date', RO],
+  ['hs_lastmodifieddate', 'Last Modified Date', 'datetime', 'date', RO],
+  ['hs_object_id', 'Record ID', 'number', 'number', RO],
+];
+
 const ENGAGEMENT_COMMON: Spec[] = [
   ['hs_timestamp', 'Activity date', 'datetime', 'date'],
   ['hubspot_owner_id', 'Activity assigned to', 'enumeration', 'select'],
@@ -342,6 +365,7 @@ const ENGAGEMENT_SPECS: Record<'calls' | 'meetings' | 'emails' | 'notes' | 'task
 const DEFAULT_GROUP: Record<ObjectType, string> = {
   contacts: 'contactinformation',
   companies: 'companyinformation',
+  deals: 'dealinformation',
   calls: 'call',
   meetings: 'meeting',
   emails: 'email',
@@ -353,6 +377,7 @@ const DEFAULT_GROUP: Record<ObjectType, string> = {
 export const ALWAYS_RETURNED: Record<ObjectType, string[]> = {
   contacts: ['createdate', 'hs_object_id', 'lastmodifieddate'],
   companies: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  deals: ['createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   calls: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   meetings: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   emails: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
@@ -365,6 +390,7 @@ export const DEFAULT_RETURNED: Record<ObjectType, string[]> = {
   ...ALWAYS_RETURNED,
   contacts: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
   companies: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
+  deals: ['amount', 'closedate', 'createdate', 'dealname', 'dealstage', 'hs_lastmodifieddate', 'hs_object_id', 'pipeline'],
 };
 
 /** Properties whose values the stand-in derives from the record itself. */
@@ -375,7 +401,8 @@ export function defaultGroups(type: ObjectType): PropertyGroup[] {
 }
 
 export function defaultProperties(type: ObjectType, now: number): PropertyDef[] {
-  const specs = type === 'contacts' ? CONTACT_SPECS : type === 'companies' ? COMPANY_SPECS : [...ENGAGEMENT_SPECS[type], ...ENGAGEMENT_COMMON];
+  const specs =
+    type === 'contacts' ? CONTACT_SPECS : type === 'companies' ? COMPANY_SPECS : type === 'deals' ? DEAL_SPECS : [...ENGAGEMENT_SPECS[type], ...ENGAGEMENT_COMMON];
   return specs.map(([name, label, ptype, fieldType, extra], i) => ({
     name,
     label,
@@ -402,6 +429,7 @@ export function defaultProperties(type: ObjectType, now: number): PropertyDef[] 
 export function scopesFor(type: ObjectType | 'owners' | 'schema', write: boolean): string[] {
   if (type === 'owners') return ['crm.objects.owners.read'];
   if (type === 'companies') return write ? ['crm.objects.companies.write'] : ['crm.objects.companies.read'];
+  if (type === 'deals') return write ? ['crm.objects.deals.write'] : ['crm.objects.deals.read'];
   if (type === 'emails' && !write) return ['crm.objects.contacts.read', 'sales-email-read'];
   return write ? ['crm.objects.contacts.write'] : ['crm.objects.contacts.read'];
 }

@@ -140,10 +140,10 @@ export class WebhookDispatcher {
   }
 
   private toEvents(portal: Portal, c: ChangeEvent): WebhookEvent[] {
-    const classic = (c.type === 'contacts' && !this.options.genericContactEvents) || c.type === 'companies';
+    const classic = (c.type === 'contacts' && !this.options.genericContactEvents) || c.type === 'companies' || c.type === 'deals';
     if (c.kind === 'privacyDeletion' && c.type !== 'contacts') return [];
     if (c.kind === 'associationChange' && classic && !(c.toType === 'companies' || c.toType === 'contacts')) return [];
-    const prefix = classic ? (c.type === 'contacts' ? 'contact' : 'company') : 'object';
+    const prefix = classic ? (c.type === 'contacts' ? 'contact' : c.type === 'deals' ? 'deal' : 'company') : 'object';
     const kind = c.kind === 'privacyDeletion' ? 'privacyDeletion' : c.kind;
     const eventType = c.kind === 'privacyDeletion' ? 'contact.privacyDeletion' : `${prefix}.${kind}`;
     const objectTypeId = classic ? undefined : OBJECT_TYPE_IDS[c.type];

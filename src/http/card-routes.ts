@@ -10,7 +10,11 @@ import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../sto
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
 import { createRejectionLog } from './rejection-log.ts';
 import type { CardData } from '../../card/card-types.ts';
+import { describeChanges } from '../outcomes/score-history.ts';
 import { profileOf } from './admin/read-snapshots.ts';
+
+/** Score changes the card lists. */
+const RECENT_CHANGES = 5;
 
 export const CARD_PATH = '/card/contact';
 
@@ -73,7 +77,7 @@ export function buildScoredPayload(args: {
   activeVersion: string;
   tasks: TaskRecord[];
   nowMs: number;
-}): CardPayload {
+}): Extract<CardPayload, { scored: true }> {
   const { snapshot, model } = args;
   // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot.
   const result = score(profileOf(snapshot), model, snapshot.scoredAt);
@@ -106,10 +110,11 @@ export function buildScoredPayload(args: {
 /** The card's answer for one contact of an installed portal, from the store only. */
 export async function buildCardPayload(ctx: AppContext, installation: Installation, contactId: string): Promise<CardPayload> {
   const { portalId } = installation;
-  const [snapshots, tasks, active] = await Promise.all([
+  const [snapshots, tasks, active, history] = await Promise.all([
     ctx.store.getSnapshots(portalId, [contactId]),
     ctx.store.getTaskRecords(portalId, [contactId]),
     ctx.modelFor(portalId),
+    ctx.store.getScoreHistory(portalId, [contactId]),
   ]);
   const snapshot = snapshots.get(contactId);
   if (!snapshot) {
@@ -121,7 +126,8 @@ export async function buildCardPayload(ctx: AppContext, installation: Installati
     };
   }
   const model = modelForVersion(installation, active, ctx.defaultModel, snapshot.modelVersion);
-  return buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now() });
+  const payload = buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now() });
+  return { ...payload, recentChanges: describeChanges(history.get(contactId) ?? [], RECENT_CHANGES) };
 }
 
 /** A query value HubSpot may repeat (hubspot.fetch adds its own portalId); every copy must agree. */

@@ -88,6 +88,9 @@ export const OUTPUT_PROPERTIES: PropertyDefinition[] = [
   output('bant_scored_at', 'BANT scored at', 'When these BANT values were computed.', 'datetime', 'date'),
   output('bant_model_version', 'BANT model version', 'The version of the scoring model that computed these values.', 'string', 'text'),
   output('bant_lifecycle_stage', 'BANT recommended lifecycle stage', 'The lifecycle stage the scoring recommends (the app moves the real lifecycle stage only forward, if enabled).', 'enumeration', 'select', options(LIFECYCLE_STAGES.map((s) => [s, STAGE_LABELS[s] ?? s] as const))),
+  output('bant_lead_score', 'BANT lead score', 'The one number that ranks contacts by how likely they are to become customers, 0 to 100; for a model calibrated from outcomes, the estimated conversion probability in percent. Sort views by it.', 'number', 'number'),
+  output('bant_became_mql_at', 'BANT became MQL at', 'When the contact first became marketing qualified (MQL) or better under this app; kept when it later leaves that outcome.', 'datetime', 'date'),
+  output('bant_became_sql_at', 'BANT became SQL at', 'When the contact first became sales qualified (SQL) under this app; kept when it later leaves that outcome.', 'datetime', 'date'),
 ];
 
 export const ANSWER_PROPERTIES: PropertyDefinition[] = [
@@ -97,6 +100,15 @@ export const ANSWER_PROPERTIES: PropertyDefinition[] = [
   answer('bant_timeline_answer', 'BANT timeline (answer)', 'When the contact plans to buy; reps fill it in during calls, forms can ask it.', options([['lt_3_months', 'Within 3 months'], ['3_6_months', 'In 3 to 6 months'], ['6_12_months', 'In 6 to 12 months'], ['gt_12_months', 'In more than 12 months']])),
 ];
 
-export const ALL_PROPERTIES: PropertyDefinition[] = [...OUTPUT_PROPERTIES, ...ANSWER_PROPERTIES];
+/** Sales feedback (seed 002): reps say what became of a lead, which criterion failed and against which competitor. */
+export const FEEDBACK_PROPERTIES: PropertyDefinition[] = [
+  answer('bant_feedback', 'Sales feedback on this lead', 'What sales made of this lead: accepted (being worked), rejected (not a real lead now), won or lost. The scoring app learns from it.', options([['accepted', 'Accepted: we work this lead'], ['rejected', 'Rejected: not a real lead now'], ['won', 'Won'], ['lost', 'Lost']])),
+  answer('bant_feedback_criterion', 'Sales feedback: what failed', 'For a rejected or lost lead: what was missing. A BANT criterion named here counts as not met until its answer property says otherwise.', options([['budget', 'Budget'], ['authority', 'Authority (no decision maker)'], ['need', 'Need'], ['timeline', 'Timeline'], ['fit', 'Poor fit'], ['pseudo_lead', 'Not a real lead (student, applicant, spam)'], ['competitor', 'Went with a competitor'], ['other', 'Other']])),
+  { name: 'bant_feedback_competitor', label: 'Sales feedback: competitor', description: 'For a lost lead: the competitor it went to.', groupName: PROPERTY_GROUP.name, type: 'string', fieldType: 'text', formField: false },
+];
+
+export const FEEDBACK_PROPERTY_NAMES: string[] = FEEDBACK_PROPERTIES.map((p) => p.name);
+
+export const ALL_PROPERTIES: PropertyDefinition[] = [...OUTPUT_PROPERTIES, ...ANSWER_PROPERTIES, ...FEEDBACK_PROPERTIES];
 
 export const OUTPUT_PROPERTY_NAMES: string[] = OUTPUT_PROPERTIES.map((p) => p.name);

@@ -10,7 +10,9 @@ import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
-import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts } from './list-contacts.ts';
+import { completeTasks } from './complete-tasks.ts';
+import { createDealStageCache, listDealIds, readDeals } from './deals.ts';
+import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
 import { provisionProperties, readPropertyOptions } from './provision-properties.ts';
@@ -130,6 +132,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       if (installation?.mode === 'oauth' && !installation.scopes.includes(MARKETING_EVENTS_SCOPE)) return undefined;
       return marketingEventIndex();
     };
+    const dealStage = createDealStageCache(request);
     const dispositions = cached(async () => new Map((await readPropertyOptions(request, 'calls', 'hs_call_disposition')).map((o) => [o.value, o.label])));
 
     return {
@@ -145,6 +148,10 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       searchModifiedContacts: (since, until) => searchModifiedContacts(request, since, until),
       searchModifiedCompanyIds: (since, until) => searchModifiedCompanyIds(request, since, until),
       countContacts: () => countContacts(request),
+      readDeals: (ids) => readDeals(request, ids, dealStage),
+      searchModifiedDealIds: (since, until) => searchModifiedDealIds(request, since, until),
+      listDealIds: (after, limit) => listDealIds(request, after, limit),
+      completeTasks: (ids, reason) => completeTasks(request, ids, reason),
       writeContacts: (writes) => writeContacts(request, writes),
       createTasks: (tasks) => createTasks(request, tasks),
       getTaskStatuses: (ids) => getTaskStatuses(request, ids),

@@ -26,10 +26,10 @@ export async function listContactIds(request: PortalRequest, after: string | und
   return { ids: (response.body?.results ?? []).map((r) => String(r.id)), ...(next ? { after: next } : {}) };
 }
 
-type ModifiedObjectType = 'contacts' | 'companies';
+type ModifiedObjectType = 'contacts' | 'companies' | 'deals';
 
 /** Contacts keep `lastmodifieddate`; companies, like the other objects, have only `hs_lastmodifieddate`. */
-const LAST_MODIFIED: Record<ModifiedObjectType, string> = { contacts: 'lastmodifieddate', companies: 'hs_lastmodifieddate' };
+const LAST_MODIFIED: Record<ModifiedObjectType, string> = { contacts: 'lastmodifieddate', companies: 'hs_lastmodifieddate', deals: 'hs_lastmodifieddate' };
 
 function modifiedBetween(property: string, since: number, until: number, after: string | undefined, limit: number): Record<string, unknown> {
   return {
@@ -156,4 +156,9 @@ export async function listOwners(request: PortalRequest): Promise<Array<{ id: st
     after = response.body?.paging?.next?.after;
   } while (after);
   return owners;
+}
+
+/** Ids of the deals whose `hs_lastmodifieddate` is in [since, until): a stage change the webhook missed. */
+export async function searchModifiedDealIds(request: PortalRequest, since: number, until: number): Promise<string[]> {
+  return (await searchModified(request, 'deals', since, until)).map((r) => r.id);
 }

@@ -2,6 +2,7 @@
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
 import type { Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
+import type { DealRecord } from './deals.ts';
 
 export type EngagementObjectType = 'calls' | 'meetings' | 'emails' | 'notes';
 
@@ -86,6 +87,14 @@ export interface PortalClient {
   listOwners(): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>>;
   /** The account's IANA time zone (GET /account-info/2026-03/details), undefined when HubSpot names none. */
   accountTimeZone(): Promise<string | undefined>;
+  /** Deals by id, won/lost/open by their pipeline stage's metadata, with their contacts and companies (needs `crm.objects.deals.read`). */
+  readDeals?(dealIds: string[]): Promise<Map<string, DealRecord>>;
+  /** Deal ids modified in [since, until) (epoch ms), through search. */
+  searchModifiedDealIds?(since: number, until: number): Promise<string[]>;
+  /** One page of all deal ids. */
+  listDealIds?(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
+  /** Completes the app's tasks with a reason line; returns the ids completed now. */
+  completeTasks?(taskIds: string[], reason: string): Promise<string[]>;
   /** Calls per endpoint made for this portal so far. */
   callCount(): number;
 }

@@ -3,7 +3,7 @@
 // primary companies and the engagements (≤100 each). 100 contacts with 10 activities each cost about 18 calls.
 import type { Activity, PropertyBag } from '../scoring/types.ts';
 import { type AssociatedObject, readAssociations } from './associations.ts';
-import { OUTPUT_PROPERTY_NAMES } from './bant-properties.ts';
+import { FEEDBACK_PROPERTY_NAMES, OUTPUT_PROPERTY_NAMES } from './bant-properties.ts';
 import {
   callActivities,
   ENGAGEMENT_PROPERTIES,
@@ -30,7 +30,8 @@ export const MAX_ENGAGEMENTS_PER_TYPE = 50;
 /** Notes are a rep's free text, not the buyer's engagement (CONTRACT.md section 5 has no note activity): not read. */
 export const READ_ENGAGEMENT_TYPES: ReadEngagementType[] = ['meetings', 'calls', 'emails'];
 
-const STANDARD = ['lifecyclestage', 'hs_lead_status', 'hubspot_owner_id', 'lastmodifieddate'];
+/** Read on every rescore: the sales feedback and the customer date are outcomes (src/outcomes/), never features. */
+const STANDARD = ['lifecyclestage', 'hs_lead_status', 'hubspot_owner_id', 'lastmodifieddate', 'hs_lifecyclestage_customer_date', ...FEEDBACK_PROPERTY_NAMES];
 
 interface BatchReadResponse {
   results?: Array<{ id: string; properties?: Record<string, string | null>; propertiesWithHistory?: unknown; updatedAt?: string; archived?: boolean }>;

@@ -4,6 +4,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { EngagementObjectType } from '../hubspot/portal-client.ts';
 import type { LeasedItem, PortalId, WorkItem, WorkKind } from '../store/store.ts';
+import { handleDeals } from '../outcomes/deal-outcomes.ts';
 import { rescoreContacts } from './rescore-contacts.ts';
 
 /** What a handler reports: items not listed as failed are complete. */
@@ -29,7 +30,7 @@ export interface QueueWorkerOptions {
   pollMs?: number;
   /** Run the background loop (default true); tests call runOnce() instead. */
   background?: boolean;
-  /** Handlers per kind; defaults for rescore, purge, engagement and company. Kinds without a handler are left in the queue. */
+  /** Handlers per kind; defaults for rescore, purge, engagement, company and deal. Kinds without a handler are left in the queue. */
   handlers?: Partial<Record<WorkKind, WorkHandler>>;
 }
 
@@ -62,6 +63,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     purge: handlePurges,
     engagement: handleEngagements,
     company: handleCompanies,
+    deal: handleDeals,
     ...options.handlers,
   };
   const kinds = (Object.keys(handlers) as WorkKind[]).filter((k) => handlers[k]);

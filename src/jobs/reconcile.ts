@@ -5,6 +5,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { ModifiedRecord } from '../hubspot/portal-client.ts';
 import type { JobState, PortalId, WorkItem } from '../store/store.ts';
+import { reconcileDeals } from '../outcomes/reconcile-deals.ts';
 import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
 import { rescoreContacts } from './rescore-contacts.ts';
 
@@ -32,6 +33,8 @@ export interface ReconcileResult {
   ownWrites: number;
   /** Modified companies queued for their contacts' rescore. */
   companies: number;
+  /** Deals read (modified in the window; every deal on the first sweep) and the outcomes they recorded. */
+  deals?: { deals: number; outcomes: number };
   /** The new watermark (epoch ms as a string): the end of the window searched. */
   cursor: string;
 }
@@ -114,6 +117,7 @@ export async function runReconcile(ctx: AppContext, portalId: PortalId): Promise
     const ids = await changedElsewhere(ctx, portalId, found);
     return trackJobRun(ctx, 'reconcile', portalId, { total: ids.length, resume: false }, async (run) => {
       await queueCompanies(ctx, portalId, companyIds);
+      const deals = await reconcileDeals(ctx, client, portalId, installation, { since, until, first: !previous?.cursor });
       for (let start = 0; start < ids.length; start += RECONCILE_BATCH) {
         const batch = ids.slice(start, start + RECONCILE_BATCH);
         await rescoreContacts(ctx, portalId, batch, { reason: 'reconcile' });
@@ -123,12 +127,13 @@ export async function runReconcile(ctx: AppContext, portalId: PortalId): Promise
       const ownWrites = found.length - ids.length;
       const window = `${new Date(since).toISOString()} to ${new Date(until).toISOString()}`;
       return {
-        summary: `${ids.length} modified contacts rescored, ${ownWrites} skipped as the app's own writes, ${companyIds.length} modified companies queued (${window})`,
+        summary: `${ids.length} modified contacts rescored, ${ownWrites} skipped as the app's own writes, ${companyIds.length} modified companies queued, ${deals.deals} deals read with ${deals.outcomes} outcomes (${window})`,
         since,
         until,
         contacts: ids.length,
         ownWrites,
         companies: companyIds.length,
+        deals,
         cursor: String(until),
       };
     });

@@ -8,6 +8,9 @@ import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { Profile, ScoringResult } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
+import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
+import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
+import { milestoneWrites } from '../outcomes/score-history.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
 /** Batch endpoints take 100 objects (PLATFORM.md §3.5). */
@@ -56,7 +59,10 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   if (ids.length === 0) return summary;
   const client = await ctx.hubspot.forPortal(portalId);
   const model = await ctx.modelFor(portalId);
-  const inputs = modelInputs(model);
+  const installation = await ctx.store.getInstallation(portalId);
+  const modelReads = modelInputs(model);
+  // Calibration's candidate properties are read too, so the snapshots hold them as they were before each outcome.
+  const inputs = { ...modelReads, contact: [...new Set([...modelReads.contact, ...outcomeReadProperties(installation?.settings.calibrationProperties)])] };
   for (let start = 0; start < ids.length; start += CONTACT_BATCH) {
     const batch = ids.slice(start, start + CONTACT_BATCH);
     const records = await client.readContacts(batch, inputs);
@@ -106,7 +112,10 @@ export async function applyResults(
   const settings = settingsOf((await ctx.store.getInstallation(portalId))?.settings);
   const stageOrder = settings.syncLifecycleStage ? await client.lifecycleStageOrder() : [];
 
-  const plans = items.map((item) => ({ item, changes: planContactWrite({ result: item.result.properties, current: item.current, stageOrder, settings }) }));
+  const plans = items.map((item) => ({
+    item,
+    changes: { ...planContactWrite({ result: item.result.properties, current: item.current, stageOrder, settings }), ...milestoneWrites(item.result, item.current) },
+  }));
   const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
   const refused = new Map<string, string>();
   const writtenAt = new Map<string, string>();
@@ -124,8 +133,15 @@ export async function applyResults(
     ctx,
     client,
     portalId,
-    done.map(({ item }) => ({ contactId: item.contactId, ownerId: item.ownerId, tasks: item.result.tasks, priority: item.result.priority })),
+    // A lead sales rejected wants no lead tasks (its open ones are completed by recordScoring).
+    done.map(({ item }) => ({ contactId: item.contactId, ownerId: item.ownerId, tasks: isRejected(item.profile) ? [] : item.result.tasks, priority: item.result.priority })),
     { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
+  );
+  await recordScoring(
+    ctx,
+    client,
+    portalId,
+    done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );
   await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt));
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);

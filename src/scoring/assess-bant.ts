@@ -33,6 +33,16 @@ function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: Compil
   return { state, evidence: [{ source: 'property', name, value, text: `${name} = ${value}` }] };
 }
 
+/**
+ * Sales feedback (seed 002): a rejection or loss naming this criterion makes it `not_met`, with the rep's word as the
+ * evidence; an answer property still decides first, so a rep can say otherwise later.
+ */
+function fromFeedback(criterion: Criterion, contact: PropertyBag): CriterionResult | null {
+  const feedback = readText(contact, 'bant_feedback');
+  if ((feedback !== 'rejected' && feedback !== 'lost') || readText(contact, 'bant_feedback_criterion') !== criterion) return null;
+  return { state: 'not_met', evidence: [{ source: 'property', name: 'bant_feedback_criterion', value: criterion, text: `sales feedback: ${feedback}, ${criterion} not met` }] };
+}
+
 /** `matches` are already the newest few within the criterion's window (see scoreEngagement). */
 function recentActivities(matches: ActivityMatch[], nowMs: number): Evidence[] {
   const evidence: Evidence[] = [];
@@ -101,7 +111,7 @@ export function assessBant(
   nowMs: number,
 ): BantResult {
   const assess = (criterion: Criterion): CriterionResult => {
-    const answered = fromAnswer(criterion, contact, compiled);
+    const answered = fromAnswer(criterion, contact, compiled) ?? fromFeedback(criterion, contact);
     if (answered) return answered;
     const evidence = collectEvidence(criterion, facts, positionGrade, engagement, compiled, nowMs);
     if (evidence.length > MAX_EVIDENCE) evidence.length = MAX_EVIDENCE;

@@ -22,7 +22,14 @@ import { Low } from 'lowdb';
 import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
 import { SnapshotFile } from './snapshot-file.ts';
-import type { AdminSessionRecord, ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
+import { MAX_SCORE_CHANGES_PER_CONTACT } from './store.ts';
+import type { AdminSessionRecord, ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, OutcomeRecord, PortalId, ScoreChange, Store, TaskRecord } from './store.ts';
+
+/** A contact's score history as one line of the portal's history file. */
+interface HistoryRecord {
+  contactId: string;
+  changes: ScoreChange[];
+}
 
 export interface LowdbStoreOptions extends MemoryStoreOptions {
   /** fsync every write before it resolves (default true). Without it, data survives a process crash but maybe not a power loss. */
@@ -69,6 +76,8 @@ class LowdbPersistence implements StoreHooks {
   events!: EventLog;
   readonly journals = new Map<string, Journal>();
   readonly snapshotFiles = new Map<PortalId, SnapshotFile>();
+  /** Score history per portal, on disk like the snapshots (a few changes per contact would not fit in memory at 100,000). */
+  readonly historyFiles = new Map<PortalId, SnapshotFile<HistoryRecord>>();
 
   #dirtyDocs = new Set<DocSection>();
   /** Journal section → changed keys, or 'all' for a rewrite. */
@@ -91,8 +100,9 @@ class LowdbPersistence implements StoreHooks {
     if (section === 'sessions') return join(this.dir, 'sessions.jsonl');
     const [kind, portal] = section.split(':');
     // Snapshots live in SnapshotFiles (LowdbStore overrides every snapshot method), never in a journal.
-    if (kind !== 'tasks') throw new Error(`${section} is not kept in a journal`);
-    return join(this.dir, 'tasks', `${portal}.jsonl`);
+    // Snapshots and score history live in SnapshotFiles (LowdbStore overrides their methods), never in a journal.
+    if (kind !== 'tasks' && kind !== 'outcomes') throw new Error(`${section} is not kept in a journal`);
+    return join(this.dir, kind, `${portal}.jsonl`);
   }
 
   changed(section: Section, key?: string): void {
@@ -198,7 +208,9 @@ class LowdbPersistence implements StoreHooks {
     if (section === 'queue') return this.state.queue;
     if (section === 'oauth') return this.state.oauthStates;
     if (section === 'sessions') return this.state.sessions;
-    return this.state.tasks.get(Number(section.split(':')[1]));
+    const [kind, portal] = section.split(':');
+    if (kind === 'outcomes') return this.state.outcomes.get(Number(portal));
+    return this.state.tasks.get(Number(portal));
   }
 
   #journal(section: Section): Journal {
@@ -226,6 +238,24 @@ class LowdbPersistence implements StoreHooks {
     return snapshots;
   }
 
+  historyFile(portalId: PortalId): string {
+    return join(this.dir, 'history', `${portalId}.jsonl`);
+  }
+
+  async ensureHistory(portalId: PortalId): Promise<SnapshotFile<HistoryRecord>> {
+    let history = this.historyFiles.get(portalId);
+    if (!history) {
+      history = await SnapshotFile.load<HistoryRecord>(this.historyFile(portalId), { fsync: this.fsync, onWrite: this.onWrite });
+      const loaded = this.historyFiles.get(portalId);
+      if (loaded) {
+        await history.close();
+        return loaded;
+      }
+      this.historyFiles.set(portalId, history);
+    }
+    return history;
+  }
+
   async ensureJournal(section: Section): Promise<Map<string, unknown>> {
     const slack = section === 'oauth' || section === 'sessions' ? SMALL_JOURNAL_SLACK_LINES : undefined;
     // OAuth states are written without fsync: anonymous requests create them, and a webhook acknowledgement sharing
@@ -244,6 +274,7 @@ class LowdbPersistence implements StoreHooks {
     await this.#commit.settled();
     for (const journal of this.journals.values()) await journal.close();
     for (const snapshots of this.snapshotFiles.values()) await snapshots.close();
+    for (const history of this.historyFiles.values()) await history.close();
     await this.events.close();
     await removeIfExists(join(this.dir, 'instance.lock'));
   }
@@ -296,16 +327,46 @@ class LowdbStore extends MemoryStore {
     return super.putTaskRecords(records);
   }
 
+  override async appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void> {
+    this.open();
+    if (changes.length === 0) return;
+    const file = await this.persistence.ensureHistory(portalId);
+    const records = file.get(new Set(changes.map((c) => c.contactId)));
+    for (const { contactId, change } of changes) {
+      const record = records.get(contactId) ?? { contactId, changes: [] };
+      record.changes.push(change);
+      if (record.changes.length > MAX_SCORE_CHANGES_PER_CONTACT) record.changes.splice(0, record.changes.length - MAX_SCORE_CHANGES_PER_CONTACT);
+      records.set(contactId, record);
+    }
+    await file.put([...records.values()]);
+  }
+
+  override async getScoreHistory(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange[]>> {
+    this.open();
+    const found = new Map<string, ScoreChange[]>();
+    for (const [id, record] of (await this.persistence.ensureHistory(portalId)).get(contactIds)) if (record.changes.length) found.set(id, record.changes);
+    return found;
+  }
+
+  override async putOutcomes(records: OutcomeRecord[]): Promise<void> {
+    await this.#journals(records.map((r): Section => `outcomes:${r.portalId}`));
+    return super.putOutcomes(records);
+  }
+
   override async deleteContactState(portalId: number, contactIds: string[]): Promise<void> {
-    await this.#journals([`tasks:${portalId}`]);
-    const snapshots = await this.persistence.ensureSnapshots(portalId);
-    await Promise.all([snapshots.delete(contactIds), super.deleteContactState(portalId, contactIds)]);
+    await this.#journals([`tasks:${portalId}`, `outcomes:${portalId}`]);
+    const [snapshots, history] = await Promise.all([this.persistence.ensureSnapshots(portalId), this.persistence.ensureHistory(portalId)]);
+    await Promise.all([snapshots.delete(contactIds), history.delete(contactIds), super.deleteContactState(portalId, contactIds)]);
   }
 
   override async deleteInstallation(portalId: number): Promise<void> {
-    await this.#journals([`tasks:${portalId}`]);
-    // The rest first: a failed write leaves everything as it was, the snapshots included.
+    await this.#journals([`tasks:${portalId}`, `outcomes:${portalId}`]);
+    // The rest first: a failed write leaves everything as it was, the snapshots and score history included.
     await super.deleteInstallation(portalId);
+    const history = this.persistence.historyFiles.get(portalId);
+    this.persistence.historyFiles.delete(portalId);
+    if (history) await history.remove();
+    else await removeIfExists(this.persistence.historyFile(portalId));
     const snapshots = this.persistence.snapshotFiles.get(portalId);
     this.persistence.snapshotFiles.delete(portalId);
     if (snapshots) await snapshots.remove();
@@ -339,6 +400,8 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
   await ensurePrivateDir(dataDir);
   await ensurePrivateDir(join(dataDir, 'snapshots'));
   await ensurePrivateDir(join(dataDir, 'tasks'));
+  await ensurePrivateDir(join(dataDir, 'history'));
+  await ensurePrivateDir(join(dataDir, 'outcomes'));
   await claimDirectory(dataDir);
 
   const fsync = options.fsync ?? true;
@@ -387,6 +450,14 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
     const tasks = new Map<string, TaskRecord>();
     for (const record of records.values()) tasks.set(taskKey((record as TaskRecord).contactId, (record as TaskRecord).kind), record as TaskRecord);
     state.tasks.set(portalId, tasks);
+  }
+
+  for (const name of await readdir(join(dataDir, 'outcomes'))) {
+    const match = /^(\d+)\.jsonl$/.exec(name);
+    if (!match) continue;
+    const portalId = Number(match[1]);
+    const records = await persistence.ensureJournal(`outcomes:${portalId}`);
+    if (records.size) state.outcomes.set(portalId, records as Map<string, OutcomeRecord>);
   }
 
   const memoryOptions: MemoryStoreOptions = options;

@@ -2,6 +2,7 @@
 // state in memory and persists the parts that changed (see `StoreHooks`).
 import type { TaskKind } from '../scoring/types.ts';
 import { indexAfter } from './sorted-ids.ts';
+import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
   AdminSessionRecord,
   ContactSnapshot,
@@ -13,7 +14,9 @@ import type {
   LeasedItem,
   OAuthState,
   OAuthStateLimits,
+  OutcomeRecord,
   PortalId,
+  ScoreChange,
   Store,
   TaskRecord,
   WorkItem,
@@ -52,12 +55,22 @@ export interface QueueRecord extends WorkItem {
 }
 
 /** What changed, so a persistent store knows which file to write. */
-export type Section = 'installations' | 'oauth' | 'sessions' | 'deadLetters' | 'jobs' | 'queue' | `snapshots:${number}` | `tasks:${number}`;
+export type Section =
+  | 'installations'
+  | 'oauth'
+  | 'sessions'
+  | 'deadLetters'
+  | 'jobs'
+  | 'queue'
+  | `snapshots:${number}`
+  | `tasks:${number}`
+  | `history:${number}`
+  | `outcomes:${number}`;
 
 export interface StoreHooks {
   /**
    * Called synchronously for every change. For the keyed sections (queue: item id, snapshots: contact id, tasks:
-   * `taskKey`) `key` names the record that changed (look it up: absent means deleted); no key means the whole section.
+   * `taskKey`, history: contact id, outcomes: `outcomeKey`) `key` names the record that changed (look it up: absent means deleted); no key means the whole section.
    */
   changed(section: Section, key?: string): void;
   /** Called with the keys rememberEvents found new. */
@@ -154,6 +167,9 @@ export function toWorkItem(record: QueueRecord): WorkItem {
 /** Oldest first: by notBefore, then enqueue order. */
 export const byDueThenSeq = (a: QueueRecord, b: QueueRecord) => a.notBefore - b.notBefore || a.seq - b.seq;
 
+export const byContactThenTime = (a: OutcomeRecord, b: OutcomeRecord) =>
+  a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : a.at < b.at ? -1 : a.at > b.at ? 1 : 0;
+
 /** All data of a store, in plain maps. */
 export class StoreState {
   installations = new Map<PortalId, Installation>();
@@ -170,6 +186,10 @@ export class StoreState {
   /** Sorted contact ids per portal, built on demand for listSnapshots and dropped when ids come or go. */
   snapshotOrder = new Map<PortalId, string[]>();
   tasks = new Map<PortalId, Map<string, TaskRecord>>();
+  /** Per portal: contact id → score changes, oldest first. */
+  history = new Map<PortalId, Map<string, ScoreChange[]>>();
+  /** Per portal: outcomeKey → outcome. */
+  outcomes = new Map<PortalId, Map<string, OutcomeRecord>>();
   jobs = new Map<string, JobState>();
   locks = new Map<string, { owner: string; expiresAt: number }>();
 
@@ -345,6 +365,15 @@ export class MemoryStore implements Store {
       this.undoable(() => {
         s.tasks.set(portalId, tasks);
         this.hooks.changed(`tasks:${portalId}`);
+      });
+    }
+    for (const section of ['history', 'outcomes'] as const) {
+      const removed = s[section].get(portalId);
+      if (!removed || !s[section].delete(portalId)) continue;
+      this.hooks.changed(`${section}:${portalId}`);
+      this.undoable(() => {
+        (s[section] as Map<PortalId, typeof removed>).set(portalId, removed);
+        this.hooks.changed(`${section}:${portalId}`);
       });
     }
     const jobs: Array<[string, JobState]> = [];
@@ -700,7 +729,96 @@ export class MemoryStore implements Store {
         }
       }
     }
+    const history = this.state.history.get(portalId);
+    for (const id of ids) {
+      const list = history?.get(id);
+      if (!history || !list || !history.delete(id)) continue;
+      this.hooks.changed(`history:${portalId}`, id);
+      this.undoable(() => {
+        history.set(id, list);
+        this.hooks.changed(`history:${portalId}`, id);
+      });
+    }
+    const outcomes = this.state.outcomes.get(portalId);
+    if (outcomes) {
+      for (const [key, record] of outcomes) {
+        if (!ids.has(record.contactId)) continue;
+        outcomes.delete(key);
+        this.hooks.changed(`outcomes:${portalId}`, key);
+        this.undoable(() => {
+          outcomes.set(key, record);
+          this.hooks.changed(`outcomes:${portalId}`, key);
+        });
+      }
+    }
     await this.persist();
+  }
+
+  // score history and outcomes
+
+  async appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void> {
+    this.open();
+    if (changes.length === 0) return;
+    let portal = this.state.history.get(portalId);
+    if (!portal) {
+      portal = new Map();
+      this.state.history.set(portalId, portal);
+    }
+    for (const { contactId, change } of changes) {
+      const before = portal.get(contactId);
+      const list = [...(before ?? []), clone(change)];
+      if (list.length > MAX_SCORE_CHANGES_PER_CONTACT) list.splice(0, list.length - MAX_SCORE_CHANGES_PER_CONTACT);
+      portal.set(contactId, list);
+      this.hooks.changed(`history:${portalId}`, contactId);
+      const changed = portal;
+      this.undoable(() => {
+        if (before) changed.set(contactId, before);
+        else changed.delete(contactId);
+        this.hooks.changed(`history:${portalId}`, contactId);
+      });
+    }
+    await this.persist();
+  }
+
+  async getScoreHistory(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange[]>> {
+    this.open();
+    const portal = this.state.history.get(portalId);
+    const found = new Map<string, ScoreChange[]>();
+    for (const id of contactIds) {
+      const list = portal?.get(id);
+      if (list?.length) found.set(id, clone(list));
+    }
+    return found;
+  }
+
+  async putOutcomes(records: OutcomeRecord[]): Promise<void> {
+    this.open();
+    if (records.length === 0) return;
+    for (const record of records) {
+      let portal = this.state.outcomes.get(record.portalId);
+      if (!portal) {
+        portal = new Map();
+        this.state.outcomes.set(record.portalId, portal);
+      }
+      const key = outcomeKey(record);
+      const before = portal.get(key);
+      portal.set(key, clone(record));
+      this.hooks.changed(`outcomes:${record.portalId}`, key);
+      const changed = portal;
+      this.undoable(() => {
+        if (before) changed.set(key, before);
+        else changed.delete(key);
+        this.hooks.changed(`outcomes:${record.portalId}`, key);
+      });
+    }
+    await this.persist();
+  }
+
+  async listOutcomes(portalId: PortalId, contactIds?: string[]): Promise<OutcomeRecord[]> {
+    this.open();
+    const wanted = contactIds ? new Set(contactIds) : undefined;
+    const list = [...(this.state.outcomes.get(portalId)?.values() ?? [])].filter((r) => !wanted || wanted.has(r.contactId));
+    return list.sort(byContactThenTime).map(clone);
   }
 
   async listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {

@@ -130,4 +130,27 @@ CREATE INDEX admin_sessions_portal ON admin_sessions (portal_id);
 CREATE INDEX admin_sessions_expires_at ON admin_sessions (expires_at);
 `,
   },
+  {
+    version: 3,
+    name: 'score history and outcomes',
+    sql: `
+CREATE TABLE score_history (
+  portal_id bigint NOT NULL,
+  contact_id text NOT NULL,
+  seq bigserial,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, contact_id, seq)
+);
+
+CREATE TABLE outcomes (
+  portal_id bigint NOT NULL,
+  outcome_key text NOT NULL,
+  contact_id text NOT NULL,
+  at text NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, outcome_key)
+);
+CREATE INDEX outcomes_contact ON outcomes (portal_id, contact_id);
+`,
+  },
 ];

@@ -7,8 +7,11 @@ import pg from 'pg';
 import type { TaskKind } from '../scoring/types.ts';
 import { mergePayload, splitInstallationPatch, WRITE_PROBE_CACHE_MS } from './memory-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
   AdminSessionRecord,
+  OutcomeRecord,
+  ScoreChange,
   ContactSnapshot,
   DeadLetter,
   EventKey,
@@ -172,7 +175,7 @@ class PostgresStore implements Store {
 
   async deleteInstallation(portalId: PortalId): Promise<void> {
     await this.#transaction(async (client) => {
-      for (const table of ['installations', 'work_queue', 'dead_letters', 'snapshots', 'task_records', 'job_states']) {
+      for (const table of ['installations', 'work_queue', 'dead_letters', 'snapshots', 'task_records', 'score_history', 'outcomes', 'job_states']) {
         await client.query(`DELETE FROM ${table} WHERE portal_id = $1`, [portalId]);
       }
     });
@@ -522,7 +525,69 @@ class PostgresStore implements Store {
     await this.#transaction(async (client) => {
       await client.query('DELETE FROM snapshots WHERE portal_id = $1 AND contact_id = ANY($2::text[])', [portalId, contactIds]);
       await client.query('DELETE FROM task_records WHERE portal_id = $1 AND contact_id = ANY($2::text[])', [portalId, contactIds]);
+      await client.query('DELETE FROM score_history WHERE portal_id = $1 AND contact_id = ANY($2::text[])', [portalId, contactIds]);
+      await client.query('DELETE FROM outcomes WHERE portal_id = $1 AND contact_id = ANY($2::text[])', [portalId, contactIds]);
     });
+  }
+
+  // score history and outcomes
+
+  async appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void> {
+    if (changes.length === 0) return;
+    const contactIds = [...new Set(changes.map((c) => c.contactId))];
+    await this.#transaction(async (client) => {
+      await client.query(
+        `INSERT INTO score_history (portal_id, contact_id, data)
+         SELECT $1, c, d FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS t(c, d, o) ORDER BY o`,
+        [portalId, changes.map((c) => c.contactId), changes.map((c) => JSON.stringify(c.change))],
+      );
+      // Bounded per contact: the oldest beyond the limit go.
+      await client.query(
+        `DELETE FROM score_history h USING (
+           SELECT contact_id, seq, row_number() OVER (PARTITION BY contact_id ORDER BY seq DESC) AS n
+           FROM score_history WHERE portal_id = $1 AND contact_id = ANY($2::text[])
+         ) old
+         WHERE h.portal_id = $1 AND h.contact_id = old.contact_id AND h.seq = old.seq AND old.n > $3`,
+        [portalId, contactIds, MAX_SCORE_CHANGES_PER_CONTACT],
+      );
+    });
+  }
+
+  async getScoreHistory(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange[]>> {
+    const found = new Map<string, ScoreChange[]>();
+    if (contactIds.length === 0) return found;
+    const { rows } = await this.pool.query<{ contact_id: string; data: ScoreChange }>(
+      'SELECT contact_id, data FROM score_history WHERE portal_id = $1 AND contact_id = ANY($2::text[]) ORDER BY contact_id, seq',
+      [portalId, contactIds],
+    );
+    for (const row of rows) {
+      const list = found.get(row.contact_id);
+      if (list) list.push(row.data);
+      else found.set(row.contact_id, [row.data]);
+    }
+    return found;
+  }
+
+  async putOutcomes(records: OutcomeRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const latest = new Map<string, OutcomeRecord>();
+    for (const r of records) latest.set(JSON.stringify([r.portalId, outcomeKey(r)]), r);
+    const rows = [...latest.values()];
+    await this.pool.query(
+      `INSERT INTO outcomes (portal_id, outcome_key, contact_id, at, data)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+       ON CONFLICT (portal_id, outcome_key) DO UPDATE SET contact_id = EXCLUDED.contact_id, at = EXCLUDED.at, data = EXCLUDED.data`,
+      [rows.map((r) => r.portalId), rows.map(outcomeKey), rows.map((r) => r.contactId), rows.map((r) => r.at), rows.map((r) => JSON.stringify(r))],
+    );
+  }
+
+  async listOutcomes(portalId: PortalId, contactIds?: string[]): Promise<OutcomeRecord[]> {
+    const { rows } = await this.pool.query<{ data: OutcomeRecord }>(
+      `SELECT data FROM outcomes WHERE portal_id = $1 AND ($2::text[] IS NULL OR contact_id = ANY($2::text[]))
+       ORDER BY contact_id COLLATE "C", at COLLATE "C"`,
+      [portalId, contactIds ?? null],
+    );
+    return rows.map((r) => r.data);
   }
 
   async listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {

@@ -52,7 +52,8 @@ export interface SnapshotFileOptions {
   compactSlackBytes?: number;
 }
 
-export class SnapshotFile {
+/** Records keyed by contact id: snapshots, and (lowdb) each contact's score history. */
+export class SnapshotFile<T extends { contactId: string } = ContactSnapshot> {
   readonly file: string;
   readonly fsync: boolean;
   readonly onWrite: ((file: string) => void) | undefined;
@@ -82,8 +83,8 @@ export class SnapshotFile {
   }
 
   /** Indexes `file` (absent: empty). A torn last line, never acknowledged, is cut off. */
-  static async load(file: string, options: SnapshotFileOptions): Promise<SnapshotFile> {
-    const snapshots = new SnapshotFile(file, options);
+  static async load<R extends { contactId: string } = ContactSnapshot>(file: string, options: SnapshotFileOptions): Promise<SnapshotFile<R>> {
+    const snapshots = new SnapshotFile<R>(file, options);
     let fd: number;
     try {
       fd = openSync(file, constants.O_RDONLY);
@@ -165,14 +166,14 @@ export class SnapshotFile {
   }
 
   /** The snapshots of `ids` that exist, each a fresh object. */
-  get(ids: Iterable<string>): Map<string, ContactSnapshot> {
-    const found = new Map<string, ContactSnapshot>();
+  get(ids: Iterable<string>): Map<string, T> {
+    const found = new Map<string, T>();
     const fromDisk: Array<[string, Entry]> = [];
     for (const id of ids) {
       const pending = this.#pending.has(id) ? this.#pending.get(id) : this.#writing.get(id);
       if (pending === null) continue;
       if (pending !== undefined) {
-        found.set(id, (JSON.parse(pending) as [string, ContactSnapshot])[1]);
+        found.set(id, (JSON.parse(pending) as [string, T])[1]);
         continue;
       }
       const entry = this.#index.get(id);
@@ -183,8 +184,8 @@ export class SnapshotFile {
   }
 
   /** Reads lines in file order, neighbours as one span. */
-  #readEntries(entries: Array<[string, Entry]>): Map<string, ContactSnapshot> {
-    const result = new Map<string, ContactSnapshot>();
+  #readEntries(entries: Array<[string, Entry]>): Map<string, T> {
+    const result = new Map<string, T>();
     if (entries.length === 0 || this.#fd === undefined) return result;
     const sorted = [...entries].sort((a, b) => a[1].offset - b[1].offset);
     let i = 0;
@@ -203,7 +204,7 @@ export class SnapshotFile {
       for (let k = i; k < j; k += 1) {
         const [id, entry] = sorted[k]!;
         const start = entry.offset - first.offset;
-        const line = JSON.parse(span.toString('utf8', start, start + entry.length)) as [string, ContactSnapshot];
+        const line = JSON.parse(span.toString('utf8', start, start + entry.length)) as [string, T];
         result.set(id, line[1]);
       }
       i = j;
@@ -212,7 +213,7 @@ export class SnapshotFile {
   }
 
   /** Up to `limit` snapshots in id order, after `afterId` (null: from the start). */
-  list(afterId: string | null, limit: number): ContactSnapshot[] {
+  list(afterId: string | null, limit: number): T[] {
     if (limit <= 0) return [];
     const order = this.#sortedIds();
     const start = indexAfter(order, afterId);
@@ -238,7 +239,7 @@ export class SnapshotFile {
   }
 
   /** Durable when the promise resolves. */
-  put(snapshots: ContactSnapshot[]): Promise<void> {
+  put(snapshots: T[]): Promise<void> {
     for (const snapshot of snapshots) this.#pending.set(snapshot.contactId, JSON.stringify([snapshot.contactId, snapshot]));
     return this.#flush();
   }

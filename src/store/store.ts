@@ -47,6 +47,8 @@ export interface InstallationSettings {
   dailyTaskBudget?: number;
   /** Owner for tasks of contacts that have none. */
   fallbackOwnerId?: string;
+  /** Contact properties the admin picked for calibration (besides the documented defaults); read on every rescore. */
+  calibrationProperties?: string[];
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
@@ -95,6 +97,7 @@ export type WorkKind =
   | 'engagement' // an engagement object was created: find its contacts, then rescore them (key = `${objectType}:${id}`)
   | 'company' // a company property the model reads changed: find the contacts it is the company of, then rescore them (key = company id)
   | 'purge' // privacyDeletion / deletion: drop all local state for the contact
+  | 'deal' // a deal was created or changed stage: record the outcome of its contacts and rescore them (key = deal id)
   | 'backfill'; // page through all contacts (key = 'all')
 
 export interface WorkItem {
@@ -143,6 +146,59 @@ export interface ContactSnapshot {
   modelVersion: string;
 }
 
+/** One change of a contact's score (CONTRACT.md section 3 values), kept so accuracy is measured on the score as it was. */
+export interface ScoreChange {
+  /** When the change was scored (ISO). */
+  at: string;
+  modelVersion: string;
+  qualification: string;
+  priority: string;
+  /** `bant_lead_score`, or null when the model wrote none. */
+  leadScore: string | null;
+  budget: string;
+  authority: string;
+  need: string;
+  timeline: string;
+}
+
+/** Where an outcome came from. */
+export type OutcomeSource = 'deal' | 'feedback' | 'lifecycle';
+
+/** A contact won or lost, with its time: what calibration and evaluation learn from. */
+export interface OutcomeRecord {
+  portalId: PortalId;
+  contactId: string;
+  outcome: 'won' | 'lost';
+  /** When it happened (deal close date, feedback or lifecycle change time), ISO. */
+  at: string;
+  source: OutcomeSource;
+  /** The deal, for source `deal`, and when it was created (the sales cycle's start on the deal side). */
+  dealId?: string;
+  dealCreatedAt?: string;
+  /** The BANT criterion (or fit, pseudo_lead, …) a rep named for a loss or rejection. */
+  criterion?: string;
+  competitor?: string;
+  /** The feedback value behind a feedback outcome (`won`, `lost`, `rejected`). */
+  feedback?: string;
+  /** When the app recorded it (ISO). */
+  recordedAt: string;
+  /**
+   * The contact as the app last scored it before it learnt of the outcome (activities before `at` only, no
+   * outcome-side properties): what calibration and evaluation score, so later activity never leaks in.
+   */
+  features?: { properties: PropertyBag; company?: { properties: PropertyBag } | null; activities: Activity[] };
+  /** `before`: from the snapshot scored before the outcome was known; `at_outcome`: from the read that found it (first sight). */
+  featuresFrom?: 'before' | 'at_outcome';
+}
+
+/** One outcome record per (contact, source, deal): a deal that changes from lost to won replaces its record. No NUL: PostgreSQL text refuses it. */
+export function outcomeKey(record: Pick<OutcomeRecord, 'contactId' | 'source' | 'dealId'>): string {
+  return JSON.stringify([record.contactId, record.source, record.dealId ?? null]);
+}
+
+/** At most this many score changes are kept per contact, oldest dropped first. */
+export const MAX_SCORE_CHANGES_PER_CONTACT = 200;
+
 export interface TaskRecord {
   portalId: PortalId;
   contactId: string;
@@ -179,7 +235,7 @@ export interface Store {
   updateInstallation(portalId: PortalId, patch: InstallationPatch): Promise<Installation | undefined>;
   getInstallation(portalId: PortalId): Promise<Installation | undefined>;
   listInstallations(): Promise<Installation[]>;
-  /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, jobs). */
+  /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, history, outcomes, jobs). */
   deleteInstallation(portalId: PortalId): Promise<void>;
 
   // OAuth states: single use
@@ -236,6 +292,16 @@ export interface Store {
   getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]>;
   putTaskRecords(records: TaskRecord[]): Promise<void>;
   listTaskRecords(portalId: PortalId, filter?: { kind?: TaskKind; status?: TaskRecord['status'] }): Promise<TaskRecord[]>;
+
+  // score history and outcomes (purged with the contact by deleteContactState and with the portal)
+  /** Appends changes per contact (oldest first), keeping the newest `MAX_SCORE_CHANGES_PER_CONTACT` of each contact. */
+  appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void>;
+  /** Per contact, its score changes oldest first; contacts without any are absent. */
+  getScoreHistory(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange[]>>;
+  /** Stores outcomes, replacing the record of the same `outcomeKey`. */
+  putOutcomes(records: OutcomeRecord[]): Promise<void>;
+  /** A portal's outcomes (all contacts when `contactIds` is absent), by contact id then time. */
+  listOutcomes(portalId: PortalId, contactIds?: string[]): Promise<OutcomeRecord[]>;
 
   // scheduled jobs
   getJobState(portalId: PortalId, job: string): Promise<JobState | undefined>;

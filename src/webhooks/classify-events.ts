@@ -50,6 +50,9 @@ export const ANSWER_PROPERTIES: ReadonlySet<string> = new Set([
   'bant_timeline_answer',
 ]);
 
+/** Sales feedback (CONTRACT.md §3): an outcome and, for a loss naming a criterion, a BANT change: rescore. */
+export const FEEDBACK_PROPERTIES: ReadonlySet<string> = new Set(['bant_feedback', 'bant_feedback_criterion', 'bant_feedback_competitor']);
+
 /** Engagement object type ids (PLATFORM.md §1.2) whose creation means new activity on associated contacts. */
 // A Map, not an object literal: the id comes from the delivery, and `__proto__` or `constructor` must not be found.
 export const ENGAGEMENT_TYPE_IDS: ReadonlyMap<string, EngagementObjectType> = new Map([
@@ -60,12 +63,15 @@ export const ENGAGEMENT_TYPE_IDS: ReadonlyMap<string, EngagementObjectType> = ne
 ]);
 const CONTACT_TYPE_ID = '0-1';
 const COMPANY_TYPE_ID = '0-2';
+const DEAL_TYPE_ID = '0-3';
+/** Deal properties whose change can make a deal won or lost: its stage (and pipeline, which moves it to other stages). */
+const DEAL_OUTCOME_PROPERTIES: ReadonlySet<string> = new Set(['dealstage', 'pipeline', 'closedate']);
 /** Associations that change what the engine sees: the company (firmographics) and engagements (activities). */
 const RELEVANT_ASSOCIATION = /COMPANY|CALL|MEETING|EMAIL|NOTE|ENGAGEMENT/i;
 
-/** The app's output properties: everything `bant_*` except the four answer properties. */
+/** The app's output properties: everything `bant_*` except the answer and feedback properties reps fill in. */
 export function isOutputProperty(name: string): boolean {
-  return name.startsWith('bant_') && !ANSWER_PROPERTIES.has(name);
+  return name.startsWith('bant_') && !ANSWER_PROPERTIES.has(name) && !FEEDBACK_PROPERTIES.has(name);
 }
 
 /** sourceId is e.g. "userId:45678" or the app id, possibly prefixed (PLATFORM.md §1.3); changeSource may carry it too. */
@@ -105,9 +111,10 @@ function splitType(type: string): TypeParts {
 }
 
 /** `contact.*` and `object.*` on 0-1 are the same thing, as are `company.*` and `object.*` on 0-2 (PLATFORM.md §1.2). */
-function objectOf(event: HubSpotEvent, prefix: string): 'contact' | 'company' | 'engagement' | 'other' {
+function objectOf(event: HubSpotEvent, prefix: string): 'contact' | 'company' | 'deal' | 'engagement' | 'other' {
   if (prefix === 'contact') return 'contact';
   if (prefix === 'company') return 'company';
+  if (prefix === 'deal' || (prefix === 'object' && event.objectTypeId === DEAL_TYPE_ID)) return 'deal';
   if (prefix === 'object' && event.objectTypeId === CONTACT_TYPE_ID) return 'contact';
   if (prefix === 'object' && event.objectTypeId === COMPANY_TYPE_ID) return 'company';
   if (prefix === 'object' && event.objectTypeId && ENGAGEMENT_TYPE_IDS.has(event.objectTypeId)) return 'engagement';
@@ -151,6 +158,13 @@ function decideCompany(event: HubSpotEvent, action: string, view: PortalView, op
   };
 }
 
+/** A deal created or moved to another stage: the worker reads it and records the outcome of its contacts. */
+function decideDeal(event: HubSpotEvent, action: string, options: ClassifyOptions): Decision {
+  if (action === 'propertyChange' && !DEAL_OUTCOME_PROPERTIES.has(event.propertyName ?? '')) return IGNORE.unread_property;
+  if (action !== 'creation' && action !== 'propertyChange' && action !== 'restore') return IGNORE.unhandled_type;
+  return { items: [{ portalId: event.portalId, kind: 'deal', key: event.objectId, notBefore: options.now + options.rescoreDelayMs, occurredAt: event.occurredAt }] };
+}
+
 function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions): Decision {
   if (!view.installed) return IGNORE.not_installed;
   const { prefix, action } = splitType(event.type);
@@ -174,6 +188,7 @@ function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions)
     };
   }
   if (object === 'company') return decideCompany(event, action, view, options);
+  if (object === 'deal') return decideDeal(event, action, options);
   if (object !== 'contact') return IGNORE.unhandled_type;
 
   switch (action) {
@@ -196,7 +211,7 @@ function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions)
       if (isOwnChange(event, options.appId)) return IGNORE.own_change;
       const name = event.propertyName ?? '';
       if (isOutputProperty(name)) return IGNORE.output_property;
-      if (!ANSWER_PROPERTIES.has(name) && !view.contactInputs.has(name)) return IGNORE.unread_property;
+      if (!ANSWER_PROPERTIES.has(name) && !FEEDBACK_PROPERTIES.has(name) && !view.contactInputs.has(name)) return IGNORE.unread_property;
       return { items: [rescore(event, event.objectId, options)] };
     }
     case 'associationChange': {

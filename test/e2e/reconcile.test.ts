@@ -90,7 +90,9 @@ describe('reconciliation', () => {
     expect(count('/crm/objects/2026-03/companies/search')).toBe(1);
     expect(contactsRead(markProxied)).toEqual([]);
     expect(count('/crm/objects/2026-03/contacts/batch/update')).toBe(0);
-    expect(calls()).toHaveLength(2);
+    // The first sweep after the install also lists the portal's deals once (deals closed before the app came).
+    expect(count('/crm/objects/2026-03/deals')).toBe(1);
+    expect(calls()).toHaveLength(3);
 
     expect(edited.props.bant_fit_grade).toBe('C');
     withWebhooksLost('contact.', () => {
@@ -104,6 +106,8 @@ describe('reconciliation', () => {
     const second = await reconcile();
 
     expect(second).toMatchObject({ contacts: 1, ownWrites: all - 1 });
+    // Later sweeps search modified deals instead (none here).
+    expect(count('/crm/objects/2026-03/deals/search')).toBe(1);
     expect(contactsRead(markProxied)).toEqual([edited.id]);
     expect(count('/crm/objects/2026-03/contacts/batch/update')).toBe(1);
     // Position D (10) + industry D (6): grade D.

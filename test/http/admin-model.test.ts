@@ -38,7 +38,7 @@ describe('the scoring model in the admin console', () => {
     const draft = draftOf((m) => {
       m.version = 'draft-1';
       (m.fit.gradeThresholds as Record<string, unknown>).A = 'high';
-      (m.engagement.rules[0] as { points: number }).points = -5;
+      (m.engagement.rules[0] as { points: number }).points = 0;
     });
     const response = await client.send('PUT', '/admin/api/model/draft', { model: draft });
     const body = (await response.json()) as Issues & { valid: boolean };

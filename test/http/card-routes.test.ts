@@ -50,6 +50,17 @@ describe('GET /card/contact', () => {
     expect(card.openTasks.map((t) => t.kind).sort()).toEqual(open.sort());
   });
 
+  it('when the score of the contact changed, then the card lists the last changes, newest first', async () => {
+    const snapshot = sqlContact();
+    await app.test.store.appendScoreChanges(PORTAL_ID, [
+      { contactId: snapshot.contactId, change: { at: '2026-01-01T00:00:00.000Z', modelVersion: '1', qualification: 'mql', priority: 'B2', leadScore: '40', budget: 'unknown', authority: 'partial', need: 'partial', timeline: 'unknown' } },
+      { contactId: snapshot.contactId, change: { at: '2026-01-02T00:00:00.000Z', modelVersion: '1', qualification: 'sql', priority: 'A1', leadScore: '71', budget: 'met', authority: 'met', need: 'met', timeline: 'met' } },
+    ]);
+    const card = (await (await fetchCard(`portalId=${PORTAL_ID}&contactId=${snapshot.contactId}`)).json()) as Extract<CardPayload, { scored: true }>;
+    expect(card.recentChanges?.map((c) => c.at)).toEqual(['2026-01-02T00:00:00.000Z', '2026-01-01T00:00:00.000Z']);
+    expect(card.recentChanges?.[0]?.text).toMatch(/^outcome mql → sql, priority B2 → A1, lead score 40 → 71/);
+  });
+
   it('when the card is answered, then HubSpot is not called', async () => {
     await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`);
     expect(app.test.hubspotCalls).toEqual([]);

@@ -14,7 +14,9 @@ describe('property definitions', () => {
       'bant_fit_score', 'bant_fit_grade', 'bant_engagement_score', 'bant_engagement_tier', 'bant_priority',
       'bant_budget', 'bant_authority', 'bant_need', 'bant_timeline', 'bant_criteria_met', 'bant_qualification',
       'bant_disqualify_reason', 'bant_score_reasons', 'bant_scored_at', 'bant_model_version', 'bant_lifecycle_stage',
+      'bant_lead_score', 'bant_became_mql_at', 'bant_became_sql_at',
       'bant_budget_answer', 'bant_authority_answer', 'bant_need_answer', 'bant_timeline_answer',
+      'bant_feedback', 'bant_feedback_criterion', 'bant_feedback_competitor',
     ]);
     const valid: Record<string, string[]> = { number: ['number'], enumeration: ['select', 'radio', 'checkbox'], string: ['text', 'textarea'], datetime: ['date'] };
     for (const p of ALL_PROPERTIES) {
@@ -25,6 +27,10 @@ describe('property definitions', () => {
     }
     expect(OUTPUT_PROPERTIES.find((p) => p.name === 'bant_priority')?.options).toHaveLength(16);
     expect(ALL_PROPERTIES.find((p) => p.name === 'bant_timeline_answer')?.options?.map((o) => o.value)).toEqual(['lt_3_months', '3_6_months', '6_12_months', 'gt_12_months']);
+    expect(ALL_PROPERTIES.find((p) => p.name === 'bant_feedback')?.options?.map((o) => o.value)).toEqual(['accepted', 'rejected', 'won', 'lost']);
+    expect(ALL_PROPERTIES.find((p) => p.name === 'bant_feedback_criterion')?.options?.map((o) => o.value)).toEqual([
+      'budget', 'authority', 'need', 'timeline', 'fit', 'pseudo_lead', 'competitor', 'other',
+    ]);
   });
 });
 
@@ -41,7 +47,7 @@ describe('provisionProperties', () => {
       })
       .reply(201, { results: ALL_PROPERTIES.map((p) => ({ name: p.name })) });
     const report = await provisionProperties(request, silentLogger);
-    expect(report.created).toHaveLength(20);
+    expect(report.created).toHaveLength(ALL_PROPERTIES.length);
     expect(created.find((p) => p.name === 'bant_fit_grade')).toMatchObject({ type: 'enumeration', fieldType: 'select', groupName: 'bant_scoring', label: 'BANT fit grade' });
     expect(created.find((p) => p.name === 'bant_scored_at')).toMatchObject({ type: 'datetime', fieldType: 'date' });
     expect(callCount()).toBe(3);

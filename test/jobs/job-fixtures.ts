@@ -142,6 +142,7 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
 export function testModel(tasks: Partial<ScoringModel['tasks']> = {}): ScoringModel {
   return {
     version: 'test-model-1',
+    signals: { rules: [] },
     tasks: {
       description: undefined,
       callSlaHours: 1,

@@ -40,7 +40,7 @@ describe('app.json', () => {
   });
 
   it('when the app writes its own results, then no subscription echoes them back (PLATFORM.md §8 trap 6)', () => {
-    const own = subscribedContactProperties(appDefinition).filter((p) => p.startsWith('bant_') && !p.endsWith('_answer'));
+    const own = subscribedContactProperties(appDefinition).filter((p) => p.startsWith('bant_') && !p.endsWith('_answer') && !p.startsWith('bant_feedback'));
     expect(own).toEqual([]);
     expect(subscribedContactProperties(appDefinition)).not.toContain('lifecyclestage');
     expect(subscribedContactProperties(appDefinition)).not.toContain('hs_lead_status');
@@ -50,6 +50,14 @@ describe('app.json', () => {
     const subscribed = subscribedContactProperties(appDefinition);
     expect(subscribed).not.toContain('num_unique_conversion_events');
     expect(subscribed).not.toContain('hs_lastmodifieddate');
+  });
+
+  it('when a rep gives sales feedback or a deal is created or changes stage, then the app hears of it', () => {
+    const subscribed = subscribedContactProperties(appDefinition);
+    for (const name of ['bant_feedback', 'bant_feedback_criterion', 'bant_feedback_competitor']) expect(subscribed).toContain(name);
+    const legacy = appDefinition.webhooks.subscriptions.legacyCrmObjects;
+    expect(legacy.some((s) => s.subscriptionType === 'deal.creation' && s.active)).toBe(true);
+    expect(legacy.some((s) => s.subscriptionType === 'deal.propertyChange' && s.propertyName === 'dealstage' && s.active)).toBe(true);
   });
 
   it('when contacts are created, deleted, merged, restored, re-associated or erased, then the app hears of it', () => {
@@ -62,10 +70,10 @@ describe('app.json', () => {
     expect([...subscribedObjectCreations(appDefinition).keys()].sort()).toEqual(['0-46', '0-47', '0-48', '0-49']);
   });
 
-  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies, owners; email bodies and marketing events optional', () => {
+  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies, owners; email bodies, deals and marketing events optional', () => {
     expect(installScopes()).toEqual({
       required: ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'crm.objects.companies.read', 'crm.objects.owners.read'],
-      optional: ['sales-email-read', 'crm.objects.marketing_events.read'],
+      optional: ['sales-email-read', 'crm.objects.deals.read', 'crm.objects.marketing_events.read'],
     });
     expect(installScopes().required.some((s) => s.includes('sensitive'))).toBe(false);
   });

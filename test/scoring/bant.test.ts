@@ -93,3 +93,23 @@ describe('BANT evidence without answers', () => {
     expect(bantOf({ bant_budget_answer: 'approved', bant_need_answer: 'acute', bant_timeline_answer: 'lt_3_months' }).criteriaMet).toBe(3);
   });
 });
+
+describe('BANT from sales feedback', () => {
+  it('when a rep loses or rejects a lead naming a criterion, then that criterion is not_met with the feedback as evidence', () => {
+    const lost = bantOf({ jobtitle: 'CEO', bant_feedback: 'lost', bant_feedback_criterion: 'authority' });
+    expect(lost.authority).toEqual({
+      state: 'not_met',
+      evidence: [{ source: 'property', name: 'bant_feedback_criterion', value: 'authority', text: 'sales feedback: lost, authority not met' }],
+    });
+    expect(bantOf({ bant_feedback: 'rejected', bant_feedback_criterion: 'budget' }).budget.state).toBe('not_met');
+  });
+
+  it('when the feedback is accepted or won, or names no BANT criterion, then the criteria are untouched', () => {
+    expect(bantOf({ bant_feedback: 'won', bant_feedback_criterion: 'budget' }).budget.state).toBe('unknown');
+    expect(bantOf({ bant_feedback: 'lost', bant_feedback_criterion: 'competitor' }).budget.state).toBe('unknown');
+  });
+
+  it('when an answer property says otherwise, then the answer wins over the feedback', () => {
+    expect(bantOf({ bant_feedback: 'lost', bant_feedback_criterion: 'budget', bant_budget_answer: 'approved' }).budget.state).toBe('met');
+  });
+});

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LowdbStoreOptions, openLowdbStore } from '../../src/store/lowdb-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { canMakeReadOnly, setReadOnly } from '../support/read-only-dir.ts';
-import { describeStoreContract, installation, snapshot, taskRecord, writeFaults } from './store-contract.ts';
+import { describeStoreContract, installation, outcome, scoreChange, snapshot, taskRecord, writeFaults } from './store-contract.ts';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'bant-lowdb-'));
@@ -78,6 +78,24 @@ describe('lowdb store on disk', () => {
       expect(await reopened.queueDepth()).toBe(3);
     },
   );
+
+  it('when the store is reopened, then score history and outcomes are there, and a deleted contact stays deleted', async () => {
+    const first = await openStore();
+    await first.appendScoreChanges(101, [
+      { contactId: '1', change: scoreChange('2026-01-01T00:00:00.000Z') },
+      { contactId: '2', change: scoreChange('2026-01-01T00:00:00.000Z') },
+    ]);
+    await first.appendScoreChanges(101, [{ contactId: '1', change: scoreChange('2026-01-02T00:00:00.000Z', { qualification: 'sql' }) }]);
+    await first.putOutcomes([outcome(101, '1'), outcome(101, '2')]);
+    await first.deleteContactState(101, ['2']);
+    await first.close();
+    open.length = 0;
+
+    const second = await openStore();
+    expect((await second.getScoreHistory(101, ['1', '2'])).get('1')?.map((c) => c.qualification)).toEqual(['mql', 'sql']);
+    expect((await second.getScoreHistory(101, ['2'])).size).toBe(0);
+    expect((await second.listOutcomes(101)).map((o) => o.contactId)).toEqual(['1']);
+  });
 
   it('when the store is reopened, then everything written before is there', async () => {
     const first = await openStore();

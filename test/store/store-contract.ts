@@ -1,7 +1,7 @@
 // The Store contract: every implementation (memory, lowdb, PostgreSQL) runs this suite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContactSnapshot, Installation, JobState, Store, TaskRecord, WorkItem } from '../../src/store/store.ts';
-import { DEFAULT_SETTINGS } from '../../src/store/store.ts';
+import type { ContactSnapshot, Installation, JobState, OutcomeRecord, ScoreChange, Store, TaskRecord, WorkItem } from '../../src/store/store.ts';
+import { DEFAULT_SETTINGS, MAX_SCORE_CHANGES_PER_CONTACT } from '../../src/store/store.ts';
 
 export interface StoreUnderTest {
   store: Store;
@@ -64,6 +64,14 @@ export function taskRecord(portalId: number, contactId: string, extra: Partial<T
     dueAt: '2026-01-04T00:00:00.000Z',
     ...extra,
   };
+}
+
+export function scoreChange(at: string, extra: Partial<ScoreChange> = {}): ScoreChange {
+  return { at, modelVersion: '1.0.0', qualification: 'mql', priority: 'B2', leadScore: '42', budget: 'unknown', authority: 'partial', need: 'met', timeline: 'unknown', ...extra };
+}
+
+export function outcome(portalId: number, contactId: string, extra: Partial<OutcomeRecord> = {}): OutcomeRecord {
+  return { portalId, contactId, outcome: 'won', at: '2026-02-01T00:00:00.000Z', source: 'deal', dealId: `d-${contactId}`, recordedAt: '2026-02-01T00:05:00.000Z', ...extra };
 }
 
 const rescore = (portalId: number, key: string, extra: Partial<WorkItem> = {}): WorkItem => ({
@@ -602,6 +610,62 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.listTaskRecords(101, { status: 'open' })).map((r) => r.contactId).sort()).toEqual(['2', '3']);
         const escalations = await store.listTaskRecords(101, { kind: 'escalate', status: 'open' });
         expect(escalations).toEqual([taskRecord(101, '3', { kind: 'escalate', escalatedTaskId: 't-3' })]);
+      });
+    });
+
+    describe('score history and outcomes', () => {
+      it('when score changes are appended, then each contact gets its own, oldest first, and other portals see none', async () => {
+        await store.appendScoreChanges(101, [
+          { contactId: '1', change: scoreChange('2026-01-01T00:00:00.000Z') },
+          { contactId: '2', change: scoreChange('2026-01-01T00:00:00.000Z', { priority: 'A1' }) },
+        ]);
+        await store.appendScoreChanges(101, [{ contactId: '1', change: scoreChange('2026-01-02T00:00:00.000Z', { qualification: 'sql' }) }]);
+        const history = await store.getScoreHistory(101, ['1', '2', '3']);
+        expect(history.get('1')?.map((c) => c.qualification)).toEqual(['mql', 'sql']);
+        expect(history.get('2')).toEqual([scoreChange('2026-01-01T00:00:00.000Z', { priority: 'A1' })]);
+        expect(history.has('3')).toBe(false);
+        expect((await store.getScoreHistory(202, ['1'])).size).toBe(0);
+      });
+
+      it('when a contact has more changes than the limit, then only the newest are kept', async () => {
+        const changes = Array.from({ length: MAX_SCORE_CHANGES_PER_CONTACT + 5 }, (_, i) => ({
+          contactId: '1',
+          change: scoreChange(new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), { leadScore: String(i) }),
+        }));
+        await store.appendScoreChanges(101, changes.slice(0, 10));
+        await store.appendScoreChanges(101, changes.slice(10));
+        const kept = (await store.getScoreHistory(101, ['1'])).get('1') ?? [];
+        expect(kept).toHaveLength(MAX_SCORE_CHANGES_PER_CONTACT);
+        expect(kept[0]?.leadScore).toBe('5');
+        expect(kept.at(-1)?.leadScore).toBe(String(MAX_SCORE_CHANGES_PER_CONTACT + 4));
+      });
+
+      it('when an outcome of the same contact, source and deal is put again, then it replaces the first', async () => {
+        await store.putOutcomes([outcome(101, '1', { outcome: 'lost' }), outcome(101, '1', { outcome: 'lost', source: 'feedback', dealId: undefined, feedback: 'lost', criterion: 'budget' }), outcome(101, '2')]);
+        await store.putOutcomes([outcome(101, '1', { outcome: 'won', at: '2026-03-01T00:00:00.000Z' })]);
+        const all = await store.listOutcomes(101);
+        expect(all.map((o) => [o.contactId, o.source, o.outcome])).toEqual([
+          ['1', 'feedback', 'lost'],
+          ['1', 'deal', 'won'],
+          ['2', 'deal', 'won'],
+        ]);
+        expect((await store.listOutcomes(101, ['2'])).map((o) => o.contactId)).toEqual(['2']);
+        expect(await store.listOutcomes(202)).toEqual([]);
+      });
+
+      it('when a contact is deleted or the portal uninstalled, then its history and outcomes go with it', async () => {
+        await store.putInstallation(installation(101));
+        await store.appendScoreChanges(101, [
+          { contactId: '1', change: scoreChange('2026-01-01T00:00:00.000Z') },
+          { contactId: '2', change: scoreChange('2026-01-01T00:00:00.000Z') },
+        ]);
+        await store.putOutcomes([outcome(101, '1'), outcome(101, '2')]);
+        await store.deleteContactState(101, ['1']);
+        expect([...(await store.getScoreHistory(101, ['1', '2'])).keys()]).toEqual(['2']);
+        expect((await store.listOutcomes(101)).map((o) => o.contactId)).toEqual(['2']);
+        await store.deleteInstallation(101);
+        expect((await store.getScoreHistory(101, ['2'])).size).toBe(0);
+        expect(await store.listOutcomes(101)).toEqual([]);
       });
     });
 

@@ -207,7 +207,39 @@ describe('classifyEvents', () => {
   });
 
   it('when event types are unknown or not handled, then they are ignored without error', () => {
-    const result = classifyEvents([parsedEvent({ type: 'deal.creation' }), parsedEvent({ type: 'conversation.newMessage' }), parsedEvent({ type: 'object.creation', objectTypeId: '0-27' })], options());
+    const result = classifyEvents([parsedEvent({ type: 'deal.deletion' }), parsedEvent({ type: 'conversation.newMessage' }), parsedEvent({ type: 'object.creation', objectTypeId: '0-27' })], options());
     expect(result).toEqual({ accepted: [], ignored: { unhandled_type: 3 } });
+  });
+
+  it('when a deal is created or changes stage, then a deal item is queued, and other deal properties are ignored', () => {
+    const result = classifyEvents(
+      [
+        parsedEvent({ type: 'deal.creation', objectId: '501' }),
+        parsedEvent({ type: 'deal.propertyChange', objectId: '502', propertyName: 'dealstage' }),
+        parsedEvent({ type: 'object.propertyChange', objectTypeId: '0-3', objectId: '503', propertyName: 'dealstage' }),
+        parsedEvent({ type: 'deal.propertyChange', objectId: '504', propertyName: 'amount' }),
+      ],
+      options(),
+    );
+    expect(result.accepted.flatMap((a) => a.items.map((i) => [i.kind, i.key]))).toEqual([
+      ['deal', '501'],
+      ['deal', '502'],
+      ['deal', '503'],
+    ]);
+    expect(result.ignored).toEqual({ unread_property: 1 });
+  });
+
+  it('when a rep fills in sales feedback, then the contact is rescored', () => {
+    const result = classifyEvents(
+      ['bant_feedback', 'bant_feedback_criterion', 'bant_feedback_competitor'].map((propertyName, i) =>
+        parsedEvent({ type: 'contact.propertyChange', objectId: String(700 + i), propertyName }),
+      ),
+      options(),
+    );
+    expect(result.accepted.flatMap((a) => a.items.map((i) => [i.kind, i.key]))).toEqual([
+      ['rescore', '700'],
+      ['rescore', '701'],
+      ['rescore', '702'],
+    ]);
   });
 });

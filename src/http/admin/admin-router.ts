@@ -9,6 +9,7 @@ import { createErrorDetailRouter } from './error-detail-routes.ts';
 import { createFunnelRouter } from './funnel-routes.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { createModelRouter } from './model-routes.ts';
+import { createOutcomeRouter } from './outcome-routes.ts';
 import { csrfToken, endSession, requireSession, sessionOf } from './session.ts';
 import { createSettingsRouter } from './settings-routes.ts';
 import { createSignInRouter } from './signin.ts';
@@ -50,6 +51,7 @@ function createApiRouter(ctx: AppContext, deps: AdminDeps): Router {
   });
   api.use(createStatusRouter(ctx, deps));
   api.use(createModelRouter(ctx));
+  api.use(createOutcomeRouter(ctx));
   api.use(createSettingsRouter(ctx));
   api.use(createCardPreviewRouter(ctx));
   api.use(createVersionRouter(ctx));

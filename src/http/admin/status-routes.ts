@@ -1,4 +1,5 @@
 // Installation status, job progress, queue depth and dead letters, API budget; and disconnect (the funnel: funnel-routes.ts).
+import { outcomeSourcesOf } from '../../outcomes/deal-scope.ts';
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { optionalScopes, requiredScopes } from '../../app-definition.ts';
@@ -59,6 +60,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         missingScopes: requiredScopes.filter((s) => !installation.scopes.includes(s)),
         // What the app skips for want of an optional scope (e.g. marketing events); unknown in static-token mode.
         missingOptionalScopes: installation.mode === 'oauth' ? optionalScopes.filter((s) => !installation.scopes.includes(s)) : [],
+        // Without the optional deals scope only the feedback properties and the lifecycle stage count as outcomes.
+        outcomes: outcomeSourcesOf(installation),
       },
       contacts,
       jobs,

@@ -102,6 +102,7 @@ function renderInstallation(data) {
     (i.missingOptionalScopes ?? []).includes('crm.objects.marketing_events.read')
       ? h('p', { class: 'pill' }, 'Marketing events are skipped (optional scope crm.objects.marketing_events.read not granted): webinars count only by form name. Reinstall to grant it.')
       : null,
+    i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, i.outcomes.note) : null,
   );
   const a = data.api;
   fill(

@@ -1,0 +1,91 @@
+// What the outcomes teach, per portal (issue #13 sections 2, 5, 6): a contact's score history, the evaluation of the
+// active model on the portal's outcomes with the funnel, and a calibrated model proposed as the draft. A proposal
+// is never activated here: the admin reviews it (what-if) and activates it through the model routes.
+import { type Request, Router } from 'express';
+import type { AppContext } from '../../app-context.ts';
+import { NotFoundError } from '../../errors.ts';
+import { checkPickedProperties } from '../../outcomes/candidate-properties.ts';
+import { outcomeSourcesOf } from '../../outcomes/deal-scope.ts';
+import { candidatePropertiesFor, loadExamples, loadFunnel } from '../../outcomes/portal-outcomes.ts';
+import { describeChanges } from '../../outcomes/score-history.ts';
+import { calibrateModel, MIN_OUTCOMES_PER_CLASS } from '../../scoring/calibrate.ts';
+import { evaluateOutcomes } from '../../scoring/evaluate.ts';
+import type { Installation } from '../../store/store.ts';
+import { InvalidInputError } from './invalid-input.ts';
+import { sessionOf } from './session.ts';
+
+const CONTACT_ID = /^\d{1,20}$/;
+
+async function installationOf(ctx: AppContext, portalId: number): Promise<Installation> {
+  const installation = await ctx.store.getInstallation(portalId);
+  if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
+  return installation;
+}
+
+/** What is missing for a fair measure, or undefined when both outcomes are there. */
+function tooLittle(won: number, lost: number, minimum: number): string | undefined {
+  if (won >= minimum && lost >= minimum) return undefined;
+  return `Too little data: ${won} won and ${lost} lost outcomes with features; at least ${minimum} of each are needed. Outcomes come from deals won and lost, the sales feedback property and contacts becoming customers.`;
+}
+
+export function createOutcomeRouter(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/contacts/:contactId/history', async (req, res) => {
+    const { portalId } = sessionOf(res);
+    const contactId = String(req.params.contactId);
+    if (!CONTACT_ID.test(contactId)) throw new InvalidInputError([{ path: 'contactId', message: 'a contact id is digits only' }]);
+    const [history, outcomes] = await Promise.all([ctx.store.getScoreHistory(portalId, [contactId]), ctx.store.listOutcomes(portalId, [contactId])]);
+    const changes = history.get(contactId) ?? [];
+    res.json({
+      contactId,
+      changes,
+      summary: describeChanges(changes, changes.length),
+      outcomes: outcomes.map(({ features: _features, ...o }) => o),
+    });
+  });
+
+  router.get('/outcomes/evaluate', async (_req, res) => {
+    const installation = await installationOf(ctx, sessionOf(res).portalId);
+    const model = await ctx.modelFor(installation.portalId);
+    const [set, funnel] = await Promise.all([loadExamples(ctx, installation), loadFunnel(ctx, installation)]);
+    // Ranking needs both outcomes; anything fewer than a handful of each would be noise dressed as a number.
+    const missing = tooLittle(set.won, set.lost, 1);
+    res.json({
+      sources: outcomeSourcesOf(installation),
+      outcomes: { won: set.won, lost: set.lost, withoutFeatures: set.withoutFeatures, firstSight: set.firstSight, period: set.period },
+      model: { version: model.version },
+      evaluation: missing ? null : evaluateOutcomes(model, set.examples),
+      ...(missing ? { message: missing } : {}),
+      funnel,
+    });
+  });
+
+  router.post('/outcomes/calibrate', async (req: Request, res) => {
+    const installation = await installationOf(ctx, sessionOf(res).portalId);
+    const picked = checkPickedProperties((req.body as { properties?: unknown } | undefined)?.properties);
+    if (!picked.ok) throw new InvalidInputError([{ path: 'properties', message: picked.message }], picked.message);
+    if (picked.properties.length) {
+      // From now on every rescore reads them, so the next proposal has their values from before each outcome.
+      await ctx.store.updateInstallation(installation.portalId, { settings: { ...installation.settings, calibrationProperties: picked.properties } });
+    }
+    const base = await ctx.modelFor(installation.portalId);
+    const set = await loadExamples(ctx, installation);
+    const missing = tooLittle(set.won, set.lost, MIN_OUTCOMES_PER_CLASS);
+    if (missing) {
+      res.status(422).json({ error: { code: 'too_little_data', message: missing }, outcomes: { won: set.won, lost: set.lost, withoutFeatures: set.withoutFeatures } });
+      return;
+    }
+    const candidateProperties = candidatePropertiesFor(base, picked.properties.length ? picked.properties : installation.settings.calibrationProperties);
+    const result = calibrateModel(base, set.examples, { candidateProperties, seed: installation.portalId, now: new Date(ctx.now()).toISOString() });
+    if (!result.ok) {
+      res.status(422).json({ error: { code: 'calibration_refused', message: result.reason }, details: result.details });
+      return;
+    }
+    await ctx.store.updateInstallation(installation.portalId, { draftModel: result.model });
+    ctx.log.info('calibrated model proposed as the draft', { portalId: installation.portalId, version: result.model.version, outcomes: set.examples.length });
+    res.json({ proposed: true, version: result.model.version, activate: 'POST /admin/api/model/activate after review', candidateProperties, report: result.report, model: result.model });
+  });
+
+  return router;
+}
