@@ -2,17 +2,11 @@
 // documented default list of source, firmographic and persona properties that portals commonly fill
 // (https://knowledge.hubspot.com/properties/hubspots-default-contact-properties), plus those an admin picks.
 // They are read on every rescore, so the snapshots (and with them the features before each outcome) hold them.
+import { COMMON_CANDIDATE_PROPERTIES } from '../scoring/model-inputs.ts';
 import { isOutcomeSide } from './outcome-features.ts';
 
-export const DEFAULT_CANDIDATE_PROPERTIES: readonly string[] = [
-  'hs_analytics_source',
-  'hs_latest_source',
-  'country',
-  'industry',
-  'numemployees',
-  'annualrevenue',
-  'hs_persona',
-];
+/** The documented default list lives with the engine (src/scoring/model-inputs.ts), shared with calibration. */
+export const DEFAULT_CANDIDATE_PROPERTIES: readonly string[] = COMMON_CANDIDATE_PROPERTIES;
 
 /** HubSpot property names: lower-case letters, digits and underscores. */
 const PROPERTY_NAME = /^[a-z][a-z0-9_]{0,99}$/;
