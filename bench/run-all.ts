@@ -57,6 +57,7 @@ const BENCHES: Bench[] = [
   { name: 'burst', file: 'burst.bench.ts', args: () => [] },
   { name: 'webhook-ack', file: 'webhook-ack.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'backfill', file: 'backfill.bench.ts', args: (q) => (q ? ['--quick'] : []) },
+  { name: 'app-memory', file: 'app-memory.bench.ts', args: (q) => (q ? ['--quick'] : []) },
 ];
 
 function run(bench: Bench): Promise<{ code: number | null; output: string; seconds: number }> {
