@@ -62,10 +62,10 @@ describe('app.json', () => {
     expect([...subscribedObjectCreations(appDefinition).keys()].sort()).toEqual(['0-46', '0-47', '0-48', '0-49']);
   });
 
-  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies, owners; email bodies optional', () => {
+  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies, owners; nothing optional', () => {
     expect(installScopes()).toEqual({
       required: ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'crm.objects.companies.read', 'crm.objects.owners.read'],
-      optional: ['sales-email-read'],
+      optional: [],
     });
     expect(installScopes().required.some((s) => s.includes('sensitive'))).toBe(false);
   });
