@@ -7,7 +7,7 @@ import type { CardData } from './card-types.ts';
 
 export type LoadCard = (portalId: number, contactId: string) => Promise<CardData>;
 
-/** hubspot.fetch signs the request (v3) and adds userId, portalId, appId and the record's id (PLATFORM.md §5.2). */
+/** hubspot.fetch signs the request (v3) and adds userId, portalId, appId and the record's id (docs/hubspot-platform.md §5.2). */
 export const loadCardData: LoadCard = async (portalId, contactId) => {
   const query = `portalId=${encodeURIComponent(String(portalId))}&contactId=${encodeURIComponent(contactId)}`;
   const response = await hubspot.fetch(`${APP_BASE_URL}${CARD_FETCH_PATH}?${query}`, { method: 'GET', timeout: CARD_FETCH_TIMEOUT_MS });

@@ -1,4 +1,4 @@
-// `bant`: try a scoring model on a contact before activating it (CONTRACT.md section 6).
+// `bant`: try a scoring model on a contact before activating it (docs/contract.md section 6).
 //   bant score FILE.json [--model PATH] [--at ISO-TIME]
 //   bant model validate [PATH]
 // Exit 0 on success, 2 on invalid input (the message names the field), 1 on anything unexpected.

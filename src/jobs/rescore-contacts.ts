@@ -10,7 +10,7 @@ import type { Profile, ScoringResult } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
-/** Batch endpoints take 100 objects (PLATFORM.md §3.5). */
+/** Batch endpoints take 100 objects (docs/hubspot-platform.md §3.5). */
 export const CONTACT_BATCH = 100;
 
 export interface ResultItem {

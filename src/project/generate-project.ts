@@ -1,5 +1,5 @@
-// Writes the HubSpot developer project (platform 2026.03, PLATFORM.md §5.4) for one deployment from app.json and card/.
-// New marketplace listings must be 2025.2/2026.03 projects (PLATFORM.md §0), uploaded with `hs project upload`.
+// Writes the HubSpot developer project (platform 2026.03, docs/hubspot-platform.md §5.4) for one deployment from app.json and card/.
+// New marketplace listings must be 2025.2/2026.03 projects (docs/hubspot-platform.md §0), uploaded with `hs project upload`.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -81,7 +81,7 @@ export function buildAppMeta(definition: AppDefinition, baseUrl: string): unknow
         optionalScopes: auth.optionalScopes,
         conditionallyRequiredScopes: auth.conditionallyRequiredScopes,
       },
-      // hubspot.fetch from the card may only call URLs listed here (PLATFORM.md §5.2).
+      // hubspot.fetch from the card may only call URLs listed here (docs/hubspot-platform.md §5.2).
       permittedUrls: { fetch: [baseUrl], iframe: [], img: [] },
       support: definition.support,
     },

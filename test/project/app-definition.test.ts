@@ -30,7 +30,7 @@ describe('app.json', () => {
     const subscribed = new Set(subscribedCompanyProperties(appDefinition));
     const missing = modelInputs(defaultModel()).company.filter((p) => !subscribed.has(p));
     expect(missing).toEqual([]);
-    // Subscribing to an object needs that object's read scope (PLATFORM.md §1.1).
+    // Subscribing to an object needs that object's read scope (docs/hubspot-platform.md §1.1).
     expect(appDefinition.auth.requiredScopes).toContain('crm.objects.companies.read');
   });
 
@@ -39,7 +39,7 @@ describe('app.json', () => {
     for (const answer of ['bant_budget_answer', 'bant_authority_answer', 'bant_need_answer', 'bant_timeline_answer']) expect(subscribed).toContain(answer);
   });
 
-  it('when the app writes its own results, then no subscription echoes them back (PLATFORM.md §8 trap 6)', () => {
+  it('when the app writes its own results, then no subscription echoes them back (docs/hubspot-platform.md §8.6)', () => {
     const own = subscribedContactProperties(appDefinition).filter((p) => p.startsWith('bant_') && !p.endsWith('_answer'));
     expect(own).toEqual([]);
     expect(subscribedContactProperties(appDefinition)).not.toContain('lifecyclestage');
