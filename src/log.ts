@@ -69,6 +69,13 @@ function wrap(logger: pino.Logger): Logger {
   };
 }
 
+let stdoutStream: pino.DestinationStream | undefined;
+/** One synchronous stdout stream for every logger of the process. */
+function stdout(): pino.DestinationStream {
+  stdoutStream ??= pino.destination({ dest: 1, sync: true });
+  return stdoutStream;
+}
+
 export function createLogger(options: {
   level?: LogLevel;
   /** Receives each line without its newline; default: stdout, written synchronously so a crash loses no line. */
@@ -76,9 +83,7 @@ export function createLogger(options: {
   fields?: Record<string, unknown>;
 } = {}): Logger {
   const write = options.write;
-  const destination = write
-    ? { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) }
-    : pino.destination({ dest: 1, sync: true });
+  const destination = write ? { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) } : stdout();
   const logger = pino(
     {
       level: options.level ?? 'info',
