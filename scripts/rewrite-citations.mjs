@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Points citations of the reference documents that live outside the repo at the repo's own docs/: the public
-// interface → docs/contract.md, the HubSpot platform facts → docs/hubspot-platform.md (same section numbers; "§8 trap
-// N" becomes "§8.N"). Rewrites every tracked text file in place and prints what changed. Idempotent: a second run
-// changes nothing. Other references to paths outside the repo are listed, not guessed at (test/repo-boundary.test.ts
-// fails on them). Usage: node scripts/rewrite-citations.mjs [--check]  (--check: change nothing, exit 1 if needed)
+// interface → docs/contract.md, the HubSpot platform facts → docs/hubspot-platform.md (same section numbers; a
+// citation of trap N of section 8 becomes §8.N). Rewrites every tracked text file in place and prints what changed.
+// Idempotent: a second run changes nothing. Other references to paths outside the repo are listed, not guessed at
+// (test/repo-boundary.test.ts fails on them).
+// Usage: node scripts/rewrite-citations.mjs [--check]   (--check: change nothing, exit 1 when something would change)
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +18,8 @@ const REWRITES = [
   [/(?<![\w/-])(?:\.\.\/)*(?:shared\/)?(?:hubspot\/)?PLATFORM\.md/g, 'docs/hubspot-platform.md'],
   // the interface document, with or without its folder
   [/(?<![\w/-])(?:\.\.\/)*(?:shared\/)?CONTRACT\.md/g, 'docs/contract.md'],
-  // "docs/hubspot-platform.md §8 trap 2" → "docs/hubspot-platform.md §8.2" (the traps are numbered sections there)
-  [/(docs\/hubspot-platform\.md[^\n§]{0,4}§\s?)8 trap (\d+)/g, '$18.$2'],
-  [/(§\s?)8 trap (\d+)/g, '$18.$2'],
+  // trap N of section 8 → §8.N (the traps are numbered sections in docs/hubspot-platform.md)
+  [/(§\s?)8\x20trap\x20(\d+)/g, '$18.$2'],
 ];
 const OUTSIDE = /(?:\.\.\/)+shared\b[^\s'"`)]*/g;
 const BINARY = /\.(png|jpe?g|gif|ico|webp|woff2?|ttf|pdf|zip|gz|tgz)$/i;

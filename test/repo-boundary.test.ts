@@ -1,7 +1,9 @@
 // The repo stands alone: no file refers to a path outside it (the reference documents it was built from, machine
 // paths), and every citation of docs/contract.md or docs/hubspot-platform.md names a section those files have.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -99,6 +101,36 @@ describe('repo boundary', () => {
     }
     expect([...known].sort()).toEqual(['1', '2', '3', '3a', '4', '5', '6']);
     expect(missing).toEqual([]);
+  });
+
+  it('when scripts/rewrite-citations.mjs runs on tracked files with old citations, then they point at docs/, and a second run changes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rewrite-citations-'));
+    try {
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+      git('init', '-q');
+      mkdirSync(join(dir, 'scripts'));
+      copyFileSync(join(ROOT, 'scripts/rewrite-citations.mjs'), join(dir, 'scripts/rewrite-citations.mjs'));
+      const [platform, contract, shared] = [['PLAT', 'FORM.md'].join(''), ['CONTR', 'ACT.md'].join(''), ['..', 'shared'].join('/')];
+      const before = [
+        `// Batch reads (≤100, ${platform} §3.5) and tasks (${contract} section 4).`,
+        `// Signed over the raw body (${platform} §8${' '}trap 1, §1.6); see ${shared}/hubspot/${platform} §1.2 and ${shared}/${contract}.`,
+        '// Already fine: docs/hubspot-platform.md §3.4 and docs/contract.md section 2.',
+      ].join('\n');
+      writeFileSync(join(dir, 'a.ts'), before);
+      git('add', '.');
+      const run = () => execFileSync(process.execPath, ['scripts/rewrite-citations.mjs'], { cwd: dir, encoding: 'utf8' });
+      expect(run()).toContain('in 1 file rewritten');
+      expect(readFileSync(join(dir, 'a.ts'), 'utf8')).toBe(
+        [
+          '// Batch reads (≤100, docs/hubspot-platform.md §3.5) and tasks (docs/contract.md section 4).',
+          '// Signed over the raw body (docs/hubspot-platform.md §8.1, §1.6); see docs/hubspot-platform.md §1.2 and docs/contract.md.',
+          '// Already fine: docs/hubspot-platform.md §3.4 and docs/contract.md section 2.',
+        ].join('\n'),
+      );
+      expect(run()).toContain('0 citations in 0 files rewritten');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when scripts/rewrite-citations.mjs runs on this tree, then it has nothing left to rewrite', () => {
