@@ -53,9 +53,24 @@ const objectWrites: EndpointScopes[] = [
   { method: 'POST', path: '/crm/objects/tasks/batch/update', requires: [CONTACTS_WRITE] },
 ];
 
+const DEALS_READ = ['crm.objects.deals.read'] as const;
+const MARKETING_EVENTS_READ = ['crm.objects.marketing_events.read'] as const;
+
+const dealReads: EndpointScopes[] = [
+  { method: 'GET', path: '/crm/objects/deals', requires: [DEALS_READ] },
+  { method: 'POST', path: '/crm/objects/deals/batch/read', requires: [DEALS_READ] },
+  { method: 'POST', path: '/crm/objects/deals/search', requires: [DEALS_READ] },
+  // Deal stages (won, lost) come from the deal pipelines.
+  { method: 'GET', path: '/crm/pipelines/deals', requires: [DEALS_READ] },
+];
+
 const associationReads: EndpointScopes[] = [
   { method: 'POST', path: '/crm/associations/contacts/companies/batch/read', requires: [CONTACTS_READ, COMPANIES_READ] },
   { method: 'POST', path: '/crm/associations/companies/contacts/batch/read', requires: [COMPANIES_READ, CONTACTS_READ] },
+  { method: 'POST', path: '/crm/associations/contacts/deals/batch/read', requires: [CONTACTS_READ, DEALS_READ] },
+  { method: 'POST', path: '/crm/associations/deals/contacts/batch/read', requires: [DEALS_READ, CONTACTS_READ] },
+  { method: 'POST', path: '/crm/associations/companies/deals/batch/read', requires: [COMPANIES_READ, DEALS_READ] },
+  { method: 'POST', path: '/crm/associations/deals/companies/batch/read', requires: [DEALS_READ, COMPANIES_READ] },
   ...Object.entries(ENGAGEMENT_READ).map(([type, scopes]): EndpointScopes => ({
     method: 'POST',
     path: `/crm/associations/contacts/${type}/batch/read`,
@@ -87,14 +102,23 @@ const account: EndpointScopes[] = [
   { method: 'DELETE', path: '/appinstalls/external-install', requires: [['oauth']] },
   { method: 'POST', path: '/oauth/token', requires: [] },
   { method: 'POST', path: '/oauth/token/introspect', requires: [] },
-  {
-    method: 'GET',
-    path: '/marketing/marketing-events/participations/contacts/{contactIdentifier}/breakdown',
-    requires: [['crm.objects.marketing_events.read']],
-  },
 ];
 
-export const ENDPOINT_SCOPES: readonly EndpointScopes[] = [...objectReads, ...objectWrites, ...associationReads, ...properties, ...account];
+const marketingEvents: EndpointScopes[] = [
+  { method: 'GET', path: '/marketing/marketing-events', requires: [MARKETING_EVENTS_READ] },
+  { method: 'GET', path: '/marketing/marketing-events/participations/{marketingEventId}/breakdown', requires: [MARKETING_EVENTS_READ] },
+  { method: 'GET', path: '/marketing/marketing-events/participations/contacts/{contactIdentifier}/breakdown', requires: [MARKETING_EVENTS_READ] },
+];
+
+export const ENDPOINT_SCOPES: readonly EndpointScopes[] = [
+  ...objectReads,
+  ...objectWrites,
+  ...dealReads,
+  ...associationReads,
+  ...properties,
+  ...account,
+  ...marketingEvents,
+];
 
 const VERSION_SEGMENT = /^(v\d+|\d{4}-\d{2}(-beta)?)$/;
 
@@ -117,7 +141,9 @@ export function pathMatches(entryPath: string, path: string): boolean {
 
 /**
  * For each requirement of the matching entries, the scope the app gets it by: the first alternative among `granted`
- * (required scopes before optional ones). Returns the scopes used and the requirements no granted scope satisfies.
+ * (required scopes before optional ones). A call with a path parameter where the table has several entries (e.g.
+ * `/crm/objects/{objectType}/batch/read`) may be made for any of them: it needs one entry granted, and uses the scopes of
+ * the granted ones. Returns the scopes used, the calls the table does not know and the requirements nothing grants.
  */
 export function scopesUsed(
   calls: readonly { method: HttpMethod; path: string }[],
@@ -127,13 +153,20 @@ export function scopesUsed(
   const used = new Set<string>();
   const unmatched: { method: HttpMethod; path: string }[] = [];
   const missing: { method: HttpMethod; path: string; anyOf: readonly string[] }[] = [];
+  const chosen = (anyOf: readonly string[]) => granted.find((scope) => anyOf.includes(scope));
   for (const call of calls) {
     const entries = table.filter((entry) => entry.method === call.method && pathMatches(entry.path, call.path));
-    if (!entries.length) unmatched.push(call);
-    for (const entry of entries) {
+    if (!entries.length) {
+      unmatched.push(call);
+      continue;
+    }
+    const parameterised = withoutVersion(call.path).split('/').some(isParameter);
+    const grantedEntries = entries.filter((entry) => entry.requires.every((anyOf) => chosen(anyOf)));
+    const counted = parameterised && grantedEntries.length ? grantedEntries : entries;
+    for (const entry of counted) {
       for (const anyOf of entry.requires) {
-        const chosen = granted.find((scope) => anyOf.includes(scope));
-        if (chosen) used.add(chosen);
+        const scope = chosen(anyOf);
+        if (scope) used.add(scope);
         else missing.push({ method: entry.method, path: entry.path, anyOf });
       }
     }

@@ -3,69 +3,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appDefinition } from '../../src/app-definition.ts';
-import { ENDPOINT_SCOPES, type HttpMethod, pathMatches, scopesUsed, withoutVersion } from '../../src/hubspot/endpoint-scopes.ts';
+import { ENDPOINT_SCOPES, pathMatches, scopesUsed, withoutVersion } from '../../src/hubspot/endpoint-scopes.ts';
+import { type FoundCall, findApiCalls } from './find-api-calls.ts';
 
 const HUBSPOT_DIR = new URL('../../src/hubspot/', import.meta.url);
-const API_ROOTS = ['crm', 'oauth', 'appinstalls', 'account-info', 'marketing', 'events', 'webhooks', 'webhooks-journal', 'communication-preferences', 'automation', 'settings'];
-const API_PATH = new RegExp(`/(?:${API_ROOTS.join('|')})(?:/[^\\s'"\`?#]*)?`);
-
-interface FoundCall {
-  method: HttpMethod;
-  path: string;
-  file: string;
-}
-
-/** Source without comments, so paths quoted in comments are not taken for calls. */
-function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
-}
-
-/** `const NAME = 'value'` and `NAME: 'value'` in src/hubspot: what `${NAME}` or `${X.NAME}` in a path stands for. */
-function stringConstants(sources: string[]): Map<string, string> {
-  const constants = new Map<string, string>();
-  for (const source of sources) {
-    for (const m of source.matchAll(/(?:const\s+)?([A-Za-z_$][\w$]*)\s*[:=]\s*(['"`])(\/[^'"`$]*)\2/g)) constants.set(m[1]!, m[3]!);
-  }
-  return constants;
-}
-
-function resolve(template: string, constants: Map<string, string>): string {
-  return template.replace(/\$\{([^}]*)\}/g, (_all, expression: string) => {
-    const name = expression.trim().split('.').at(-1) ?? '';
-    return constants.get(name) ?? '{param}';
-  });
-}
-
-/** The HTTP method of the call a path literal belongs to: its `method: 'X'`, postForm → POST, else GET. */
-function methodAt(source: string, start: number, end: number): HttpMethod {
-  const head = source.slice(Math.max(0, start - 400), start);
-  const call = [...head.matchAll(/\b(request|fetchWithTimeout|postForm)\s*(?:<[^()]*>)?\(/g)].at(-1);
-  if (call?.[1] === 'postForm') return 'POST';
-  const before = call ? head.slice(call.index) : '';
-  const tail = source.slice(end, end + 300);
-  const after = tail.slice(0, tail.search(/\b(request|fetchWithTimeout|postForm)\s*(<[^()]*>)?\(/) + 1 || tail.length);
-  const declared = /method:\s*['"](\w+)['"]/.exec(before) ?? /method:\s*['"](\w+)['"]/.exec(after);
-  return (declared?.[1] ?? 'GET') as HttpMethod;
-}
-
-/** Paths in src/hubspot that are not API calls: the consent page the browser opens, and the app's own callback. */
-const NOT_API_CALLS = new Set(['/oauth/authorize', '/oauth/callback']);
 
 function callsInSources(): FoundCall[] {
-  const files = readdirSync(HUBSPOT_DIR).filter((f) => f.endsWith('.ts'));
-  const sources = new Map(files.map((f) => [f, code(readFileSync(new URL(f, HUBSPOT_DIR), 'utf8'))]));
-  const constants = stringConstants([...sources.values()]);
-  const calls: FoundCall[] = [];
-  for (const [file, source] of sources) {
-    if (file === 'endpoint-scopes.ts') continue;
-    for (const m of source.matchAll(/(['"`])((?:(?!\1)[^\\\n]|\\.)*)\1/g)) {
-      const literal = m[1] === '`' ? resolve(m[2]!, constants) : m[2]!;
-      const path = API_PATH.exec(literal)?.[0];
-      if (!path || path.split('/').length < 3 || NOT_API_CALLS.has(path)) continue;
-      calls.push({ method: methodAt(source, m.index, m.index + m[0].length), path: path.replace(/\/+$/, ''), file });
-    }
-  }
-  return calls;
+  const files = readdirSync(HUBSPOT_DIR).filter((f) => f.endsWith('.ts') && f !== 'endpoint-scopes.ts');
+  return findApiCalls(new Map(files.map((f) => [f, readFileSync(new URL(f, HUBSPOT_DIR), 'utf8')])));
 }
 
 const requested = [...appDefinition.auth.requiredScopes, ...appDefinition.auth.optionalScopes, ...appDefinition.auth.conditionallyRequiredScopes];
@@ -108,8 +53,50 @@ describe('scopes of app.json and the HubSpot calls in src/hubspot', () => {
   });
 
   it('when app.json asked for a scope no call needs, then the check names it', () => {
-    const { used } = scopesUsed(calls, [...requested, 'crm.objects.deals.read']);
-    expect(used.has('crm.objects.deals.read')).toBe(false);
+    const { used } = scopesUsed(calls, [...requested, 'crm.objects.tickets.read']);
+    expect(used.has('crm.objects.tickets.read')).toBe(false);
+  });
+
+  it('when a call has a path parameter, then one granted entry among those it may be is enough, and only granted ones count', () => {
+    const call = { method: 'POST' as const, path: '/crm/associations/2026-03/{param}/{param}/batch/read' };
+    const base = ['crm.objects.contacts.read', 'crm.objects.companies.read'];
+    expect(scopesUsed([call], base)).toMatchObject({ missing: [], unmatched: [] });
+    expect(scopesUsed([call], base).used.has('crm.objects.deals.read')).toBe(false);
+    expect(scopesUsed([call], [...base, 'crm.objects.deals.read']).used.has('crm.objects.deals.read')).toBe(true);
+    // A concrete path is strict: the deals association needs the deals scope.
+    const deals = { method: 'POST' as const, path: '/crm/associations/2026-03/contacts/deals/batch/read' };
+    expect(scopesUsed([deals], base).missing).toEqual([expect.objectContaining({ anyOf: ['crm.objects.deals.read'] })]);
+  });
+
+  it('when the sources call path helpers and path constants, then the calls are found with their methods', () => {
+    const sources = new Map([
+      [
+        'api-paths.ts',
+        [
+          "export const API_VERSION = '2026-03';",
+          'export function objectsPath(objectType: string, suffix = \'\'): string {\n  return `/crm/objects/${API_VERSION}/${objectType}${suffix}`;\n}',
+          'export const OWNERS_PATH = `/crm/owners/${API_VERSION}`;',
+          'export const OAUTH_TOKEN_PATH = `/oauth/${API_VERSION}/token`;',
+        ].join('\n'),
+      ],
+      [
+        'calls.ts',
+        [
+          "import { objectsPath, OWNERS_PATH, OAUTH_TOKEN_PATH } from './api-paths.ts';",
+          "await request('a', { method: 'POST', path: objectsPath('tasks', '/batch/create'), body });",
+          "await request('b', { method: 'GET', path: OWNERS_PATH, qs });",
+          "await postForm(config, 'c', `${OAUTH_TOKEN_PATH}/introspect`, form);",
+          "await request('d', { method: 'POST', path: objectsPath(type, '/search') });",
+        ].join('\n'),
+      ],
+    ]);
+    const found = findApiCalls(sources).map((c) => `${c.method} ${c.path}`);
+    expect(found.sort()).toEqual([
+      'GET /crm/owners/2026-03',
+      'POST /crm/objects/2026-03/tasks/batch/create',
+      'POST /crm/objects/2026-03/{param}/search',
+      'POST /oauth/2026-03/token/introspect',
+    ]);
   });
 
   it('when a table entry is versioned either way, then v3 and 2026-03 paths match it', () => {
