@@ -69,26 +69,10 @@ describe('scopes of app.json and the HubSpot calls in src/hubspot', () => {
   });
 
   it('when the sources call path helpers and path constants, then the calls are found with their methods', () => {
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}.sample.txt`, import.meta.url), 'utf8');
     const sources = new Map([
-      [
-        'api-paths.ts',
-        [
-          "export const API_VERSION = '2026-03';",
-          'export function objectsPath(objectType: string, suffix = \'\'): string {\n  return `/crm/objects/${API_VERSION}/${objectType}${suffix}`;\n}',
-          'export const OWNERS_PATH = `/crm/owners/${API_VERSION}`;',
-          'export const OAUTH_TOKEN_PATH = `/oauth/${API_VERSION}/token`;',
-        ].join('\n'),
-      ],
-      [
-        'calls.ts',
-        [
-          "import { objectsPath, OWNERS_PATH, OAUTH_TOKEN_PATH } from './api-paths.ts';",
-          "await request('a', { method: 'POST', path: objectsPath('tasks', '/batch/create'), body });",
-          "await request('b', { method: 'GET', path: OWNERS_PATH, qs });",
-          "await postForm(config, 'c', `${OAUTH_TOKEN_PATH}/introspect`, form);",
-          "await request('d', { method: 'POST', path: objectsPath(type, '/search') });",
-        ].join('\n'),
-      ],
+      ['api-paths.ts', fixture('api-paths')],
+      ['calls.ts', fixture('calls')],
     ]);
     const found = findApiCalls(sources).map((c) => `${c.method} ${c.path}`);
     expect(found.sort()).toEqual([
