@@ -61,6 +61,7 @@ const BENCHES: Bench[] = [
   { name: 'garbled', file: 'garbled.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'calibrate', file: 'calibrate.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'score-lines', file: 'score-lines.bench.ts', args: (q) => (q ? ['--quick'] : []) },
+  { name: 'app-memory', file: 'app-memory.bench.ts', args: (q) => (q ? ['--quick'] : []) },
 ];
 
 function run(bench: Bench): Promise<{ code: number | null; output: string; seconds: number }> {

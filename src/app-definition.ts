@@ -8,7 +8,7 @@ const path = z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'expected a path starting w
 const uid = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'expected lowercase letters, digits, "_" or "-"');
 const scope = z.string().regex(/^[a-z0-9._-]+$/i, 'expected a HubSpot scope name, e.g. crm.objects.contacts.read');
 
-/** Classic contact and company events (PLATFORM.md §1.2); propertyChange needs `propertyName`. */
+/** Classic contact and company events (docs/hubspot-platform.md §1.2); propertyChange needs `propertyName`. */
 const legacySubscription = z
   .object({
     subscriptionType: z.enum([
@@ -30,7 +30,7 @@ const legacySubscription = z
     message: 'propertyName is required for contact.propertyChange, company.propertyChange and deal.propertyChange and allowed only there',
   });
 
-/** Generic `object.*` subscriptions; `objectTypeId` (PLATFORM.md §1.2 ids) is ours, for the intake, and not sent to HubSpot. */
+/** Generic `object.*` subscriptions; `objectTypeId` (docs/hubspot-platform.md §1.2 ids) is ours, for the intake, and not sent to HubSpot. */
 const crmObjectSubscription = z
   .object({
     subscriptionType: z.enum(['object.creation', 'object.deletion', 'object.propertyChange', 'object.associationChange']),
@@ -74,7 +74,7 @@ const appDefinitionSchema = z
       })
       .strict()
       .refine((a) => a.type !== 'oauth' || a.requiredScopes.includes('oauth'), {
-        message: 'OAuth apps must require the "oauth" scope (PLATFORM.md §2.1)',
+        message: 'OAuth apps must require the "oauth" scope (docs/hubspot-platform.md §2.1)',
         path: ['requiredScopes'],
       })
       .refine((a) => !a.optionalScopes.some((s) => a.requiredScopes.includes(s)), {

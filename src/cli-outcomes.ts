@@ -1,4 +1,4 @@
-// `bant model calibrate` and `bant model evaluate` (CONTRACT.md section 6): outcomes files in, JSON out.
+// `bant model calibrate` and `bant model evaluate` (docs/contract.md section 6): outcomes files in, JSON out.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from './cli-usage-error.ts';

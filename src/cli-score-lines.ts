@@ -1,4 +1,4 @@
-// `bant score FILE.jsonl` (CONTRACT.md section 6): one profile per line in, one result per line out, in order.
+// `bant score FILE.jsonl` (docs/contract.md section 6): one profile per line in, one result per line out, in order.
 // Streams both ways, so memory stays flat however long the file is.
 import { UsageError } from './cli-usage-error.ts';
 import { forEachJsonLine } from './read-json-lines.ts';

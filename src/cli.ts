@@ -1,4 +1,4 @@
-// `bant`: try a scoring model on a contact before activating it (CONTRACT.md section 6).
+// `bant`: try a scoring model on a contact before activating it (docs/contract.md section 6).
 //   bant score FILE.json|FILE.jsonl [--model PATH] [--at ISO-TIME]
 //   bant model validate [PATH]
 //   bant model calibrate OUTCOMES.jsonl --out MODEL.json [--model BASE.json]

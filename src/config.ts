@@ -1,4 +1,4 @@
-// Settings from the environment (CONTRACT.md section 1), validated once at start-up.
+// Settings from the environment (docs/contract.md section 1), validated once at start-up.
 // An invalid or missing value stops the process with a message naming the variable and how to fix it.
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';

@@ -206,7 +206,7 @@ export function registerCrmRoutes(router: Router): void {
     const type = typeOf(ctx.params);
     const portal = ctx.portal!;
     const inputs = inputsOf(ctx.body) as Array<{ properties?: unknown; associations?: unknown }>;
-    // All-or-nothing, as HubSpot rejects the whole batch on an invalid value (PLATFORM.md §3.5).
+    // All-or-nothing, as HubSpot rejects the whole batch on an invalid value (docs/hubspot-platform.md §3.5).
     for (const input of inputs) {
       portal.validate(type, input?.properties);
       portal.checkAssociations(type, input?.associations);

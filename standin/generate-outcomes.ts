@@ -1,10 +1,10 @@
 // Synthetic past outcomes for calibration tests, benchmarks and the demo: contacts as the stand-in's portal
-// generator makes them, read the way the app reads them (CONTRACT.md section 5 profiles), each with the time
+// generator makes them, read the way the app reads them (docs/contract.md section 5 profiles), each with the time
 // it is as of and won/lost drawn from the stand-in's hidden propensity (standin/propensity.ts).
 //
 //   node --experimental-strip-types standin/generate-outcomes.ts [--seed N] [--count N] [--shuffle] > outcomes.jsonl
 //
-// Each line is a profile plus `outcome` and `at`, as `bant model calibrate` reads it (CONTRACT.md section 6).
+// Each line is a profile plus `outcome` and `at`, as `bant model calibrate` reads it (docs/contract.md section 6).
 import { callActivities, emailActivities, meetingActivities, rollupActivities } from '../src/hubspot/map-activities.ts';
 import type { OutcomeExample } from '../src/scoring/outcomes.ts';
 import { parseIsoTime } from '../src/scoring/parse-iso-time.ts';

@@ -42,7 +42,7 @@ export interface StandInOptions {
   deliveryRetryBaseMs?: number;
   /** Webhook subscriptions (e.g. app.json's); default: everything HubSpot allows. */
   subscriptions?: Subscription[];
-  /** `subscriptionType` (default) or `eventType` as the events' type field (PLATFORM.md §1.3). */
+  /** `subscriptionType` (default) or `eventType` as the events' type field (docs/hubspot-platform.md §1.3). */
   webhookTypeField?: 'subscriptionType' | 'eventType';
   /** Contact events as generic `object.*` events with objectTypeId 0-1. */
   genericContactEvents?: boolean;

@@ -1,4 +1,4 @@
-// OAuth for a marketplace app (PLATFORM.md §2): authorize (auto-approved), /oauth/2026-03/token (authorization_code,
+// OAuth for a marketplace app (docs/hubspot-platform.md §2): authorize (auto-approved), /oauth/2026-03/token (authorization_code,
 // refresh_token), introspect, revoke, the app-uninstall endpoint. Tokens last `tokenTtlSeconds` (HubSpot: 1,800).
 import { randomBytes } from 'node:crypto';
 import { HubSpotError } from './errors.ts';
@@ -45,7 +45,7 @@ export interface AuthState {
   user: { id: number; email: string };
 }
 
-/** HubSpot access tokens are opaque and may be up to 300 characters long (PLATFORM.md §2.2); these are 200. */
+/** HubSpot access tokens are opaque and may be up to 300 characters long (docs/hubspot-platform.md §2.2); these are 200. */
 function newToken(prefix: string, length: number): string {
   return `${prefix}${randomBytes(length).toString('base64url')}`.slice(0, length);
 }

@@ -486,7 +486,7 @@ export class Portal {
     return true;
   }
 
-  /** GDPR delete: the record is gone for good; privacyDeletion and deletion events (PLATFORM.md §1.3). */
+  /** GDPR delete: the record is gone for good; privacyDeletion and deletion events (docs/hubspot-platform.md §1.3). */
   privacyDelete(id: number, source: ChangeSource = SYSTEM): boolean {
     const rec = this.get('contacts', id);
     if (!rec) return false;

@@ -1,4 +1,4 @@
-// Per-portal rate limits (PLATFORM.md §3): 110 requests per rolling 10 s (OAuth apps; search excluded), search 5/s,
+// Per-portal rate limits (docs/hubspot-platform.md §3): 110 requests per rolling 10 s (OAuth apps; search excluded), search 5/s,
 // an optional daily cap; HubSpot's headers and 429 bodies. Injected faults for resilience tests.
 import { HubSpotError } from './errors.ts';
 import type { RateClass } from './http.ts';
@@ -119,7 +119,7 @@ export class RateLimiter {
         });
       }
       w.add(now);
-      return {}; // Search responses carry no rate-limit headers (PLATFORM.md §3.2).
+      return {}; // Search responses carry no rate-limit headers (docs/hubspot-platform.md §3.2).
     }
     const extra: Record<string, string> = {};
     if (this.daily !== undefined) {

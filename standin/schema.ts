@@ -1,5 +1,5 @@
 // HubSpot's object types, default property definitions, association types and scopes, as the stand-in holds them.
-// Sources: ../shared/hubspot/PLATFORM.md §1.2 (object type ids), §4.3 (association type ids), §4.4 (engagement
+// Sources: docs/hubspot-platform.md §1.2 (object type ids), §4.3 (association type ids), §4.4 (engagement
 // properties), §4.6 (contact properties). Option lists are HubSpot's portal defaults.
 
 export const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'calls', 'meetings', 'emails', 'notes', 'tasks'] as const;
@@ -52,7 +52,7 @@ export const SINGULAR_UPPER: Record<ObjectType, string> = {
   tasks: 'TASK',
 };
 
-/** HUBSPOT_DEFINED association type ids (PLATFORM.md §4.3). */
+/** HUBSPOT_DEFINED association type ids (docs/hubspot-platform.md §4.3). */
 export const ASSOCIATION_TYPES: Record<number, { from: ObjectType; to: ObjectType; label: string | null }> = {
   1: { from: 'contacts', to: 'companies', label: 'Primary' },
   2: { from: 'companies', to: 'contacts', label: 'Primary' },
@@ -129,7 +129,7 @@ export interface PropertyGroup {
   archived: boolean;
 }
 
-/** Valid type → fieldType combinations (PLATFORM.md §4.2). */
+/** Valid type → fieldType combinations (docs/hubspot-platform.md §4.2). */
 export const FIELD_TYPES_BY_TYPE: Record<string, string[]> = {
   bool: ['booleancheckbox', 'calculation_equation'],
   enumeration: ['booleancheckbox', 'checkbox', 'radio', 'select', 'calculation_equation'],
@@ -425,7 +425,7 @@ export function defaultProperties(type: ObjectType, now: number): PropertyDef[] 
   }));
 }
 
-/** Scope needed for a request, by object type and read/write (PLATFORM.md §2.7). Engagements use the contacts scopes. */
+/** Scope needed for a request, by object type and read/write (docs/hubspot-platform.md §2.7). Engagements use the contacts scopes. */
 export function scopesFor(type: ObjectType | 'owners' | 'schema', write: boolean): string[] {
   if (type === 'owners') return ['crm.objects.owners.read'];
   if (type === 'companies') return write ? ['crm.objects.companies.write'] : ['crm.objects.companies.read'];

@@ -1,4 +1,4 @@
-// CRM search (POST …/search) with HubSpot's limits (PLATFORM.md §3.4): 5 filter groups × 6 filters, 18 in total,
+// CRM search (POST …/search) with HubSpot's limits (docs/hubspot-platform.md §3.4): 5 filter groups × 6 filters, 18 in total,
 // one sort, limit ≤ 200, the 10,000-result cap, operators incl. BETWEEN/IN/HAS_PROPERTY and `associations.<type>`.
 import { badRequest } from './errors.ts';
 import type { CrmRecord, Portal } from './portal.ts';

@@ -1,4 +1,4 @@
-// Webhook deliveries as HubSpot makes them (PLATFORM.md §1.2–1.6): JSON arrays of up to 100 events, signed with v1
+// Webhook deliveries as HubSpot makes them (docs/hubspot-platform.md §1.2–1.6): JSON arrays of up to 100 events, signed with v1
 // (X-HubSpot-Signature) and v3 (X-HubSpot-Signature-v3 + X-HubSpot-Request-Timestamp), retried with randomised
 // backoff on non-2xx, connection errors and timeouts; only for portals where the app is installed.
 import { createHash, createHmac } from 'node:crypto';
@@ -47,10 +47,10 @@ export interface DeliveryRecord {
   ok: boolean;
 }
 
-/** Properties HubSpot refuses propertyChange subscriptions for (PLATFORM.md §1.2, §8.20). */
+/** Properties HubSpot refuses propertyChange subscriptions for (docs/hubspot-platform.md §1.2, §8.20). */
 const NOT_SUBSCRIBABLE = new Set(['hs_lastmodifieddate', 'lastmodifieddate', 'num_unique_conversion_events']);
 
-/** URL-decoding HubSpot applies to the URI before computing v3 signatures (PLATFORM.md §1.6). */
+/** URL-decoding HubSpot applies to the URI before computing v3 signatures (docs/hubspot-platform.md §1.6). */
 const V3_DECODE: Record<string, string> = {
   '%3A': ':',
   '%2F': '/',

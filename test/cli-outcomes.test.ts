@@ -1,4 +1,4 @@
-// `bant score FILE.jsonl`, `bant model calibrate` and `bant model evaluate`, spawned for real (CONTRACT.md section 6).
+// `bant score FILE.jsonl`, `bant model calibrate` and `bant model evaluate`, spawned for real (docs/contract.md section 6).
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

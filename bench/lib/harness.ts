@@ -15,6 +15,8 @@ import { type StandIn, type StandInOptions, startStandIn } from '../../standin/i
 export const APP = { clientId: 'bench-client-id', clientSecret: 'bench-secret-abcdefgh', appId: '777' } as const;
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** The compiled app (`npm run build`), what `npm start` runs. */
+export const DIST_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
 export const DEFAULT_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const DEFAULT_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -85,10 +87,17 @@ export function appEnv(options: { port: number; standIn: StandIn; dataDir?: stri
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
-/** Starts src/main.ts as a child process with `env` (plus PATH/HOME only) and waits for /healthz. */
-export async function spawnApp(env: Record<string, string>, options: { nodeArgs?: string[]; readyTimeoutMs?: number } = {}): Promise<AppProcess> {
+/**
+ * Starts the app as a child process with `env` (plus PATH/HOME only) and waits for /healthz: src/main.ts with type
+ * stripping (default), or the compiled dist/main.js (`entry: 'dist'`, build it first).
+ */
+export async function spawnApp(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; readyTimeoutMs?: number; entry?: 'source' | 'dist' } = {},
+): Promise<AppProcess> {
   const port = Number(env.PORT);
-  const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--experimental-strip-types', '--disable-warning=ExperimentalWarning', ...(options.nodeArgs ?? []), MAIN], {
+  const entry = options.entry === 'dist' ? [DIST_MAIN] : ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', MAIN];
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, ...(options.nodeArgs ?? []), ...entry], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 // GET /card/contact: what the rep card (card/BantCard.tsx) shows, answered from the stored snapshot and task records
-// without a HubSpot call (hubspot.fetch allows 15 s, PLATFORM.md §5.2; this answers in milliseconds). The request is
-// signed by HubSpot (v3, PLATFORM.md §1.6) and the portal must have the app installed and active.
+// without a HubSpot call (hubspot.fetch allows 15 s, docs/hubspot-platform.md §5.2; this answers in milliseconds). The request is
+// signed by HubSpot (v3, docs/hubspot-platform.md §1.6) and the portal must have the app installed and active.
 import { type Request, type RequestHandler, Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { BadRequestError, CodedError } from '../errors.ts';
@@ -152,7 +152,7 @@ function checkSignature(ctx: AppContext, verify: VerifyCardRequest): RequestHand
     const verdict = verify(
       {
         method: req.method,
-        // HubSpot signs the URL it called: the public base URL, not the one behind a proxy (PLATFORM.md §8 trap 2).
+        // HubSpot signs the URL it called: the public base URL, not the one behind a proxy (docs/hubspot-platform.md §8.2).
         url: `${ctx.config.PUBLIC_BASE_URL}${req.originalUrl}`,
         rawBody: Buffer.alloc(0),
         headers: { signatureV3: req.get('x-hubspot-signature-v3'), timestamp: req.get('x-hubspot-request-timestamp') },

@@ -1,4 +1,4 @@
-// OAuth install (CONTRACT.md section 2): /oauth/install sends the admin to HubSpot's consent page with a random
+// OAuth install (docs/contract.md section 2): /oauth/install sends the admin to HubSpot's consent page with a random
 // single-use state; /oauth/callback checks it, exchanges the code at the 2026-03 token endpoint, learns the portal
 // from introspection, stores the installation (tokens encrypted), creates the properties and starts the backfill.
 import { type Request, type Response, Router } from 'express';

@@ -1,5 +1,5 @@
 // POST /webhooks/hubspot in layers: HTTP checks (415, 413), the signature on the raw bytes (401), the events (400),
-// then one durable store step and 200 within milliseconds; scoring happens after the answer (PLATFORM.md §1.4).
+// then one durable store step and 200 within milliseconds; scoring happens after the answer (docs/hubspot-platform.md §1.4).
 // No rejection touches the store or HubSpot.
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../app-context.ts';
@@ -18,7 +18,7 @@ function answer(ctx: AppContext, res: Response, status: number, code: string, me
   res.status(status).json({ error: { code, message } });
 }
 
-/** HubSpot sends `application/json` (PLATFORM.md §1.4); checked before a byte of the body is read. */
+/** HubSpot sends `application/json` (docs/hubspot-platform.md §1.4); checked before a byte of the body is read. */
 function requireJson(ctx: AppContext): RequestHandler {
   return (req, res, next) => {
     const type = (req.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
@@ -58,13 +58,13 @@ export function createWebhookRouter(ctx: AppContext, options: IntakeOptions = {}
   const intake = createIntake(ctx, options);
   const signatureRejections = createRejectionLog(ctx.log, ctx.now, 'webhook rejected: signature');
   const secrets = [ctx.config.HUBSPOT_CLIENT_SECRET, ctx.config.HUBSPOT_CLIENT_SECRET_PREVIOUS].filter((s): s is string => !!s);
-  // Signatures cover the exact bytes, so the body is read raw; never through a JSON parser (PLATFORM.md §8 trap 1).
+  // Signatures cover the exact bytes, so the body is read raw; never through a JSON parser (docs/hubspot-platform.md §8.1).
   const readRawBody = express.raw({ type: () => true, limit: ctx.config.WEBHOOK_MAX_BYTES, inflate: false });
 
   const receive: RequestHandler = async (req, res) => {
     const started = performance.now();
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    // HubSpot signs the public URL it called, not what a proxy forwards (PLATFORM.md §8 trap 2).
+    // HubSpot signs the public URL it called, not what a proxy forwards (docs/hubspot-platform.md §8.2).
     const url = ctx.config.PUBLIC_BASE_URL + req.originalUrl;
     const verdict = verifySignature({ method: req.method, url, rawBody, headers: signatureHeaders(req) }, { secrets, now: ctx.now() });
     if (!verdict.ok) {
@@ -86,7 +86,7 @@ export function createWebhookRouter(ctx: AppContext, options: IntakeOptions = {}
       ctx.metrics.inc(DELIVERIES_METRIC, DELIVERIES_HELP, { status: 200 });
       res.status(200).json({ received: summary.events, accepted: summary.fresh, duplicates: summary.duplicates });
     } catch (error) {
-      // Not acknowledged, so HubSpot retries the delivery (PLATFORM.md §1.4).
+      // Not acknowledged, so HubSpot retries the delivery (docs/hubspot-platform.md §1.4).
       ctx.log.error('webhook events could not be persisted', { error });
       answer(ctx, res, 503, 'store_unavailable', 'events could not be stored; retry later');
       return;

@@ -1,4 +1,4 @@
-// Associations v4 batch read (PLATFORM.md §4.3): up to 1,000 inputs per call (§3.5); a `paging.next.after` on a
+// Associations v4 batch read (docs/hubspot-platform.md §4.3): up to 1,000 inputs per call (§3.5); a `paging.next.after` on a
 // result means that object has more associations, fetched by sending the id again with `after`.
 import type { PortalRequest } from './request.ts';
 import { associationsPath } from './api-paths.ts';

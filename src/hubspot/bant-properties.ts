@@ -1,4 +1,4 @@
-// The contact properties of CONTRACT.md section 3 as HubSpot property definitions (PLATFORM.md §4.2 for the valid
+// The contact properties of docs/contract.md section 3 as HubSpot property definitions (docs/hubspot-platform.md §4.2 for the valid
 // type/fieldType pairs). Labels and descriptions are what an admin sees in HubSpot's property settings.
 import { CRITERION_STATES, DISQUALIFY_REASONS, GRADES, LIFECYCLE_STAGES, PRIORITIES, QUALIFICATIONS, TIERS } from '../scoring/types.ts';
 

@@ -38,7 +38,7 @@ async function readAccountTimeZone(request: PortalRequest): Promise<string | und
 }
 
 export interface HubSpotPortalClient extends PortalClient {
-  /** The portal's `hs_lead_status` option values (portals customise them, PLATFORM.md §8.13). */
+  /** The portal's `hs_lead_status` option values (portals customise them, docs/hubspot-platform.md §8.13). */
   leadStatusOptions(): Promise<string[]>;
   /** Low-level access for callers that need an endpoint not wrapped here; same limiter and retries. */
   request: PortalRequest;
@@ -48,7 +48,7 @@ export interface HubSpotClients extends PortalClients {
   forPortal(portalId: PortalId): Promise<HubSpotPortalClient>;
   auth: InstallationAuth;
   /**
-   * Disconnect from the app's side (PLATFORM.md §2.5, §7): DELETE /appinstalls/2026-03/external-install with the
+   * Disconnect from the app's side (docs/hubspot-platform.md §2.5, §7): DELETE /appinstalls/2026-03/external-install with the
    * portal's token, then delete the portal's tokens and data from the store.
    */
   disconnect(portalId: PortalId): Promise<void>;

@@ -1,4 +1,4 @@
-// A company → the contacts it is the scoring company of, with associations v4 batch reads only (PLATFORM.md §4.3):
+// A company → the contacts it is the scoring company of, with associations v4 batch reads only (docs/hubspot-platform.md §4.3):
 // companies → contacts (1,000 companies a call, §3.5; paged per company), then contacts → companies for the links not
 // labelled primary, so the choice is readContacts' own (primary company, else the only one).
 import { readAssociations } from './associations.ts';

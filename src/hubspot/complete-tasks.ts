@@ -1,4 +1,4 @@
-// Completes tasks the app created that no longer apply (CONTRACT.md section 4: the last-but-one body line says why).
+// Completes tasks the app created that no longer apply (docs/contract.md section 4: the last-but-one body line says why).
 // The body is read first so the reason goes in above the `bant-task: KIND` line, which stays last.
 import { objectsPath } from './api-paths.ts';
 import { batchRead } from './read-contacts.ts';

@@ -1,5 +1,5 @@
 // The authorize side of the installation store (after slack's InstallProvider.authorize): fetch the installation,
-// refresh ahead of expiry, write back, hand out a ready token. One refresh per portal at a time (PLATFORM.md §8.8):
+// refresh ahead of expiry, write back, hand out a ready token. One refresh per portal at a time (docs/hubspot-platform.md §8.8):
 // single-flight within the process, and a store lock per portal across the instances sharing a store.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../config.ts';
@@ -11,7 +11,7 @@ import { DEFAULT_SETTINGS, type Installation, type PortalId, type Store } from '
 import { isRefusedRefresh, readAccountDetails, refreshAccessToken, type TokenInfo, type TokenSet } from './oauth.ts';
 import { decryptToken, encryptToken } from './token-crypto.ts';
 
-/** Refresh this long before HubSpot's expiry (tokens last 30 minutes, PLATFORM.md §2.2). */
+/** Refresh this long before HubSpot's expiry (tokens last 30 minutes, docs/hubspot-platform.md §2.2). */
 export const REFRESH_AHEAD_MS = 5 * 60_000;
 /** A refresh holds its portal's lock this long at most: the token call gives up after 15 s (oauth.ts). */
 export const REFRESH_LOCK_TTL_MS = 30_000;
@@ -192,7 +192,7 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
   }
 
   /**
-   * One refresh per portal across the instances sharing the store (PLATFORM.md §8.8): take the portal's lock, or wait
+   * One refresh per portal across the instances sharing the store (docs/hubspot-platform.md §8.8): take the portal's lock, or wait
    * for its holder's new token. A holder that died or hangs is given up on after `refreshWaitMs`.
    */
   async function refreshAcrossInstances(portalId: PortalId): Promise<string> {

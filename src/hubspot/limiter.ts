@@ -1,4 +1,4 @@
-// Per-portal request budgets (PLATFORM.md §3.1, §3.4): marketplace OAuth apps get 110 requests per ROLLING 10 s per
+// Per-portal request budgets (docs/hubspot-platform.md §3.1, §3.4): marketplace OAuth apps get 110 requests per ROLLING 10 s per
 // portal, and search has its own 5 per second. Bottleneck's reservoir refresh is a fixed window (110 at 9.9 s plus
 // 110 at 10.1 s would be 220 in one rolling window), so the budget is enforced as a minimum spacing between starts:
 // with starts at least W / L ms apart, any window of W ms holds at most L starts. With a Redis connection the

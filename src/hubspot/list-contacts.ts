@@ -1,4 +1,4 @@
-// Paging through a portal: the list endpoint for everything (search stops at 10,000 results, PLATFORM.md §3.4),
+// Paging through a portal: the list endpoint for everything (search stops at 10,000 results, docs/hubspot-platform.md §3.4),
 // search for "modified since", split into time windows so no query passes that cap.
 import type { ModifiedRecord } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
@@ -68,7 +68,7 @@ function addFound(found: Map<string, ModifiedRecord>, id: string, modifiedAt: nu
  * asked for from the last time seen (keyset), not by offset: a record modified while the pages are read leaves the
  * window, and an offset would then step over a record not yet seen. Records at that boundary time come again and
  * count once. Only a page whose records all share one time is passed by offset; a window over 10,000 is halved
- * (offsets stop at 10,000, PLATFORM.md §3.4).
+ * (offsets stop at 10,000, docs/hubspot-platform.md §3.4).
  */
 async function searchModified(request: PortalRequest, objectType: ModifiedObjectType, since: number, until: number): Promise<ModifiedRecord[]> {
   const property = LAST_MODIFIED[objectType];

@@ -1,9 +1,9 @@
-// HubSpot records → CONTRACT.md section 5 activities (pure). Engagement objects give dated events; for web and
-// marketing-email activity HubSpot offers only rollup properties on the contact (PLATFORM.md §4.6), so those become
+// HubSpot records → docs/contract.md section 5 activities (pure). Engagement objects give dated events; for web and
+// marketing-email activity HubSpot offers only rollup properties on the contact (docs/hubspot-platform.md §4.6), so those become
 // at most one or two dated activities each; the counts themselves stay available to the model as properties.
 import type { Activity, ActivityType, PropertyBag } from '../scoring/types.ts';
 
-/** Default call outcomes (PLATFORM.md §4.4), used when the portal's option list cannot be read. */
+/** Default call outcomes (docs/hubspot-platform.md §4.4), used when the portal's option list cannot be read. */
 export const DEFAULT_CALL_DISPOSITIONS: ReadonlyMap<string, string> = new Map([
   ['9d9162e7-6cf3-4944-bf63-4dff82258764', 'Busy'],
   ['f240bbac-87c9-4f6e-bf70-924b57d47db7', 'Connected'],
@@ -21,7 +21,7 @@ export const ENGAGEMENT_PROPERTIES = {
 
 export type ReadEngagementType = keyof typeof ENGAGEMENT_PROPERTIES;
 
-/** Contact rollups read for activities (PLATFORM.md §4.6). */
+/** Contact rollups read for activities (docs/hubspot-platform.md §4.6). */
 export const ROLLUP_PROPERTIES = [
   'createdate',
   'num_conversion_events',
@@ -43,7 +43,7 @@ export const ROLLUP_PROPERTIES = [
   'hs_analytics_first_visit_timestamp',
 ] as const;
 
-/** HubSpot datetimes arrive as ISO strings or epoch-ms strings (PLATFORM.md §8.14). */
+/** HubSpot datetimes arrive as ISO strings or epoch-ms strings (docs/hubspot-platform.md §8.14). */
 export function toIsoTime(value: string | null | undefined): string | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
@@ -66,7 +66,7 @@ export function meetingActivities(p: PropertyBag): Activity[] {
   return [];
 }
 
-/** Call outcomes are GUIDs resolved through the portal's `hs_call_disposition` options (PLATFORM.md §8.19). */
+/** Call outcomes are GUIDs resolved through the portal's `hs_call_disposition` options (docs/hubspot-platform.md §8.19). */
 export function callActivities(p: PropertyBag, dispositionLabels: ReadonlyMap<string, string>): Activity[] {
   const guid = p.hs_call_disposition ?? '';
   const label = dispositionLabels.get(guid) ?? DEFAULT_CALL_DISPOSITIONS.get(guid) ?? '';
@@ -98,7 +98,7 @@ const positive = (value: string | null | undefined) => Number(value ?? 0) > 0;
 
 export function rollupActivities(p: PropertyBag): Activity[] {
   const out: Activity[] = [];
-  // Approximation (PLATFORM.md §4.6): num_conversion_events counts form submissions, but only the first and the most
+  // Approximation (docs/hubspot-platform.md §4.6): num_conversion_events counts form submissions, but only the first and the most
   // recent carry a date and a name; those two become activities, the others are not dated and not listed.
   if (positive(p.num_conversion_events)) {
     const recent = toIsoTime(p.recent_conversion_date);

@@ -1,4 +1,4 @@
-// Marketing event participations → CONTRACT.md activities (pure). HubSpot's marketing events (webinars, trade shows,
+// Marketing event participations → docs/contract.md activities (pure). HubSpot's marketing events (webinars, trade shows,
 // conferences; docs/hubspot-platform.md "Marketing events") record per contact a registration, attendance,
 // cancellation or no-show with the time it happened. The event's type, else its name, tells a webinar from an event
 // on site; only webinars have a registration activity of their own.

@@ -1,5 +1,5 @@
-// HubSpot OAuth with the 2026-03 endpoints (PLATFORM.md §2.4): all parameters in a form body. The SDK's `oauth`
-// API still calls the v1 endpoints, deprecated on 2027-02-16 (PLATFORM.md §8.9), so this uses fetch directly.
+// HubSpot OAuth with the 2026-03 endpoints (docs/hubspot-platform.md §2.4): all parameters in a form body. The SDK's `oauth`
+// API still calls the v1 endpoints, deprecated on 2027-02-16 (docs/hubspot-platform.md §8.9), so this uses fetch directly.
 import type { AppContext } from '../app-context.ts';
 import type { Config } from '../config.ts';
 import { CodedError, HubSpotApiError } from '../errors.ts';
@@ -10,7 +10,7 @@ import { ACCOUNT_DETAILS_PATH, EXTERNAL_INSTALL_PATH, OAUTH_TOKEN_PATH } from '.
 export interface TokenSet {
   accessToken: string;
   refreshToken: string;
-  /** Seconds, from HubSpot's `expires_in` (30 minutes today; PLATFORM.md §2.2 says follow the value). */
+  /** Seconds, from HubSpot's `expires_in` (30 minutes today; docs/hubspot-platform.md §2.2 says follow the value). */
   expiresIn: number;
 }
 
@@ -38,7 +38,7 @@ export function redirectUri(config: Pick<Config, 'PUBLIC_BASE_URL'>): string {
   return `${config.PUBLIC_BASE_URL}/oauth/callback`;
 }
 
-/** The authorize URL; scopes are space-separated and encoded as %20 (PLATFORM.md §2.1). */
+/** The authorize URL; scopes are space-separated and encoded as %20 (docs/hubspot-platform.md §2.1). */
 export function buildInstallUrl(config: OAuthConfig, scopes: InstallScopes, state: string): string {
   const params: Array<[string, string]> = [
     ['client_id', config.HUBSPOT_CLIENT_ID ?? ''],
@@ -70,7 +70,7 @@ export async function refreshAccessToken(config: OAuthConfig, refreshToken: stri
     redirect_uri: redirectUri(config),
     refresh_token: refreshToken,
   });
-  // HubSpot may or may not send a new refresh token; keep whatever comes back (PLATFORM.md §2.2).
+  // HubSpot may or may not send a new refresh token; keep whatever comes back (docs/hubspot-platform.md §2.2).
   return toTokenSet({ refresh_token: refreshToken, ...body }, 'oauth.refresh');
 }
 
@@ -101,7 +101,7 @@ export async function introspectToken(config: OAuthConfig, token: string): Promi
 
 /**
  * The app uninstalls itself from the portal the token belongs to: DELETE /appinstalls/2026-03/external-install
- * with the portal's Bearer token, 204 on success (PLATFORM.md §2.5). The caller then deletes the portal's data.
+ * with the portal's Bearer token, 204 on success (docs/hubspot-platform.md §2.5). The caller then deletes the portal's data.
  * Returns false when HubSpot says the app is no longer installed (401/404), which the caller treats the same way.
  */
 export async function deleteExternalInstall(config: Pick<Config, 'HUBSPOT_API_BASE_URL'>, accessToken: string): Promise<boolean> {

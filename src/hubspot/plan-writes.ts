@@ -1,11 +1,11 @@
-// Which values to send to HubSpot for one contact (pure). CONTRACT.md section 3: a value is written only when it
+// Which values to send to HubSpot for one contact (pure). docs/contract.md section 3: a value is written only when it
 // changes; `lifecyclestage` moves only forward in the portal's own option order and never away from opportunity,
 // customer, evangelist, other or a custom stage after them; `hs_lead_status` becomes UNQUALIFIED for disqualified
 // contacts; both switchable per installation.
 import type { ScoreProperties } from '../scoring/types.ts';
 import type { InstallationSettings } from '../store/store.ts';
 
-/** Stages the app never moves a contact away from (CONTRACT.md section 3). */
+/** Stages the app never moves a contact away from (docs/contract.md section 3). */
 export const PROTECTED_STAGES = ['opportunity', 'customer', 'evangelist', 'other'] as const;
 
 const NUMERIC = new Set(['bant_fit_score', 'bant_engagement_score', 'bant_criteria_met']);

@@ -54,7 +54,7 @@ export type TaskStatus = 'open' | 'completed' | 'deleted';
 
 export interface PortalClient {
   readonly portalId: PortalId;
-  /** Creates the `bant_scoring` group and the CONTRACT.md properties; idempotent, updates drifted options. */
+  /** Creates the `bant_scoring` group and the docs/contract.md properties; idempotent, updates drifted options. */
   provisionProperties(): Promise<void>;
   /** The portal's lifecycle stage values in its own order (stages are customisable per portal). */
   lifecycleStageOrder(): Promise<string[]>;
@@ -106,7 +106,7 @@ export interface PortalClients {
   ensurePrivateAppInstallation?(): Promise<void>;
   /**
    * Disconnect from the app's side: DELETE /appinstalls/2026-03/external-install with the portal's token
-   * (PLATFORM.md §2.5), then delete the portal's tokens and data from the store.
+   * (docs/hubspot-platform.md §2.5), then delete the portal's tokens and data from the store.
    */
   disconnect?(portalId: PortalId): Promise<void>;
 }

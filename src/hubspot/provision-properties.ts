@@ -1,4 +1,4 @@
-// Creates the `bant_scoring` group and the app's contact properties, idempotently (PLATFORM.md §4.2: creating an
+// Creates the `bant_scoring` group and the app's contact properties, idempotently (docs/hubspot-platform.md §4.2: creating an
 // existing name is refused, commonly with 409). Reads what exists in one batch call, creates what is missing in one,
 // and patches only definitions that drifted (labels, descriptions, options, group).
 import type { Logger } from '../log.ts';

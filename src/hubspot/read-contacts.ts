@@ -1,4 +1,4 @@
-// Contacts → scoring profiles with batch endpoints only (PLATFORM.md §4.4 approach 1): batch read contacts with the
+// Contacts → scoring profiles with batch endpoints only (docs/hubspot-platform.md §4.4 approach 1): batch read contacts with the
 // history of their event rollups (≤50), associations v4 to companies and engagements (≤1,000), batch read of the
 // primary companies and the engagements (≤100 each). 100 contacts with 10 activities each cost about 18 calls.
 import type { Activity, PropertyBag } from '../scoring/types.ts';
@@ -20,14 +20,14 @@ import { objectsPath } from './api-paths.ts';
 import { batchReadShape } from './response-shapes.ts';
 
 export const OBJECT_BATCH = 100;
-/** Contact → primary company (PLATFORM.md §4.3). */
+/** Contact → primary company (docs/hubspot-platform.md §4.3). */
 export const PRIMARY_COMPANY = 1;
 /**
  * Engagements read per contact and type, newest first by id (HubSpot ids grow over time; an approximation of
  * "most recent" that costs no extra call). Older history matters little once decayed.
  */
 export const MAX_ENGAGEMENTS_PER_TYPE = 50;
-/** Notes are a rep's free text, not the buyer's engagement (CONTRACT.md section 5 has no note activity): not read. */
+/** Notes are a rep's free text, not the buyer's engagement (docs/contract.md section 5 has no note activity): not read. */
 export const READ_ENGAGEMENT_TYPES: ReadEngagementType[] = ['meetings', 'calls', 'emails'];
 
 /** Read on every rescore: the sales feedback and the customer date are outcomes (src/outcomes/), never features. */
@@ -155,7 +155,7 @@ export const HISTORY_BATCH = 50;
 
 /**
  * POST /crm/objects/2026-03/{type}/batch/read (≤100, ≤50 with `propertiesWithHistory`; cannot return associations,
- * PLATFORM.md §8.16). Missing ids are absent.
+ * docs/hubspot-platform.md §8.16). Missing ids are absent.
  */
 export async function batchRead(
   request: PortalRequest,

@@ -15,7 +15,7 @@ export interface HubSpotRequest {
   path: string;
   body?: unknown;
   qs?: Record<string, string | number | boolean | undefined>;
-  /** Search has its own budget (PLATFORM.md §3.4). */
+  /** Search has its own budget (docs/hubspot-platform.md §3.4). */
   kind?: LimitKind;
   /** False for creates: a timeout or 5xx may have created the record, so only refusals (429, 423) are retried. */
   idempotent?: boolean;

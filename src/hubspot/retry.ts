@@ -1,11 +1,11 @@
-// What to do when HubSpot says no (PLATFORM.md §3.3, error-handling guide): 429 by `policyName`
+// What to do when HubSpot says no (docs/hubspot-platform.md §3.3, error-handling guide): 429 by `policyName`
 // (TEN_SECONDLY_ROLLING: wait and retry; DAILY: pause the portal until the daily reset), 423/477/5xx and network
 // failures with jittered exponential backoff, a bounded number of attempts; anything else is a HubSpotApiError.
 import { HubSpotApiError } from '../errors.ts';
 import { redact } from '../log.ts';
 import type { PortalId } from '../store/store.ts';
 
-/** The portal spent its daily budget (private apps only; OAuth calls have no daily limit, PLATFORM.md §3.1). */
+/** The portal spent its daily budget (private apps only; OAuth calls have no daily limit, docs/hubspot-platform.md §3.1). */
 export class PortalPausedError extends HubSpotApiError {
   readonly portalId: PortalId;
   readonly resumeAt: number;
@@ -75,7 +75,7 @@ export function createPortalPauses(): PortalPauses {
 }
 
 /**
- * When the daily limit resets: midnight in the portal's time zone (PLATFORM.md §3.1). Approximation: the offset is
+ * When the daily limit resets: midnight in the portal's time zone (docs/hubspot-platform.md §3.1). Approximation: the offset is
  * taken at `now`, so on a DST-change day the reset is off by an hour; one extra 429 then pauses again. Without a
  * known time zone the portal is probed again after an hour, so at most one refused call per hour is spent.
  */
@@ -109,7 +109,7 @@ export function decideRetry(failure: AttemptFailure, attempt: number, idempotent
     // A short jitter keeps the retries of one burst from arriving together.
     return { retry: true, delayMs: (failure.retryAfterMs ?? fallback) + Math.round(options.random() * 250) };
   }
-  // 423: concurrent writes to the same record, "wait at least 2 s" (PLATFORM.md §3.3); nothing was written.
+  // 423: concurrent writes to the same record, "wait at least 2 s" (docs/hubspot-platform.md §3.3); nothing was written.
   if (status === 423) return { retry: true, delayMs: backoff(2000) };
   if (!idempotent) return { retry: false };
   // 477 Migration in Progress names its wait in Retry-After; only short waits are worth holding a job for.

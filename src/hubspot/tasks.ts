@@ -1,5 +1,5 @@
-// HubSpot tasks for reps (CONTRACT.md section 4): created with the task→contact association (typeId 204,
-// HUBSPOT_DEFINED; 203 is the other direction, PLATFORM.md §4.3, §8.17) and `hs_timestamp` as the due time (§8.18).
+// HubSpot tasks for reps (docs/contract.md section 4): created with the task→contact association (typeId 204,
+// HUBSPOT_DEFINED; 203 is the other direction, docs/hubspot-platform.md §4.3, §8.17) and `hs_timestamp` as the due time (§8.18).
 import { HubSpotApiError } from '../errors.ts';
 import type { TaskKind } from '../scoring/types.ts';
 import type { TaskCreate, TaskStatus } from './portal-client.ts';
@@ -105,7 +105,7 @@ export async function getTaskStatuses(request: PortalRequest, taskIds: string[])
 const TASK_KIND_LINE = /(?:^|\n)bant-task: (call_sql|qualify|follow_up|escalate)\s*$/;
 
 /**
- * The app's own tasks on these contacts, recognised by the body's last line `bant-task: KIND` (CONTRACT.md §4).
+ * The app's own tasks on these contacts, recognised by the body's last line `bant-task: KIND` (docs/contract.md §4).
  * Used after a crash between HubSpot creating a task and the app storing its id, so a redo finds the task instead of
  * creating a second one. Associations v4 contact→tasks (≤ 1,000 per call), then a batch read of the task bodies.
  */

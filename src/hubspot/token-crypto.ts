@@ -1,4 +1,4 @@
-// Tokens at rest: AES-256-GCM under TOKEN_ENCRYPTION_KEY (CONTRACT.md section 1). The blob is
+// Tokens at rest: AES-256-GCM under TOKEN_ENCRYPTION_KEY (docs/contract.md section 1). The blob is
 // `v1.<iv>.<tag>.<ciphertext>` in base64url; the associated data binds a blob to its portal and token kind,
 // so a blob copied onto another installation does not decrypt.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Batch updates (≤100, PLATFORM.md §3.5). A batch can fail in part (207 with `errors`) or as a whole (400 for one bad
+// Batch updates (≤100, docs/hubspot-platform.md §3.5). A batch can fail in part (207 with `errors`) or as a whole (400 for one bad
 // input, e.g. an invalid enumeration value or, from 2026-09, a portal validation rule): failed parts are split in
 // halves and sent again until each bad contact stands alone, so one bad record never blocks the rest.
 import { HubSpotApiError } from '../errors.ts';

@@ -1,11 +1,11 @@
 // Backfill: score every contact of a portal, on install and when a model is activated.
-// Pages with the list endpoint, not search: search stops at 10,000 results (PLATFORM.md §3.4).
+// Pages with the list endpoint, not search: search stops at 10,000 results (docs/hubspot-platform.md §3.4).
 import type { AppContext } from '../app-context.ts';
 import type { PortalId } from '../store/store.ts';
 import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
 import { rescoreContacts } from './rescore-contacts.ts';
 
-/** The list endpoint's largest page, and the batch size of reads and writes (PLATFORM.md §3.5). */
+/** The list endpoint's largest page, and the batch size of reads and writes (docs/hubspot-platform.md §3.5). */
 export const BACKFILL_BATCH = 100;
 /** At most this many rounds of webhook work are served between two backfill batches, so the backfill still moves. */
 const LIVE_ROUNDS_PER_BATCH = 3;

@@ -13,7 +13,7 @@ import { applyResults, type ResultItem } from './rescore-contacts.ts';
 
 /** Snapshots read per page. */
 export const DECAY_PAGE = 5000;
-/** Changed contacts handed to the pipeline per call: one batch write (PLATFORM.md §3.5). */
+/** Changed contacts handed to the pipeline per call: one batch write (docs/hubspot-platform.md §3.5). */
 export const DECAY_WRITE_BATCH = 100;
 /** The section-3 values only: lifecyclestage and hs_lead_status follow them, and the pipeline decides those. */
 const OWN_PROPERTIES_ONLY = { syncLifecycleStage: false, syncLeadStatus: false };

@@ -1,5 +1,5 @@
 // The portal's calendar day. The daily duties (the per-rep task budget, the release of deferred tasks, the follow-up
-// check) turn over at midnight in the HubSpot account's time zone, as HubSpot's own daily limit does (PLATFORM.md §3.1),
+// check) turn over at midnight in the HubSpot account's time zone, as HubSpot's own daily limit does (docs/hubspot-platform.md §3.1),
 // so a rep in San Francisco or Berlin gets a fresh budget at their midnight, not at UTC's.
 
 /** One formatter per zone (building one costs far more than formatting); null for a zone Intl does not know. */

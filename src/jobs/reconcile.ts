@@ -10,7 +10,7 @@ import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress
 import { rescoreContacts } from './rescore-contacts.ts';
 
 export const RECONCILE_BATCH = 100;
-/** Search shows records "a few moments" after a change (index lag, PLATFORM.md §3.4): each window overlaps the last by this much. */
+/** Search shows records "a few moments" after a change (index lag, docs/hubspot-platform.md §3.4): each window overlaps the last by this much. */
 export const RECONCILE_OVERLAP_MS = 5 * 60 * 1000;
 /** The first sweep of a portal whose install time is unknown looks back this far. */
 export const RECONCILE_FIRST_LOOKBACK_MS = 60 * 60 * 1000;
@@ -86,7 +86,7 @@ async function changedElsewhere(ctx: AppContext, portalId: PortalId, found: Modi
 /**
  * Companies change for many reasons the model does not read (owner, notes, rollups HubSpot computes, possibly after
  * the app's own contact writes), and search cannot say which property changed. Each one costs its share of an
- * association read (1,000 companies a call, PLATFORM.md §3.5) and a read of all its contacts, batched and coalesced by the worker;
+ * association read (1,000 companies a call, docs/hubspot-platform.md §3.5) and a read of all its contacts, batched and coalesced by the worker;
  * writes happen only where a fit actually changed.
  */
 async function queueCompanies(ctx: AppContext, portalId: PortalId, companyIds: string[]): Promise<void> {

@@ -13,7 +13,7 @@ import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
-/** Batch endpoints take 100 objects (PLATFORM.md §3.5). */
+/** Batch endpoints take 100 objects (docs/hubspot-platform.md §3.5). */
 export const CONTACT_BATCH = 100;
 
 export interface ResultItem {

@@ -1,4 +1,4 @@
-// Starts the scheduled jobs with node-cron: each one's schedule comes from its CRON_* setting (CONTRACT.md §1), and each
+// Starts the scheduled jobs with node-cron: each one's schedule comes from its CRON_* setting (docs/contract.md §1), and each
 // tick runs the job for every active portal, once at a time per portal (the lock in job-progress.ts).
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { AppContext } from '../app-context.ts';

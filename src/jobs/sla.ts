@@ -12,9 +12,9 @@ import { localDate } from './local-date.ts';
 import { releaseDeferredTasks, syncTasks, type TaskWant, type WantedTask } from './sync-tasks.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
-/** HubSpot batch size for task reads and creates (PLATFORM.md §3.5). */
+/** HubSpot batch size for task reads and creates (docs/hubspot-platform.md §3.5). */
 const TASK_BATCH = 100;
-/** The escalation task is due this long after it is created (a past hs_timestamp looks overdue at once, PLATFORM.md §8.18). */
+/** The escalation task is due this long after it is created (a past hs_timestamp looks overdue at once, docs/hubspot-platform.md §8.18). */
 const ESCALATION_DUE_MS = HOUR_MS;
 const SNAPSHOT_PAGE = 1000;
 

@@ -1,4 +1,4 @@
-// At most one open task per contact and kind (CONTRACT.md §4), however often a contact is rescored or a delivery redone.
+// At most one open task per contact and kind (docs/contract.md §4), however often a contact is rescored or a delivery redone.
 // Crash safety: a record without a task id ("creating" marker) is written before HubSpot is asked, and the id after.
 // A redo finds the marker and looks the contact's tasks up in HubSpot (findAppTasks): it takes the task HubSpot already
 // has, or creates it when there is none, so a retry after a crash (a lease expiry, minutes) never duplicates a task.

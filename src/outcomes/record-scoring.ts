@@ -17,7 +17,7 @@ export interface ScoredContact {
   profile?: Profile;
 }
 
-/** Lead tasks a rejection ends (CONTRACT.md section 4); escalations follow their call_sql task. */
+/** Lead tasks a rejection ends (docs/contract.md section 4); escalations follow their call_sql task. */
 const LEAD_TASK_KINDS = new Set(['call_sql', 'qualify', 'follow_up', 'escalate']);
 export const REJECTED_REASON = 'Completed by the BANT app: sales rejected this lead (bant_feedback = rejected).';
 

@@ -33,7 +33,7 @@ export function isScoreChange(previous: ScoreChange | undefined, next: ScoreChan
 }
 
 /**
- * `bant_became_mql_at` / `bant_became_sql_at` (CONTRACT.md section 3): set the first time the contact reaches the
+ * `bant_became_mql_at` / `bant_became_sql_at` (docs/contract.md section 3): set the first time the contact reaches the
  * outcome and kept afterwards. An SQL has passed the MQL stage of the funnel too, so reaching `sql` first sets both.
  */
 export function milestoneWrites(result: ScoringResult, current: Record<string, string | null | undefined>): Record<string, string> {

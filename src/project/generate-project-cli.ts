@@ -1,4 +1,4 @@
-// `npm run hubspot:project -- --base-url URL [--out DIR]`: the HubSpot developer project for one deployment (CONTRACT.md §6).
+// `npm run hubspot:project -- --base-url URL [--out DIR]`: the HubSpot developer project for one deployment (docs/contract.md §6).
 import { parseArgs } from 'node:util';
 import { CodedError } from '../errors.ts';
 import { generateProject } from './generate-project.ts';

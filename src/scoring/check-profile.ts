@@ -1,4 +1,4 @@
-// A fast path for profiles that are exactly in the contract's shape (CONTRACT.md section 5), as generated files
+// A fast path for profiles that are exactly in the contract's shape (docs/contract.md section 5), as generated files
 // and the app's own exports are: checked by hand in a fraction of the time zod takes, and used as they are.
 // Anything else (numbers for strings, other time formats, errors) goes to zod, which converts or names the field.
 import { ACTIVITY_TYPES, type Profile } from './types.ts';

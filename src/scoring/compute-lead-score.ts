@@ -1,4 +1,4 @@
-// The one number that ranks (CONTRACT.md section 3, bant_lead_score), as the model's `leadScore` block says:
+// The one number that ranks (docs/contract.md section 3, bant_lead_score), as the model's `leadScore` block says:
 // `points` blends fit and engagement (plus signal points) on 0-100; `logistic` turns the signal points into a
 // conversion probability in percent, which is what a model calibrated from outcomes produces.
 import type { LeadScoreSpec } from './model-schema.ts';

@@ -1,4 +1,4 @@
-// The tasks a result asks for (CONTRACT.md section 4): what a rep needs to act without opening the record.
+// The tasks a result asks for (docs/contract.md section 4): what a rep needs to act without opening the record.
 // `escalate` is not drafted here: it depends on whether a call_sql task is still open, which the SLA job knows.
 import type { BantResult } from './assess-bant.ts';
 import { type CompiledModel, DAY_MS, HOUR_MS } from './compile-model.ts';

@@ -1,4 +1,4 @@
-// Past outcomes (CONTRACT.md section 6): a profile as it was at `at`, and whether the lead was won or lost.
+// Past outcomes (docs/contract.md section 6): a profile as it was at `at`, and whether the lead was won or lost.
 // Evaluation and calibration read them; the CLI parses them from JSON Lines, the app builds them from HubSpot.
 import { z } from 'zod';
 import { checkProfileFast, isUtcTime } from './check-profile.ts';

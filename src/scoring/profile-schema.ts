@@ -1,4 +1,4 @@
-// A profile as JSON (CONTRACT.md section 5), validated before scoring: the CLI reads hand-written files.
+// A profile as JSON (docs/contract.md section 5), validated before scoring: the CLI reads hand-written files.
 import { z } from 'zod';
 import { checkProfileFast } from './check-profile.ts';
 import { formatIssues, type ModelIssue } from './model-schema.ts';

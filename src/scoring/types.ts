@@ -1,5 +1,5 @@
 // The scoring engine's vocabulary: what it reads (a profile) and what it returns (a result).
-// Shapes follow CONTRACT.md sections 3 to 5; this file is the single place they are spelled out.
+// Shapes follow docs/contract.md sections 3 to 5; this file is the single place they are spelled out.
 
 export const ACTIVITY_TYPES = [
   'page_view',
@@ -32,7 +32,7 @@ export interface Activity {
 /** HubSpot returns every property value as a string (or null when empty). */
 export type PropertyBag = Record<string, string | null | undefined>;
 
-/** What the engine scores: a contact's properties, its primary company and its activities (CONTRACT.md section 5). */
+/** What the engine scores: a contact's properties, its primary company and its activities (docs/contract.md section 5). */
 export interface Profile {
   properties: PropertyBag;
   company?: { properties: PropertyBag } | null;
@@ -81,7 +81,7 @@ export interface Reason {
   text: string;
 }
 
-/** A task the engine wants to exist for this contact (CONTRACT.md section 4). `escalate` is decided by the SLA job, not here. */
+/** A task the engine wants to exist for this contact (docs/contract.md section 4). `escalate` is decided by the SLA job, not here. */
 export interface TaskDraft {
   kind: Exclude<TaskKind, 'escalate'>;
   subject: string;
@@ -92,7 +92,7 @@ export interface TaskDraft {
   dueAt: string;
 }
 
-/** Exactly the CONTRACT.md section 3 output values, as strings the way HubSpot stores them. */
+/** Exactly the docs/contract.md section 3 output values, as strings the way HubSpot stores them. */
 export interface ScoreProperties {
   bant_fit_score: string;
   bant_fit_grade: Grade;
@@ -111,7 +111,7 @@ export interface ScoreProperties {
   bant_scored_at: string;
   bant_model_version: string;
   bant_lifecycle_stage: RecommendedStage;
-  /** 0–100, the number that ranks contacts (CONTRACT.md section 3). */
+  /** 0–100, the number that ranks contacts (docs/contract.md section 3). */
   bant_lead_score: string;
 }
 

@@ -146,7 +146,7 @@ export interface ContactSnapshot {
   modelVersion: string;
 }
 
-/** One change of a contact's score (CONTRACT.md section 3 values), kept so accuracy is measured on the score as it was. */
+/** One change of a contact's score (docs/contract.md section 3 values), kept so accuracy is measured on the score as it was. */
 export interface ScoreChange {
   /** When the change was scored (ISO). */
   at: string;

@@ -1,6 +1,6 @@
 // Pure: which events lead to which work. No I/O; the intake passes what it knows about each portal.
-// Duplicates happen and eventId is not unique, order is not guaranteed (PLATFORM.md §1.3, §8 trap 5);
-// the app's own writes come back as propertyChange events (PLATFORM.md §8 trap 6).
+// Duplicates happen and eventId is not unique, order is not guaranteed (docs/hubspot-platform.md §1.3, §8.5);
+// the app's own writes come back as propertyChange events (docs/hubspot-platform.md §8.6).
 import type { EngagementObjectType } from '../hubspot/portal-client.ts';
 import type { EventKey, PortalId, WorkItem } from '../store/store.ts';
 import type { HubSpotEvent } from './event-schema.ts';
@@ -42,7 +42,7 @@ export interface Classification {
   ignored: Partial<Record<IgnoreReason, number>>;
 }
 
-/** Reps and forms fill these in; they change BANT criteria, so they trigger a rescore (CONTRACT.md §3). */
+/** Reps and forms fill these in; they change BANT criteria, so they trigger a rescore (docs/contract.md §3). */
 export const ANSWER_PROPERTIES: ReadonlySet<string> = new Set([
   'bant_budget_answer',
   'bant_authority_answer',
@@ -50,10 +50,10 @@ export const ANSWER_PROPERTIES: ReadonlySet<string> = new Set([
   'bant_timeline_answer',
 ]);
 
-/** Sales feedback (CONTRACT.md §3): an outcome and, for a loss naming a criterion, a BANT change: rescore. */
+/** Sales feedback (docs/contract.md §3): an outcome and, for a loss naming a criterion, a BANT change: rescore. */
 export const FEEDBACK_PROPERTIES: ReadonlySet<string> = new Set(['bant_feedback', 'bant_feedback_criterion', 'bant_feedback_competitor']);
 
-/** Engagement object type ids (PLATFORM.md §1.2) whose creation means new activity on associated contacts. */
+/** Engagement object type ids (docs/hubspot-platform.md §1.2) whose creation means new activity on associated contacts. */
 // A Map, not an object literal: the id comes from the delivery, and `__proto__` or `constructor` must not be found.
 export const ENGAGEMENT_TYPE_IDS: ReadonlyMap<string, EngagementObjectType> = new Map([
   ['0-46', 'notes'],
@@ -74,7 +74,7 @@ export function isOutputProperty(name: string): boolean {
   return name.startsWith('bant_') && !ANSWER_PROPERTIES.has(name) && !FEEDBACK_PROPERTIES.has(name);
 }
 
-/** sourceId is e.g. "userId:45678" or the app id, possibly prefixed (PLATFORM.md §1.3); changeSource may carry it too. */
+/** sourceId is e.g. "userId:45678" or the app id, possibly prefixed (docs/hubspot-platform.md §1.3); changeSource may carry it too. */
 export function isOwnChange(event: HubSpotEvent, appId: string | undefined): boolean {
   if (!appId) return false;
   if (event.changeSource === appId) return true;
@@ -110,7 +110,7 @@ function splitType(type: string): TypeParts {
   return parts;
 }
 
-/** `contact.*` and `object.*` on 0-1 are the same thing, as are `company.*` and `object.*` on 0-2 (PLATFORM.md §1.2). */
+/** `contact.*` and `object.*` on 0-1 are the same thing, as are `company.*` and `object.*` on 0-2 (docs/hubspot-platform.md §1.2). */
 function objectOf(event: HubSpotEvent, prefix: string): 'contact' | 'company' | 'deal' | 'engagement' | 'other' {
   if (prefix === 'contact') return 'contact';
   if (prefix === 'company') return 'company';
@@ -148,7 +148,7 @@ function purge(event: HubSpotEvent, contactId: string, payload: Record<string, u
   return { portalId: event.portalId, kind: 'purge', key: contactId, payload, notBefore: options.now, occurredAt: event.occurredAt };
 }
 
-/** A company's properties are the firmographics of its contacts' fit (CONTRACT.md §5): the worker finds those contacts. */
+/** A company's properties are the firmographics of its contacts' fit (docs/contract.md §5): the worker finds those contacts. */
 function decideCompany(event: HubSpotEvent, action: string, view: PortalView, options: ClassifyOptions): Decision {
   if (action !== 'propertyChange') return IGNORE.unhandled_type;
   if (isOwnChange(event, options.appId)) return IGNORE.own_change;
@@ -193,7 +193,7 @@ function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions)
 
   switch (action) {
     case 'privacyDeletion':
-      // GDPR delete: purge everything held about the contact; it also fires contact.deletion (PLATFORM.md §1.3).
+      // GDPR delete: purge everything held about the contact; it also fires contact.deletion (docs/hubspot-platform.md §1.3).
       return { items: [purge(event, event.objectId, { privacyDeletion: true }, options)] };
     case 'deletion':
       // A rescore reads HubSpot first and purges contacts it no longer has, so a later restore is never undone.

@@ -1,5 +1,5 @@
-// The webhook body: a JSON array of events (PLATFORM.md §1.3). Lenient about fields the app does not use, strict
-// about the ones it routes on. Both `subscriptionType` and `eventType` occur for the type field (PLATFORM.md §1.3).
+// The webhook body: a JSON array of events (docs/hubspot-platform.md §1.3). Lenient about fields the app does not use, strict
+// about the ones it routes on. Both `subscriptionType` and `eventType` occur for the type field (docs/hubspot-platform.md §1.3).
 import { z } from 'zod';
 
 const numericId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().trim().regex(/^\d{1,19}$/)]).transform(String);

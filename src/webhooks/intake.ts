@@ -1,5 +1,5 @@
 // The transport-free dispatcher: verified, parsed events in; durable work items out, in one store call.
-// No HubSpot calls here: HubSpot gives a delivery 5 s and retries every failure (PLATFORM.md §1.4, §8 trap 4).
+// No HubSpot calls here: HubSpot gives a delivery 5 s and retries every failure (docs/hubspot-platform.md §1.4, §8.4).
 import type { AppContext } from '../app-context.ts';
 import { ROLLUP_PROPERTIES } from '../hubspot/map-activities.ts';
 import { modelInputs } from '../scoring/index.ts';

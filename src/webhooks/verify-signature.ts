@@ -1,10 +1,10 @@
-// HubSpot request signatures v1, v2 and v3 (PLATFORM.md §1.6), checked on the raw body bytes, never a re-serialised one.
+// HubSpot request signatures v1, v2 and v3 (docs/hubspot-platform.md §1.6), checked on the raw body bytes, never a re-serialised one.
 // Transport-free: the caller passes the method, the public URL HubSpot called, the headers and the clock.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-/** HubSpot rejects v3 timestamps older than 5 minutes (PLATFORM.md §1.6). */
+/** HubSpot rejects v3 timestamps older than 5 minutes (docs/hubspot-platform.md §1.6). */
 export const MAX_SIGNATURE_AGE_MS = 5 * 60 * 1000;
-/** Clock skew tolerated for timestamps ahead of ours; HubSpot's SDK has no such check (PLATFORM.md §8 trap 3). */
+/** Clock skew tolerated for timestamps ahead of ours; HubSpot's SDK has no such check (docs/hubspot-platform.md §8.3). */
 export const MAX_SIGNATURE_SKEW_MS = 60 * 1000;
 
 export interface SignatureHeaders {
@@ -41,7 +41,7 @@ export interface VerifyOptions {
   maxSkewMs?: number;
 }
 
-/** The `%XX` sequences HubSpot decodes before hashing v3 URLs (PLATFORM.md §1.6). */
+/** The `%XX` sequences HubSpot decodes before hashing v3 URLs (docs/hubspot-platform.md §1.6). */
 const V3_DECODINGS: Record<string, string> = {
   '%3A': ':',
   '%2F': '/',
@@ -87,7 +87,7 @@ export function safeEqual(expected: string, given: string): boolean {
 
 const fail = (failure: SignatureFailure, message: string): SignatureVerdict => ({ ok: false, failure, message });
 
-/** v3 whenever `X-HubSpot-Signature-v3` is present; otherwise v1/v2 by `X-HubSpot-Signature-Version` (PLATFORM.md §1.4). */
+/** v3 whenever `X-HubSpot-Signature-v3` is present; otherwise v1/v2 by `X-HubSpot-Signature-Version` (docs/hubspot-platform.md §1.4). */
 export function verifySignature(request: SignedRequest, options: VerifyOptions): SignatureVerdict {
   const secrets = options.secrets.filter((s) => s.length > 0);
   if (secrets.length === 0) return fail('bad_signature', 'no client secret configured to check signatures');

@@ -15,7 +15,7 @@ import { type CreatePortalOptions, type CrmRecord, type Portal, type StandIn, ty
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const APP = { clientId: 'e2e-client-id', clientSecret: 'e2e-client-secret-0123456789', appId: '777001' };
 
-/** The section-3 output properties (CONTRACT.md) and their allowed values (undefined: free text/number/datetime). */
+/** The section-3 output properties (docs/contract.md) and their allowed values (undefined: free text/number/datetime). */
 export const OUTPUT_PROPERTIES: Record<string, { type: string; values?: string[] }> = {
   bant_fit_score: { type: 'number' },
   bant_fit_grade: { type: 'enumeration', values: ['A', 'B', 'C', 'D'] },

@@ -82,7 +82,7 @@ describe('readCompanyContacts', () => {
     expect(callCount()).toBe(MAX_CONTACT_PAGES);
   });
 
-  it('when 1,500 companies change, then they are read 1,000 per call (PLATFORM.md §3.5)', async () => {
+  it('when 1,500 companies change, then they are read 1,000 per call (docs/hubspot-platform.md §3.5)', async () => {
     const { request, callCount } = testRequester();
     const sizes: number[] = [];
     nock(API)

@@ -30,7 +30,7 @@ describe('app.json', () => {
     const subscribed = new Set(subscribedCompanyProperties(appDefinition));
     const missing = modelInputs(defaultModel()).company.filter((p) => !subscribed.has(p));
     expect(missing).toEqual([]);
-    // Subscribing to an object needs that object's read scope (PLATFORM.md §1.1).
+    // Subscribing to an object needs that object's read scope (docs/hubspot-platform.md §1.1).
     expect(appDefinition.auth.requiredScopes).toContain('crm.objects.companies.read');
   });
 
@@ -39,7 +39,7 @@ describe('app.json', () => {
     for (const answer of ['bant_budget_answer', 'bant_authority_answer', 'bant_need_answer', 'bant_timeline_answer']) expect(subscribed).toContain(answer);
   });
 
-  it('when the app writes its own results, then no subscription echoes them back (PLATFORM.md §8 trap 6)', () => {
+  it('when the app writes its own results, then no subscription echoes them back (docs/hubspot-platform.md §8.6)', () => {
     const own = subscribedContactProperties(appDefinition).filter((p) => p.startsWith('bant_') && !p.endsWith('_answer') && !p.startsWith('bant_feedback'));
     expect(own).toEqual([]);
     expect(subscribedContactProperties(appDefinition)).not.toContain('lifecyclestage');
@@ -70,10 +70,10 @@ describe('app.json', () => {
     expect([...subscribedObjectCreations(appDefinition).keys()].sort()).toEqual(['0-46', '0-47', '0-48', '0-49']);
   });
 
-  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies, owners; email bodies, deals and marketing events optional', () => {
+  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies, owners; deals and marketing events optional', () => {
     expect(installScopes()).toEqual({
       required: ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'crm.objects.companies.read', 'crm.objects.owners.read'],
-      optional: ['sales-email-read', 'crm.objects.deals.read', 'crm.objects.marketing_events.read'],
+      optional: ['crm.objects.deals.read', 'crm.objects.marketing_events.read'],
     });
     expect(installScopes().required.some((s) => s.includes('sensitive'))).toBe(false);
   });

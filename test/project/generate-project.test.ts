@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Components } from '@hubspot/project-parsing-lib/constants';
 import { parseProjectConfig } from '@hubspot/project-parsing-lib/projects';
-import { translate } from '@hubspot/project-parsing-lib/translate';
+import { translate, translateForLocalDev } from '@hubspot/project-parsing-lib/translate';
 import { validateUid } from '@hubspot/project-parsing-lib/uid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appDefinition, installScopes } from '../../src/app-definition.ts';
 import { buildInstallUrl } from '../../src/hubspot/oauth.ts';
-import { generateProject } from '../../src/project/generate-project.ts';
+import { CARD_FETCH_TIMEOUT_MS, generateProject, HUBSPOT_FETCH_TIMEOUT } from '../../src/project/generate-project.ts';
 import { testConfig } from '../ui/console-fixtures.ts';
 
 const BASE = 'https://bant.example.com';
@@ -113,10 +113,55 @@ describe('generateProject', () => {
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
-  it('when the base URL is plain http outside localhost, then it is refused; on localhost it is accepted', async () => {
-    await expect(generateProject({ baseUrl: 'http://bant.example.com', outDir: out() })).rejects.toThrow(/https/);
-    await generateProject({ baseUrl: 'http://localhost:3000', outDir: out() });
-    expect(readJson('hubspot-project/src/app/app-hsmeta.json').config.auth.redirectUrls).toEqual(['http://localhost:3000/oauth/callback']);
+  it('when the base URL is http or a local address, then it is refused with a pointer to the CLI’s local development proxy', async () => {
+    for (const baseUrl of ['http://bant.example.com', 'http://localhost:3000', 'https://localhost:3000', 'https://127.0.0.1', 'https://[::1]:8443', 'https://app.localhost']) {
+      const error = await generateProject({ baseUrl, outDir: out() }).catch((e: unknown) => e);
+      expect(error, baseUrl).toBeInstanceOf(Error);
+      expect((error as Error).message, baseUrl).toMatch(/local\.json/);
+    }
+    expect(existsSync(out())).toBe(false);
+  });
+
+  it('when generated, then the card’s hubspot.fetch timeout is within HubSpot’s budget (default 15 s, at most 120 s)', async () => {
+    await generateProject({ baseUrl: BASE, outDir: out() });
+    const config = readFileSync(join(out(), 'src/app/cards/card-config.ts'), 'utf8');
+    const timeout = Number(/CARD_FETCH_TIMEOUT_MS = (\d+)/.exec(config)?.[1]);
+    expect(timeout).toBe(CARD_FETCH_TIMEOUT_MS);
+    expect(timeout).toBeGreaterThan(0);
+    expect(timeout).toBeLessThanOrEqual(HUBSPOT_FETCH_TIMEOUT.defaultMs);
+    expect(readFileSync(join(out(), 'src/app/cards/card-data.ts'), 'utf8')).toContain('timeout: CARD_FETCH_TIMEOUT_MS');
+  });
+
+  it('when engagement creations are subscribed, then each objectType is HubSpot’s generic-webhook object type in the template’s lowercase spelling', async () => {
+    await generateProject({ baseUrl: BASE, outDir: out() });
+    const { crmObjects } = readJson('hubspot-project/src/app/webhooks/webhooks-hsmeta.json').config.subscriptions;
+    // HubSpot's generic webhook object types (changelog, Aug 2024) with their object type ids; the 2026.03 template
+    // spells CONTACT as "contact". Whether HubSpot accepts these spellings is confirmed only by `hs project upload`.
+    const GENERIC_OBJECT_TYPES = new Map([
+      ['call', '0-48'],
+      ['meeting_event', '0-47'],
+      ['email', '0-49'],
+      ['note', '0-46'],
+      ['task', '0-27'],
+      ['contact', '0-1'],
+      ['company', '0-2'],
+      ['deal', '0-3'],
+    ]);
+    expect(crmObjects.length).toBeGreaterThan(0);
+    for (const subscription of crmObjects as { objectType: string }[]) {
+      expect(GENERIC_OBJECT_TYPES.has(subscription.objectType), subscription.objectType).toBe(true);
+    }
+    for (const subscription of appDefinition.webhooks.subscriptions.crmObjects) {
+      expect(GENERIC_OBJECT_TYPES.get(subscription.objectType), subscription.objectType).toBe(subscription.objectTypeId);
+    }
+  });
+
+  it('when HubSpot’s parser reads the project for local development, then no component has a parsing error', async () => {
+    await generateProject({ baseUrl: BASE, outDir: out() });
+    const { intermediateRepresentation } = await translateForLocalDev({ projectSourceDir: join(out(), 'src'), platformVersion: '2026.03' }, { skipValidation: true });
+    const nodes = Object.values(intermediateRepresentation.intermediateNodesIndexedByUid);
+    expect(nodes).toHaveLength(3);
+    for (const node of nodes) expect(node.localDev.parsingErrors, node.uid).toEqual([]);
   });
 });
 

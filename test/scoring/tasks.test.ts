@@ -1,4 +1,4 @@
-// CONTRACT.md section 4: call_sql, qualify and follow_up drafts, with the kind on the body's last line.
+// docs/contract.md section 4: call_sql, qualify and follow_up drafts, with the kind on the body's last line.
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/scoring/index.ts';
 import type { Activity, PropertyBag } from '../../src/scoring/types.ts';

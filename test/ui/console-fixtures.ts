@@ -188,7 +188,7 @@ export async function seedPortal(store: Store, options: { portalId?: number; con
   return { portalId, snapshots, tasks };
 }
 
-/** Headers hubspot.fetch would send for a GET of `publicUrl` (v3, PLATFORM.md §1.6). */
+/** Headers hubspot.fetch would send for a GET of `publicUrl` (v3, docs/hubspot-platform.md §1.6). */
 export function signCardRequest(publicUrl: string, timestamp: number, secret = CLIENT_SECRET): Record<string, string> {
   return {
     'X-HubSpot-Signature-v3': computeSignatureV3(secret, 'GET', publicUrl, Buffer.alloc(0), String(timestamp)),

@@ -7,7 +7,7 @@ import {
   verifySignature,
 } from '../../src/webhooks/verify-signature.ts';
 
-// HubSpot's documented examples (PLATFORM.md §1.6): v1 and v2 are the docs' worked examples; the docs give v3 inputs,
+// HubSpot's documented examples (docs/hubspot-platform.md §1.6): v1 and v2 are the docs' worked examples; the docs give v3 inputs,
 // and the expected v3 value was computed from the documented algorithm.
 const SECRET = 'yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy';
 const V1_BODY =
@@ -136,7 +136,7 @@ describe('verifySignature', () => {
     });
   });
 
-  describe('URL decoding (PLATFORM.md §1.6)', () => {
+  describe('URL decoding (docs/hubspot-platform.md §1.6)', () => {
     it("when the URL has HubSpot's listed %XX sequences, then they are decoded and others are kept", () => {
       expect(decodeSignedUrl('https://x.example/h?a=%3A%2F%3F%40%21%24%27%28%29%2A%2C%3B&b=%20%26')).toBe("https://x.example/h?a=:/?@!$'()*,;&b=%20%26");
     });

@@ -22,7 +22,7 @@ export const WEBHOOK_ENV = {
   WEBHOOK_MAX_BYTES: '65536',
 };
 
-/** A classic contact event as HubSpot sends it (PLATFORM.md §1.3). */
+/** A classic contact event as HubSpot sends it (docs/hubspot-platform.md §1.3). */
 export function rawEvent(fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     objectId: 1246965,

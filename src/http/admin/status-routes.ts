@@ -14,11 +14,11 @@ const SUCCESS_STATUSES = [200, 201, 202, 204, 207];
 const DEAD_LETTERS_SHOWN = 50;
 
 export interface AdminDeps {
-  /** Uninstalls the app from the portal at HubSpot (DELETE /appinstalls/2026-03/external-install, PLATFORM.md §2.5). */
+  /** Uninstalls the app from the portal at HubSpot (DELETE /appinstalls/2026-03/external-install, docs/hubspot-platform.md §2.5). */
   uninstall(portalId: PortalId): Promise<unknown>;
 }
 
-/** Calls since the process started; HubSpot's certification wants errors below 5 % of calls (PLATFORM.md §7). */
+/** Calls since the process started; HubSpot's certification wants errors below 5 % of calls (docs/hubspot-platform.md §7). */
 export function describeApiBudget(metrics: Metrics, portalId: PortalId, limits: { per10s: number; searchPerSecond: number }) {
   const calls = metrics.sum(API_METRIC, { portal: portalId });
   const succeeded = SUCCESS_STATUSES.reduce((sum, status) => sum + metrics.sum(API_METRIC, { portal: portalId, status }), 0);
