@@ -5,6 +5,7 @@ import { type Request, type RequestHandler, Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { BadRequestError, CodedError } from '../errors.ts';
 import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
+import { IN_LEAD_PROCESS, type LeadProcess } from '../scoring/lead-process.ts';
 import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
@@ -33,8 +34,12 @@ export class CardAccessError extends CodedError {
   }
 }
 
-/** One sentence on the outcome, for the rep. */
-export function explainOutcome(result: ScoringResult): string {
+/** One sentence on the outcome, for the rep; a contact past the lead stages is said to be out of the lead process first. */
+export function explainOutcome(result: ScoringResult, leadProcess: LeadProcess = IN_LEAD_PROCESS): string {
+  if (!leadProcess.inLeadProcess) {
+    const why = leadProcess.because === 'deal' ? 'it has an open or won deal' : `its lifecycle stage is ${leadProcess.stage}`;
+    return `Not in the lead process: ${why}. Scores are kept up to date for reference; no lead tasks.`;
+  }
   const met = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'met').map((c) => CRITERION_LABELS[c]);
   const unknown = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'unknown').map((c) => CRITERION_LABELS[c]);
   const metText = met.length ? `${met.join(', ')} met` : 'no BANT criterion met yet';
@@ -89,7 +94,8 @@ export function buildScoredPayload(args: {
     qualification: result.qualification,
     disqualifyReason: result.disqualifyReason,
     lifecycleStage: result.lifecycleStage,
-    why: explainOutcome(result),
+    inLeadProcess: snapshot.leadProcess?.inLeadProcess ?? true,
+    why: explainOutcome(result, snapshot.leadProcess),
     criteriaMet: result.bant.criteriaMet,
     bant: (Object.keys(CRITERION_LABELS) as Criterion[]).map((criterion) => ({
       criterion,

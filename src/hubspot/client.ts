@@ -17,7 +17,7 @@ import { provisionProperties, readPropertyOptions } from './provision-properties
 import { readContacts } from './read-contacts.ts';
 import { createPortalRequester, type PortalRequest } from './request.ts';
 import { createPortalPauses, type PortalPauses, type RetryOptions } from './retry.ts';
-import { createTasks, findAppTasks, getTaskStatuses } from './tasks.ts';
+import { createTasks, findAppTasks, getTaskStatuses, readTasks, updateTasks } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
@@ -132,6 +132,8 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       createTasks: (tasks) => createTasks(request, tasks),
       getTaskStatuses: (ids) => getTaskStatuses(request, ids),
       findAppTasks: (contactIds) => findAppTasks(request, contactIds),
+      readTasks: (taskIds) => readTasks(request, taskIds),
+      updateTasks: (updates) => updateTasks(request, updates),
       associatedContactIds: async (objectType, objectIds) => {
         const links = await readAssociations(request, objectType, 'contacts', objectIds);
         return new Map([...links].map(([id, list]) => [id, list.map((l) => l.id)]));

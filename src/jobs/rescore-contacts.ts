@@ -6,7 +6,9 @@ import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
 import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
-import type { Profile, ScoringResult } from '../scoring/types.ts';
+import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '../scoring/lead-process.ts';
+import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
+import type { Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
@@ -21,6 +23,8 @@ export interface ResultItem {
   ownerId: string | null;
   /** What was scored; absent (decay) = keep the snapshot's. */
   profile?: Profile;
+  /** Signals besides `lifecyclestage` that the contact is past the lead stages (the deals reader sets openOrWonDeal). */
+  pastLeadStages?: PastLeadStageSignals;
 }
 
 export interface ApplySummary {
@@ -44,7 +48,7 @@ export interface RescoreOptions {
   reason?: string;
 }
 
-const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, failed: [] });
+const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, completed: 0, refreshed: 0, keptClosed: 0, failed: [] });
 
 function settingsOf(installationSettings: InstallationSettings | undefined): InstallationSettings {
   return { ...DEFAULT_SETTINGS, ...installationSettings, taskKinds: { ...DEFAULT_SETTINGS.taskKinds, ...installationSettings?.taskKinds } };
@@ -89,6 +93,9 @@ function addTaskSummary(into: SyncTasksSummary, from: SyncTasksSummary): void {
   into.alreadyOpen += from.alreadyOpen;
   into.deferred += from.deferred;
   into.disabled += from.disabled;
+  into.completed += from.completed;
+  into.refreshed += from.refreshed;
+  into.keptClosed += from.keptClosed;
   into.failed.push(...from.failed);
 }
 
@@ -104,9 +111,16 @@ export async function applyResults(
   const client = options.client ?? (await ctx.hubspot.forPortal(portalId));
   const model = options.model ?? (await ctx.modelFor(portalId));
   const settings = settingsOf((await ctx.store.getInstallation(portalId))?.settings);
-  const stageOrder = settings.syncLifecycleStage ? await client.lifecycleStageOrder() : [];
+  // The portal's own stage order also tells which custom stages come after the lead stages.
+  const stageOrder = await client.lifecycleStageOrder();
 
-  const plans = items.map((item) => ({ item, changes: planContactWrite({ result: item.result.properties, current: item.current, stageOrder, settings }) }));
+  const plans = items.map((item) => {
+    const leadProcess = decideLeadProcess({ lifecycleStage: item.current.lifecyclestage, stageOrder, signals: item.pastLeadStages });
+    // Past the lead stages: no hs_lead_status change (CONTRACT.md section 4); lifecyclestage never moves back anyway.
+    const writeSettings = leadProcess.inLeadProcess ? settings : { ...settings, syncLeadStatus: false };
+    const changes = planContactWrite({ result: item.result.properties, current: item.current, stageOrder: settings.syncLifecycleStage ? stageOrder : [], settings: writeSettings });
+    return { item, changes, leadProcess };
+  });
   const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
   const refused = new Map<string, string>();
   const writtenAt = new Map<string, string>();
@@ -124,12 +138,25 @@ export async function applyResults(
     ctx,
     client,
     portalId,
-    done.map(({ item }) => ({ contactId: item.contactId, ownerId: item.ownerId, tasks: item.result.tasks, priority: item.result.priority })),
+    done.map(({ item, leadProcess }) => leadTaskWant(item, leadProcess)),
     { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
   );
   await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt));
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
   return summary;
+}
+
+/** The lead tasks a contact gets, and for the others why an open one no longer applies. */
+function leadTaskWant(item: ResultItem, leadProcess: LeadProcess) {
+  const { result } = item;
+  const tasks = applicableTasks(result.tasks, leadProcess);
+  const situation = { qualification: result.qualification, disqualifyReason: result.disqualifyReason, bant: result.bant, leadProcess };
+  const noLongerApplies: Partial<Record<TaskKind, string>> = {};
+  for (const kind of LEAD_TASK_KINDS) {
+    const why = explainNoLongerApplies(kind, situation, tasks);
+    if (why) noLongerApplies[kind] = why;
+  }
+  return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };
 }
 
 /**
@@ -139,12 +166,12 @@ export async function applyResults(
 async function buildSnapshots(
   ctx: AppContext,
   portalId: PortalId,
-  done: Array<{ item: ResultItem; changes: Record<string, string> }>,
+  done: Array<{ item: ResultItem; changes: Record<string, string>; leadProcess: LeadProcess }>,
   writtenAt: ReadonlyMap<string, string>,
 ): Promise<ContactSnapshot[]> {
   const needPrevious = done.filter((p) => !p.item.profile || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
   const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
-  return done.map(({ item, changes }) => {
+  return done.map(({ item, changes, leadProcess }) => {
     const before = previous.get(item.contactId);
     const lastWrite = writtenAt.get(item.contactId) ?? before?.writtenAt;
     const profile = item.profile ?? { properties: before?.properties ?? {}, company: before?.companyProperties ? { properties: before.companyProperties } : null, activities: before?.activities ?? [] };
@@ -162,6 +189,7 @@ async function buildSnapshots(
       ...(lastWrite ? { writtenAt: lastWrite } : {}),
       scoredAt: item.result.scoredAt,
       modelVersion: item.result.modelVersion,
+      ...(leadProcess.inLeadProcess ? {} : { leadProcess }),
     };
   });
 }

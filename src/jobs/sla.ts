@@ -4,6 +4,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { PortalClient, TaskStatus } from '../hubspot/portal-client.ts';
 import { describeContact, score } from '../scoring/index.ts';
+import { decideLeadProcess } from '../scoring/lead-process.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId, type TaskRecord } from '../store/store.ts';
 import { profileFromSnapshot } from './decay.ts';
@@ -174,7 +175,8 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
     const page = await ctx.store.listSnapshots(portalId, after, SNAPSHOT_PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1]?.contactId ?? after;
-    const nurture = page.filter((s) => s.written.bant_qualification === 'nurture');
+    // Contacts past the lead stages get no follow-up (CONTRACT.md section 4).
+    const nurture = page.filter((s) => s.written.bant_qualification === 'nurture' && isLead(s));
     if (nurture.length === 0) continue;
     const withRecord = new Set(
       (await ctx.store.getTaskRecords(portalId, nurture.map((s) => s.contactId))).filter((r) => r.kind === 'follow_up').map((r) => r.contactId),
@@ -188,6 +190,10 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
     if (wants.length > 0) created += (await syncTasks(ctx, client, portalId, wants, { model, settings })).created;
   }
   return created;
+}
+
+function isLead(snapshot: ContactSnapshot): boolean {
+  return (snapshot.leadProcess ?? decideLeadProcess({ lifecycleStage: snapshot.written.lifecyclestage })).inLeadProcess;
 }
 
 /**

@@ -1,6 +1,7 @@
 // One storage interface; lowdb (default, DATA_DIR) and PostgreSQL (DATABASE_URL) implement it.
 // Every method is async and every implementation must pass test/store/store-contract.ts.
 import type { Activity, PropertyBag, TaskKind } from '../scoring/types.ts';
+import type { LeadProcess } from '../scoring/lead-process.ts';
 
 export type PortalId = number;
 
@@ -110,6 +111,8 @@ export interface ContactSnapshot {
   writtenAt?: string;
   scoredAt: string;
   modelVersion: string;
+  /** Set when the contact is past the lead stages (no lead tasks, no hs_lead_status change); absent = in the lead process. */
+  leadProcess?: LeadProcess;
 }
 
 export interface TaskRecord {
@@ -124,6 +127,12 @@ export interface TaskRecord {
   dueAt: string;
   /** For escalations: the call_sql task they escalate. */
   escalatedTaskId?: string;
+  /** Who closed a completed or deleted task: a rep's close is never undone for the same cause (CONTRACT.md section 4). */
+  closedBy?: 'app' | 'rep';
+  /** The cause of a task a rep closed has ended: the next time the contact qualifies for the kind, a new task is due. */
+  causeEnded?: boolean;
+  /** What the open task shows (priority, title): a change refreshes its title and body (src/scoring/task-rules.ts). */
+  fingerprint?: string;
 }
 
 export interface JobState {
