@@ -5,7 +5,9 @@ import { type Request, type RequestHandler, Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { BadRequestError, CodedError } from '../errors.ts';
 import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
+import { formatTenths } from '../scoring/format-reason.ts';
 import { IN_LEAD_PROCESS, type LeadProcess } from '../scoring/lead-process.ts';
+import { headline } from '../scoring/story.ts';
 import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
@@ -34,25 +36,9 @@ export class CardAccessError extends CodedError {
   }
 }
 
-/** One sentence on the outcome, for the rep; a contact past the lead stages is said to be out of the lead process first. */
+/** One sentence on the outcome, for the rep, told the way the tasks tell it (src/scoring/story.ts). */
 export function explainOutcome(result: ScoringResult, leadProcess: LeadProcess = IN_LEAD_PROCESS): string {
-  if (!leadProcess.inLeadProcess) {
-    const why = leadProcess.because === 'deal' ? 'it has an open or won deal' : `its lifecycle stage is ${leadProcess.stage}`;
-    return `Not in the lead process: ${why}. Scores are kept up to date for reference; no lead tasks.`;
-  }
-  const met = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'met').map((c) => CRITERION_LABELS[c]);
-  const unknown = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'unknown').map((c) => CRITERION_LABELS[c]);
-  const metText = met.length ? `${met.join(', ')} met` : 'no BANT criterion met yet';
-  switch (result.qualification) {
-    case 'disqualified':
-      return `Disqualified as ${(result.disqualifyReason ?? 'other').replace('_', ' ')}; no sales follow-up.`;
-    case 'sql':
-      return `Sales-ready: ${metText}, priority ${result.priority}. Call within the SLA.`;
-    case 'mql':
-      return `Priority ${result.priority} is in the MQL cells; ${metText}${unknown.length ? `; ask about ${unknown.join(', ').toLowerCase()}` : ''}.`;
-    default:
-      return `Not ready yet (priority ${result.priority}): ${metText}; keep nurturing.`;
-  }
+  return headline({ ...result, engagement: { score: formatTenths(result.engagement.score), tier: result.engagement.tier } }, leadProcess);
 }
 
 /** The model the contact was scored with (active, an earlier version or the default); else the active one. */

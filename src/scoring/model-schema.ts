@@ -159,6 +159,10 @@ export const modelSchema = z
       description,
       sqlRequires: criteriaStates.describe('sql when every criterion is in one of its listed states.'),
       notReadyWhen: criteriaStates.describe('nurture when any criterion is in one of its listed states.'),
+      sqlMinFitGrade: grade
+        .nullable()
+        .default(null)
+        .describe('Lowest fit grade that may be sql; null (default) lets the BANT answers alone decide (seed 000: Bedarf und Budget vorhanden).'),
     }),
     mqlCells: z.array(priority).default(['A1', 'A2', 'B1', 'B2']).describe('Priority cells (grade × tier) that are mql.'),
     tasks: z.strictObject({

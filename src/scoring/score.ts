@@ -10,6 +10,7 @@ import type { ScoringModel } from './model-schema.ts';
 import { readFacts } from './read-facts.ts';
 import { type Contribution, describeContribution, scoreEngagement } from './score-engagement.ts';
 import { scoreFit } from './score-fit.ts';
+import { summaryLine } from './story.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
 import { GRADES, type Grade, type Priority, type Profile, type Reason, type ScoringResult, TIERS, type Tier } from './types.ts';
 
@@ -80,7 +81,8 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     profile,
     qualification,
     bant,
-    summary: () => `Priority ${priority} · fit ${fit.score} (${fit.grade}) · engagement ${engagementScore} (tier ${engagement.tier}) · ${qualification}`,
+    summary: () =>
+      summaryLine({ qualification, disqualifyReason: disqualification?.reason ?? null, priority, fit, engagement: { score: engagementScore, tier: engagement.tier }, bant }),
     reasons,
     compiled,
     nowMs,

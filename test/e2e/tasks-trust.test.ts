@@ -185,3 +185,30 @@ describe('tasks that no longer apply close themselves', () => {
     expect(openTasks(mql.id, 'call_sql')).toEqual([]);
   });
 });
+
+describe('one story per contact', () => {
+  it('when BANT answers make a low-priority lead sales-ready, then its call task and its card tell the same story', async () => {
+    const weak = contactsOf(env.portal).find(
+      (c) =>
+        ['C', 'D'].includes(c.props.bant_fit_grade ?? '') &&
+        ['nurture', 'mql'].includes(c.props.bant_qualification ?? '') &&
+        ['', 'subscriber', 'lead'].includes(c.props.lifecyclestage ?? '') &&
+        c.props.hubspot_owner_id &&
+        appTasks(env.portal, c.id).length === 0,
+    ) as CrmRecord;
+    expect(weak, 'a lead with fit C or D').toBeDefined();
+    env.standIn.simulate.updateContact(env.portal.id, weak.id, { ...SQL_ANSWERS });
+    await waitUntil(() => weak.props.bant_qualification === 'sql' && openTasks(weak.id, 'call_sql').length === 1, { message: () => `contact ${weak.id} sql with a call task` });
+    await quiet();
+    const priority = weak.props.bant_priority as string;
+    const summary = bodyLines(openTasks(weak.id, 'call_sql')[0] as CrmRecord)[1] ?? '';
+    expect(summary).toMatch(/^Sales-ready by the BANT answers \(Budget, Authority, Need, Timeline met\) · marketing priority /);
+    expect(summary).toContain(`marketing priority ${priority}`);
+    const card = await fetchCard(weak.id);
+    if (!card.scored) throw new Error('not scored');
+    expect(card.qualification).toBe('sql');
+    expect(card.priority).toBe(priority);
+    expect(card.why).toMatch(/^Sales-ready by the BANT answers/);
+    expect(card.why).toContain(`marketing priority ${priority}`);
+  });
+});
