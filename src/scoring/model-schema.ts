@@ -41,6 +41,9 @@ const positionRule = z.strictObject({
   grade,
   points: z.number().min(0),
   titlePatterns: patterns.min(1).describe('Matched against the contact’s jobtitle.'),
+  excludePatterns: patterns
+    .default([])
+    .describe('A jobtitle matching one of these does not get this rule (e.g. assistants of leadership); the next rule is tried.'),
   description,
 });
 const sizeRule = z.strictObject({

@@ -212,3 +212,20 @@ describe('one story per contact', () => {
     expect(card.why).toContain(`marketing priority ${priority}`);
   });
 });
+
+describe('titles graded right', () => {
+  it('when an assistant of the management of a large machinery maker is created, then the fit is not a managing director’s', async () => {
+    const companyId = env.standIn.simulate.createCompany(env.portal.id, { name: 'Muster Anlagenbau GmbH', numberofemployees: '12000', industry: 'MACHINERY' });
+    const create = (jobtitle: string, extra: Record<string, string> = {}) =>
+      env.standIn.simulate.createContact(env.portal.id, { firstname: 'Test', lastname: jobtitle, email: `${jobtitle.length}.${Date.now()}@muster-anlagenbau.de`, jobtitle, ...extra }, { companyId });
+    const assistant = create('Assistenz der Geschäftsführung', { bant_authority_answer: 'none' });
+    const director = create('Geschäftsführer');
+    await waitUntil(() => contact(assistant).props.bant_fit_grade && contact(director).props.bant_fit_grade, { message: 'both new contacts scored' });
+    await quiet();
+    expect(contact(director).props.bant_fit_score).toBe('100');
+    expect(Number(contact(assistant).props.bant_fit_score)).toBeLessThan(80);
+    expect(contact(assistant).props.bant_fit_grade).not.toBe('A');
+    expect(contact(assistant).props.bant_score_reasons).toContain('position "Assistenz der Geschäftsführung" (D)');
+    expect(contact(assistant).props.bant_authority).toBe('not_met');
+  });
+});
