@@ -7,6 +7,7 @@ import { BadRequestError, CodedError } from '../errors.ts';
 import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
 import { formatTenths } from '../scoring/format-reason.ts';
 import { IN_LEAD_PROCESS, type LeadProcess } from '../scoring/lead-process.ts';
+import { labelsFromStored } from '../scoring/option-labels.ts';
 import { headline } from '../scoring/story.ts';
 import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
@@ -66,7 +67,7 @@ export function buildScoredPayload(args: {
 }): CardPayload {
   const { snapshot, model } = args;
   // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot.
-  const result = score(profileOf(snapshot), model, snapshot.scoredAt);
+  const result = score(profileOf(snapshot), model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels) });
   return {
     scored: true,
     portalId: snapshot.portalId,

@@ -6,6 +6,7 @@ import { AuthorizationError } from '../errors.ts';
 import { type Logger, registerSecret } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PortalId, Store } from '../store/store.ts';
+import { LABELLED_PROPERTIES, type OptionLabels } from '../scoring/option-labels.ts';
 import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
@@ -113,6 +114,21 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     };
     const stageOrder = cached(async () => (await readPropertyOptions(request, 'contacts', 'lifecyclestage')).map((o) => o.value));
     const leadStatuses = cached(async () => (await readPropertyOptions(request, 'contacts', 'hs_lead_status')).map((o) => o.value));
+    // Reasons show option labels, not internal values (GET /crm/properties/2026-03/{objectType}/{name}, options[].label).
+    const optionLabels = cached(async () => {
+      const reads = [
+        ...LABELLED_PROPERTIES.contact.map((name) => ['contacts', name] as const),
+        ...LABELLED_PROPERTIES.company.map((name) => ['companies', name] as const),
+      ];
+      const labels = new Map<string, Map<string, string>>();
+      for (const [objectType, name] of reads) {
+        const options = await readPropertyOptions(request, objectType, name);
+        const byValue = labels.get(name) ?? new Map<string, string>();
+        for (const o of options) if (!byValue.has(o.value)) byValue.set(o.value, o.label);
+        labels.set(name, byValue);
+      }
+      return labels as OptionLabels;
+    });
     const dispositions = cached(async () => new Map((await readPropertyOptions(request, 'calls', 'hs_call_disposition')).map((o) => [o.value, o.label])));
 
     return {
@@ -122,6 +138,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
         await provisionProperties(request, log.child({ portalId }));
       },
       lifecycleStageOrder: stageOrder,
+      optionLabels,
       leadStatusOptions: leadStatuses,
       readContacts: (ids, propertyNames) => readContacts(request, ids, propertyNames, { callDispositionLabels: dispositions }),
       listContactIds: (after, limit) => listContactIds(request, after, limit),

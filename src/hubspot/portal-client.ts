@@ -1,5 +1,6 @@
 // What the rest of the app may ask of HubSpot, per portal. Implemented in src/hubspot/ only;
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
+import type { OptionLabels } from '../scoring/option-labels.ts';
 import type { Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 
@@ -71,6 +72,8 @@ export interface PortalClient {
   readonly portalId: PortalId;
   /** Creates the `bant_scoring` group and the CONTRACT.md properties; idempotent, updates drifted options. */
   provisionProperties(): Promise<void>;
+  /** Option labels of the enumerations that appear in reasons and evidence (industry, buying role, answers), from the property definitions. */
+  optionLabels(): Promise<OptionLabels>;
   /** The portal's lifecycle stage values in its own order (stages are customisable per portal). */
   lifecycleStageOrder(): Promise<string[]>;
   /**

@@ -6,6 +6,7 @@ import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
 import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
+import { type OptionLabels, pickLabels, type StoredLabels } from '../scoring/option-labels.ts';
 import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '../scoring/lead-process.ts';
 import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
 import type { Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
@@ -23,6 +24,8 @@ export interface ResultItem {
   ownerId: string | null;
   /** What was scored; absent (decay) = keep the snapshot's. */
   profile?: Profile;
+  /** The portal's option labels the result was scored with; kept (for the contact's values) with its snapshot. */
+  labels?: OptionLabels;
   /** Signals besides `lifecyclestage` that the contact is past the lead stages (the deals reader sets openOrWonDeal). */
   pastLeadStages?: PastLeadStageSignals;
 }
@@ -61,6 +64,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   const client = await ctx.hubspot.forPortal(portalId);
   const model = await ctx.modelFor(portalId);
   const inputs = modelInputs(model);
+  const labels = await client.optionLabels();
   for (let start = 0; start < ids.length; start += CONTACT_BATCH) {
     const batch = ids.slice(start, start + CONTACT_BATCH);
     const records = await client.readContacts(batch, inputs);
@@ -71,7 +75,8 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     const items: ResultItem[] = [];
     for (const record of records.values()) {
       try {
-        items.push({ contactId: record.contactId, result: score(record.profile, model, now), current: record.current, ownerId: record.ownerId, profile: record.profile });
+        items.push({ contactId: record.contactId, result: score(record.profile, model, now, { labels }),
+          labels, current: record.current, ownerId: record.ownerId, profile: record.profile });
       } catch (error) {
         summary.failed.push({ contactId: record.contactId, error: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
       }
@@ -146,6 +151,12 @@ export async function applyResults(
   return summary;
 }
 
+/** The labels of the contact's values: picked afresh when it was read now, else those of its previous snapshot. */
+function storedLabels(item: ResultItem, profile: Profile, before: ContactSnapshot | undefined): { optionLabels?: StoredLabels } {
+  if (item.labels) return { optionLabels: pickLabels(item.labels, profile.properties, profile.company?.properties) };
+  return before?.optionLabels ? { optionLabels: before.optionLabels } : {};
+}
+
 /** The lead tasks a contact gets, and for the others why an open one no longer applies. */
 function leadTaskWant(item: ResultItem, leadProcess: LeadProcess) {
   const { result } = item;
@@ -190,6 +201,7 @@ async function buildSnapshots(
       scoredAt: item.result.scoredAt,
       modelVersion: item.result.modelVersion,
       ...(leadProcess.inLeadProcess ? {} : { leadProcess }),
+      ...storedLabels(item, profile, before),
     };
   });
 }

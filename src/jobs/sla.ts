@@ -5,6 +5,7 @@ import type { AppContext } from '../app-context.ts';
 import type { PortalClient, TaskStatus } from '../hubspot/portal-client.ts';
 import { describeContact, score } from '../scoring/index.ts';
 import { decideLeadProcess } from '../scoring/lead-process.ts';
+import { labelsFromStored } from '../scoring/option-labels.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId, type TaskRecord } from '../store/store.ts';
 import { profileFromSnapshot } from './decay.ts';
@@ -183,7 +184,7 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
     );
     const wants = nurture.flatMap((snapshot): TaskWant[] => {
       if (withRecord.has(snapshot.contactId)) return [];
-      const result = score(profileFromSnapshot(snapshot), model, now);
+      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels) });
       const tasks = result.tasks.filter((t) => t.kind === 'follow_up');
       return tasks.length > 0 ? [{ contactId: snapshot.contactId, ownerId: snapshot.ownerId ?? null, tasks, priority: result.priority }] : [];
     });

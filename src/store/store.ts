@@ -2,6 +2,7 @@
 // Every method is async and every implementation must pass test/store/store-contract.ts.
 import type { Activity, PropertyBag, TaskKind } from '../scoring/types.ts';
 import type { LeadProcess } from '../scoring/lead-process.ts';
+import type { StoredLabels } from '../scoring/option-labels.ts';
 
 export type PortalId = number;
 
@@ -113,6 +114,8 @@ export interface ContactSnapshot {
   modelVersion: string;
   /** Set when the contact is past the lead stages (no lead tasks, no hs_lead_status change); absent = in the lead process. */
   leadProcess?: LeadProcess;
+  /** Option labels of the contact's values (industry, buying role, answers) when it was read, so reasons rescored from the snapshot show labels. */
+  optionLabels?: StoredLabels;
 }
 
 export interface TaskRecord {

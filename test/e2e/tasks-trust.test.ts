@@ -229,3 +229,34 @@ describe('titles graded right', () => {
     expect(contact(assistant).props.bant_authority).toBe('not_met');
   });
 });
+
+describe('labels, not codes', () => {
+  it('when reasons, evidence, task bodies and the card are read, then they show option labels and no contribution under one point', async () => {
+    const companyId = env.standIn.simulate.createCompany(env.portal.id, { name: 'Label Maschinenbau AG', numberofemployees: '6000', industry: 'MECHANICAL_OR_INDUSTRIAL_ENGINEERING' });
+    const id = env.standIn.simulate.createContact(
+      env.portal.id,
+      { firstname: 'Lea', lastname: 'Label', email: `lea.${Date.now()}@label-maschinenbau.de`, jobtitle: 'Leiterin Einkauf', hs_buying_role: 'DECISION_MAKER', hubspot_owner_id: contact(ids.customer).props.hubspot_owner_id ?? '', ...SQL_ANSWERS },
+      { companyId },
+    );
+    await waitUntil(() => openTasks(id, 'call_sql').length === 1, { message: `contact ${id} scored with a call task` });
+    await quiet();
+    const reasons = contact(id).props.bant_score_reasons ?? '';
+    expect(reasons).toContain('fit: industry Mechanical or Industrial Engineering (A)');
+    const body = openTasks(id, 'call_sql')[0]?.props.hs_task_body ?? '';
+    expect(body).toContain('[x] Budget met: Budget approved');
+    expect(body).toContain('[x] Authority met: Decision maker');
+    const card = await fetchCard(id);
+    if (!card.scored) throw new Error('not scored');
+    expect(card.bant.find((c) => c.criterion === 'timeline')?.evidence).toEqual(['Within 3 months']);
+    expect(card.reasons.map((r) => r.text)).toContain('+25 fit: industry Mechanical or Industrial Engineering (A)');
+    for (const text of [reasons, body, JSON.stringify(card)]) {
+      expect(text).not.toMatch(/bant_\w+_answer|MECHANICAL_OR_INDUSTRIAL_ENGINEERING|DECISION_MAKER|hs_buying_role/);
+    }
+    // Across the portal: no reason line under one point.
+    for (const c of contactsOf(env.portal)) {
+      for (const line of (c.props.bant_score_reasons ?? '').split('\n').filter((l) => /^[+-]\d/.test(l))) {
+        expect(Math.abs(Number.parseFloat(line)), `${c.id}: ${line}`).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+});

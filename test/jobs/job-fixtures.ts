@@ -53,6 +53,10 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
     async provisionProperties() {
       count('provisionProperties');
     },
+    async optionLabels() {
+      count('optionLabels');
+      return new Map([['industry', new Map([['MACHINERY', 'Machinery (portal label)']])]]);
+    },
     async lifecycleStageOrder() {
       count('lifecycleStageOrder');
       return ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer'];
