@@ -95,6 +95,8 @@ export class Portal {
   readonly owners: Owner[] = [];
   /** Values the generator holds for properties the app has not created yet, applied when they are created. */
   readonly pendingValues = new Map<string, Map<number, string>>();
+  /** The account's IANA time zone (GET /account-info/2026-03/details); tests may set another before the install. */
+  timeZone = 'Europe/Berlin';
   private readonly emailIndex = new Map<string, number>();
   private nextId: number;
   private readonly listeners: Array<(e: ChangeEvent) => void> = [];

@@ -11,6 +11,7 @@ import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '
 import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
 import type { Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
+import { withBusinessDue } from './business-due.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
 /** Batch endpoints take 100 objects (PLATFORM.md §3.5). */
@@ -115,7 +116,9 @@ export async function applyResults(
   if (items.length === 0) return summary;
   const client = options.client ?? (await ctx.hubspot.forPortal(portalId));
   const model = options.model ?? (await ctx.modelFor(portalId));
-  const settings = settingsOf((await ctx.store.getInstallation(portalId))?.settings);
+  const installation = await ctx.store.getInstallation(portalId);
+  const settings = settingsOf(installation?.settings);
+  const due = { now: ctx.now(), model, settings, timeZone: installation?.timeZone };
   // The portal's own stage order also tells which custom stages come after the lead stages.
   const stageOrder = await client.lifecycleStageOrder();
 
@@ -143,7 +146,10 @@ export async function applyResults(
     ctx,
     client,
     portalId,
-    done.map(({ item, leadProcess }) => leadTaskWant(item, leadProcess)),
+    done.map(({ item, leadProcess }) => {
+      const want = leadTaskWant(item, leadProcess);
+      return { ...want, tasks: withBusinessDue(want.tasks, due) };
+    }),
     { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
   );
   await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt));

@@ -8,6 +8,7 @@ import { decideLeadProcess } from '../scoring/lead-process.ts';
 import { labelsFromStored } from '../scoring/option-labels.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId, type TaskRecord } from '../store/store.ts';
+import { escalationDueAt } from './business-due.ts';
 import { profileFromSnapshot } from './decay.ts';
 import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
 import { localDate } from './local-date.ts';
@@ -104,12 +105,13 @@ export async function escalateOverdueCalls(
   client: PortalClient,
   model: ScoringModel,
   settings: InstallationSettings,
+  timeZone?: string,
 ): Promise<number> {
   if (settings.taskKinds.escalate === false) return 0;
   const now = ctx.now();
-  const graceMs = model.tasks.escalationGraceHours * HOUR_MS;
+  // The grace period counts working hours: a call due on Friday evening is not escalated over the weekend.
   const overdue = (await ctx.store.listTaskRecords(portalId, { kind: 'call_sql', status: 'open' })).filter(
-    (call) => call.taskId && Date.parse(call.dueAt) + graceMs <= now,
+    (call) => call.taskId && escalationDueAt(call.dueAt, model.tasks.escalationGraceHours, settings, timeZone) <= now,
   );
   if (overdue.length === 0) return 0;
   const escalationOwnerId = escalationOwnerFor(model, settings);
@@ -236,7 +238,7 @@ export async function runTaskChecks(ctx: AppContext, portalId: PortalId): Promis
     return trackJobRun(ctx, 'tasks', portalId, { resume: false }, async (run) => {
       const settings = installation?.settings ?? DEFAULT_SETTINGS;
       const timeZone = await portalTimeZone(ctx, portalId, client, installation);
-      const escalations = await escalateOverdueCalls(ctx, portalId, client, model, settings);
+      const escalations = await escalateOverdueCalls(ctx, portalId, client, model, settings, timeZone);
       const today = localDate(ctx.now(), timeZone);
       let released = 0;
       let followUps = 0;

@@ -1,6 +1,7 @@
 // One storage interface; lowdb (default, DATA_DIR) and PostgreSQL (DATABASE_URL) implement it.
 // Every method is async and every implementation must pass test/store/store-contract.ts.
 import type { Activity, PropertyBag, TaskKind } from '../scoring/types.ts';
+import type { BusinessHours } from '../scoring/business-hours.ts';
 import type { LeadProcess } from '../scoring/lead-process.ts';
 import type { StoredLabels } from '../scoring/option-labels.ts';
 
@@ -44,6 +45,8 @@ export interface InstallationSettings {
   dailyTaskBudget?: number;
   /** Owner for tasks of contacts that have none. */
   fallbackOwnerId?: string;
+  /** Working days and hours the call SLA and escalations count, in the portal's time zone; absent = Mon–Fri 08:00–18:00. */
+  businessHours?: BusinessHours;
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
