@@ -77,10 +77,14 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
     const info = await installer.introspect(tokens.accessToken);
     if (!info.active) throw new CodedError('oauth_token_inactive', 'HubSpot reports the new token as inactive: start again at /oauth/install', { status: 502 });
     const before = await ctx.store.getInstallation(info.hubId);
+    // Signing in to the console never installs: only the install route does (a sign-in that reinstalled silently
+    // reset a disconnected portal and duplicated its tasks).
+    if (saved.purpose === 'signin' && before?.status !== 'active') {
+      throw new CodedError('not_installed', `The BANT scoring app is not installed in portal ${info.hubId}. Install it at /oauth/install, then sign in.`, { status: 403 });
+    }
     const installation = await installer.save(tokens, info);
     const portalId = installation.portalId;
-    // A console sign-in to a portal that already has the app only opens a session; anything else is an install.
-    const isNewInstall = saved.purpose !== 'signin' || before?.status !== 'active';
+    const isNewInstall = saved.purpose !== 'signin';
     if (isNewInstall) {
       ctx.log.info('app installed', { portalId, userId: info.userId, scopes: info.scopes.length });
       await installer.provision(portalId);

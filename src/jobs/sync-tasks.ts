@@ -99,7 +99,7 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
   updates.push(...closing.records);
   summary.completed = closing.completed;
   if (closing.completed) ctx.metrics.inc('bant_tasks_completed_total', 'Tasks the app completed because they no longer apply', { portal: portalId }, closing.completed);
-  const open = await findOpenTasks(client, candidates, records, updates, new Set(authoritative));
+  const open = await findOpenTasks(client, candidates, records, updates, new Set(authoritative), { portalId, nowIso });
   summary.alreadyOpen = open.alreadyOpen;
   summary.keptClosed += open.keptClosed;
   const refreshed = await refreshOpenTasks(client, open.refresh);
@@ -212,17 +212,25 @@ async function findOpenTasks(
   records: Map<string, TaskRecord>,
   updates: TaskRecord[],
   refreshable: Set<TaskKind>,
+  at: { portalId: PortalId; nowIso: string },
 ): Promise<{ missing: Candidate[]; alreadyOpen: number; keptClosed: number; refresh: RefreshTask[] }> {
   const withId: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
   const markers: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
+  const unrecorded: Candidate[] = [];
   const missing: Candidate[] = [];
   for (const candidate of candidates) {
     const rec = records.get(recordKey(candidate.want.contactId, candidate.task.kind));
     if (rec?.status === 'open' && rec.taskId) withId.push({ candidate, rec });
     else if (rec?.status === 'open') markers.push({ candidate, rec });
+    else if (!rec) unrecorded.push(candidate);
     else missing.push(candidate);
   }
-  let alreadyOpen = 0;
+  // Tasks the app made before it lost its records (a reinstall after a disconnect, a restored store) are still in
+  // HubSpot: an open one of the kind is taken over instead of creating a second.
+  const adopted = await adoptOpenTasks(client, unrecorded, at);
+  updates.push(...adopted.records);
+  missing.push(...adopted.missing);
+  let alreadyOpen = adopted.records.length;
   let keptClosed = 0;
   const refresh: RefreshTask[] = [];
   if (withId.length) {
@@ -258,6 +266,21 @@ async function findOpenTasks(
   return { missing, alreadyOpen, keptClosed, refresh };
 }
 
+async function adoptOpenTasks(client: PortalClient, unrecorded: Candidate[], at: { portalId: PortalId; nowIso: string }): Promise<{ records: TaskRecord[]; missing: Candidate[] }> {
+  if (unrecorded.length === 0) return { records: [], missing: [] };
+  const found = await client.findAppTasks([...new Set(unrecorded.map((c) => c.want.contactId))]);
+  const open = new Map<string, string>();
+  for (const t of found) if (t.status === 'open' && !open.has(recordKey(t.contactId, t.kind))) open.set(recordKey(t.contactId, t.kind), t.taskId);
+  const records: TaskRecord[] = [];
+  const missing: Candidate[] = [];
+  for (const candidate of unrecorded) {
+    const taskId = open.get(recordKey(candidate.want.contactId, candidate.task.kind));
+    if (taskId) records.push({ ...record(at.portalId, candidate, 'open', at.nowIso), taskId, adopted: true, fingerprint: undefined });
+    else missing.push(candidate);
+  }
+  return { records, missing };
+}
+
 /** Tasks created today (the portal's local day) per owner, for the daily budget; deferred records do not count. */
 async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: number): Promise<Map<string, number>> {
   const [installation, records] = await Promise.all([ctx.store.getInstallation(portalId), ctx.store.listTaskRecords(portalId)]);
@@ -265,7 +288,7 @@ async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: numbe
   const today = localDate(now, timeZone);
   const used = new Map<string, number>();
   for (const rec of records) {
-    if (rec.status === 'deferred' || !rec.ownerId || !countsAgainstBudget(rec.kind)) continue;
+    if (rec.status === 'deferred' || rec.adopted || !rec.ownerId || !countsAgainstBudget(rec.kind)) continue;
     const createdAt = Date.parse(rec.createdAt);
     if (now - createdAt > TWO_DAYS_MS || localDate(createdAt, timeZone) !== today) continue;
     used.set(rec.ownerId, (used.get(rec.ownerId) ?? 0) + 1);

@@ -137,6 +137,8 @@ export interface TaskRecord {
   closedBy?: 'app' | 'rep';
   /** The cause of a task a rep closed has ended: the next time the contact qualifies for the kind, a new task is due. */
   causeEnded?: boolean;
+  /** Found in HubSpot rather than created now (e.g. after a reinstall): not counted in today's per-rep budget. */
+  adopted?: boolean;
   /** What the open task shows (priority, title): a change refreshes its title and body (src/scoring/task-rules.ts). */
   fingerprint?: string;
 }
