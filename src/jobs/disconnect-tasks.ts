@@ -14,16 +14,24 @@ export const KEPT_AFTER_DISCONNECT = [
   'the tasks the app created (open ones are completed unless you choose otherwise; nothing is deleted)',
 ];
 
-/** Completes every open task the app recorded for the portal; returns how many HubSpot completed. */
-export async function completeOpenAppTasks(ctx: AppContext, portalId: PortalId): Promise<number> {
+/**
+ * Completes every open task the app recorded for the portal: how many HubSpot completed, and why not all when
+ * HubSpot could not be reached (the disconnect goes on: the admin asked for it, and the tasks stay as they are).
+ */
+export async function completeOpenAppTasks(ctx: AppContext, portalId: PortalId): Promise<{ completed: number; open: number; error?: string }> {
   const open = (await ctx.store.listTaskRecords(portalId, { status: 'open' })).filter((r) => r.taskId);
-  if (open.length === 0) return 0;
-  const client = await ctx.hubspot.forPortal(portalId);
-  const outcome = await completeStaleTasks(
-    client,
-    open.map((record) => ({ record, why: DISCONNECT_REASON })),
-  );
-  await ctx.store.putTaskRecords(outcome.records);
-  ctx.log.info('disconnect: open app tasks completed', { portalId, completed: outcome.completed, open: open.length });
-  return outcome.completed;
+  if (open.length === 0) return { completed: 0, open: 0 };
+  try {
+    const client = await ctx.hubspot.forPortal(portalId);
+    const outcome = await completeStaleTasks(
+      client,
+      open.map((record) => ({ record, why: DISCONNECT_REASON })),
+    );
+    await ctx.store.putTaskRecords(outcome.records);
+    ctx.log.info('disconnect: open app tasks completed', { portalId, completed: outcome.completed, open: open.length });
+    return { completed: outcome.completed, open: open.length };
+  } catch (error) {
+    ctx.log.warn('disconnect: the open app tasks could not be completed', { portalId, open: open.length, error });
+    return { completed: 0, open: open.length, error: 'HubSpot could not be reached to complete the open tasks; they stay open' };
+  }
 }

@@ -95,12 +95,18 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
       return;
     }
     // Default on: the tasks are completed while the app can still reach the portal.
-    const completedTasks = body.completeOpenTasks === false ? 0 : await completeOpenAppTasks(ctx, portalId);
+    const tasks = body.completeOpenTasks === false ? { completed: 0 } : await completeOpenAppTasks(ctx, portalId);
     await deps.uninstall(portalId);
     await ctx.store.deleteInstallation(portalId);
     ctx.log.info('app disconnected from the admin console; portal data deleted', { portalId });
     clearSessionCookie(res, ctx.config);
-    res.json({ disconnected: true, portalId, completedTasks, kept: KEPT_AFTER_DISCONNECT });
+    res.json({
+      disconnected: true,
+      portalId,
+      completedTasks: tasks.completed,
+      ...('error' in tasks ? { tasksNotCompleted: tasks.error } : {}),
+      kept: KEPT_AFTER_DISCONNECT,
+    });
   });
 
   return router;
