@@ -14,7 +14,7 @@ import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
-import { provisionProperties, readPropertyOptions } from './provision-properties.ts';
+import { provisionProperties, readOptionLabels, readPropertyOptions } from './provision-properties.ts';
 import { readContacts } from './read-contacts.ts';
 import { createPortalRequester, type PortalRequest } from './request.ts';
 import { createPortalPauses, type PortalPauses, type RetryOptions } from './retry.ts';
@@ -116,16 +116,11 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     const leadStatuses = cached(async () => (await readPropertyOptions(request, 'contacts', 'hs_lead_status')).map((o) => o.value));
     // Reasons show option labels, not internal values (GET /crm/properties/2026-03/{objectType}/{name}, options[].label).
     const optionLabels = cached(async () => {
-      const reads = [
-        ...LABELLED_PROPERTIES.contact.map((name) => ['contacts', name] as const),
-        ...LABELLED_PROPERTIES.company.map((name) => ['companies', name] as const),
-      ];
-      const labels = new Map<string, Map<string, string>>();
-      for (const [objectType, name] of reads) {
-        const options = await readPropertyOptions(request, objectType, name);
-        const byValue = labels.get(name) ?? new Map<string, string>();
-        for (const o of options) if (!byValue.has(o.value)) byValue.set(o.value, o.label);
-        labels.set(name, byValue);
+      const labels = await readOptionLabels(request, 'contacts', LABELLED_PROPERTIES.contact);
+      for (const [name, byValue] of await readOptionLabels(request, 'companies', LABELLED_PROPERTIES.company)) {
+        const merged = labels.get(name) ?? new Map<string, string>();
+        for (const [value, label] of byValue) if (!merged.has(value)) merged.set(value, label);
+        labels.set(name, merged);
       }
       return labels as OptionLabels;
     });

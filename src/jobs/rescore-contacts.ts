@@ -142,13 +142,18 @@ export async function applyResults(
   summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
   summary.unchanged = done.length - summary.written;
 
+  const known = await ctx.store.getSnapshots(
+    portalId,
+    done.map((p) => p.item.contactId),
+  );
   summary.tasks = await syncTasks(
     ctx,
     client,
     portalId,
     done.map(({ item, leadProcess }) => {
       const want = leadTaskWant(item, leadProcess);
-      return { ...want, tasks: withBusinessDue(want.tasks, due) };
+      const scoredBefore = Boolean(item.current.bant_scored_at);
+      return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
     }),
     { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
   );

@@ -188,7 +188,8 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
       if (withRecord.has(snapshot.contactId)) return [];
       const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels) });
       const tasks = result.tasks.filter((t) => t.kind === 'follow_up');
-      return tasks.length > 0 ? [{ contactId: snapshot.contactId, ownerId: snapshot.ownerId ?? null, tasks, priority: result.priority }] : [];
+      // The snapshot exists, so the app's records of this contact are there too: no lookup in HubSpot.
+      return tasks.length > 0 ? [{ contactId: snapshot.contactId, ownerId: snapshot.ownerId ?? null, tasks, priority: result.priority, mayHaveUnrecordedTasks: false }] : [];
     });
     if (wants.length > 0) created += (await syncTasks(ctx, client, portalId, wants, { model, settings })).created;
   }

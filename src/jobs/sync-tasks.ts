@@ -20,6 +20,11 @@ export interface TaskWant {
   tasks: WantedTask[];
   /** The contact's bant_priority (A1 … D4): ties in the daily budget go to the better contact. */
   priority?: string;
+  /**
+   * The app may have tasks on this contact it has no record of: HubSpot has its values but the store no snapshot
+   * (a reinstall after a disconnect). Its open app tasks are then looked up in HubSpot before any is created.
+   */
+  mayHaveUnrecordedTasks?: boolean;
   /** For authoritative kinds not wanted: why an open task of that kind no longer applies (its closing line). */
   noLongerApplies?: Partial<Record<TaskKind, string>>;
 }
@@ -227,7 +232,8 @@ async function findOpenTasks(
   }
   // Tasks the app made before it lost its records (a reinstall after a disconnect, a restored store) are still in
   // HubSpot: an open one of the kind is taken over instead of creating a second.
-  const adopted = await adoptOpenTasks(client, unrecorded, at);
+  const adopted = await adoptOpenTasks(client, unrecorded.filter((c) => c.want.mayHaveUnrecordedTasks !== false), at);
+  missing.push(...unrecorded.filter((c) => c.want.mayHaveUnrecordedTasks === false));
   updates.push(...adopted.records);
   missing.push(...adopted.missing);
   let alreadyOpen = adopted.records.length;

@@ -72,6 +72,21 @@ describe('syncTasks', () => {
     expect(client.createdTasks[0]?.dueAt).toBe('2026-03-04T09:00:00Z');
   });
 
+  it('when the app lost its records (a reinstall), then it takes over its open task in HubSpot instead of creating a second', async () => {
+    const { client, harness, sync } = await setup();
+    await sync([want('1')]);
+    await harness.store.deleteContactState(PORTAL, ['1']);
+    expect(await sync([want('1', [call()], { mayHaveUnrecordedTasks: true })])).toMatchObject({ created: 0, alreadyOpen: 1 });
+    expect(client.createdTasks).toHaveLength(1);
+    expect((await harness.store.getTaskRecords(PORTAL, ['1']))[0]).toMatchObject({ taskId: 't-1', status: 'open', adopted: true });
+  });
+
+  it('when the contact is new to the app, then no HubSpot lookup precedes the creation', async () => {
+    const { client, sync } = await setup();
+    expect(await sync([want('1', [call()], { mayHaveUnrecordedTasks: false })])).toMatchObject({ created: 1 });
+    expect(client.calls.findAppTasks ?? 0).toBe(0);
+  });
+
   it('when kinds differ, then each kind has its own task', async () => {
     const { client, sync } = await setup();
     await sync([want('1', [call(), qualify()])]);
