@@ -75,6 +75,7 @@ export function BantCardView({ data }: { data: ScoredCard }) {
   return (
     <Flex direction="column" gap="sm">
       <Flex direction="row" gap="sm" align="center" wrap>
+        {data.inLeadProcess === false ? <Tag variant="default">Not in the lead process</Tag> : null}
         <Tag variant={OUTCOME_VARIANT[data.qualification]}>{OUTCOME_LABEL[data.qualification]}</Tag>
         <Text inline>{data.why}</Text>
       </Flex>

@@ -31,6 +31,8 @@ export interface ScoredCard {
   qualification: 'disqualified' | 'nurture' | 'mql' | 'sql';
   disqualifyReason: string | null;
   lifecycleStage: string;
+  /** False when the contact is past the lead stages: its values are shown, but it gets no lead tasks. */
+  inLeadProcess: boolean;
   why: string;
   criteriaMet: number;
   bant: CardCriterion[];

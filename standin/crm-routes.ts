@@ -483,7 +483,7 @@ export function registerCrmRoutes(router: Router): void {
     const portal = ctx.portal!;
     return {
       status: 200,
-      body: { portalId: portal.id, accountType: 'STANDARD', timeZone: 'Europe/Berlin', companyCurrency: 'EUR', additionalCurrencies: [], utcOffset: '+01:00', utcOffsetMilliseconds: 3_600_000, uiDomain: 'app-eu1.hubspot.com', dataHostingLocation: 'eu1' },
+      body: { portalId: portal.id, accountType: 'STANDARD', timeZone: portal.timeZone, companyCurrency: 'EUR', additionalCurrencies: [], ...utcOffsetOf(portal.timeZone), uiDomain: 'app-eu1.hubspot.com', dataHostingLocation: 'eu1' },
     };
   });
 
@@ -622,4 +622,13 @@ function createProperty(portal: Portal, type: ObjectType, raw: unknown): Propert
   portal.properties[type].set(name, def);
   if (type === 'contacts') portal.applyPending(name);
   return def;
+}
+
+/** The account's current UTC offset, as HubSpot reports it next to the zone ("+01:00" and in ms). */
+function utcOffsetOf(timeZone: string): { utcOffset: string; utcOffsetMilliseconds: number } {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(Date.now()).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (!m) return { utcOffset: '+00:00', utcOffsetMilliseconds: 0 };
+  const ms = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
+  return { utcOffset: `${m[1]}${m[2]}:${m[3]}`, utcOffsetMilliseconds: ms };
 }

@@ -145,6 +145,8 @@ export class Portal {
   readonly marketingEvents: MarketingEvent[] = [];
   /** Marketing event id → participations. */
   readonly participations = new Map<string, EventParticipation[]>();
+  /** The account's IANA time zone (GET /account-info/2026-03/details); tests may set another before the install. */
+  timeZone = 'Europe/Berlin';
   private readonly emailIndex = new Map<string, number>();
   private nextId: number;
   private readonly listeners: Array<(e: ChangeEvent) => void> = [];

@@ -140,6 +140,16 @@ export const FIELD_TYPES_BY_TYPE: Record<string, string[]> = {
   phone_number: ['phonenumber'],
 };
 
+/** HubSpot labels its standard codes in words: `MECHANICAL_OR_INDUSTRIAL_ENGINEERING` → "Mechanical or Industrial Engineering". */
+function worded(value: string): [string, string] {
+  const label = value
+    .toLowerCase()
+    .split('_')
+    .map((w, i) => (i > 0 && ['and', 'or', 'of'].includes(w) ? w : `${w.charAt(0).toUpperCase()}${w.slice(1)}`))
+    .join(' ');
+  return [value, label];
+}
+
 function opts(values: Array<string | [string, string]>): PropertyOption[] {
   return values.map((v, i) => {
     const [value, label] = Array.isArray(v) ? v : [v, v];
@@ -281,7 +291,7 @@ const CONTACT_SPECS: Spec[] = [
 const COMPANY_SPECS: Spec[] = [
   ['name', 'Company name', 'string', 'text'],
   ['domain', 'Company Domain Name', 'string', 'text'],
-  ['industry', 'Industry', 'enumeration', 'select', { options: opts(COMPANY_INDUSTRIES) }],
+  ['industry', 'Industry', 'enumeration', 'select', { options: opts(COMPANY_INDUSTRIES.map(worded)) }],
   ['numberofemployees', 'Number of Employees', 'number', 'number'],
   ['annualrevenue', 'Annual Revenue', 'number', 'number'],
   ['city', 'City', 'string', 'text'],

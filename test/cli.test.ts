@@ -44,7 +44,7 @@ describe('bant score', () => {
       disqualifyReason: null,
       lifecycleStage: 'salesqualifiedlead',
     });
-    expect(out.bant.evidence.budget[0].text).toBe('bant_budget_answer = approved');
+    expect(out.bant.evidence.budget[0].text).toBe('Budget approved');
     expect(out.reasons[0]).toBe('+40 fit: position "Geschäftsführerin" (A)');
     expect(out.properties).toMatchObject({ bant_priority: 'A2', bant_scored_at: '2026-11-23T10:00:00.000Z', bant_qualification: 'sql' });
     expect(out.tasks[0].body.split('\n').at(-1)).toBe('bant-task: call_sql');

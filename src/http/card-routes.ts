@@ -5,6 +5,10 @@ import { type Request, type RequestHandler, Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { BadRequestError, CodedError } from '../errors.ts';
 import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
+import { formatTenths } from '../scoring/format-reason.ts';
+import { IN_LEAD_PROCESS, type LeadProcess } from '../scoring/lead-process.ts';
+import { labelsFromStored } from '../scoring/option-labels.ts';
+import { headline } from '../scoring/story.ts';
 import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
@@ -38,21 +42,9 @@ export class CardAccessError extends CodedError {
   }
 }
 
-/** One sentence on the outcome, for the rep. */
-export function explainOutcome(result: ScoringResult): string {
-  const met = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'met').map((c) => CRITERION_LABELS[c]);
-  const unknown = (Object.keys(CRITERION_LABELS) as Criterion[]).filter((c) => result.bant[c].state === 'unknown').map((c) => CRITERION_LABELS[c]);
-  const metText = met.length ? `${met.join(', ')} met` : 'no BANT criterion met yet';
-  switch (result.qualification) {
-    case 'disqualified':
-      return `Disqualified as ${(result.disqualifyReason ?? 'other').replace('_', ' ')}; no sales follow-up.`;
-    case 'sql':
-      return `Sales-ready: ${metText}, priority ${result.priority}. Call within the SLA.`;
-    case 'mql':
-      return `Priority ${result.priority} is in the MQL cells; ${metText}${unknown.length ? `; ask about ${unknown.join(', ').toLowerCase()}` : ''}.`;
-    default:
-      return `Not ready yet (priority ${result.priority}): ${metText}; keep nurturing.`;
-  }
+/** One sentence on the outcome, for the rep, told the way the tasks tell it (src/scoring/story.ts). */
+export function explainOutcome(result: ScoringResult, leadProcess: LeadProcess = IN_LEAD_PROCESS): string {
+  return headline({ ...result, engagement: { score: formatTenths(result.engagement.score), tier: result.engagement.tier } }, leadProcess);
 }
 
 /** The model the contact was scored with (active, an earlier version or the default); else the active one. */
@@ -80,7 +72,7 @@ export function buildScoredPayload(args: {
 }): Extract<CardPayload, { scored: true }> {
   const { snapshot, model } = args;
   // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot.
-  const result = score(profileOf(snapshot), model, snapshot.scoredAt);
+  const result = score(profileOf(snapshot), model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels) });
   return {
     scored: true,
     portalId: snapshot.portalId,
@@ -94,7 +86,8 @@ export function buildScoredPayload(args: {
     qualification: result.qualification,
     disqualifyReason: result.disqualifyReason,
     lifecycleStage: result.lifecycleStage,
-    why: explainOutcome(result),
+    inLeadProcess: snapshot.leadProcess?.inLeadProcess ?? true,
+    why: explainOutcome(result, snapshot.leadProcess),
     criteriaMet: result.bant.criteriaMet,
     bant: (Object.keys(CRITERION_LABELS) as Criterion[]).map((criterion) => ({
       criterion,

@@ -82,6 +82,11 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
     const info = await installer.introspect(tokens.accessToken);
     if (!info.active) throw new CodedError('oauth_token_inactive', 'HubSpot reports the new token as inactive: start again at /oauth/install', { status: 502 });
     const before = await ctx.store.getInstallation(info.hubId);
+    // Signing in to the console never installs: only the install route does (a sign-in that reinstalled silently
+    // reset a disconnected portal and duplicated its tasks).
+    if (saved.purpose === 'signin' && before?.status !== 'active') {
+      throw new CodedError('not_installed', `The BANT scoring app is not installed in portal ${info.hubId}. Install it at /oauth/install, then sign in.`, { status: 403 });
+    }
     // A console sign-in to a portal that already has the app only opens a session: the installation (installedAt,
     // installedBy, scopes, tokens) stays as its install left it. Anything else is an install.
     if (saved.purpose === 'signin' && before?.status === 'active') {

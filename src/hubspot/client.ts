@@ -6,6 +6,7 @@ import { AuthorizationError } from '../errors.ts';
 import { type Logger, registerSecret } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PortalId, Store } from '../store/store.ts';
+import { LABELLED_PROPERTIES, type OptionLabels } from '../scoring/option-labels.ts';
 import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
@@ -15,12 +16,12 @@ import { createDealStageCache, listDealIds, readDeals } from './deals.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
-import { provisionProperties, readPropertyOptions } from './provision-properties.ts';
+import { provisionProperties, readOptionLabels, readPropertyOptions } from './provision-properties.ts';
 import { MARKETING_EVENTS_SCOPE, readMarketingEventIndex } from './marketing-events.ts';
 import { readContacts } from './read-contacts.ts';
 import { createPortalRequester, type PortalRequest } from './request.ts';
 import { createPortalPauses, type PortalPauses, type RetryOptions } from './retry.ts';
-import { createTasks, findAppTasks, getTaskStatuses } from './tasks.ts';
+import { createTasks, findAppTasks, getTaskStatuses, readTasks, updateTasks } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
@@ -133,6 +134,16 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       return marketingEventIndex();
     };
     const dealStage = createDealStageCache(request);
+    // Reasons show option labels, not internal values (GET /crm/properties/2026-03/{objectType}/{name}, options[].label).
+    const optionLabels = cached(async () => {
+      const labels = await readOptionLabels(request, 'contacts', LABELLED_PROPERTIES.contact);
+      for (const [name, byValue] of await readOptionLabels(request, 'companies', LABELLED_PROPERTIES.company)) {
+        const merged = labels.get(name) ?? new Map<string, string>();
+        for (const [value, label] of byValue) if (!merged.has(value)) merged.set(value, label);
+        labels.set(name, merged);
+      }
+      return labels as OptionLabels;
+    });
     const dispositions = cached(async () => new Map((await readPropertyOptions(request, 'calls', 'hs_call_disposition')).map((o) => [o.value, o.label])));
 
     return {
@@ -142,6 +153,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
         await provisionProperties(request, log.child({ portalId }));
       },
       lifecycleStageOrder: stageOrder,
+      optionLabels,
       leadStatusOptions: leadStatuses,
       readContacts: (ids, propertyNames) => readContacts(request, ids, propertyNames, { callDispositionLabels: dispositions, marketingEventActivities: marketingEvents }),
       listContactIds: (after, limit) => listContactIds(request, after, limit),
@@ -156,6 +168,8 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       createTasks: (tasks) => createTasks(request, tasks),
       getTaskStatuses: (ids) => getTaskStatuses(request, ids),
       findAppTasks: (contactIds) => findAppTasks(request, contactIds),
+      readTasks: (taskIds) => readTasks(request, taskIds),
+      updateTasks: (updates) => updateTasks(request, updates),
       associatedContactIds: async (objectType, objectIds) => {
         const links = await readAssociations(request, objectType, 'contacts', objectIds);
         return new Map([...links].map(([id, list]) => [id, list.map((l) => l.id)]));

@@ -1,5 +1,6 @@
 // What the rest of the app may ask of HubSpot, per portal. Implemented in src/hubspot/ only;
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
+import type { OptionLabels } from '../scoring/option-labels.ts';
 import type { Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 import type { DealRecord } from './deals.ts';
@@ -52,10 +53,28 @@ export interface TaskCreate {
 
 export type TaskStatus = 'open' | 'completed' | 'deleted';
 
+export interface TaskContent {
+  status: TaskStatus;
+  subject: string;
+  body: string;
+}
+
+export interface TaskUpdate {
+  taskId: string;
+  subject?: string;
+  body?: string;
+  priority?: 'HIGH' | 'MEDIUM' | 'LOW';
+  /** Completes the task (hs_task_status COMPLETED). */
+  complete?: boolean;
+}
+
+
 export interface PortalClient {
   readonly portalId: PortalId;
   /** Creates the `bant_scoring` group and the docs/contract.md properties; idempotent, updates drifted options. */
   provisionProperties(): Promise<void>;
+  /** Option labels of the enumerations that appear in reasons and evidence (industry, buying role, answers), from the property definitions. */
+  optionLabels(): Promise<OptionLabels>;
   /** The portal's lifecycle stage values in its own order (stages are customisable per portal). */
   lifecycleStageOrder(): Promise<string[]>;
   /**
@@ -79,6 +98,10 @@ export interface PortalClient {
   getTaskStatuses(taskIds: string[]): Promise<Map<string, TaskStatus>>;
   /** The app's tasks on these contacts (body ends with `bant-task: KIND`), found in HubSpot rather than the store. */
   findAppTasks(contactIds: string[]): Promise<Array<{ taskId: string; contactId: string; kind: TaskKind; status: TaskStatus }>>;
+  /** Status, title and body of tasks; missing or archived tasks are `deleted`. */
+  readTasks(taskIds: string[]): Promise<Map<string, TaskContent>>;
+  /** Changes title, body, priority or completes tasks; returns the ids HubSpot updated (a deleted task is left out). */
+  updateTasks(updates: TaskUpdate[]): Promise<Set<string>>;
   /** Contacts associated with engagement objects. */
   associatedContactIds(objectType: EngagementObjectType, objectIds: string[]): Promise<Map<string, string[]>>;
   /** Per company, the contacts it is the company of as readContacts picks it (primary, else the only one); associations only. */

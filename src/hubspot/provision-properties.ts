@@ -116,3 +116,21 @@ export async function readPropertyOptions(request: PortalRequest, objectType: st
     .sort((a, b) => a.displayOrder - b.displayOrder || a.index - b.index)
     .map(({ index: _index, ...o }) => o);
 }
+
+/**
+ * Option labels of several properties of one object type in one call (POST /crm/properties/2026-03/{objectType}/batch/read;
+ * names the portal does not have are left out): value → label per property.
+ */
+export async function readOptionLabels(request: PortalRequest, objectType: string, names: readonly string[]): Promise<Map<string, Map<string, string>>> {
+  const response = await request<{ results?: HubSpotProperty[] }>(`properties.batchRead.${objectType}`, {
+    method: 'POST',
+    path: propertiesPath(objectType, '/batch/read'),
+    body: { archived: false, inputs: names.map((name) => ({ name })) },
+  });
+  const out = new Map<string, Map<string, string>>();
+  for (const p of response.body?.results ?? []) {
+    if (!Array.isArray(p.options)) continue;
+    out.set(p.name, new Map(p.options.map((o) => [o.value, o.label ?? o.value])));
+  }
+  return out;
+}

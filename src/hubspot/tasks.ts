@@ -2,7 +2,7 @@
 // HUBSPOT_DEFINED; 203 is the other direction, docs/hubspot-platform.md §4.3, §8.17) and `hs_timestamp` as the due time (§8.18).
 import { HubSpotApiError } from '../errors.ts';
 import type { TaskKind } from '../scoring/types.ts';
-import type { TaskCreate, TaskStatus } from './portal-client.ts';
+import type { TaskContent, TaskCreate, TaskStatus, TaskUpdate } from './portal-client.ts';
 import { readAssociations } from './associations.ts';
 import type { PortalRequest } from './request.ts';
 import { objectsPath } from './api-paths.ts';
@@ -135,4 +135,53 @@ export async function findAppTasks(
     }
   }
   return found;
+}
+
+/** Status, title and body of tasks (batch read); missing or archived tasks are `deleted` with empty texts. */
+export async function readTasks(request: PortalRequest, taskIds: string[]): Promise<Map<string, TaskContent>> {
+  const out = new Map<string, TaskContent>();
+  const unique = [...new Set(taskIds)];
+  for (let i = 0; i < unique.length; i += BATCH_SIZE) {
+    const ids = unique.slice(i, i + BATCH_SIZE);
+    const response = await request<{ results?: Array<{ id: string; archived?: boolean; properties?: Record<string, string | null> }> }>(
+      'tasks.batchRead',
+      { method: 'POST', path: objectsPath('tasks', '/batch/read'), body: { properties: ['hs_task_status', 'hs_task_subject', 'hs_task_body'], inputs: ids.map((id) => ({ id })) }, allow: [404] },
+    );
+    for (const r of response.body?.results ?? []) {
+      if (r.archived) continue;
+      const p = r.properties ?? {};
+      out.set(String(r.id), { status: p.hs_task_status === 'COMPLETED' ? 'completed' : 'open', subject: p.hs_task_subject ?? '', body: p.hs_task_body ?? '' });
+    }
+    for (const id of ids) if (!out.has(id)) out.set(id, { status: 'deleted', subject: '', body: '' });
+  }
+  return out;
+}
+
+/**
+ * POST /crm/objects/2026-03/tasks/batch/update: the ids HubSpot updated. An update sets the same values again when
+ * repeated, so a retry is safe. A task deleted meanwhile is reported by HubSpot as not found and left out.
+ */
+export async function updateTasks(request: PortalRequest, updates: TaskUpdate[]): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (let i = 0; i < updates.length; i += BATCH_SIZE) {
+    const batch = updates.slice(i, i + BATCH_SIZE);
+    const response = await request<{ results?: Array<{ id: string }> }>('tasks.batchUpdate', {
+      method: 'POST',
+      path: objectsPath('tasks', '/batch/update'),
+      body: {
+        inputs: batch.map((u) => ({
+          id: u.taskId,
+          properties: {
+            ...(u.subject !== undefined ? { hs_task_subject: u.subject } : {}),
+            ...(u.body !== undefined ? { hs_task_body: u.body } : {}),
+            ...(u.priority !== undefined ? { hs_task_priority: u.priority } : {}),
+            ...(u.complete ? { hs_task_status: 'COMPLETED' } : {}),
+          },
+        })),
+      },
+      allow: [404],
+    });
+    for (const r of response.body?.results ?? []) done.add(String(r.id));
+  }
+  return done;
 }

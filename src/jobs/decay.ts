@@ -5,6 +5,7 @@ import type { AppContext } from '../app-context.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
 import type { PortalClient } from '../hubspot/portal-client.ts';
 import { score } from '../scoring/index.ts';
+import { labelsFromStored } from '../scoring/option-labels.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { Profile, ScoringResult } from '../scoring/types.ts';
 import type { ContactSnapshot, PortalId } from '../store/store.ts';
@@ -69,7 +70,7 @@ export function decaySnapshots(
   let failed = 0;
   for (const snapshot of snapshots) {
     try {
-      const result = score(profileFromSnapshot(snapshot), model, now);
+      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels) });
       if (decayChanges(result, snapshot.written).length === 0) continue;
       changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null });
     } catch (error) {

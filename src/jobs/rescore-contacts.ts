@@ -6,11 +6,15 @@ import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
 import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
-import type { Profile, ScoringResult } from '../scoring/types.ts';
+import { type OptionLabels, pickLabels, type StoredLabels } from '../scoring/option-labels.ts';
+import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '../scoring/lead-process.ts';
+import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
+import type { Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
 import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
 import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
+import { withBusinessDue } from './business-due.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
 /** Batch endpoints take 100 objects (docs/hubspot-platform.md §3.5). */
@@ -24,6 +28,10 @@ export interface ResultItem {
   ownerId: string | null;
   /** What was scored; absent (decay) = keep the snapshot's. */
   profile?: Profile;
+  /** The portal's option labels the result was scored with; kept (for the contact's values) with its snapshot. */
+  labels?: OptionLabels;
+  /** Signals besides `lifecyclestage` that the contact is past the lead stages (the deals reader sets openOrWonDeal). */
+  pastLeadStages?: PastLeadStageSignals;
 }
 
 export interface ApplySummary {
@@ -47,7 +55,7 @@ export interface RescoreOptions {
   reason?: string;
 }
 
-const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, failed: [] });
+const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, completed: 0, refreshed: 0, keptClosed: 0, failed: [] });
 
 function settingsOf(installationSettings: InstallationSettings | undefined): InstallationSettings {
   return { ...DEFAULT_SETTINGS, ...installationSettings, taskKinds: { ...DEFAULT_SETTINGS.taskKinds, ...installationSettings?.taskKinds } };
@@ -62,6 +70,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   const installation = await ctx.store.getInstallation(portalId);
   const modelReads = modelInputs(model);
   // Calibration's candidate properties are read too, so the snapshots hold them as they were before each outcome.
+  const labels = await client.optionLabels();
   const inputs = { ...modelReads, contact: [...new Set([...modelReads.contact, ...outcomeReadProperties(installation?.settings.calibrationProperties)])] };
   for (let start = 0; start < ids.length; start += CONTACT_BATCH) {
     const batch = ids.slice(start, start + CONTACT_BATCH);
@@ -73,7 +82,8 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     const items: ResultItem[] = [];
     for (const record of records.values()) {
       try {
-        items.push({ contactId: record.contactId, result: score(record.profile, model, now), current: record.current, ownerId: record.ownerId, profile: record.profile });
+        items.push({ contactId: record.contactId, result: score(record.profile, model, now, { labels }),
+          labels, current: record.current, ownerId: record.ownerId, profile: record.profile });
       } catch (error) {
         summary.failed.push({ contactId: record.contactId, error: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
       }
@@ -95,6 +105,9 @@ function addTaskSummary(into: SyncTasksSummary, from: SyncTasksSummary): void {
   into.alreadyOpen += from.alreadyOpen;
   into.deferred += from.deferred;
   into.disabled += from.disabled;
+  into.completed += from.completed;
+  into.refreshed += from.refreshed;
+  into.keptClosed += from.keptClosed;
   into.failed.push(...from.failed);
 }
 
@@ -109,13 +122,19 @@ export async function applyResults(
   if (items.length === 0) return summary;
   const client = options.client ?? (await ctx.hubspot.forPortal(portalId));
   const model = options.model ?? (await ctx.modelFor(portalId));
-  const settings = settingsOf((await ctx.store.getInstallation(portalId))?.settings);
-  const stageOrder = settings.syncLifecycleStage ? await client.lifecycleStageOrder() : [];
+  const installation = await ctx.store.getInstallation(portalId);
+  const settings = settingsOf(installation?.settings);
+  const due = { now: ctx.now(), model, settings, timeZone: installation?.timeZone };
+  // The portal's own stage order also tells which custom stages come after the lead stages.
+  const stageOrder = await client.lifecycleStageOrder();
 
-  const plans = items.map((item) => ({
-    item,
-    changes: { ...planContactWrite({ result: item.result.properties, current: item.current, stageOrder, settings }), ...milestoneWrites(item.result, item.current) },
-  }));
+  const plans = items.map((item) => {
+    const leadProcess = decideLeadProcess({ lifecycleStage: item.current.lifecyclestage, stageOrder, signals: item.pastLeadStages });
+    // Past the lead stages: no hs_lead_status change (docs/contract.md section 4); lifecyclestage never moves back anyway.
+    const writeSettings = leadProcess.inLeadProcess ? settings : { ...settings, syncLeadStatus: false };
+    const changes = planContactWrite({ result: item.result.properties, current: item.current, stageOrder: settings.syncLifecycleStage ? stageOrder : [], settings: writeSettings });
+    return { item, changes: { ...changes, ...milestoneWrites(item.result, item.current) }, leadProcess };
+  });
   const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
   const refused = new Map<string, string>();
   const writtenAt = new Map<string, string>();
@@ -129,12 +148,21 @@ export async function applyResults(
   summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
   summary.unchanged = done.length - summary.written;
 
+  const known = await ctx.store.getSnapshots(
+    portalId,
+    done.map((p) => p.item.contactId),
+  );
   summary.tasks = await syncTasks(
     ctx,
     client,
     portalId,
-    // A lead sales rejected wants no lead tasks (its open ones are completed by recordScoring).
-    done.map(({ item }) => ({ contactId: item.contactId, ownerId: item.ownerId, tasks: isRejected(item.profile) ? [] : item.result.tasks, priority: item.result.priority })),
+    done.map(({ item, leadProcess }) => {
+      const want = leadTaskWant(item, leadProcess);
+      // A lead sales rejected wants no lead tasks (its open ones are completed by recordScoring).
+      if (isRejected(item.profile)) want.tasks = [];
+      const scoredBefore = Boolean(item.current.bant_scored_at);
+      return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
+    }),
     { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
   );
   await recordScoring(
@@ -148,6 +176,25 @@ export async function applyResults(
   return summary;
 }
 
+/** The labels of the contact's values: picked afresh when it was read now, else those of its previous snapshot. */
+function storedLabels(item: ResultItem, profile: Profile, before: ContactSnapshot | undefined): { optionLabels?: StoredLabels } {
+  if (item.labels) return { optionLabels: pickLabels(item.labels, profile.properties, profile.company?.properties) };
+  return before?.optionLabels ? { optionLabels: before.optionLabels } : {};
+}
+
+/** The lead tasks a contact gets, and for the others why an open one no longer applies. */
+function leadTaskWant(item: ResultItem, leadProcess: LeadProcess) {
+  const { result } = item;
+  const tasks = applicableTasks(result.tasks, leadProcess);
+  const situation = { qualification: result.qualification, disqualifyReason: result.disqualifyReason, bant: result.bant, leadProcess };
+  const noLongerApplies: Partial<Record<TaskKind, string>> = {};
+  for (const kind of LEAD_TASK_KINDS) {
+    const why = explainNoLongerApplies(kind, situation, tasks);
+    if (why) noLongerApplies[kind] = why;
+  }
+  return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };
+}
+
 /**
  * `writtenAt` holds HubSpot's time of this run's writes. A contact not written now keeps the time of its last write:
  * its lastmodifieddate cannot have gone back, so that time still tells whether a later change came from elsewhere.
@@ -155,12 +202,12 @@ export async function applyResults(
 async function buildSnapshots(
   ctx: AppContext,
   portalId: PortalId,
-  done: Array<{ item: ResultItem; changes: Record<string, string> }>,
+  done: Array<{ item: ResultItem; changes: Record<string, string>; leadProcess: LeadProcess }>,
   writtenAt: ReadonlyMap<string, string>,
 ): Promise<ContactSnapshot[]> {
   const needPrevious = done.filter((p) => !p.item.profile || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
   const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
-  return done.map(({ item, changes }) => {
+  return done.map(({ item, changes, leadProcess }) => {
     const before = previous.get(item.contactId);
     const lastWrite = writtenAt.get(item.contactId) ?? before?.writtenAt;
     const profile = item.profile ?? { properties: before?.properties ?? {}, company: before?.companyProperties ? { properties: before.companyProperties } : null, activities: before?.activities ?? [] };
@@ -178,6 +225,8 @@ async function buildSnapshots(
       ...(lastWrite ? { writtenAt: lastWrite } : {}),
       scoredAt: item.result.scoredAt,
       modelVersion: item.result.modelVersion,
+      ...(leadProcess.inLeadProcess ? {} : { leadProcess }),
+      ...storedLabels(item, profile, before),
     };
   });
 }

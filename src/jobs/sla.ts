@@ -4,8 +4,11 @@
 import type { AppContext } from '../app-context.ts';
 import type { PortalClient, TaskStatus } from '../hubspot/portal-client.ts';
 import { describeContact, score } from '../scoring/index.ts';
+import { decideLeadProcess } from '../scoring/lead-process.ts';
+import { labelsFromStored } from '../scoring/option-labels.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId, type TaskRecord } from '../store/store.ts';
+import { escalationDueAt } from './business-due.ts';
 import { profileFromSnapshot } from './decay.ts';
 import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
 import { localDate } from './local-date.ts';
@@ -102,12 +105,13 @@ export async function escalateOverdueCalls(
   client: PortalClient,
   model: ScoringModel,
   settings: InstallationSettings,
+  timeZone?: string,
 ): Promise<number> {
   if (settings.taskKinds.escalate === false) return 0;
   const now = ctx.now();
-  const graceMs = model.tasks.escalationGraceHours * HOUR_MS;
+  // The grace period counts working hours: a call due on Friday evening is not escalated over the weekend.
   const overdue = (await ctx.store.listTaskRecords(portalId, { kind: 'call_sql', status: 'open' })).filter(
-    (call) => call.taskId && Date.parse(call.dueAt) + graceMs <= now,
+    (call) => call.taskId && escalationDueAt(call.dueAt, model.tasks.escalationGraceHours, settings, timeZone) <= now,
   );
   if (overdue.length === 0) return 0;
   const escalationOwnerId = escalationOwnerFor(model, settings);
@@ -174,20 +178,26 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
     const page = await ctx.store.listSnapshots(portalId, after, SNAPSHOT_PAGE);
     if (page.length === 0) break;
     after = page[page.length - 1]?.contactId ?? after;
-    const nurture = page.filter((s) => s.written.bant_qualification === 'nurture');
+    // Contacts past the lead stages get no follow-up (docs/contract.md section 4).
+    const nurture = page.filter((s) => s.written.bant_qualification === 'nurture' && isLead(s));
     if (nurture.length === 0) continue;
     const withRecord = new Set(
       (await ctx.store.getTaskRecords(portalId, nurture.map((s) => s.contactId))).filter((r) => r.kind === 'follow_up').map((r) => r.contactId),
     );
     const wants = nurture.flatMap((snapshot): TaskWant[] => {
       if (withRecord.has(snapshot.contactId)) return [];
-      const result = score(profileFromSnapshot(snapshot), model, now);
+      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels) });
       const tasks = result.tasks.filter((t) => t.kind === 'follow_up');
-      return tasks.length > 0 ? [{ contactId: snapshot.contactId, ownerId: snapshot.ownerId ?? null, tasks, priority: result.priority }] : [];
+      // The snapshot exists, so the app's records of this contact are there too: no lookup in HubSpot.
+      return tasks.length > 0 ? [{ contactId: snapshot.contactId, ownerId: snapshot.ownerId ?? null, tasks, priority: result.priority, mayHaveUnrecordedTasks: false }] : [];
     });
     if (wants.length > 0) created += (await syncTasks(ctx, client, portalId, wants, { model, settings })).created;
   }
   return created;
+}
+
+function isLead(snapshot: ContactSnapshot): boolean {
+  return (snapshot.leadProcess ?? decideLeadProcess({ lifecycleStage: snapshot.written.lifecyclestage })).inLeadProcess;
 }
 
 /**
@@ -229,7 +239,7 @@ export async function runTaskChecks(ctx: AppContext, portalId: PortalId): Promis
     return trackJobRun(ctx, 'tasks', portalId, { resume: false }, async (run) => {
       const settings = installation?.settings ?? DEFAULT_SETTINGS;
       const timeZone = await portalTimeZone(ctx, portalId, client, installation);
-      const escalations = await escalateOverdueCalls(ctx, portalId, client, model, settings);
+      const escalations = await escalateOverdueCalls(ctx, portalId, client, model, settings, timeZone);
       const today = localDate(ctx.now(), timeZone);
       let released = 0;
       let followUps = 0;

@@ -7,6 +7,8 @@ import type { PortalClient, TaskCreate } from '../hubspot/portal-client.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { TaskDraft, TaskKind } from '../scoring/types.ts';
 import type { InstallationSettings, PortalId, TaskRecord, WorkItem } from '../store/store.ts';
+import { taskFingerprint } from '../scoring/task-rules.ts';
+import { completeStaleTasks, type RefreshTask, refreshOpenTasks, type StaleTask } from './close-stale-tasks.ts';
 import { localDate } from './local-date.ts';
 
 /** A task the caller wants to exist (an engine TaskDraft, or an escalation from the SLA job). */
@@ -18,6 +20,13 @@ export interface TaskWant {
   tasks: WantedTask[];
   /** The contact's bant_priority (A1 … D4): ties in the daily budget go to the better contact. */
   priority?: string;
+  /**
+   * The app may have tasks on this contact it has no record of: HubSpot has its values but the store no snapshot
+   * (a reinstall after a disconnect). Its open app tasks are then looked up in HubSpot before any is created.
+   */
+  mayHaveUnrecordedTasks?: boolean;
+  /** For authoritative kinds not wanted: why an open task of that kind no longer applies (its closing line). */
+  noLongerApplies?: Partial<Record<TaskKind, string>>;
 }
 
 export interface SyncTasksOptions {
@@ -32,6 +41,12 @@ export interface SyncTasksSummary {
   alreadyOpen: number;
   deferred: number;
   disabled: number;
+  /** Open tasks the app completed because they no longer apply. */
+  completed: number;
+  /** Open tasks whose title and body were rewritten (priority or missing criteria changed). */
+  refreshed: number;
+  /** Wanted tasks not created again because a rep completed or deleted the task for this cause. */
+  keptClosed: number;
   failed: Array<{ contactId: string; kind: TaskKind; error: string }>;
 }
 
@@ -63,7 +78,7 @@ interface Candidate {
 
 /** Creates the wanted tasks that are not open yet, within the per-rep daily budget; the rest is stored as deferred. */
 export async function syncTasks(ctx: AppContext, client: PortalClient, portalId: PortalId, wants: TaskWant[], options: SyncTasksOptions): Promise<SyncTasksSummary> {
-  const summary: SyncTasksSummary = { created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, failed: [] };
+  const summary: SyncTasksSummary = { created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, completed: 0, refreshed: 0, keptClosed: 0, failed: [] };
   const now = ctx.now();
   const nowIso = new Date(now).toISOString();
   const records = new Map((await ctx.store.getTaskRecords(portalId, wants.map((w) => w.contactId))).map((r) => [recordKey(r.contactId, r.kind), r]));
@@ -76,12 +91,25 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
         summary.disabled += 1;
         continue;
       }
+      if (closedByRep(records.get(recordKey(want.contactId, task.kind)))) {
+        summary.keptClosed += 1;
+        continue;
+      }
       candidates.push({ want, task, priority: want.priority, ownerId: want.ownerId ?? options.settings.fallbackOwnerId ?? null });
     }
   }
-  const updates: TaskRecord[] = dropUnwantedDeferred(records, wantedKeys, wants, options.authoritativeKinds ?? []);
-  const open = await findOpenTasks(client, candidates, records, updates);
+  const authoritative = options.authoritativeKinds ?? [];
+  const updates: TaskRecord[] = dropUnwantedDeferred(records, wantedKeys, wants, authoritative);
+  const closing = await completeStaleTasks(client, collectStale(records, wantedKeys, wants, authoritative, updates));
+  updates.push(...closing.records);
+  summary.completed = closing.completed;
+  if (closing.completed) ctx.metrics.inc('bant_tasks_completed_total', 'Tasks the app completed because they no longer apply', { portal: portalId }, closing.completed);
+  const open = await findOpenTasks(client, candidates, records, updates, new Set(authoritative), { portalId, nowIso });
   summary.alreadyOpen = open.alreadyOpen;
+  summary.keptClosed += open.keptClosed;
+  const refreshed = await refreshOpenTasks(client, open.refresh);
+  updates.push(...refreshed.records);
+  summary.refreshed = refreshed.refreshed;
 
   const toCreate: Candidate[] = [];
   const budget = options.settings.dailyTaskBudget ?? options.model.tasks.dailyBudgetPerRep;
@@ -121,7 +149,48 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
 }
 
 function record(portalId: PortalId, candidate: Candidate, status: 'open' | 'deferred', nowIso: string): TaskRecord {
-  return { portalId, contactId: candidate.want.contactId, kind: candidate.task.kind, ownerId: candidate.ownerId, status, createdAt: nowIso, dueAt: candidate.task.dueAt };
+  return {
+    portalId,
+    contactId: candidate.want.contactId,
+    kind: candidate.task.kind,
+    ownerId: candidate.ownerId,
+    status,
+    createdAt: nowIso,
+    dueAt: candidate.task.dueAt,
+    fingerprint: taskFingerprint(candidate.priority, candidate.task),
+  };
+}
+
+/** A task a rep completed or deleted while its cause still holds: never reopened or created again for that cause. */
+function closedByRep(rec: TaskRecord | undefined): boolean {
+  return (rec?.status === 'completed' || rec?.status === 'deleted') && rec.closedBy === 'rep' && rec.causeEnded !== true;
+}
+
+/**
+ * Open tasks of authoritative kinds the contact no longer wants (with the escalation of a call task that closes), to
+ * be completed; a rep-closed record of such a kind notes that its cause has ended (pushed to `updates`).
+ */
+function collectStale(records: Map<string, TaskRecord>, wanted: Set<string>, wants: TaskWant[], kinds: TaskKind[], updates: TaskRecord[]): StaleTask[] {
+  const stale: StaleTask[] = [];
+  for (const want of wants) {
+    for (const kind of kinds) {
+      const key = recordKey(want.contactId, kind);
+      const existing = records.get(key);
+      if (!existing || wanted.has(key)) continue;
+      if (closedByRep(existing)) {
+        updates.push({ ...existing, causeEnded: true });
+        continue;
+      }
+      if (existing.status !== 'open' || !existing.taskId) continue;
+      const why = want.noLongerApplies?.[kind] ?? 'Closed by the app: the task no longer applies.';
+      stale.push({ record: existing, why });
+      const escalation = records.get(recordKey(want.contactId, 'escalate'));
+      if (kind === 'call_sql' && escalation?.status === 'open' && escalation.taskId && escalation.escalatedTaskId === existing.taskId) {
+        stale.push({ record: escalation, why });
+      }
+    }
+  }
+  return stale;
 }
 
 function toTaskCreate(candidate: Candidate): TaskCreate {
@@ -135,7 +204,7 @@ function dropUnwantedDeferred(records: Map<string, TaskRecord>, wanted: Set<stri
   for (const want of wants) {
     for (const kind of kinds) {
       const existing = records.get(recordKey(want.contactId, kind));
-      if (existing?.status === 'deferred' && !wanted.has(recordKey(want.contactId, kind))) dropped.push({ ...existing, status: 'deleted' });
+      if (existing?.status === 'deferred' && !wanted.has(recordKey(want.contactId, kind))) dropped.push({ ...existing, status: 'deleted', closedBy: 'app' });
     }
   }
   return dropped;
@@ -147,25 +216,44 @@ async function findOpenTasks(
   candidates: Candidate[],
   records: Map<string, TaskRecord>,
   updates: TaskRecord[],
-): Promise<{ missing: Candidate[]; alreadyOpen: number }> {
+  refreshable: Set<TaskKind>,
+  at: { portalId: PortalId; nowIso: string },
+): Promise<{ missing: Candidate[]; alreadyOpen: number; keptClosed: number; refresh: RefreshTask[] }> {
   const withId: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
   const markers: Array<{ candidate: Candidate; rec: TaskRecord }> = [];
+  const unrecorded: Candidate[] = [];
   const missing: Candidate[] = [];
   for (const candidate of candidates) {
     const rec = records.get(recordKey(candidate.want.contactId, candidate.task.kind));
     if (rec?.status === 'open' && rec.taskId) withId.push({ candidate, rec });
     else if (rec?.status === 'open') markers.push({ candidate, rec });
+    else if (!rec) unrecorded.push(candidate);
     else missing.push(candidate);
   }
-  let alreadyOpen = 0;
+  // Tasks the app made before it lost its records (a reinstall after a disconnect, a restored store) are still in
+  // HubSpot: an open one of the kind is taken over instead of creating a second.
+  const adopted = await adoptOpenTasks(client, unrecorded.filter((c) => c.want.mayHaveUnrecordedTasks !== false), at);
+  missing.push(...unrecorded.filter((c) => c.want.mayHaveUnrecordedTasks === false));
+  updates.push(...adopted.records);
+  missing.push(...adopted.missing);
+  let alreadyOpen = adopted.records.length;
+  let keptClosed = 0;
+  const refresh: RefreshTask[] = [];
   if (withId.length) {
     const statuses = await client.getTaskStatuses(withId.map((w) => w.rec.taskId as string));
     for (const { candidate, rec } of withId) {
       const status = statuses.get(rec.taskId as string) ?? 'deleted';
-      if (status === 'open') alreadyOpen += 1;
-      else {
-        updates.push({ ...rec, status });
-        missing.push(candidate);
+      if (status === 'open') {
+        alreadyOpen += 1;
+        const fingerprint = taskFingerprint(candidate.priority, candidate.task);
+        if (refreshable.has(rec.kind) && rec.fingerprint !== fingerprint) {
+          const { subject, body, priority } = candidate.task;
+          refresh.push({ record: rec, subject, body, priority, fingerprint });
+        }
+      } else {
+        // A rep completed or deleted it while the cause still holds: remembered, and not created again.
+        updates.push({ ...rec, status, closedBy: 'rep' });
+        keptClosed += 1;
       }
     }
   }
@@ -174,14 +262,29 @@ async function findOpenTasks(
     for (const { candidate, rec } of markers) {
       const match = found.find((t) => t.contactId === rec.contactId && t.kind === rec.kind && t.status === 'open');
       if (match) {
-        updates.push({ ...rec, taskId: match.taskId });
+        updates.push({ ...rec, taskId: match.taskId, fingerprint: taskFingerprint(candidate.priority, candidate.task) });
         alreadyOpen += 1;
       } else {
         missing.push(candidate);
       }
     }
   }
-  return { missing, alreadyOpen };
+  return { missing, alreadyOpen, keptClosed, refresh };
+}
+
+async function adoptOpenTasks(client: PortalClient, unrecorded: Candidate[], at: { portalId: PortalId; nowIso: string }): Promise<{ records: TaskRecord[]; missing: Candidate[] }> {
+  if (unrecorded.length === 0) return { records: [], missing: [] };
+  const found = await client.findAppTasks([...new Set(unrecorded.map((c) => c.want.contactId))]);
+  const open = new Map<string, string>();
+  for (const t of found) if (t.status === 'open' && !open.has(recordKey(t.contactId, t.kind))) open.set(recordKey(t.contactId, t.kind), t.taskId);
+  const records: TaskRecord[] = [];
+  const missing: Candidate[] = [];
+  for (const candidate of unrecorded) {
+    const taskId = open.get(recordKey(candidate.want.contactId, candidate.task.kind));
+    if (taskId) records.push({ ...record(at.portalId, candidate, 'open', at.nowIso), taskId, adopted: true, fingerprint: undefined });
+    else missing.push(candidate);
+  }
+  return { records, missing };
 }
 
 /** Tasks created today (the portal's local day) per owner, for the daily budget; deferred records do not count. */
@@ -191,7 +294,7 @@ async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: numbe
   const today = localDate(now, timeZone);
   const used = new Map<string, number>();
   for (const rec of records) {
-    if (rec.status === 'deferred' || !rec.ownerId || !countsAgainstBudget(rec.kind)) continue;
+    if (rec.status === 'deferred' || rec.adopted || !rec.ownerId || !countsAgainstBudget(rec.kind)) continue;
     const createdAt = Date.parse(rec.createdAt);
     if (now - createdAt > TWO_DAYS_MS || localDate(createdAt, timeZone) !== today) continue;
     used.set(rec.ownerId, (used.get(rec.ownerId) ?? 0) + 1);

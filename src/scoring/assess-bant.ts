@@ -3,6 +3,7 @@
 // with neither it stays `unknown`, which is never the same as `not_met`.
 import type { CompiledModel } from './compile-model.ts';
 import { formatAgeTail } from './format-reason.ts';
+import { DEFAULT_LABELLER, type Labeller } from './option-labels.ts';
 import { type Facts, readText } from './read-facts.ts';
 import { type ActivityMatch, type EngagementResult, MAX_EVIDENCE } from './score-engagement.ts';
 import type { Criterion, CriterionResult, Evidence, Grade, PropertyBag } from './types.ts';
@@ -20,7 +21,7 @@ export function answerProperty(criterion: Criterion): string {
   return ANSWER_PROPERTIES[criterion];
 }
 
-function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: CompiledModel): CriterionResult | null {
+function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: CompiledModel, label: Labeller): CriterionResult | null {
   const name = ANSWER_PROPERTIES[criterion];
   const value = readText(contact, name);
   if (value === '') return null;
@@ -30,7 +31,7 @@ function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: Compil
   if (!Object.hasOwn(answers, key)) return null;
   const state = answers[key];
   if (state === undefined) return null;
-  return { state, evidence: [{ source: 'property', name, value, text: `${name} = ${value}` }] };
+  return { state, evidence: [{ source: 'property', name, value, text: label(name, value) }] };
 }
 
 /**
@@ -53,29 +54,29 @@ function recentActivities(matches: ActivityMatch[], nowMs: number): Evidence[] {
 }
 
 /** Appends the contact's buying roles that are in `roles`. */
-function addRoleEvidence(evidence: Evidence[], facts: Facts, roles: ReadonlySet<string>): Evidence[] {
+function addRoleEvidence(evidence: Evidence[], facts: Facts, roles: ReadonlySet<string>, label: Labeller): Evidence[] {
   for (const r of facts.buyingRoles) {
-    if (roles.has(r)) evidence.push({ source: 'property', name: 'hs_buying_role', value: r, text: `hs_buying_role = ${r}` });
+    if (roles.has(r)) evidence.push({ source: 'property', name: 'hs_buying_role', value: r, text: `buying role: ${label('hs_buying_role', r)}` });
   }
   return evidence;
 }
 
-function budgetEvidence(facts: Facts, compiled: CompiledModel): Evidence[] {
+function budgetEvidence(facts: Facts, compiled: CompiledModel, label: Labeller): Evidence[] {
   const rules = compiled.model.bant.budget;
   const evidence: Evidence[] = [];
   if (rules.minEmployees !== undefined && facts.employees && facts.employees.value >= rules.minEmployees) {
     const e = facts.employees;
-    evidence.push({ source: e.source, name: e.name, value: e.raw, text: `${e.raw} employees (${e.name})` });
+    evidence.push({ source: e.source, name: e.name, value: e.raw, text: `${e.raw} employees (${e.source === 'company_property' ? 'company' : 'contact'})` });
   }
   if (rules.minAnnualRevenue !== undefined && facts.annualRevenue && facts.annualRevenue.value >= rules.minAnnualRevenue) {
     const r = facts.annualRevenue;
     evidence.push({ source: r.source, name: 'annualrevenue', value: String(r.value), text: `annual revenue ${r.value}` });
   }
-  return addRoleEvidence(evidence, facts, compiled.budgetRoles);
+  return addRoleEvidence(evidence, facts, compiled.budgetRoles, label);
 }
 
-function authorityEvidence(facts: Facts, positionGrade: Grade | null, compiled: CompiledModel): Evidence[] {
-  const evidence = addRoleEvidence([], facts, compiled.authorityRoles);
+function authorityEvidence(facts: Facts, positionGrade: Grade | null, compiled: CompiledModel, label: Labeller): Evidence[] {
+  const evidence = addRoleEvidence([], facts, compiled.authorityRoles, label);
   if (positionGrade !== null && compiled.authorityGrades.has(positionGrade)) {
     evidence.push({ source: 'property', name: 'jobtitle', value: facts.jobtitle, text: `jobtitle "${facts.jobtitle}" (position ${positionGrade})` });
   }
@@ -89,12 +90,13 @@ function collectEvidence(
   engagement: EngagementResult,
   compiled: CompiledModel,
   nowMs: number,
+  label: Labeller,
 ): Evidence[] {
   switch (criterion) {
     case 'budget':
-      return budgetEvidence(facts, compiled);
+      return budgetEvidence(facts, compiled, label);
     case 'authority':
-      return authorityEvidence(facts, positionGrade, compiled);
+      return authorityEvidence(facts, positionGrade, compiled, label);
     case 'need':
       return recentActivities(engagement.needMatches, nowMs);
     case 'timeline':
@@ -109,11 +111,12 @@ export function assessBant(
   engagement: EngagementResult,
   compiled: CompiledModel,
   nowMs: number,
+  label: Labeller = DEFAULT_LABELLER,
 ): BantResult {
   const assess = (criterion: Criterion): CriterionResult => {
-    const answered = fromAnswer(criterion, contact, compiled) ?? fromFeedback(criterion, contact);
+    const answered = fromAnswer(criterion, contact, compiled, label) ?? fromFeedback(criterion, contact);
     if (answered) return answered;
-    const evidence = collectEvidence(criterion, facts, positionGrade, engagement, compiled, nowMs);
+    const evidence = collectEvidence(criterion, facts, positionGrade, engagement, compiled, nowMs, label);
     if (evidence.length > MAX_EVIDENCE) evidence.length = MAX_EVIDENCE;
     return { state: evidence.length > 0 ? 'partial' : 'unknown', evidence };
   };

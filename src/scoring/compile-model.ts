@@ -120,10 +120,11 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     const fitLead = `${formatPoints(rule.points)} fit: `;
     if (rule.dimension === 'position') {
       const re = compilePatterns(rule.titlePatterns)!;
+      const excluded = compilePatterns(rule.excludePatterns);
       position.push({
         grade: rule.grade,
         points: rule.points,
-        test: (v) => re.test(v),
+        test: excluded ? (v) => re.test(v) && !excluded.test(v) : (v) => re.test(v),
         reasonLead: `${fitLead}position "`,
         reasonTail: `" (${rule.grade})`,
       });

@@ -2,7 +2,7 @@
 import type { CompiledModel } from './compile-model.ts';
 import type { BantResult } from './assess-bant.ts';
 import type { Disqualification } from './detect-disqualification.ts';
-import { CRITERIA, type Priority, type Qualification, type RecommendedStage } from './types.ts';
+import { CRITERIA, type Grade, type Priority, type Qualification, type RecommendedStage } from './types.ts';
 
 export function decideQualification(
   disqualification: Disqualification | null,
@@ -11,12 +11,17 @@ export function decideQualification(
   compiled: CompiledModel,
 ): Qualification {
   if (disqualification) return 'disqualified';
-  const { sqlRequires, notReadyWhen } = compiled.model.qualification;
-  if (CRITERIA.every((c) => sqlRequires[c].includes(bant[c].state))) return 'sql';
+  const { sqlRequires, notReadyWhen, sqlMinFitGrade } = compiled.model.qualification;
+  if (CRITERIA.every((c) => sqlRequires[c].includes(bant[c].state)) && reachesGrade(priority, sqlMinFitGrade)) return 'sql';
   if (CRITERIA.some((c) => notReadyWhen[c].includes(bant[c].state))) return 'nurture';
   if (compiled.mqlCells.has(priority)) return 'mql';
   // Neither ready nor in an MQL cell: the lead stays with marketing to mature (seed 000: Lead Nurturing).
   return 'nurture';
+}
+
+/** Grades order A (best) … D as letters do; without a minimum every grade reaches it. */
+function reachesGrade(priority: Priority, minimum: Grade | null | undefined): boolean {
+  return !minimum || priority[0]! <= minimum;
 }
 
 /**

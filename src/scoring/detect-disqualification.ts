@@ -1,6 +1,7 @@
 // "Passt nicht" (seed 000) and seed 002's Pseudo-Leads: competitors, students, applicants; plus an
 // answered "no need" and a company known to be below the model's minimum size. First reason wins.
 import type { CompiledModel } from './compile-model.ts';
+import { DEFAULT_LABELLER, type Labeller } from './option-labels.ts';
 import { type Facts, isInDomains, readText } from './read-facts.ts';
 import type { SafePattern } from './safe-pattern.ts';
 import type { Activity, DisqualifyReason, PropertyBag } from './types.ts';
@@ -37,6 +38,7 @@ export function detectDisqualification(
   facts: Facts,
   activities: readonly Activity[],
   compiled: CompiledModel,
+  label: Labeller = DEFAULT_LABELLER,
 ): Disqualification | null {
   const rules = compiled.model.disqualification;
   if (isInDomains(facts.emailDomain, compiled.competitorDomains)) return { reason: 'competitor', text: `e-mail domain ${facts.emailDomain}` };
@@ -48,7 +50,7 @@ export function detectDisqualification(
   if (applicant) return applicant;
 
   const need = readText(contact, 'bant_need_answer');
-  if (need !== '' && rules.noNeed.needAnswers.includes(need)) return { reason: 'no_need', text: `bant_need_answer = ${need}` };
+  if (need !== '' && rules.noNeed.needAnswers.includes(need)) return { reason: 'no_need', text: label('bant_need_answer', need) };
 
   if (facts.employees && facts.employees.value < rules.noFit.minEmployees) {
     return { reason: 'no_fit', text: `${facts.employees.raw} employees, below ${rules.noFit.minEmployees}` };

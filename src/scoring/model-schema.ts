@@ -37,6 +37,9 @@ const positionRule = z.strictObject({
   grade,
   points: z.number().min(0),
   titlePatterns: patterns.min(1).describe('Matched against the contact’s jobtitle.'),
+  excludePatterns: patterns
+    .default([])
+    .describe('A jobtitle matching one of these does not get this rule (e.g. assistants of leadership); the next rule is tried.'),
   description,
 });
 const sizeRule = z.strictObject({
@@ -258,6 +261,10 @@ export const modelSchema = z
       description,
       sqlRequires: criteriaStates.describe('sql when every criterion is in one of its listed states.'),
       notReadyWhen: criteriaStates.describe('nurture when any criterion is in one of its listed states.'),
+      sqlMinFitGrade: grade
+        .nullable()
+        .default(null)
+        .describe('Lowest fit grade that may be sql; null (default) lets the BANT answers alone decide (seed 000: Bedarf und Budget vorhanden).'),
     }),
     signals: z
       .strictObject({ description, rules: z.array(signalRule).default([]) })

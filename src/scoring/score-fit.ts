@@ -1,5 +1,6 @@
 // Explicit scoring (seed 002's A–D table): position, company size and industry, lowered for free-mail addresses (seed 001).
 import type { CompiledModel } from './compile-model.ts';
+import { DEFAULT_LABELLER, type Labeller } from './option-labels.ts';
 import { type Facts, isInDomains } from './read-facts.ts';
 import type { Grade, Reason } from './types.ts';
 
@@ -19,7 +20,7 @@ function reason(rule: { points: number; reasonLead: string; reasonTail: string }
   return { points: rule.points, text: rule.reasonLead + value + rule.reasonTail };
 }
 
-export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
+export function scoreFit(facts: Facts, compiled: CompiledModel, label: Labeller = DEFAULT_LABELLER): FitResult {
   const reasons: Reason[] = [];
   let total = 0;
 
@@ -51,7 +52,7 @@ export function scoreFit(facts: Facts, compiled: CompiledModel): FitResult {
     if (rule) {
       industryGrade = rule.grade;
       total += rule.points;
-      reasons.push(reason(rule, industry));
+      reasons.push(reason(rule, label('industry', industry)));
     }
   }
 

@@ -10,8 +10,10 @@ import { draftTasks } from './draft-tasks.ts';
 import type { ScoringModel } from './model-schema.ts';
 import { readFacts } from './read-facts.ts';
 import { type Contribution, describeContribution, scoreEngagement } from './score-engagement.ts';
+import { labellerFor, type OptionLabels } from './option-labels.ts';
 import { scoreFit } from './score-fit.ts';
 import { scoreSignals } from './score-signals.ts';
+import { summaryLine } from './story.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
 import { GRADES, type Grade, type Priority, type Profile, type Reason, type ScoringResult, TIERS, type Tier } from './types.ts';
 
@@ -57,16 +59,22 @@ function joinTexts(reasons: readonly Reason[]): string {
   return texts.join('\n');
 }
 
-export function score(profile: Profile, model: ScoringModel, now: Date | string | number): ScoringResult {
+export interface ScoreOptions {
+  /** The portal's option labels, so reasons and evidence show labels, not internal values. */
+  labels?: OptionLabels;
+}
+
+export function score(profile: Profile, model: ScoringModel, now: Date | string | number, options: ScoreOptions = {}): ScoringResult {
   const compiled = compileModel(model);
+  const label = labellerFor(options.labels);
   const nowMs = toEpochMs(now);
   const scoredAt = isoOf(nowMs);
   const facts = readFacts(profile);
 
-  const fit = scoreFit(facts, compiled);
+  const fit = scoreFit(facts, compiled, label);
   const engagement = scoreEngagement(profile.activities, compiled, nowMs);
-  const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement, compiled, nowMs);
-  const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled);
+  const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement, compiled, nowMs, label);
+  const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled, label);
   const priority = PRIORITY_OF[fit.grade][engagement.tier];
   const qualification = decideQualification(disqualification, bant, priority, compiled);
   const lifecycleStage = recommendStage(qualification);
@@ -91,15 +99,17 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     ranked = selectLargest(firstReasons, engagement.contributions, limit);
   }
   const reasons: Reason[] = [];
-  if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
-  for (const item of ranked) reasons.push(toReason(item));
+  if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason.replace("_", " ")} (${disqualification.text})` });
+  // Contributions under one point (an e-mail open at +0.5) are noise in a list a rep reads.
+  for (const item of ranked) if (Math.abs(item.points) >= 1) reasons.push(toReason(item));
 
   const engagementScore = formatTenths(engagement.score);
   const tasks = draftTasks({
     profile,
     qualification,
     bant,
-    summary: () => `Priority ${priority} · fit ${fit.score} (${fit.grade}) · engagement ${engagementScore} (tier ${engagement.tier}) · ${qualification}`,
+    summary: () =>
+      summaryLine({ qualification, disqualifyReason: disqualification?.reason ?? null, priority, fit, engagement: { score: engagementScore, tier: engagement.tier }, bant }),
     reasons,
     compiled,
     nowMs,

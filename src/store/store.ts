@@ -1,6 +1,9 @@
 // One storage interface; lowdb (default, DATA_DIR) and PostgreSQL (DATABASE_URL) implement it.
 // Every method is async and every implementation must pass test/store/store-contract.ts.
 import type { Activity, PropertyBag, TaskKind } from '../scoring/types.ts';
+import type { BusinessHours } from '../scoring/business-hours.ts';
+import type { LeadProcess } from '../scoring/lead-process.ts';
+import type { StoredLabels } from '../scoring/option-labels.ts';
 
 export type PortalId = number;
 
@@ -49,6 +52,8 @@ export interface InstallationSettings {
   fallbackOwnerId?: string;
   /** Contact properties the admin picked for calibration (besides the documented defaults); read on every rescore. */
   calibrationProperties?: string[];
+  /** Working days and hours the call SLA and escalations count, in the portal's time zone; absent = Mon–Fri 08:00–18:00. */
+  businessHours?: BusinessHours;
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
@@ -144,6 +149,10 @@ export interface ContactSnapshot {
   writtenAt?: string;
   scoredAt: string;
   modelVersion: string;
+  /** Set when the contact is past the lead stages (no lead tasks, no hs_lead_status change); absent = in the lead process. */
+  leadProcess?: LeadProcess;
+  /** Option labels of the contact's values (industry, buying role, answers) when it was read, so reasons rescored from the snapshot show labels. */
+  optionLabels?: StoredLabels;
 }
 
 /** One change of a contact's score (docs/contract.md section 3 values), kept so accuracy is measured on the score as it was. */
@@ -211,6 +220,14 @@ export interface TaskRecord {
   dueAt: string;
   /** For escalations: the call_sql task they escalate. */
   escalatedTaskId?: string;
+  /** Who closed a completed or deleted task: a rep's close is never undone for the same cause (docs/contract.md section 4). */
+  closedBy?: 'app' | 'rep';
+  /** The cause of a task a rep closed has ended: the next time the contact qualifies for the kind, a new task is due. */
+  causeEnded?: boolean;
+  /** Found in HubSpot rather than created now (e.g. after a reinstall): not counted in today's per-rep budget. */
+  adopted?: boolean;
+  /** What the open task shows (priority, title): a change refreshes its title and body (src/scoring/task-rules.ts). */
+  fingerprint?: string;
 }
 
 export interface JobState {

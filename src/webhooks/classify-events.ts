@@ -1,6 +1,7 @@
 // Pure: which events lead to which work. No I/O; the intake passes what it knows about each portal.
 // Duplicates happen and eventId is not unique, order is not guaranteed (docs/hubspot-platform.md §1.3, §8.5);
 // the app's own writes come back as propertyChange events (docs/hubspot-platform.md §8.6).
+import { LIFECYCLE_STAGES } from '../scoring/types.ts';
 import type { EngagementObjectType } from '../hubspot/portal-client.ts';
 import type { EventKey, PortalId, WorkItem } from '../store/store.ts';
 import type { HubSpotEvent } from './event-schema.ts';
@@ -52,6 +53,15 @@ export const ANSWER_PROPERTIES: ReadonlySet<string> = new Set([
 
 /** Sales feedback (docs/contract.md §3): an outcome and, for a loss naming a criterion, a BANT change: rescore. */
 export const FEEDBACK_PROPERTIES: ReadonlySet<string> = new Set(['bant_feedback', 'bant_feedback_criterion', 'bant_feedback_competitor']);
+
+/**
+ * A contact moving past the lead stages ends its lead tasks (docs/contract.md §4), so a change of its stage triggers a
+ * rescore too, except to the stages the app itself writes: those are the app's echo (docs/hubspot-platform.md §8.6), also
+ * in private-app mode, where no app id marks the app's own changes.
+ */
+function isLeadProcessChange(name: string, value: string | undefined): boolean {
+  return name === 'lifecyclestage' && !(LIFECYCLE_STAGES as readonly string[]).includes(value ?? '');
+}
 
 /** Engagement object type ids (docs/hubspot-platform.md §1.2) whose creation means new activity on associated contacts. */
 // A Map, not an object literal: the id comes from the delivery, and `__proto__` or `constructor` must not be found.
@@ -211,7 +221,7 @@ function decide(event: HubSpotEvent, view: PortalView, options: ClassifyOptions)
       if (isOwnChange(event, options.appId)) return IGNORE.own_change;
       const name = event.propertyName ?? '';
       if (isOutputProperty(name)) return IGNORE.output_property;
-      if (!ANSWER_PROPERTIES.has(name) && !FEEDBACK_PROPERTIES.has(name) && !view.contactInputs.has(name)) return IGNORE.unread_property;
+      if (!ANSWER_PROPERTIES.has(name) && !FEEDBACK_PROPERTIES.has(name) && !isLeadProcessChange(name, event.propertyValue) && !view.contactInputs.has(name)) return IGNORE.unread_property;
       return { items: [rescore(event, event.objectId, options)] };
     }
     case 'associationChange': {

@@ -158,6 +158,17 @@ describe('settings', () => {
     expect((await app.test.store.getInstallation(PORTAL_ID))?.settings.syncLifecycleStage).toBe(true);
   });
 
+  it('when working hours are saved, then they are kept, a later save without them keeps them, and an inverted day is refused', async () => {
+    const hours = { days: [1, 2, 3, 4, 5, 6], start: '07:30', end: '17:00' };
+    expect((await client.send('PUT', '/admin/api/settings', { ...valid, businessHours: hours })).status).toBe(200);
+    expect((await client.send('PUT', '/admin/api/settings', valid)).status).toBe(200);
+    expect((await app.test.store.getInstallation(PORTAL_ID))?.settings.businessHours).toEqual(hours);
+    const inverted = await client.send('PUT', '/admin/api/settings', { ...valid, businessHours: { days: [1], start: '18:00', end: '08:00' } });
+    expect(inverted.status).toBe(422);
+    const body = (await (await client.get('/admin/api/settings')).json()) as { modelDefaults: { businessHours: unknown } };
+    expect(body.modelDefaults.businessHours).toEqual({ days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' });
+  });
+
   it('when HubSpot cannot list owners, then the console still answers, without owners', async () => {
     expect(await (await client.get('/admin/api/owners')).json()).toEqual({ owners: [], unavailable: true });
   });

@@ -27,6 +27,8 @@ export interface FakePortalClient extends PortalClient {
   failTaskCreates: number;
   /** What accountTimeZone answers (the account's IANA zone); an Error is thrown. */
   timeZone: string | undefined | Error;
+  /** Title, body and priority of each created task (`t-N`), as updateTasks leaves them. */
+  taskContents: Map<string, { subject: string; body: string; priority: string }>;
 }
 
 export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalClient {
@@ -47,8 +49,13 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
     companySearchWindows: [],
     failTaskCreates: 0,
     timeZone: undefined,
+    taskContents: new Map(),
     async provisionProperties() {
       count('provisionProperties');
+    },
+    async optionLabels() {
+      count('optionLabels');
+      return new Map([['industry', new Map([['MACHINERY', 'Machinery (portal label)']])]]);
     },
     async lifecycleStageOrder() {
       count('lifecycleStageOrder');
@@ -96,6 +103,7 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
         client.createdTasks.push(task);
         const taskId = `t-${client.createdTasks.length}`;
         client.taskStatuses.set(taskId, 'open');
+        client.taskContents.set(taskId, { subject: task.subject, body: task.body, priority: task.priority });
         return { taskId };
       });
     },
@@ -111,6 +119,30 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
         const status = client.taskStatuses.get(taskId) ?? 'deleted';
         return wanted.has(task.contactId) && status !== 'deleted' ? [{ taskId, contactId: task.contactId, kind: task.kind, status }] : [];
       });
+    },
+    async readTasks(taskIds) {
+      count('readTasks');
+      return new Map(
+        taskIds.map((id) => {
+          const status = client.taskStatuses.get(id) ?? 'deleted';
+          const content = status === 'deleted' ? undefined : client.taskContents.get(id);
+          return [id, { status, subject: content?.subject ?? '', body: content?.body ?? '' }] as const;
+        }),
+      );
+    },
+    async updateTasks(updates) {
+      count('updateTasks');
+      const done = new Set<string>();
+      for (const u of updates) {
+        const content = client.taskContents.get(u.taskId);
+        if (!content || (client.taskStatuses.get(u.taskId) ?? 'deleted') === 'deleted') continue;
+        if (u.subject !== undefined) content.subject = u.subject;
+        if (u.body !== undefined) content.body = u.body;
+        if (u.priority !== undefined) content.priority = u.priority;
+        if (u.complete) client.taskStatuses.set(u.taskId, 'completed');
+        done.add(u.taskId);
+      }
+      return done;
     },
     async associatedContactIds() {
       count('associatedContactIds');

@@ -26,13 +26,65 @@ describe('syncTasks', () => {
     expect(client.createdTasks).toHaveLength(1);
   });
 
-  it('when the earlier task was completed or deleted by a rep, then a new one is created', async () => {
+  it('when a rep completed or deleted the task while its cause still holds, then it is not created again', async () => {
     const { client, sync } = await setup();
     await sync([want('1'), want('2')]);
     client.taskStatuses.set('t-1', 'completed');
     client.taskStatuses.delete('t-2');
-    expect(await sync([want('1'), want('2')])).toMatchObject({ created: 2 });
-    expect(client.createdTasks.map((t) => t.contactId)).toEqual(['1', '2', '1', '2']);
+    expect(await sync([want('1'), want('2')])).toMatchObject({ created: 0, keptClosed: 2 });
+    expect(await sync([want('1'), want('2')])).toMatchObject({ created: 0, keptClosed: 2 });
+    expect(client.createdTasks).toHaveLength(2);
+    expect(client.taskStatuses.get('t-1')).toBe('completed');
+  });
+
+  it('when the cause of a rep-closed task ended and arises again, then a new task is created', async () => {
+    const { client, sync } = await setup();
+    await sync([want('1')]);
+    client.taskStatuses.set('t-1', 'completed');
+    await sync([want('1')]);
+    await sync([want('1', [])]);
+    expect(await sync([want('1')])).toMatchObject({ created: 1 });
+    expect(client.createdTasks).toHaveLength(2);
+  });
+
+  it('when an open task no longer applies, then the app completes it with the reason as the last-but-one body line', async () => {
+    const { client, harness, sync } = await setup();
+    await sync([want('1', [call(), qualify()])]);
+    const why = 'Closed by the app: the contact is no longer sales-ready (now nurture).';
+    expect(await sync([want('1', [qualify()], { noLongerApplies: { call_sql: why } })])).toMatchObject({ completed: 1, alreadyOpen: 1, created: 0 });
+    expect(client.taskStatuses.get('t-1')).toBe('completed');
+    expect(client.taskStatuses.get('t-2')).toBe('open');
+    expect(client.taskContents.get('t-1')?.body.split('\n').slice(-2)).toEqual([why, 'bant-task: call_sql']);
+    const records = await harness.store.getTaskRecords(PORTAL, ['1']);
+    expect(records.find((r) => r.kind === 'call_sql')).toMatchObject({ status: 'completed', closedBy: 'app' });
+    // Sales-ready again: a new call task, since the app (not a rep) closed the old one.
+    expect(await sync([want('1', [call(), qualify()])])).toMatchObject({ created: 1 });
+  });
+
+  it('when the priority or the title of an open task changes, then title and body are refreshed and the due date is kept', async () => {
+    const { client, sync } = await setup();
+    await sync([want('1', [qualify()], { priority: 'B2' })]);
+    expect(await sync([want('1', [qualify()], { priority: 'B2' })])).toMatchObject({ refreshed: 0, alreadyOpen: 1 });
+    const changed = { ...qualify(), subject: 'Qualify: ask about timeline', body: 'Priority A1\nbant-task: qualify', dueAt: '2026-04-01T09:00:00Z' };
+    expect(await sync([want('1', [changed], { priority: 'A1' })])).toMatchObject({ refreshed: 1, created: 0 });
+    expect(client.taskContents.get('t-1')).toMatchObject({ subject: 'Qualify: ask about timeline', body: 'Priority A1\nbant-task: qualify' });
+    expect(client.calls.updateTasks).toBe(1);
+    expect(client.createdTasks[0]?.dueAt).toBe('2026-03-04T09:00:00Z');
+  });
+
+  it('when the app lost its records (a reinstall), then it takes over its open task in HubSpot instead of creating a second', async () => {
+    const { client, harness, sync } = await setup();
+    await sync([want('1')]);
+    await harness.store.deleteContactState(PORTAL, ['1']);
+    expect(await sync([want('1', [call()], { mayHaveUnrecordedTasks: true })])).toMatchObject({ created: 0, alreadyOpen: 1 });
+    expect(client.createdTasks).toHaveLength(1);
+    expect((await harness.store.getTaskRecords(PORTAL, ['1']))[0]).toMatchObject({ taskId: 't-1', status: 'open', adopted: true });
+  });
+
+  it('when the contact is new to the app, then no HubSpot lookup precedes the creation', async () => {
+    const { client, sync } = await setup();
+    expect(await sync([want('1', [call()], { mayHaveUnrecordedTasks: false })])).toMatchObject({ created: 1 });
+    expect(client.calls.findAppTasks ?? 0).toBe(0);
   });
 
   it('when kinds differ, then each kind has its own task', async () => {

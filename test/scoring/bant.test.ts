@@ -1,6 +1,7 @@
 // BANT (seeds 000, 002, 004): answers decide; evidence can only make a criterion partial; unknown ≠ not_met.
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/scoring/index.ts';
+import { labelOf } from '../../src/scoring/option-labels.ts';
 import type { Activity, Criterion, PropertyBag } from '../../src/scoring/types.ts';
 import { activity, model, NOW, profile } from './fixtures.ts';
 
@@ -27,7 +28,7 @@ describe('BANT answers decide when set', () => {
     const result = bantOf({ [`bant_${criterion}_answer`]: answer })[criterion];
     expect(result.state).toBe(state);
     expect(result.evidence).toEqual([
-      { source: 'property', name: `bant_${criterion}_answer`, value: answer, text: `bant_${criterion}_answer = ${answer}` },
+      { source: 'property', name: `bant_${criterion}_answer`, value: answer, text: labelOf(undefined, `bant_${criterion}_answer`, answer) },
     ]);
   });
 
@@ -65,7 +66,7 @@ describe('BANT evidence without answers', () => {
   it('when hs_buying_role or a leadership title points to a decider, then authority is partial (seed 004: decider is not always the CEO)', () => {
     expect(bantOf({ hs_buying_role: 'INFLUENCER;DECISION_MAKER' }).authority).toMatchObject({
       state: 'partial',
-      evidence: [{ text: 'hs_buying_role = DECISION_MAKER' }],
+      evidence: [{ text: 'buying role: Decision maker' }],
     });
     expect(bantOf({ jobtitle: 'Geschäftsführer' }).authority.state).toBe('partial');
     expect(bantOf({ jobtitle: 'Abteilungsleiter Einkauf' }).authority.state).toBe('partial');

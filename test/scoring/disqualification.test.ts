@@ -55,7 +55,7 @@ describe('disqualification', () => {
   });
 
   it('when the need was answered none, then the contact is disqualified as no_need', () => {
-    expect(outcome({ ...good, bant_need_answer: 'none' })).toMatchObject({ reason: 'no_need', first: 'disqualified: no_need (bant_need_answer = none)' });
+    expect(outcome({ ...good, bant_need_answer: 'none' })).toMatchObject({ reason: 'no_need', first: 'disqualified: no need (No need)' });
   });
 
   it('when the company is below the model’s minimum size, then the contact is disqualified as no_fit', () => {

@@ -71,8 +71,17 @@ describe('engagement: caps', () => {
   });
 
   it('when the cap cuts an activity, then its reason says capped', () => {
+    const m = modelWith((x) => {
+      x.engagement.rules.find((r) => r.id === 'email_click')!.cap = 40;
+    });
+    const result = score(profile({}, null, [activity('email_click', 0), activity('email_click', 1), activity('email_click', 2)]), m, NOW);
+    expect(result.reasons.map((r) => r.text)).toContainEqual(expect.stringMatching(/^\+\d+(\.\d)? email link click \(2 d ago, capped\)$/));
+  });
+
+  it('when the cap leaves an activity less than one point, then the top reasons leave it out', () => {
     const result = score(profile({}, null, [activity('email_click', 0), activity('email_click', 1), activity('email_click', 2)]), model, NOW);
-    expect(result.reasons.map((r) => r.text)).toContain('+0.3 email link click (2 d ago, capped)');
+    expect(result.engagement.score).toBe(30);
+    expect(result.reasons.map((r) => r.text)).toEqual(['+15 email link click (just now)', '+14.7 email link click (1 d ago)']);
   });
 
   it('when the model changes a cap, then the new cap applies', () => {

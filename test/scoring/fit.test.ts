@@ -1,6 +1,7 @@
 // Seed 002's explicit scoring table, row by row, plus seed 001's free-mail rule.
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/scoring/index.ts';
+import { labelOf } from '../../src/scoring/option-labels.ts';
 import { model, NOW, profile } from './fixtures.ts';
 
 function fitOf(contact: Record<string, string>, company: Record<string, string> | null = null) {
@@ -90,7 +91,7 @@ describe('fit: industry (seed 002, Branche)', () => {
     ['WHOLESALE', 'C', 12],
     ['MANAGEMENT_CONSULTING', 'D', 6],
   ])('when the company industry is %s, then industry is grade %s', (industry, grade, points) => {
-    expect(fitOf({}, { industry }).reasons[0]?.text).toBe(`+${points} fit: industry ${industry} (${grade})`);
+    expect(fitOf({}, { industry }).reasons[0]?.text).toBe(`+${points} fit: industry ${labelOf(undefined, 'industry', industry)} (${grade})`);
   });
 
   it.each([

@@ -25,7 +25,7 @@ describe('tasks', () => {
     const lines = task!.body.split('\n');
     expect(lines.at(-1)).toBe('bant-task: call_sql');
     expect(lines[0]).toBe('Anna Schmidt (Muster Anlagenbau GmbH), Geschäftsführerin, anna@muster-anlagenbau.de');
-    expect(task!.body).toContain('[x] Budget met: bant_budget_answer = approved');
+    expect(task!.body).toContain('[x] Budget met: Budget approved');
     expect(task!.body).toContain('[~] Authority partial');
     expect(task!.body).toMatch(/Why:\n\+40 fit: position/);
   });

@@ -57,6 +57,14 @@ describe('classifyEvents', () => {
     expect(result.ignored).toEqual({ unread_property: 1 });
   });
 
+  it('when a contact moves to a stage past the lead process, then it is rescored; a move to a stage the app writes is its echo and ignored', () => {
+    const noApp = options({ appId: undefined });
+    expect(items([parsedEvent({ objectId: '8', propertyName: 'lifecyclestage', propertyValue: 'customer', occurredAt: 5 })], noApp)).toHaveLength(1);
+    expect(items([parsedEvent({ objectId: '8', propertyName: 'lifecyclestage', propertyValue: 'partner', occurredAt: 5 })], noApp)).toHaveLength(1);
+    const echo = classifyEvents([parsedEvent({ objectId: '8', propertyName: 'lifecyclestage', propertyValue: 'salesqualifiedlead' })], noApp);
+    expect(echo).toEqual({ accepted: [], ignored: { unread_property: 1 } });
+  });
+
   it("when the app's own output properties come back (the echo of its writes), then nothing is enqueued", () => {
     const echoes = ['bant_fit_score', 'bant_priority', 'bant_qualification', 'bant_scored_at', 'bant_lifecycle_stage'].map((propertyName, i) =>
       parsedEvent({ propertyName, occurredAt: i, changeSource: 'INTEGRATION' }),

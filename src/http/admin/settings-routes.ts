@@ -3,6 +3,7 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { NotFoundError } from '../../errors.ts';
+import { checkBusinessHours, DEFAULT_BUSINESS_HOURS } from '../../scoring/business-hours.ts';
 import { formatIssues } from '../../scoring/model-schema.ts';
 import { TASK_KINDS } from '../../scoring/types.ts';
 import { DEFAULT_SETTINGS, type InstallationSettings } from '../../store/store.ts';
@@ -10,6 +11,11 @@ import { InvalidInputError } from './invalid-input.ts';
 import { sessionOf } from './session.ts';
 
 const ownerId = z.string().trim().regex(/^\d+$/, 'expected a HubSpot owner id (digits)');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h), e.g. 08:00');
+/** Working days (ISO weekdays, 1 = Monday) and hours the call SLA and escalations count, in the portal's time zone. */
+const businessHours = z
+  .strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1, 'at least one working day'), start: hhmm, end: hhmm })
+  .refine((h) => checkBusinessHours(h) === null, { message: 'the working day must end after it starts', path: ['end'] });
 
 /** Empty fields mean "use the model's value". */
 const settingsSchema = z.strictObject({
@@ -20,6 +26,7 @@ const settingsSchema = z.strictObject({
   escalationOwnerId: ownerId.optional(),
   dailyTaskBudget: z.number().int('must be a whole number').min(1).max(1000).optional(),
   fallbackOwnerId: ownerId.optional(),
+  businessHours: businessHours.optional(),
 });
 
 export function withDefaults(settings: Partial<InstallationSettings> | undefined): InstallationSettings {
@@ -40,7 +47,9 @@ export function createSettingsRouter(ctx: AppContext): Router {
         callSlaHours: model.tasks.callSlaHours,
         escalationOwnerId: model.tasks.escalationOwnerId,
         dailyTaskBudget: model.tasks.dailyBudgetPerRep,
+        businessHours: DEFAULT_BUSINESS_HOURS,
       },
+      timeZone: installation.timeZone ?? null,
     });
   });
 
@@ -48,7 +57,9 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     const parsed = settingsSchema.safeParse(req.body);
     if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error), 'The settings are invalid');
-    const settings: InstallationSettings = { ...parsed.data };
+    // A form that does not show the working hours keeps those already set.
+    const kept = parsed.data.businessHours ? {} : { businessHours: (await ctx.store.getInstallation(portalId))?.settings.businessHours };
+    const settings: InstallationSettings = { ...parsed.data, ...(kept.businessHours ? kept : {}) };
     // Only the settings: a token refresh running at the same time keeps its new tokens.
     if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });

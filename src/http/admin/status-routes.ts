@@ -6,6 +6,7 @@ import { optionalScopes, requiredScopes } from '../../app-definition.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PortalId } from '../../store/store.ts';
+import { completeOpenAppTasks, KEPT_AFTER_DISCONNECT } from '../../jobs/disconnect-tasks.ts';
 import { clearSessionCookie, sessionOf } from './session.ts';
 
 export const JOB_NAMES = ['backfill', 'decay', 'reconcile', 'tasks'] as const;
@@ -82,16 +83,32 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
 
   router.post('/disconnect', async (req, res) => {
     const { portalId } = sessionOf(res);
-    if ((req.body as { confirmPortalId?: unknown } | undefined)?.confirmPortalId !== portalId) {
-      res.status(400).json({ error: { code: 'confirmation_required', message: `Send {"confirmPortalId": ${portalId}} to disconnect` } });
+    const body = req.body as { confirmPortalId?: unknown; completeOpenTasks?: unknown } | undefined;
+    if (body?.confirmPortalId !== portalId) {
+      res.status(400).json({
+        error: { code: 'confirmation_required', message: `Send {"confirmPortalId": ${portalId}} to disconnect; add "completeOpenTasks": false to leave the app's open tasks open` },
+        kept: KEPT_AFTER_DISCONNECT,
+      });
       return;
     }
+    if (body.completeOpenTasks !== undefined && typeof body.completeOpenTasks !== 'boolean') {
+      res.status(400).json({ error: { code: 'invalid_input', message: 'completeOpenTasks must be true or false' } });
+      return;
+    }
+    // Default on: the tasks are completed while the app can still reach the portal.
+    const tasks = body.completeOpenTasks === false ? { completed: 0 } : await completeOpenAppTasks(ctx, portalId);
     await deps.uninstall(portalId);
     await ctx.store.deleteInstallation(portalId);
     await ctx.store.deletePortalSessions(portalId);
     ctx.log.info('app disconnected from the admin console; portal data deleted', { portalId });
     clearSessionCookie(res, ctx.config);
-    res.json({ disconnected: true, portalId });
+    res.json({
+      disconnected: true,
+      portalId,
+      completedTasks: tasks.completed,
+      ...('error' in tasks ? { tasksNotCompleted: tasks.error } : {}),
+      kept: KEPT_AFTER_DISCONNECT,
+    });
   });
 
   return router;

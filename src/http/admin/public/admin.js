@@ -787,9 +787,10 @@ function wireSettings() {
       return;
     }
     try {
-      await api('/disconnect', { method: 'POST', body: { confirmPortalId: typed } });
+      const answer = await api('/disconnect', { method: 'POST', body: { confirmPortalId: typed, completeOpenTasks: $('disconnect-complete-tasks').checked } });
       showSignedOut();
-      fill($('signed-out'), h('h1', {}, 'Disconnected'), h('p', {}, `The app was uninstalled from portal ${typed} and its data deleted.`));
+      const tasks = answer?.tasksNotCompleted ?? `${answer?.completedTasks ?? 0} open tasks of the app were completed.`;
+      fill($('signed-out'), h('h1', {}, 'Disconnected'), h('p', {}, `The app was uninstalled from portal ${typed} and its data deleted. ${tasks}`));
     } catch (error) {
       flash(error.message, true);
     }
