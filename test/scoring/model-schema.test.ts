@@ -10,7 +10,7 @@ function withChange(change: (json: Record<string, unknown>) => void): unknown {
 
 describe('parseModel', () => {
   it('when the shipped default model is parsed, then it is valid and carries its version and task settings', () => {
-    expect(model.version).toBe('2026.1-default');
+    expect(model.version).toBe('2026.2-default');
     expect(model.mqlCells).toEqual(['A1', 'A2', 'B1', 'B2']);
     expect(model.tasks).toEqual({
       description: expect.any(String),
