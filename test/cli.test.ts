@@ -82,7 +82,7 @@ describe('bant model validate', () => {
   it('when the default model is validated, then it exits 0', async () => {
     const { code, stdout } = await bant('model', 'validate');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^valid: .*scoring-model\.json \(version 2026\.1-default\)/);
+    expect(stdout).toMatch(/^valid: .*scoring-model\.json \(version 2026\.2-default\)/);
   });
 
   it('when the model has errors, then it exits 2 listing each with its path', async () => {

@@ -158,8 +158,11 @@ export async function applyResults(
     portalId,
     done.map(({ item, leadProcess }) => {
       const want = leadTaskWant(item, leadProcess);
-      // A lead sales rejected wants no lead tasks (its open ones are completed by recordScoring).
-      if (isRejected(item.profile)) want.tasks = [];
+      // A lead sales rejected wants no lead tasks; its open ones close saying why.
+      if (isRejected(item.profile)) {
+        want.tasks = [];
+        for (const kind of LEAD_TASK_KINDS) want.noLongerApplies[kind] = 'sales rejected this lead (bant_feedback = rejected)';
+      }
       const scoredBefore = Boolean(item.current.bant_scored_at);
       return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
     }),
