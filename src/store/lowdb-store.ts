@@ -22,7 +22,7 @@ import { Low } from 'lowdb';
 import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, readTextIfExists, removeIfExists } from './files.ts';
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
 import { SnapshotFile } from './snapshot-file.ts';
-import type { AdminSessionRecord, ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
+import type { AccountSnapshot, AdminSessionRecord, ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, PortalId, Store, TaskRecord } from './store.ts';
 
 export interface LowdbStoreOptions extends MemoryStoreOptions {
   /** fsync every write before it resolves (default true). Without it, data survives a process crash but maybe not a power loss. */
@@ -91,8 +91,8 @@ class LowdbPersistence implements StoreHooks {
     if (section === 'sessions') return join(this.dir, 'sessions.jsonl');
     const [kind, portal] = section.split(':');
     // Snapshots live in SnapshotFiles (LowdbStore overrides every snapshot method), never in a journal.
-    if (kind !== 'tasks') throw new Error(`${section} is not kept in a journal`);
-    return join(this.dir, 'tasks', `${portal}.jsonl`);
+    if (kind !== 'tasks' && kind !== 'accounts') throw new Error(`${section} is not kept in a journal`);
+    return join(this.dir, kind, `${portal}.jsonl`);
   }
 
   changed(section: Section, key?: string): void {
@@ -198,7 +198,8 @@ class LowdbPersistence implements StoreHooks {
     if (section === 'queue') return this.state.queue;
     if (section === 'oauth') return this.state.oauthStates;
     if (section === 'sessions') return this.state.sessions;
-    return this.state.tasks.get(Number(section.split(':')[1]));
+    const [kind, portal] = section.split(':');
+    return kind === 'accounts' ? this.state.accounts.get(Number(portal)) : this.state.tasks.get(Number(portal));
   }
 
   #journal(section: Section): Journal {
@@ -291,6 +292,11 @@ class LowdbStore extends MemoryStore {
     return (await this.persistence.ensureSnapshots(portalId)).size;
   }
 
+  override async putAccountSnapshots(snapshots: AccountSnapshot[]): Promise<void> {
+    await this.#journals(snapshots.map((s): Section => `accounts:${s.portalId}`));
+    return super.putAccountSnapshots(snapshots);
+  }
+
   override async putTaskRecords(records: TaskRecord[]): Promise<void> {
     await this.#journals(records.map((r): Section => `tasks:${r.portalId}`));
     return super.putTaskRecords(records);
@@ -303,7 +309,7 @@ class LowdbStore extends MemoryStore {
   }
 
   override async deleteInstallation(portalId: number): Promise<void> {
-    await this.#journals([`tasks:${portalId}`]);
+    await this.#journals([`tasks:${portalId}`, `accounts:${portalId}`]);
     // The rest first: a failed write leaves everything as it was, the snapshots included.
     await super.deleteInstallation(portalId);
     const snapshots = this.persistence.snapshotFiles.get(portalId);
@@ -339,6 +345,7 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
   await ensurePrivateDir(dataDir);
   await ensurePrivateDir(join(dataDir, 'snapshots'));
   await ensurePrivateDir(join(dataDir, 'tasks'));
+  await ensurePrivateDir(join(dataDir, 'accounts'));
   await claimDirectory(dataDir);
 
   const fsync = options.fsync ?? true;
@@ -387,6 +394,15 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
     const tasks = new Map<string, TaskRecord>();
     for (const record of records.values()) tasks.set(taskKey((record as TaskRecord).contactId, (record as TaskRecord).kind), record as TaskRecord);
     state.tasks.set(portalId, tasks);
+  }
+
+  for (const name of await readdir(join(dataDir, 'accounts'))) {
+    const match = /^(\d+)\.jsonl$/.exec(name);
+    if (!match) continue;
+    const portalId = Number(match[1]);
+    const records = await persistence.ensureJournal(`accounts:${portalId}`);
+    if (records.size === 0) continue;
+    state.accounts.set(portalId, new Map([...records].map(([companyId, record]) => [companyId, record as AccountSnapshot])));
   }
 
   const memoryOptions: MemoryStoreOptions = options;

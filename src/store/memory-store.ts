@@ -4,6 +4,7 @@ import type { TaskKind } from '../scoring/types.ts';
 import { indexAfter } from './sorted-ids.ts';
 import type {
   AdminSessionRecord,
+  AccountSnapshot,
   ContactSnapshot,
   DeadLetter,
   EventKey,
@@ -52,7 +53,7 @@ export interface QueueRecord extends WorkItem {
 }
 
 /** What changed, so a persistent store knows which file to write. */
-export type Section = 'installations' | 'oauth' | 'sessions' | 'deadLetters' | 'jobs' | 'queue' | `snapshots:${number}` | `tasks:${number}`;
+export type Section = 'installations' | 'oauth' | 'sessions' | 'deadLetters' | 'jobs' | 'queue' | `snapshots:${number}` | `tasks:${number}` | `accounts:${number}`;
 
 export interface StoreHooks {
   /**
@@ -170,6 +171,7 @@ export class StoreState {
   /** Sorted contact ids per portal, built on demand for listSnapshots and dropped when ids come or go. */
   snapshotOrder = new Map<PortalId, string[]>();
   tasks = new Map<PortalId, Map<string, TaskRecord>>();
+  accounts = new Map<PortalId, Map<string, AccountSnapshot>>();
   jobs = new Map<string, JobState>();
   locks = new Map<string, { owner: string; expiresAt: number }>();
 
@@ -337,6 +339,14 @@ export class MemoryStore implements Store {
         s.snapshots.set(portalId, snapshots);
         s.snapshotOrder.delete(portalId);
         this.hooks.changed(`snapshots:${portalId}`);
+      });
+    }
+    const accounts = s.accounts.get(portalId);
+    if (accounts && s.accounts.delete(portalId)) {
+      this.hooks.changed(`accounts:${portalId}`);
+      this.undoable(() => {
+        s.accounts.set(portalId, accounts);
+        this.hooks.changed(`accounts:${portalId}`);
       });
     }
     const tasks = s.tasks.get(portalId);
@@ -755,6 +765,35 @@ export class MemoryStore implements Store {
     return [...portal.values()]
       .filter((r) => (filter.kind === undefined || r.kind === filter.kind) && (filter.status === undefined || r.status === filter.status))
       .map(clone);
+  }
+
+  // account snapshots
+
+  async getAccountSnapshots(portalId: PortalId, companyIds: string[]): Promise<Map<string, AccountSnapshot>> {
+    this.open();
+    const portal = this.state.accounts.get(portalId);
+    const found = new Map<string, AccountSnapshot>();
+    for (const id of companyIds) {
+      const snapshot = portal?.get(id);
+      if (snapshot) found.set(id, clone(snapshot));
+    }
+    return found;
+  }
+
+  async putAccountSnapshots(snapshots: AccountSnapshot[]): Promise<void> {
+    this.open();
+    if (snapshots.length === 0) return;
+    for (const snapshot of snapshots) {
+      let portal = this.state.accounts.get(snapshot.portalId);
+      if (!portal) {
+        portal = new Map();
+        this.state.accounts.set(snapshot.portalId, portal);
+      }
+      this.#restoreMapEntry(portal, snapshot.companyId, `accounts:${snapshot.portalId}`);
+      portal.set(snapshot.companyId, clone(snapshot));
+      this.hooks.changed(`accounts:${snapshot.portalId}`, snapshot.companyId);
+    }
+    await this.persist();
   }
 
   /** Undo for setting or deleting `key` of a keyed section: its value as it is now comes back. */

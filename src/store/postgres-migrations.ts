@@ -130,4 +130,16 @@ CREATE INDEX admin_sessions_portal ON admin_sessions (portal_id);
 CREATE INDEX admin_sessions_expires_at ON admin_sessions (expires_at);
 `,
   },
+  {
+    version: 3,
+    name: 'account snapshots',
+    sql: `
+CREATE TABLE account_snapshots (
+  portal_id bigint NOT NULL,
+  company_id text NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, company_id)
+);
+`,
+  },
 ];

@@ -143,6 +143,21 @@ export interface ContactSnapshot {
   modelVersion: string;
 }
 
+/**
+ * A company's last account qualification (CONTRACT.md section 3a), so a contact's rescore can place the contact in its
+ * account without reading the company's other contacts. `result` is the JSON of src/scoring/qualify-account.ts' result.
+ */
+export interface AccountSnapshot {
+  portalId: PortalId;
+  companyId: string;
+  /** The contacts the account was qualified from. */
+  contactIds: string[];
+  result: unknown;
+  /** The account values as last written to (or read from) HubSpot. */
+  written: Record<string, string>;
+  scoredAt: string;
+}
+
 export interface TaskRecord {
   portalId: PortalId;
   contactId: string;
@@ -231,6 +246,10 @@ export interface Store {
   /** Pages through a portal's snapshots in contact-id order (plain string order, code unit by code unit), after `afterContactId`. */
   listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]>;
   countSnapshots(portalId: PortalId): Promise<number>;
+
+  // per-company account snapshots (one per company; putting one replaces it)
+  getAccountSnapshots(portalId: PortalId, companyIds: string[]): Promise<Map<string, AccountSnapshot>>;
+  putAccountSnapshots(snapshots: AccountSnapshot[]): Promise<void>;
 
   // tasks the app created: one record per (portalId, contactId, kind); putting a record replaces the one of its kind
   getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]>;
