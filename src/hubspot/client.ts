@@ -12,6 +12,7 @@ import { createInstallationAuth, type InstallationAuth } from './installations.t
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
+import { COMPANY_PROPERTIES } from './company-properties.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
 import { provisionProperties, readPropertyOptions } from './provision-properties.ts';
 import { MARKETING_EVENTS_SCOPE, readMarketingEventIndex } from './marketing-events.ts';
@@ -137,6 +138,8 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       request,
       provisionProperties: async () => {
         await provisionProperties(request, log.child({ portalId }));
+        // CONTRACT.md section 3a: the account values live on companies, in a company group of the same name.
+        await provisionProperties(request, log.child({ portalId }), COMPANY_PROPERTIES, 'companies');
       },
       lifecycleStageOrder: stageOrder,
       leadStatusOptions: leadStatuses,

@@ -14,6 +14,8 @@ export interface ContactRecord {
   current: Record<string, string | null>;
   /** HubSpot's `lastmodifieddate` / `hs_lastmodifieddate`, ISO. */
   updatedAt?: string;
+  /** The company the contact is scored with (its account), when it has one. */
+  companyId?: string;
 }
 
 /** A record found by a modified-since search. */

@@ -133,6 +133,7 @@ async function readChunk(
       profile: { properties, company: company ? { properties: company.properties } : null, activities },
       ownerId: contact.properties.hubspot_owner_id || null,
       current,
+      ...(companyId && company ? { companyId } : {}),
       ...(updatedAt ? { updatedAt } : {}),
     };
     return record;

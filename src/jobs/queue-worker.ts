@@ -4,6 +4,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { EngagementObjectType } from '../hubspot/portal-client.ts';
 import type { LeasedItem, PortalId, WorkItem, WorkKind } from '../store/store.ts';
+import { handleAccounts } from '../accounts/handle-accounts.ts';
 import { rescoreContacts } from './rescore-contacts.ts';
 
 /** What a handler reports: items not listed as failed are complete. */
@@ -62,6 +63,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     purge: handlePurges,
     engagement: handleEngagements,
     company: handleCompanies,
+    account: handleAccounts,
     ...options.handlers,
   };
   const kinds = (Object.keys(handlers) as WorkKind[]).filter((k) => handlers[k]);

@@ -197,7 +197,7 @@ export const modelSchema = z
           .number()
           .positive()
           .optional()
-          .describe('Most decayed engagement one contact adds to its account; default: the tier 2 threshold, so one busy contact alone never makes a hot account.'),
+          .describe('Most decayed engagement one contact adds to its account; default: the tier 1 threshold, so one busy contact alone never makes a hot (tier 1) account.'),
       })
       .optional()
       .describe('Account qualification: the company as the buyer, with its buying centre (seed 004).'),

@@ -284,7 +284,7 @@ function detectAccountDisqualification(company: PropertyBag, need: CriterionRoll
 }
 
 export function contactEngagementCap(model: ScoringModel): number {
-  return model.accounts?.contactEngagementCap ?? model.engagement.tiers['2'];
+  return model.accounts?.contactEngagementCap ?? model.engagement.tiers['1'];
 }
 
 export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Date | string | number): AccountResult {

@@ -95,7 +95,8 @@ export type WorkKind =
   | 'engagement' // an engagement object was created: find its contacts, then rescore them (key = `${objectType}:${id}`)
   | 'company' // a company property the model reads changed: find the contacts it is the company of, then rescore them (key = company id)
   | 'purge' // privacyDeletion / deletion: drop all local state for the contact
-  | 'backfill'; // page through all contacts (key = 'all')
+  | 'backfill' // page through all contacts (key = 'all')
+  | 'account'; // qualify a company as an account from its contacts (key = company id), coalesced per company
 
 export interface WorkItem {
   portalId: PortalId;

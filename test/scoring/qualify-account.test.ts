@@ -55,7 +55,7 @@ describe('qualifyAccount', () => {
     const busy = member('1', { firstname: 'Viel', lastname: 'Klick' }, Array.from({ length: 40 }, (_, i) => activity(i % 2 ? 'demo_request' : 'meeting_held', i % 5)));
     expect(busy.result.engagement.score).toBeGreaterThan(model.engagement.tiers['1']);
     const account = qualifyAccount({ properties: COMPANY, contacts: [busy] }, model, NOW);
-    expect(account.engagement.score).toBe(model.engagement.tiers['2']);
+    expect(account.engagement.score).toBe(model.engagement.tiers['1']);
     expect(account.engagement.tier).toBeGreaterThan(1);
   });
 
