@@ -5,7 +5,7 @@ import type { ScoringModel } from '../scoring/model-schema.ts';
 import { placeInAccount } from '../scoring/place-in-account.ts';
 import type { Profile, ScoringResult } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
-import { enqueueAccountRescores, storedAccount } from './rescore-accounts.ts';
+import { ACCOUNT_SETTLE_MS, enqueueAccountRescores, storedAccount } from './rescore-accounts.ts';
 
 export interface PlaceableItem {
   contactId: string;
@@ -30,5 +30,5 @@ export async function placeInStoredAccounts(
     const account = companyId === undefined ? null : storedAccount(accounts.get(companyId));
     if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now);
   }
-  await enqueueAccountRescores(ctx, portalId, companyIds, ctx.config.RESCORE_DELAY_MS);
+  await enqueueAccountRescores(ctx, portalId, companyIds, ctx.config.RESCORE_DELAY_MS + ACCOUNT_SETTLE_MS);
 }

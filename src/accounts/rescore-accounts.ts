@@ -16,6 +16,15 @@ import type { Profile, PropertyBag } from '../scoring/types.ts';
 import type { AccountSnapshot, ContactSnapshot, PortalId, WorkItem } from '../store/store.ts';
 import { applyResults, type ResultItem } from '../jobs/rescore-contacts.ts';
 
+/** The contact values an account's context can change (src/scoring/place-in-account.ts). */
+const CONTEXT_PROPERTIES = ['bant_budget', 'bant_authority', 'bant_need', 'bant_timeline', 'bant_criteria_met', 'bant_qualification', 'bant_lifecycle_stage'] as const;
+
+/**
+ * How long an account waits after its contacts' rescores are due, so the batches of one burst of contact changes
+ * (100 contacts a batch) all land before the account is qualified once.
+ */
+export const ACCOUNT_SETTLE_MS = 2_000;
+
 /** In the account snapshot's `written`: a find_decision_maker task exists for the current cause. */
 const TASK_MARK = 'find_decision_maker';
 
@@ -142,10 +151,12 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
   );
 
   // The contacts in their account's context: inherited criteria and what follows from them, written only if changed.
+  // Only contacts whose account context changed are written: time alone (decay) is the decay job's to write.
   const items: ResultItem[] = [];
   for (const a of done) {
     for (const m of a.members) {
       const placed = placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now);
+      if (CONTEXT_PROPERTIES.every((name) => placed.properties[name] === m.snapshot.written[name])) continue;
       items.push({ contactId: m.id, result: placed, current: m.snapshot.written, ownerId: m.snapshot.ownerId ?? null, profile: m.profile });
     }
   }
