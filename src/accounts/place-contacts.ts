@@ -5,7 +5,7 @@ import type { ScoringModel } from '../scoring/model-schema.ts';
 import { placeInAccount } from '../scoring/place-in-account.ts';
 import type { Profile, ScoringResult } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
-import { ACCOUNT_SETTLE_MS, enqueueAccountRescores, storedAccount } from './rescore-accounts.ts';
+import { enqueueAccountRescores, storedAccount } from './rescore-accounts.ts';
 
 export interface PlaceableItem {
   contactId: string;
@@ -13,7 +13,10 @@ export interface PlaceableItem {
   profile?: Profile;
 }
 
-/** Replaces each item's result by the result in its account; then queues the accounts. `companyOf`: contact id → company id. */
+/**
+ * Replaces each item's result by the result in its account; then queues the accounts to be qualified `settleMs` after
+ * the rescore delay. `companyOf`: contact id → company id.
+ */
 export async function placeInStoredAccounts(
   ctx: AppContext,
   portalId: PortalId,
@@ -21,6 +24,7 @@ export async function placeInStoredAccounts(
   items: PlaceableItem[],
   companyOf: ReadonlyMap<string, string>,
   now: Date,
+  settleMs: number,
 ): Promise<void> {
   const companyIds = [...new Set(items.map((i) => companyOf.get(i.contactId)).filter((id): id is string => id !== undefined))];
   if (companyIds.length === 0) return;
@@ -30,5 +34,5 @@ export async function placeInStoredAccounts(
     const account = companyId === undefined ? null : storedAccount(accounts.get(companyId));
     if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now);
   }
-  await enqueueAccountRescores(ctx, portalId, companyIds, ctx.config.RESCORE_DELAY_MS + ACCOUNT_SETTLE_MS);
+  await enqueueAccountRescores(ctx, portalId, companyIds, ctx.config.RESCORE_DELAY_MS + settleMs);
 }

@@ -25,6 +25,18 @@ const CONTEXT_PROPERTIES = ['bant_budget', 'bant_authority', 'bant_need', 'bant_
  */
 export const ACCOUNT_SETTLE_MS = 2_000;
 
+/**
+ * The settle window after bulk rescores (backfill, model activation, reconciliation), in rescore delays: a backfill
+ * rescores about 90 contacts a second at HubSpot's limit, so with the default delay (1 s) several hundred companies fall
+ * due together after 30 s and each account pass fills its batch of 100 companies, instead of one pass per contact page.
+ */
+export const BULK_SETTLE_DELAYS = 30;
+const BULK_REASONS: ReadonlySet<string> = new Set(['backfill', 'model_activated', 'reconcile']);
+
+export function accountSettleMs(reason: string | undefined, rescoreDelayMs: number): number {
+  return reason !== undefined && BULK_REASONS.has(reason) ? Math.max(ACCOUNT_SETTLE_MS, BULK_SETTLE_DELAYS * rescoreDelayMs) : ACCOUNT_SETTLE_MS;
+}
+
 /** In the account snapshot's `written`: a find_decision_maker task exists for the current cause. */
 const TASK_MARK = 'find_decision_maker';
 

@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDefinition } from '../../src/app-definition.ts';
 import type { CrmRecord, Subscription } from '../../standin/index.ts';
 import { type Env, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
+import { metricSum, scrapeMetrics } from '../../bench/lib/harness.ts';
 
 let env: Env;
 let companyId: number;
 let karl: CrmRecord;
+const BURST = 100;
+const burst: CrmRecord[] = [];
 let eva: CrmRecord;
 
 function appSubscriptions(): Subscription[] {
@@ -43,6 +46,12 @@ beforeAll(async () => {
         bant_authority_answer: 'influencer',
       });
       portal.associate('contacts', eva.id, 'companies', companyId, undefined, true, true);
+      const big = portal.create('companies', { name: 'Groß Maschinen AG', domain: 'gross-maschinen.example', numberofemployees: '8000', industry: 'MACHINERY' }).id;
+      for (let i = 0; i < BURST; i++) {
+        const c = portal.create('contacts', { email: `mitarbeiter${i}@gross-maschinen.example`, firstname: 'M', lastname: `Nr-${i}`, jobtitle: 'Ingenieur' });
+        portal.associate('contacts', c.id, 'companies', big, undefined, true, true);
+        burst.push(c);
+      }
     },
   });
   await waitAllScored(env.portal, { logLines: env.logLines });
@@ -98,5 +107,18 @@ describe('account qualification', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]!.props.hs_task_status).toBe('COMPLETED');
     expect(tasks[0]!.props.hs_task_body).toContain('Completed by the app: someone in the buying centre can decide now');
+  });
+
+  it('when 100 contacts of one company change in one burst, then the account is rescored once with at most 5 calls', async () => {
+    const before = await scrapeMetrics(env.app!.url);
+    for (const c of burst) env.standIn.simulate.updateContact(env.portal.id, c.id, { bant_need_answer: 'latent' });
+    await waitUntil(() => burst.every((c) => env.portal.get('contacts', c.id)!.props.bant_need === 'partial'), { timeoutMs: 30_000, message: () => `burst rescored\n${log()}` });
+    await quiet();
+    const after = await scrapeMetrics(env.app!.url);
+    const delta = (name: string, labels: Record<string, string> = {}) => metricSum(after, name, labels) - metricSum(before, name, labels);
+    expect(delta('bant_queue_items_total', { kind: 'account', outcome: 'done' })).toBe(1);
+    expect(delta('bant_accounts_rescored_total')).toBe(1);
+    expect(delta('bant_account_api_calls_total')).toBeGreaterThan(0);
+    expect(delta('bant_account_api_calls_total')).toBeLessThanOrEqual(5);
   });
 });
