@@ -42,7 +42,8 @@ const portal = standIn.createPortal({ contacts, companies: Math.max(1, Math.roun
 const engagements = ['calls', 'meetings', 'emails', 'notes'].reduce((n, t) => n + portal.count(t as 'calls'), 0);
 const dataDir = await makeTempDir('bench-api-calls');
 const db = storeKind === 'postgres' ? await scratchDatabase(DEFAULT_DATABASE_URL, 'bench_api') : undefined;
-const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { DATABASE_URL: db?.url } }));
+// The production rescore delay (1 s), which sets the account pass's settle window after a bulk rescore.
+const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { DATABASE_URL: db?.url, RESCORE_DELAY_MS: '1000' } }));
 try {
   console.log(`api-calls: ${contacts} contacts, ${engagements} engagements (${(engagements / contacts).toFixed(1)} per contact), store ${storeKind}, HubSpot limits 110/10 s`);
   const t0 = Date.now();
@@ -50,7 +51,7 @@ try {
   await waitForBackfill(app.url, { timeoutMs: 30 * 60_000 });
   const seconds = (Date.now() - t0) / 1000;
   // The account pass follows the contacts' rescores after its settle window: wait until the queue is empty.
-  await sleep(3_000);
+  await sleep(5_000);
   const metrics = await waitFor(async () => {
     const m = await scrapeMetrics(app.url);
     return metricSum(m, 'bant_queue_depth') === 0 ? m : undefined;

@@ -68,7 +68,16 @@ function profileOf(snapshot: ContactSnapshot, company: PropertyBag): Profile {
 function memberOf(snapshot: ContactSnapshot, profile: Profile, model: ScoringModel, now: Date): AccountContact & { profile: Profile; snapshot: ContactSnapshot } {
   const p = snapshot.properties;
   const name = [p.firstname, p.lastname].filter((s) => typeof s === 'string' && s.trim() !== '').join(' ');
-  return { id: snapshot.contactId, name, jobtitle: p.jobtitle ?? '', buyingRoles: p.hs_buying_role ?? null, result: score(profile, model, now), profile, snapshot };
+  return {
+    id: snapshot.contactId,
+    name,
+    jobtitle: p.jobtitle ?? '',
+    buyingRoles: p.hs_buying_role ?? null,
+    result: score(profile, model, now),
+    ...(snapshot.answeredAt ? { answeredAt: snapshot.answeredAt } : {}),
+    profile,
+    snapshot,
+  };
 }
 
 /** The account result as stored: JSON, read back only through this. */
@@ -169,7 +178,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
     for (const m of a.members) {
       const placed = placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now);
       if (CONTEXT_PROPERTIES.every((name) => placed.properties[name] === m.snapshot.written[name])) continue;
-      items.push({ contactId: m.id, result: placed, current: m.snapshot.written, ownerId: m.snapshot.ownerId ?? null, profile: m.profile });
+      items.push({ contactId: m.id, result: placed, current: m.snapshot.written, ownerId: m.snapshot.ownerId ?? null, profile: m.profile, ...(m.snapshot.answeredAt ? { answeredAt: m.snapshot.answeredAt } : {}) });
     }
   }
   if (items.length) await applyResults(ctx, portalId, items, { client, model });

@@ -1,6 +1,6 @@
 // What the rest of the app may ask of HubSpot, per portal. Implemented in src/hubspot/ only;
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
-import type { Profile, TaskKind } from '../scoring/types.ts';
+import type { Criterion, Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 
 export type EngagementObjectType = 'calls' | 'meetings' | 'emails' | 'notes';
@@ -16,6 +16,8 @@ export interface ContactRecord {
   updatedAt?: string;
   /** The company the contact is scored with (its account), when it has one. */
   companyId?: string;
+  /** When each BANT answer it holds was given (ISO), from the answer properties' history. */
+  answeredAt?: Partial<Record<Criterion, string>>;
 }
 
 /** A record found by a modified-since search. */

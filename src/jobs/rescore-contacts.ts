@@ -6,7 +6,7 @@ import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
 import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
-import type { Profile, ScoringResult } from '../scoring/types.ts';
+import type { Criterion, Profile, ScoringResult } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
 import { placeInStoredAccounts } from '../accounts/place-contacts.ts';
 import { accountSettleMs } from '../accounts/rescore-accounts.ts';
@@ -23,6 +23,8 @@ export interface ResultItem {
   ownerId: string | null;
   /** What was scored; absent (decay) = keep the snapshot's. */
   profile?: Profile;
+  /** When the contact's BANT answers were given; absent = keep the snapshot's. */
+  answeredAt?: Partial<Record<Criterion, string>>;
 }
 
 export interface ApplySummary {
@@ -69,7 +71,14 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     const items: ResultItem[] = [];
     for (const record of records.values()) {
       try {
-        items.push({ contactId: record.contactId, result: score(record.profile, model, now), current: record.current, ownerId: record.ownerId, profile: record.profile });
+        items.push({
+          contactId: record.contactId,
+          result: score(record.profile, model, now),
+          current: record.current,
+          ownerId: record.ownerId,
+          profile: record.profile,
+          ...(record.answeredAt ? { answeredAt: record.answeredAt } : {}),
+        });
       } catch (error) {
         summary.failed.push({ contactId: record.contactId, error: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
       }
@@ -147,7 +156,7 @@ async function buildSnapshots(
   done: Array<{ item: ResultItem; changes: Record<string, string> }>,
   writtenAt: ReadonlyMap<string, string>,
 ): Promise<ContactSnapshot[]> {
-  const needPrevious = done.filter((p) => !p.item.profile || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
+  const needPrevious = done.filter((p) => !p.item.profile || !p.item.answeredAt || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
   const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
   return done.map(({ item, changes }) => {
     const before = previous.get(item.contactId);
@@ -167,6 +176,7 @@ async function buildSnapshots(
       ...(lastWrite ? { writtenAt: lastWrite } : {}),
       scoredAt: item.result.scoredAt,
       modelVersion: item.result.modelVersion,
+      ...((item.answeredAt ?? before?.answeredAt) ? { answeredAt: item.answeredAt ?? before?.answeredAt } : {}),
     };
   });
 }

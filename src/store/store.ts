@@ -1,6 +1,6 @@
 // One storage interface; lowdb (default, DATA_DIR) and PostgreSQL (DATABASE_URL) implement it.
 // Every method is async and every implementation must pass test/store/store-contract.ts.
-import type { Activity, PropertyBag, TaskKind } from '../scoring/types.ts';
+import type { Activity, Criterion, PropertyBag, TaskKind } from '../scoring/types.ts';
 
 export type PortalId = number;
 
@@ -142,6 +142,8 @@ export interface ContactSnapshot {
   writtenAt?: string;
   scoredAt: string;
   modelVersion: string;
+  /** When each BANT answer was given (ISO), for accounts: the most recent answer across a company's contacts wins. */
+  answeredAt?: Partial<Record<Criterion, string>>;
 }
 
 /**
