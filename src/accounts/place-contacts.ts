@@ -14,8 +14,8 @@ export interface PlaceableItem {
 }
 
 /**
- * Replaces each item's result by the result in its account; then queues the accounts to be qualified `settleMs` after
- * the rescore delay. `companyOf`: contact id → company id.
+ * Replaces each item's result by the result in its account; then queues the accounts to be qualified after the settle
+ * window (src/accounts/rescore-accounts.ts, accountSettle). `companyOf`: contact id → company id.
  */
 export async function placeInStoredAccounts(
   ctx: AppContext,
@@ -24,7 +24,7 @@ export async function placeInStoredAccounts(
   items: PlaceableItem[],
   companyOf: ReadonlyMap<string, string>,
   now: Date,
-  settleMs: number,
+  settle: { settleMs: number; align: boolean },
 ): Promise<void> {
   const companyIds = [...new Set(items.map((i) => companyOf.get(i.contactId)).filter((id): id is string => id !== undefined))];
   if (companyIds.length === 0) return;
@@ -34,5 +34,5 @@ export async function placeInStoredAccounts(
     const account = companyId === undefined ? null : storedAccount(accounts.get(companyId));
     if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now);
   }
-  await enqueueAccountRescores(ctx, portalId, companyIds, ctx.config.RESCORE_DELAY_MS + settleMs);
+  await enqueueAccountRescores(ctx, portalId, companyIds, settle.settleMs, settle.align);
 }

@@ -33,8 +33,10 @@ export const ACCOUNT_SETTLE_MS = 2_000;
 export const BULK_SETTLE_DELAYS = 30;
 const BULK_REASONS: ReadonlySet<string> = new Set(['backfill', 'model_activated', 'reconcile']);
 
-export function accountSettleMs(reason: string | undefined, rescoreDelayMs: number): number {
-  return reason !== undefined && BULK_REASONS.has(reason) ? Math.max(ACCOUNT_SETTLE_MS, BULK_SETTLE_DELAYS * rescoreDelayMs) : ACCOUNT_SETTLE_MS;
+export function accountSettle(reason: string | undefined, rescoreDelayMs: number): { settleMs: number; align: boolean } {
+  return reason !== undefined && BULK_REASONS.has(reason)
+    ? { settleMs: Math.max(ACCOUNT_SETTLE_MS, BULK_SETTLE_DELAYS * rescoreDelayMs), align: true }
+    : { settleMs: rescoreDelayMs + ACCOUNT_SETTLE_MS, align: false };
 }
 
 /** In the account snapshot's `written`: a find_decision_maker task exists for the current cause. */
@@ -48,10 +50,15 @@ export interface AccountRescoreSummary {
   failed: Array<{ companyId: string; error: string }>;
 }
 
-/** One `account` item per company; the store merges repeats, keeping the later notBefore (coalescing). */
-export async function enqueueAccountRescores(ctx: AppContext, portalId: PortalId, companyIds: Iterable<string>, delayMs: number): Promise<void> {
+/**
+ * One `account` item per company; the store merges repeats, keeping the later notBefore (coalescing). With `align`
+ * (bulk rescores) the due time is rounded up to a multiple of `delayMs`, so companies queued by successive contact
+ * pages fall due together and one pass takes them in full batches, rather than one pass per page.
+ */
+export async function enqueueAccountRescores(ctx: AppContext, portalId: PortalId, companyIds: Iterable<string>, delayMs: number, align = false): Promise<void> {
   const now = ctx.now();
-  const items: WorkItem[] = [...new Set(companyIds)].map((key) => ({ portalId, kind: 'account', key, notBefore: now + delayMs }));
+  const due = align && delayMs > 0 ? Math.ceil((now + delayMs) / delayMs) * delayMs : now + delayMs;
+  const items: WorkItem[] = [...new Set(companyIds)].map((key) => ({ portalId, kind: 'account', key, notBefore: due }));
   if (items.length === 0) return;
   await ctx.store.enqueue(items);
   ctx.notifyWork();

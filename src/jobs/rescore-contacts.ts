@@ -9,7 +9,7 @@ import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { Criterion, Profile, ScoringResult } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
 import { placeInStoredAccounts } from '../accounts/place-contacts.ts';
-import { accountSettleMs } from '../accounts/rescore-accounts.ts';
+import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
 /** Batch endpoints take 100 objects (PLATFORM.md §3.5). */
@@ -86,7 +86,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     summary.scored += items.length;
     const companyOf = new Map<string, string>();
     for (const record of records.values()) if (record.companyId) companyOf.set(record.contactId, record.companyId);
-    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, accountSettleMs(options.reason, ctx.config.RESCORE_DELAY_MS));
+    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
     const applied = await applyResults(ctx, portalId, items, { client, model });
     summary.written += applied.written;
     summary.unchanged += applied.unchanged;
