@@ -174,7 +174,8 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
       for (const [name, value] of Object.entries(company.current)) if (typeof value === 'string') written[name] = value;
       Object.assign(written, a.changes);
       if (created.has(a.companyId)) written[TASK_MARK] = 'created';
-      return { portalId, companyId: a.companyId, contactIds: a.members.map((m) => m.id), result: a.account, written, scoredAt: a.account.scoredAt };
+      const writtenAt = report.updatedAt.get(a.companyId) ?? previous.get(a.companyId)?.writtenAt;
+      return { portalId, companyId: a.companyId, contactIds: a.members.map((m) => m.id), result: a.account, written, ...(writtenAt ? { writtenAt } : {}), scoredAt: a.account.scoredAt };
     }),
   );
 

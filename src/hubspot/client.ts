@@ -10,7 +10,8 @@ import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
-import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts } from './list-contacts.ts';
+import { countContacts, listContactIds, listOwners, searchModifiedCompanies,
+  searchModifiedCompanyIds, searchModifiedContacts } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
 import { COMPANY_PROPERTIES } from './company-properties.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
@@ -147,6 +148,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       listContactIds: (after, limit) => listContactIds(request, after, limit),
       searchModifiedContacts: (since, until) => searchModifiedContacts(request, since, until),
       searchModifiedCompanyIds: (since, until) => searchModifiedCompanyIds(request, since, until),
+      searchModifiedCompanies: (since, until) => searchModifiedCompanies(request, since, until),
       countContacts: () => countContacts(request),
       writeContacts: (writes) => writeContacts(request, writes),
       createTasks: (tasks) => createTasks(request, tasks),

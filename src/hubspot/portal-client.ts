@@ -72,6 +72,8 @@ export interface PortalClient {
   searchModifiedContacts(since: number, until: number): Promise<ModifiedRecord[]>;
   /** Company ids modified in [since, until) (epoch ms, `hs_lastmodifieddate`), through search, windowed like contacts. */
   searchModifiedCompanyIds(since: number, until: number): Promise<string[]>;
+  /** Like searchModifiedCompanyIds, with each company's `hs_lastmodifieddate` (optional: clients without it skip nothing). */
+  searchModifiedCompanies?(since: number, until: number): Promise<ModifiedRecord[]>;
   /** An approximate total for progress reporting. */
   countContacts(): Promise<number>;
   /** Batch updates; only the given properties are sent. */

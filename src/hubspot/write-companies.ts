@@ -27,6 +27,8 @@ export interface CompanyWrite {
 
 export interface CompanyWriteReport {
   written: string[];
+  /** HubSpot's `updatedAt` per written company (its hs_lastmodifieddate after the write), when the response names it. */
+  updatedAt: Map<string, string>;
   failed: Array<{ companyId: string; error: string }>;
 }
 
@@ -57,14 +59,14 @@ export function planCompanyWrite(wanted: Readonly<Record<string, string | undefi
 }
 
 export async function writeCompanies(request: PortalRequest, writes: CompanyWrite[]): Promise<CompanyWriteReport> {
-  const report: CompanyWriteReport = { written: [], failed: [] };
+  const report: CompanyWriteReport = { written: [], updatedAt: new Map(), failed: [] };
   const pending = writes.filter((w) => Object.keys(w.properties).length > 0);
   for (let i = 0; i < pending.length; i += COMPANY_BATCH) await writeBatch(request, pending.slice(i, i + COMPANY_BATCH), report);
   return report;
 }
 
 interface BatchUpdateResponse {
-  results?: Array<{ id: string }>;
+  results?: Array<{ id: string; updatedAt?: string }>;
   errors?: Array<{ message?: string; category?: string; context?: Record<string, string[]> }>;
 }
 
@@ -92,6 +94,7 @@ async function writeBatch(request: PortalRequest, batch: CompanyWrite[], report:
     return;
   }
   const written = new Set((body?.results ?? []).map((r) => String(r.id)));
+  for (const r of body?.results ?? []) if (typeof r.updatedAt === 'string') report.updatedAt.set(String(r.id), r.updatedAt);
   const reason = (body?.errors ?? []).map((e) => [e.category, e.message].filter(Boolean).join(': ')).join('; ') || 'HubSpot did not update this company and gave no reason';
   for (const w of batch) {
     if (written.has(w.companyId)) report.written.push(w.companyId);

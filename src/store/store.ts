@@ -158,6 +158,8 @@ export interface AccountSnapshot {
   result: unknown;
   /** The account values as last written to (or read from) HubSpot. */
   written: Record<string, string>;
+  /** HubSpot's `updatedAt` of the app's last write to the company: reconciliation skips it as the app's own change. */
+  writtenAt?: string;
   scoredAt: string;
 }
 
