@@ -13,8 +13,9 @@ import { createInstallationAuth, type InstallationAuth } from './installations.t
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
 import { completeTasks } from './complete-tasks.ts';
 import { createDealStageCache, listDealIds, readDeals } from './deals.ts';
-import { countContacts, listContactIds, listOwners, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
+import { countContacts, listContactIds, listOwners, searchModifiedCompanies, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
+import { COMPANY_PROPERTIES } from './company-properties.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
 import { provisionProperties, readOptionLabels, readPropertyOptions } from './provision-properties.ts';
 import { MARKETING_EVENTS_SCOPE, readMarketingEventIndex } from './marketing-events.ts';
@@ -151,6 +152,8 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       request,
       provisionProperties: async () => {
         await provisionProperties(request, log.child({ portalId }));
+        // docs/contract.md section 3a: the account values live on companies, in a company group of the same name.
+        await provisionProperties(request, log.child({ portalId }), COMPANY_PROPERTIES, 'companies');
       },
       lifecycleStageOrder: stageOrder,
       optionLabels,
@@ -159,6 +162,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       listContactIds: (after, limit) => listContactIds(request, after, limit),
       searchModifiedContacts: (since, until) => searchModifiedContacts(request, since, until),
       searchModifiedCompanyIds: (since, until) => searchModifiedCompanyIds(request, since, until),
+      searchModifiedCompanies: (since, until) => searchModifiedCompanies(request, since, until),
       countContacts: () => countContacts(request),
       readDeals: (ids) => readDeals(request, ids, dealStage),
       searchModifiedDealIds: (since, until) => searchModifiedDealIds(request, since, until),

@@ -124,6 +124,11 @@ export async function searchModifiedCompanyIds(request: PortalRequest, since: nu
   return (await searchModified(request, 'companies', since, until)).map((r) => r.id);
 }
 
+/** The companies whose `hs_lastmodifieddate` is in [since, until), with that time (to skip the app's own account writes). */
+export async function searchModifiedCompanies(request: PortalRequest, since: number, until: number): Promise<ModifiedRecord[]> {
+  return await searchModified(request, 'companies', since, until);
+}
+
 /** An approximate total: one search with limit 1 (`total` counts all matches). */
 export async function countContacts(request: PortalRequest): Promise<number> {
   const response = await request<SearchResponse>('contacts.count', {

@@ -1,7 +1,7 @@
 // What the rest of the app may ask of HubSpot, per portal. Implemented in src/hubspot/ only;
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
 import type { OptionLabels } from '../scoring/option-labels.ts';
-import type { Profile, TaskKind } from '../scoring/types.ts';
+import type { Criterion, Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 import type { DealRecord } from './deals.ts';
 
@@ -16,6 +16,10 @@ export interface ContactRecord {
   current: Record<string, string | null>;
   /** HubSpot's `lastmodifieddate` / `hs_lastmodifieddate`, ISO. */
   updatedAt?: string;
+  /** The company the contact is scored with (its account), when it has one. */
+  companyId?: string;
+  /** When each BANT answer it holds was given (ISO), from the answer properties' history. */
+  answeredAt?: Partial<Record<Criterion, string>>;
 }
 
 /** A record found by a modified-since search. */
@@ -88,6 +92,8 @@ export interface PortalClient {
   searchModifiedContacts(since: number, until: number): Promise<ModifiedRecord[]>;
   /** Company ids modified in [since, until) (epoch ms, `hs_lastmodifieddate`), through search, windowed like contacts. */
   searchModifiedCompanyIds(since: number, until: number): Promise<string[]>;
+  /** Like searchModifiedCompanyIds, with each company's `hs_lastmodifieddate` (optional: clients without it skip nothing). */
+  searchModifiedCompanies?(since: number, until: number): Promise<ModifiedRecord[]>;
   /** An approximate total for progress reporting. */
   countContacts(): Promise<number>;
   /** Batch updates; only the given properties are sent. */

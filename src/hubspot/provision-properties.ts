@@ -23,14 +23,19 @@ export interface ProvisionReport {
   unchanged: string[];
 }
 
-export async function provisionProperties(request: PortalRequest, log: Logger, definitions: PropertyDefinition[] = ALL_PROPERTIES): Promise<ProvisionReport> {
-  // POST /crm/properties/2026-03/contacts/groups; 409 = the group exists already.
-  await request('properties.createGroup', { method: 'POST', path: propertiesPath('contacts', '/groups'), body: PROPERTY_GROUP, allow: [409] });
+export async function provisionProperties(
+  request: PortalRequest,
+  log: Logger,
+  definitions: PropertyDefinition[] = ALL_PROPERTIES,
+  objectType: 'contacts' | 'companies' = 'contacts',
+): Promise<ProvisionReport> {
+  // POST /crm/properties/2026-03/{objectType}/groups; 409 = the group exists already.
+  await request('properties.createGroup', { method: 'POST', path: propertiesPath(objectType, '/groups'), body: PROPERTY_GROUP, allow: [409] });
 
   // POST /crm/properties/2026-03/contacts/batch/read: names that do not exist are absent (or listed in `errors`, 207).
   const existing = await request<{ results?: HubSpotProperty[] }>('properties.batchRead', {
     method: 'POST',
-    path: propertiesPath('contacts', '/batch/read'),
+    path: propertiesPath(objectType, '/batch/read'),
     body: { archived: false, inputs: definitions.map((d) => ({ name: d.name })) },
     expect: propertiesShape,
   });
@@ -42,29 +47,36 @@ export async function provisionProperties(request: PortalRequest, log: Logger, d
     // POST /crm/properties/2026-03/contacts/batch/create (≤100 inputs); a racing instance may have created some (errors, 207).
     const created = await request<{ results?: HubSpotProperty[]; errors?: Array<{ message?: string; context?: Record<string, string[]> }> }>(
       'properties.batchCreate',
-      { method: 'POST', path: propertiesPath('contacts', '/batch/create'), body: { inputs: missing.map(toCreateInput) }, allow: [409], expect: propertiesShape },
+      { method: 'POST', path: propertiesPath(objectType, '/batch/create'), body: { inputs: missing.map(toCreateInput) }, allow: [409], expect: propertiesShape },
     );
     for (const p of created.body?.results ?? []) report.created.push(p.name);
     const failed = missing.filter((d) => !report.created.includes(d.name));
     for (const d of failed) {
       // One by one so a property that exists (409) is told apart from one HubSpot refuses.
-      const single = await request('properties.create', { method: 'POST', path: propertiesPath('contacts'), body: toCreateInput(d), allow: [409], expect: propertyShape });
-      if (single.status === 409) await patchIfDrifted(request, d, undefined, report);
+      const single = await request('properties.create', { method: 'POST', path: propertiesPath(objectType), body: toCreateInput(d), allow: [409], expect: propertyShape });
+      if (single.status === 409) await patchIfDrifted(request, d, undefined, report, objectType);
       else report.created.push(d.name);
     }
   }
   for (const d of definitions) {
     const current = byName.get(d.name);
-    if (current) await patchIfDrifted(request, d, current, report);
+    if (current) await patchIfDrifted(request, d, current, report, objectType);
   }
-  log.info('HubSpot properties provisioned', { created: report.created.length, updated: report.updated, unchanged: report.unchanged.length });
+  log.info('HubSpot properties provisioned', {
+    objectType, created: report.created.length, updated: report.updated, unchanged: report.unchanged.length });
   return report;
 }
 
-async function patchIfDrifted(request: PortalRequest, definition: PropertyDefinition, current: HubSpotProperty | undefined, report: ProvisionReport): Promise<void> {
+async function patchIfDrifted(
+  request: PortalRequest,
+  definition: PropertyDefinition,
+  current: HubSpotProperty | undefined,
+  report: ProvisionReport,
+  objectType: string,
+): Promise<void> {
   let property = current;
   if (!property) {
-    const read = await request<HubSpotProperty>('properties.read', { method: 'GET', path: propertiesPath('contacts', `/${definition.name}`), expect: propertyShape });
+    const read = await request<HubSpotProperty>('properties.read', { method: 'GET', path: propertiesPath(objectType, `/${definition.name}`), expect: propertyShape });
     property = read.body;
   }
   const patch = driftPatch(definition, property);
@@ -72,8 +84,8 @@ async function patchIfDrifted(request: PortalRequest, definition: PropertyDefini
     report.unchanged.push(definition.name);
     return;
   }
-  // PATCH /crm/properties/2026-03/contacts/{name}: options given here replace the property's option list.
-  await request('properties.update', { method: 'PATCH', path: propertiesPath('contacts', `/${definition.name}`), body: patch });
+  // PATCH /crm/properties/2026-03/{objectType}/{name}: options given here replace the property's option list.
+  await request('properties.update', { method: 'PATCH', path: propertiesPath(objectType, `/${definition.name}`), body: patch });
   report.updated.push(definition.name);
 }
 

@@ -12,6 +12,7 @@ import {
   type ReadEngagementType,
   ROLLUP_PROPERTIES,
 } from './map-activities.ts';
+import { ANSWER_HISTORY_PROPERTIES, readAnswerTimes } from './answer-times.ts';
 import { HISTORY_PROPERTIES, historyActivities, type PropertyHistory, parseHistory } from './map-history.ts';
 import { withEventActivities } from './map-marketing-events.ts';
 import type { ContactRecord } from './portal-client.ts';
@@ -68,7 +69,7 @@ async function readChunk(
   const withCompany = propertyNames.company.length > 0;
   // The contact batch and the association reads do not depend on each other.
   const [contacts, eventActivities, companyLinks, ...engagementLinks] = await Promise.all([
-    batchRead(request, 'contacts', ids, contactProperties, [...HISTORY_PROPERTIES]),
+    batchRead(request, 'contacts', ids, contactProperties, [...HISTORY_PROPERTIES, ...ANSWER_HISTORY_PROPERTIES]),
     options.marketingEventActivities?.(),
     withCompany ? readAssociations(request, 'contacts', 'companies', ids) : Promise.resolve(new Map<string, AssociatedObject[]>()),
     ...READ_ENGAGEMENT_TYPES.map((type) => readAssociations(request, 'contacts', type, ids)),
@@ -134,6 +135,8 @@ async function readChunk(
       profile: { properties, company: company ? { properties: company.properties } : null, activities },
       ownerId: contact.properties.hubspot_owner_id || null,
       current,
+      ...(companyId && company ? { companyId } : {}),
+      answeredAt: readAnswerTimes(contact.properties, contact.history),
       ...(updatedAt ? { updatedAt } : {}),
     };
     return record;

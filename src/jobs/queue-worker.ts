@@ -5,6 +5,7 @@ import type { AppContext } from '../app-context.ts';
 import type { EngagementObjectType } from '../hubspot/portal-client.ts';
 import type { LeasedItem, PortalId, WorkItem, WorkKind } from '../store/store.ts';
 import { handleDeals } from '../outcomes/deal-outcomes.ts';
+import { handleAccounts } from '../accounts/handle-accounts.ts';
 import { rescoreContacts } from './rescore-contacts.ts';
 
 /** What a handler reports: items not listed as failed are complete. */
@@ -64,6 +65,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     engagement: handleEngagements,
     company: handleCompanies,
     deal: handleDeals,
+    account: handleAccounts,
     ...options.handlers,
   };
   const kinds = (Object.keys(handlers) as WorkKind[]).filter((k) => handlers[k]);

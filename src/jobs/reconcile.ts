@@ -89,6 +89,12 @@ async function changedElsewhere(ctx: AppContext, portalId: PortalId, found: Modi
  * association read (1,000 companies a call, docs/hubspot-platform.md §3.5) and a read of all its contacts, batched and coalesced by the worker;
  * writes happen only where a fit actually changed.
  */
+/** Companies whose latest change is not the app's own account write (docs/contract.md section 3a values). */
+async function changedCompaniesElsewhere(ctx: AppContext, portalId: PortalId, found: ModifiedRecord[]): Promise<string[]> {
+  const accounts = found.length ? await ctx.store.getAccountSnapshots(portalId, found.map((f) => f.id)) : new Map();
+  return found.filter((f) => !isOwnLatestWrite(f, accounts.get(f.id)?.writtenAt)).map((f) => f.id);
+}
+
 async function queueCompanies(ctx: AppContext, portalId: PortalId, companyIds: string[]): Promise<void> {
   const now = ctx.now();
   const items: WorkItem[] = companyIds.map((key) => ({ portalId, kind: 'company', key, notBefore: now }));
@@ -113,7 +119,9 @@ export async function runReconcile(ctx: AppContext, portalId: PortalId): Promise
       return { summary: 'skipped: the backfill is under way', since, until: since, contacts: 0, ownWrites: 0, companies: 0, cursor: previous?.cursor ?? '' };
     }
     const found = await client.searchModifiedContacts(since, until);
-    const companyIds = await client.searchModifiedCompanyIds(since, until);
+    const companyIds = client.searchModifiedCompanies
+      ? await changedCompaniesElsewhere(ctx, portalId, await client.searchModifiedCompanies(since, until))
+      : await client.searchModifiedCompanyIds(since, until);
     const ids = await changedElsewhere(ctx, portalId, found);
     return trackJobRun(ctx, 'reconcile', portalId, { total: ids.length, resume: false }, async (run) => {
       await queueCompanies(ctx, portalId, companyIds);

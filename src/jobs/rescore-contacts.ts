@@ -9,12 +9,14 @@ import type { ScoringModel } from '../scoring/model-schema.ts';
 import { type OptionLabels, pickLabels, type StoredLabels } from '../scoring/option-labels.ts';
 import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '../scoring/lead-process.ts';
 import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
-import type { Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
+import type { Criterion, Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
 import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
 import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { withBusinessDue } from './business-due.ts';
+import { placeInStoredAccounts } from '../accounts/place-contacts.ts';
+import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
 /** Batch endpoints take 100 objects (docs/hubspot-platform.md §3.5). */
@@ -32,6 +34,8 @@ export interface ResultItem {
   labels?: OptionLabels;
   /** Signals besides `lifecyclestage` that the contact is past the lead stages (the deals reader sets openOrWonDeal). */
   pastLeadStages?: PastLeadStageSignals;
+  /** When the contact's BANT answers were given; absent = keep the snapshot's. */
+  answeredAt?: Partial<Record<Criterion, string>>;
 }
 
 export interface ApplySummary {
@@ -82,13 +86,23 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     const items: ResultItem[] = [];
     for (const record of records.values()) {
       try {
-        items.push({ contactId: record.contactId, result: score(record.profile, model, now, { labels }),
-          labels, current: record.current, ownerId: record.ownerId, profile: record.profile });
+        items.push({
+          contactId: record.contactId,
+          result: score(record.profile, model, now, { labels }),
+          labels,
+          current: record.current,
+          ownerId: record.ownerId,
+          profile: record.profile,
+          ...(record.answeredAt ? { answeredAt: record.answeredAt } : {}),
+        });
       } catch (error) {
         summary.failed.push({ contactId: record.contactId, error: `scoring failed: ${error instanceof Error ? error.message : String(error)}` });
       }
     }
     summary.scored += items.length;
+    const companyOf = new Map<string, string>();
+    for (const record of records.values()) if (record.companyId) companyOf.set(record.contactId, record.companyId);
+    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
     const applied = await applyResults(ctx, portalId, items, { client, model });
     summary.written += applied.written;
     summary.unchanged += applied.unchanged;
@@ -208,7 +222,7 @@ async function buildSnapshots(
   done: Array<{ item: ResultItem; changes: Record<string, string>; leadProcess: LeadProcess }>,
   writtenAt: ReadonlyMap<string, string>,
 ): Promise<ContactSnapshot[]> {
-  const needPrevious = done.filter((p) => !p.item.profile || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
+  const needPrevious = done.filter((p) => !p.item.profile || !p.item.answeredAt || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
   const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
   return done.map(({ item, changes, leadProcess }) => {
     const before = previous.get(item.contactId);
@@ -230,6 +244,7 @@ async function buildSnapshots(
       modelVersion: item.result.modelVersion,
       ...(leadProcess.inLeadProcess ? {} : { leadProcess }),
       ...storedLabels(item, profile, before),
+      ...((item.answeredAt ?? before?.answeredAt) ? { answeredAt: item.answeredAt ?? before?.answeredAt } : {}),
     };
   });
 }

@@ -281,6 +281,21 @@ export const modelSchema = z
       escalationOwnerId: z.string().min(1).nullable().default(null),
       dailyBudgetPerRep: z.number().int().positive().default(25).describe('Most tasks the app creates per owner and day.'),
     }),
+    accounts: z
+      .strictObject({
+        description,
+        inherit: z
+          .array(z.enum(CRITERIA))
+          .default(['budget', 'timeline'])
+          .describe('Criteria a contact takes from its account (the company decides budget and timeline); the others stay personal.'),
+        contactEngagementCap: z
+          .number()
+          .positive()
+          .optional()
+          .describe('Most decayed engagement one contact adds to its account; default: the tier 1 threshold, so one busy contact alone never makes a hot (tier 1) account.'),
+      })
+      .optional()
+      .describe('Account qualification: the company as the buyer, with its buying centre (seed 004).'),
   })
   .superRefine(checkReferences);
 

@@ -23,7 +23,7 @@ import { DIR_MODE, DurableJsonFile, EventLog, GroupCommit, FILE_MODE, Journal, r
 import { type MemoryStoreOptions, MemoryStore, type QueueRecord, type Section, StoreState, type StoreHooks, taskKey } from './memory-store.ts';
 import { SnapshotFile } from './snapshot-file.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT } from './store.ts';
-import type { AdminSessionRecord, ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, OutcomeRecord, PortalId, ScoreChange, Store, TaskRecord } from './store.ts';
+import type { AccountSnapshot, AdminSessionRecord, ContactSnapshot, DeadLetter, Installation, JobState, OAuthState, OutcomeRecord, PortalId, ScoreChange, Store, TaskRecord } from './store.ts';
 
 /** A contact's score history as one line of the portal's history file. */
 interface HistoryRecord {
@@ -101,7 +101,7 @@ class LowdbPersistence implements StoreHooks {
     const [kind, portal] = section.split(':');
     // Snapshots live in SnapshotFiles (LowdbStore overrides every snapshot method), never in a journal.
     // Snapshots and score history live in SnapshotFiles (LowdbStore overrides their methods), never in a journal.
-    if (kind !== 'tasks' && kind !== 'outcomes') throw new Error(`${section} is not kept in a journal`);
+    if (kind !== 'tasks' && kind !== 'outcomes' && kind !== 'accounts') throw new Error(`${section} is not kept in a journal`);
     return join(this.dir, kind, `${portal}.jsonl`);
   }
 
@@ -210,6 +210,7 @@ class LowdbPersistence implements StoreHooks {
     if (section === 'sessions') return this.state.sessions;
     const [kind, portal] = section.split(':');
     if (kind === 'outcomes') return this.state.outcomes.get(Number(portal));
+    if (kind === 'accounts') return this.state.accounts.get(Number(portal));
     return this.state.tasks.get(Number(portal));
   }
 
@@ -322,6 +323,11 @@ class LowdbStore extends MemoryStore {
     return (await this.persistence.ensureSnapshots(portalId)).size;
   }
 
+  override async putAccountSnapshots(snapshots: AccountSnapshot[]): Promise<void> {
+    await this.#journals(snapshots.map((s): Section => `accounts:${s.portalId}`));
+    return super.putAccountSnapshots(snapshots);
+  }
+
   override async putTaskRecords(records: TaskRecord[]): Promise<void> {
     await this.#journals(records.map((r): Section => `tasks:${r.portalId}`));
     return super.putTaskRecords(records);
@@ -360,7 +366,7 @@ class LowdbStore extends MemoryStore {
   }
 
   override async deleteInstallation(portalId: number): Promise<void> {
-    await this.#journals([`tasks:${portalId}`, `outcomes:${portalId}`]);
+    await this.#journals([`tasks:${portalId}`, `outcomes:${portalId}`, `accounts:${portalId}`]);
     // The rest first: a failed write leaves everything as it was, the snapshots and score history included.
     await super.deleteInstallation(portalId);
     const history = this.persistence.historyFiles.get(portalId);
@@ -402,6 +408,7 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
   await ensurePrivateDir(join(dataDir, 'tasks'));
   await ensurePrivateDir(join(dataDir, 'history'));
   await ensurePrivateDir(join(dataDir, 'outcomes'));
+  await ensurePrivateDir(join(dataDir, 'accounts'));
   await claimDirectory(dataDir);
 
   const fsync = options.fsync ?? true;
@@ -458,6 +465,14 @@ export async function openLowdbStore(dataDir: string, options: LowdbStoreOptions
     const portalId = Number(match[1]);
     const records = await persistence.ensureJournal(`outcomes:${portalId}`);
     if (records.size) state.outcomes.set(portalId, records as Map<string, OutcomeRecord>);
+  }
+  for (const name of await readdir(join(dataDir, 'accounts'))) {
+    const match = /^(\d+)\.jsonl$/.exec(name);
+    if (!match) continue;
+    const portalId = Number(match[1]);
+    const records = await persistence.ensureJournal(`accounts:${portalId}`);
+    if (records.size === 0) continue;
+    state.accounts.set(portalId, new Map([...records].map(([companyId, record]) => [companyId, record as AccountSnapshot])));
   }
 
   const memoryOptions: MemoryStoreOptions = options;

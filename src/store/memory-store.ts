@@ -5,6 +5,7 @@ import { indexAfter } from './sorted-ids.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
   AdminSessionRecord,
+  AccountSnapshot,
   ContactSnapshot,
   DeadLetter,
   EventKey,
@@ -65,7 +66,8 @@ export type Section =
   | `snapshots:${number}`
   | `tasks:${number}`
   | `history:${number}`
-  | `outcomes:${number}`;
+  | `outcomes:${number}`
+  | `accounts:${number}`;
 
 export interface StoreHooks {
   /**
@@ -190,6 +192,7 @@ export class StoreState {
   history = new Map<PortalId, Map<string, ScoreChange[]>>();
   /** Per portal: outcomeKey → outcome. */
   outcomes = new Map<PortalId, Map<string, OutcomeRecord>>();
+  accounts = new Map<PortalId, Map<string, AccountSnapshot>>();
   jobs = new Map<string, JobState>();
   locks = new Map<string, { owner: string; expiresAt: number }>();
 
@@ -357,6 +360,14 @@ export class MemoryStore implements Store {
         s.snapshots.set(portalId, snapshots);
         s.snapshotOrder.delete(portalId);
         this.hooks.changed(`snapshots:${portalId}`);
+      });
+    }
+    const accounts = s.accounts.get(portalId);
+    if (accounts && s.accounts.delete(portalId)) {
+      this.hooks.changed(`accounts:${portalId}`);
+      this.undoable(() => {
+        s.accounts.set(portalId, accounts);
+        this.hooks.changed(`accounts:${portalId}`);
       });
     }
     const tasks = s.tasks.get(portalId);
@@ -873,6 +884,35 @@ export class MemoryStore implements Store {
     return [...portal.values()]
       .filter((r) => (filter.kind === undefined || r.kind === filter.kind) && (filter.status === undefined || r.status === filter.status))
       .map(clone);
+  }
+
+  // account snapshots
+
+  async getAccountSnapshots(portalId: PortalId, companyIds: string[]): Promise<Map<string, AccountSnapshot>> {
+    this.open();
+    const portal = this.state.accounts.get(portalId);
+    const found = new Map<string, AccountSnapshot>();
+    for (const id of companyIds) {
+      const snapshot = portal?.get(id);
+      if (snapshot) found.set(id, clone(snapshot));
+    }
+    return found;
+  }
+
+  async putAccountSnapshots(snapshots: AccountSnapshot[]): Promise<void> {
+    this.open();
+    if (snapshots.length === 0) return;
+    for (const snapshot of snapshots) {
+      let portal = this.state.accounts.get(snapshot.portalId);
+      if (!portal) {
+        portal = new Map();
+        this.state.accounts.set(snapshot.portalId, portal);
+      }
+      this.#restoreMapEntry(portal, snapshot.companyId, `accounts:${snapshot.portalId}`);
+      portal.set(snapshot.companyId, clone(snapshot));
+      this.hooks.changed(`accounts:${snapshot.portalId}`, snapshot.companyId);
+    }
+    await this.persist();
   }
 
   /** Undo for setting or deleting `key` of a keyed section: its value as it is now comes back. */

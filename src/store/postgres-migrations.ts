@@ -153,4 +153,16 @@ CREATE TABLE outcomes (
 CREATE INDEX outcomes_contact ON outcomes (portal_id, contact_id);
 `,
   },
+  {
+    version: 4,
+    name: 'account snapshots',
+    sql: `
+CREATE TABLE account_snapshots (
+  portal_id bigint NOT NULL,
+  company_id text NOT NULL,
+  data jsonb NOT NULL,
+  PRIMARY KEY (portal_id, company_id)
+);
+`,
+  },
 ];

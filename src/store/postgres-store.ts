@@ -9,6 +9,7 @@ import { mergePayload, splitInstallationPatch, WRITE_PROBE_CACHE_MS } from './me
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
+  AccountSnapshot,
   AdminSessionRecord,
   OutcomeRecord,
   ScoreChange,
@@ -175,7 +176,7 @@ class PostgresStore implements Store {
 
   async deleteInstallation(portalId: PortalId): Promise<void> {
     await this.#transaction(async (client) => {
-      for (const table of ['installations', 'work_queue', 'dead_letters', 'snapshots', 'task_records', 'score_history', 'outcomes', 'job_states']) {
+      for (const table of ['installations', 'work_queue', 'dead_letters', 'snapshots', 'task_records', 'score_history', 'outcomes', 'job_states', 'account_snapshots']) {
         await client.query(`DELETE FROM ${table} WHERE portal_id = $1`, [portalId]);
       }
     });
@@ -603,6 +604,33 @@ class PostgresStore implements Store {
   async countSnapshots(portalId: PortalId): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM snapshots WHERE portal_id = $1', [portalId]);
     return Number(rows[0]?.n ?? 0);
+  }
+
+  // account snapshots
+
+  async getAccountSnapshots(portalId: PortalId, companyIds: string[]): Promise<Map<string, AccountSnapshot>> {
+    const found = new Map<string, AccountSnapshot>();
+    if (companyIds.length === 0) return found;
+    const { rows } = await this.pool.query<{ data: AccountSnapshot }>('SELECT data FROM account_snapshots WHERE portal_id = $1 AND company_id = ANY($2::text[])', [
+      portalId,
+      companyIds,
+    ]);
+    for (const r of rows) found.set(r.data.companyId, r.data);
+    return found;
+  }
+
+  async putAccountSnapshots(snapshots: AccountSnapshot[]): Promise<void> {
+    if (snapshots.length === 0) return;
+    const latest = new Map<string, AccountSnapshot>();
+    for (const s of snapshots) latest.set(JSON.stringify([s.portalId, s.companyId]), s);
+    // Sorted, so two instances writing the same companies take row locks in one order.
+    const rows = [...latest.values()].sort((a, b) => a.portalId - b.portalId || (a.companyId < b.companyId ? -1 : a.companyId > b.companyId ? 1 : 0));
+    await this.pool.query(
+      `INSERT INTO account_snapshots (portal_id, company_id, data)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::jsonb[])
+       ON CONFLICT (portal_id, company_id) DO UPDATE SET data = EXCLUDED.data`,
+      [rows.map((r) => r.portalId), rows.map((r) => r.companyId), rows.map((r) => JSON.stringify(r))],
+    );
   }
 
   // tasks

@@ -1,6 +1,6 @@
 // One storage interface; lowdb (default, DATA_DIR) and PostgreSQL (DATABASE_URL) implement it.
 // Every method is async and every implementation must pass test/store/store-contract.ts.
-import type { Activity, PropertyBag, TaskKind } from '../scoring/types.ts';
+import type { Activity, Criterion, PropertyBag, TaskKind } from '../scoring/types.ts';
 import type { BusinessHours } from '../scoring/business-hours.ts';
 import type { LeadProcess } from '../scoring/lead-process.ts';
 import type { StoredLabels } from '../scoring/option-labels.ts';
@@ -103,7 +103,8 @@ export type WorkKind =
   | 'company' // a company property the model reads changed: find the contacts it is the company of, then rescore them (key = company id)
   | 'purge' // privacyDeletion / deletion: drop all local state for the contact
   | 'deal' // a deal was created or changed stage: record the outcome of its contacts and rescore them (key = deal id)
-  | 'backfill'; // page through all contacts (key = 'all')
+  | 'backfill' // page through all contacts (key = 'all')
+  | 'account'; // qualify a company as an account from its contacts (key = company id), coalesced per company
 
 export interface WorkItem {
   portalId: PortalId;
@@ -153,6 +154,25 @@ export interface ContactSnapshot {
   leadProcess?: LeadProcess;
   /** Option labels of the contact's values (industry, buying role, answers) when it was read, so reasons rescored from the snapshot show labels. */
   optionLabels?: StoredLabels;
+  /** When each BANT answer was given (ISO), for accounts: the most recent answer across a company's contacts wins. */
+  answeredAt?: Partial<Record<Criterion, string>>;
+}
+
+/**
+ * A company's last account qualification (docs/contract.md section 3a), so a contact's rescore can place the contact in its
+ * account without reading the company's other contacts. `result` is the JSON of src/scoring/qualify-account.ts' result.
+ */
+export interface AccountSnapshot {
+  portalId: PortalId;
+  companyId: string;
+  /** The contacts the account was qualified from. */
+  contactIds: string[];
+  result: unknown;
+  /** The account values as last written to (or read from) HubSpot. */
+  written: Record<string, string>;
+  /** HubSpot's `updatedAt` of the app's last write to the company: reconciliation skips it as the app's own change. */
+  writtenAt?: string;
+  scoredAt: string;
 }
 
 /** One change of a contact's score (docs/contract.md section 3 values), kept so accuracy is measured on the score as it was. */
@@ -304,6 +324,10 @@ export interface Store {
   /** Pages through a portal's snapshots in contact-id order (plain string order, code unit by code unit), after `afterContactId`. */
   listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]>;
   countSnapshots(portalId: PortalId): Promise<number>;
+
+  // per-company account snapshots (one per company; putting one replaces it)
+  getAccountSnapshots(portalId: PortalId, companyIds: string[]): Promise<Map<string, AccountSnapshot>>;
+  putAccountSnapshots(snapshots: AccountSnapshot[]): Promise<void>;
 
   // tasks the app created: one record per (portalId, contactId, kind); putting a record replaces the one of its kind
   getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]>;

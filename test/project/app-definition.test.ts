@@ -70,9 +70,18 @@ describe('app.json', () => {
     expect([...subscribedObjectCreations(appDefinition).keys()].sort()).toEqual(['0-46', '0-47', '0-48', '0-49']);
   });
 
-  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies, owners; deals and marketing events optional', () => {
+  it('when the app installs, then it asks for the least scopes: oauth, contacts, contact schema, companies and their schema (account values), owners; deals and marketing events optional', () => {
     expect(installScopes()).toEqual({
-      required: ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'crm.objects.companies.read', 'crm.objects.owners.read'],
+      required: [
+        'oauth',
+        'crm.objects.contacts.read',
+        'crm.objects.contacts.write',
+        'crm.schemas.contacts.write',
+        'crm.objects.companies.read',
+        'crm.objects.companies.write',
+        'crm.schemas.companies.write',
+        'crm.objects.owners.read',
+      ],
       optional: ['crm.objects.deals.read', 'crm.objects.marketing_events.read'],
     });
     expect(installScopes().required.some((s) => s.includes('sensitive'))).toBe(false);

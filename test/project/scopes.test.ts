@@ -26,7 +26,7 @@ describe('scopes of app.json and the HubSpot calls in src/hubspot', () => {
       'GET /crm/owners',
       'POST /oauth/token',
       'DELETE /appinstalls/external-install',
-      'POST /crm/properties/contacts/groups',
+      'POST /crm/properties/{param}/groups',
     ]) {
       expect(paths).toContain(expected);
     }

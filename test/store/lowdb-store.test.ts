@@ -112,6 +112,7 @@ describe('lowdb store on disk', () => {
     await first.putSnapshots([snapshot(101, '1'), snapshot(101, '2')]);
     await first.deleteContactState(101, ['2']);
     await first.putTaskRecords([taskRecord(101, '1')]);
+    await first.putAccountSnapshots([{ portalId: 101, companyId: 'c1', contactIds: ['1'], result: { grade: 'A' }, written: {}, scoredAt: 'now' }]);
     await first.putJobState({ portalId: 101, job: 'backfill', cursor: 'c' });
     await first.close();
     open.length = 0;
@@ -129,6 +130,7 @@ describe('lowdb store on disk', () => {
     expect(await second.listDeadLetters()).toMatchObject([{ key: '2', reason: 'bad' }]);
     expect([...(await second.getSnapshots(101, ['1', '2'])).keys()]).toEqual(['1']);
     expect(await second.listTaskRecords(101)).toEqual([taskRecord(101, '1')]);
+    expect((await second.getAccountSnapshots(101, ['c1'])).get('c1')?.result).toEqual({ grade: 'A' });
     expect((await second.getJobState(101, 'backfill'))?.cursor).toBe('c');
     await second.enqueue([{ portalId: 101, kind: 'rescore', key: 'new', notBefore: 0 }]);
     const [fresh] = await second.lease({ now: 0, limit: 1, leaseMs: 1_000 });

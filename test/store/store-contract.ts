@@ -586,6 +586,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('account snapshots', () => {
+      const account = (portalId: number, companyId: string, grade = 'A') => ({
+        portalId,
+        companyId,
+        contactIds: ['1', '2'],
+        result: { fit: { grade }, deciders: ['1'] },
+        written: { bant_account_fit_grade: grade },
+        scoredAt: '2026-11-23T10:00:00.000Z',
+      });
+
+      it('when account snapshots are put, then get returns those asked for, a second put replaces, and uninstall drops them', async () => {
+        await store.putAccountSnapshots([account(101, 'c1'), account(101, 'c2'), account(202, 'c1')]);
+        await store.putAccountSnapshots([account(101, 'c1', 'B')]);
+        const got = await store.getAccountSnapshots(101, ['c1', 'c3']);
+        expect([...got.keys()]).toEqual(['c1']);
+        expect(got.get('c1')).toEqual(account(101, 'c1', 'B'));
+        expect(await store.getAccountSnapshots(101, [])).toEqual(new Map());
+        await store.deleteInstallation(101);
+        expect((await store.getAccountSnapshots(101, ['c1', 'c2'])).size).toBe(0);
+        expect((await store.getAccountSnapshots(202, ['c1'])).get('c1')).toEqual(account(202, 'c1'));
+      });
+    });
+
     describe('task records', () => {
       it('when task records are put, then get returns those of the given contacts and a put of the same kind replaces', async () => {
         await store.putTaskRecords([taskRecord(101, '1'), taskRecord(101, '1', { kind: 'qualify', taskId: undefined }), taskRecord(101, '2')]);

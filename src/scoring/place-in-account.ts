@@ -1,0 +1,118 @@
+// A contact in its account's context (issue 16 part 2): the model names the criteria a contact takes from its
+// company (default: budget and timeline are the company's; need and authority stay personal). Inherited evidence
+// names the colleague it comes from: "budget approved, via Karl Brandt, Geschäftsführer".
+import type { BantResult } from './assess-bant.ts';
+import { compileModel } from './compile-model.ts';
+import { decideQualification, recommendStage } from './decide-qualification.ts';
+import { draftTasks } from './draft-tasks.ts';
+import { formatTenths } from './format-reason.ts';
+import type { ScoringModel } from './model-schema.ts';
+import type { AccountResult } from './qualify-account.ts';
+import { toEpochMs } from './to-epoch-ms.ts';
+import { CRITERIA, type Criterion, type CriterionResult, type CriterionState, type Grade, type Profile, type Qualification, type ScoringResult } from './types.ts';
+
+export const DEFAULT_INHERITED: readonly Criterion[] = ['budget', 'timeline'];
+
+/** What the card and tasks show of the contact's account. */
+export interface AccountContext {
+  grade: Grade;
+  qualification: Qualification;
+  bant: Record<Criterion, CriterionState>;
+  /** `decision maker: Karl Brandt (Geschäftsführer)` lines, who decides first. */
+  buyingCenter: string[];
+  /** Colleagues who can decide, as `Karl Brandt, Geschäftsführer`-style lines. */
+  deciders: string[];
+  inherited: Criterion[];
+}
+
+export type ResultInAccount = ScoringResult & { account: AccountContext };
+
+export function inheritedCriteria(model: ScoringModel): readonly Criterion[] {
+  return model.accounts?.inherit ?? DEFAULT_INHERITED;
+}
+
+function inheritCriterion(criterion: Criterion, own: CriterionResult, account: AccountResult, contactId: string): CriterionResult {
+  const source = account.sources[criterion];
+  // The contact's own answer is already the account's, or the account knows nothing the contact does not.
+  if (source === null || source.contactId === contactId) return own;
+  const state = account.bant[criterion].state;
+  const first = account.bant[criterion].evidence[0];
+  return {
+    state,
+    evidence: [
+      {
+        source: first?.source ?? 'property',
+        name: first?.name ?? criterion,
+        ...(source.answer !== null ? { value: source.answer } : {}),
+        text: `${criterion} ${source.answer ?? state}, via ${source.label}`,
+      },
+    ],
+  };
+}
+
+/**
+ * `result` (the contact scored alone) with the inherited criteria taken from `account`, and qualification,
+ * lifecycle stage, tasks and properties following from them. A disqualified contact stays disqualified.
+ */
+export function placeInAccount(
+  result: ScoringResult,
+  profile: Profile,
+  contactId: string,
+  account: AccountResult,
+  model: ScoringModel,
+  now: Date | string | number,
+): ResultInAccount {
+  const compiled = compileModel(model);
+  const inherited = inheritedCriteria(model);
+  const taken: Criterion[] = [];
+  const bant = { ...result.bant } as BantResult;
+  for (const criterion of inherited) {
+    const next = inheritCriterion(criterion, result.bant[criterion], account, contactId);
+    if (next !== result.bant[criterion]) taken.push(criterion);
+    bant[criterion] = next;
+  }
+  bant.criteriaMet = CRITERIA.filter((c) => bant[c].state === 'met').length;
+
+  const context: AccountContext = {
+    grade: account.fit.grade,
+    qualification: account.qualification,
+    bant: { budget: account.bant.budget.state, authority: account.bant.authority.state, need: account.bant.need.state, timeline: account.bant.timeline.state },
+    buyingCenter: account.buyingCenter.map((m) => m.line),
+    deciders: account.buyingCenter.filter((m) => m.canDecide).map((m) => m.line),
+    inherited: taken,
+  };
+  if (taken.length === 0) return { ...result, account: context };
+
+  const disqualification = result.disqualifyReason ? { reason: result.disqualifyReason, text: '' } : null;
+  const qualification = decideQualification(disqualification, bant, result.priority, compiled);
+  const lifecycleStage = recommendStage(qualification);
+  const engagementScore = formatTenths(result.engagement.score);
+  const tasks = draftTasks({
+    profile,
+    qualification,
+    bant,
+    summary: () =>
+      `Priority ${result.priority} · fit ${result.fit.score} (${result.fit.grade}) · engagement ${engagementScore} (tier ${result.engagement.tier}) · ${qualification} · account ${account.priority} ${account.qualification}`,
+    reasons: result.reasons,
+    compiled,
+    nowMs: toEpochMs(now),
+  });
+  return {
+    ...result,
+    bant,
+    qualification,
+    lifecycleStage,
+    tasks,
+    account: context,
+    properties: {
+      ...result.properties,
+      bant_budget: bant.budget.state,
+      bant_authority: bant.authority.state,
+      bant_need: bant.need.state,
+      bant_timeline: bant.timeline.state,
+      bant_criteria_met: String(bant.criteriaMet),
+      bant_qualification: qualification,
+      bant_lifecycle_stage: lifecycleStage,
+    },
+  };
+}
