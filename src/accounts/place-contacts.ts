@@ -3,7 +3,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { placeInAccount } from '../scoring/place-in-account.ts';
-import type { Profile, ScoringResult } from '../scoring/types.ts';
+import type { Criterion, Profile, ScoringResult } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 import { enqueueAccountRescores, storedAccount } from './rescore-accounts.ts';
 
@@ -11,6 +11,7 @@ export interface PlaceableItem {
   contactId: string;
   result: ScoringResult;
   profile?: Profile;
+  answeredAt?: Partial<Record<Criterion, string>>;
 }
 
 /**
@@ -32,7 +33,7 @@ export async function placeInStoredAccounts(
   for (const item of items) {
     const companyId = companyOf.get(item.contactId);
     const account = companyId === undefined ? null : storedAccount(accounts.get(companyId));
-    if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now);
+    if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now, item.answeredAt);
   }
   await enqueueAccountRescores(ctx, portalId, companyIds, settle.settleMs, settle.align);
 }

@@ -4,6 +4,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app-context.ts';
 import { ALL_PROPERTIES } from '../../src/hubspot/bant-properties.ts';
+import { COMPANY_PROPERTIES } from '../../src/hubspot/company-properties.ts';
 import { createPortalClients, type HubSpotClients } from '../../src/hubspot/client.ts';
 import { decryptToken } from '../../src/hubspot/token-crypto.ts';
 import { createErrorMiddleware } from '../../src/http/error-middleware.ts';
@@ -88,6 +89,10 @@ function mockInstall(): void {
   nock(API).post('/crm/properties/2026-03/contacts/groups').matchHeader('authorization', `Bearer ${ACCESS}`).reply(201, {});
   nock(API).post('/crm/properties/2026-03/contacts/batch/read').reply(200, { results: [] });
   nock(API).post('/crm/properties/2026-03/contacts/batch/create').reply(201, { results: ALL_PROPERTIES.map((p) => ({ name: p.name })) });
+  // The account values (CONTRACT.md section 3a) live on companies.
+  nock(API).post('/crm/properties/2026-03/companies/groups').matchHeader('authorization', `Bearer ${ACCESS}`).reply(201, {});
+  nock(API).post('/crm/properties/2026-03/companies/batch/read').reply(200, { results: [] });
+  nock(API).post('/crm/properties/2026-03/companies/batch/create').reply(201, { results: COMPANY_PROPERTIES.map((p) => ({ name: p.name })) });
 }
 
 async function beginInstall(r: Running): Promise<string> {

@@ -85,7 +85,7 @@ export function installation(portalId = PORTAL_ID, overrides: Partial<Installati
     status: 'active',
     installedAt: new Date(NOW - 40 * DAY).toISOString(),
     installedBy: { userId: 1, email: 'admin@muster-anlagenbau.de' },
-    scopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'crm.objects.companies.read', 'crm.objects.owners.read'],
+    scopes: ['oauth', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.write', 'crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.companies.write', 'crm.objects.owners.read'],
     settings: structuredClone(DEFAULT_SETTINGS),
     ...overrides,
   };
