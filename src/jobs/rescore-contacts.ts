@@ -8,7 +8,7 @@ import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { Criterion, Profile, ScoringResult } from '../scoring/types.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
-import { placeInStoredAccounts } from '../accounts/place-contacts.ts';
+import { placeInStoredAccounts, queueAccountsOf } from '../accounts/place-contacts.ts';
 import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
@@ -86,8 +86,9 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     summary.scored += items.length;
     const companyOf = new Map<string, string>();
     for (const record of records.values()) if (record.companyId) companyOf.set(record.contactId, record.companyId);
-    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
+    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now);
     const applied = await applyResults(ctx, portalId, items, { client, model });
+    await queueAccountsOf(ctx, portalId, items, companyOf, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
     summary.written += applied.written;
     summary.unchanged += applied.unchanged;
     summary.failed.push(...applied.failed);
