@@ -3,7 +3,7 @@
 import type { AppContext } from '../app-context.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { placeInAccount } from '../scoring/place-in-account.ts';
-import type { Profile, ScoringResult } from '../scoring/types.ts';
+import type { Criterion, Profile, ScoringResult } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 import { enqueueAccountRescores, storedAccount } from './rescore-accounts.ts';
 
@@ -11,11 +11,11 @@ export interface PlaceableItem {
   contactId: string;
   result: ScoringResult;
   profile?: Profile;
+  answeredAt?: Partial<Record<Criterion, string>>;
 }
 
 /**
- * Replaces each item's result by the result in its account; then queues the accounts to be qualified after the settle
- * window (src/accounts/rescore-accounts.ts, accountSettle). `companyOf`: contact id → company id.
+ * Replaces each item's result by the result in its account's last known context. `companyOf`: contact id → company id.
  */
 export async function placeInStoredAccounts(
   ctx: AppContext,
@@ -24,15 +24,31 @@ export async function placeInStoredAccounts(
   items: PlaceableItem[],
   companyOf: ReadonlyMap<string, string>,
   now: Date,
-  settle: { settleMs: number; align: boolean },
 ): Promise<void> {
-  const companyIds = [...new Set(items.map((i) => companyOf.get(i.contactId)).filter((id): id is string => id !== undefined))];
+  const companyIds = companiesOf(items, companyOf);
   if (companyIds.length === 0) return;
   const accounts = await ctx.store.getAccountSnapshots(portalId, companyIds);
   for (const item of items) {
     const companyId = companyOf.get(item.contactId);
     const account = companyId === undefined ? null : storedAccount(accounts.get(companyId));
-    if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now);
+    if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now, item.answeredAt);
   }
-  await enqueueAccountRescores(ctx, portalId, companyIds, settle.settleMs, settle.align);
+}
+
+function companiesOf(items: readonly { contactId: string }[], companyOf: ReadonlyMap<string, string>): string[] {
+  return [...new Set(items.map((i) => companyOf.get(i.contactId)).filter((id): id is string => id !== undefined))];
+}
+
+/**
+ * Queues the accounts of `items` once their snapshots are stored: an account pass that ran before would qualify the
+ * company from the contacts' previous results, and no later pass would correct it.
+ */
+export async function queueAccountsOf(
+  ctx: AppContext,
+  portalId: PortalId,
+  items: readonly { contactId: string }[],
+  companyOf: ReadonlyMap<string, string>,
+  settle: { settleMs: number; align: boolean },
+): Promise<void> {
+  await enqueueAccountRescores(ctx, portalId, companiesOf(items, companyOf), settle.settleMs, settle.align);
 }

@@ -184,7 +184,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
   const items: ResultItem[] = [];
   for (const a of done) {
     for (const m of a.members) {
-      const placed = placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now);
+      const placed = placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now, m.snapshot.answeredAt);
       if (CONTEXT_PROPERTIES.every((name) => placed.properties[name] === m.snapshot.written[name])) continue;
       items.push({ contactId: m.id, result: placed, current: m.snapshot.written, ownerId: m.snapshot.ownerId ?? null, profile: m.profile, ...(m.snapshot.answeredAt ? { answeredAt: m.snapshot.answeredAt } : {}) });
     }

@@ -15,7 +15,7 @@ import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
 import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { withBusinessDue } from './business-due.ts';
-import { placeInStoredAccounts } from '../accounts/place-contacts.ts';
+import { placeInStoredAccounts, queueAccountsOf } from '../accounts/place-contacts.ts';
 import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 
@@ -102,8 +102,9 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     summary.scored += items.length;
     const companyOf = new Map<string, string>();
     for (const record of records.values()) if (record.companyId) companyOf.set(record.contactId, record.companyId);
-    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
+    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now);
     const applied = await applyResults(ctx, portalId, items, { client, model });
+    await queueAccountsOf(ctx, portalId, items, companyOf, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
     summary.written += applied.written;
     summary.unchanged += applied.unchanged;
     summary.failed.push(...applied.failed);

@@ -7,7 +7,7 @@ import { decideQualification, recommendStage } from './decide-qualification.ts';
 import { draftTasks } from './draft-tasks.ts';
 import { formatTenths } from './format-reason.ts';
 import type { ScoringModel } from './model-schema.ts';
-import type { AccountResult } from './qualify-account.ts';
+import { type AccountResult, answerOf } from './qualify-account.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
 import { CRITERIA, type Criterion, type CriterionResult, type CriterionState, type Grade, type Profile, type Qualification, type ScoringResult } from './types.ts';
 
@@ -31,10 +31,22 @@ export function inheritedCriteria(model: ScoringModel): readonly Criterion[] {
   return model.accounts?.inherit ?? DEFAULT_INHERITED;
 }
 
-function inheritCriterion(criterion: Criterion, own: CriterionResult, account: AccountResult, contactId: string): CriterionResult {
+function inheritCriterion(
+  criterion: Criterion,
+  own: CriterionResult,
+  account: AccountResult,
+  contactId: string,
+  answeredAt: Partial<Record<Criterion, string>> | undefined,
+): CriterionResult {
   const source = account.sources[criterion];
   // The contact's own answer is already the account's, or the account knows nothing the contact does not.
   if (source === null || source.contactId === contactId) return own;
+  // The contact's own answer stands unless the colleague's is known to be newer (the account may be older than it).
+  if (answerOf(own, criterion) !== null) {
+    const ownAt = answeredAt && Object.hasOwn(answeredAt, criterion) ? Date.parse(answeredAt[criterion] ?? '') : Number.NaN;
+    const theirs = source.at === null ? Number.NaN : Date.parse(source.at);
+    if (!(Number.isFinite(ownAt) && Number.isFinite(theirs) && theirs > ownAt)) return own;
+  }
   const state = account.bant[criterion].state;
   const first = account.bant[criterion].evidence[0];
   return {
@@ -61,13 +73,14 @@ export function placeInAccount(
   account: AccountResult,
   model: ScoringModel,
   now: Date | string | number,
+  answeredAt?: Partial<Record<Criterion, string>>,
 ): ResultInAccount {
   const compiled = compileModel(model);
   const inherited = inheritedCriteria(model);
   const taken: Criterion[] = [];
   const bant = { ...result.bant } as BantResult;
   for (const criterion of inherited) {
-    const next = inheritCriterion(criterion, result.bant[criterion], account, contactId);
+    const next = inheritCriterion(criterion, result.bant[criterion], account, contactId, answeredAt);
     if (next !== result.bant[criterion]) taken.push(criterion);
     bant[criterion] = next;
   }

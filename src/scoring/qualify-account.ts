@@ -59,6 +59,8 @@ export interface AccountSource {
   label: string;
   /** The answer value when the criterion was answered (e.g. `approved`), else null. */
   answer: string | null;
+  /** When that answer was given (ISO), null when unknown. */
+  at: string | null;
 }
 
 export interface BuyingCenterMember {
@@ -143,8 +145,9 @@ function answerTime(c: AccountContact, criterion: Criterion): number {
   return Number.isFinite(ms) ? ms : Number.NEGATIVE_INFINITY;
 }
 
-function sourceOf(c: AccountContact, answer: string | null): AccountSource {
-  return { contactId: c.id, label: labelContact(c), answer };
+function sourceOf(c: AccountContact, answer: string | null, criterion?: Criterion): AccountSource {
+  const at = criterion === undefined ? Number.NEGATIVE_INFINITY : answerTime(c, criterion);
+  return { contactId: c.id, label: labelContact(c), answer, at: Number.isFinite(at) ? new Date(at).toISOString() : null };
 }
 
 function viaEvidence(c: AccountContact, evidence: readonly Evidence[]): Evidence[] {
@@ -182,7 +185,7 @@ function rollUpAnswered(criterion: Criterion, contacts: readonly AccountContact[
       differing.length === 0
         ? null
         : `conflict on ${criterion}: ${answer} (${displayName(winner)}) vs ${differing.map((c) => `${answerOf(c.result.bant[criterion], criterion)} (${displayName(c)})`).join(', ')}; the newest answer counts`;
-    return { result: { state: won.state, evidence: viaEvidence(winner, won.evidence) }, source: sourceOf(winner, answer), conflict };
+    return { result: { state: won.state, evidence: viaEvidence(winner, won.evidence) }, source: sourceOf(winner, answer, criterion), conflict };
   }
   return rollUpEvidence(criterion, contacts);
 }

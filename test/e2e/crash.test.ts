@@ -2,7 +2,8 @@
 // deliveries from CRM changes, SIGKILL at random moments (during the backfill and during rescoring), a restart on the
 // same DATA_DIR and port each time. In the end every acknowledged change is scored as its latest answers say, and
 // no task exists twice.
-import { rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prng } from '../../standin/generate-portal.ts';
 import { type Portal, type StandIn, startStandIn } from '../../standin/index.ts';
@@ -42,7 +43,12 @@ describe('crash safety', () => {
       deliveryTimeoutMs: 3_000,
     });
     const portal: Portal = standIn.createPortal({ contacts: 40, seed: 17 });
-    const env = appEnv({ port, standIn, dataDir, extra: { RESCORE_DELAY_MS: '100', LOG_LEVEL: 'warn' } });
+    // Each contact's expected criteria follow from its own answers: the default model's account inheritance (a contact
+    // takes budget and timeline from its company, issue 16) is switched off here and tested in account-qualification.
+    const modelFile = join(dataDir, 'model-without-inheritance.json');
+    const defaultModel = JSON.parse(await readFile(new URL('../../config/scoring-model.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    await writeFile(modelFile, JSON.stringify({ ...defaultModel, $schema: undefined, accounts: { inherit: [] } }));
+    const env = appEnv({ port, standIn, dataDir, extra: { RESCORE_DELAY_MS: '100', LOG_LEVEL: 'warn', SCORING_MODEL: modelFile } });
 
     app = await spawnApp(env);
     await installViaOAuth(app.url, portal.id);

@@ -36,7 +36,7 @@ describe('qualifyAccount', () => {
     expect(account.qualification).toBe('sql');
     expect(account.deciders).toEqual(['101']);
     expect(account.properties.bant_buying_center.split('\n')[0]).toBe('decision maker: Karl Brandt (Geschäftsführer)');
-    expect(account.sources.need).toEqual({ contactId: '102', label: 'Eva Schmidt, Leiterin Instandhaltung', answer: 'acute' });
+    expect(account.sources.need).toEqual({ contactId: '102', label: 'Eva Schmidt, Leiterin Instandhaltung', answer: 'acute', at: ago(3) });
     expect(account.properties.bant_account_qualification).toBe('sql');
     // The account ranks as its most likely buyer does.
     expect(account.properties.bant_account_lead_score).toBe(String(Math.round(Math.max(k.result.leadScore, e.result.leadScore))));
@@ -107,6 +107,18 @@ describe('placeInAccount', () => {
     const own = placeInAccount(e.result, e.profile, e.id, account, model, NOW);
     expect(own.account.inherited).toEqual([]);
     expect(own.bant).toEqual(e.result.bant);
+  });
+
+  it('when the contact has its own budget answer, then it keeps it unless the colleague’s answer is known to be newer', () => {
+    const e = eva();
+    const own = member('103', { firstname: 'Otto', lastname: 'Eigen', bant_budget_answer: 'planned' });
+    const account = qualifyAccount({ properties: COMPANY, contacts: [e, own] }, model, NOW);
+    expect(account.sources.budget?.contactId).toBe('102');
+    expect(placeInAccount(own.result, own.profile, own.id, account, model, NOW).bant.budget.state).toBe('partial');
+    expect(placeInAccount(own.result, own.profile, own.id, account, model, NOW, { budget: ago(1) }).bant.budget.state).toBe('partial');
+    const older = placeInAccount(own.result, own.profile, own.id, account, model, NOW, { budget: ago(10) });
+    expect(older.bant.budget.state).toBe('met');
+    expect(older.bant.budget.evidence[0]!.text).toBe('budget approved, via Eva Schmidt, Leiterin Instandhaltung');
   });
 
   it('when the model inherits need too, then the contact takes the colleague’s need and can become sql', () => {
