@@ -92,11 +92,23 @@ describe('qualifyAccount', () => {
 });
 
 describe('placeInAccount', () => {
-  it('when a colleague approved the budget, then the contact inherits it naming the colleague, and need stays personal', () => {
+  // The shipped model inherits nothing; these portals let the company decide budget and timeline.
+  const inheriting: typeof model = { ...model, accounts: { inherit: ['budget', 'timeline'] } };
+
+  it('when the shipped model is used, then a contact inherits nothing from its account', () => {
     const k = karl();
     const e = eva();
     const account = qualifyAccount({ properties: COMPANY, contacts: [k, e] }, model, NOW);
     const placed = placeInAccount(k.result, k.profile, k.id, account, model, NOW);
+    expect(placed.account.inherited).toEqual([]);
+    expect(placed.bant).toEqual(k.result.bant);
+  });
+
+  it('when a colleague approved the budget, then the contact inherits it naming the colleague, and need stays personal', () => {
+    const k = karl();
+    const e = eva();
+    const account = qualifyAccount({ properties: COMPANY, contacts: [k, e] }, inheriting, NOW);
+    const placed = placeInAccount(k.result, k.profile, k.id, account, inheriting, NOW);
     expect(placed.bant.budget.state).toBe('met');
     expect(placed.bant.budget.evidence[0]!.text).toBe('budget approved, via Eva Schmidt, Leiterin Instandhaltung');
     expect(placed.bant.timeline.state).toBe('met');
@@ -104,7 +116,7 @@ describe('placeInAccount', () => {
     expect(placed.properties.bant_budget).toBe('met');
     expect(placed.account.inherited).toEqual(['budget', 'timeline']);
     expect(placed.account.deciders).toEqual(['decision maker: Karl Brandt (Geschäftsführer)']);
-    const own = placeInAccount(e.result, e.profile, e.id, account, model, NOW);
+    const own = placeInAccount(e.result, e.profile, e.id, account, inheriting, NOW);
     expect(own.account.inherited).toEqual([]);
     expect(own.bant).toEqual(e.result.bant);
   });
@@ -112,11 +124,11 @@ describe('placeInAccount', () => {
   it('when the contact has its own budget answer, then it keeps it unless the colleague’s answer is known to be newer', () => {
     const e = eva();
     const own = member('103', { firstname: 'Otto', lastname: 'Eigen', bant_budget_answer: 'planned' });
-    const account = qualifyAccount({ properties: COMPANY, contacts: [e, own] }, model, NOW);
+    const account = qualifyAccount({ properties: COMPANY, contacts: [e, own] }, inheriting, NOW);
     expect(account.sources.budget?.contactId).toBe('102');
-    expect(placeInAccount(own.result, own.profile, own.id, account, model, NOW).bant.budget.state).toBe('partial');
-    expect(placeInAccount(own.result, own.profile, own.id, account, model, NOW, { budget: ago(1) }).bant.budget.state).toBe('partial');
-    const older = placeInAccount(own.result, own.profile, own.id, account, model, NOW, { budget: ago(10) });
+    expect(placeInAccount(own.result, own.profile, own.id, account, inheriting, NOW).bant.budget.state).toBe('partial');
+    expect(placeInAccount(own.result, own.profile, own.id, account, inheriting, NOW, { budget: ago(1) }).bant.budget.state).toBe('partial');
+    const older = placeInAccount(own.result, own.profile, own.id, account, inheriting, NOW, { budget: ago(10) });
     expect(older.bant.budget.state).toBe('met');
     expect(older.bant.budget.evidence[0]!.text).toBe('budget approved, via Eva Schmidt, Leiterin Instandhaltung');
   });
