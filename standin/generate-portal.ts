@@ -1,6 +1,7 @@
 // A reproducible demo/test portal: owners, companies, contacts and 180 days of activity, from a seed.
 // German and English job titles, company sizes from a handful to >10,000 employees, industries, company and
 // free-mail domains, competitors, students and applicants. 100,000 contacts generate in seconds.
+import { prng } from '../src/scoring/prng.ts';
 import type { CrmRecord, HistoryEntry, Owner, Portal } from './portal.ts';
 import { BUYING_ROLES, CALL_DISPOSITIONS, type EngagementType } from './schema.ts';
 
@@ -24,17 +25,8 @@ export const COMPETITOR_DOMAINS = ['leadrank.io', 'scoremate.de', 'qualifyr.com'
 export const FREE_MAIL_DOMAINS = ['gmail.com', 'web.de', 'gmx.de', 'gmx.net', 't-online.de', 'outlook.com', 'yahoo.com', 'hotmail.com', 'icloud.com'];
 export const UNIVERSITY_DOMAINS = ['tum.de', 'student.kit.edu', 'uni-mannheim.de', 'stud.uni-hannover.de', 'rwth-aachen.de'];
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** mulberry32: small, fast, deterministic (the app's own, so calibration and the stand-in agree on it). */
+export { prng };
 
 const FIRST = [
   'Anna', 'Lukas', 'Julia', 'Maximilian', 'Lena', 'Jonas', 'Laura', 'Felix', 'Sarah', 'Paul', 'Katharina', 'Leon', 'Sophie', 'Tobias',

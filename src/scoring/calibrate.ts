@@ -14,6 +14,7 @@ import { parseIsoTime } from './parse-iso-time.ts';
 import { readFacts } from './read-facts.ts';
 import { scoreFit } from './score-fit.ts';
 import { compileSignals, firingSignals } from './score-signals.ts';
+import { prng } from './prng.ts';
 
 export interface CalibrateOptions {
   /** Only these properties (contact or company) may become rules; default every property present. */
@@ -59,18 +60,6 @@ export const FOLDS = 5;
 export const LAMBDAS = [1000, 300, 100, 30, 10, 3, 1, 0.3];
 /** Rules whose points round below this are left out of the model. */
 const MIN_POINTS = 0.5;
-
-/** mulberry32: the folds depend on the seed only. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Binary features of each example: the candidate rules that fire at its `at`. */
 export function encodeExamples(base: ScoringModel, rules: readonly SignalRule[], examples: readonly OutcomeExample[]): SparseDesign {
