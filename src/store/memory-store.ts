@@ -776,17 +776,11 @@ export class MemoryStore implements Store {
       this.state.history.set(portalId, portal);
     }
     for (const { contactId, change } of changes) {
-      const before = portal.get(contactId);
-      const list = [...(before ?? []), clone(change)];
+      this.#restoreMapEntry(portal, contactId, `history:${portalId}`);
+      const list = [...(portal.get(contactId) ?? []), clone(change)];
       if (list.length > MAX_SCORE_CHANGES_PER_CONTACT) list.splice(0, list.length - MAX_SCORE_CHANGES_PER_CONTACT);
       portal.set(contactId, list);
       this.hooks.changed(`history:${portalId}`, contactId);
-      const changed = portal;
-      this.undoable(() => {
-        if (before) changed.set(contactId, before);
-        else changed.delete(contactId);
-        this.hooks.changed(`history:${portalId}`, contactId);
-      });
     }
     await this.persist();
   }
@@ -812,15 +806,9 @@ export class MemoryStore implements Store {
         this.state.outcomes.set(record.portalId, portal);
       }
       const key = outcomeKey(record);
-      const before = portal.get(key);
+      this.#restoreMapEntry(portal, key, `outcomes:${record.portalId}`);
       portal.set(key, clone(record));
       this.hooks.changed(`outcomes:${record.portalId}`, key);
-      const changed = portal;
-      this.undoable(() => {
-        if (before) changed.set(key, before);
-        else changed.delete(key);
-        this.hooks.changed(`outcomes:${record.portalId}`, key);
-      });
     }
     await this.persist();
   }
