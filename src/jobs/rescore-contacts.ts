@@ -1,6 +1,7 @@
 // pull (batched) → score → diff → write → tasks → snapshot, for a set of contacts of one portal.
 // Every step is idempotent: a redo reads HubSpot's current values, so it writes nothing already written and
 // syncTasks finds the tasks already made. Webhooks, backfill, reconcile and decay all end here.
+import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
@@ -72,6 +73,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   const client = await ctx.hubspot.forPortal(portalId);
   const model = await ctx.modelFor(portalId);
   const installation = await ctx.store.getInstallation(portalId);
+  const language = languageOf(installation?.settings);
   const modelReads = modelInputs(model);
   // Calibration's candidate properties are read too, so the snapshots hold them as they were before each outcome.
   const labels = await client.optionLabels();
@@ -88,7 +90,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
       try {
         items.push({
           contactId: record.contactId,
-          result: score(record.profile, model, now, { labels }),
+          result: score(record.profile, model, now, { labels, language }),
           labels,
           current: record.current,
           ownerId: record.ownerId,
@@ -102,7 +104,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     summary.scored += items.length;
     const companyOf = new Map<string, string>();
     for (const record of records.values()) if (record.companyId) companyOf.set(record.contactId, record.companyId);
-    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now);
+    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, language);
     const applied = await applyResults(ctx, portalId, items, { client, model });
     await queueAccountsOf(ctx, portalId, items, companyOf, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
     summary.written += applied.written;
@@ -138,6 +140,7 @@ export async function applyResults(
   const client = options.client ?? (await ctx.hubspot.forPortal(portalId));
   const model = options.model ?? (await ctx.modelFor(portalId));
   const installation = await ctx.store.getInstallation(portalId);
+  const language = languageOf(installation?.settings);
   const settings = settingsOf(installation?.settings);
   const due = { now: ctx.now(), model, settings, timeZone: installation?.timeZone };
   // The portal's own stage order also tells which custom stages come after the lead stages.

@@ -44,7 +44,7 @@ function fromFeedback(criterion: Criterion, contact: PropertyBag, language: Lang
   const feedback = readText(contact, 'bant_feedback');
   if ((feedback !== 'rejected' && feedback !== 'lost') || readText(contact, 'bant_feedback_criterion') !== criterion) return null;
   const say = MESSAGES.in(language);
-  const text = say('evidence.feedback', { feedback: say(`feedback.${feedback}`), criterion: say(`criterion.${criterion}`).toLowerCase() });
+  const text = say('evidence.feedback', { feedback: say(`feedback.${feedback}`), criterion: say(`criterionInText.${criterion}`) });
   return { state: 'not_met', evidence: [{ source: 'property', name: 'bant_feedback_criterion', value: criterion, text }] };
 }
 

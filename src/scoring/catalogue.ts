@@ -26,6 +26,9 @@ export type ParamsOf<T extends string> = T extends `${string}{${infer P}}${infer
 
 export type Templates = Readonly<Record<string, string>>;
 
+/** The keys of a catalogue whose templates take no parameters (for keys built at run time, e.g. `state.${state}`). */
+export type PlainKeys<E extends Templates> = { [K in keyof E & string]: [ParamsOf<E[K]>] extends [never] ? K : never }[keyof E & string];
+
 const PLACEHOLDER = /\{(\w+)\}/g;
 
 /** The parameter names of a template, sorted (for the catalogue test). */
@@ -43,6 +46,9 @@ export interface Catalogue<E extends Templates> {
   /** The texts of one language. */
   in(language: Language): Say<E>;
 }
+
+/** The English templates (with their literal types) of a catalogue. */
+export type TemplatesOf<C> = C extends Catalogue<infer E> ? E : never;
 
 function fill(template: string, params: Record<string, string | number> | undefined): string {
   if (!params) return template;

@@ -85,7 +85,7 @@ function planTask(qualification: Qualification, bant: BantResult, compiled: Comp
     if (unknown.length === 0) return null;
     return {
       kind: 'qualify',
-      subject: (who) => say('task.qualify.subject', { who, criteria: unknown.map((c) => say(`criterion.${c}`).toLowerCase()).join(', ') }),
+      subject: (who) => say('task.qualify.subject', { who, criteria: unknown.map((c) => say(`criterionInText.${c}`)).join(', ') }),
       intro: [
         say('task.qualify.intro'),
         ...unknown.map((c) => `- ${say(`criterion.${c}`)}: ${inLanguage(compiled.model.bant[c].question, compiled.model.bant[c].questions, language)}`),

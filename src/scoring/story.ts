@@ -51,7 +51,7 @@ export function headline(story: Story, leadProcess: LeadProcess, language: Langu
     case 'sql':
       return say('headline.sql', { met: listMet(story, say), marketing: marketingPriority(story, say) });
     case 'mql': {
-      const unknown = CRITERIA.filter((c) => story.bant[c].state === 'unknown').map((c) => say(`criterion.${c}`).toLowerCase());
+      const unknown = CRITERIA.filter((c) => story.bant[c].state === 'unknown').map((c) => say(`criterionInText.${c}`));
       if (unknown.length === 0) return say('headline.mql', { priority: story.priority, met: listMet(story, say) });
       return say('headline.mqlAsk', { priority: story.priority, met: listMet(story, say), criteria: unknown.join(', ') });
     }
