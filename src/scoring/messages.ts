@@ -92,6 +92,17 @@ export const MESSAGES = defineCatalogue(
     'duration.hours': '{hours} h {minutes} min',
     'duration.minutes': '{minutes} min',
 
+    'card.notScored': 'This contact has not been scored yet. It is scored within minutes of its next change, or by the next backfill.',
+    'card.task.call_sql': 'Call the sales-ready lead',
+    'card.task.qualify': 'Qualify the missing BANT criteria',
+    'card.task.follow_up': 'Follow up later',
+    'card.task.escalate': 'Escalation: SLA missed',
+    'change.outcome': 'outcome',
+    'change.priority': 'priority',
+    'change.leadScore': 'lead score',
+    'change.first': 'first scored: {qualification}, priority {priority}',
+    'change.firstWithScore': 'first scored: {qualification}, priority {priority}, lead score {leadScore}',
+
     'account.unnamed': 'This company',
     'account.subject': 'Find the decision maker at {company}',
     'account.subjectUnnamed': 'Find the decision maker at this company',
@@ -211,6 +222,17 @@ export const MESSAGES = defineCatalogue(
     'duration.hours': '{hours} Std. {minutes} Min.',
     'duration.minutes': '{minutes} Min.',
 
+    'card.notScored': 'Dieser Kontakt ist noch nicht bewertet. Er wird wenige Minuten nach seiner nächsten Änderung bewertet oder beim nächsten vollständigen Durchlauf.',
+    'card.task.call_sql': 'Verkaufsbereiten Lead anrufen',
+    'card.task.qualify': 'Fehlende BANT-Kriterien erfragen',
+    'card.task.follow_up': 'Wiedervorlage',
+    'card.task.escalate': 'Eskalation: SLA verpasst',
+    'change.outcome': 'Ergebnis',
+    'change.priority': 'Priorität',
+    'change.leadScore': 'Lead-Score',
+    'change.first': 'erstmals bewertet: {qualification}, Priorität {priority}',
+    'change.firstWithScore': 'erstmals bewertet: {qualification}, Priorität {priority}, Lead-Score {leadScore}',
+
     'account.unnamed': 'Dieses Unternehmen',
     'account.subject': 'Entscheider bei {company} finden',
     'account.subjectUnnamed': 'Entscheider in diesem Unternehmen finden',
@@ -256,7 +278,10 @@ export function knownOptionKeys(): Map<string, Map<string, OptionKey>> {
     if (!key.startsWith('option.')) continue;
     const [, property, value] = key.split('.') as [string, string, string];
     let values = out.get(property);
-    if (!values) out.set(property, (values = new Map()));
+    if (!values) {
+      values = new Map();
+      out.set(property, values);
+    }
     values.set(value, key);
   }
   return out;

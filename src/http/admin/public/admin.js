@@ -730,6 +730,19 @@ function ownerField(name, label, value, owners, placeholder) {
   return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), control, h('div', { class: 'error', id: `e-${name}` }));
 }
 
+// Language names stay in their own language, whatever the console's.
+const LANGUAGES = { en: 'English', de: 'Deutsch' };
+
+function languageField(value) {
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 's-language' }, 'Language of tasks, reasons, property labels and the card'),
+    h('select', { id: 's-language', name: 'language', 'aria-describedby': 'e-language' }, Object.entries(LANGUAGES).map(([code, name]) => h('option', { value: code, lang: code, selected: code === (value ?? 'en') }, name))),
+    h('div', { class: 'error', id: 'e-language' }),
+  );
+}
+
 loaders['tab-settings'] = async () => {
   const [{ settings, modelDefaults }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
   const s = settings;
@@ -742,6 +755,7 @@ loaders['tab-settings'] = async () => {
     numberField('dailyTaskBudget', 'Task budget per rep and day', s.dailyTaskBudget, `model: ${modelDefaults.dailyTaskBudget}`),
     ownerField('escalationOwnerId', 'Escalation owner', s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? `model: ${modelDefaults.escalationOwnerId}` : 'the contact owner'),
     ownerField('fallbackOwnerId', 'Owner for contacts without one', s.fallbackOwnerId, owners, 'none (unassigned)'),
+    languageField(s.language),
     h('button', { type: 'submit', class: 'button primary' }, 'Save settings'),
   );
 };
@@ -758,6 +772,7 @@ function readSettings(form) {
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
+    language: text('language'),
   };
 }
 
