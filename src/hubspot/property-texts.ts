@@ -142,7 +142,7 @@ export const PROPERTY_TEXTS = defineCatalogue(
     'state.not_met': 'Nicht erfüllt',
     'state.unknown': 'Unbekannt',
     'qualification.disqualified': 'Disqualifiziert',
-    'qualification.nurture': 'In Pflege (Nurturing)',
+    'qualification.nurture': 'In Pflege',
     'qualification.mql': 'Marketingqualifiziert (MQL)',
     'qualification.sql': 'Vertriebsqualifiziert (SQL)',
     'reason.competitor': 'Wettbewerber',
