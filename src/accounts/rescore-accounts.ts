@@ -3,6 +3,7 @@
 // written → the find_decision_maker task → the account snapshot → the contacts placed in their account.
 // A burst of contact changes of one company coalesces into one `account` work item (key = company id), so the
 // account part costs a few calls per batch of up to 100 companies, not per contact.
+import { MESSAGES } from '../scoring/messages.ts';
 import type { Language } from '../scoring/catalogue.ts';
 import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
@@ -165,7 +166,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
       for (const c of toCreate) created.add(c.companyId);
     }
     if (toComplete.length) {
-      await completeCompanyTasks(client.request, toComplete, 'someone in the buying centre can decide now');
+      await completeCompanyTasks(client.request, toComplete, MESSAGES.in(language)('closed.deciderKnown'));
       summary.tasksCompleted = toComplete.length;
     }
   }

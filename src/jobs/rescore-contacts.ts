@@ -1,6 +1,7 @@
 // pull (batched) → score → diff → write → tasks → snapshot, for a set of contacts of one portal.
 // Every step is idempotent: a redo reads HubSpot's current values, so it writes nothing already written and
 // syncTasks finds the tasks already made. Webhooks, backfill, reconcile and decay all end here.
+import type { Language } from '../scoring/catalogue.ts';
 import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
@@ -175,7 +176,7 @@ export async function applyResults(
     client,
     portalId,
     done.map(({ item, leadProcess }) => {
-      const want = leadTaskWant(item, leadProcess);
+      const want = leadTaskWant(item, leadProcess, languageOf(settings));
       // A lead sales rejected wants no lead tasks; its open ones close saying why.
       if (isRejected(item.profile)) {
         want.tasks = [];
@@ -204,13 +205,13 @@ function storedLabels(item: ResultItem, profile: Profile, before: ContactSnapsho
 }
 
 /** The lead tasks a contact gets, and for the others why an open one no longer applies. */
-function leadTaskWant(item: ResultItem, leadProcess: LeadProcess) {
+function leadTaskWant(item: ResultItem, leadProcess: LeadProcess, language: Language) {
   const { result } = item;
   const tasks = applicableTasks(result.tasks, leadProcess);
   const situation = { qualification: result.qualification, disqualifyReason: result.disqualifyReason, bant: result.bant, leadProcess };
   const noLongerApplies: Partial<Record<TaskKind, string>> = {};
   for (const kind of LEAD_TASK_KINDS) {
-    const why = explainNoLongerApplies(kind, situation, tasks);
+    const why = explainNoLongerApplies(kind, situation, tasks, language);
     if (why) noLongerApplies[kind] = why;
   }
   return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };

@@ -4,6 +4,7 @@ import { CARD_TEXTS, cardLanguageOf } from '../../card/card-texts.ts';
 import { PROPERTY_TEXTS } from '../../src/hubspot/property-texts.ts';
 import { LANGUAGES, languageOfLocale, placeholdersOf } from '../../src/scoring/catalogue.ts';
 import { MESSAGES } from '../../src/scoring/messages.ts';
+import { closedBody, isClosingLine } from '../../src/scoring/task-rules.ts';
 import { model } from './fixtures.ts';
 
 const CATALOGUES: Record<string, Record<string, Record<string, string>>> = {
@@ -25,6 +26,19 @@ describe('message catalogues', () => {
       }
     });
   }
+
+  it('when the app closes a task, then its line starts with the closing prefix of its language, which the sync recognises in either', () => {
+    for (const language of LANGUAGES) {
+      const say = MESSAGES.templates[language];
+      for (const [key, text] of Object.entries(say)) {
+        if (!key.startsWith('closed.') || ['closed.prefix', 'closed.disqualifiedAs', 'closed.deciderKnown'].includes(key)) continue;
+        expect(text.startsWith(`${say['closed.prefix']} `), `${language} ${key}`).toBe(true);
+        expect(isClosingLine(text), `${language} ${key}`).toBe(true);
+      }
+    }
+    expect(isClosingLine('Call now: someone is sales-ready')).toBe(false);
+    expect(closedBody('a\nVon der App geschlossen: alt\nbant-task: qualify', 'Closed by the app: new.')).toBe('a\nClosed by the app: new.\nbant-task: qualify');
+  });
 
   it('when a template has parameters, then each is filled and nothing else changes', () => {
     expect(MESSAGES.in('de')('task.callSql.subject', { who: 'Karl Brandt (Brandt GmbH)' })).toBe('Jetzt anrufen: Karl Brandt (Brandt GmbH) ist verkaufsbereit');

@@ -15,6 +15,7 @@ import { IN_LEAD_PROCESS } from '../../src/scoring/lead-process.ts';
 import { labelOf } from '../../src/scoring/option-labels.ts';
 import type { AccountResult } from '../../src/scoring/qualify-account.ts';
 import { headline } from '../../src/scoring/story.ts';
+import { explainNoLongerApplies, LEAD_TASK_KINDS } from '../../src/scoring/task-rules.ts';
 import type { Profile } from '../../src/scoring/types.ts';
 import { formatTenths } from '../../src/scoring/format-reason.ts';
 import { createTestContext, seedPortal } from '../ui/console-fixtures.ts';
@@ -94,6 +95,8 @@ function renderProfile(p: Profile, language: Language): string[] {
   return texts;
 }
 
+const bantOf = (state: 'unknown') => ({ budget: { state }, authority: { state }, need: { state }, timeline: { state } });
+
 const account = {
   qualification: 'sql',
   priority: 'B2',
@@ -121,6 +124,17 @@ describe('no mixed sentences', () => {
         language,
       });
       const accountTask = draftAccountTasks(account, 'Roth AG', model, NOW, language)[0]!;
+      const closing: string[] = [];
+      for (const kind of LEAD_TASK_KINDS) {
+        for (const qualification of ['sql', 'mql', 'nurture', 'disqualified'] as const) {
+          for (const leadProcess of [IN_LEAD_PROCESS, { inLeadProcess: false as const, because: 'deal' as const }, { inLeadProcess: false as const, because: 'lifecycle_stage' as const, stage: 'customer' }]) {
+            const why = explainNoLongerApplies(kind, { qualification, disqualifyReason: 'no_fit', bant: bantOf('unknown'), leadProcess }, [], language);
+            if (why) closing.push(why);
+          }
+        }
+      }
+      expect(closing.length).toBeGreaterThan(10);
+      expect(foreignWords(closing, language, ['customer'])).toEqual([]);
       const taskTexts = [escalation.subject, escalation.body, accountTask.subject, accountTask.body].flatMap((t) => t.split('\n')).filter((l) => !l.startsWith('bant-task: '));
       expect(foreignWords(taskTexts, language, ['Karl Brandt', 'Lena Kurz', 'Roth AG', 't-7'])).toEqual([]);
     });
