@@ -49,6 +49,36 @@ describe('BantCardView', () => {
   });
 });
 
+describe('BantCardView in German', () => {
+  it('when the payload is German, then every heading and label of the card is German', async () => {
+    const test = createTestContext();
+    const { snapshots } = await seedPortal(test.store, { contacts: 60 });
+    const snapshot = snapshots.find((s) => s.written.bant_qualification === 'sql')!;
+    const installation = await test.store.getInstallation(PORTAL_ID);
+    const data = (await buildCardPayload(test.ctx, installation!, snapshot.contactId, 'de-DE')) as ScoredCard;
+    const { render, find, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data }));
+    expect(find(Tag).text).toBe('SQL: verkaufsbereit');
+    expect(findAll(StatisticsItem).map((s) => s.props.label)).toEqual(['Fit-Note', 'Engagement-Stufe', 'Priorität']);
+    expect(findAll(DescriptionListItem).map((i) => i.props.label)).toEqual(['Budget', 'Entscheidungsbefugnis', 'Bedarf', 'Zeitrahmen']);
+    const texts = findAll(Text).map((t) => t.text ?? '');
+    expect(texts.some((t) => t.startsWith('Bewertet am'))).toBe(true);
+    expect(texts.some((t) => /Scored|score \d+ of 100|points|criteria met/.test(t))).toBe(false);
+  });
+
+  it('when the viewer’s locale is German, then loading and errors are German too, and the locale is passed to the backend', async () => {
+    const { render, find, waitFor } = createRenderer('crm.record.tab');
+    const seen: Array<string | undefined> = [];
+    const load = async (_portal: number, _contact: string, locale?: string): Promise<CardData> => {
+      seen.push(locale);
+      throw new Error('nicht installiert');
+    };
+    render(createElement(BantCard, { portalId: 1, contactId: '5', locale: 'de-DE', load }));
+    await waitFor(() => expect(find(ErrorState).props.title).toBe('Die BANT-Bewertung konnte nicht geladen werden'));
+    expect(seen).toEqual(['de-DE']);
+  });
+});
+
 describe('BantCard', () => {
   it('when the backend answers, then the loaded card replaces the spinner', async () => {
     const data = await realPayload('mql');
