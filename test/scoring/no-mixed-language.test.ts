@@ -9,6 +9,8 @@ import { profileOf } from '../../src/http/admin/read-snapshots.ts';
 import { buildScoredPayload } from '../../src/http/card-routes.ts';
 import { escalationTask } from '../../src/jobs/sla.ts';
 import type { Language } from '../../src/scoring/catalogue.ts';
+import { discoverRules } from '../../src/scoring/discover-rules.ts';
+import type { OutcomeExample } from '../../src/scoring/outcomes.ts';
 import { draftAccountTasks } from '../../src/scoring/draft-account-tasks.ts';
 import { score } from '../../src/scoring/index.ts';
 import { IN_LEAD_PROCESS } from '../../src/scoring/lead-process.ts';
@@ -158,6 +160,17 @@ describe('no mixed sentences', () => {
       expect(foreignWords(texts, language, [...data, 'Geschäftsführer', 'Karl Brandt'])).toEqual([]);
     });
   }
+
+  it('when calibration proposes rules, then each has its English label and a German wording without English words', () => {
+    const training: OutcomeExample[] = Object.values(PROFILES).map((p, i) => ({ profile: p, at: new Date(NOW).toISOString(), outcome: i % 2 === 0 ? 'won' : 'lost' }));
+    const rules = discoverRules(model, training);
+    expect(rules.length).toBeGreaterThan(10);
+    expect(rules.find((r) => r.id === 'rule_webinar_registration')?.label).toMatch(/^webinar registration \(last \d+ d\)$/);
+    expect(rules.find((r) => r.id === 'rule_webinar_registration')?.labels?.de).toMatch(/^Webinar-Anmeldung \(letzte \d+ Tg\.\)$/);
+    for (const rule of rules) expect(rule.labels?.de, rule.id).toBeTruthy();
+    const german = rules.map((r) => r.labels!.de);
+    expect(foreignWords(german, 'de', [])).toEqual([]);
+  });
 
   it('when written in German, then the seed terms and key phrases read as German; in English as English', () => {
     const de = score(PROFILES.sql!, model, NOW, { language: 'de' });
