@@ -147,6 +147,7 @@ export const MESSAGES = defineCatalogue(
     'account.howTo': 'Find out who decides and set their buying role or their authority answer to "Decision maker".',
     'account.bant': 'Account BANT:',
     'account.buyingCentre': 'Buying centre:',
+    'account.byTitle': ' (by title)',
 
     'option.bant_budget_answer.approved': 'Budget approved',
     'option.bant_budget_answer.planned': 'Budget planned',
@@ -314,6 +315,7 @@ export const MESSAGES = defineCatalogue(
     'account.howTo': 'Herausfinden, wer entscheidet, und dessen Rolle im Einkauf oder Antwort zur Entscheidungsbefugnis auf „Entscheider“ setzen.',
     'account.bant': 'BANT des Accounts:',
     'account.buyingCentre': 'Buying Center:',
+    'account.byTitle': ' (nach Berufsbezeichnung)',
 
     'option.bant_budget_answer.approved': 'Budget freigegeben',
     'option.bant_budget_answer.planned': 'Budget geplant',

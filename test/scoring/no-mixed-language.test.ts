@@ -103,7 +103,7 @@ const account = {
   qualification: 'sql',
   priority: 'B2',
   deciders: [],
-  buyingCenter: [],
+  buyingCenter: [{ contactId: '1', roles: ['INFLUENCER', 'CHAMPION'], fromTitle: true, canDecide: false, line: 'influencer, champion (by title): Eva Roth (Head of Marketing)' }],
   bant: { budget: { state: 'met' }, authority: { state: 'unknown' }, need: { state: 'partial' }, timeline: { state: 'not_met' } },
 } as unknown as AccountResult;
 
@@ -138,7 +138,11 @@ describe('no mixed sentences', () => {
       expect(closing.length).toBeGreaterThan(10);
       expect(foreignWords(closing, language, ['customer'])).toEqual([]);
       const taskTexts = [escalation.subject, escalation.body, accountTask.subject, accountTask.body].flatMap((t) => t.split('\n')).filter((l) => !l.startsWith('bant-task: '));
-      expect(foreignWords(taskTexts, language, ['Karl Brandt', 'Lena Kurz', 'Roth AG', 't-7'])).toEqual([]);
+      expect(foreignWords(taskTexts, language, ['Karl Brandt', 'Lena Kurz', 'Roth AG', 't-7', 'Eva Roth (Head of Marketing)'])).toEqual([]);
+      expect(accountTask.body.split('\n')).toContain(
+        language === 'de' ? 'Beeinflusser, Fürsprecher (nach Berufsbezeichnung): Eva Roth (Head of Marketing)' : 'influencer, champion (by title): Eva Roth (Head of Marketing)',
+      );
+      expect(accountTask.body.split('\n').at(-1)).toBe('bant-task: find_decision_maker');
     });
 
     it(`when the card and the property definitions are in ${language}, then no word of the other language is in them`, async () => {
