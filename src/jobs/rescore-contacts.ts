@@ -176,7 +176,7 @@ export async function applyResults(
     client,
     portalId,
     done.map(({ item, leadProcess }) => {
-      const want = leadTaskWant(item, leadProcess, languageOf(settings));
+      const want = leadTaskWant(item, leadProcess, language);
       // A lead sales rejected wants no lead tasks; its open ones close saying why.
       if (isRejected(item.profile)) {
         want.tasks = [];
