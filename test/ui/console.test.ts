@@ -267,4 +267,17 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await shot('06-settings');
   });
 
+  it('when the admin chooses German, then the installation keeps it and the form shows it after a reload', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('Call SLA (hours)').fill('');
+    const language = page.getByLabel('Language of tasks, reasons, property labels and the card');
+    expect(await language.inputValue()).toBe('en');
+    await language.selectOption('de');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(async () => (await app.test.store.getInstallation(PORTAL_ID))?.settings.language).toBe('de');
+    await page.reload();
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await expect.poll(() => page.getByLabel('Language of tasks, reasons, property labels and the card').inputValue()).toBe('de');
+  });
+
 });
