@@ -6,8 +6,8 @@ import { fill, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 /** Every word the page shows, in one place for translation. */
 export const ACCURACY_TEXT = {
   outcomes: (o) => `${fmtNumber(o.won)} won and ${fmtNumber(o.lost)} lost contacts${o.period ? ` from ${fmtTime(o.period.from)} to ${fmtTime(o.period.to)}` : ''}.`,
-  withoutFeatures: (n) => `${fmtNumber(n)} outcomes belong to contacts the app never scored and are left out.`,
-  firstSight: (n) => `${fmtNumber(n)} were scored only when the outcome was found (no score from before it), so they flatter the model a little.`,
+  withoutFeatures: (n) => (n === 1 ? '1 outcome belongs to a contact the app never scored and is left out.' : `${fmtNumber(n)} outcomes belong to contacts the app never scored and are left out.`),
+  firstSight: (n) => `${fmtNumber(n)} of them ${n === 1 ? 'was' : 'were'} scored only when the outcome was found (no score from before it), so they flatter the model a little.`,
   model: (v) => `Active model ${v}, scored as each contact was before its outcome.`,
   auc: 'AUC',
   aucSub: (auc) => (auc === null ? 'needs both won and lost' : auc >= 0.7 ? 'ranks well (0.5 is chance, 1 perfect)' : auc > 0.55 ? 'ranks somewhat (0.5 is chance, 1 perfect)' : 'ranks no better than chance (0.5)'),
