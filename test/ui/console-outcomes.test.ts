@@ -139,7 +139,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console outcome views in headless Chromium', ()
     await page.getByRole('button', { name: 'Propose a calibrated model…' }).click();
     const proposed = page.getByTestId('calibration-proposed');
     await proposed.waitFor({ timeout: 30_000 });
-    const draft = (await app.test.store.getInstallation(PORTAL_ID))?.draftModel;
+    const draft = (await app.test.store.getInstallation(PORTAL_ID))?.draftModel as { version?: string } | undefined;
     expect(draft?.version).toMatch(/^cal-2026-11-20-/);
     expect(await proposed.textContent()).toBe(`Proposed ${draft?.version} as the draft.`);
     expect(await page.locator('#calibration-result').textContent()).toMatch(/AUC [\d.]+ → [\d.]+/);
@@ -147,7 +147,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console outcome views in headless Chromium', ()
     await page.getByRole('button', { name: 'Review it in the model editor' }).click();
     await expect.poll(() => page.getByRole('tab', { name: 'Scoring model' }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('tab', { name: 'JSON (advanced)' }).click();
-    await expect.poll(async () => JSON.parse((await page.locator('#draft-text').inputValue()) || '{}').version).toBe(draft?.version);
+    await expect.poll(async () => (JSON.parse((await page.locator('#draft-text').inputValue()) || '{}') as { version?: string }).version).toBe(draft?.version);
   });
 
   it('when the funnel opens, then the MQL cohort shows how many were won, and the number opens those contacts', async () => {
