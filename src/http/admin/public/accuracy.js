@@ -50,6 +50,8 @@ export const ACCURACY_TEXT = {
   heldOut: (r) => `On the held-out ${fmtNumber(r.test.n)} outcomes (from ${fmtTime(r.test.from)}): AUC ${r.auc.before ?? '–'} → ${r.auc.after ?? '–'}, lift top 10 % ${r.lift.before.top10 ?? '–'} → ${r.lift.after.top10 ?? '–'}.`,
   improved: (yes) => (yes ? 'It ranks the held-out contacts better than the active model.' : 'It does not rank the held-out contacts better than the active model; keep the active one unless you have another reason.'),
   review: 'Review it in the model editor',
+  reviewNote: 'The calibrated model is the draft: try it with "What if?" before you activate it.',
+  loading: 'Scoring your won and lost contacts with the active model…',
 };
 
 const T = ACCURACY_TEXT;

@@ -1,5 +1,5 @@
 // The admin console: one page, no build step. Every value from the server is set as text, never as HTML.
-import { renderAccuracy, renderCalibration } from './accuracy.js';
+import { ACCURACY_TEXT, renderAccuracy, renderCalibration } from './accuracy.js';
 import { drawHistogram } from './chart.js';
 import { $, confirmDialog, fill, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 import { locatePath, parseWithLines } from './json-locate.js';
@@ -836,7 +836,7 @@ export function renderCard(card) {
 
 async function showTimeline(contactId) {
   const history = await api(`/contacts/${encodeURIComponent(contactId)}/history`);
-  fill($('h-timeline'), history.contact ? TIMELINE_TEXT.heading(history.contact.name) : 'Score history');
+  fill($('h-timeline'), history.contact ? TIMELINE_TEXT.heading(history.contact.name) : TIMELINE_TEXT.title);
   fill($('timeline'), renderTimeline(history));
   return history;
 }
@@ -851,10 +851,10 @@ async function searchContacts(query) {
   if (!result.contacts.length) {
     fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, result.message));
     fill($('card-preview'), h('p', { class: 'empty' }, 'No contact to show.'));
-    fill($('h-timeline'), 'Score history');
+    fill($('h-timeline'), TIMELINE_TEXT.title);
     // An id the app has not scored: the history route says whether HubSpot has the contact at all.
     if (/^\d{1,20}$/.test(query)) await showTimeline(query);
-    else fill($('timeline'), h('p', { class: 'empty' }, 'No contact to show.'));
+    else fill($('timeline'), h('p', { class: 'empty' }, TIMELINE_TEXT.noContact));
     return;
   }
   fill(
@@ -882,9 +882,10 @@ loaders['tab-contacts'] = async () => {};
 // ---------- accuracy ----------
 async function calibrate(button, container) {
   button.disabled = true;
-  fill(container, h('p', {}, 'Calibrating on your outcomes…'));
+  fill(container, h('p', {}, ACCURACY_TEXT.calibrating));
   try {
     const answer = await api('/outcomes/calibrate', { method: 'POST', body: {} }).catch((error) => {
+      // Too few outcomes or a refused fit: the answer says why, shown where the proposal would be.
       if (error.status === 422) return { proposed: false, error: { message: error.message } };
       throw error;
     });
@@ -894,7 +895,7 @@ async function calibrate(button, container) {
         draft = null;
         lastWhatIf = null;
         selectTab($('tab-model'));
-        flash('The calibrated model is the draft: try it with "What if?" before you activate it.');
+        flash(ACCURACY_TEXT.reviewNote);
       },
     });
   } catch (error) {
@@ -906,7 +907,7 @@ async function calibrate(button, container) {
 }
 
 loaders['tab-accuracy'] = async () => {
-  fill($('accuracy'), h('p', {}, 'Scoring your won and lost contacts with the active model…'));
+  fill($('accuracy'), h('p', {}, ACCURACY_TEXT.loading));
   renderAccuracy($('accuracy'), await api('/outcomes/evaluate'), { calibrate });
 };
 

@@ -4,7 +4,9 @@ import { h } from './dom.js';
 /** Every word the timeline shows, in one place for translation. */
 export const TIMELINE_TEXT = {
   locale: 'en-GB',
+  title: 'Score history',
   heading: (name) => `Score history of ${name}`,
+  noContact: 'No contact to show.',
   field: { qualification: 'outcome', priority: 'priority', leadScore: 'lead score', budget: 'budget', authority: 'authority', need: 'need', timeline: 'timeline' },
   state: { met: 'met', partial: 'partly met', not_met: 'not met', unknown: 'unknown' },
   firstScored: 'first scored',
