@@ -5,8 +5,20 @@ import { MESSAGES, type SayMessage } from '../scoring/messages.ts';
 import { CRITERIA, CRITERION_STATES, type Criterion, type CriterionState, QUALIFICATIONS, type Qualification, type ScoringResult } from '../scoring/types.ts';
 import type { ScoreChange } from '../store/store.ts';
 
+/**
+ * ` (3 d ago)`, ` (just now, capped)`, ` (vor 3 Tg., gedeckelt)`: the age that ends a reason or an activity's evidence
+ * in either language (src/scoring/format-reason.ts, the `age.*` texts of src/scoring/messages.ts).
+ */
+const AGE_TAIL = / \((?:just now|\d+ [hd] ago|gerade eben|vor \d+ (?:Std|Tg)\.)(?:, capped|, gedeckelt)?\)$/;
+const withoutAge = (text: string) => text.replace(AGE_TAIL, '');
+
 export function scoreChangeOf(result: ScoringResult): ScoreChange {
   const properties = result.properties as unknown as Record<string, string | undefined>;
+  const evidence: NonNullable<ScoreChange['evidence']> = {};
+  for (const c of CRITERIA) {
+    const first = result.bant[c].evidence[0];
+    if (first) evidence[c] = withoutAge(first.text);
+  }
   return {
     at: result.scoredAt,
     modelVersion: result.modelVersion,
@@ -17,6 +29,8 @@ export function scoreChangeOf(result: ScoringResult): ScoreChange {
     authority: result.bant.authority.state,
     need: result.bant.need.state,
     timeline: result.bant.timeline.state,
+    reasons: result.reasons.map((r) => withoutAge(r.text)),
+    evidence,
   };
 }
 

@@ -191,6 +191,10 @@ export interface ScoreChange {
   authority: string;
   need: string;
   timeline: string;
+  /** The reasons as scored, without their ages (`+25 webinar registration`): what the timeline names as changed. Absent in entries recorded before. */
+  reasons?: string[];
+  /** Per BANT criterion its first piece of evidence, without its age (`Budget approved`). Absent in entries recorded before. */
+  evidence?: Partial<Record<'budget' | 'authority' | 'need' | 'timeline', string>>;
 }
 
 /** Where an outcome came from. */

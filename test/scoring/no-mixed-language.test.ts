@@ -12,6 +12,7 @@ import type { Language } from '../../src/scoring/catalogue.ts';
 import { discoverRules } from '../../src/scoring/discover-rules.ts';
 import type { OutcomeExample } from '../../src/scoring/outcomes.ts';
 import { draftAccountTasks } from '../../src/scoring/draft-account-tasks.ts';
+import { scoreChangeOf } from '../../src/outcomes/score-history.ts';
 import { score } from '../../src/scoring/index.ts';
 import { IN_LEAD_PROCESS } from '../../src/scoring/lead-process.ts';
 import { labelOf } from '../../src/scoring/option-labels.ts';
@@ -174,6 +175,15 @@ describe('no mixed sentences', () => {
     for (const rule of rules) expect(rule.labels?.de, rule.id).toBeTruthy();
     const german = rules.map((r) => r.labels!.de);
     expect(foreignWords(german, 'de', [])).toEqual([]);
+  });
+
+  it('when the score history keeps reasons, then their age is left out in either language', () => {
+    for (const language of ['en', 'de'] as const) {
+      const change = scoreChangeOf(score(PROFILES.sql!, model, NOW, { language }));
+      expect(change.reasons?.length, language).toBeGreaterThan(0);
+      expect(change.reasons?.some((r) => /\((?:\d+ [hd] ago|vor \d+ (?:Std|Tg)\.|just now|gerade eben)/.test(r)), language).toBe(false);
+    }
+    expect(scoreChangeOf(score(PROFILES.sql!, model, NOW, { language: 'de' })).reasons).toContain('+23.6 Webinar-Anmeldung');
   });
 
   it('when written in German, then the seed terms and key phrases read as German; in English as English', () => {

@@ -1,8 +1,10 @@
 // The admin console: one page, no build step. Every value from the server is set as text, never as HTML.
+import { ACCURACY_TEXT, renderAccuracy, renderCalibration } from './accuracy.js';
 import { drawHistogram } from './chart.js';
 import { $, confirmDialog, fill, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 import { locatePath, parseWithLines } from './json-locate.js';
 import { markFormIssues, renderModelForm } from './model-form.js';
+import { renderTimeline, TIMELINE_TEXT } from './timeline.js';
 
 let csrf = '';
 let portalId = 0;
@@ -228,6 +230,7 @@ const OUTCOME_NAMES = { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified
 const METRIC_NAMES = {
   cohort: 'Reached MQL or SQL in the range',
   'cohort:converted': 'Of those, became SQL',
+  'cohort:won': 'Of those, won',
   'sql:range': 'New SQL in the range',
   'sql:previous': 'New SQL in the range before',
 };
@@ -306,7 +309,14 @@ loaders['tab-funnel'] = async () => {
       { class: 'kpi', 'data-testid': 'cohort' },
       h('div', { class: 'label' }, 'MQL → SQL (cohort)'),
       h('div', { class: 'value' }, fmtPercent(c.rate)),
-      h('div', { class: 'sub' }, drillButton('cohort:converted', METRIC_NAMES['cohort:converted'], `${fmtNumber(c.converted)} SQL`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range; target 20–40 %. Won: arrives with the outcomes work.'),
+      h('div', { class: 'sub' }, drillButton('cohort:converted', METRIC_NAMES['cohort:converted'], `${fmtNumber(c.converted)} SQL`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range; target 20–40 %.'),
+    ),
+    h(
+      'div',
+      { class: 'kpi', 'data-testid': 'cohort-won' },
+      h('div', { class: 'label' }, 'MQL → won (cohort)'),
+      h('div', { class: 'value' }, c.won === null ? '–' : fmtPercent(c.wonRate)),
+      h('div', { class: 'sub' }, c.won === null ? 'No won or lost outcomes recorded yet (deals, sales feedback, customer stage).' : [drillButton('cohort:won', METRIC_NAMES['cohort:won'], `${fmtNumber(c.won)} won`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range, by now.']),
     ),
     h(
       'div',
@@ -839,8 +849,16 @@ export function renderCard(card) {
   );
 }
 
+async function showTimeline(contactId) {
+  const history = await api(`/contacts/${encodeURIComponent(contactId)}/history`);
+  fill($('h-timeline'), history.contact ? TIMELINE_TEXT.heading(history.contact.name) : TIMELINE_TEXT.title);
+  fill($('timeline'), renderTimeline(history));
+  return history;
+}
+
 async function showContact(contactId) {
-  fill($('card-preview'), renderCard(await api(`/card-preview?contactId=${encodeURIComponent(contactId)}`)));
+  const [card] = await Promise.all([api(`/card-preview?contactId=${encodeURIComponent(contactId)}`), showTimeline(contactId)]);
+  fill($('card-preview'), renderCard(card));
 }
 
 async function searchContacts(query) {
@@ -848,6 +866,10 @@ async function searchContacts(query) {
   if (!result.contacts.length) {
     fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, result.message));
     fill($('card-preview'), h('p', { class: 'empty' }, 'No contact to show.'));
+    fill($('h-timeline'), TIMELINE_TEXT.title);
+    // An id the app has not scored: the history route says whether HubSpot has the contact at all.
+    if (/^\d{1,20}$/.test(query)) await showTimeline(query);
+    else fill($('timeline'), h('p', { class: 'empty' }, TIMELINE_TEXT.noContact));
     return;
   }
   fill(
@@ -871,6 +893,38 @@ async function searchContacts(query) {
 }
 
 loaders['tab-contacts'] = async () => {};
+
+// ---------- accuracy ----------
+async function calibrate(button, container) {
+  button.disabled = true;
+  fill(container, h('p', {}, ACCURACY_TEXT.calibrating));
+  try {
+    const answer = await api('/outcomes/calibrate', { method: 'POST', body: {} }).catch((error) => {
+      // Too few outcomes or a refused fit: the answer says why, shown where the proposal would be.
+      if (error.status === 422) return { proposed: false, error: { message: error.message } };
+      throw error;
+    });
+    renderCalibration(container, answer, {
+      review: () => {
+        // The proposal is the draft now: the model tab loads it afresh, ready for what-if and activation.
+        draft = null;
+        lastWhatIf = null;
+        selectTab($('tab-model'));
+        flash(ACCURACY_TEXT.reviewNote);
+      },
+    });
+  } catch (error) {
+    fill(container);
+    flash(error.message, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+loaders['tab-accuracy'] = async () => {
+  fill($('accuracy'), h('p', {}, ACCURACY_TEXT.loading));
+  renderAccuracy($('accuracy'), await api('/outcomes/evaluate'), { calibrate });
+};
 
 function wireContacts() {
   $('search-form').addEventListener('submit', (event) => {
