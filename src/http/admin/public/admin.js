@@ -731,12 +731,20 @@ function ownerField(name, label, value, owners, placeholder) {
 }
 
 loaders['tab-settings'] = async () => {
-  const [{ settings, modelDefaults }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
+  const [{ settings, modelDefaults, leads }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
   const s = settings;
   const sw = (name, label, checked) => h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name, checked }), label));
   fill(
     $('settings-form'),
     h('fieldset', {}, h('legend', {}, 'Write to standard properties'), sw('syncLifecycleStage', 'Move lifecyclestage forward with the recommended stage', s.syncLifecycleStage), sw('syncLeadStatus', 'Set hs_lead_status to UNQUALIFIED for disqualified contacts', s.syncLeadStatus)),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'HubSpot Leads'),
+      h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'leadsEnabled', checked: Boolean(s.leadsEnabled), disabled: !leads?.available, 'aria-describedby': 'e-leadsEnabled' }), 'Create and qualify Lead records (SQL contacts get a lead; disqualified contacts\' leads move to the disqualified stage)')),
+      h('p', { class: 'hint' }, leads?.available ? 'This portal has Leads.' : (leads?.note ?? 'This portal has no Leads.')),
+      h('div', { class: 'error', id: 'e-leadsEnabled' }),
+    ),
     h('fieldset', {}, h('legend', {}, 'Tasks the app creates'), Object.entries(TASK_KINDS).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
     numberField('callSlaHours', 'Call SLA (hours)', s.callSlaHours, `model: ${modelDefaults.callSlaHours}`),
     numberField('dailyTaskBudget', 'Task budget per rep and day', s.dailyTaskBudget, `model: ${modelDefaults.dailyTaskBudget}`),
@@ -758,6 +766,7 @@ function readSettings(form) {
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
+    leadsEnabled: data.has('leadsEnabled'),
   };
 }
 
