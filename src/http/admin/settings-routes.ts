@@ -71,6 +71,12 @@ export function createSettingsRouter(ctx: AppContext): Router {
     // Only the settings: a token refresh running at the same time keeps its new tokens.
     if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });
+    // Leads switched on: every contact is rescored once, so contacts already SQL get their lead too (src/leads/).
+    if (settings.leadsEnabled && !installation?.settings.leadsEnabled) {
+      await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', payload: { requestedAt: ctx.now() }, notBefore: ctx.now() }]);
+      ctx.notifyWork();
+      ctx.log.info('leads enabled; rescoring every contact', { portalId });
+    }
     res.json({ saved: true, settings });
   });
 
