@@ -7,7 +7,7 @@ import { objectsPath, pipelinesPath } from './api-paths.ts';
 import { readAssociations } from './associations.ts';
 import { batchRead } from './read-contacts.ts';
 import type { PortalRequest } from './request.ts';
-import { batchWriteShape, type ShapeCheck } from './response-shapes.ts';
+import { batchWriteShape, leadPipelinesShape } from './response-shapes.ts';
 
 export const LEADS_OBJECT = 'leads';
 /** Lead → contact, the lead's primary contact (HUBSPOT_DEFINED 578, docs/hubspot-platform.md §9): required at creation. */
@@ -66,21 +66,11 @@ export function leadStageKind(metadata: unknown): LeadStageKind | undefined {
   return 'open';
 }
 
-const pipelinesShape: ShapeCheck = (body, status) => {
-  if (status === 403 || status === 404) return isRecord(body) ? undefined : `a ${status} that is not HubSpot's JSON`;
-  if (!isRecord(body) || !Array.isArray(body.results)) return 'no results array';
-  for (const p of body.results) {
-    if (!isRecord(p) || typeof p.id !== 'string' || !Array.isArray(p.stages)) return 'a pipeline without id or stages';
-    for (const s of p.stages) if (!isRecord(s) || typeof s.id !== 'string') return `a stage of pipeline ${p.id} without an id`;
-  }
-  return undefined;
-};
-
 /** GET /crm/pipelines/2026-03/leads: every stage with its kind; undefined when the portal has no Leads (403/404). */
 export async function readLeadPipelines(request: PortalRequest): Promise<LeadPipelines | undefined> {
   const response = await request<{ results: Array<{ id: string; displayOrder?: unknown; stages: Array<{ id: string; label?: unknown; displayOrder?: unknown; metadata?: unknown }> }> }>(
     'pipelines.leads',
-    { method: 'GET', path: pipelinesPath('leads'), allow: [403, 404], expect: pipelinesShape },
+    { method: 'GET', path: pipelinesPath('leads'), allow: [403, 404], expect: leadPipelinesShape },
   );
   if (response.status === 403 || response.status === 404) return undefined;
   const pipelines = [...response.body.results].sort((a, b) => Number(a.displayOrder ?? 0) - Number(b.displayOrder ?? 0));

@@ -5,6 +5,8 @@
 // unaffected: no lead call over OAuth (the scopes are not granted), and over a private app's token HubSpot's 403 is
 // taken as "no Leads" while contacts are scored as before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appDefinition } from '../../src/app-definition.ts';
+import { type HttpMethod, scopesUsed } from '../../src/hubspot/endpoint-scopes.ts';
 import { customLeadPipeline } from '../../standin/pipelines.ts';
 import type { CrmRecord, Portal } from '../../standin/index.ts';
 import { createAdminClient, signIn } from '../ui/admin-client.ts';
@@ -75,6 +77,11 @@ describe('a portal with Leads, the setting on', () => {
     for (const contact of contactsOf(env.portal).filter((c) => c.props.bant_qualification !== 'sql')) expect(leadsOf(env.portal, contact.id)).toEqual([]);
     // The app's lead properties were created in its group on the leads object.
     expect(env.portal.properties.leads.get('bant_summary')?.groupName).toBe('bant_scoring');
+    // Every lead call is in the endpoint → scope table and granted by a scope app.json requests.
+    const calls = leadRequests(env).map((r) => ({ method: r.method as HttpMethod, path: r.path }));
+    expect(calls.length).toBeGreaterThan(0);
+    const requested = [...appDefinition.auth.requiredScopes, ...appDefinition.auth.optionalScopes];
+    expect(scopesUsed(calls, requested)).toMatchObject({ unmatched: [], missing: [] });
   }, 60_000);
 
   let contact: CrmRecord;
