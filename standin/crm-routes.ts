@@ -28,7 +28,7 @@ const writeScopes = (p: Record<string, string>) => {
 };
 const schemaReadScopes = (p: Record<string, string>) => {
   const t = normaliseObjectType(p.objectType ?? '') ?? 'contacts';
-  // Lead properties go with the leads object scopes (docs/hubspot-platform.md §9).
+  // Lead properties go with the leads object scopes (docs/hubspot-platform.md §4.9).
   if (t === 'leads') return ['crm.objects.leads.read', 'crm.objects.leads.write'];
   const singular = t === 'companies' ? 'companies' : 'contacts';
   return [`crm.objects.${singular}.read`, `crm.schemas.${singular}.read`, `crm.schemas.${singular}.write`];
@@ -104,7 +104,7 @@ function createOne(ctx: Ctx, type: ObjectType, input: unknown): CrmRecord {
   return rec;
 }
 
-/** A lead needs a name and a contact (docs/hubspot-platform.md §9); without a pipeline it starts in the default's first stage. */
+/** A lead needs a name and a contact (docs/hubspot-platform.md §4.9); without a pipeline it starts in the default's first stage. */
 function checkLead(portal: Portal, props: Record<string, string>, associations: unknown): Array<{ toType: ObjectType; toId: number; primary: boolean }> {
   if (!props.hs_lead_name) {
     throw badRequest('Property values were not valid: hs_lead_name is required', {

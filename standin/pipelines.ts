@@ -76,7 +76,7 @@ export function closedStages(pipeline: DealPipeline): { won: DealStage; lost: De
   return { won, lost };
 }
 
-// Lead pipelines (Sales Hub Professional and Enterprise; docs/hubspot-platform.md §9): stages New, Attempting, Connected,
+// Lead pipelines (Sales Hub Professional and Enterprise; docs/hubspot-platform.md §4.9): stages New, Attempting, Connected,
 // Qualified, Disqualified by default, customisable per portal. Each stage's metadata says whether it is closed and which
 // lead state it stands for, so an app finds "disqualified" without knowing stage ids or labels.
 export type LeadState = 'NEW_STAGE_TYPE' | 'IN_PROGRESS_STAGE_TYPE' | 'QUALIFIED_STAGE_TYPE' | 'UNQUALIFIED_STAGE_TYPE';

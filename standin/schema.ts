@@ -87,7 +87,7 @@ export const ASSOCIATION_TYPES: Record<number, { from: ObjectType; to: ObjectTyp
   190: { from: 'notes', to: 'companies', label: null },
   191: { from: 'companies', to: 'tasks', label: null },
   192: { from: 'tasks', to: 'companies', label: null },
-  // Leads (docs/hubspot-platform.md §9): created with their primary contact (578); 608 is the unlabelled pair.
+  // Leads (docs/hubspot-platform.md §4.9): created with their primary contact (578); 608 is the unlabelled pair.
   578: { from: 'leads', to: 'contacts', label: 'Primary' },
   579: { from: 'contacts', to: 'leads', label: 'Primary' },
   608: { from: 'leads', to: 'contacts', label: null },

@@ -67,7 +67,7 @@ const dealReads: EndpointScopes[] = [
 const LEADS_READ = ['crm.objects.leads.read'] as const;
 const LEADS_WRITE = ['crm.objects.leads.write'] as const;
 
-// HubSpot's Leads object (docs/hubspot-platform.md §9), optional scopes: read the lead pipelines and a contact's leads,
+// HubSpot's Leads object (docs/hubspot-platform.md §4.9), optional scopes: read the lead pipelines and a contact's leads,
 // create leads with their contact, update their values and stage, and the app's properties on leads.
 const leads: EndpointScopes[] = [
   { method: 'GET', path: '/crm/pipelines/leads', requires: [LEADS_READ] },

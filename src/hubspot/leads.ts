@@ -1,4 +1,4 @@
-// HubSpot's Leads object (object type 0-136, `leads`; Sales Hub Professional and Enterprise; docs/hubspot-platform.md §9):
+// HubSpot's Leads object (object type 0-136, `leads`; Sales Hub Professional and Enterprise; docs/hubspot-platform.md §4.9):
 // the lead pipelines with their stages, a contact's leads, and batch create/update. Lead stages are told apart by their
 // metadata, never by ids or labels, which portals customise. A portal without Leads answers 403 or 404 on the leads
 // object: that is "no Leads here", reported as undefined, never as an empty pipeline list.
@@ -10,7 +10,7 @@ import type { PortalRequest } from './request.ts';
 import { batchWriteShape, leadPipelinesShape } from './response-shapes.ts';
 
 export const LEADS_OBJECT = 'leads';
-/** Lead → contact, the lead's primary contact (HUBSPOT_DEFINED 578, docs/hubspot-platform.md §9): required at creation. */
+/** Lead → contact, the lead's primary contact (HUBSPOT_DEFINED 578, docs/hubspot-platform.md §4.9): required at creation. */
 export const LEAD_TO_PRIMARY_CONTACT = 578;
 const BATCH_SIZE = 100;
 

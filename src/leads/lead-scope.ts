@@ -1,6 +1,6 @@
 // The Leads object needs the optional scopes crm.objects.leads.read and .write (app.json). HubSpot grants an optional
 // scope only where the account has the feature (Sales Hub Professional or Enterprise), so the scopes granted at install
-// tell whether the portal has Leads (docs/hubspot-platform.md §9).
+// tell whether the portal has Leads (docs/hubspot-platform.md §4.9).
 import type { Installation } from '../store/store.ts';
 
 export const LEADS_READ_SCOPE = 'crm.objects.leads.read';
