@@ -199,7 +199,13 @@ export async function applyResults(
     client,
     portalId,
     installation,
-    done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
+    done.map(({ item, leadProcess }) => ({
+      contactId: item.contactId,
+      result: item.result,
+      ownerId: item.ownerId ?? settings.fallbackOwnerId ?? null,
+      inLeadProcess: leadProcess.inLeadProcess,
+      ...(item.profile ? { profile: item.profile } : {}),
+    })),
   );
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
   return summary;

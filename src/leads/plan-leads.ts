@@ -29,6 +29,10 @@ export interface ContactForLeads {
   bant: Record<Criterion, CriterionState>;
   /** The contact's properties, for the lead's name. */
   properties: Record<string, string | null | undefined>;
+  /** The contact's owner, who gets the new lead; absent: the lead is created unassigned. */
+  ownerId?: string | null;
+  /** False once the contact is past the lead stages (an open or won deal, lifecycle opportunity or later): no new lead. */
+  inLeadProcess?: boolean;
   leads: ExistingLead[];
 }
 
@@ -89,7 +93,7 @@ export function planLeads(contacts: readonly ContactForLeads[], stages: readonly
       const changed = changedValues(lead, { ...values, ...(lead.properties.bant_disqualify_reason ? { bant_disqualify_reason: '' } : {}) });
       if (Object.keys(changed).length) plan.updates.push({ leadId: lead.leadId, contactId: contact.contactId, properties: changed, disqualify: false });
     }
-    if (contact.qualification !== 'sql' || open.length > 0) continue;
+    if (contact.qualification !== 'sql' || open.length > 0 || contact.inLeadProcess === false || salesDecided(contact.leads)) continue;
     const entry = entryStage(stages, defaultPipelineId);
     if (!entry) {
       plan.problems.push({ contactId: contact.contactId, code: 'leads_no_open_stage', message: `lead pipeline ${defaultPipelineId} has no open stage to start a lead in` });
@@ -97,10 +101,25 @@ export function planLeads(contacts: readonly ContactForLeads[], stages: readonly
     }
     plan.creates.push({
       contactId: contact.contactId,
-      properties: { hs_lead_name: leadName(contact.contactId, contact.properties), hs_pipeline: entry.pipelineId, hs_pipeline_stage: entry.stageId, ...values },
+      properties: {
+        hs_lead_name: leadName(contact.contactId, contact.properties),
+        hs_pipeline: entry.pipelineId,
+        hs_pipeline_stage: entry.stageId,
+        ...(contact.ownerId ? { hubspot_owner_id: contact.ownerId } : {}),
+        ...values,
+      },
     });
   }
   return plan;
+}
+
+/**
+ * A rep already decided on this contact's lead: qualified it, or disqualified it themselves (the app's own moves carry
+ * `bant_disqualify_reason`). The app does not open a new lead against that decision; a lead the app disqualified may
+ * be followed by a new one once the contact is SQL again.
+ */
+function salesDecided(leads: readonly ExistingLead[]): boolean {
+  return leads.some((l) => l.kind === 'qualified' || (l.kind === 'disqualified' && !l.properties.bant_disqualify_reason));
 }
 
 function changedValues(lead: ExistingLead, want: Record<string, string>): Record<string, string> {

@@ -23,6 +23,8 @@ export interface LeadSyncItem {
   contactId: string;
   result: ScoringResult;
   profile?: Profile;
+  ownerId?: string | null;
+  inLeadProcess?: boolean;
 }
 
 const empty = (skipped?: LeadSyncSummary['skipped']): LeadSyncSummary => ({ ...(skipped ? { skipped } : {}), created: 0, updated: 0, disqualified: 0, failed: [] });
@@ -33,7 +35,7 @@ function leadsRefused(error: unknown): boolean {
 }
 
 export async function syncLeads(ctx: AppContext, client: PortalClient, portalId: PortalId, installation: Installation | undefined, items: readonly LeadSyncItem[]): Promise<LeadSyncSummary> {
-  if (!installation?.settings.leadsEnabled) return empty('disabled');
+  if (!installation?.settings?.leadsEnabled) return empty('disabled');
   if (!hasLeadAccess(installation) || !client.leadPipelines || !client.readContactLeads || !client.createLeads || !client.updateLeads) return empty('unavailable');
   if (items.length === 0) return empty();
   try {
@@ -61,7 +63,7 @@ async function writeLeads(
   const summary = empty();
   const ids = [...new Set(items.map((i) => i.contactId))];
   const leads = await client.readContactLeads!(ids, pipelines);
-  const contacts: ContactForLeads[] = items.map(({ contactId, result, profile }) => ({
+  const contacts: ContactForLeads[] = items.map(({ contactId, result, profile, ownerId, inLeadProcess }) => ({
     contactId,
     qualification: result.qualification,
     disqualifyReason: result.disqualifyReason,
@@ -69,6 +71,8 @@ async function writeLeads(
     leadScore: result.properties.bant_lead_score,
     bant: { budget: result.bant.budget.state, authority: result.bant.authority.state, need: result.bant.need.state, timeline: result.bant.timeline.state },
     properties: profile?.properties ?? {},
+    ...(ownerId ? { ownerId } : {}),
+    ...(inLeadProcess === undefined ? {} : { inLeadProcess }),
     leads: leads.get(contactId) ?? [],
   }));
   const stages: LeadStageRef[] = [...pipelines.stages.values()];
@@ -77,8 +81,15 @@ async function writeLeads(
 
   if (plan.creates.length) {
     const created = await client.createLeads!(plan.creates);
-    created.forEach((outcome, i) => {
+    // HubSpot assigns leads only to users with a seat: a lead refused with its owner is created unassigned instead.
+    const unassigned = plan.creates.filter((c, i) => c.properties.hubspot_owner_id && !('leadId' in (created[i] ?? { error: '' })));
+    const retried = unassigned.length
+      ? await client.createLeads!(unassigned.map((c) => ({ contactId: c.contactId, properties: withoutOwner(c.properties) })))
+      : [];
+    const retriedBy = new Map(unassigned.map((c, i) => [c.contactId, retried[i]]));
+    created.forEach((first, i) => {
       const contactId = plan.creates[i]?.contactId ?? '';
+      const outcome = 'leadId' in first ? first : (retriedBy.get(contactId) ?? first);
       if ('leadId' in outcome) summary.created += 1;
       else summary.failed.push({ contactId, code: 'leads_create_refused', error: outcome.error });
     });
@@ -99,4 +110,9 @@ async function writeLeads(
   }
   if (summary.failed.length) ctx.log.warn('some leads were not written', { portalId, failed: summary.failed.slice(0, 10), count: summary.failed.length });
   return summary;
+}
+
+function withoutOwner(properties: Record<string, string>): Record<string, string> {
+  const { hubspot_owner_id: _owner, ...rest } = properties;
+  return rest;
 }

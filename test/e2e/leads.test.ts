@@ -17,6 +17,8 @@ const leadsOf = (portal: Portal, contactId: number): CrmRecord[] => portal.assoc
 const OPEN_STAGES = new Set(customLeadPipeline().stages.filter((s) => s.metadata.isClosed === 'false').map((s) => s.id));
 const DISQUALIFIED = customLeadPipeline().stages.find((s) => s.metadata.leadState === 'UNQUALIFIED_STAGE_TYPE')!.id;
 const openLeadsOf = (portal: Portal, contactId: number) => leadsOf(portal, contactId).filter((l) => OPEN_STAGES.has(l.props.hs_pipeline_stage ?? ''));
+/** Lifecycle stages of the lead process (docs/contract.md section 4): later ones get no new lead. */
+const LEAD_STAGES = new Set(['', 'subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead']);
 const leadRequests = (env: Env) => env.standIn.requests.filter((r) => r.portalId === env.portal.id && /\/leads\b/.test(r.path));
 
 async function admin(env: Env) {
@@ -60,7 +62,7 @@ describe('a portal with Leads, the setting on', () => {
     expect(current.leads).toEqual({ available: true, enabled: false });
     const saved = await client.send('PUT', '/admin/api/settings', { ...current.settings, leadsEnabled: true });
     expect(saved.status).toBe(200);
-    const sql = () => contactsOf(env.portal).filter((c) => c.props.bant_qualification === 'sql');
+    const sql = () => contactsOf(env.portal).filter((c) => c.props.bant_qualification === 'sql' && LEAD_STAGES.has(c.props.lifecyclestage ?? ''));
     await waitUntil(() => sql().length > 0 && sql().every((c) => openLeadsOf(env.portal, c.id).length === 1), {
       timeoutMs: 40_000,
       message: () => `every SQL contact with one open lead (${sql().filter((c) => openLeadsOf(env.portal, c.id).length !== 1).length} without)\n${env.logLines.slice(-20).join('\n')}`,
@@ -72,9 +74,11 @@ describe('a portal with Leads, the setting on', () => {
       expect(Number(lead?.props.bant_lead_score)).toBe(Number(contact.props.bant_lead_score));
       expect(lead?.props.bant_summary).toMatch(/^Budget \w+.* · Authority .* · Need .* · Timeline /);
       expect(lead?.props.hs_lead_name).toBeTruthy();
+      // The contact's owner works the lead.
+      expect(lead?.props.hubspot_owner_id ?? '').toBe(contact.props.hubspot_owner_id ?? '');
     }
-    // Contacts that are not SQL got none.
-    for (const contact of contactsOf(env.portal).filter((c) => c.props.bant_qualification !== 'sql')) expect(leadsOf(env.portal, contact.id)).toEqual([]);
+    // Contacts that are not SQL got none, nor SQL contacts past the lead stages.
+    for (const contact of contactsOf(env.portal).filter((c) => !sql().includes(c))) expect(leadsOf(env.portal, contact.id)).toEqual([]);
     // The app's lead properties were created in its group on the leads object.
     expect(env.portal.properties.leads.get('bant_summary')?.groupName).toBe('bant_scoring');
     // Every lead call is in the endpoint → scope table and granted by a scope app.json requests.
@@ -106,10 +110,11 @@ describe('a portal with Leads, the setting on', () => {
     expect((await redeliver(target, events.map((e) => ({ ...e, attemptNumber: Number(e.attemptNumber ?? 0) + 1 })))).status).toBeLessThan(300);
     const [a, b] = await Promise.all([redeliver(target, events), redeliver(target, events)]);
     expect([a.status, b.status].every((s) => s < 300)).toBe(true);
-    // A change of another property the model reads rescores the contact again.
-    const scoredAt = contact.props.bant_scored_at;
-    env.standIn.simulate.updateContact(env.portal.id, contact.id, { jobtitle: 'Geschäftsführer' });
-    await waitUntil(() => contact.props.bant_scored_at !== scoredAt, { message: `contact ${contact.id} rescored after its job title changed` });
+    // A change of another property the model reads rescores the contact again, and the lead sync reads its leads again.
+    const leadReads = () => env.proxy!.requests.filter((r) => r.path.endsWith('/contacts/leads/batch/read')).length;
+    const readsBefore = leadReads();
+    env.standIn.simulate.updateContact(env.portal.id, contact.id, { jobtitle: contact.props.jobtitle === 'Leiter Vertrieb' ? 'Leiter Einkauf' : 'Leiter Vertrieb' });
+    await waitUntil(() => leadReads() > readsBefore, { message: `contact ${contact.id} rescored after its job title changed` });
     await quiet();
     expect(leadsOf(env.portal, contact.id)).toHaveLength(1);
     expect(creates()).toBe(before);

@@ -62,10 +62,18 @@ describe('which leads to create, move and update', () => {
     expect(planLeads([contact({ leads: [current] })], STAGES, '8800001')).toEqual({ creates: [], updates: [], problems: [] });
   });
 
-  it('when an SQL contact\'s only leads are closed, then it gets a new open lead', () => {
-    const plan = planLeads([contact({ leads: [lead({ kind: 'disqualified' }), lead({ leadId: '9002', kind: 'qualified' })] })], STAGES, 'lead-pipeline-id');
-    expect(plan.creates.map((c) => c.properties.hs_pipeline_stage)).toEqual(['new-stage-id']);
+  it('when an SQL contact\'s only lead was disqualified by the app, then it gets a new open lead, owned by its owner', () => {
+    const plan = planLeads([contact({ ownerId: '555', leads: [lead({ kind: 'disqualified', properties: { bant_disqualify_reason: 'no_need' } })] })], STAGES, 'lead-pipeline-id');
+    expect(plan.creates.map((c) => [c.properties.hs_pipeline_stage, c.properties.hubspot_owner_id])).toEqual([['new-stage-id', '555']]);
     expect(plan.updates).toEqual([]);
+  });
+
+  it('when sales already qualified the lead or a rep disqualified it, or the contact is past the lead stages, then no new lead is opened', () => {
+    const qualified = contact({ leads: [lead({ kind: 'qualified' })] });
+    const repDisqualified = contact({ contactId: '102', leads: [lead({ leadId: '9002', kind: 'disqualified', properties: { bant_disqualify_reason: null } })] });
+    const customer = contact({ contactId: '103', inLeadProcess: false });
+    expect(planLeads([qualified, repDisqualified, customer], STAGES, '8800001')).toEqual({ creates: [], updates: [], problems: [] });
+    expect(planLeads([contact({ contactId: '104', inLeadProcess: true })], STAGES, '8800001').creates).toHaveLength(1);
   });
 
   it('when a contact is MQL or nurture, then no lead is created but its open lead gets the values', () => {
