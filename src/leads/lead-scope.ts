@@ -23,5 +23,8 @@ export function leadsStatusOf(installation: Pick<Installation, 'mode' | 'scopes'
       note: `Leads are not used: the optional scopes ${LEADS_READ_SCOPE} and ${LEADS_WRITE_SCOPE} were not granted (the portal has no Leads, which needs Sales Hub Professional or Enterprise, or the admin did not grant them).`,
     };
   }
+  if (installation?.mode === 'private_app') {
+    return { available, enabled, note: "A private app's token does not say whether the portal has Leads: if it has none, HubSpot refuses the first lead call and the app leaves leads alone." };
+  }
   return { available, enabled };
 }

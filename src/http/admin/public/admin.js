@@ -742,7 +742,7 @@ loaders['tab-settings'] = async () => {
       {},
       h('legend', {}, 'HubSpot Leads'),
       h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'leadsEnabled', checked: Boolean(s.leadsEnabled), disabled: !leads?.available, 'aria-describedby': 'e-leadsEnabled' }), 'Create and qualify Lead records (SQL contacts get a lead; disqualified contacts\' leads move to the disqualified stage)')),
-      h('p', { class: 'hint' }, leads?.available ? 'This portal has Leads.' : (leads?.note ?? 'This portal has no Leads.')),
+      h('p', { class: 'hint' }, leads?.note ?? (leads?.available ? 'This portal has Leads.' : 'This portal has no Leads.')),
       h('div', { class: 'error', id: 'e-leadsEnabled' }),
     ),
     h('fieldset', {}, h('legend', {}, 'Tasks the app creates'), Object.entries(TASK_KINDS).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
