@@ -20,7 +20,7 @@ export function leadsStatusOf(installation: Pick<Installation, 'mode' | 'scopes'
     return {
       available,
       enabled,
-      note: `Leads are not used: the optional scopes ${LEADS_READ_SCOPE} and ${LEADS_WRITE_SCOPE} were not granted (the portal has no Leads, which needs Sales Hub Professional or Enterprise, or the admin did not grant them).`,
+      note: `Leads are not used: the optional scopes ${LEADS_READ_SCOPE} and ${LEADS_WRITE_SCOPE} were not granted (the portal has no Leads, which needs Sales Hub Professional or Enterprise, or the admin did not grant them). After an upgrade, reinstall the app to grant them.`,
     };
   }
   if (installation?.mode === 'private_app') {
