@@ -204,7 +204,7 @@ export async function applyResults(
       result: item.result,
       ownerId: item.ownerId ?? settings.fallbackOwnerId ?? null,
       inLeadProcess: leadProcess.inLeadProcess,
-      ...(item.profile ? { profile: item.profile } : {}),
+      properties: item.profile?.properties ?? known.get(item.contactId)?.properties ?? {},
     })),
   );
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);

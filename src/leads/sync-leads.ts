@@ -5,7 +5,7 @@
 import type { AppContext } from '../app-context.ts';
 import { HubSpotApiError } from '../errors.ts';
 import type { PortalClient } from '../hubspot/portal-client.ts';
-import type { Profile, ScoringResult } from '../scoring/types.ts';
+import type { PropertyBag, ScoringResult } from '../scoring/types.ts';
 import type { Installation, PortalId } from '../store/store.ts';
 import { hasLeadAccess } from './lead-scope.ts';
 import { type ContactForLeads, type LeadStageRef, planLeads } from './plan-leads.ts';
@@ -22,7 +22,8 @@ export interface LeadSyncSummary {
 export interface LeadSyncItem {
   contactId: string;
   result: ScoringResult;
-  profile?: Profile;
+  /** The contact's properties (for the lead's name): as read now, or from its snapshot when scored without a read (decay). */
+  properties?: PropertyBag;
   ownerId?: string | null;
   inLeadProcess?: boolean;
 }
@@ -63,14 +64,14 @@ async function writeLeads(
   const summary = empty();
   const ids = [...new Set(items.map((i) => i.contactId))];
   const leads = await client.readContactLeads!(ids, pipelines);
-  const contacts: ContactForLeads[] = items.map(({ contactId, result, profile, ownerId, inLeadProcess }) => ({
+  const contacts: ContactForLeads[] = items.map(({ contactId, result, properties, ownerId, inLeadProcess }) => ({
     contactId,
     qualification: result.qualification,
     disqualifyReason: result.disqualifyReason,
     priority: result.priority,
     leadScore: result.properties.bant_lead_score,
     bant: { budget: result.bant.budget.state, authority: result.bant.authority.state, need: result.bant.need.state, timeline: result.bant.timeline.state },
-    properties: profile?.properties ?? {},
+    properties: properties ?? {},
     ...(ownerId ? { ownerId } : {}),
     ...(inLeadProcess === undefined ? {} : { inLeadProcess }),
     leads: leads.get(contactId) ?? [],

@@ -61,7 +61,7 @@ function fakeClient(options: { pipelines?: () => Promise<LeadPipelines | undefin
   return { client, creates, calls: () => calls };
 }
 
-const item = { contactId: '7', result: sqlResult, ownerId: '555', inLeadProcess: true, profile: { properties: { firstname: 'Erika' }, activities: [] } };
+const item = { contactId: '7', result: sqlResult, ownerId: '555', inLeadProcess: true, properties: { firstname: 'Erika' } };
 
 describe('syncing leads after the write-back', () => {
   it('when the setting is off or the leads scopes were not granted, then no HubSpot call is made', async () => {
