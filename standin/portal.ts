@@ -1,6 +1,6 @@
 // One HubSpot account (portal) in memory: objects, properties, associations, owners; HubSpot's write rules.
 import { type PropertyValueError, badRequest, HubSpotError, notFound, propertyValuesError } from './errors.ts';
-import { type DealPipeline, defaultDealPipelines, stageOf } from './pipelines.ts';
+import { type DealPipeline, defaultDealPipelines, defaultLeadPipelines, type LeadPipeline, leadStageOf, stageOf } from './pipelines.ts';
 import {
   ALWAYS_RETURNED,
   ASSOCIATION_TYPES,
@@ -136,6 +136,8 @@ export class Portal {
   readonly owners: Owner[] = [];
   /** Deal pipelines with their stages (GET /crm/pipelines/2026-03/deals); the generator customises them. */
   dealPipelines: DealPipeline[] = defaultDealPipelines();
+  /** Lead pipelines (GET /crm/pipelines/2026-03/leads); null: the portal has no Leads (below Sales Hub Professional). */
+  leadPipelines: LeadPipeline[] | null = defaultLeadPipelines();
   /** Values the generator holds for properties the app has not created yet, applied when they are created. */
   readonly pendingValues = new Map<string, Map<number, string>>();
   /** Contact id → property → values written through the API since generation, newest first. */
@@ -389,6 +391,11 @@ export class Portal {
         }
         if (def.name === 'pipeline' && def.groupName === 'dealinformation') {
           return this.dealPipelines.some((p) => p.id === value) ? value : bad('INVALID_OPTION', `${value} is not a deal pipeline`);
+        }
+        if (def.groupName === 'leadinformation' && (def.name === 'hs_pipeline_stage' || def.name === 'hs_pipeline')) {
+          const pipelines = this.leadPipelines ?? [];
+          if (def.name === 'hs_pipeline') return pipelines.some((p) => p.id === value) ? value : bad('INVALID_OPTION', `${value} is not a lead pipeline`);
+          return leadStageOf(pipelines, value) ? value : bad('INVALID_OPTION', `${value} is not a stage of any lead pipeline`);
         }
         if (def.name === 'hubspot_owner_id') {
           return this.owners.some((o) => o.id === value && !o.archived) ? value : bad('INVALID_OWNER_ID', `${value} is not a valid owner id`);

@@ -18,6 +18,7 @@ import { withBusinessDue } from './business-due.ts';
 import { placeInStoredAccounts, queueAccountsOf } from '../accounts/place-contacts.ts';
 import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
+import { type LeadSyncSummary, syncLeads } from '../leads/sync-leads.ts';
 
 /** Batch endpoints take 100 objects (docs/hubspot-platform.md §3.5). */
 export const CONTACT_BATCH = 100;
@@ -45,6 +46,8 @@ export interface ApplySummary {
   /** Contacts HubSpot refused to update (reason per contact); no tasks or snapshot for them. */
   failed: Array<{ contactId: string; error: string }>;
   tasks: SyncTasksSummary;
+  /** Lead records (src/leads/), when the installation enabled them. */
+  leads?: LeadSyncSummary;
 }
 
 export interface RescoreSummary extends ApplySummary {
@@ -190,6 +193,20 @@ export async function applyResults(
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );
   await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt));
+  // After the contacts' write-back: a lead carries the values just written.
+  summary.leads = await syncLeads(
+    ctx,
+    client,
+    portalId,
+    installation,
+    done.map(({ item, leadProcess }) => ({
+      contactId: item.contactId,
+      result: item.result,
+      ownerId: item.ownerId ?? settings.fallbackOwnerId ?? null,
+      inLeadProcess: leadProcess.inLeadProcess,
+      properties: item.profile?.properties ?? known.get(item.contactId)?.properties ?? {},
+    })),
+  );
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
   return summary;
 }

@@ -54,6 +54,8 @@ export interface InstallationSettings {
   calibrationProperties?: string[];
   /** Working days and hours the call SLA and escalations count, in the portal's time zone; absent = Mon–Fri 08:00–18:00. */
   businessHours?: BusinessHours;
+  /** Qualify in HubSpot's Lead records too (src/leads/); needs the optional leads scopes. Absent = off. */
+  leadsEnabled?: boolean;
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
