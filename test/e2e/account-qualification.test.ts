@@ -1,9 +1,6 @@
 // End to end on the stand-in (issue 16): a company whose decision maker and need answer sit in two different contacts
 // is qualified as an account (docs/contract.md section 3a), both contacts show the account context, and a
 // find_decision_maker task for the company's owner appears while nobody can decide and completes itself once someone can.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDefinition } from '../../src/app-definition.ts';
 import type { CrmRecord, Subscription } from '../../standin/index.ts';
@@ -32,13 +29,8 @@ const companyTasks = () =>
 const log = () => env.logLines.slice(-30).join('\n');
 
 beforeAll(async () => {
-  // The shipped model inherits nothing from accounts; this portal's model lets contacts take budget and timeline from
-  // their company, as the account section of the model allows.
-  const defaultModel = JSON.parse(await readFile(new URL('../../config/scoring-model.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-  const modelFile = join(await mkdtemp(join(tmpdir(), 'bant-accounts-')), 'model-with-inheritance.json');
-  await writeFile(modelFile, JSON.stringify({ ...defaultModel, $schema: undefined, accounts: { inherit: ['budget', 'timeline'] } }));
+  // The shipped model: contacts take budget and timeline from their company.
   env = await startEnv({
-    extraEnv: { SCORING_MODEL: modelFile },
     portal: { contacts: 5, seed: 16 },
     standIn: { subscriptions: appSubscriptions() },
     beforeInstall: (portal) => {
