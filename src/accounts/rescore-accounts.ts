@@ -184,9 +184,19 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
   const items: ResultItem[] = [];
   for (const a of done) {
     for (const m of a.members) {
+      // A contact of several companies is placed in the one it is scored with (its primary), as its own rescore does.
+      if (m.snapshot.companyId !== undefined && m.snapshot.companyId !== a.companyId) continue;
       const placed = placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now, m.snapshot.answeredAt);
       if (CONTEXT_PROPERTIES.every((name) => placed.properties[name] === m.snapshot.written[name])) continue;
-      items.push({ contactId: m.id, result: placed, current: m.snapshot.written, ownerId: m.snapshot.ownerId ?? null, profile: m.profile, ...(m.snapshot.answeredAt ? { answeredAt: m.snapshot.answeredAt } : {}) });
+      items.push({
+        contactId: m.id,
+        result: placed,
+        current: m.snapshot.written,
+        ownerId: m.snapshot.ownerId ?? null,
+        profile: m.profile,
+        companyId: m.snapshot.companyId ?? a.companyId,
+        ...(m.snapshot.answeredAt ? { answeredAt: m.snapshot.answeredAt } : {}),
+      });
     }
   }
   if (items.length) await applyResults(ctx, portalId, items, { client, model });

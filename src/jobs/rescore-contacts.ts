@@ -36,6 +36,8 @@ export interface ResultItem {
   pastLeadStages?: PastLeadStageSignals;
   /** When the contact's BANT answers were given; absent = keep the snapshot's. */
   answeredAt?: Partial<Record<Criterion, string>>;
+  /** The company it was scored with; with a profile, absent = none; without (decay), the snapshot's is kept. */
+  companyId?: string;
 }
 
 export interface ApplySummary {
@@ -102,6 +104,10 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     summary.scored += items.length;
     const companyOf = new Map<string, string>();
     for (const record of records.values()) if (record.companyId) companyOf.set(record.contactId, record.companyId);
+    for (const item of items) {
+      const companyId = companyOf.get(item.contactId);
+      if (companyId !== undefined) item.companyId = companyId;
+    }
     await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now);
     const applied = await applyResults(ctx, portalId, items, { client, model });
     await queueAccountsOf(ctx, portalId, items, companyOf, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
@@ -224,6 +230,7 @@ async function buildSnapshots(
   writtenAt: ReadonlyMap<string, string>,
 ): Promise<ContactSnapshot[]> {
   const needPrevious = done.filter((p) => !p.item.profile || !p.item.answeredAt || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
+  const companyOfSnapshot = (item: ResultItem, before: ContactSnapshot | undefined) => (item.profile ? item.companyId : before?.companyId);
   const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
   return done.map(({ item, changes, leadProcess }) => {
     const before = previous.get(item.contactId);
@@ -246,6 +253,7 @@ async function buildSnapshots(
       ...(leadProcess.inLeadProcess ? {} : { leadProcess }),
       ...storedLabels(item, profile, before),
       ...((item.answeredAt ?? before?.answeredAt) ? { answeredAt: item.answeredAt ?? before?.answeredAt } : {}),
+      ...(companyOfSnapshot(item, before) ? { companyId: companyOfSnapshot(item, before) } : {}),
     };
   });
 }

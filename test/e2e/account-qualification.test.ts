@@ -3,8 +3,9 @@
 // find_decision_maker task for the company's owner appears while nobody can decide and completes itself once someone can.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDefinition } from '../../src/app-definition.ts';
-import type { CrmRecord, Subscription } from '../../standin/index.ts';
-import { type Env, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
+import type { CardPayload } from '../../src/http/card-routes.ts';
+import { type CrmRecord, type Subscription, signV3 } from '../../standin/index.ts';
+import { APP, type Env, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
 import { metricSum, scrapeMetrics } from '../../bench/lib/harness.ts';
 
 let env: Env;
@@ -27,6 +28,14 @@ const companyTasks = () =>
     .map((id) => env.portal.get('tasks', id)!)
     .filter((t) => (t.props.hs_task_body ?? '').trim().endsWith('bant-task: find_decision_maker'));
 const log = () => env.logLines.slice(-30).join('\n');
+
+async function fetchCard(contactId: number): Promise<Extract<CardPayload, { scored: true }>> {
+  const url = `${env.app!.url}/card/contact?portalId=${env.portal.id}&contactId=${contactId}`;
+  const timestamp = Date.now();
+  const res = await fetch(url, { headers: { 'x-hubspot-signature-v3': signV3(APP.clientSecret, 'GET', url, '', timestamp), 'x-hubspot-request-timestamp': String(timestamp) } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Extract<CardPayload, { scored: true }>;
+}
 
 beforeAll(async () => {
   // The shipped model: contacts take budget and timeline from their company.
@@ -103,6 +112,18 @@ describe('account qualification', () => {
     expect(k.props.bant_timeline).toBe('met');
     const e = env.portal.get('contacts', eva.id)!;
     expect(e.props.bant_need).toBe('met');
+
+    // The card of each shows the account: its grade, BANT across the buying centre and who decides.
+    const karlCard = await fetchCard(karl.id);
+    expect(karlCard.account?.companyId).toBe(String(companyId));
+    expect(karlCard.account?.grade).toBe(props.bant_account_fit_grade);
+    expect(karlCard.account?.bant.map((c) => c.state)).toEqual([props.bant_account_budget, props.bant_account_authority, props.bant_account_need, props.bant_account_timeline]);
+    expect(karlCard.account?.deciders.map((d) => d.name)).toEqual(['Karl Brandt']);
+    expect(karlCard.account?.inherited).toEqual(['budget', 'timeline']);
+    expect(karlCard.bant.find((c) => c.criterion === 'budget')?.evidence[0]).toContain('via Eva Schmidt, Leiterin Instandhaltung');
+    const evaCard = await fetchCard(eva.id);
+    expect(evaCard.account?.deciders.map((d) => d.name)).toEqual(['Karl Brandt']);
+    expect(evaCard.account?.others.map((m) => m.name)).toEqual(['Eva Schmidt']);
 
     const tasks = companyTasks();
     expect(tasks).toHaveLength(1);
