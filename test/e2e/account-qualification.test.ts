@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDefinition } from '../../src/app-definition.ts';
 import type { CardPayload } from '../../src/http/card-routes.ts';
 import { type CrmRecord, type Subscription, signV3 } from '../../standin/index.ts';
-import { APP, type Env, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
+import { APP, appTasks, type Env, SQL_ANSWERS, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
 import { metricSum, scrapeMetrics } from '../../bench/lib/harness.ts';
 
 let env: Env;
@@ -142,5 +142,32 @@ describe('account qualification', () => {
     expect(delta('bant_accounts_rescored_total')).toBe(1);
     expect(delta('bant_account_api_calls_total')).toBeGreaterThan(0);
     expect(delta('bant_account_api_calls_total')).toBeLessThanOrEqual(5);
+  });
+
+  it('when two contacts of one company become sales-ready together, then only the better one gets call_sql; once that call is made, the other gets its call', async () => {
+    const owner = String(env.portal.owners[0]!.id);
+    const companyOfPair = env.portal.create('companies', { name: 'Zwei Werke GmbH', domain: 'zwei-werke.example', numberofemployees: '5000', industry: 'MACHINERY', hubspot_owner_id: owner }).id;
+    const anna = env.standIn.simulate.createContact(env.portal.id, { email: 'anna.berg@zwei-werke.example', firstname: 'Anna', lastname: 'Berg', jobtitle: 'Geschäftsführerin', hubspot_owner_id: owner }, { companyId: companyOfPair });
+    const bernd = env.standIn.simulate.createContact(env.portal.id, { email: 'bernd.kurz@zwei-werke.example', firstname: 'Bernd', lastname: 'Kurz', jobtitle: 'Werkstattleiter', hubspot_owner_id: owner }, { companyId: companyOfPair });
+    const props = (id: number) => env.portal.get('contacts', id)!.props;
+    await waitUntil(() => Boolean(props(anna).bant_scored_at && props(bernd).bant_scored_at), { message: () => `both scored\n${log()}` });
+    await quiet();
+    const openCalls = (id: number) => appTasks(env.portal, id, 'call_sql').filter((t) => t.props.hs_task_status !== 'COMPLETED');
+
+    env.standIn.simulate.updateContact(env.portal.id, anna, { ...SQL_ANSWERS });
+    env.standIn.simulate.updateContact(env.portal.id, bernd, { ...SQL_ANSWERS });
+    await waitUntil(() => props(anna).bant_qualification === 'sql' && props(bernd).bant_qualification === 'sql', { timeoutMs: 30_000, message: () => `both sql\n${log()}` });
+    await quiet();
+    expect(openCalls(anna), 'Anna (the better priority) is called').toHaveLength(1);
+    expect(openCalls(bernd), 'Bernd waits for Anna’s call').toHaveLength(0);
+    expect(appTasks(env.portal, bernd, 'call_sql')).toHaveLength(0);
+
+    env.standIn.simulate.completeTask(env.portal.id, openCalls(anna)[0]!.id);
+    env.standIn.simulate.updateContact(env.portal.id, anna, { jobtitle: 'Geschäftsführerin Technik' });
+    await waitUntil(() => openCalls(bernd).length === 1, { timeoutMs: 30_000, message: () => `Bernd's call after Anna's\n${log()}` });
+    await quiet();
+    expect(openCalls(anna)).toHaveLength(0);
+    expect(appTasks(env.portal, anna, 'call_sql')).toHaveLength(1);
+    expect(openCalls(bernd)).toHaveLength(1);
   });
 });
