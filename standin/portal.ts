@@ -142,6 +142,11 @@ export class Portal {
   readonly pendingValues = new Map<string, Map<number, string>>();
   /** Contact id → property → values written through the API since generation, newest first. */
   readonly history = new Map<number, Map<string, HistoryEntry[]>>();
+  /**
+   * `${type}:${id}` → when each property got its current value through an update, and when the values it had before
+   * its first update were set: HubSpot dates every property's value, so a write to one property never re-dates another.
+   */
+  private readonly valueSetAt = new Map<string, { before: number; byName: Map<string, number> }>();
   /** The generator's event series for a contact it made (computed on demand, so 100,000 contacts cost no memory). */
   historySource?: (rec: CrmRecord, name: string) => HistoryEntry[] | undefined;
   readonly marketingEvents: MarketingEvent[] = [];
@@ -254,7 +259,8 @@ export class Portal {
       if (generated) return generated;
     }
     const value = this.value(type, rec, name);
-    return value === undefined ? [] : [{ value, timestamp: rec.updatedAt, sourceType: 'CRM_UI' }];
+    const dated = this.valueSetAt.get(`${type}:${rec.id}`);
+    return value === undefined ? [] : [{ value, timestamp: dated?.byName.get(name) ?? dated?.before ?? rec.updatedAt, sourceType: 'CRM_UI' }];
   }
 
   /** Keeps a new value in the contact's history; the earlier series is materialised first so it stays whole. */
@@ -474,7 +480,11 @@ export class Portal {
       changed.push(name);
     }
     if (changed.length > 0) {
+      const key = `${type}:${rec.id}`;
+      const dated = this.valueSetAt.get(key) ?? { before: rec.updatedAt, byName: new Map<string, number>() };
       rec.updatedAt = Math.max(this.clock(), rec.updatedAt + 1);
+      for (const name of changed) dated.byName.set(name, rec.updatedAt);
+      this.valueSetAt.set(key, dated);
       for (const name of changed) {
         this.emit({ kind: 'propertyChange', type, id: rec.id, propertyName: name, propertyValue: rec.props[name] ?? '', source });
       }
@@ -524,7 +534,10 @@ export class Portal {
     this.archive('contacts', mergedId, source, true);
     for (const [k, v] of Object.entries(fill)) primary.props[k] = v;
     for (const [t, toId] of toMove) if (toId !== primaryId) this.associate('contacts', primaryId, t, toId, source, true);
+    const dated = this.valueSetAt.get(`contacts:${primaryId}`) ?? { before: primary.updatedAt, byName: new Map<string, number>() };
     primary.updatedAt = Math.max(this.clock(), primary.updatedAt + 1);
+    for (const k of Object.keys(fill)) dated.byName.set(k, primary.updatedAt);
+    this.valueSetAt.set(`contacts:${primaryId}`, dated);
     this.emit({
       kind: 'merge',
       type: 'contacts',

@@ -158,6 +158,8 @@ export interface ContactSnapshot {
   optionLabels?: StoredLabels;
   /** When each BANT answer was given (ISO), for accounts: the most recent answer across a company's contacts wins. */
   answeredAt?: Partial<Record<Criterion, string>>;
+  /** The company the contact was scored with (its primary company): its account is the card's account section. */
+  companyId?: string;
 }
 
 /**
