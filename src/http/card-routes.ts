@@ -7,16 +7,20 @@ import { BadRequestError, CodedError } from '../errors.ts';
 import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
 import { formatTenths } from '../scoring/format-reason.ts';
 import { IN_LEAD_PROCESS, type LeadProcess } from '../scoring/lead-process.ts';
-import { labelsFromStored } from '../scoring/option-labels.ts';
+import { KNOWN_LABELS, labelsFromStored } from '../scoring/option-labels.ts';
 import { headline } from '../scoring/story.ts';
 import { DEFAULT_LANGUAGE, type Language, languageOfLocale } from '../scoring/catalogue.ts';
 import { MESSAGES } from '../scoring/messages.ts';
-import { CRITERIA, type ScoringResult, type TaskKind } from '../scoring/types.ts';
+import { CRITERIA, type Criterion, type ScoringResult, type TaskKind } from '../scoring/types.ts';
 import { languageOf } from '../store/installation-language.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
 import { createRejectionLog } from './rejection-log.ts';
-import type { CardData } from '../../card/card-types.ts';
+import type { CardAccount, CardAccountMember, CardCriterion, CardData } from '../../card/card-types.ts';
+import { storedAccount } from '../accounts/rescore-accounts.ts';
+import { labelRole } from '../scoring/buying-roles.ts';
+import { placeInAccount } from '../scoring/place-in-account.ts';
+import type { AccountResult, BuyingCenterMember } from '../scoring/qualify-account.ts';
 import { describeChanges } from '../outcomes/score-history.ts';
 import { profileOf } from './admin/read-snapshots.ts';
 
@@ -60,6 +64,38 @@ export function describeOpenTasks(records: TaskRecord[], nowMs: number, language
     .map((r) => ({ kind: r.kind, label: say(`card.task.${r.kind as TaskKind}`), dueAt: r.dueAt, overdue: Date.parse(r.dueAt) < nowMs }));
 }
 
+function describeCriteria(bant: Pick<ScoringResult['bant'], Criterion>, language: Language): CardCriterion[] {
+  const say = MESSAGES.in(language);
+  return CRITERIA.map((criterion) => ({
+    criterion,
+    label: say(`criterion.${criterion}`),
+    state: bant[criterion].state,
+    evidence: bant[criterion].evidence.map((e) => e.text),
+  }));
+}
+
+function describeMember(m: BuyingCenterMember, language: Language): CardAccountMember {
+  const roleLabel = (role: string) => (language === DEFAULT_LANGUAGE ? labelRole(role) : (KNOWN_LABELS[language].get('hs_buying_role')?.get(role) ?? labelRole(role)));
+  // Account snapshots stored before members carried names: the line still names them.
+  return { name: m.name ?? m.line, jobtitle: m.jobtitle ?? '', roles: m.roles.map(roleLabel) };
+}
+
+/** The card's account section: the company's grade, BANT across the buying centre, who decides. */
+export function describeAccount(companyId: string, account: AccountResult, inherited: Criterion[], language: Language = DEFAULT_LANGUAGE): CardAccount {
+  return {
+    companyId,
+    grade: account.fit.grade,
+    priority: account.priority,
+    qualification: account.qualification,
+    criteriaMet: account.bant.criteriaMet,
+    bant: describeCriteria(account.bant, language),
+    deciders: account.buyingCenter.filter((m) => m.canDecide).map((m) => describeMember(m, language)),
+    others: account.buyingCenter.filter((m) => !m.canDecide).map((m) => describeMember(m, language)),
+    inherited,
+    scoredAt: account.scoredAt,
+  };
+}
+
 export function buildScoredPayload(args: {
   snapshot: ContactSnapshot;
   model: ScoringModel;
@@ -67,12 +103,17 @@ export function buildScoredPayload(args: {
   tasks: TaskRecord[];
   nowMs: number;
   language?: Language;
+  /** The contact's stored account (its company id and result), when it has one. */
+  account?: { companyId: string; result: AccountResult } | null;
 }): Extract<CardPayload, { scored: true }> {
   const { snapshot, model } = args;
   const language = args.language ?? DEFAULT_LANGUAGE;
-  const say = MESSAGES.in(language);
-  // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot.
-  const result = score(profileOf(snapshot), model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels), language });
+  // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot; placed in its
+  // account as the rescore placed it, so inherited criteria show the colleague they come from.
+  const profile = profileOf(snapshot);
+  const alone = score(profile, model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels), language });
+  const placed = args.account ? placeInAccount(alone, profile, snapshot.contactId, args.account.result, model, snapshot.scoredAt, snapshot.answeredAt, language) : null;
+  const result = placed ?? alone;
   return {
     scored: true,
     language,
@@ -90,15 +131,18 @@ export function buildScoredPayload(args: {
     inLeadProcess: snapshot.leadProcess?.inLeadProcess ?? true,
     why: explainOutcome(result, snapshot.leadProcess, language),
     criteriaMet: result.bant.criteriaMet,
-    bant: CRITERIA.map((criterion) => ({
-      criterion,
-      label: say(`criterion.${criterion}`),
-      state: result.bant[criterion].state,
-      evidence: result.bant[criterion].evidence.map((e) => e.text),
-    })),
+    bant: describeCriteria(result.bant, language),
     reasons: result.reasons.slice(0, TOP_REASONS),
     openTasks: describeOpenTasks(args.tasks, args.nowMs, language),
+    ...(args.account && placed ? { account: describeAccount(args.account.companyId, args.account.result, placed.account.inherited, language) } : {}),
   };
+}
+
+async function accountOf(ctx: AppContext, snapshot: ContactSnapshot): Promise<{ companyId: string; result: AccountResult } | null> {
+  const companyId = snapshot.companyId;
+  if (companyId === undefined) return null;
+  const result = storedAccount((await ctx.store.getAccountSnapshots(snapshot.portalId, [companyId])).get(companyId));
+  return result ? { companyId, result } : null;
 }
 
 /**
@@ -119,7 +163,7 @@ export async function buildCardPayload(ctx: AppContext, installation: Installati
     return { scored: false, language, portalId, contactId, message: MESSAGES.in(language)('card.notScored') };
   }
   const model = modelForVersion(installation, active, ctx.defaultModel, snapshot.modelVersion);
-  const payload = buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now(), language });
+  const payload = buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now(), language, account: await accountOf(ctx, snapshot) });
   return { ...payload, recentChanges: describeChanges(history.get(contactId) ?? [], RECENT_CHANGES, language) };
 }
 

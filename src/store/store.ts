@@ -57,6 +57,8 @@ export interface InstallationSettings {
   businessHours?: BusinessHours;
   /** The language of tasks, reasons, property labels and the card (when HubSpot passes no user locale); absent = English. */
   language?: Language;
+  /** Qualify in HubSpot's Lead records too (src/leads/); needs the optional leads scopes. Absent = off. */
+  leadsEnabled?: boolean;
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
@@ -159,6 +161,8 @@ export interface ContactSnapshot {
   optionLabels?: StoredLabels;
   /** When each BANT answer was given (ISO), for accounts: the most recent answer across a company's contacts wins. */
   answeredAt?: Partial<Record<Criterion, string>>;
+  /** The company the contact was scored with (its primary company): its account is the card's account section. */
+  companyId?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
-// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, language.
+// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, Leads,
+// language.
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -8,6 +9,7 @@ import { formatIssues } from '../../scoring/model-schema.ts';
 import { TASK_KINDS } from '../../scoring/types.ts';
 import { LANGUAGES, type Language } from '../../scoring/catalogue.ts';
 import { languageOf } from '../../store/installation-language.ts';
+import { leadsStatusOf } from '../../leads/lead-scope.ts';
 import { DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../../store/store.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { sessionOf } from './session.ts';
@@ -29,6 +31,7 @@ const settingsSchema = z.strictObject({
   dailyTaskBudget: z.number().int('must be a whole number').min(1).max(1000).optional(),
   fallbackOwnerId: ownerId.optional(),
   businessHours: businessHours.optional(),
+  leadsEnabled: z.boolean().optional(),
   /** Tasks, reasons, property labels and the card (without a user locale) in English or German. */
   language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }).optional(),
 });
@@ -70,6 +73,8 @@ export function createSettingsRouter(ctx: AppContext): Router {
         businessHours: DEFAULT_BUSINESS_HOURS,
       },
       timeZone: installation.timeZone ?? null,
+      // Whether the portal has Leads (the optional scopes granted at install), for the console's Leads switch.
+      leads: leadsStatusOf(installation),
     });
   });
 
@@ -77,7 +82,11 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     const parsed = settingsSchema.safeParse(req.body);
     if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error), 'The settings are invalid');
-    const before = (await ctx.store.getInstallation(portalId))?.settings;
+    const installation = await ctx.store.getInstallation(portalId);
+    const before = installation?.settings;
+    if (parsed.data.leadsEnabled && !leadsStatusOf(installation).available) {
+      throw new InvalidInputError([{ path: 'leadsEnabled', message: leadsStatusOf(installation).note ?? 'Leads are not available in this portal' }], 'The settings are invalid');
+    }
     // A form that does not show the working hours (or the language) keeps those already set.
     const kept = parsed.data.businessHours ? {} : { businessHours: before?.businessHours };
     const keptLanguage = parsed.data.language ?? before?.language;
@@ -85,6 +94,12 @@ export function createSettingsRouter(ctx: AppContext): Router {
     // Only the settings: a token refresh running at the same time keeps its new tokens.
     if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });
+    // Leads switched on: every contact is rescored once, so contacts already SQL get their lead too (src/leads/).
+    if (settings.leadsEnabled && !before?.leadsEnabled) {
+      await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', payload: { requestedAt: ctx.now() }, notBefore: ctx.now() }]);
+      ctx.notifyWork();
+      ctx.log.info('leads enabled; rescoring every contact', { portalId });
+    }
     const language = languageOf(settings);
     const relabel = language === languageOf(before) ? undefined : await switchLanguage(ctx, portalId, language);
     res.json({ saved: true, settings, ...(relabel ? { language: relabel } : {}) });

@@ -753,13 +753,26 @@ function languageField(value) {
   );
 }
 
+/** HubSpot's Lead records (docs/contract.md section 3b): on only where the portal has Leads (the optional scopes). */
+function leadsFieldset(s, leads) {
+  return h(
+    'fieldset',
+    {},
+    h('legend', {}, 'HubSpot Leads'),
+    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'leadsEnabled', checked: Boolean(s.leadsEnabled), disabled: !leads?.available, 'aria-describedby': 'e-leadsEnabled' }), "Create and qualify Lead records (SQL contacts get a lead; disqualified contacts' leads move to the disqualified stage)")),
+    h('p', { class: 'hint' }, leads?.note ?? (leads?.available ? 'This portal has Leads.' : 'This portal has no Leads.')),
+    h('div', { class: 'error', id: 'e-leadsEnabled' }),
+  );
+}
+
 loaders['tab-settings'] = async () => {
-  const [{ settings, modelDefaults }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
+  const [{ settings, modelDefaults, leads }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
   const s = settings;
   const sw = (name, label, checked) => h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name, checked }), label));
   fill(
     $('settings-form'),
     h('fieldset', {}, h('legend', {}, 'Write to standard properties'), sw('syncLifecycleStage', 'Move lifecyclestage forward with the recommended stage', s.syncLifecycleStage), sw('syncLeadStatus', 'Set hs_lead_status to UNQUALIFIED for disqualified contacts', s.syncLeadStatus)),
+    leadsFieldset(s, leads),
     h('fieldset', {}, h('legend', {}, 'Tasks the app creates'), Object.entries(TASK_KINDS).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
     numberField('callSlaHours', 'Call SLA (hours)', s.callSlaHours, `model: ${modelDefaults.callSlaHours}`),
     numberField('dailyTaskBudget', 'Task budget per rep and day', s.dailyTaskBudget, `model: ${modelDefaults.dailyTaskBudget}`),
@@ -783,6 +796,7 @@ function readSettings(form) {
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
     language: text('language'),
+    leadsEnabled: data.has('leadsEnabled'),
   };
 }
 
