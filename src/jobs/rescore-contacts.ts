@@ -244,7 +244,7 @@ function leadTaskWant(item: ResultItem, leadProcess: LeadProcess, language: Lang
   if (item.callWaitsFor) {
     // Waiting is no reason to close a call; a qualify or follow_up task closes naming the colleague being called.
     delete noLongerApplies.call_sql;
-    for (const kind of ['qualify', 'follow_up'] as const) if (noLongerApplies[kind]) noLongerApplies[kind] = explainWaiting(item.callWaitsFor);
+    for (const kind of ['qualify', 'follow_up'] as const) if (noLongerApplies[kind]) noLongerApplies[kind] = explainWaiting(item.callWaitsFor, language);
   }
   return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };
 }
