@@ -41,10 +41,14 @@ export function isEncoded(req: IncomingMessage): boolean {
   return encoding !== '' && encoding !== 'identity';
 }
 
-export type BodyRead = { ok: true; body: Buffer } | { ok: false; problem: 'too_large' | 'unreadable' };
+export type BodyRead = { ok: true; body: Buffer } | { ok: false; problem: 'too_large' | 'unreadable' | 'too_slow' };
 
-/** Reads the whole body, at most `maxBytes`; `unreadable` when the sender stops short of its Content-Length or aborts. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRead> {
+/**
+ * Reads the whole body, at most `maxBytes` within `deadlineMs`; `unreadable` when the sender stops short of its
+ * Content-Length or aborts, `too_slow` when it is still sending at the deadline (it would otherwise hold its share of
+ * the budget for as long as Node lets a request run).
+ */
+export function readBody(req: IncomingMessage, maxBytes: number, deadlineMs: number): Promise<BodyRead> {
   const declared = declaredLength(req);
   return new Promise((resolve) => {
     const fixed = declared === undefined ? undefined : Buffer.allocUnsafe(declared);
@@ -54,6 +58,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     const settle = (result: BodyRead) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onFailure);
@@ -77,6 +82,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     };
     const onFailure = () => settle({ ok: false, problem: 'unreadable' });
     const onClose = () => settle({ ok: false, problem: 'unreadable' });
+    const timer = setTimeout(() => settle({ ok: false, problem: 'too_slow' }), deadlineMs);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onFailure);

@@ -49,7 +49,18 @@ function signatureHeaders(req: Request) {
   };
 }
 
-export function createWebhookRouter(ctx: AppContext, options: IntakeOptions = {}): Router {
+/**
+ * How long a webhook body may take to arrive. HubSpot documents 5 s for the whole delivery and was seen waiting 10 s
+ * (docs/hubspot-platform.md §1.4); a body still arriving after that is no delivery HubSpot waits for.
+ */
+export const BODY_DEADLINE_MS = 10_000;
+
+export interface WebhookRouterOptions extends IntakeOptions {
+  /** BODY_DEADLINE_MS unless a test says otherwise. */
+  bodyDeadlineMs?: number;
+}
+
+export function createWebhookRouter(ctx: AppContext, options: WebhookRouterOptions = {}): Router {
   const router = Router();
   const intake = createIntake(ctx, options);
   const signatureRejections = createRejectionLog(ctx.log, ctx.now, 'webhook rejected: signature');
@@ -85,9 +96,10 @@ export function createWebhookRouter(ctx: AppContext, options: IntakeOptions = {}
       return;
     }
     // Signatures cover the exact bytes, so the body is read raw; never through a JSON parser (docs/hubspot-platform.md §8.1).
-    const read = await readBody(req, maxBytes).finally(() => budget.release(reservation));
+    const read = await readBody(req, maxBytes, options.bodyDeadlineMs ?? BODY_DEADLINE_MS).finally(() => budget.release(reservation));
     if (!read.ok) {
       if (read.problem === 'too_large') refuseUnread(ctx, req, res, 413, 'payload_too_large', tooLarge);
+      else if (read.problem === 'too_slow') refuseUnread(ctx, req, res, 408, 'request_timeout', 'body did not arrive in time');
       else refuseUnread(ctx, req, res, 400, 'bad_request', 'body could not be read');
       return;
     }

@@ -158,4 +158,16 @@ describe('POST /webhooks/hubspot: what an unverified request can make the app re
     expect(status).toBe(200);
     expect(await server.harness.store.queueDepth(PORTAL)).toBe(1);
   });
+
+  it('when a signed-looking body is still arriving at the deadline, then 408 and its share of the budget is free again', async () => {
+    server = await startWebhookServer({ env: { WEBHOOK_PENDING_BYTES: '1024' }, router: { bodyDeadlineMs: 200 } });
+    const now = server.harness.clock.now;
+    const slow = sendPartly({ ...unsignedJson(65_536), 'X-HubSpot-Signature-v3': 'Zm9yZ2Vk', 'X-HubSpot-Request-Timestamp': String(now) }, '[');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await server.postSigned([rawEvent({ objectId: 3 })])).status).toBe(503);
+    const answer = await slow.answer;
+    expect(answer.status).toBe(408);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'request_timeout' } });
+    expect((await server.postSigned([rawEvent({ objectId: 3 })])).status).toBe(200);
+  });
 });
