@@ -88,6 +88,16 @@ const envSchema = z.object({
     .min(1024, 'expected at least 1024 bytes')
     .max(WEBHOOK_MAX_BYTES_LIMIT, `expected at most ${WEBHOOK_MAX_BYTES_LIMIT} bytes (16 MiB)`)
     .default(1_048_576),
+  /**
+   * Bytes of webhook bodies being read before their signature is checked, all requests together; beyond it a delivery
+   * gets 503 with Retry-After (HubSpot retries). Never below WEBHOOK_MAX_BYTES, so the largest delivery always fits.
+   */
+  WEBHOOK_PENDING_BYTES: z.coerce
+    .number()
+    .int('expected a whole number of bytes')
+    .min(1024, 'expected at least 1024 bytes')
+    .max(1024 * 1024 * 1024, 'expected at most 1073741824 bytes (1 GiB)')
+    .default(8 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
