@@ -44,6 +44,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const models = createModelRegistry({ store, defaultModel, log });
 
   let wake = () => {};
+  const stopping = new AbortController();
   const ctx: AppContext = {
     config,
     log,
@@ -54,6 +55,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
     modelFor: models.modelFor,
     now: () => Date.now(),
     notifyWork: () => wake(),
+    stopSignal: stopping.signal,
   };
   await hubspot.ensurePrivateAppInstallation?.();
   if (config.privateAppMode) await preparePrivatePortal(ctx);
@@ -81,6 +83,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
     closing ??= (async () => {
       log.info('shutting down: draining work');
       scheduler.stop();
+      stopping.abort();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await store.close();

@@ -30,7 +30,7 @@ export interface QueueWorkerOptions {
   perPortalConcurrency?: number;
   /** Live (non-backfill) batches in flight overall (default 4). */
   maxConcurrency?: number;
-  /** Backfills running at once, in their own lane beside the live batches (default 2). */
+  /** Backfills running at once, in their own lane beside the live batches (default 4; each waits mostly on its own portal's rate limit). */
   maxBackfills?: number;
   /** Idle poll interval for due work (retries, coalescing windows), default 1 s. */
   pollMs?: number;
@@ -63,7 +63,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const perPortal = options.perPortalConcurrency ?? 1;
   const maxConcurrency = options.maxConcurrency ?? 4;
-  const maxBackfills = options.maxBackfills ?? 2;
+  const maxBackfills = options.maxBackfills ?? 4;
   const pollMs = options.pollMs ?? 1000;
   const handlers: Partial<Record<WorkKind, WorkHandler>> = {
     rescore: handleRescores,
