@@ -2,6 +2,7 @@
 // An invalid or missing value stops the process with a message naming the variable and how to fix it.
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_LOWDB_CONTACT_LIMIT } from './store/embedded-store-limit.ts';
 
 const cronExpression = z
   .string()
@@ -64,6 +65,8 @@ const envSchema = z.object({
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
     'expected a postgres:// or postgresql:// URL',
   ),
+  /** Contacts the embedded (lowdb) store is measured for; beyond them the app warns (start-up log, console). */
+  LOWDB_CONTACT_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_LOWDB_CONTACT_LIMIT),
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
   TOKEN_ENCRYPTION_KEY: optionalString.refine(
     (v) => v === undefined || isKey32(v),

@@ -21,6 +21,7 @@ import { Metrics } from './metrics.ts';
 import { createModelRegistry } from './model-registry.ts';
 import { createBottleneckConnection } from './redis/bottleneck-connection.ts';
 import { openStore } from './store/open-store.ts';
+import { checkEmbeddedStoreSize } from './store/embedded-store-limit.ts';
 
 export interface RunningApp {
   url: string;
@@ -77,6 +78,8 @@ export async function startApp(options: { env?: Record<string, string | undefine
   wake = () => worker.wake();
   const scheduler = startScheduler(ctx);
   log.info('app started', { port, publicBaseUrl: config.PUBLIC_BASE_URL, store: config.DATABASE_URL ? 'postgres' : 'lowdb' });
+  const sizeWarning = await checkEmbeddedStoreSize(store, { embedded: !config.DATABASE_URL, limit: config.LOWDB_CONTACT_LIMIT });
+  if (sizeWarning) log.warn(sizeWarning.message, { contacts: sizeWarning.contacts, limit: sizeWarning.limit });
 
   let closing: Promise<void> | undefined;
   const close = () => {
