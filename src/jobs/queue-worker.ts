@@ -107,7 +107,9 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   };
 
   const runBatch = async (portalId: PortalId, items: LeasedItem[], lane: 'live' | 'backfill'): Promise<number> => {
-    if (lane === 'live') portalLoad.set(portalId, (portalLoad.get(portalId) ?? 0) + 1);
+    // A running backfill counts too: it serves its own portal's live rescores between its pages (serveLiveRescores),
+    // so the live lane does not run a second batch against that portal's rate limit beside it.
+    portalLoad.set(portalId, (portalLoad.get(portalId) ?? 0) + 1);
     for (const item of items) busyItems.add(item.id);
     try {
       return await handleBatch(ctx, portalId, items, handlers, { maxAttempts, backoffMs });
@@ -117,7 +119,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
       return 0;
     } finally {
       for (const item of items) busyItems.delete(item.id);
-      if (lane === 'live') portalLoad.set(portalId, (portalLoad.get(portalId) ?? 1) - 1);
+      portalLoad.set(portalId, (portalLoad.get(portalId) ?? 1) - 1);
     }
   };
 
@@ -156,8 +158,8 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const startBatches = async (): Promise<Array<Promise<number>>> => {
     const started: Array<Promise<number>> = [];
     if (stopping) return started;
-    await startLiveBatches(started);
     await startBackfills(started);
+    await startLiveBatches(started);
     return started;
   };
 

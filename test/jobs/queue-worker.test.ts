@@ -125,9 +125,11 @@ describe('queue worker', () => {
     const backfillItem = (portalId: PortalId): WorkItem => ({ portalId, kind: 'backfill', key: 'all', notBefore: 0 });
     await harness.store.enqueue([backfillItem(1), backfillItem(2), backfillItem(3), item(1, 'x'), item(4, 'y'), item(5, 'z')]);
     const worker = startQueueWorker(harness.ctx, { handlers: { backfill, rescore }, maxConcurrency: 1, maxBackfills: 2, pollMs: 5 });
-    while (rescored.length < 3) await new Promise((r) => setTimeout(r, 5));
+    while (rescored.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 30));
     expect(backfilling.sort()).toEqual([1, 2]); // the third waits for a backfill slot, not for the rescores
-    expect(rescored.sort()).toEqual([1, 4, 5]);
+    // Portal 1's own rescore waits: its running backfill serves it between pages, within the portal's rate limit.
+    expect(rescored.sort()).toEqual([4, 5]);
     release();
     while (backfilling.length < 3) await new Promise((r) => setTimeout(r, 5));
     await worker.stop();
