@@ -84,6 +84,11 @@ const envSchema = z.object({
   /** Per-portal HubSpot budget: requests per rolling 10 s, and search requests per second. */
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).default(110),
   HUBSPOT_SEARCH_RATE_PER_S: z.coerce.number().int().min(1).default(5),
+  /**
+   * Live queue batches in flight per instance, each of another portal. A batch mostly waits on its portal's rate limit
+   * (a few calls ~91 ms apart), so with many portals the instance needs many at once, not CPU.
+   */
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Largest webhook body accepted, bytes. */
   WEBHOOK_MAX_BYTES: z.coerce
     .number()

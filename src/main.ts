@@ -74,7 +74,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
-  const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills } });
+  const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills }, maxConcurrency: config.QUEUE_CONCURRENCY });
   wake = () => worker.wake();
   const scheduler = startScheduler(ctx);
   log.info('app started', { port, publicBaseUrl: config.PUBLIC_BASE_URL, store: config.DATABASE_URL ? 'postgres' : 'lowdb' });
