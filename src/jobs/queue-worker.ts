@@ -106,7 +106,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     return [...after, ...fromStart.filter((p) => p <= (lastServed as PortalId))];
   };
 
-  const runBatch = async (portalId: PortalId, items: LeasedItem[], lane: 'live' | 'backfill'): Promise<number> => {
+  const runBatch = async (portalId: PortalId, items: LeasedItem[]): Promise<number> => {
     // A running backfill counts too: it serves its own portal's live rescores between its pages (serveLiveRescores),
     // so the live lane does not run a second batch against that portal's rate limit beside it.
     portalLoad.set(portalId, (portalLoad.get(portalId) ?? 0) + 1);
@@ -142,7 +142,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
       const items = leased.filter((item) => !busyItems.has(item.id));
       if (items.length === 0) continue;
       lastServed = portalId;
-      started.push(track(runBatch(portalId, items, 'live'), inFlight));
+      started.push(track(runBatch(portalId, items), inFlight));
     }
   };
 
@@ -151,7 +151,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     const free = maxBackfills - backfillsInFlight.size;
     if (backfillKinds.length === 0 || free <= 0 || stopping) return;
     const leased = await ctx.store.lease({ now: ctx.now(), limit: free, leaseMs, kinds: backfillKinds });
-    for (const item of leased.filter((i) => !busyItems.has(i.id))) started.push(track(runBatch(item.portalId, [item], 'backfill'), backfillsInFlight));
+    for (const item of leased.filter((i) => !busyItems.has(i.id))) started.push(track(runBatch(item.portalId, [item]), backfillsInFlight));
   };
 
   /** Starts what the two lanes have room for. Returns the started batches. */
