@@ -2,7 +2,7 @@
 // contacts at once, the other 46 each receiving a webhook change meanwhile. The real app (startApp) and the real
 // @hubspot/api-client against the stand-in, each portal with its own token and its own 110-per-10 s limit.
 // Asserted: every other portal's change is rescored and written while no backfill has finished yet, so backfills
-// never hold the slots live rescoring needs (the worker's default 4 live batches would all be backfills otherwise).
+// never hold the slots live rescoring needs: with QUEUE_CONCURRENCY=4, four backfills would otherwise take them all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../src/main.ts';
 import { type Portal, type StandIn, startStandIn } from '../../standin/index.ts';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   standIn = await startStandIn({ app: APP, webhookTargetUrl: `http://127.0.0.1:${port}/webhooks/hubspot`, deliveryDelayMs: 20 });
   for (let i = 0; i < OTHERS; i++) others.push(standIn.createPortal({ portalId: 5_100_000 + i, contacts: 4, seed: 100 + i }));
   for (let i = 0; i < BACKFILLING; i++) big.push(standIn.createPortal({ portalId: 5_000_000 + i, contacts: BIG_CONTACTS, seed: 10 + i }));
-  app = await startApp({ env: appEnv({ port, standIn, dataDir }), log: logs.log });
+  app = await startApp({ env: appEnv({ port, standIn, dataDir, extra: { QUEUE_CONCURRENCY: '4' } }), log: logs.log });
   // The small portals first, their install backfills done, so what follows is live work against backfills only.
   for (let i = 0; i < others.length; i += 8) await Promise.all(others.slice(i, i + 8).map((portal) => installViaOAuth(app.url, portal.id)));
   for (const portal of others) await waitAllScored(portal, { timeoutMs: 60_000, logLines: logs.lines });
