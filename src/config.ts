@@ -2,6 +2,7 @@
 // An invalid or missing value stops the process with a message naming the variable and how to fix it.
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_LOWDB_CONTACT_LIMIT } from './store/embedded-store-limit.ts';
 
 const cronExpression = z
   .string()
@@ -64,6 +65,8 @@ const envSchema = z.object({
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
     'expected a postgres:// or postgresql:// URL',
   ),
+  /** Contacts the embedded (lowdb) store is measured for; beyond them the app warns (start-up log, console). */
+  LOWDB_CONTACT_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_LOWDB_CONTACT_LIMIT),
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
   TOKEN_ENCRYPTION_KEY: optionalString.refine(
     (v) => v === undefined || isKey32(v),
@@ -81,6 +84,11 @@ const envSchema = z.object({
   /** Per-portal HubSpot budget: requests per rolling 10 s, and search requests per second. */
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).default(110),
   HUBSPOT_SEARCH_RATE_PER_S: z.coerce.number().int().min(1).default(5),
+  /**
+   * Live queue batches in flight per instance, each of another portal. A batch mostly waits on its portal's rate limit
+   * (a few calls ~91 ms apart), so with many portals the instance needs many at once, not CPU.
+   */
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Largest webhook body accepted, bytes. */
   WEBHOOK_MAX_BYTES: z.coerce
     .number()

@@ -105,6 +105,7 @@ function renderInstallation(data) {
       ? h('p', { class: 'pill' }, 'Marketing events are skipped (optional scope crm.objects.marketing_events.read not granted): webinars count only by form name. Reinstall to grant it.')
       : null,
     i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, i.outcomes.note) : null,
+    data.store?.sizeWarning ? h('p', { class: 'pill warn', role: 'alert', 'data-testid': 'store-size-warning' }, data.store.sizeWarning.message) : null,
   );
   const a = data.api;
   fill(
