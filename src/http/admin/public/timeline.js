@@ -1,33 +1,16 @@
 // A contact's score history as sentences: "Tuesday 3 Nov: mql → sql, +25 webinar registration, Budget approved".
 import { h } from './dom.js';
+import { locale, TEXT } from './texts.js';
 
-/** Every word the timeline shows, in one place for translation. */
-export const TIMELINE_TEXT = {
-  locale: 'en-GB',
-  title: 'Score history',
-  heading: (name) => `Score history of ${name}`,
-  noContact: 'No contact to show.',
-  field: { qualification: 'outcome', priority: 'priority', leadScore: 'lead score', budget: 'budget', authority: 'authority', need: 'need', timeline: 'timeline' },
-  state: { met: 'met', partial: 'partly met', not_met: 'not met', unknown: 'unknown' },
-  firstScored: 'first scored',
-  gone: (reasons) => `no longer: ${reasons.join(', ')}`,
-  model: (version) => `model ${version}`,
-  newModel: (version) => `new model ${version}`,
-  won: 'won',
-  lost: 'lost',
-  source: { deal: 'deal', feedback: 'sales feedback', lifecycle: 'lifecycle stage customer' },
-  lostOn: (criterion) => `${criterion} not met`,
-  competitor: (name) => `went to ${name}`,
-  more: (n) => `${n} more reasons`,
-  empty: 'No score changes recorded yet.',
-};
+/** Every word the timeline shows, in the console's language (texts.js). */
+export const TIMELINE_TEXT = TEXT.timeline;
 
 const REASONS_SHOWN = 4;
 
 export function timelineDay(iso, now = new Date()) {
   const date = new Date(iso);
   const options = { weekday: 'long', day: 'numeric', month: 'short', ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }) };
-  return date.toLocaleDateString(TIMELINE_TEXT.locale, options).replace(',', '');
+  return date.toLocaleDateString(locale(), options).replace(',', '');
 }
 
 const t = TIMELINE_TEXT;
