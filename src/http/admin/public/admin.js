@@ -234,8 +234,6 @@ loaders['tab-overview'] = async () => {
 };
 
 // ---------- funnel ----------
-const OUTCOME_NAMES = FN.outcomeName;
-const METRIC_NAMES = FN.metric;
 
 function rangeQuery() {
   const params = new URLSearchParams();
@@ -266,7 +264,7 @@ async function showDrill(metric, label) {
           h(
             'tbody',
             {},
-            data.contacts.map((c) => h('tr', {}, h('td', {}, c.hubspotUrl ? h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name) : c.name, c.email ? h('div', { class: 'micro' }, c.email) : null), h('td', {}, c.company ?? '–'), h('td', {}, OUTCOME_NAMES[c.qualification] ?? '–'), h('td', {}, c.priority ?? '–'), h('td', {}, c.stage ?? '–'))),
+            data.contacts.map((c) => h('tr', {}, h('td', {}, c.hubspotUrl ? h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name) : c.name, c.email ? h('div', { class: 'micro' }, c.email) : null), h('td', {}, c.company ?? '–'), h('td', {}, FN.outcomeName[c.qualification] ?? '–'), h('td', {}, c.priority ?? '–'), h('td', {}, c.stage ?? '–'))),
           ),
         )
       : h('p', { class: 'empty' }, TEXT.common.noContacts),
@@ -311,23 +309,23 @@ loaders['tab-funnel'] = async () => {
       { class: 'kpi', 'data-testid': 'cohort' },
       h('div', { class: 'label' }, FN.cohortRate),
       h('div', { class: 'value' }, fmtPercent(c.rate)),
-      h('div', { class: 'sub' }, drillButton('cohort:converted', METRIC_NAMES['cohort:converted'], FN.nSql(fmtNumber(c.converted))), FN.of, drillButton('cohort', METRIC_NAMES.cohort, FN.nMql(fmtNumber(c.entered))), FN.cohortTail),
+      h('div', { class: 'sub' }, drillButton('cohort:converted', FN.metric['cohort:converted'], FN.nSql(fmtNumber(c.converted))), FN.of, drillButton('cohort', FN.metric.cohort, FN.nMql(fmtNumber(c.entered))), FN.cohortTail),
     ),
     h(
       'div',
       { class: 'kpi', 'data-testid': 'cohort-won' },
       h('div', { class: 'label' }, FN.cohortWon),
       h('div', { class: 'value' }, c.won === null ? '–' : fmtPercent(c.wonRate)),
-      h('div', { class: 'sub' }, c.won === null ? FN.noOutcomes : [drillButton('cohort:won', METRIC_NAMES['cohort:won'], FN.nWon(fmtNumber(c.won))), FN.of, drillButton('cohort', METRIC_NAMES.cohort, FN.nMql(fmtNumber(c.entered))), FN.cohortWonTail]),
+      h('div', { class: 'sub' }, c.won === null ? FN.noOutcomes : [drillButton('cohort:won', FN.metric['cohort:won'], FN.nWon(fmtNumber(c.won))), FN.of, drillButton('cohort', FN.metric.cohort, FN.nMql(fmtNumber(c.entered))), FN.cohortWonTail]),
     ),
     h(
       'div',
       { class: 'kpi' },
       h('div', { class: 'label' }, FN.velocity),
       h('div', { class: 'value' }, v.growthRate === null ? '–' : `${v.growthRate >= 0 ? '+' : ''}${(v.growthRate * 100).toFixed(0)} %`),
-      h('div', { class: 'sub' }, drillButton('sql:range', METRIC_NAMES['sql:range'], FN.newSql(fmtNumber(v.sqlInRange))), FN.rangeBefore, drillButton('sql:previous', METRIC_NAMES['sql:previous'], fmtNumber(v.sqlPreviousRange)), ')'),
+      h('div', { class: 'sub' }, drillButton('sql:range', FN.metric['sql:range'], FN.newSql(fmtNumber(v.sqlInRange))), FN.rangeBefore, drillButton('sql:previous', FN.metric['sql:previous'], fmtNumber(v.sqlPreviousRange)), ')'),
     ),
-    kpi(FN.daysToSql, v.medianDaysToSql === null ? '–' : fmtNumber(v.medianDaysToSql), FN.daysToSqlSub(v.daysToSqlFrom)),
+    kpi(FN.daysToSql, v.medianDaysToSql === null ? '–' : fmtNumber(v.medianDaysToSql), FN.daysToSqlSub(Object.hasOwn(FN.daysFrom, v.daysToSqlFrom) ? FN.daysFrom[v.daysToSqlFrom] : v.daysToSqlFrom)),
   );
   drawHistogram($('score-chart'), f.scoreDistribution.fitBuckets, { label: FN.chartLabel, xLabel: FN.chartX, yLabel: FN.chartY });
   for (const [i, bar] of [...$('score-chart').querySelectorAll('rect.bucket')].entries()) {
@@ -336,7 +334,7 @@ loaders['tab-funnel'] = async () => {
   }
   fill(
     $('outcomes'),
-    barList(Object.entries(f.outcomes).map(([k, n]) => ({ label: OUTCOME_NAMES[k] ?? k, n, kind: `outcome-${k}`, metric: `outcome:${k}` }))),
+    barList(Object.entries(f.outcomes).map(([k, n]) => ({ label: FN.outcomeName[k] ?? k, n, kind: `outcome-${k}`, metric: `outcome:${k}` }))),
     h('h3', {}, FN.gradesTiers),
     barList([...Object.entries(f.scoreDistribution.grades).map(([g, n]) => ({ label: FN.grade(g), n, metric: `grade:${g}` })), ...Object.entries(f.scoreDistribution.tiers).map(([t, n]) => ({ label: FN.tier(t), n, metric: `tier:${t}` }))]),
   );
@@ -349,7 +347,7 @@ loaders['tab-funnel'] = async () => {
       'table',
       {},
       h('thead', {}, h('tr', {}, h('th', {}, FN.kind), h('th', { class: 'num' }, FN.createdColumn), h('th', { class: 'num' }, FN.openColumn), h('th', { class: 'num' }, FN.completedColumn))),
-      h('tbody', {}, Object.entries(t.byKind).map(([kind, k]) => h('tr', {}, h('td', {}, kind), h('td', { class: 'num' }, fmtNumber(k.created)), h('td', { class: 'num' }, fmtNumber(k.open)), h('td', { class: 'num' }, fmtNumber(k.completed))))),
+      h('tbody', {}, Object.entries(t.byKind).map(([kind, k]) => h('tr', {}, h('td', {}, Object.hasOwn(FN.taskKind, kind) ? FN.taskKind[kind] : kind), h('td', { class: 'num' }, fmtNumber(k.created)), h('td', { class: 'num' }, fmtNumber(k.open)), h('td', { class: 'num' }, fmtNumber(k.completed))))),
     ),
   );
 };
@@ -586,7 +584,6 @@ async function ownerNames() {
 }
 const repName = (names, id) => (id === 'unassigned' ? W.unassigned : (names.get(id) ?? W.owner(id)));
 
-const CHANGE_LABEL = W.change;
 const contactFilter = { text: '', kind: 'all', sort: 'impact' };
 
 function changeRows(changes) {
@@ -642,7 +639,7 @@ function renderWhatIf(w, diff) {
       h('select', { id: 'changes-kind', onchange: (e) => {
         contactFilter.kind = e.currentTarget.value;
         refresh();
-      } }, ['all', 'outcome', 'priority', 'tasks'].map((k) => h('option', { value: k, selected: contactFilter.kind === k }, k === 'all' ? W.anything : CHANGE_LABEL[k]))),
+      } }, ['all', 'outcome', 'priority', 'tasks'].map((k) => h('option', { value: k, selected: contactFilter.kind === k }, k === 'all' ? W.anything : W.change[k]))),
       h('label', { for: 'changes-sort', class: 'inline-label' }, W.sort),
       h('select', { id: 'changes-sort', onchange: (e) => {
         contactFilter.sort = e.currentTarget.value;
@@ -728,7 +725,6 @@ function wireModel() {
 }
 
 // ---------- settings ----------
-const TASK_KINDS = S.taskKinds;
 
 function numberField(name, label, value, placeholder) {
   return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), h('input', { id: `s-${name}`, name, type: 'number', value: value ?? '', placeholder, 'aria-describedby': `e-${name}` }), h('div', { class: 'error', id: `e-${name}` }));
@@ -749,7 +745,7 @@ loaders['tab-settings'] = async () => {
   fill(
     $('settings-form'),
     h('fieldset', {}, h('legend', {}, S.writeStandard), sw('syncLifecycleStage', S.syncLifecycleStage, s.syncLifecycleStage), sw('syncLeadStatus', S.syncLeadStatus, s.syncLeadStatus)),
-    h('fieldset', {}, h('legend', {}, S.tasksLegend), Object.entries(TASK_KINDS).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
+    h('fieldset', {}, h('legend', {}, S.tasksLegend), Object.entries(S.taskKinds).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
     numberField('callSlaHours', S.callSla, s.callSlaHours, S.fromModel(modelDefaults.callSlaHours)),
     numberField('dailyTaskBudget', S.budget, s.dailyTaskBudget, S.fromModel(modelDefaults.dailyTaskBudget)),
     ownerField('escalationOwnerId', S.escalationOwner, s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? S.fromModel(modelDefaults.escalationOwnerId) : S.contactOwner),
@@ -765,7 +761,7 @@ function readSettings(form) {
   return {
     syncLifecycleStage: data.has('syncLifecycleStage'),
     syncLeadStatus: data.has('syncLeadStatus'),
-    taskKinds: Object.fromEntries(Object.keys(TASK_KINDS).map((k) => [k, data.has(`task:${k}`)])),
+    taskKinds: Object.fromEntries(Object.keys(S.taskKinds).map((k) => [k, data.has(`task:${k}`)])),
     callSlaHours: num('callSlaHours'),
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
@@ -811,8 +807,6 @@ function wireSettings() {
 }
 
 // ---------- card preview ----------
-const STATE_LABEL = C.state;
-const OUTCOME_LABEL = C.outcome;
 
 export function renderCard(card) {
   if (!card.scored) return h('div', { class: 'hs-card' }, h('header', {}, C.title), h('div', {}, h('p', { class: 'empty' }, card.message)));
@@ -824,10 +818,10 @@ export function renderCard(card) {
     h(
       'div',
       {},
-      h('div', { class: 'outcome' }, h('span', { class: `pill state-${card.qualification === 'sql' ? 'met' : card.qualification === 'disqualified' ? 'not_met' : card.qualification === 'nurture' ? 'partial' : 'unknown'}` }, OUTCOME_LABEL[card.qualification]), h('span', {}, card.why)),
+      h('div', { class: 'outcome' }, h('span', { class: `pill state-${card.qualification === 'sql' ? 'met' : card.qualification === 'disqualified' ? 'not_met' : card.qualification === 'nurture' ? 'partial' : 'unknown'}` }, C.outcome[card.qualification]), h('span', {}, card.why)),
       h('div', { class: 'stats' }, stat(card.fit.grade, C.fitGrade, C.fitSub(fmtNumber(card.fit.score))), stat(card.engagement.tier, C.tier, C.points(fmtNumber(card.engagement.score))), stat(card.priority, C.priority, C.criteriaMet(card.criteriaMet))),
       h('h3', {}, C.checklist),
-      card.bant.map((c) => h('div', { class: 'criterion' }, h('strong', {}, c.label), h('span', { class: `pill state-${c.state}` }, STATE_LABEL[c.state]), h('span', { class: 'micro' }, c.evidence.join('; ') || C.noEvidence))),
+      card.bant.map((c) => h('div', { class: 'criterion' }, h('strong', {}, c.label), h('span', { class: `pill state-${c.state}` }, C.state[c.state]), h('span', { class: 'micro' }, c.evidence.join('; ') || C.noEvidence))),
       h('h3', {}, C.topReasons),
       card.reasons.length ? h('ul', {}, card.reasons.map((r) => h('li', {}, r.text))) : h('p', { class: 'empty' }, C.noReasons),
       h('h3', {}, C.openTasks),
@@ -878,7 +872,7 @@ async function searchContacts(query) {
           'li',
           {},
           h('button', { type: 'button', class: 'link', onclick: () => showContact(c.contactId).catch((error) => flash(error.message, true)) }, c.name),
-          h('span', { class: 'micro' }, ` ${[c.email, c.company, c.qualification ? OUTCOME_LABEL[c.qualification] : TEXT.contacts.notScored, c.priority].filter(Boolean).join(' · ')} · `),
+          h('span', { class: 'micro' }, ` ${[c.email, c.company, c.qualification ? C.outcome[c.qualification] : TEXT.contacts.notScored, c.priority].filter(Boolean).join(' · ')} · `),
           h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener', class: 'micro' }, TEXT.contacts.openInHubSpot),
         ),
       ),

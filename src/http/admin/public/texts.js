@@ -158,6 +158,8 @@ const en = {
     rangeBefore: ' (range before: ',
     daysToSql: 'Days to SQL',
     daysToSqlSub: (from) => `median, from the contact's ${from}`,
+    daysFrom: { 'first recorded activity': 'first recorded activity' },
+    taskKind: { call_sql: 'Call now', qualify: 'Qualify', follow_up: 'Follow-up', escalate: 'Escalation' },
     chartLabel: 'Contacts per fit score range',
     chartX: 'Fit score',
     chartY: 'Contacts',
@@ -576,6 +578,8 @@ const de = {
     rangeBefore: ' (Zeitraum davor: ',
     daysToSql: 'Tage bis SQL',
     daysToSqlSub: (from) => `Median, ab ${from} des Kontakts`,
+    daysFrom: { 'first recorded activity': 'der ersten erfassten Aktivität' },
+    taskKind: { call_sql: 'Sofort anrufen', qualify: 'BANT klären', follow_up: 'Wiedervorlage', escalate: 'Eskalation' },
     chartLabel: 'Kontakte je Fit-Punktebereich',
     chartX: 'Fit-Punkte',
     chartY: 'Kontakte',
@@ -843,7 +847,7 @@ const de = {
 export const CATALOGUES = { en, de };
 export const LANGUAGES = Object.keys(CATALOGUES);
 
-/** The console's words in the current language; each section keeps its identity, so modules may hold on to one. */
+/** The console's words in the current language; each section keeps its identity, so modules may hold on to a section (not to an object inside one, which a switch replaces). */
 export const TEXT = Object.fromEntries(Object.entries(en).map(([section, entries]) => [section, { ...entries }]));
 
 let current = 'en';
