@@ -1,7 +1,7 @@
 // The console in German: an installation whose language is German gets the console in German (tabs, headings,
 // overview, funnel with German numbers and dates, model editor and what-if, contact card and score history), with no
 // English label left in the places an admin reads first; saving the settings in English switches it back without a
-// reload. Screenshots go to test-artifacts/.
+// reload. Screenshots go to test-artifacts/ (and docs/console-de.png with UPDATE_DOCS_SCREENSHOTS=1).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +10,16 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a browser module without types, plain ES module JavaScript
 import { CATALOGUES } from '../../src/http/admin/public/texts.js';
+import type { PortalClients } from '../../src/hubspot/portal-client.ts';
 import type { InstallationSettings, Store } from '../../src/store/store.ts';
 import { PORTAL_ID, type RunningConsole, seedPortal, seedTimelineContact, startConsoleApp } from './console-fixtures.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const ARTIFACTS = join(fileURLToPath(new URL('../../', import.meta.url)), 'test-artifacts');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** With UPDATE_DOCS_SCREENSHOTS=1 the README's German funnel screenshot in docs/ is refreshed too. */
+const UPDATE_DOCS = process.env.UPDATE_DOCS_SCREENSHOTS === '1';
 
 if (!HAVE_CHROMIUM) console.warn(`\n!!! SKIPPING the German console UI tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)\n`);
 
@@ -28,7 +32,7 @@ const germanWords = new Set(strings(CATALOGUES.de as Tree));
 const ENGLISH_LABELS = strings(CATALOGUES.en as Tree).filter((s) => !germanWords.has(s));
 
 /** Where an admin reads labels first: tabs, headings, legends, field labels, table heads, buttons, KPI names. */
-const KEY_PLACES = '[role="tab"], h1, h2, h3, legend, label, th, button, dt, caption, .kpi .label, .hint, .empty';
+const KEY_PLACES = '[role="tab"], h1, h2, h3, legend, label, th, button, dt, caption, .kpi .label, .hint, .empty, .pill, .notice';
 
 async function setLanguage(store: Store, language: string) {
   const installation = await store.getInstallation(PORTAL_ID);
@@ -47,7 +51,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     page.evaluate(
       ({ selector, labels }) => {
         const english = new Set(labels);
-        return [...document.querySelectorAll(selector)].map((el) => (el.textContent ?? '').trim()).filter((text) => english.has(text));
+        return Array.from(document.querySelectorAll(selector)).map((el) => (el.textContent ?? '').trim()).filter((text) => english.has(text));
       },
       { selector: KEY_PLACES, labels: ENGLISH_LABELS },
     );
@@ -58,6 +62,9 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
       await seedPortal(test.store, { contacts: 250 });
       await seedTimelineContact(test.store);
       await setLanguage(test.store, 'de');
+      // HubSpot knows no contact the app has not scored.
+      const hubspot: PortalClients = { forPortal: async () => ({ readContacts: async () => new Map() }) as never };
+      (test.ctx as { hubspot: PortalClients }).hubspot = hubspot;
     });
     profileDir = mkdtempSync(join(tmpdir(), 'bant-chromium-'));
     browser = await chromium.launchPersistentContext(profileDir, {
@@ -107,11 +114,20 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     expect(await page.locator('#kpis').textContent()).toContain('Bewertete Kontakte');
     expect(await page.locator('#outcomes').textContent()).toContain('Klasse A');
     expect(await page.getByTestId('score-chart').locator('title').first().textContent()).toBe('Kontakte je Fit-Punktebereich');
+    if (UPDATE_DOCS) await page.screenshot({ path: join(ROOT, 'docs', 'console-de.png') });
     await page.getByRole('button', { name: 'MQL jetzt: Kontakte anzeigen' }).click();
     await expect.poll(() => page.locator('#h-drill').textContent()).toMatch(/^MQL jetzt: \d+ Kontakte$/);
     expect(await page.getByTestId('drill-table').locator('th').allTextContents()).toEqual(['Kontakt', 'Unternehmen', 'Ergebnis', 'Priorität', 'Lebenszyklusphase']);
     expect(await englishLeft()).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, '31-funnel-de.png'), fullPage: true });
+  });
+
+  it('when the portal has no outcomes yet, then the accuracy page says so in German', async () => {
+    await page.getByRole('tab', { name: 'Treffsicherheit' }).click();
+    await expect.poll(async () => (await page.getByTestId('accuracy-message').count()) && page.getByTestId('accuracy-message').textContent()).toMatch(/^Zu wenige Daten: 0 gewonnene und 0 verlorene Ergebnisse/);
+    expect(await page.getByTestId('deal-scope').textContent()).toMatch(/^Deals werden nicht gelesen: Die optionale Berechtigung crm\.objects\.deals\.read wurde nicht erteilt\./);
+    expect(await page.getByTestId('sales-cycle').textContent()).toMatch(/^\d+ nach SQL gewonnen: Median [\d,]+ Tage, Mittel [\d,]+ Tage, 90 % innerhalb von [\d,]+ Tagen \(von SQL bis gewonnen\)\.$/);
+    expect(await englishLeft()).toEqual([]);
   });
 
   it('when the admin edits the model, then the form, the matrix, validation and what-if speak German', async () => {
@@ -153,6 +169,18 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     expect(await page.getByTestId('search-results').textContent()).toContain('in HubSpot öffnen');
     expect(await englishLeft()).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, '33-contact-de.png'), fullPage: true });
+
+    await page.getByLabel('Name, E-Mail oder Kontakt-ID').fill('Erika Musterfrau');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await expect.poll(() => page.getByTestId('search-message').textContent()).toMatch(/^Kein bewerteter Kontakt passt zu „Erika Musterfrau“ \(\d+ von \d+ Kontakten nach Name und E-Mail durchsucht\)\.$/);
+    expect(await page.locator('#timeline').textContent()).toBe('Kein Kontakt anzuzeigen.');
+    await page.getByLabel('Name, E-Mail oder Kontakt-ID').fill('9002');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await expect.poll(() => page.getByTestId('search-message').textContent()).toMatch(/^Kontakt 9002 ist nicht unter den \d+ bewerteten Kontakten/);
+    await expect.poll(() => page.getByTestId('timeline-message').textContent()).toBe('Kontakt 9002 gibt es in HubSpot nicht (oder er wurde gelöscht).');
+    await page.getByLabel('Name, E-Mail oder Kontakt-ID').fill('erika beispiel');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await expect.poll(() => page.locator('#h-timeline').textContent()).toBe('Bewertungsverlauf von Erika Beispiel');
   });
 
   it('when the admin saves the settings in English, then the console switches back without a reload, and stays English', async () => {

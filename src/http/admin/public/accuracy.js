@@ -118,11 +118,11 @@ export function renderAccuracy(container, data, { calibrate }) {
   const result = h('div', { id: 'calibration-result', 'aria-live': 'polite' });
   fill(
     container,
-    data.sources.note ? h('p', { class: 'pill warn notice', role: 'status', 'data-testid': 'deal-scope' }, data.sources.note) : null,
+    data.sources.note ? h('p', { class: 'pill warn notice', role: 'status', 'data-testid': 'deal-scope' }, TEXT.overview.dealsNote) : null,
     h('p', { 'data-testid': 'accuracy-outcomes' }, T.outcomes(fmtNumber(o.won), fmtNumber(o.lost), o.period ? fmtTime(o.period.from) : '', o.period ? fmtTime(o.period.to) : ''), ' ', T.model(data.model.version)),
     o.withoutFeatures ? h('p', { class: 'hint' }, T.withoutFeatures(o.withoutFeatures, fmtNumber(o.withoutFeatures))) : null,
     o.firstSight ? h('p', { class: 'hint' }, T.firstSight(o.firstSight, fmtNumber(o.firstSight))) : null,
-    data.evaluation ? renderEvaluation(data.evaluation) : h('p', { class: 'notice empty', role: 'status', 'data-testid': 'accuracy-message' }, data.message),
+    data.evaluation ? renderEvaluation(data.evaluation) : h('p', { class: 'notice empty', role: 'status', 'data-testid': 'accuracy-message' }, data.minimumPerOutcome === undefined ? data.message : T.tooLittle(fmtNumber(o.won), fmtNumber(o.lost), data.minimumPerOutcome)),
     renderFunnel(data.funnel),
     h(
       'article',

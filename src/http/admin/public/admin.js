@@ -22,6 +22,7 @@ class ApiError extends Error {
     super(body?.error?.message ?? TEXT.common.requestFailed(status));
     this.status = status;
     this.issues = body?.error?.issues ?? [];
+    this.body = body;
   }
 }
 
@@ -112,7 +113,7 @@ function renderInstallation(data) {
     (i.missingOptionalScopes ?? []).includes('crm.objects.marketing_events.read')
       ? h('p', { class: 'pill' }, O.marketingEvents)
       : null,
-    i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, i.outcomes.note) : null,
+    i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, O.dealsNote) : null,
   );
   const a = data.api;
   fill(
@@ -173,7 +174,7 @@ async function loadApiErrors() {
   fill(
     box,
     byStatus.length
-      ? h('table', { 'data-testid': 'api-error-details' }, h('thead', {}, h('tr', {}, h('th', {}, O.statusCode), h('th', {}, O.meaning), h('th', { class: 'num' }, O.callsColumn))), h('tbody', {}, byStatus.map((e) => h('tr', {}, h('td', {}, String(e.status)), h('td', {}, e.meaning), h('td', { class: 'num' }, fmtNumber(e.count))))))
+      ? h('table', { 'data-testid': 'api-error-details' }, h('thead', {}, h('tr', {}, h('th', {}, O.statusCode), h('th', {}, O.meaning), h('th', { class: 'num' }, O.callsColumn))), h('tbody', {}, byStatus.map((e) => h('tr', {}, h('td', {}, String(e.status)), h('td', {}, Object.hasOwn(O.statusMeaning, e.status) ? O.statusMeaning[e.status] : e.meaning), h('td', { class: 'num' }, fmtNumber(e.count))))))
       : h('p', { class: 'empty' }, O.unknownStatuses),
   );
 }
@@ -853,7 +854,7 @@ async function searchContacts(query) {
   const result = await api(`/contacts/search?q=${encodeURIComponent(query)}`);
   if (!result.contacts.length) {
     shownContactId = null;
-    fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, result.message));
+    fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, /^\d+$/.test(result.query) ? TEXT.contacts.notAmong(result.query, fmtNumber(result.total)) : TEXT.contacts.noMatch(result.query, fmtNumber(result.searched), fmtNumber(result.total))));
     fill($('card-preview'), h('p', { class: 'empty' }, TEXT.contacts.noContact));
     fill($('h-timeline'), TIMELINE_TEXT.title);
     // An id the app has not scored: the history route says whether HubSpot has the contact at all.
@@ -890,7 +891,11 @@ async function calibrate(button, container) {
   try {
     const answer = await api('/outcomes/calibrate', { method: 'POST', body: {} }).catch((error) => {
       // Too few outcomes or a refused fit: the answer says why, shown where the proposal would be.
-      if (error.status === 422) return { proposed: false, error: { message: error.message } };
+      if (error.status === 422) {
+        const b = error.body;
+        const tooLittle = b?.error?.code === 'too_little_data' && b.outcomes && b.minimumPerOutcome !== undefined;
+        return { proposed: false, error: { message: tooLittle ? ACCURACY_TEXT.tooLittle(fmtNumber(b.outcomes.won), fmtNumber(b.outcomes.lost), b.minimumPerOutcome) : error.message } };
+      }
       throw error;
     });
     renderCalibration(container, answer, {

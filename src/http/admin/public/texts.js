@@ -120,6 +120,20 @@ const en = {
     failedAt: 'Failed',
     noDeadLetters: 'No dead letters.',
     refreshed: (time, seconds) => `Updated ${time}; refreshes every ${seconds} s.`,
+    dealsNote: 'Deals are not read: the optional scope crm.objects.deals.read was not granted. Only the sales feedback properties and the lifecycle stage customer count as outcomes; reinstall the app granting it to learn from deals won and lost.',
+    statusMeaning: {
+      400: 'rejected as invalid (e.g. a property value HubSpot does not accept)',
+      401: 'token expired or revoked',
+      403: 'missing scope or no access',
+      404: 'record not found (deleted or merged)',
+      409: 'conflict (e.g. the record changed at the same time)',
+      423: 'locked (HubSpot is busy with the record)',
+      429: 'rate limited (retried)',
+      500: 'HubSpot internal error',
+      502: 'HubSpot unavailable (bad gateway)',
+      503: 'HubSpot unavailable',
+      504: 'HubSpot timed out',
+    },
   },
   funnel: {
     outcomeName: { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified: 'Disqualified', unscored: 'Not scored' },
@@ -307,6 +321,8 @@ const en = {
     firstListed: (n) => `; the first ${n} are listed`,
     notScored: 'not scored',
     openInHubSpot: 'open in HubSpot',
+    notAmong: (id, total) => `Contact ${id} is not among the ${total} scored contacts: it does not exist in HubSpot, or the app has not scored it yet.`,
+    noMatch: (query, searched, total) => `No scored contact matches "${query}" (searched ${searched} of ${total} contacts by name and e-mail).`,
   },
   form: {
     tierHint: { 1: 'very active', 2: 'active', 3: 'some activity', 4: 'little or none' },
@@ -367,6 +383,10 @@ const en = {
     competitor: (name) => `went to ${name}`,
     more: (n) => `${n} more reasons`,
     empty: 'No score changes recorded yet.',
+    notInHubSpot: (id) => `Contact ${id} does not exist in HubSpot (or was deleted).`,
+    notScoredYet: (id) => `Contact ${id} exists in HubSpot but has not been scored yet: it is scored within minutes of its next change, or by the next backfill.`,
+    existsUnknown: (id) => `Contact ${id} has not been scored by the app; whether HubSpot has it could not be checked just now.`,
+    noChanges: (id) => `Contact ${id} is scored, but no change of its score has been recorded yet: the history starts with the next rescore that changes something.`,
   },
   accuracy: {
     outcomes: (won, lost, from, to) => `${won} won and ${lost} lost contacts${from ? ` from ${from} to ${to}` : ''}.`,
@@ -421,6 +441,7 @@ const en = {
     review: 'Review it in the model editor',
     reviewNote: 'The calibrated model is the draft: try it with "What if?" before you activate it.',
     loading: 'Scoring your won and lost contacts with the active model…',
+    tooLittle: (won, lost, minimum) => `Too little data: ${won} won and ${lost} lost outcomes with features; at least ${minimum} of each are needed. Outcomes come from deals won and lost, the sales feedback property and contacts becoming customers.`,
   },
 };
 
@@ -540,6 +561,20 @@ const de = {
     failedAt: 'Fehlgeschlagen',
     noDeadLetters: 'Keine unzustellbaren Einträge.',
     refreshed: (time, seconds) => `Aktualisiert ${time}; aktualisiert sich alle ${seconds} s.`,
+    dealsNote: 'Deals werden nicht gelesen: Die optionale Berechtigung crm.objects.deals.read wurde nicht erteilt. Als Ergebnisse zählen nur die Vertriebsfeedback-Eigenschaften und die Lebenszyklusphase Kunde; installieren Sie die App mit dieser Berechtigung neu, um aus gewonnenen und verlorenen Deals zu lernen.',
+    statusMeaning: {
+      400: 'als ungültig abgelehnt (z. B. ein Eigenschaftswert, den HubSpot nicht annimmt)',
+      401: 'Token abgelaufen oder widerrufen',
+      403: 'Berechtigung fehlt oder kein Zugriff',
+      404: 'Datensatz nicht gefunden (gelöscht oder zusammengeführt)',
+      409: 'Konflikt (z. B. wurde der Datensatz gleichzeitig geändert)',
+      423: 'gesperrt (HubSpot bearbeitet den Datensatz gerade)',
+      429: 'Ratenbegrenzung (wiederholt)',
+      500: 'interner Fehler bei HubSpot',
+      502: 'HubSpot nicht erreichbar (Bad Gateway)',
+      503: 'HubSpot nicht erreichbar',
+      504: 'Zeitüberschreitung bei HubSpot',
+    },
   },
   funnel: {
     outcomeName: { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified: 'Disqualifiziert', unscored: 'Nicht bewertet' },
@@ -727,6 +762,8 @@ const de = {
     firstListed: (n) => `; die ersten ${n} sind aufgeführt`,
     notScored: 'nicht bewertet',
     openInHubSpot: 'in HubSpot öffnen',
+    notAmong: (id, total) => `Kontakt ${id} ist nicht unter den ${total} bewerteten Kontakten: Es gibt ihn in HubSpot nicht, oder die App hat ihn noch nicht bewertet.`,
+    noMatch: (query, searched, total) => `Kein bewerteter Kontakt passt zu „${query}“ (${searched} von ${total} Kontakten nach Name und E-Mail durchsucht).`,
   },
   form: {
     tierHint: { 1: 'sehr aktiv', 2: 'aktiv', 3: 'etwas aktiv', 4: 'wenig oder gar nicht' },
@@ -787,6 +824,10 @@ const de = {
     competitor: (name) => `ging an ${name}`,
     more: (n) => `${n} weitere Gründe`,
     empty: 'Noch keine Änderungen der Bewertung erfasst.',
+    notInHubSpot: (id) => `Kontakt ${id} gibt es in HubSpot nicht (oder er wurde gelöscht).`,
+    notScoredYet: (id) => `Kontakt ${id} gibt es in HubSpot, aber er ist noch nicht bewertet: Er wird wenige Minuten nach seiner nächsten Änderung bewertet oder bei der nächsten Erstbewertung.`,
+    existsUnknown: (id) => `Kontakt ${id} wurde von der App nicht bewertet; ob HubSpot ihn kennt, ließ sich gerade nicht prüfen.`,
+    noChanges: (id) => `Kontakt ${id} ist bewertet, aber noch keine Änderung seiner Bewertung wurde erfasst: Der Verlauf beginnt mit der nächsten Neubewertung, die etwas ändert.`,
   },
   accuracy: {
     outcomes: (won, lost, from, to) => `${won} gewonnene und ${lost} verlorene Kontakte${from ? ` vom ${from} bis ${to}` : ''}.`,
@@ -841,6 +882,7 @@ const de = {
     review: 'Im Modelleditor prüfen',
     reviewNote: 'Das kalibrierte Modell ist jetzt der Entwurf: Probieren Sie es mit „Was wäre, wenn?“ aus, bevor Sie es aktivieren.',
     loading: 'Ihre gewonnenen und verlorenen Kontakte werden mit dem aktiven Modell bewertet…',
+    tooLittle: (won, lost, minimum) => `Zu wenige Daten: ${won} gewonnene und ${lost} verlorene Ergebnisse mit Merkmalen; nötig sind mindestens ${minimum} von jedem. Ergebnisse kommen aus gewonnenen und verlorenen Deals, der Vertriebsfeedback-Eigenschaft und Kontakten, die Kunden werden.`,
   },
 };
 

@@ -39,10 +39,20 @@ export function describeEntry(entry) {
   return parts.join(', ');
 }
 
+/** Why the history is empty or short, from what the history route found (the route's own message is English). */
+function messageOf(data) {
+  if (!data.scored && data.exists === false) return t.notInHubSpot(data.contactId);
+  if (!data.scored && data.exists === true) return t.notScoredYet(data.contactId);
+  if (!data.scored) return t.existsUnknown(data.contactId);
+  if (!data.changes?.length) return t.noChanges(data.contactId);
+  return null;
+}
+
 export function renderTimeline(data) {
-  if (!data.timeline.length) return h('p', { class: 'empty', 'data-testid': 'timeline-message' }, data.message ?? t.empty);
+  const message = messageOf(data);
+  if (!data.timeline.length) return h('p', { class: 'empty', 'data-testid': 'timeline-message' }, message ?? t.empty);
   return [
-    data.message ? h('p', { class: 'hint' }, data.message) : null,
+    message ? h('p', { class: 'hint' }, message) : null,
     h(
       'ol',
       { class: 'timeline', 'data-testid': 'timeline' },
