@@ -87,7 +87,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
-  it('when the installation speaks German, then the overview is German, whatever the browser says', async () => {
+  it('when the installation speaks German, then the overview is German, whatever the browser says, and so is the sign-in page after it', async () => {
     await expect.poll(() => page.getByTestId('install-status').textContent()).toBe('Aktiv');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
     expect(await page.title()).toBe('BANT Lead Scoring · Verwaltung');
@@ -98,6 +98,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     expect(await page.locator('#installation').textContent()).toContain('Bewertete Kontakte');
     expect(await englishLeft()).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, '30-overview-de.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.getByRole('link', { name: 'Mit HubSpot anmelden' }).waitFor();
+    expect(await page.locator('#signed-out h1').textContent()).toBe('Verwaltungskonsole');
+    await page.getByRole('link', { name: 'Mit HubSpot anmelden' }).click();
+    await expect.poll(() => page.getByTestId('install-status').textContent()).toBe('Aktiv');
   });
 
   it('when the funnel opens for a range, then its labels are German and its dates and percentages German-formatted', async () => {

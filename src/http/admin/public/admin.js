@@ -937,6 +937,23 @@ function applyStaticTexts() {
   for (const el of document.querySelectorAll('[data-text-aria-label]')) el.setAttribute('aria-label', TEXT.page[el.dataset.textAriaLabel]);
 }
 
+/** The last language this browser's console had: the sign-in page shows it, before any session says the language. */
+const REMEMBERED_LANGUAGE = 'bant-console-language';
+function rememberLanguage(language) {
+  try {
+    localStorage.setItem(REMEMBERED_LANGUAGE, language);
+  } catch {
+    // Storage may be off (private mode, policy): the sign-in page then stays English.
+  }
+}
+function rememberedLanguage() {
+  try {
+    return localStorage.getItem(REMEMBERED_LANGUAGE);
+  } catch {
+    return null;
+  }
+}
+
 /** The installation's language (settings; 'en' when the setting is missing or unreadable). */
 async function loadLanguage() {
   const answer = await api('/settings').catch(() => null);
@@ -945,6 +962,7 @@ async function loadLanguage() {
 
 /** After the admin changed the language: every view that keeps rendered words is drawn again, no reload. */
 async function relabel(language) {
+  rememberLanguage(language);
   if (!setLanguage(language)) return;
   applyStaticTexts();
   lastWhatIf = null;
@@ -967,6 +985,8 @@ async function start() {
   wireSettings();
   wireFunnel();
   wireContacts();
+  setLanguage(rememberedLanguage());
+  applyStaticTexts();
   $('signout').addEventListener('click', async () => {
     await api('/signout', { method: 'POST' }).catch(() => {});
     showSignedOut();
@@ -980,7 +1000,9 @@ async function start() {
   }
   csrf = session.csrfToken;
   portalId = session.portalId;
-  setLanguage(await loadLanguage());
+  const language = await loadLanguage();
+  rememberLanguage(language);
+  setLanguage(language);
   applyStaticTexts();
   $('account-portal').textContent = TEXT.common.account(session.portalId, session.user);
   $('account').hidden = false;
