@@ -140,6 +140,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     await page.getByRole('tab', { name: 'Bewertungsmodell' }).click();
     const gradeA = page.getByLabel('Klasse A ab');
     await gradeA.waitFor();
+    const before = await gradeA.inputValue();
+    await gradeA.fill('50');
+    await expect.poll(() => gradeA.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#draft-form').textContent()).toMatch(/Klasse A \(50\) muss über Klasse B \(\d+\) liegen, sonst wird Klasse B nie erreicht/);
+    expect(await page.locator('#draft-issues').textContent()).toMatch(/^\d+ Probleme? im Entwurf:/);
+    await gradeA.fill(before);
     expect(await page.locator('#draft-form legend').allTextContents()).toEqual(['Fit: wer der Kontakt ist', 'Engagement: was der Kontakt getan hat', 'MQL-Felder', 'Aufgaben']);
     expect(await page.locator('#draft-form').textContent()).toContain('Wiedervorlage nach (Tagen)');
     const pricing = page.locator('.rule-row[data-rule="pricing page visit"]');
@@ -195,6 +201,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     expect(await page.locator('#settings-form legend').allTextContents()).toContain('Aufgaben, die die App anlegt');
     expect(await page.locator('#settings-form').textContent()).toContain('Wiedervorlage für Nurture-Leads (follow_up)');
     expect(await englishLeft()).toEqual([]);
+    const sla = page.getByLabel('Anruf-SLA (Stunden)');
+    await sla.fill('-3');
+    await page.getByRole('button', { name: 'Einstellungen speichern' }).click();
+    await expect.poll(() => page.locator('#e-callSlaHours').textContent()).toBe('muss mehr als 0 Stunden sein');
+    expect(await page.locator('#flash').textContent()).toBe('Die Einstellungen sind ungültig');
+    await sla.fill('');
     // The language select comes with the settings route's language field; a save without it stores no language.
     const select = page.locator('#s-language');
     if (await select.count()) await select.selectOption('en');

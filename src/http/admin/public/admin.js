@@ -4,6 +4,7 @@ import { drawHistogram } from './chart.js';
 import { $, confirmDialog, fill, fmtDate, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 import { locatePath, parseWithLines } from './json-locate.js';
 import { markFormIssues, renderModelForm } from './model-form.js';
+import { translateServerMessage } from './server-messages.js';
 import { setLanguage, TEXT } from './texts.js';
 import { renderTimeline, TIMELINE_TEXT } from './timeline.js';
 
@@ -19,9 +20,9 @@ let portalId = 0;
 
 class ApiError extends Error {
   constructor(status, body) {
-    super(body?.error?.message ?? TEXT.common.requestFailed(status));
+    super(translateServerMessage(body?.error?.message) ?? TEXT.common.requestFailed(status));
     this.status = status;
-    this.issues = body?.error?.issues ?? [];
+    this.issues = (body?.error?.issues ?? []).map((issue) => ({ ...issue, message: translateServerMessage(issue.message) }));
     this.body = body;
   }
 }
@@ -400,7 +401,8 @@ function jumpToLine(line) {
 }
 
 /** Each issue next to its field in the form and its line in the JSON, and listed with a jump to the line. */
-function showIssues(issues, text) {
+function showIssues(serverIssues, text) {
+  const issues = serverIssues.map((issue) => ({ ...issue, message: translateServerMessage(issue.message) }));
   const box = $('draft-issues');
   markFormIssues($('draft-form'), issues.filter((i) => !i.line));
   if (!issues.length) {
