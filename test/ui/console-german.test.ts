@@ -173,7 +173,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     const texts = await items.allTextContents();
     expect(texts[0]).toMatch(/^Dienstag 17\. Nov\.( 2026)?: gewonnen \(Deal\)$/);
     expect(texts.at(-1)).toMatch(/^Dienstag 27\. Okt\.( 2026)?: erstmals bewertet: /);
-    expect(texts.join('\n')).toMatch(/Lead-Score \d+ → \d+/);
+    expect(texts.join('\n')).toMatch(/Lead-Score \d+,\d → \d+/);
+    expect(texts[1]).toMatch(/^Dienstag 10\. Nov\.( 2026)?: Nurture → SQL, /);
     const card = page.getByTestId('card');
     expect(await card.locator('header').textContent()).toContain('BANT-Bewertung');
     expect(await card.textContent()).toContain('Fit-Klasse');

@@ -3,6 +3,7 @@
 // calibrated model proposed as the draft, to be reviewed in the what-if and versions flow.
 import { fill, fmtDecimal, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 import { TEXT } from './texts.js';
+import { wordFor } from './timeline.js';
 
 /** Every word the page shows, in the console's language (texts.js). */
 export const ACCURACY_TEXT = TEXT.accuracy;
@@ -104,7 +105,7 @@ function renderFunnel(f) {
       { class: 'card', 'data-testid': 'lost-reasons' },
       h('h2', {}, T.lost),
       h('h3', {}, T.byCriterion),
-      barList(f.lostReasons.byCriterion),
+      barList(Object.fromEntries(Object.entries(f.lostReasons.byCriterion).map(([criterion, n]) => [wordFor(TEXT.timeline.field, criterion), n]))),
       h('h3', {}, T.byCompetitor),
       barList(f.lostReasons.byCompetitor),
       f.lostReasons.unspecified ? h('p', { class: 'hint' }, T.unspecified(fmtNumber(f.lostReasons.unspecified))) : null,

@@ -6,7 +6,7 @@ import { locatePath, parseWithLines } from './json-locate.js';
 import { markFormIssues, renderModelForm } from './model-form.js';
 import { translateServerMessage } from './server-messages.js';
 import { setLanguage, TEXT } from './texts.js';
-import { renderTimeline, TIMELINE_TEXT } from './timeline.js';
+import { renderTimeline, TIMELINE_TEXT, wordFor } from './timeline.js';
 
 const O = TEXT.overview;
 const FN = TEXT.funnel;
@@ -600,7 +600,7 @@ function changeRows(changes) {
       'tr',
       { 'data-contact': c.contactId },
       h('td', {}, h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name), h('div', { class: 'micro' }, [c.company, c.email].filter(Boolean).join(' · '))),
-      h('td', {}, arrow(c.before.qualification, c.after.qualification)),
+      h('td', {}, arrow(wordFor(TEXT.timeline.qualification, c.before.qualification), wordFor(TEXT.timeline.qualification, c.after.qualification))),
       h('td', {}, arrow(c.before.priority, c.after.priority)),
       h('td', {}, arrow(c.before.tasks.join(', ') || W.none, c.after.tasks.join(', ') || W.none)),
       h('td', { class: 'reasons' }, c.reasons.added.map((r) => h('div', { class: 'added' }, r)), c.reasons.removed.map((r) => h('div', { class: 'removed' }, W.was(r))), !c.reasons.added.length && !c.reasons.removed.length ? h('span', { class: 'micro' }, W.sameReasons) : null),

@@ -368,6 +368,7 @@ const en = {
   },
   timeline: {
     title: 'Score history',
+    qualification: { sql: 'sql', mql: 'mql', nurture: 'nurture', disqualified: 'disqualified' },
     heading: (name) => `Score history of ${name}`,
     noContact: 'No contact to show.',
     field: { qualification: 'outcome', priority: 'priority', leadScore: 'lead score', budget: 'budget', authority: 'authority', need: 'need', timeline: 'timeline' },
@@ -809,6 +810,7 @@ const de = {
   },
   timeline: {
     title: 'Bewertungsverlauf',
+    qualification: { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified: 'disqualifiziert' },
     heading: (name) => `Bewertungsverlauf von ${name}`,
     noContact: 'Kein Kontakt anzuzeigen.',
     field: { qualification: 'Ergebnis', priority: 'Priorität', leadScore: 'Lead-Score', budget: 'Budget', authority: 'Entscheidungsbefugnis', need: 'Bedarf', timeline: 'Zeitrahmen' },

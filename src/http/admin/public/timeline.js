@@ -1,5 +1,5 @@
 // A contact's score history as sentences: "Tuesday 3 Nov: mql → sql, +25 webinar registration, Budget approved".
-import { h } from './dom.js';
+import { fmtNumber, h } from './dom.js';
 import { locale, TEXT } from './texts.js';
 
 /** Every word the timeline shows, in the console's language (texts.js). */
@@ -14,7 +14,14 @@ export function timelineDay(iso, now = new Date()) {
 }
 
 const t = TIMELINE_TEXT;
-const show = (field, value) => (value === null || value === undefined ? '–' : Object.hasOwn(t.state, value) && !['qualification', 'priority', 'leadScore'].includes(field) ? t.state[value] : value);
+/** A criterion, state or outcome in the console's words; anything else (priorities, scores) as it is. */
+export const wordFor = (dictionary, value) => (Object.hasOwn(dictionary, value) ? dictionary[value] : value);
+const show = (field, value) => {
+  if (value === null || value === undefined) return '–';
+  if (field === 'qualification') return wordFor(t.qualification, value);
+  if (field === 'leadScore') return value !== '' && Number.isFinite(Number(value)) ? fmtNumber(Number(value)) : value;
+  return field === 'priority' ? value : wordFor(t.state, value);
+};
 
 function moveText(move, first) {
   const label = move.field === 'qualification' ? '' : `${t.field[move.field]} `;
@@ -26,7 +33,7 @@ function moveText(move, first) {
 export function describeEntry(entry) {
   if (entry.kind === 'outcome') {
     const parts = [`${entry.outcome === 'won' ? t.won : t.lost} (${t.source[entry.source] ?? entry.source})`];
-    if (entry.criterion) parts.push(t.lostOn(entry.criterion));
+    if (entry.criterion) parts.push(t.lostOn(wordFor(t.field, entry.criterion)));
     if (entry.competitor) parts.push(t.competitor(entry.competitor));
     return parts.join(', ');
   }
