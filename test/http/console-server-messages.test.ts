@@ -44,6 +44,9 @@ describe('server messages in the console', () => {
       'Die App ist nicht mehr in Portal 4242 installiert',
       '„Von“ muss vor „bis“ liegen',
     ]);
+    expect(translateServerMessage('too little data to calibrate: 3 won and 60 lost outcomes; at least 50 of each are needed (47 more won)')).toBe(
+      'zu wenige Daten zum Kalibrieren: 3 gewonnene und 60 verlorene Ergebnisse; nötig sind mindestens 50 von jedem (noch 47 gewonnene)',
+    );
     expect(translateServerMessage('HubSpot 400 VALIDATION_ERROR: something new')).toBe('HubSpot 400 VALIDATION_ERROR: something new');
     expect(translateServerMessage(undefined)).toBeUndefined();
   });

@@ -25,6 +25,11 @@ const GERMAN = [
   [/^from must be before to$/, () => '„Von“ muss vor „bis“ liegen'],
   [/^The range may span at most (\d+) days$/, (n) => `Der Zeitraum darf höchstens ${n} Tage umfassen`],
   [/^request failed \((\d+)\)$/, (s) => `Anfrage fehlgeschlagen (${s})`],
+  // Calibration
+  [/^too little data to calibrate: (\d+) won and (\d+) lost outcomes; at least (\d+) of each are needed \((.+)\)$/, (won, lost, min, missing) =>
+    `zu wenige Daten zum Kalibrieren: ${won} gewonnene und ${lost} verlorene Ergebnisse; nötig sind mindestens ${min} von jedem (${missing.replace(/(\d+) more won/, 'noch $1 gewonnene').replace(/(\d+) more lost/, 'noch $1 verlorene').replace(' and ', ' und ')})`],
+  [/^the earlier (\d+) outcomes used for fitting hold (\d+) won and (\d+) lost: too few of one kind to fit and cross-validate \(the later (\d+) are held out\)$/, (n, won, lost, test) =>
+    `die früheren ${n} Ergebnisse zum Anpassen enthalten ${won} gewonnene und ${lost} verlorene: zu wenige einer Art zum Anpassen und Kreuzvalidieren (die späteren ${test} werden zurückgehalten)`],
   // Settings
   [/^must be more than 0 hours$/, () => 'muss mehr als 0 Stunden sein'],
   [/^at most 336 hours \(two weeks\)$/, () => 'höchstens 336 Stunden (zwei Wochen)'],
