@@ -54,6 +54,8 @@ export interface InstallationSettings {
   calibrationProperties?: string[];
   /** Working days and hours the call SLA and escalations count, in the portal's time zone; absent = Mon–Fri 08:00–18:00. */
   businessHours?: BusinessHours;
+  /** Qualify in HubSpot's Lead records too (src/leads/); needs the optional leads scopes. Absent = off. */
+  leadsEnabled?: boolean;
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
@@ -156,6 +158,8 @@ export interface ContactSnapshot {
   optionLabels?: StoredLabels;
   /** When each BANT answer was given (ISO), for accounts: the most recent answer across a company's contacts wins. */
   answeredAt?: Partial<Record<Criterion, string>>;
+  /** The company the contact was scored with (its primary company): its account is the card's account section. */
+  companyId?: string;
 }
 
 /**

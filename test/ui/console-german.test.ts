@@ -201,6 +201,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     await page.getByRole('button', { name: 'Einstellungen speichern' }).waitFor();
     expect(await page.locator('#settings-form legend').allTextContents()).toContain('Aufgaben, die die App anlegt');
     expect(await page.locator('#settings-form').textContent()).toContain('Wiedervorlage für Nurture-Leads (follow_up)');
+    expect(await page.locator('#settings-form').textContent()).toContain('Leads werden nicht genutzt: Die optionalen Berechtigungen crm.objects.leads.read und crm.objects.leads.write wurden nicht erteilt');
     expect(await englishLeft()).toEqual([]);
     const sla = page.getByLabel('Anruf-SLA (Stunden)');
     await sla.fill('-3');

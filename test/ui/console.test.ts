@@ -276,4 +276,12 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await shot('06-settings');
   });
 
+  it('when the portal has no Leads, then the Leads switch is off and disabled, and says which scopes are missing', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const leads = page.getByLabel(/Create and qualify Lead records/);
+    expect(await leads.isDisabled()).toBe(true);
+    expect(await leads.isChecked()).toBe(false);
+    expect(await page.locator('#settings-form').textContent()).toContain('crm.objects.leads.read');
+  });
+
 });

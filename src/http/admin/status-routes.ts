@@ -1,5 +1,6 @@
 // Installation status, job progress, queue depth and dead letters, API budget; and disconnect (the funnel: funnel-routes.ts).
 import { outcomeSourcesOf } from '../../outcomes/deal-scope.ts';
+import { leadsStatusOf } from '../../leads/lead-scope.ts';
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { optionalScopes, requiredScopes } from '../../app-definition.ts';
@@ -63,6 +64,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         missingOptionalScopes: installation.mode === 'oauth' ? optionalScopes.filter((s) => !installation.scopes.includes(s)) : [],
         // Without the optional deals scope only the feedback properties and the lifecycle stage count as outcomes.
         outcomes: outcomeSourcesOf(installation),
+        // Lead records (src/leads/): available with the optional leads scopes, used when the admin enabled them.
+        leads: leadsStatusOf(installation),
       },
       contacts,
       jobs,

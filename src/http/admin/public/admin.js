@@ -741,13 +741,26 @@ function ownerField(name, label, value, owners, placeholder) {
   return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), control, h('div', { class: 'error', id: `e-${name}` }));
 }
 
+/** HubSpot's Lead records (docs/contract.md section 3b): on only where the portal has Leads (the optional scopes). */
+function leadsFieldset(s, leads) {
+  return h(
+    'fieldset',
+    {},
+    h('legend', {}, S.leadsLegend),
+    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'leadsEnabled', checked: Boolean(s.leadsEnabled), disabled: !leads?.available, 'aria-describedby': 'e-leadsEnabled' }), S.leadsSwitch)),
+    h('p', { class: 'hint' }, leads?.note ? translateServerMessage(leads.note) : leads?.available ? S.leadsAvailable : S.leadsMissing),
+    h('div', { class: 'error', id: 'e-leadsEnabled' }),
+  );
+}
+
 loaders['tab-settings'] = async () => {
-  const [{ settings, modelDefaults }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
+  const [{ settings, modelDefaults, leads }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
   const s = settings;
   const sw = (name, label, checked) => h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name, checked }), label));
   fill(
     $('settings-form'),
     h('fieldset', {}, h('legend', {}, S.writeStandard), sw('syncLifecycleStage', S.syncLifecycleStage, s.syncLifecycleStage), sw('syncLeadStatus', S.syncLeadStatus, s.syncLeadStatus)),
+    leadsFieldset(s, leads),
     h('fieldset', {}, h('legend', {}, S.tasksLegend), Object.entries(S.taskKinds).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
     numberField('callSlaHours', S.callSla, s.callSlaHours, S.fromModel(modelDefaults.callSlaHours)),
     numberField('dailyTaskBudget', S.budget, s.dailyTaskBudget, S.fromModel(modelDefaults.dailyTaskBudget)),
@@ -769,6 +782,7 @@ function readSettings(form) {
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
+    leadsEnabled: data.has('leadsEnabled'),
   };
 }
 

@@ -31,6 +31,11 @@ const GERMAN = [
   [/^the earlier (\d+) outcomes used for fitting hold (\d+) won and (\d+) lost: too few of one kind to fit and cross-validate \(the later (\d+) are held out\)$/, (n, won, lost, test) =>
     `die früheren ${n} Ergebnisse zum Anpassen enthalten ${won} gewonnene und ${lost} verlorene: zu wenige einer Art zum Anpassen und Kreuzvalidieren (die späteren ${test} werden zurückgehalten)`],
   // Settings
+  [/^Leads are not used: the optional scopes (\S+) and (\S+) were not granted \(the portal has no Leads, which needs Sales Hub Professional or Enterprise, or the admin did not grant them\)\. After an upgrade, reinstall the app to grant them\.$/, (read, write) =>
+    `Leads werden nicht genutzt: Die optionalen Berechtigungen ${read} und ${write} wurden nicht erteilt (das Portal hat keine Leads, dafür braucht es Sales Hub Professional oder Enterprise, oder der Admin hat sie nicht erteilt). Installieren Sie die App nach einem Upgrade neu, um sie zu erteilen.`],
+  [/^A private app's token does not say whether the portal has Leads: if it has none, HubSpot refuses the first lead call and the app leaves leads alone\.$/, () =>
+    'Das Token einer privaten App verrät nicht, ob das Portal Leads hat: Hat es keine, lehnt HubSpot den ersten Lead-Aufruf ab, und die App lässt Leads in Ruhe.'],
+  [/^Leads are not available in this portal$/, () => 'In diesem Portal gibt es keine Leads'],
   [/^must be more than 0 hours$/, () => 'muss mehr als 0 Stunden sein'],
   [/^at most 336 hours \(two weeks\)$/, () => 'höchstens 336 Stunden (zwei Wochen)'],
   [/^must be a whole number$/, () => 'muss eine ganze Zahl sein'],
