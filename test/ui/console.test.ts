@@ -113,7 +113,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByLabel('From').fill('2026-10-21');
     await page.getByLabel('to', { exact: true }).fill('2026-11-20');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.locator('#range-note').textContent()).toContain('2026-10-21 to 2026-11-20');
+    await expect.poll(() => page.locator('#range-note').textContent()).toContain('21 Oct 2026 to 20 Nov 2026');
     expect(await page.getByTestId('cohort').textContent()).toMatch(/SQL of [\d,]+ MQL in the range/);
     expect(await page.locator('#stages').textContent()).toContain('Sales Qualified Lead');
     await shot('02-funnel', { docs: 'console.png' });
