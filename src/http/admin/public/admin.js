@@ -115,7 +115,7 @@ function renderInstallation(data) {
       ? h('p', { class: 'pill' }, O.marketingEvents)
       : null,
     i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, O.dealsNote) : null,
-    data.store?.sizeWarning ? h('p', { class: 'pill warn', role: 'alert', 'data-testid': 'store-size-warning' }, data.store.sizeWarning.message) : null,
+    data.store?.sizeWarning ? h('p', { class: 'pill warn', role: 'alert', 'data-testid': 'store-size-warning' }, O.storeSizeWarning(fmtNumber(data.store.sizeWarning.contacts), fmtNumber(data.store.sizeWarning.limit))) : null,
   );
   const a = data.api;
   fill(

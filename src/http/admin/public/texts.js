@@ -120,6 +120,7 @@ const en = {
     failedAt: 'Failed',
     noDeadLetters: 'No dead letters.',
     refreshed: (time, seconds) => `Updated ${time}; refreshes every ${seconds} s.`,
+    storeSizeWarning: (contacts, limit) => `The embedded store holds ${contacts} contacts, more than the ${limit} it meets its memory and speed aims with. Switch to PostgreSQL: set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/DATABASE and restart (the schema is created at start-up).`,
     dealsNote: 'Deals are not read: the optional scope crm.objects.deals.read was not granted. Only the sales feedback properties and the lifecycle stage customer count as outcomes; reinstall the app granting it to learn from deals won and lost.',
     statusMeaning: {
       400: 'rejected as invalid (e.g. a property value HubSpot does not accept)',
@@ -566,6 +567,7 @@ const de = {
     failedAt: 'Fehlgeschlagen',
     noDeadLetters: 'Keine unzustellbaren Einträge.',
     refreshed: (time, seconds) => `Aktualisiert ${time}; aktualisiert sich alle ${seconds} s.`,
+    storeSizeWarning: (contacts, limit) => `Der eingebettete Speicher enthält ${contacts} Kontakte, mehr als die ${limit}, bis zu denen er seine Speicher- und Geschwindigkeitsziele erreicht. Wechseln Sie zu PostgreSQL: DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/DATABASE setzen und neu starten (das Schema wird beim Start angelegt).`,
     dealsNote: 'Deals werden nicht gelesen: Die optionale Berechtigung crm.objects.deals.read wurde nicht erteilt. Als Ergebnisse zählen nur die Vertriebsfeedback-Eigenschaften und die Lebenszyklusphase Kunde; installieren Sie die App mit dieser Berechtigung neu, um aus gewonnenen und verlorenen Deals zu lernen.',
     statusMeaning: {
       400: 'als ungültig abgelehnt (z. B. ein Eigenschaftswert, den HubSpot nicht annimmt)',
