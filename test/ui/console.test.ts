@@ -113,7 +113,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByLabel('From').fill('2026-10-21');
     await page.getByLabel('to', { exact: true }).fill('2026-11-20');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.locator('#range-note').textContent()).toContain('2026-10-21 to 2026-11-20');
+    await expect.poll(() => page.locator('#range-note').textContent()).toContain('21 Oct 2026 to 20 Nov 2026');
     expect(await page.getByTestId('cohort').textContent()).toMatch(/SQL of [\d,]+ MQL in the range/);
     expect(await page.locator('#stages').textContent()).toContain('Sales Qualified Lead');
     await shot('02-funnel', { docs: 'console.png' });
@@ -230,7 +230,8 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Activate ui-1' }).click();
     await expect.poll(() => page.locator('#flash').textContent()).toContain('Model ui-1 is active');
     await expect.poll(() => page.getByTestId('active-version').textContent()).toBe('ui-1');
-    expect(await page.getByTestId('versions').textContent()).toContain('admin@muster-anlagenbau.de');
+    // The version list is redrawn after the active version; poll so the test does not race the second render.
+    await expect.poll(() => page.getByTestId('versions').textContent()).toContain('admin@muster-anlagenbau.de');
     expect((await app.test.store.getInstallation(PORTAL_ID))?.modelHistory?.map((h) => h.version)).toEqual(['ui-1']);
     expect(await app.test.store.queueDepth(PORTAL_ID)).toBe(1);
   });
@@ -279,14 +280,19 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
   it('when the admin chooses German, then the installation keeps it and the form shows it after a reload', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByLabel('Call SLA (hours)').fill('');
-    const language = page.getByLabel('Language of tasks, reasons, property labels and the card');
+    const language = page.getByLabel('Language of the console, tasks, reasons, property labels and the card');
     expect(await language.inputValue()).toBe('en');
     await language.selectOption('de');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(async () => (await app.test.store.getInstallation(PORTAL_ID))?.settings.language).toBe('de');
     await page.reload();
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await expect.poll(() => page.getByLabel('Language of tasks, reasons, property labels and the card').inputValue()).toBe('de');
+    // The console follows the installation's language too, so the field is labelled in German now.
+    await page.getByRole('tab', { name: 'Einstellungen' }).click();
+    await expect.poll(() => page.getByLabel('Sprache der Konsole, Aufgaben, Gründe, Eigenschaftsbezeichnungen und der Karte').inputValue()).toBe('de');
+    // Back to English, so the tests after this one read the console in English.
+    await page.locator('#s-language').selectOption('en');
+    await page.getByRole('button', { name: 'Einstellungen speichern' }).click();
+    await expect.poll(async () => (await app.test.store.getInstallation(PORTAL_ID))?.settings.language).toBe('en');
   });
 
   it('when the portal has no Leads, then the Leads switch is off and disabled, and says which scopes are missing', async () => {

@@ -8,6 +8,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PortalId } from '../../store/store.ts';
 import { completeOpenAppTasks, KEPT_AFTER_DISCONNECT } from '../../jobs/disconnect-tasks.ts';
+import { checkEmbeddedStoreSize } from '../../store/embedded-store-limit.ts';
 import { clearSessionCookie, sessionOf } from './session.ts';
 
 export const JOB_NAMES = ['backfill', 'decay', 'reconcile', 'tasks'] as const;
@@ -43,11 +44,13 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
     const { portalId } = sessionOf(res);
     const installation = await ctx.store.getInstallation(portalId);
     if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
-    const [jobs, depth, deadLetters, contacts] = await Promise.all([
+    const embedded = !ctx.config.DATABASE_URL;
+    const [jobs, depth, deadLetters, contacts, sizeWarning] = await Promise.all([
       Promise.all(JOB_NAMES.map(async (job) => ({ job, state: (await ctx.store.getJobState(portalId, job)) ?? null }))),
       ctx.store.queueDepth(portalId),
       ctx.store.listDeadLetters(portalId),
       ctx.store.countSnapshots(portalId),
+      checkEmbeddedStoreSize(ctx.store, { embedded, limit: ctx.config.LOWDB_CONTACT_LIMIT }),
     ]);
     res.json({
       portalId,
@@ -68,6 +71,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         leads: leadsStatusOf(installation),
       },
       contacts,
+      // The store as a whole (every portal): past its measured size the embedded store says how to switch.
+      store: { kind: embedded ? 'lowdb' : 'postgres', sizeWarning },
       jobs,
       queue: {
         depth,
