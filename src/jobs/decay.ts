@@ -16,8 +16,11 @@ import { applyResults, type ResultItem } from './rescore-contacts.ts';
 
 /** Snapshots read per page. */
 export const DECAY_PAGE = 5000;
-/** Changed contacts handed to the pipeline per call: one batch write (docs/hubspot-platform.md §3.5). */
-export const DECAY_WRITE_BATCH = 100;
+/**
+ * Changed contacts handed to the pipeline per call. The pipeline still writes them 100 per batch call
+ * (docs/hubspot-platform.md §3.5); a larger hand-over shares its store round trips (tasks, score history, snapshots).
+ */
+export const DECAY_WRITE_BATCH = 1000;
 /** The section-3 values only: lifecyclestage and hs_lead_status follow them, and the pipeline decides those. */
 const OWN_PROPERTIES_ONLY = { syncLifecycleStage: false, syncLeadStatus: false };
 
@@ -75,7 +78,7 @@ export function decaySnapshots(
     try {
       const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels), language });
       if (decayChanges(result, snapshot.written).length === 0) continue;
-      changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null });
+      changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null, snapshot });
     } catch (error) {
       failed += 1;
       onError(snapshot.contactId, error);
@@ -98,9 +101,13 @@ export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<Exc
       let contacts = 0;
       let changed = 0;
       let failed = 0;
+      let reading = ctx.store.listSnapshots(portalId, after, DECAY_PAGE);
       for (;;) {
-        const page = await ctx.store.listSnapshots(portalId, after, DECAY_PAGE);
+        const page = await reading;
         if (page.length === 0) break;
+        // The next page is read while this one is scored and written.
+        reading = ctx.store.listSnapshots(portalId, page[page.length - 1]?.contactId ?? after, DECAY_PAGE);
+        reading.catch(() => {});
         const decayed = decaySnapshots(page, model, now, onError, language);
         for (let start = 0; start < decayed.changed.length; start += DECAY_WRITE_BATCH) {
           client ??= await ctx.hubspot.forPortal(portalId);

@@ -44,6 +44,8 @@ export interface ResultItem {
   companyId?: string;
   /** A colleague of its company is being called: this sales-ready contact gets no call_sql of its own for now. */
   callWaitsFor?: Callee;
+  /** The contact's stored snapshot when the caller already holds it (decay): saves reading it again. */
+  snapshot?: ContactSnapshot;
 }
 
 export interface ApplySummary {
@@ -179,9 +181,10 @@ export async function applyResults(
   summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
   summary.unchanged = done.length - summary.written;
 
-  const known = await ctx.store.getSnapshots(
+  const known = await knownSnapshots(
+    ctx,
     portalId,
-    done.map((p) => p.item.contactId),
+    done.map((p) => p.item),
   );
   summary.tasks = await syncTasks(
     ctx,
@@ -205,7 +208,7 @@ export async function applyResults(
     portalId,
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );
-  await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt));
+  await ctx.store.putSnapshots(buildSnapshots(portalId, done, writtenAt, known));
   // After the contacts' write-back: a lead carries the values just written.
   summary.leads = await syncLeads(
     ctx,
@@ -249,19 +252,25 @@ function leadTaskWant(item: ResultItem, leadProcess: LeadProcess, language: Lang
   return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };
 }
 
+/** The stored snapshots of the items: those the caller handed over, the others read in one query. */
+async function knownSnapshots(ctx: AppContext, portalId: PortalId, items: ResultItem[]): Promise<Map<string, ContactSnapshot>> {
+  const missing = items.filter((item) => !item.snapshot).map((item) => item.contactId);
+  const known = missing.length ? await ctx.store.getSnapshots(portalId, missing) : new Map<string, ContactSnapshot>();
+  for (const item of items) if (item.snapshot) known.set(item.contactId, item.snapshot);
+  return known;
+}
+
 /**
  * `writtenAt` holds HubSpot's time of this run's writes. A contact not written now keeps the time of its last write:
  * its lastmodifieddate cannot have gone back, so that time still tells whether a later change came from elsewhere.
  */
-async function buildSnapshots(
-  ctx: AppContext,
+function buildSnapshots(
   portalId: PortalId,
   done: Array<{ item: ResultItem; changes: Record<string, string>; leadProcess: LeadProcess }>,
   writtenAt: ReadonlyMap<string, string>,
-): Promise<ContactSnapshot[]> {
-  const needPrevious = done.filter((p) => !p.item.profile || !p.item.answeredAt || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
+  previous: ReadonlyMap<string, ContactSnapshot>,
+): ContactSnapshot[] {
   const companyOfSnapshot = (item: ResultItem, before: ContactSnapshot | undefined) => (item.profile ? item.companyId : before?.companyId);
-  const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
   return done.map(({ item, changes, leadProcess }) => {
     const before = previous.get(item.contactId);
     const lastWrite = writtenAt.get(item.contactId) ?? before?.writtenAt;
