@@ -16,11 +16,16 @@ import { applyResults, type ResultItem } from './rescore-contacts.ts';
 
 /** Snapshots read per page. */
 export const DECAY_PAGE = 5000;
+/** Snapshots scored at a time; the pipeline's writes of earlier ones go on meanwhile. */
+export const DECAY_SCORE_CHUNK = 500;
 /**
- * Changed contacts handed to the pipeline per call. The pipeline still writes them 100 per batch call
- * (docs/hubspot-platform.md §3.5); a larger hand-over shares its store round trips (tasks, score history, snapshots).
+ * Changed contacts handed to the pipeline per call (at least; whole batches of 100): the pipeline still writes them
+ * 100 per batch call (docs/hubspot-platform.md §3.5), and a larger hand-over shares its store round trips (tasks,
+ * score history, snapshots).
  */
 export const DECAY_WRITE_BATCH = 1000;
+/** Contacts per batch write (docs/hubspot-platform.md §3.5). */
+const BATCH_CALL = 100;
 /** The section-3 values only: lifecyclestage and hs_lead_status follow them, and the pipeline decides those. */
 const OWN_PROPERTIES_ONLY = { syncLifecycleStage: false, syncLeadStatus: false };
 
@@ -101,24 +106,46 @@ export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<Exc
       let contacts = 0;
       let changed = 0;
       let failed = 0;
+      // At most one chunk's writes are in flight while the next chunk is scored: the store works while the engine does.
+      let writing: Promise<unknown> = Promise.resolve();
+      const afterWrites = async (step: () => Promise<unknown>) => {
+        await writing;
+        writing = step();
+        writing.catch(() => {});
+      };
       let reading = ctx.store.listSnapshots(portalId, after, DECAY_PAGE);
       for (;;) {
         const page = await reading;
         if (page.length === 0) break;
+        const last = page[page.length - 1]?.contactId ?? after;
         // The next page is read while this one is scored and written.
-        reading = ctx.store.listSnapshots(portalId, page[page.length - 1]?.contactId ?? after, DECAY_PAGE);
+        reading = ctx.store.listSnapshots(portalId, last, DECAY_PAGE);
         reading.catch(() => {});
-        const decayed = decaySnapshots(page, model, now, onError, language);
-        for (let start = 0; start < decayed.changed.length; start += DECAY_WRITE_BATCH) {
-          client ??= await ctx.hubspot.forPortal(portalId);
-          await applyResults(ctx, portalId, decayed.changed.slice(start, start + DECAY_WRITE_BATCH), { client, model });
+        let pending: ResultItem[] = [];
+        for (let start = 0; start < page.length; start += DECAY_SCORE_CHUNK) {
+          const decayed = decaySnapshots(page.slice(start, start + DECAY_SCORE_CHUNK), model, now, onError, language);
+          changed += decayed.changed.length;
+          failed += decayed.failed;
+          pending.push(...decayed.changed);
+          const endOfPage = start + DECAY_SCORE_CHUNK >= page.length;
+          // Whole batch calls of 100 within a page; the page's remainder goes with its last chunk.
+          const handOver = endOfPage ? pending.length : pending.length - (pending.length % BATCH_CALL);
+          if (!endOfPage && handOver < DECAY_WRITE_BATCH) continue;
+          const items = pending.slice(0, handOver);
+          pending = pending.slice(handOver);
+          await afterWrites(async () => {
+            if (items.length > 0) {
+              client ??= await ctx.hubspot.forPortal(portalId);
+              await applyResults(ctx, portalId, items, { client, model });
+            }
+            if (!endOfPage) return;
+            contacts += page.length;
+            after = last;
+            await run.advance(page.length, last);
+          });
         }
-        contacts += page.length;
-        changed += decayed.changed.length;
-        failed += decayed.failed;
-        after = page[page.length - 1]?.contactId ?? after;
-        await run.advance(page.length, after);
       }
+      await writing;
       const summary = `${contacts} contacts decayed, ${changed} changed and written, ${failed} could not be scored`;
       return { summary, contacts, changed, failed, cursor: null };
     });

@@ -105,6 +105,7 @@ describe('runDecay', () => {
   it('when the run stops after the first page, then the next run resumes after the last contact done', async () => {
     const total = DECAY_PAGE * 2 + DECAY_PAGE / 2;
     const snapshots = await seedSnapshots(h, total);
+    // Half of each page changes; it is handed on DECAY_WRITE_BATCH at a time, the page's remainder last.
     const batchesPerPage = Math.ceil(DECAY_PAGE / 2 / DECAY_WRITE_BATCH);
     pipeline.during = async () => {
       if (pipeline.batches.length === batchesPerPage + 1) throw new Error('process stopped');
