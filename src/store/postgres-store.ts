@@ -528,10 +528,10 @@ class PostgresStore implements Store {
     for (const s of snapshots) latest.set(JSON.stringify([s.portalId, s.contactId]), s);
     const rows = [...latest.values()].sort((a, b) => a.portalId - b.portalId || (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
     // One JSON array rather than a text[] of JSON: the driver escapes every quote of an array element, which cost more
-    // than the insert itself for decay's thousands of snapshots.
+    // than the insert itself for decay's thousands of snapshots. Split as json, each element is parsed to jsonb once.
     await this.pool.query(
       `INSERT INTO snapshots (portal_id, contact_id, data)
-       SELECT (e->>'portalId')::bigint, e->>'contactId', e FROM jsonb_array_elements($1::jsonb) AS t(e)
+       SELECT (e->>'portalId')::bigint, e->>'contactId', e::jsonb FROM json_array_elements($1::json) AS t(e)
        ON CONFLICT (portal_id, contact_id) DO UPDATE SET data = EXCLUDED.data`,
       [JSON.stringify(rows)],
     );
