@@ -12,7 +12,7 @@ import { type OptionLabels, pickLabels, type StoredLabels } from '../scoring/opt
 import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '../scoring/lead-process.ts';
 import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
 import type { Criterion, Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
-import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
+import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId, type SnapshotResult } from '../store/store.ts';
 import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
 import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
@@ -208,7 +208,10 @@ export async function applyResults(
     portalId,
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );
-  await ctx.store.putSnapshots(buildSnapshots(portalId, done, writtenAt, known));
+  const snapshots = buildSnapshots(portalId, done, writtenAt, known);
+  // Scored from their own snapshots (decay): only the result fields change, so only those are written.
+  if (done.every((p) => p.item.snapshot && !p.item.profile)) await ctx.store.putSnapshotResults(portalId, snapshots.map(resultOf));
+  else await ctx.store.putSnapshots(snapshots);
   // After the contacts' write-back: a lead carries the values just written.
   summary.leads = await syncLeads(
     ctx,
@@ -250,6 +253,11 @@ function leadTaskWant(item: ResultItem, leadProcess: LeadProcess, language: Lang
     for (const kind of ['qualify', 'follow_up'] as const) if (noLongerApplies[kind]) noLongerApplies[kind] = explainWaiting(item.callWaitsFor, language);
   }
   return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };
+}
+
+function resultOf(snapshot: ContactSnapshot): SnapshotResult {
+  const { contactId, written, writtenAt, scoredAt, modelVersion, leadProcess } = snapshot;
+  return { contactId, written, scoredAt, modelVersion, ...(writtenAt ? { writtenAt } : {}), ...(leadProcess ? { leadProcess } : {}) };
 }
 
 /** The stored snapshots of the items: those the caller handed over, the others read in one query. */

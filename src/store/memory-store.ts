@@ -7,6 +7,7 @@ import type {
   AdminSessionRecord,
   AccountSnapshot,
   ContactSnapshot,
+  SnapshotResult,
   DeadLetter,
   DuePortalsQuery,
   EventKey,
@@ -707,6 +708,21 @@ export class MemoryStore implements Store {
       if (snapshot) found.set(id, clone(snapshot));
     }
     return found;
+  }
+
+  async putSnapshotResults(portalId: PortalId, results: SnapshotResult[]): Promise<void> {
+    const stored = await this.getSnapshots(
+      portalId,
+      results.map((r) => r.contactId),
+    );
+    const updated: ContactSnapshot[] = [];
+    for (const result of results) {
+      const before = stored.get(result.contactId);
+      if (!before) continue;
+      const { writtenAt: _writtenAt, leadProcess: _leadProcess, ...kept } = before;
+      updated.push({ ...kept, ...result, portalId });
+    }
+    await this.putSnapshots(updated);
   }
 
   async putSnapshots(snapshots: ContactSnapshot[]): Promise<void> {

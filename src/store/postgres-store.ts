@@ -14,6 +14,7 @@ import type {
   OutcomeRecord,
   ScoreChange,
   ContactSnapshot,
+  SnapshotResult,
   DeadLetter,
   DuePortalsQuery,
   EventKey,
@@ -534,6 +535,20 @@ class PostgresStore implements Store {
        SELECT (e->>'portalId')::bigint, e->>'contactId', e::jsonb FROM json_array_elements($1::json) AS t(e)
        ON CONFLICT (portal_id, contact_id) DO UPDATE SET data = EXCLUDED.data`,
       [JSON.stringify(rows)],
+    );
+  }
+
+  async putSnapshotResults(portalId: PortalId, results: SnapshotResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const latest = new Map<string, SnapshotResult>();
+    for (const r of results) latest.set(r.contactId, r);
+    const rows = [...latest.values()].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+    // Only the result fields travel and are parsed: about half a snapshot, and the profile is left as stored.
+    await this.pool.query(
+      `UPDATE snapshots s SET data = (s.data - 'writtenAt' - 'leadProcess') || (e->'r')::jsonb
+       FROM json_array_elements($2::json) AS t(e)
+       WHERE s.portal_id = $1 AND s.contact_id = e->>'c'`,
+      [portalId, JSON.stringify(rows.map((r) => ({ c: r.contactId, r })))],
     );
   }
 

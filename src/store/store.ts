@@ -144,6 +144,9 @@ export interface DeadLetter extends WorkItem {
 }
 
 /** Compact per-contact state: what the engine needs to recompute at a new time, plus what was last written. */
+/** The fields of a contact snapshot that a rescore from the snapshot itself changes. */
+export type SnapshotResult = Pick<ContactSnapshot, 'contactId' | 'written' | 'writtenAt' | 'scoredAt' | 'modelVersion' | 'leadProcess'>;
+
 export interface ContactSnapshot {
   portalId: PortalId;
   contactId: string;
@@ -341,6 +344,11 @@ export interface Store {
   // per-contact snapshots
   getSnapshots(portalId: PortalId, contactIds: string[]): Promise<Map<string, ContactSnapshot>>;
   putSnapshots(snapshots: ContactSnapshot[]): Promise<void>;
+  /**
+   * Replaces only the result fields of stored snapshots (a rescore from the snapshot itself, i.e. decay); absent
+   * optional fields are removed. Contacts without a stored snapshot are skipped.
+   */
+  putSnapshotResults(portalId: PortalId, results: SnapshotResult[]): Promise<void>;
   deleteContactState(portalId: PortalId, contactIds: string[]): Promise<void>;
   /** Pages through a portal's snapshots in contact-id order (plain string order, code unit by code unit), after `afterContactId`. */
   listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]>;

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyResults, rescoreContacts } from '../../src/jobs/rescore-contacts.ts';
 import { loadModelFile } from '../../src/load-model.ts';
 import { score } from '../../src/scoring/index.ts';
@@ -151,5 +151,29 @@ describe('applyResults (decay reuses it)', () => {
     const snapshot = (await harness.store.getSnapshots(PORTAL, ['42'])).get('42');
     expect(snapshot?.properties).toEqual(previous.properties);
     expect(snapshot?.written).toMatchObject({ bant_qualification: 'disqualified', hs_lead_status: 'UNQUALIFIED', lifecyclestage: 'lead' });
+  });
+
+  it('when decay hands over the snapshots it holds, then they are not read again and only their results are stored', async () => {
+    const { crm, harness } = await setup(0);
+    const previous = snapshotOf('42', { properties: { jobtitle: 'Student', email: 's@gmail.com' }, written: { bant_qualification: 'nurture', lifecyclestage: 'lead' } });
+    await harness.store.putSnapshots([previous]);
+    const getSnapshots = vi.spyOn(harness.store, 'getSnapshots');
+    const putSnapshots = vi.spyOn(harness.store, 'putSnapshots');
+    const putSnapshotResults = vi.spyOn(harness.store, 'putSnapshotResults');
+    const result = score(coldProfile(), model, new Date(harness.clock.now));
+
+    await applyResults(harness.ctx, PORTAL, [{ contactId: '42', result, current: previous.written, ownerId: '501', snapshot: previous }]);
+
+    expect(putSnapshotResults).toHaveBeenCalledTimes(1);
+    // The in-memory store's putSnapshotResults reads and puts what it merges into; the pipeline itself does neither.
+    const resultsPutAt = putSnapshotResults.mock.invocationCallOrder[0] ?? 0;
+    expect(getSnapshots.mock.invocationCallOrder.filter((order) => order < resultsPutAt)).toEqual([]);
+    expect(putSnapshots.mock.invocationCallOrder.filter((order) => order < resultsPutAt)).toEqual([]);
+    expect(crm.writes[0]?.properties).toMatchObject({ bant_qualification: 'disqualified' });
+    const snapshot = (await harness.store.getSnapshots(PORTAL, ['42'])).get('42');
+    expect(snapshot?.properties).toEqual(previous.properties);
+    expect(snapshot?.activities).toEqual(previous.activities);
+    expect(snapshot?.written).toMatchObject({ bant_qualification: 'disqualified', hs_lead_status: 'UNQUALIFIED', lifecyclestage: 'lead' });
+    expect(snapshot?.scoredAt).toBe(result.scoredAt);
   });
 });

@@ -567,6 +567,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.countSnapshots(101)).toBe(1);
       });
 
+      it('when only the results are put, then they replace those fields, keep the profile, and skip unknown contacts', async () => {
+        const leadProcess = { inLeadProcess: false as const, because: 'lifecycle_stage' as const, stage: 'customer' };
+        await store.putSnapshots([snapshot(101, '1', { writtenAt: '2026-01-03T00:00:01.234Z', leadProcess }), snapshot(101, '2'), snapshot(202, '1')]);
+
+        await store.putSnapshotResults(101, [
+          { contactId: '1', written: { bant_priority: 'B2' }, scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0' },
+          { contactId: '2', written: { bant_priority: 'C3' }, writtenAt: '2026-01-04T00:00:02.000Z', scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0', leadProcess },
+          { contactId: 'unknown', written: {}, scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0' },
+        ]);
+
+        const got = await store.getSnapshots(101, ['1', '2', 'unknown']);
+        const { writtenAt: _writtenAt, leadProcess: _leadProcess, ...first } = snapshot(101, '1');
+        expect(got.get('1')).toEqual({ ...first, written: { bant_priority: 'B2' }, scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0' });
+        expect(got.get('2')).toEqual(
+          snapshot(101, '2', { written: { bant_priority: 'C3' }, writtenAt: '2026-01-04T00:00:02.000Z', scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0', leadProcess }),
+        );
+        expect(got.has('unknown')).toBe(false);
+        expect((await store.getSnapshots(202, ['1'])).get('1')).toEqual(snapshot(202, '1'));
+        expect(await store.countSnapshots(101)).toBe(2);
+      });
+
       it('when listing, then snapshots come in contact-id order, page after page', async () => {
         const ids = ['5', '10', '1', '2', '30', '4'];
         await store.putSnapshots(ids.map((id) => snapshot(101, id)));
