@@ -12,6 +12,7 @@ import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
 import { completeTasks } from './complete-tasks.ts';
+import { readContactOwners } from './contact-owners.ts';
 import { createDealStageCache, listDealIds, readDeals } from './deals.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanies, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
@@ -186,6 +187,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
           }),
         ),
       listOwners: () => listOwners(request),
+      readContactOwners: (ids) => readContactOwners(request, ids),
       accountTimeZone: async () => auth.timeZoneOf(portalId) ?? readAccountTimeZone(request),
       callCount: requester.callCount,
     };

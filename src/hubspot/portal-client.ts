@@ -73,6 +73,16 @@ export interface TaskUpdate {
 }
 
 
+/** An owner (GET /crm/owners/2026-03); `deactivated` when its user was deactivated or it is archived. */
+export interface PortalOwner {
+  id: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  teams: Array<{ id: string; name: string; primary: boolean }>;
+  deactivated?: boolean;
+}
+
 export interface PortalClient {
   readonly portalId: PortalId;
   /** Creates the `bant_scoring` group and the docs/contract.md properties; idempotent, updates drifted options. */
@@ -112,8 +122,10 @@ export interface PortalClient {
   associatedContactIds(objectType: EngagementObjectType, objectIds: string[]): Promise<Map<string, string[]>>;
   /** Per company, the contacts it is the company of as readContacts picks it (primary, else the only one); associations only. */
   companyContactIds(companyIds: string[]): Promise<Map<string, string[]>>;
-  /** Owners of the portal, for the admin console's escalation-owner choice. */
-  listOwners(): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>>;
+  /** The contacts' current `hubspot_owner_id` (null = none), read just before lead routing assigns owners. */
+  readContactOwners?(contactIds: string[]): Promise<Map<string, string | null>>;
+  /** Active owners of the portal with their teams: the console's owner choices, the escalation owner, lead routing. */
+  listOwners(): Promise<PortalOwner[]>;
   /** The account's IANA time zone (GET /account-info/2026-03/details), undefined when HubSpot names none. */
   accountTimeZone(): Promise<string | undefined>;
   /** Deals by id, won/lost/open by their pipeline stage's metadata, with their contacts and companies (needs `crm.objects.deals.read`). */

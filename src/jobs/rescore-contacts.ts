@@ -15,6 +15,7 @@ import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
 import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { withBusinessDue } from './business-due.ts';
+import { routeLeads, withRoutingReason } from '../routing/route-leads.ts';
 import { placeInStoredAccounts, queueAccountsOf } from '../accounts/place-contacts.ts';
 import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
@@ -142,9 +143,15 @@ export async function applyResults(
   const due = { now: ctx.now(), model, settings, timeZone: installation?.timeZone };
   // The portal's own stage order also tells which custom stages come after the lead stages.
   const stageOrder = await client.lifecycleStageOrder();
+  const known = await ctx.store.getSnapshots(
+    portalId,
+    items.map((i) => i.contactId),
+  );
+  const processes = new Map(items.map((item) => [item.contactId, decideLeadProcess({ lifecycleStage: item.current.lifecyclestage, stageOrder, signals: item.pastLeadStages })]));
+  const routedTo = await routeOwners(ctx, client, portalId, items, processes, known, { settings, model, timeZone: installation?.timeZone });
 
   const plans = items.map((item) => {
-    const leadProcess = decideLeadProcess({ lifecycleStage: item.current.lifecyclestage, stageOrder, signals: item.pastLeadStages });
+    const leadProcess = processes.get(item.contactId) as LeadProcess;
     // Past the lead stages: no hs_lead_status change (docs/contract.md section 4); lifecyclestage never moves back anyway.
     const writeSettings = leadProcess.inLeadProcess ? settings : { ...settings, syncLeadStatus: false };
     const changes = planContactWrite({ result: item.result.properties, current: item.current, stageOrder: settings.syncLifecycleStage ? stageOrder : [], settings: writeSettings });
@@ -163,10 +170,6 @@ export async function applyResults(
   summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
   summary.unchanged = done.length - summary.written;
 
-  const known = await ctx.store.getSnapshots(
-    portalId,
-    done.map((p) => p.item.contactId),
-  );
   summary.tasks = await syncTasks(
     ctx,
     client,
@@ -189,9 +192,34 @@ export async function applyResults(
     portalId,
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );
-  await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt));
+  await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt, routedTo));
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
   return summary;
+}
+
+/**
+ * Lead routing for the unowned leads still in the lead process (src/routing/), and the routing line in the reasons of
+ * every contact whose owner routing gave: now, or earlier while that owner keeps it. Returns those contacts' lines.
+ */
+async function routeOwners(
+  ctx: AppContext,
+  client: PortalClient,
+  portalId: PortalId,
+  items: ResultItem[],
+  processes: ReadonlyMap<string, LeadProcess>,
+  known: ReadonlyMap<string, ContactSnapshot>,
+  options: { settings: InstallationSettings; model: ScoringModel; timeZone: string | undefined },
+): Promise<Map<string, { ownerId: string; reason: string }>> {
+  const leads = items.filter((i) => !i.ownerId && processes.get(i.contactId)?.inLeadProcess && !isRejected(i.profile));
+  const routed = leads.length ? (await routeLeads(ctx, client, portalId, leads, options)).assigned : new Map<string, { ownerId: string; reason: string }>();
+  const lines = new Map<string, { ownerId: string; reason: string }>();
+  for (const item of items) {
+    const line = routed.get(item.contactId) ?? known.get(item.contactId)?.routedTo;
+    if (!line || line.ownerId !== item.ownerId) continue;
+    item.result = withRoutingReason(item.result, line.reason);
+    lines.set(item.contactId, line);
+  }
+  return lines;
 }
 
 /** The labels of the contact's values: picked afresh when it was read now, else those of its previous snapshot. */
@@ -222,6 +250,7 @@ async function buildSnapshots(
   portalId: PortalId,
   done: Array<{ item: ResultItem; changes: Record<string, string>; leadProcess: LeadProcess }>,
   writtenAt: ReadonlyMap<string, string>,
+  routedTo: ReadonlyMap<string, { ownerId: string; reason: string }>,
 ): Promise<ContactSnapshot[]> {
   const needPrevious = done.filter((p) => !p.item.profile || !p.item.answeredAt || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
   const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
@@ -246,6 +275,7 @@ async function buildSnapshots(
       ...(leadProcess.inLeadProcess ? {} : { leadProcess }),
       ...storedLabels(item, profile, before),
       ...((item.answeredAt ?? before?.answeredAt) ? { answeredAt: item.answeredAt ?? before?.answeredAt } : {}),
+      ...(routedTo.has(item.contactId) ? { routedTo: routedTo.get(item.contactId) } : {}),
     };
   });
 }

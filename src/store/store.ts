@@ -4,6 +4,7 @@ import type { Activity, Criterion, PropertyBag, TaskKind } from '../scoring/type
 import type { BusinessHours } from '../scoring/business-hours.ts';
 import type { LeadProcess } from '../scoring/lead-process.ts';
 import type { StoredLabels } from '../scoring/option-labels.ts';
+import type { RoutingState } from '../routing/assign-owners.ts';
 
 export type PortalId = number;
 
@@ -35,6 +36,8 @@ export interface Installation {
   /** Every activated model, newest last; `activatedBy` is the console user, `restoredFrom` the version it copies. */
   modelHistory?: Array<{ version: string; activatedAt: string; model: unknown; activatedBy?: string; restoredFrom?: string }>;
   draftModel?: unknown;
+  /** Lead routing's turn and counts (src/routing/): kept here so it survives restarts and every instance shares it. */
+  leadRouting?: RoutingState;
 }
 
 /** The fields of an installation to change; a field given as `undefined` is removed. The portal id never changes. */
@@ -54,6 +57,18 @@ export interface InstallationSettings {
   calibrationProperties?: string[];
   /** Working days and hours the call SLA and escalations count, in the portal's time zone; absent = Mon–Fri 08:00–18:00. */
   businessHours?: BusinessHours;
+  /** Unowned contacts that become mql or sql go to a rep of this HubSpot team (src/routing/); absent = off. */
+  leadRouting?: LeadRoutingSettings;
+}
+
+export interface LeadRoutingSettings {
+  enabled: boolean;
+  /** The HubSpot team (owner `teams[].id`) whose active reps take the leads. */
+  teamId: string;
+  /** Leads per rep and day at most; absent = the per-rep daily task budget. */
+  dailyCapacity?: number;
+  /** Relative shares per owner; an owner not listed weighs 1, weight 0 takes none. */
+  weights?: Array<{ ownerId: string; weight: number }>;
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
@@ -156,6 +171,8 @@ export interface ContactSnapshot {
   optionLabels?: StoredLabels;
   /** When each BANT answer was given (ISO), for accounts: the most recent answer across a company's contacts wins. */
   answeredAt?: Partial<Record<Criterion, string>>;
+  /** Lead routing gave the contact its owner: the reason line stays in its reasons while that owner keeps it. */
+  routedTo?: { ownerId: string; reason: string };
 }
 
 /**

@@ -1,4 +1,4 @@
-// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget.
+// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, lead routing.
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -17,6 +17,18 @@ const businessHours = z
   .strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1, 'at least one working day'), start: hhmm, end: hhmm })
   .refine((h) => checkBusinessHours(h) === null, { message: 'the working day must end after it starts', path: ['end'] });
 
+/** Lead routing: the team, an optional daily capacity per rep, optional weights per owner (default 1). */
+const leadRouting = z.strictObject({
+  enabled: z.boolean(),
+  teamId: z.string().trim().regex(/^\d+$/, 'expected a HubSpot team id (digits)'),
+  dailyCapacity: z.number().int('must be a whole number').min(1).max(1000).optional(),
+  weights: z
+    .array(z.strictObject({ ownerId, weight: z.number().min(0).max(100) }))
+    .max(1000)
+    .refine((list) => new Set(list.map((w) => w.ownerId)).size === list.length, { message: 'each owner at most once' })
+    .optional(),
+});
+
 /** Empty fields mean "use the model's value". */
 const settingsSchema = z.strictObject({
   syncLifecycleStage: z.boolean(),
@@ -27,6 +39,7 @@ const settingsSchema = z.strictObject({
   dailyTaskBudget: z.number().int('must be a whole number').min(1).max(1000).optional(),
   fallbackOwnerId: ownerId.optional(),
   businessHours: businessHours.optional(),
+  leadRouting: leadRouting.optional(),
 });
 
 export function withDefaults(settings: Partial<InstallationSettings> | undefined): InstallationSettings {
@@ -57,9 +70,13 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     const parsed = settingsSchema.safeParse(req.body);
     if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error), 'The settings are invalid');
-    // A form that does not show the working hours keeps those already set.
-    const kept = parsed.data.businessHours ? {} : { businessHours: (await ctx.store.getInstallation(portalId))?.settings.businessHours };
-    const settings: InstallationSettings = { ...parsed.data, ...(kept.businessHours ? kept : {}) };
+    // A form that does not show the working hours or the lead routing keeps those already set.
+    const before = parsed.data.businessHours && parsed.data.leadRouting?.weights ? undefined : (await ctx.store.getInstallation(portalId))?.settings;
+    const settings: InstallationSettings = { ...parsed.data };
+    if (!settings.businessHours && before?.businessHours) settings.businessHours = before.businessHours;
+    if (!settings.leadRouting && before?.leadRouting) settings.leadRouting = before.leadRouting;
+    // The console does not edit weights: a routing without them keeps those set through the API (send [] to clear).
+    else if (settings.leadRouting && !settings.leadRouting.weights && before?.leadRouting?.weights) settings.leadRouting = { ...settings.leadRouting, weights: before.leadRouting.weights };
     // Only the settings: a token refresh running at the same time keeps its new tokens.
     if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });

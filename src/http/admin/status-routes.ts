@@ -7,6 +7,8 @@ import { NotFoundError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PortalId } from '../../store/store.ts';
 import { completeOpenAppTasks, KEPT_AFTER_DISCONNECT } from '../../jobs/disconnect-tasks.ts';
+import { localDate } from '../../jobs/local-date.ts';
+import { assignedToday } from '../../routing/assign-owners.ts';
 import { clearSessionCookie, sessionOf } from './session.ts';
 
 export const JOB_NAMES = ['backfill', 'decay', 'reconcile', 'tasks'] as const;
@@ -65,6 +67,14 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         outcomes: outcomeSourcesOf(installation),
       },
       contacts,
+      // Lead routing's counts (src/routing/): leads assigned today (the portal's day) and since routing began.
+      routing: {
+        enabled: installation.settings.leadRouting?.enabled === true,
+        teamId: installation.settings.leadRouting?.teamId ?? null,
+        assignedToday: assignedToday(installation.leadRouting, localDate(ctx.now(), installation.timeZone)),
+        assigned: installation.leadRouting?.assigned ?? 0,
+        lastAssignedAt: installation.leadRouting?.lastAssignedAt ?? null,
+      },
       jobs,
       queue: {
         depth,

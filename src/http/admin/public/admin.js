@@ -95,6 +95,9 @@ function renderInstallation(data) {
       h('dd', {}, i.mode === 'oauth' ? 'OAuth (marketplace)' : 'Static token'),
       h('dt', {}, 'Scored contacts'),
       h('dd', {}, fmtNumber(data.contacts)),
+      ...(data.routing?.enabled || data.routing?.assigned
+        ? [h('dt', {}, 'Lead routing'), h('dd', { 'data-testid': 'routing-count' }, `${fmtNumber(data.routing.assignedToday)} leads assigned today, ${fmtNumber(data.routing.assigned)} in all${data.routing.enabled ? '' : ' (off)'}`)]
+        : []),
       h('dt', {}, 'Scopes'),
       h('dd', {}, i.scopes.join(', ') || '–'),
     ),
@@ -730,6 +733,29 @@ function ownerField(name, label, value, owners, placeholder) {
   return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), control, h('div', { class: 'error', id: `e-${name}` }));
 }
 
+/** Lead routing: on/off, the team (from the owners' teams), leads per rep and day; weights per owner only through the API. */
+function routingFields(routing, owners) {
+  const teams = new Map();
+  for (const o of owners) for (const t of o.teams ?? []) teams.set(t.id, t.name);
+  if (routing?.teamId && !teams.has(routing.teamId)) teams.set(routing.teamId, `team ${routing.teamId}`);
+  return h(
+    'fieldset',
+    {},
+    h('legend', {}, 'Lead routing'),
+    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'routingEnabled', checked: routing?.enabled === true }), 'Assign unowned MQL and SQL contacts to a rep of the team')),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 's-leadRouting' }, 'Team'),
+      teams.size
+        ? h('select', { id: 's-leadRouting', name: 'routingTeamId', 'aria-describedby': 'e-leadRouting' }, h('option', { value: '' }, 'none'), [...teams].map(([id, name]) => h('option', { value: id, selected: id === routing?.teamId }, name)))
+        : h('input', { id: 's-leadRouting', name: 'routingTeamId', value: routing?.teamId ?? '', placeholder: 'team id', inputmode: 'numeric', 'aria-describedby': 'e-leadRouting' }),
+      h('div', { class: 'error', id: 'e-leadRouting' }),
+    ),
+    numberField('routingCapacity', 'Leads per rep and day', routing?.dailyCapacity, 'the task budget per rep'),
+  );
+}
+
 loaders['tab-settings'] = async () => {
   const [{ settings, modelDefaults }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
   const s = settings;
@@ -742,6 +768,7 @@ loaders['tab-settings'] = async () => {
     numberField('dailyTaskBudget', 'Task budget per rep and day', s.dailyTaskBudget, `model: ${modelDefaults.dailyTaskBudget}`),
     ownerField('escalationOwnerId', 'Escalation owner', s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? `model: ${modelDefaults.escalationOwnerId}` : 'the contact owner'),
     ownerField('fallbackOwnerId', 'Owner for contacts without one', s.fallbackOwnerId, owners, 'none (unassigned)'),
+    routingFields(s.leadRouting, owners),
     h('button', { type: 'submit', class: 'button primary' }, 'Save settings'),
   );
 };
@@ -758,6 +785,7 @@ function readSettings(form) {
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
+    leadRouting: text('routingTeamId') ? { enabled: data.has('routingEnabled'), teamId: text('routingTeamId'), dailyCapacity: num('routingCapacity') } : undefined,
   };
 }
 
