@@ -13,7 +13,7 @@ import { createInstallationAuth, type InstallationAuth } from './installations.t
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
 import { completeTasks } from './complete-tasks.ts';
 import { readContactOwners } from './contact-owners.ts';
-import { createDealStageCache, listDealIds, readDeals } from './deals.ts';
+import { createDealStageCache, listDealIds, readContactsWithOpenOrWonDeals, readDeals } from './deals.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanies, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
 import { COMPANY_PROPERTIES } from './company-properties.ts';
@@ -166,6 +166,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       searchModifiedCompanies: (since, until) => searchModifiedCompanies(request, since, until),
       countContacts: () => countContacts(request),
       readDeals: (ids) => readDeals(request, ids, dealStage),
+      contactsWithOpenOrWonDeals: (ids) => readContactsWithOpenOrWonDeals(request, ids, dealStage),
       searchModifiedDealIds: (since, until) => searchModifiedDealIds(request, since, until),
       listDealIds: (after, limit) => listDealIds(request, after, limit),
       completeTasks: (ids, reason) => completeTasks(request, ids, reason),

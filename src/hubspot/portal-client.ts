@@ -130,6 +130,8 @@ export interface PortalClient {
   accountTimeZone(): Promise<string | undefined>;
   /** Deals by id, won/lost/open by their pipeline stage's metadata, with their contacts and companies (needs `crm.objects.deals.read`). */
   readDeals?(dealIds: string[]): Promise<Map<string, DealRecord>>;
+  /** Of these contacts, those with an open or won deal (needs `crm.objects.deals.read`): past the lead stages. */
+  contactsWithOpenOrWonDeals?(contactIds: string[]): Promise<Set<string>>;
   /** Deal ids modified in [since, until) (epoch ms), through search. */
   searchModifiedDealIds?(since: number, until: number): Promise<string[]>;
   /** One page of all deal ids. */

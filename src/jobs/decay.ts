@@ -72,7 +72,9 @@ export function decaySnapshots(
     try {
       const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels) });
       if (decayChanges(result, snapshot.written).length === 0) continue;
-      changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null });
+      // A contact past the lead stages by its deal stays so until its next read (decay reads nothing from HubSpot).
+      const byDeal = snapshot.leadProcess?.inLeadProcess === false && snapshot.leadProcess.because === 'deal';
+      changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null, ...(byDeal ? { pastLeadStages: { openOrWonDeal: true } } : {}) });
     } catch (error) {
       failed += 1;
       onError(snapshot.contactId, error);

@@ -10,7 +10,9 @@ import { type OptionLabels, pickLabels, type StoredLabels } from '../scoring/opt
 import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '../scoring/lead-process.ts';
 import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
 import type { Criterion, Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
-import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../store/store.ts';
+import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId } from '../store/store.ts';
+import { HubSpotApiError } from '../errors.ts';
+import { hasDealAccess } from '../outcomes/deal-scope.ts';
 import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
 import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
@@ -84,6 +86,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     if (missing.length) await ctx.store.deleteContactState(portalId, missing);
     summary.missing.push(...missing);
     const now = new Date(ctx.now());
+    const withDeals = await readDealSignals(ctx, client, portalId, installation, [...records.keys()]);
     const items: ResultItem[] = [];
     for (const record of records.values()) {
       try {
@@ -94,6 +97,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
           current: record.current,
           ownerId: record.ownerId,
           profile: record.profile,
+          ...(withDeals ? { pastLeadStages: { openOrWonDeal: withDeals.has(record.contactId) } } : {}),
           ...(record.answeredAt ? { answeredAt: record.answeredAt } : {}),
         });
       } catch (error) {
@@ -114,6 +118,23 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   ctx.metrics.inc('bant_contacts_rescored_total', 'Contacts scored, by reason', { reason: options.reason ?? 'unspecified' }, summary.scored);
   ctx.log.debug('contacts rescored', { portalId, reason: options.reason, requested: summary.requested, written: summary.written, missing: summary.missing.length, failed: summary.failed.length });
   return summary;
+}
+
+/**
+ * Which of the contacts have an open or won deal, or undefined when the app may not read deals (the optional scope
+ * missing, or a private app's token without it): then the lifecycle stage alone decides.
+ */
+async function readDealSignals(ctx: AppContext, client: PortalClient, portalId: PortalId, installation: Installation | undefined, contactIds: string[]): Promise<Set<string> | undefined> {
+  if (!client.contactsWithOpenOrWonDeals || !hasDealAccess(installation) || contactIds.length === 0) return undefined;
+  try {
+    return await client.contactsWithOpenOrWonDeals(contactIds);
+  } catch (error) {
+    if (error instanceof HubSpotApiError && error.httpStatus === 403) {
+      ctx.log.warn('deals cannot be read (scope crm.objects.deals.read missing): open deals do not end the lead process', { portalId });
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 function addTaskSummary(into: SyncTasksSummary, from: SyncTasksSummary): void {
