@@ -13,6 +13,7 @@ import { createInstallationAuth, type InstallationAuth } from './installations.t
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
 import { completeTasks } from './complete-tasks.ts';
 import { readContactOwners } from './contact-owners.ts';
+import { retireInstallation } from '../store/retire-installation.ts';
 import { createDealStageCache, listDealIds, readContactsWithOpenOrWonDeals, readDeals } from './deals.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanies, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
@@ -221,11 +222,11 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
           if (!(error instanceof AuthorizationError)) throw error;
         }
       }
-      await store.deleteInstallation(portalId);
+      await retireInstallation(store, portalId, new Date(now()).toISOString());
       auth.forget(portalId);
       clients.delete(portalId);
       await limiters.drop(portalId);
-      log.info('portal disconnected: installation and its data deleted', { portalId });
+      log.info('portal disconnected: tokens and portal data deleted, settings and models kept for a reinstall', { portalId });
     },
     async ensurePrivateAppInstallation() {
       if (config.privateAppMode) await auth.ensurePrivateAppInstallation();

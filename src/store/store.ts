@@ -36,6 +36,10 @@ export interface Installation {
   /** Every activated model, newest last; `activatedBy` is the console user, `restoredFrom` the version it copies. */
   modelHistory?: Array<{ version: string; activatedAt: string; model: unknown; activatedBy?: string; restoredFrom?: string }>;
   draftModel?: unknown;
+  /** Set by a disconnect (src/store/retire-installation.ts): the record keeps settings and models, no tokens. */
+  disconnectedAt?: string;
+  /** The install that restored the settings and model history an earlier install left (shown on the install page and in the console). */
+  restored?: { from: string; at: string; models: number };
   /** Lead routing's turn and counts (src/routing/): kept here so it survives restarts and every instance shares it. */
   leadRouting?: RoutingState;
 }
@@ -289,7 +293,7 @@ export interface Store {
   updateInstallation(portalId: PortalId, patch: InstallationPatch): Promise<Installation | undefined>;
   getInstallation(portalId: PortalId): Promise<Installation | undefined>;
   listInstallations(): Promise<Installation[]>;
-  /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, history, outcomes, jobs). */
+  /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, history, outcomes, jobs); a disconnect then keeps settings and models (retire-installation.ts). */
   deleteInstallation(portalId: PortalId): Promise<void>;
 
   // OAuth states: single use

@@ -9,6 +9,7 @@ import type { PortalId } from '../../store/store.ts';
 import { completeOpenAppTasks, KEPT_AFTER_DISCONNECT } from '../../jobs/disconnect-tasks.ts';
 import { localDate } from '../../jobs/local-date.ts';
 import { assignedToday } from '../../routing/assign-owners.ts';
+import { retireInstallation } from '../../store/retire-installation.ts';
 import { clearSessionCookie, sessionOf } from './session.ts';
 
 export const JOB_NAMES = ['backfill', 'decay', 'reconcile', 'tasks'] as const;
@@ -65,6 +66,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         missingOptionalScopes: installation.mode === 'oauth' ? optionalScopes.filter((s) => !installation.scopes.includes(s)) : [],
         // Without the optional deals scope only the feedback properties and the lifecycle stage count as outcomes.
         outcomes: outcomeSourcesOf(installation),
+        // A reinstall that brought back the settings and model history of an earlier install.
+        restored: installation.restored ?? null,
       },
       contacts,
       // Lead routing's counts (src/routing/): leads assigned today (the portal's day) and since routing began.
@@ -108,9 +111,9 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
     // Default on: the tasks are completed while the app can still reach the portal.
     const tasks = body.completeOpenTasks === false ? { completed: 0 } : await completeOpenAppTasks(ctx, portalId);
     await deps.uninstall(portalId);
-    await ctx.store.deleteInstallation(portalId);
+    await retireInstallation(ctx.store, portalId, new Date(ctx.now()).toISOString());
     await ctx.store.deletePortalSessions(portalId);
-    ctx.log.info('app disconnected from the admin console; portal data deleted', { portalId });
+    ctx.log.info('app disconnected from the admin console; portal data deleted, settings and models kept for a reinstall', { portalId });
     clearSessionCookie(res, ctx.config);
     res.json({
       disconnected: true,

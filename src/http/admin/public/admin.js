@@ -106,6 +106,7 @@ function renderInstallation(data) {
       ? h('p', { class: 'pill' }, 'Marketing events are skipped (optional scope crm.objects.marketing_events.read not granted): webinars count only by form name. Reinstall to grant it.')
       : null,
     i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, i.outcomes.note) : null,
+    i.restored ? h('p', { class: 'pill ok', 'data-testid': 'install-restored' }, `Settings and model history from ${fmtTime(i.restored.from)} restored at the install of ${fmtTime(i.restored.at)}.`) : null,
   );
   const a = data.api;
   fill(
@@ -818,7 +819,7 @@ function wireSettings() {
       const answer = await api('/disconnect', { method: 'POST', body: { confirmPortalId: typed, completeOpenTasks: $('disconnect-complete-tasks').checked } });
       showSignedOut();
       const tasks = answer?.tasksNotCompleted ?? `${answer?.completedTasks ?? 0} open tasks of the app were completed.`;
-      fill($('signed-out'), h('h1', {}, 'Disconnected'), h('p', {}, `The app was uninstalled from portal ${typed} and its data deleted. ${tasks}`));
+      fill($('signed-out'), h('h1', {}, 'Disconnected'), h('p', {}, `The app was uninstalled from portal ${typed} and its data deleted; its settings and model history are kept for a reinstall. ${tasks}`));
     } catch (error) {
       flash(error.message, true);
     }
