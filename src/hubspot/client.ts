@@ -11,7 +11,6 @@ import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
-import { completeTasks } from './complete-tasks.ts';
 import { readContactOwners } from './contact-owners.ts';
 import { retireInstallation } from '../store/retire-installation.ts';
 import { createDealStageCache, listDealIds, readContactsWithOpenOrWonDeals, readDeals } from './deals.ts';
@@ -170,7 +169,6 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       contactsWithOpenOrWonDeals: (ids) => readContactsWithOpenOrWonDeals(request, ids, dealStage),
       searchModifiedDealIds: (since, until) => searchModifiedDealIds(request, since, until),
       listDealIds: (after, limit) => listDealIds(request, after, limit),
-      completeTasks: (ids, reason) => completeTasks(request, ids, reason),
       writeContacts: (writes) => writeContacts(request, writes),
       createTasks: (tasks) => createTasks(request, tasks),
       getTaskStatuses: (ids) => getTaskStatuses(request, ids),

@@ -136,8 +136,6 @@ export interface PortalClient {
   searchModifiedDealIds?(since: number, until: number): Promise<string[]>;
   /** One page of all deal ids. */
   listDealIds?(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
-  /** Completes the app's tasks with a reason line; returns the ids completed now. */
-  completeTasks?(taskIds: string[], reason: string): Promise<string[]>;
   /** Calls per endpoint made for this portal so far. */
   callCount(): number;
 }

@@ -14,7 +14,7 @@ import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type Install
 import { HubSpotApiError } from '../errors.ts';
 import { hasDealAccess } from '../outcomes/deal-scope.ts';
 import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
-import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
+import { isRejected, REJECTED_REASON, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { withBusinessDue } from './business-due.ts';
 import { routeLeads, withRoutingReason } from '../routing/route-leads.ts';
@@ -197,10 +197,10 @@ export async function applyResults(
     portalId,
     done.map(({ item, leadProcess }) => {
       const want = leadTaskWant(item, leadProcess);
-      // A lead sales rejected wants no lead tasks; its open ones close saying why.
+      // A lead sales rejected wants no lead tasks; its open ones, escalations included, close saying why.
       if (isRejected(item.profile)) {
         want.tasks = [];
-        for (const kind of LEAD_TASK_KINDS) want.noLongerApplies[kind] = 'sales rejected this lead (bant_feedback = rejected)';
+        for (const kind of [...LEAD_TASK_KINDS, 'escalate' as const]) want.noLongerApplies[kind] = REJECTED_REASON;
       }
       const scoredBefore = Boolean(item.current.bant_scored_at);
       return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
@@ -209,7 +209,6 @@ export async function applyResults(
   );
   await recordScoring(
     ctx,
-    client,
     portalId,
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );

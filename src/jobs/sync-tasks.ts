@@ -25,7 +25,7 @@ export interface TaskWant {
    * (a reinstall after a disconnect). Its open app tasks are then looked up in HubSpot before any is created.
    */
   mayHaveUnrecordedTasks?: boolean;
-  /** For authoritative kinds not wanted: why an open task of that kind no longer applies (its closing line). */
+  /** For authoritative kinds not wanted: why an open task of that kind no longer applies (its closing line). A kind named here is closed even when not authoritative. */
   noLongerApplies?: Partial<Record<TaskKind, string>>;
 }
 
@@ -173,7 +173,9 @@ function closedByRep(rec: TaskRecord | undefined): boolean {
 function collectStale(records: Map<string, TaskRecord>, wanted: Set<string>, wants: TaskWant[], kinds: TaskKind[], updates: TaskRecord[]): StaleTask[] {
   const stale: StaleTask[] = [];
   for (const want of wants) {
-    for (const kind of kinds) {
+    // A kind the caller names a closing line for is decided for this contact too (an escalation of a rejected lead).
+    const decided = new Set([...kinds, ...(Object.keys(want.noLongerApplies ?? {}) as TaskKind[])]);
+    for (const kind of decided) {
       const key = recordKey(want.contactId, kind);
       const existing = records.get(key);
       if (!existing || wanted.has(key)) continue;
@@ -185,7 +187,7 @@ function collectStale(records: Map<string, TaskRecord>, wanted: Set<string>, wan
       const why = want.noLongerApplies?.[kind] ?? 'Closed by the app: the task no longer applies.';
       stale.push({ record: existing, why });
       const escalation = records.get(recordKey(want.contactId, 'escalate'));
-      if (kind === 'call_sql' && escalation?.status === 'open' && escalation.taskId && escalation.escalatedTaskId === existing.taskId) {
+      if (kind === 'call_sql' && !decided.has('escalate') && escalation?.status === 'open' && escalation.taskId && escalation.escalatedTaskId === existing.taskId) {
         stale.push({ record: escalation, why });
       }
     }
