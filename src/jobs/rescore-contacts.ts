@@ -120,16 +120,20 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   return summary;
 }
 
+const refusedDeals = new WeakSet<PortalClient>();
+
 /**
  * Which of the contacts have an open or won deal, or undefined when the app may not read deals (the optional scope
  * missing, or a private app's token without it): then the lifecycle stage alone decides.
  */
 async function readDealSignals(ctx: AppContext, client: PortalClient, portalId: PortalId, installation: Installation | undefined, contactIds: string[]): Promise<Set<string> | undefined> {
-  if (!client.contactsWithOpenOrWonDeals || !hasDealAccess(installation) || contactIds.length === 0) return undefined;
+  if (!client.contactsWithOpenOrWonDeals || !hasDealAccess(installation) || refusedDeals.has(client) || contactIds.length === 0) return undefined;
   try {
     return await client.contactsWithOpenOrWonDeals(contactIds);
   } catch (error) {
     if (error instanceof HubSpotApiError && error.httpStatus === 403) {
+      // Asked once per client: a private app's token does not gain the scope while the process runs.
+      refusedDeals.add(client);
       ctx.log.warn('deals cannot be read (scope crm.objects.deals.read missing): open deals do not end the lead process', { portalId });
       return undefined;
     }
