@@ -95,7 +95,8 @@ export function buildScoredPayload(args: {
       state: result.bant[criterion].state,
       evidence: result.bant[criterion].evidence.map((e) => e.text),
     })),
-    reasons: result.reasons.slice(0, TOP_REASONS),
+    // Lead routing's line stays while the rep it named owns the contact (src/routing/).
+    reasons: [...result.reasons.slice(0, TOP_REASONS), ...(snapshot.routedTo && snapshot.routedTo.ownerId === snapshot.ownerId ? [{ points: 0, text: snapshot.routedTo.reason }] : [])],
     openTasks: describeOpenTasks(args.tasks, args.nowMs),
   };
 }

@@ -87,5 +87,9 @@ describe('lead routing', () => {
     await signIn(client);
     const overview = (await (await client.get('/admin/api/overview')).json()) as { routing: { enabled: boolean; assignedToday: number; assigned: number } };
     expect(overview.routing).toMatchObject({ enabled: true, assignedToday: 2 * CAPACITY, assigned: 2 * CAPACITY });
+    // The card of a routed contact says it too.
+    const routed = newLeads.find((id) => ROUTED.test(contactsOf(env.portal).find((c) => c.id === id)?.props.bant_score_reasons ?? '')) as number;
+    const card = (await (await client.get(`/admin/api/card-preview?contactId=${routed}`)).json()) as { reasons: Array<{ text: string }> };
+    expect(card.reasons.map((r) => r.text).some((t) => ROUTED.test(t))).toBe(true);
   });
 });
