@@ -1,12 +1,15 @@
 // Lead routing against the store: two instances sharing one store route at once without passing a rep's capacity
 // (the lock and the state in the installation record), a contact a rep took meanwhile keeps its owner, and owners
 // outside the team or deactivated get nothing.
+import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { PortalOwner } from '../../src/hubspot/portal-client.ts';
 import { type RoutableItem, routeLeads } from '../../src/routing/route-leads.ts';
 import type { ScoringResult } from '../../src/scoring/types.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { openPostgresStore } from '../../src/store/postgres-store.ts';
 import { DEFAULT_SETTINGS, type InstallationPatch, type InstallationSettings, type Store } from '../../src/store/store.ts';
 import { createFakePortalClient, createJobHarness, type FakePortalClient, PORTAL, testModel } from '../jobs/job-fixtures.ts';
 
@@ -94,5 +97,49 @@ describe('routeLeads', () => {
     const outcome = await routeLeads(ctx, client, PORTAL, [lead('1')], { settings: off, model: testModel(), timeZone: undefined });
     expect(outcome.assigned.size).toBe(0);
     expect(client.assigned.size).toBe(0);
+  });
+});
+
+// Two instances, each with its own connection pool to one PostgreSQL schema, as several app processes run.
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `bant_test_routing_${process.pid}_${randomBytes(3).toString('hex')}`;
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+const withPostgres = await postgresReachable();
+if (!withPostgres) console.warn('PostgreSQL not reachable: SKIPPING lead routing across instances on PostgreSQL');
+
+describe.skipIf(!withPostgres)('routeLeads on PostgreSQL', () => {
+  const stores: Store[] = [];
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('when three instances with their own pools route twelve leads at once, then each rep gets exactly its capacity and the counts add up', async () => {
+    for (let i = 0; i < 3; i++) stores.push(await openPostgresStore(DATABASE_URL, { schema, poolSize: 3 }));
+    const model = testModel();
+    const client = routingClient();
+    const harnesses = [];
+    for (const store of stores) harnesses.push(await createJobHarness({ store, client, model }));
+    const options = { settings: settings(3), model, timeZone: 'Europe/Berlin' };
+    const outcomes = await Promise.all(harnesses.map((h, i) => routeLeads(h.ctx, client, PORTAL, [1, 2, 3, 4].map((n) => lead(`${i}${n}`)), options)));
+    expect(outcomes.reduce((sum, o) => sum + o.assigned.size, 0)).toBe(6);
+    expect(outcomes.reduce((sum, o) => sum + o.waiting, 0)).toBe(6);
+    const perRep = new Map<string, number>();
+    for (const owner of client.assigned.values()) perRep.set(owner, (perRep.get(owner) ?? 0) + 1);
+    expect(Object.fromEntries(perRep)).toEqual({ '501': 3, '502': 3 });
+    expect((await stores[0]?.getInstallation(PORTAL))?.leadRouting?.assigned).toBe(6);
   });
 });
