@@ -88,7 +88,8 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     try {
       const client = await ctx.hubspot.forPortal(portalId);
-      res.json({ owners: await client.listOwners() });
+      // Owners of deactivated users can take no task or lead: not offered.
+      res.json({ owners: (await client.listOwners()).filter((o) => !o.deactivated) });
     } catch (error) {
       ctx.log.warn('owners could not be read for the console', { portalId, error });
       res.json({ owners: [], unavailable: true });
