@@ -28,4 +28,5 @@ reportResult({ bench, metric: 'contacts differing from the clean run', value: di
 reportResult({ bench, metric: 'duplicate open tasks', value: garbled.duplicateOpenTasks, aim: '0', ok: garbled.duplicateOpenTasks === 0 });
 // Informational: the daily task budget defers call_sql tasks when many contacts turn SQL, in either run.
 reportResult({ bench, metric: 'SQL contacts without an open call_sql task (garbled / clean run)', value: `${garbled.sqlWithoutCallTask} / ${clean.sqlWithoutCallTask}` });
+reportResult({ bench, metric: 'contacts taking budget or timeline from a colleague (garbled / clean run)', value: `${garbled.inherited} / ${clean.inherited}` });
 reportResult({ bench, metric: 'garbled answers / retries spent', value: `${garbled.garbled} / ${garbled.retries}`, note: `dead letters ${garbled.deadLetters}` });

@@ -1,5 +1,5 @@
 // The rep's card on the contact record: grade, tier, priority, the outcome and why, the BANT checklist with evidence,
-// the top reasons, the app's open tasks, and when and by which model the contact was scored.
+// its account (card/AccountSection.tsx), the top reasons, the app's open tasks, and when and by which model the contact was scored.
 import { useEffect, useState } from 'react';
 import {
   DescriptionList,
@@ -18,6 +18,7 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
+import { AccountSection } from './AccountSection.tsx';
 import { type CardData, type CardCriterion, type LoadCard, loadCardData, type ScoredCard } from './card-data.ts';
 
 hubspot.extend<'crm.record.tab'>(({ context }) => (
@@ -94,6 +95,14 @@ export function BantCardView({ data }: { data: ScoredCard }) {
       <Heading>BANT checklist</Heading>
       <BantChecklist criteria={data.bant} />
       <Divider />
+      {data.account ? (
+        <>
+          <AccountSection account={data.account}>
+            <BantChecklist criteria={data.account.bant} />
+          </AccountSection>
+          <Divider />
+        </>
+      ) : null}
       <Heading>Top reasons</Heading>
       {data.reasons.length ? (
         <List variant="unordered-styled">

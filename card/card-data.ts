@@ -2,7 +2,7 @@
 import { hubspot } from '@hubspot/ui-extensions';
 import { APP_BASE_URL, CARD_FETCH_PATH, CARD_FETCH_TIMEOUT_MS } from './card-config.ts';
 
-export type { CardCriterion, CardData, CardTask, CriterionState, ScoredCard, UnscoredCard } from './card-types.ts';
+export type { CardAccount, CardAccountMember, CardCriterion, CardData, CardTask, CriterionState, ScoredCard, UnscoredCard } from './card-types.ts';
 import type { CardData } from './card-types.ts';
 
 export type LoadCard = (portalId: number, contactId: string) => Promise<CardData>;

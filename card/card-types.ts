@@ -17,6 +17,30 @@ export interface CardTask {
   overdue: boolean;
 }
 
+/** Someone in the account's buying centre, with the roles (labels) they hold. */
+export interface CardAccountMember {
+  name: string;
+  jobtitle: string;
+  roles: string[];
+}
+
+/** The contact's company as the buyer (issue 16): its grade, BANT across the buying centre and who decides. */
+export interface CardAccount {
+  companyId: string;
+  grade: string;
+  priority: string;
+  qualification: 'disqualified' | 'nurture' | 'mql' | 'sql';
+  criteriaMet: number;
+  bant: CardCriterion[];
+  /** Those who can decide; empty when nobody known can. */
+  deciders: CardAccountMember[];
+  /** The rest of the buying centre, by role. */
+  others: CardAccountMember[];
+  /** The contact's criteria taken from the account (a colleague's answer). */
+  inherited: Array<CardCriterion['criterion']>;
+  scoredAt: string;
+}
+
 export interface ScoredCard {
   scored: true;
   portalId: number;
@@ -38,6 +62,8 @@ export interface ScoredCard {
   bant: CardCriterion[];
   reasons: Array<{ points: number; text: string }>;
   openTasks: CardTask[];
+  /** Present for a contact with a company that has been qualified as an account. */
+  account?: CardAccount;
   /** The last changes of the score, newest first (score history). */
   recentChanges?: Array<{ at: string; modelVersion: string; text: string }>;
 }

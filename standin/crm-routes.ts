@@ -28,11 +28,14 @@ const writeScopes = (p: Record<string, string>) => {
 };
 const schemaReadScopes = (p: Record<string, string>) => {
   const t = normaliseObjectType(p.objectType ?? '') ?? 'contacts';
+  // Lead properties go with the leads object scopes (docs/hubspot-platform.md §4.9).
+  if (t === 'leads') return ['crm.objects.leads.read', 'crm.objects.leads.write'];
   const singular = t === 'companies' ? 'companies' : 'contacts';
   return [`crm.objects.${singular}.read`, `crm.schemas.${singular}.read`, `crm.schemas.${singular}.write`];
 };
 const schemaWriteScopes = (p: Record<string, string>) => {
   const t = normaliseObjectType(p.objectType ?? '') ?? 'contacts';
+  if (t === 'leads') return ['crm.objects.leads.write'];
   return [`crm.schemas.${t === 'companies' ? 'companies' : 'contacts'}.write`];
 };
 
@@ -88,6 +91,7 @@ function createOne(ctx: Ctx, type: ObjectType, input: unknown): CrmRecord {
   const portal = ctx.portal!;
   const { properties, associations } = (input ?? {}) as { properties?: unknown; associations?: unknown };
   const props = portal.validate(type, properties);
+  if (type === 'leads') return createLead(ctx, props, associations);
   if (type !== 'contacts' && type !== 'companies' && !props.hs_timestamp) {
     throw badRequest('Property values were not valid: hs_timestamp is required', {
       errors: [{ message: 'hs_timestamp is required', code: 'REQUIRED_PROPERTY', context: { propertyName: ['hs_timestamp'] } }],
@@ -97,6 +101,34 @@ function createOne(ctx: Ctx, type: ObjectType, input: unknown): CrmRecord {
   const links = portal.checkAssociations(type, associations);
   const rec = portal.create(type, props, ctx.source);
   for (const l of links) portal.associate(type, rec.id, l.toType, l.toId, ctx.source, false, l.primary);
+  return rec;
+}
+
+/** A lead needs a name and a contact (docs/hubspot-platform.md §4.9); without a pipeline it starts in the default's first stage. */
+function checkLead(portal: Portal, props: Record<string, string>, associations: unknown): Array<{ toType: ObjectType; toId: number; primary: boolean }> {
+  if (!props.hs_lead_name) {
+    throw badRequest('Property values were not valid: hs_lead_name is required', {
+      errors: [{ message: 'hs_lead_name is required', code: 'REQUIRED_PROPERTY', context: { propertyName: ['hs_lead_name'] } }],
+    });
+  }
+  const links = portal.checkAssociations('leads', associations);
+  if (!links.some((l) => l.toType === 'contacts')) throw badRequest('A lead must be associated with an existing contact', { subCategory: 'crm.leads.CONTACT_ASSOCIATION_REQUIRED' });
+  const pipelines = portal.leadPipelines ?? [];
+  const pipeline = pipelines.find((p) => p.id === (props.hs_pipeline ?? pipelines[0]?.id));
+  if (props.hs_pipeline_stage && pipeline && !pipeline.stages.some((st) => st.id === props.hs_pipeline_stage)) {
+    throw badRequest(`Property values were not valid: ${props.hs_pipeline_stage} is not a stage of lead pipeline ${pipeline.id}`);
+  }
+  return links;
+}
+
+function createLead(ctx: Ctx, props: Record<string, string>, associations: unknown): CrmRecord {
+  const portal = ctx.portal!;
+  const links = checkLead(portal, props, associations);
+  const pipeline = (portal.leadPipelines ?? []).find((p) => p.id === (props.hs_pipeline ?? portal.leadPipelines?.[0]?.id));
+  if (pipeline && !props.hs_pipeline) props.hs_pipeline = pipeline.id;
+  if (pipeline && !props.hs_pipeline_stage) props.hs_pipeline_stage = [...pipeline.stages].sort((a, b) => a.displayOrder - b.displayOrder)[0]?.id ?? '';
+  const rec = portal.create('leads', props, ctx.source);
+  for (const l of links) portal.associate('leads', rec.id, l.toType, l.toId, ctx.source, false, l.primary);
   return rec;
 }
 
@@ -208,8 +240,9 @@ export function registerCrmRoutes(router: Router): void {
     const inputs = inputsOf(ctx.body) as Array<{ properties?: unknown; associations?: unknown }>;
     // All-or-nothing, as HubSpot rejects the whole batch on an invalid value (docs/hubspot-platform.md §3.5).
     for (const input of inputs) {
-      portal.validate(type, input?.properties);
-      portal.checkAssociations(type, input?.associations);
+      const props = portal.validate(type, input?.properties);
+      if (type === 'leads') checkLead(portal, props, input?.associations);
+      else portal.checkAssociations(type, input?.associations);
     }
     const created = inputs.map((input) => createOne(ctx, type, input));
     return batchReply(

@@ -13,7 +13,7 @@ import { type AccessToken, type Ctx, type RateClass, Router } from './http.ts';
 import { type AppCredentials, type AuthState, authenticate, issueTokens, registerOAuthRoutes, uninstall } from './oauth.ts';
 import { type ChangeSource, type CrmRecord, Portal } from './portal.ts';
 import { type Faults, RateLimiter, type RateLimitOptions } from './rate-limit.ts';
-import type { EngagementType } from './schema.ts';
+import { type EngagementType, normaliseObjectType } from './schema.ts';
 import { type DeliveryRecord, type Subscription, WebhookDispatcher } from './webhooks.ts';
 
 export { COMPETITOR_DOMAINS, FREE_MAIL_DOMAINS, UNIVERSITY_DOMAINS } from './generate-portal.ts';
@@ -63,6 +63,8 @@ export interface CreatePortalOptions extends GenerateOptions {
   portalId?: number;
   /** Deals won and lost and sales feedback from a hidden propensity (standin/generate-deals.ts). */
   outcomes?: Omit<GenerateDealsOptions, 'seed'>;
+  /** Whether the portal has Leads (Sales Hub Professional or Enterprise); default true. */
+  leads?: boolean;
   /** Also install the app (normally done through OAuth). */
   installed?: boolean;
   /** A static private-app token for this portal (all scopes, no expiry); implies installed. */
@@ -190,6 +192,8 @@ const ALL_SCOPES = [
   'crm.objects.marketing_events.read',
   'crm.objects.deals.read',
   'crm.objects.deals.write',
+  'crm.objects.leads.read',
+  'crm.objects.leads.write',
 ];
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -299,6 +303,10 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
           throw new HubSpotError(403, 'MISSING_SCOPES', 'This app hasn\u2019t been granted all required scopes to make this call.', {
             errors: [{ message: `One or more of the following scopes are required.`, context: { requiredGranularScopes: needed } }],
           });
+        }
+        // A portal without Leads refuses the leads object on every endpoint, whatever the token holds.
+        if (!portal.leadPipelines && [params.objectType, params.fromObjectType, params.toObjectType].some((t) => t !== undefined && normaliseObjectType(t) === 'leads')) {
+          throw new HubSpotError(403, 'MISSING_SCOPES', 'This portal does not have access to the leads object.', { subCategory: 'LEADS_NOT_AVAILABLE' });
         }
       }
       const reply = await route.handler(ctx);
@@ -490,6 +498,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const id = o.portalId ?? nextPortalId++;
       if (auth.portals.has(id)) throw new Error(`Portal ${id} exists already`);
       const portal = new Portal({ portalId: id, clock, lifecycleBackward: options.lifecycleBackward });
+      if (o.leads === false) portal.leadPipelines = null;
       portal.onChange((change) => webhooks.record(portal, change));
       generatePortal(portal, { ...o, seed: o.seed ?? id });
       if (o.outcomes) generateDeals(portal, { ...o.outcomes, seed: o.seed ?? id });

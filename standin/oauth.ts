@@ -130,7 +130,9 @@ export function registerOAuthRoutes(router: Router, state: AuthState): void {
     const portal = Number.isFinite(hinted) ? state.portals.get(hinted) : state.portals.values().next().value;
     if (!portal) return { status: 400, body: { status: 'error', message: 'No portal to install into', category: 'VALIDATION_ERROR' } };
     portal.installed = true;
-    portal.grantedScopes = [...new Set([...scope, ...optional.filter((o) => !state.withheldScopes?.includes(o))])];
+    // HubSpot grants an optional scope only where the account has the feature: no Leads, no leads scopes.
+    const grantable = (o: string) => !state.withheldScopes?.includes(o) && (portal.leadPipelines !== null || !o.startsWith('crm.objects.leads.'));
+    portal.grantedScopes = [...new Set([...scope, ...optional.filter(grantable)])];
     const code = newToken('', 36);
     state.codes.set(code, { code, portalId: portal.id, redirectUri, scopes: portal.grantedScopes, expiresAt: state.clock() + 10 * 60_000, used: false });
     const target = new URL(redirectUri);

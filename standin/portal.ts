@@ -1,6 +1,6 @@
 // One HubSpot account (portal) in memory: objects, properties, associations, owners; HubSpot's write rules.
 import { type PropertyValueError, badRequest, HubSpotError, notFound, propertyValuesError } from './errors.ts';
-import { type DealPipeline, defaultDealPipelines, stageOf } from './pipelines.ts';
+import { type DealPipeline, defaultDealPipelines, defaultLeadPipelines, type LeadPipeline, leadStageOf, stageOf } from './pipelines.ts';
 import {
   ALWAYS_RETURNED,
   ASSOCIATION_TYPES,
@@ -138,10 +138,17 @@ export class Portal {
   readonly owners: Owner[] = [];
   /** Deal pipelines with their stages (GET /crm/pipelines/2026-03/deals); the generator customises them. */
   dealPipelines: DealPipeline[] = defaultDealPipelines();
+  /** Lead pipelines (GET /crm/pipelines/2026-03/leads); null: the portal has no Leads (below Sales Hub Professional). */
+  leadPipelines: LeadPipeline[] | null = defaultLeadPipelines();
   /** Values the generator holds for properties the app has not created yet, applied when they are created. */
   readonly pendingValues = new Map<string, Map<number, string>>();
   /** Contact id → property → values written through the API since generation, newest first. */
   readonly history = new Map<number, Map<string, HistoryEntry[]>>();
+  /**
+   * `${type}:${id}` → when each property got its current value through an update, and when the values it had before
+   * its first update were set: HubSpot dates every property's value, so a write to one property never re-dates another.
+   */
+  private readonly valueSetAt = new Map<string, { before: number; byName: Map<string, number> }>();
   /** The generator's event series for a contact it made (computed on demand, so 100,000 contacts cost no memory). */
   historySource?: (rec: CrmRecord, name: string) => HistoryEntry[] | undefined;
   readonly marketingEvents: MarketingEvent[] = [];
@@ -254,7 +261,8 @@ export class Portal {
       if (generated) return generated;
     }
     const value = this.value(type, rec, name);
-    return value === undefined ? [] : [{ value, timestamp: rec.updatedAt, sourceType: 'CRM_UI' }];
+    const dated = this.valueSetAt.get(`${type}:${rec.id}`);
+    return value === undefined ? [] : [{ value, timestamp: dated?.byName.get(name) ?? dated?.before ?? rec.updatedAt, sourceType: 'CRM_UI' }];
   }
 
   /** Keeps a new value in the contact's history; the earlier series is materialised first so it stays whole. */
@@ -392,6 +400,11 @@ export class Portal {
         if (def.name === 'pipeline' && def.groupName === 'dealinformation') {
           return this.dealPipelines.some((p) => p.id === value) ? value : bad('INVALID_OPTION', `${value} is not a deal pipeline`);
         }
+        if (def.groupName === 'leadinformation' && (def.name === 'hs_pipeline_stage' || def.name === 'hs_pipeline')) {
+          const pipelines = this.leadPipelines ?? [];
+          if (def.name === 'hs_pipeline') return pipelines.some((p) => p.id === value) ? value : bad('INVALID_OPTION', `${value} is not a lead pipeline`);
+          return leadStageOf(pipelines, value) ? value : bad('INVALID_OPTION', `${value} is not a stage of any lead pipeline`);
+        }
         if (def.name === 'hubspot_owner_id') {
           return this.owners.some((o) => o.id === value && !o.archived) ? value : bad('INVALID_OWNER_ID', `${value} is not a valid owner id`);
         }
@@ -469,7 +482,11 @@ export class Portal {
       changed.push(name);
     }
     if (changed.length > 0) {
+      const key = `${type}:${rec.id}`;
+      const dated = this.valueSetAt.get(key) ?? { before: rec.updatedAt, byName: new Map<string, number>() };
       rec.updatedAt = Math.max(this.clock(), rec.updatedAt + 1);
+      for (const name of changed) dated.byName.set(name, rec.updatedAt);
+      this.valueSetAt.set(key, dated);
       for (const name of changed) {
         this.emit({ kind: 'propertyChange', type, id: rec.id, propertyName: name, propertyValue: rec.props[name] ?? '', source });
       }
@@ -519,7 +536,10 @@ export class Portal {
     this.archive('contacts', mergedId, source, true);
     for (const [k, v] of Object.entries(fill)) primary.props[k] = v;
     for (const [t, toId] of toMove) if (toId !== primaryId) this.associate('contacts', primaryId, t, toId, source, true);
+    const dated = this.valueSetAt.get(`contacts:${primaryId}`) ?? { before: primary.updatedAt, byName: new Map<string, number>() };
     primary.updatedAt = Math.max(this.clock(), primary.updatedAt + 1);
+    for (const k of Object.keys(fill)) dated.byName.set(k, primary.updatedAt);
+    this.valueSetAt.set(`contacts:${primaryId}`, dated);
     this.emit({
       kind: 'merge',
       type: 'contacts',

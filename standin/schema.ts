@@ -2,7 +2,7 @@
 // Sources: docs/hubspot-platform.md §1.2 (object type ids), §4.3 (association type ids), §4.4 (engagement
 // properties), §4.6 (contact properties). Option lists are HubSpot's portal defaults.
 
-export const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'calls', 'meetings', 'emails', 'notes', 'tasks'] as const;
+export const OBJECT_TYPES = ['contacts', 'companies', 'deals', 'calls', 'meetings', 'emails', 'notes', 'tasks', 'leads'] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 export const ENGAGEMENT_TYPES = ['calls', 'meetings', 'emails', 'notes', 'tasks'] as const;
 export type EngagementType = (typeof ENGAGEMENT_TYPES)[number];
@@ -16,6 +16,7 @@ export const OBJECT_TYPE_IDS: Record<ObjectType, string> = {
   meetings: '0-47',
   calls: '0-48',
   emails: '0-49',
+  leads: '0-136',
 };
 
 const ALIASES: Record<string, ObjectType> = {
@@ -28,6 +29,7 @@ const ALIASES: Record<string, ObjectType> = {
   email: 'emails',
   note: 'notes',
   task: 'tasks',
+  lead: 'leads',
 };
 
 /** `contacts`, `contact`, `0-1` → `contacts`; undefined when the stand-in does not hold the type. */
@@ -50,6 +52,7 @@ export const SINGULAR_UPPER: Record<ObjectType, string> = {
   emails: 'EMAIL',
   notes: 'NOTE',
   tasks: 'TASK',
+  leads: 'LEAD',
 };
 
 /** HUBSPOT_DEFINED association type ids (docs/hubspot-platform.md §4.3). */
@@ -84,6 +87,11 @@ export const ASSOCIATION_TYPES: Record<number, { from: ObjectType; to: ObjectTyp
   190: { from: 'notes', to: 'companies', label: null },
   191: { from: 'companies', to: 'tasks', label: null },
   192: { from: 'tasks', to: 'companies', label: null },
+  // Leads (docs/hubspot-platform.md §4.9): created with their primary contact (578); 608 is the unlabelled pair.
+  578: { from: 'leads', to: 'contacts', label: 'Primary' },
+  579: { from: 'contacts', to: 'leads', label: 'Primary' },
+  608: { from: 'leads', to: 'contacts', label: null },
+  609: { from: 'contacts', to: 'leads', label: null },
 };
 
 /** The default (unlabelled) type id for a pair, or undefined when HubSpot has no such pair here. */
@@ -318,6 +326,19 @@ const DEAL_SPECS: Spec[] = [
   ['hs_object_id', 'Record ID', 'number', 'number', RO],
 ];
 
+/** `hs_pipeline` and `hs_pipeline_stage` are checked against the portal's lead pipelines (standin/pipelines.ts). */
+const LEAD_SPECS: Spec[] = [
+  ['hs_lead_name', 'Lead name', 'string', 'text'],
+  ['hs_pipeline', 'Pipeline', 'enumeration', 'select'],
+  ['hs_pipeline_stage', 'Lead stage', 'enumeration', 'radio'],
+  ['hs_lead_type', 'Lead type', 'enumeration', 'select', { options: opts(['NEW_BUSINESS', 'UPSELL', 'RE_ATTEMPTING']) }],
+  ['hs_lead_label', 'Lead label', 'enumeration', 'select', { options: opts(['COLD', 'WARM', 'HOT']) }],
+  ['hubspot_owner_id', 'Lead owner', 'enumeration', 'select'],
+  ['hs_createdate', 'Create date', 'datetime', 'date', RO],
+  ['hs_lastmodifieddate', 'Last modified date', 'datetime', 'date', RO],
+  ['hs_object_id', 'Record ID', 'number', 'number', RO],
+];
+
 const ENGAGEMENT_COMMON: Spec[] = [
   ['hs_timestamp', 'Activity date', 'datetime', 'date'],
   ['hubspot_owner_id', 'Activity assigned to', 'enumeration', 'select'],
@@ -381,6 +402,7 @@ const DEFAULT_GROUP: Record<ObjectType, string> = {
   emails: 'email',
   notes: 'note',
   tasks: 'task',
+  leads: 'leadinformation',
 };
 
 /** Properties every object of the type returns even when not asked for (and always alongside asked-for ones). */
@@ -393,6 +415,7 @@ export const ALWAYS_RETURNED: Record<ObjectType, string[]> = {
   emails: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   notes: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
   tasks: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  leads: ['hs_createdate', 'hs_lastmodifieddate', 'hs_object_id'],
 };
 
 /** Default properties when the request names none. */
@@ -412,7 +435,15 @@ export function defaultGroups(type: ObjectType): PropertyGroup[] {
 
 export function defaultProperties(type: ObjectType, now: number): PropertyDef[] {
   const specs =
-    type === 'contacts' ? CONTACT_SPECS : type === 'companies' ? COMPANY_SPECS : type === 'deals' ? DEAL_SPECS : [...ENGAGEMENT_SPECS[type], ...ENGAGEMENT_COMMON];
+    type === 'contacts'
+      ? CONTACT_SPECS
+      : type === 'companies'
+        ? COMPANY_SPECS
+        : type === 'deals'
+          ? DEAL_SPECS
+          : type === 'leads'
+            ? LEAD_SPECS
+            : [...ENGAGEMENT_SPECS[type], ...ENGAGEMENT_COMMON];
   return specs.map(([name, label, ptype, fieldType, extra], i) => ({
     name,
     label,
@@ -440,6 +471,7 @@ export function scopesFor(type: ObjectType | 'owners' | 'schema', write: boolean
   if (type === 'owners') return ['crm.objects.owners.read'];
   if (type === 'companies') return write ? ['crm.objects.companies.write'] : ['crm.objects.companies.read'];
   if (type === 'deals') return write ? ['crm.objects.deals.write'] : ['crm.objects.deals.read'];
+  if (type === 'leads') return write ? ['crm.objects.leads.write'] : ['crm.objects.leads.read'];
   if (type === 'emails' && !write) return ['crm.objects.contacts.read', 'sales-email-read'];
   return write ? ['crm.objects.contacts.write'] : ['crm.objects.contacts.read'];
 }

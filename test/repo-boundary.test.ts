@@ -94,12 +94,12 @@ describe('repo boundary', () => {
     const missing: string[] = [];
     for (const file of files) {
       const text = readFileSync(`${ROOT}${file}`, 'utf8');
-      for (const m of text.matchAll(/docs\/contract\.md,?\s(?:section|§)\s?(\d+a?)((?:\s?(?:,|and|to|–|-)\s?\d+a?)*)/g)) {
-        const cited = [m[1]!, ...[...(m[2] ?? '').matchAll(/(\d+a?)/g)].map((n) => n[1]!)];
+      for (const m of text.matchAll(/docs\/contract\.md,?\s(?:section|§)\s?(\d+[a-z]?)((?:\s?(?:,|and|to|–|-)\s?\d+[a-z]?)*)/g)) {
+        const cited = [m[1]!, ...[...(m[2] ?? '').matchAll(/(\d+[a-z]?)/g)].map((n) => n[1]!)];
         for (const section of cited) if (!known.has(section)) missing.push(`${file}: section ${section}`);
       }
     }
-    expect([...known].sort()).toEqual(['1', '2', '3', '3a', '4', '5', '6']);
+    expect([...known].sort()).toEqual(['1', '2', '3', '3a', '3b', '4', '5', '6']);
     expect(missing).toEqual([]);
   });
 

@@ -3,6 +3,8 @@
 // then a seeded stream of CRM changes (BANT answers, job titles) while — in the garbled run — a share of HubSpot's
 // reads answers with an HTML gateway page, truncated JSON or a gateway 404. The outcome is every contact's section-3
 // properties and open app tasks, to compare with a clean run of the same seed.
+import { readFileSync } from 'node:fs';
+import { parseModel } from '../../src/scoring/model-schema.ts';
 import { prng } from '../../standin/generate-portal.ts';
 import type { Portal, StandIn } from '../../standin/index.ts';
 import { appEnv, freePort, installViaOAuth, makeTempDir, metricSum, removeDir, scrapeMetrics, sleep, spawnApp, startBenchStandIn, waitFor, waitForBackfill } from './harness.ts';
@@ -20,6 +22,8 @@ export interface GarbledRunOptions {
 export interface GarbledRunOutcome {
   /** Contact index (creation order) → its section-3 properties. */
   contacts: string[];
+  /** Contacts whose budget or timeline is not what their own answer says: taken from a colleague's newer answer. */
+  inherited: number;
   /** SQL contacts without an open call_sql task. */
   sqlWithoutCallTask: number;
   /** Contacts with two open app tasks of the same kind. */
@@ -50,6 +54,19 @@ const COMPARED = [
 // created for a passing state stays open, so they keep the trace of passing states; which passing states get scored
 // depends on timing (coalescing, retries) even between two clean runs. Tasks are checked for duplicates instead (and
 // SQL contacts without an open call_sql task are counted; the daily task budget defers some in either run).
+
+const shipped = parseModel(JSON.parse(readFileSync(new URL('../../config/scoring-model.json', import.meta.url), 'utf8')));
+if (!shipped.ok) throw new Error('shipped model invalid');
+const ANSWER_STATES = { budget: shipped.model.bant.budget.answers, timeline: shipped.model.bant.timeline.answers };
+
+/** The contact's budget or timeline differs from the state its own answer gives. */
+function takesColleagueAnswer(props: Record<string, string>): boolean {
+  return (['budget', 'timeline'] as const).some((criterion) => {
+    const answer = props[`bant_${criterion}_answer`];
+    const answers: Record<string, string> = ANSWER_STATES[criterion];
+    return answer !== undefined && Object.hasOwn(answers, answer) && props[`bant_${criterion}`] !== answers[answer];
+  });
+}
 
 const BUDGET = ['approved', 'planned', 'none'];
 const AUTHORITY = ['decision_maker', 'influencer', 'none'];
@@ -127,6 +144,7 @@ export async function runGarbledScenario(options: GarbledRunOptions): Promise<Ga
       const fields = COMPARED.map((name) => `${name}=${c?.props[name] ?? ''}`);
       return fields.join(' ');
     });
+    const inherited = ids.filter((id) => takesColleagueAnswer(portal.contacts.get(id)?.props ?? {})).length;
     const sqlWithoutCallTask = ids.filter((id) => portal.contacts.get(id)?.props.bant_qualification === 'sql' && !openTaskKinds(portal, id).includes('call_sql')).length;
     const duplicateOpenTasks = ids.filter((id) => {
       const kinds = openTaskKinds(portal, id);
@@ -135,6 +153,7 @@ export async function runGarbledScenario(options: GarbledRunOptions): Promise<Ga
     return {
       contacts,
       duplicateOpenTasks,
+      inherited,
       sqlWithoutCallTask,
       garbled: standIn.garbledCount(),
       retries: metricSum(metrics, 'hubspot_garbled_responses_total'),

@@ -11,7 +11,9 @@ import { draftAccountTasks, needsDecisionMaker } from '../scoring/draft-account-
 import { modelInputs, score } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { placeInAccount } from '../scoring/place-in-account.ts';
-import { type AccountContact, type AccountResult, qualifyAccount } from '../scoring/qualify-account.ts';
+import { type AccountContact, type AccountResult, labelContact, qualifyAccount } from '../scoring/qualify-account.ts';
+import { type CallCandidate, type Callee, chooseCallee, waitsForCall } from '../scoring/account-calls.ts';
+import { readCallStates } from './call-states.ts';
 import type { Profile, PropertyBag } from '../scoring/types.ts';
 import type { AccountSnapshot, ContactSnapshot, PortalId, WorkItem } from '../store/store.ts';
 import { applyResults, type ResultItem } from '../jobs/rescore-contacts.ts';
@@ -41,6 +43,9 @@ export function accountSettle(reason: string | undefined, rescoreDelayMs: number
 
 /** In the account snapshot's `written`: a find_decision_maker task exists for the current cause. */
 const TASK_MARK = 'find_decision_maker';
+/** In the account snapshot's `written`: the contact being called (one call_sql per account), and its label. */
+export const CALLEE_MARK = 'call_sql_for';
+export const CALLEE_LABEL_MARK = 'call_sql_label';
 
 export interface AccountRescoreSummary {
   companies: number;
@@ -167,6 +172,34 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
     }
   }
 
+  // The contacts in their account's context: inherited criteria and what follows from them. A contact of several
+  // companies is placed in the one it is scored with (its primary), as its own rescore does.
+  const placements = done.map((a) => ({
+    a,
+    placed: a.members
+      .filter((m) => m.snapshot.companyId === undefined || m.snapshot.companyId === a.companyId)
+      .map((m) => ({ m, result: placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now, m.snapshot.answeredAt) })),
+  }));
+  // One call_sql per account at a time: the callee from the placed results and what the store knows of their calls.
+  const calls = await readCallStates(
+    ctx,
+    portalId,
+    placements.flatMap((p) => p.placed.filter((x) => x.result.qualification === 'sql').map((x) => x.m.id)),
+  );
+  const callees = new Map<string, Callee | null>();
+  for (const { a, placed } of placements) {
+    const candidates: CallCandidate[] = placed.map(({ m, result }) => ({
+      contactId: m.id,
+      label: labelContact(m),
+      qualification: result.qualification,
+      priority: result.priority,
+      leadScore: Number.isFinite(result.leadScore) ? result.leadScore : null,
+      inLeadProcess: m.snapshot.leadProcess?.inLeadProcess ?? true,
+      call: calls.get(m.id) ?? 'none',
+    }));
+    callees.set(a.companyId, chooseCallee(candidates));
+  }
+
   await ctx.store.putAccountSnapshots(
     done.map((a) => {
       const company = companies.get(a.companyId)!;
@@ -174,19 +207,34 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
       for (const [name, value] of Object.entries(company.current)) if (typeof value === 'string') written[name] = value;
       Object.assign(written, a.changes);
       if (created.has(a.companyId)) written[TASK_MARK] = 'created';
+      const callee = callees.get(a.companyId) ?? null;
+      written[CALLEE_MARK] = callee?.contactId ?? '';
+      written[CALLEE_LABEL_MARK] = callee?.label ?? '';
       const writtenAt = report.updatedAt.get(a.companyId) ?? previous.get(a.companyId)?.writtenAt;
       return { portalId, companyId: a.companyId, contactIds: a.members.map((m) => m.id), result: a.account, written, ...(writtenAt ? { writtenAt } : {}), scoredAt: a.account.scoredAt };
     }),
   );
 
-  // The contacts in their account's context: inherited criteria and what follows from them, written only if changed.
-  // Only contacts whose account context changed are written: time alone (decay) is the decay job's to write.
+  // Written only if their account context changed (time alone, decay, is the decay job's to write), or, for the
+  // sales-ready ones, when the account's callee changed (the next one may now be called).
   const items: ResultItem[] = [];
-  for (const a of done) {
-    for (const m of a.members) {
-      const placed = placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now, m.snapshot.answeredAt);
-      if (CONTEXT_PROPERTIES.every((name) => placed.properties[name] === m.snapshot.written[name])) continue;
-      items.push({ contactId: m.id, result: placed, current: m.snapshot.written, ownerId: m.snapshot.ownerId ?? null, profile: m.profile, ...(m.snapshot.answeredAt ? { answeredAt: m.snapshot.answeredAt } : {}) });
+  for (const { a, placed } of placements) {
+    const callee = callees.get(a.companyId) ?? null;
+    const calleeChanged = (previous.get(a.companyId)?.written[CALLEE_MARK] ?? '') !== (callee?.contactId ?? '');
+    for (const { m, result } of placed) {
+      const contextChanged = CONTEXT_PROPERTIES.some((name) => result.properties[name] !== m.snapshot.written[name]);
+      if (!contextChanged && !(calleeChanged && result.qualification === 'sql')) continue;
+      const waits = waitsForCall({ contactId: m.id, qualification: result.qualification, call: calls.get(m.id) ?? 'none' }, callee);
+      items.push({
+        contactId: m.id,
+        result,
+        current: m.snapshot.written,
+        ownerId: m.snapshot.ownerId ?? null,
+        profile: m.profile,
+        companyId: m.snapshot.companyId ?? a.companyId,
+        ...(m.snapshot.answeredAt ? { answeredAt: m.snapshot.answeredAt } : {}),
+        ...(waits && callee ? { callWaitsFor: callee } : {}),
+      });
     }
   }
   if (items.length) await applyResults(ctx, portalId, items, { client, model });

@@ -13,7 +13,11 @@ import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
 import { createRejectionLog } from './rejection-log.ts';
-import type { CardData } from '../../card/card-types.ts';
+import type { CardAccount, CardAccountMember, CardCriterion, CardData } from '../../card/card-types.ts';
+import { storedAccount } from '../accounts/rescore-accounts.ts';
+import { labelRole } from '../scoring/buying-roles.ts';
+import { placeInAccount } from '../scoring/place-in-account.ts';
+import type { AccountResult, BuyingCenterMember } from '../scoring/qualify-account.ts';
 import { describeChanges } from '../outcomes/score-history.ts';
 import { profileOf } from './admin/read-snapshots.ts';
 
@@ -63,16 +67,52 @@ export function describeOpenTasks(records: TaskRecord[], nowMs: number): Extract
     .map((r) => ({ kind: r.kind, label: TASK_LABELS[r.kind], dueAt: r.dueAt, overdue: Date.parse(r.dueAt) < nowMs }));
 }
 
+function describeCriteria(bant: Pick<ScoringResult['bant'], Criterion>): CardCriterion[] {
+  return (Object.keys(CRITERION_LABELS) as Criterion[]).map((criterion) => ({
+    criterion,
+    label: CRITERION_LABELS[criterion],
+    state: bant[criterion].state,
+    evidence: bant[criterion].evidence.map((e) => e.text),
+  }));
+}
+
+function describeMember(m: BuyingCenterMember): CardAccountMember {
+  // Account snapshots stored before members carried names: the line still names them.
+  return { name: m.name ?? m.line, jobtitle: m.jobtitle ?? '', roles: m.roles.map(labelRole) };
+}
+
+/** The card's account section: the company's grade, BANT across the buying centre, who decides. */
+export function describeAccount(companyId: string, account: AccountResult, inherited: Criterion[]): CardAccount {
+  return {
+    companyId,
+    grade: account.fit.grade,
+    priority: account.priority,
+    qualification: account.qualification,
+    criteriaMet: account.bant.criteriaMet,
+    bant: describeCriteria(account.bant),
+    deciders: account.buyingCenter.filter((m) => m.canDecide).map(describeMember),
+    others: account.buyingCenter.filter((m) => !m.canDecide).map(describeMember),
+    inherited,
+    scoredAt: account.scoredAt,
+  };
+}
+
 export function buildScoredPayload(args: {
   snapshot: ContactSnapshot;
   model: ScoringModel;
   activeVersion: string;
   tasks: TaskRecord[];
   nowMs: number;
+  /** The contact's stored account (its company id and result), when it has one. */
+  account?: { companyId: string; result: AccountResult } | null;
 }): Extract<CardPayload, { scored: true }> {
   const { snapshot, model } = args;
-  // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot.
-  const result = score(profileOf(snapshot), model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels) });
+  // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot; placed in its
+  // account as the rescore placed it, so inherited criteria show the colleague they come from.
+  const profile = profileOf(snapshot);
+  const alone = score(profile, model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels) });
+  const placed = args.account ? placeInAccount(alone, profile, snapshot.contactId, args.account.result, model, snapshot.scoredAt, snapshot.answeredAt) : null;
+  const result = placed ?? alone;
   return {
     scored: true,
     portalId: snapshot.portalId,
@@ -89,16 +129,19 @@ export function buildScoredPayload(args: {
     inLeadProcess: snapshot.leadProcess?.inLeadProcess ?? true,
     why: explainOutcome(result, snapshot.leadProcess),
     criteriaMet: result.bant.criteriaMet,
-    bant: (Object.keys(CRITERION_LABELS) as Criterion[]).map((criterion) => ({
-      criterion,
-      label: CRITERION_LABELS[criterion],
-      state: result.bant[criterion].state,
-      evidence: result.bant[criterion].evidence.map((e) => e.text),
-    })),
+    bant: describeCriteria(result.bant),
     // Lead routing's line stays while the rep it named owns the contact (src/routing/).
     reasons: [...result.reasons.slice(0, TOP_REASONS), ...(snapshot.routedTo && snapshot.routedTo.ownerId === snapshot.ownerId ? [{ points: 0, text: snapshot.routedTo.reason }] : [])],
     openTasks: describeOpenTasks(args.tasks, args.nowMs),
+    ...(args.account && placed ? { account: describeAccount(args.account.companyId, args.account.result, placed.account.inherited) } : {}),
   };
+}
+
+async function accountOf(ctx: AppContext, snapshot: ContactSnapshot): Promise<{ companyId: string; result: AccountResult } | null> {
+  const companyId = snapshot.companyId;
+  if (companyId === undefined) return null;
+  const result = storedAccount((await ctx.store.getAccountSnapshots(snapshot.portalId, [companyId])).get(companyId));
+  return result ? { companyId, result } : null;
 }
 
 /** The card's answer for one contact of an installed portal, from the store only. */
@@ -120,7 +163,7 @@ export async function buildCardPayload(ctx: AppContext, installation: Installati
     };
   }
   const model = modelForVersion(installation, active, ctx.defaultModel, snapshot.modelVersion);
-  const payload = buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now() });
+  const payload = buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now(), account: await accountOf(ctx, snapshot) });
   return { ...payload, recentChanges: describeChanges(history.get(contactId) ?? [], RECENT_CHANGES) };
 }
 

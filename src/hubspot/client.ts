@@ -26,6 +26,8 @@ import { createPortalPauses, type PortalPauses, type RetryOptions } from './retr
 import { createTasks, findAppTasks, getTaskStatuses, readTasks, updateTasks } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
+import { LEAD_PROPERTIES, LEAD_PROPERTY_NAMES } from './lead-properties.ts';
+import { createLeads, readContactLeads, readLeadPipelines, updateLeads } from './leads.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
 import { objectShape } from './response-shapes.ts';
 
@@ -136,6 +138,16 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       return marketingEventIndex();
     };
     const dealStage = createDealStageCache(request);
+    // Lead stages change rarely; reread with the option lists. A portal without Leads caches "none" just as long.
+    const leadPipelines = cached(() => readLeadPipelines(request));
+    let leadProperties: Promise<void> | undefined;
+    const provisionLeadProperties = () => {
+      leadProperties ??= provisionProperties(request, log.child({ portalId }), LEAD_PROPERTIES, 'leads').then(() => undefined);
+      leadProperties.catch(() => {
+        leadProperties = undefined;
+      });
+      return leadProperties;
+    };
     // Reasons show option labels, not internal values (GET /crm/properties/2026-03/{objectType}/{name}, options[].label).
     const optionLabels = cached(async () => {
       const labels = await readOptionLabels(request, 'contacts', LABELLED_PROPERTIES.contact);
@@ -169,6 +181,11 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       contactsWithOpenOrWonDeals: (ids) => readContactsWithOpenOrWonDeals(request, ids, dealStage),
       searchModifiedDealIds: (since, until) => searchModifiedDealIds(request, since, until),
       listDealIds: (after, limit) => listDealIds(request, after, limit),
+      leadPipelines,
+      provisionLeadProperties,
+      readContactLeads: (contactIds, pipelines) => readContactLeads(request, contactIds, pipelines, LEAD_PROPERTY_NAMES),
+      createLeads: (creates) => createLeads(request, creates),
+      updateLeads: (updates) => updateLeads(request, updates),
       writeContacts: (writes) => writeContacts(request, writes),
       createTasks: (tasks) => createTasks(request, tasks),
       getTaskStatuses: (ids) => getTaskStatuses(request, ids),

@@ -64,6 +64,25 @@ const dealReads: EndpointScopes[] = [
   { method: 'GET', path: '/crm/pipelines/deals', requires: [DEALS_READ] },
 ];
 
+const LEADS_READ = ['crm.objects.leads.read'] as const;
+const LEADS_WRITE = ['crm.objects.leads.write'] as const;
+
+// HubSpot's Leads object (docs/hubspot-platform.md §4.9), optional scopes: read the lead pipelines and a contact's leads,
+// create leads with their contact, update their values and stage, and the app's properties on leads.
+const leads: EndpointScopes[] = [
+  { method: 'GET', path: '/crm/pipelines/leads', requires: [LEADS_READ] },
+  { method: 'POST', path: '/crm/objects/leads/batch/read', requires: [LEADS_READ] },
+  { method: 'POST', path: '/crm/objects/leads/batch/create', requires: [LEADS_WRITE, CONTACTS_READ] },
+  { method: 'POST', path: '/crm/objects/leads/batch/update', requires: [LEADS_WRITE] },
+  { method: 'POST', path: '/crm/associations/contacts/leads/batch/read', requires: [CONTACTS_READ, LEADS_READ] },
+  { method: 'GET', path: '/crm/properties/leads/{propertyName}', requires: [LEADS_READ] },
+  { method: 'POST', path: '/crm/properties/leads/batch/read', requires: [LEADS_READ] },
+  { method: 'POST', path: '/crm/properties/leads/groups', requires: [LEADS_WRITE] },
+  { method: 'POST', path: '/crm/properties/leads', requires: [LEADS_WRITE] },
+  { method: 'POST', path: '/crm/properties/leads/batch/create', requires: [LEADS_WRITE] },
+  { method: 'PATCH', path: '/crm/properties/leads/{propertyName}', requires: [LEADS_WRITE] },
+];
+
 const associationReads: EndpointScopes[] = [
   { method: 'POST', path: '/crm/associations/contacts/companies/batch/read', requires: [CONTACTS_READ, COMPANIES_READ] },
   { method: 'POST', path: '/crm/associations/companies/contacts/batch/read', requires: [COMPANIES_READ, CONTACTS_READ] },
@@ -114,6 +133,7 @@ export const ENDPOINT_SCOPES: readonly EndpointScopes[] = [
   ...objectReads,
   ...objectWrites,
   ...dealReads,
+  ...leads,
   ...associationReads,
   ...properties,
   ...account,

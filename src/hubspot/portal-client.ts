@@ -4,6 +4,7 @@ import type { OptionLabels } from '../scoring/option-labels.ts';
 import type { Criterion, Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 import type { DealRecord } from './deals.ts';
+import type { LeadCreate, LeadPipelines, LeadRecord, LeadUpdate } from './leads.ts';
 
 export type EngagementObjectType = 'calls' | 'meetings' | 'emails' | 'notes';
 
@@ -136,6 +137,15 @@ export interface PortalClient {
   searchModifiedDealIds?(since: number, until: number): Promise<string[]>;
   /** One page of all deal ids. */
   listDealIds?(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
+  /** The portal's lead pipelines and stage kinds (cached); undefined when the portal has no Leads (needs the leads scopes). */
+  leadPipelines?(): Promise<LeadPipelines | undefined>;
+  /** Creates the app's properties on the leads object (once per client; idempotent). */
+  provisionLeadProperties?(): Promise<void>;
+  /** Per contact, its leads with stage kind and the app's lead properties. */
+  readContactLeads?(contactIds: string[], pipelines: LeadPipelines): Promise<Map<string, LeadRecord[]>>;
+  /** Creates leads with their primary contact; per input the lead id or HubSpot's reason. */
+  createLeads?(creates: LeadCreate[]): Promise<Array<{ leadId: string } | { error: string }>>;
+  updateLeads?(updates: LeadUpdate[]): Promise<{ updated: Set<string>; failed: Array<{ leadId: string; error: string }> }>;
   /** Calls per endpoint made for this portal so far. */
   callCount(): number;
 }

@@ -27,7 +27,7 @@ export async function provisionProperties(
   request: PortalRequest,
   log: Logger,
   definitions: PropertyDefinition[] = ALL_PROPERTIES,
-  objectType: 'contacts' | 'companies' = 'contacts',
+  objectType: 'contacts' | 'companies' | 'leads' = 'contacts',
 ): Promise<ProvisionReport> {
   // POST /crm/properties/2026-03/{objectType}/groups; 409 = the group exists already.
   await request('properties.createGroup', { method: 'POST', path: propertiesPath(objectType, '/groups'), body: PROPERTY_GROUP, allow: [409] });

@@ -108,3 +108,18 @@ export const batchWriteShape: ShapeCheck = (body) => checkObjectResults(body);
 
 /** Any JSON object (account details and the like). */
 export const objectShape: ShapeCheck = (body) => (isRecord(body) ? undefined : 'a body that is not a JSON object');
+
+/**
+ * Lead pipelines (GET /crm/pipelines/…/leads): pipelines with ids and stages with ids. A 403 or 404 is the portal saying
+ * it has no Leads only when it is HubSpot's JSON error body; a gateway's page is garbled.
+ */
+export const leadPipelinesShape: ShapeCheck = (body, status) => {
+  if (status === 403 || status === 404) return isRecord(body) && typeof body.category === 'string' ? undefined : `a ${status} that is not HubSpot's error body`;
+  const results = resultsOf(body);
+  if (typeof results === 'string') return results;
+  for (const p of results) {
+    if (!isRecord(p) || typeof p.id !== 'string' || !Array.isArray(p.stages)) return 'a pipeline without id or stages';
+    for (const s of p.stages) if (!isRecord(s) || typeof s.id !== 'string') return `a stage of pipeline ${p.id} without an id`;
+  }
+  return undefined;
+};

@@ -18,9 +18,11 @@ import { isRejected, REJECTED_REASON, recordScoring } from '../outcomes/record-s
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { withBusinessDue } from './business-due.ts';
 import { routeLeads, withRoutingReason } from '../routing/route-leads.ts';
+import { type Callee, explainWaiting, holdCall } from '../scoring/account-calls.ts';
 import { placeInStoredAccounts, queueAccountsOf } from '../accounts/place-contacts.ts';
 import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
+import { type LeadSyncSummary, syncLeads } from '../leads/sync-leads.ts';
 
 /** Batch endpoints take 100 objects (docs/hubspot-platform.md §3.5). */
 export const CONTACT_BATCH = 100;
@@ -39,6 +41,10 @@ export interface ResultItem {
   pastLeadStages?: PastLeadStageSignals;
   /** When the contact's BANT answers were given; absent = keep the snapshot's. */
   answeredAt?: Partial<Record<Criterion, string>>;
+  /** The company it was scored with; with a profile, absent = none; without (decay), the snapshot's is kept. */
+  companyId?: string;
+  /** A colleague of its company is being called: this sales-ready contact gets no call_sql of its own for now. */
+  callWaitsFor?: Callee;
 }
 
 export interface ApplySummary {
@@ -48,6 +54,8 @@ export interface ApplySummary {
   /** Contacts HubSpot refused to update (reason per contact); no tasks or snapshot for them. */
   failed: Array<{ contactId: string; error: string }>;
   tasks: SyncTasksSummary;
+  /** Lead records (src/leads/), when the installation enabled them. */
+  leads?: LeadSyncSummary;
 }
 
 export interface RescoreSummary extends ApplySummary {
@@ -107,6 +115,10 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     summary.scored += items.length;
     const companyOf = new Map<string, string>();
     for (const record of records.values()) if (record.companyId) companyOf.set(record.contactId, record.companyId);
+    for (const item of items) {
+      const companyId = companyOf.get(item.contactId);
+      if (companyId !== undefined) item.companyId = companyId;
+    }
     await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now);
     const applied = await applyResults(ctx, portalId, items, { client, model });
     await queueAccountsOf(ctx, portalId, items, companyOf, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
@@ -217,6 +229,20 @@ export async function applyResults(
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );
   await ctx.store.putSnapshots(await buildSnapshots(ctx, portalId, done, writtenAt, routedTo));
+  // After the contacts' write-back: a lead carries the values just written.
+  summary.leads = await syncLeads(
+    ctx,
+    client,
+    portalId,
+    installation,
+    done.map(({ item, leadProcess }) => ({
+      contactId: item.contactId,
+      result: item.result,
+      ownerId: item.ownerId ?? settings.fallbackOwnerId ?? null,
+      inLeadProcess: leadProcess.inLeadProcess,
+      properties: item.profile?.properties ?? known.get(item.contactId)?.properties ?? {},
+    })),
+  );
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
   return summary;
 }
@@ -255,12 +281,18 @@ function storedLabels(item: ResultItem, profile: Profile, before: ContactSnapsho
 /** The lead tasks a contact gets, and for the others why an open one no longer applies. */
 function leadTaskWant(item: ResultItem, leadProcess: LeadProcess) {
   const { result } = item;
-  const tasks = applicableTasks(result.tasks, leadProcess);
+  const applicable = applicableTasks(result.tasks, leadProcess);
+  const tasks = item.callWaitsFor ? holdCall(applicable) : applicable;
   const situation = { qualification: result.qualification, disqualifyReason: result.disqualifyReason, bant: result.bant, leadProcess };
   const noLongerApplies: Partial<Record<TaskKind, string>> = {};
   for (const kind of LEAD_TASK_KINDS) {
     const why = explainNoLongerApplies(kind, situation, tasks);
     if (why) noLongerApplies[kind] = why;
+  }
+  if (item.callWaitsFor) {
+    // Waiting is no reason to close a call; a qualify or follow_up task closes naming the colleague being called.
+    delete noLongerApplies.call_sql;
+    for (const kind of ['qualify', 'follow_up'] as const) if (noLongerApplies[kind]) noLongerApplies[kind] = explainWaiting(item.callWaitsFor);
   }
   return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };
 }
@@ -277,6 +309,7 @@ async function buildSnapshots(
   routedTo: ReadonlyMap<string, { ownerId: string; reason: string }>,
 ): Promise<ContactSnapshot[]> {
   const needPrevious = done.filter((p) => !p.item.profile || !p.item.answeredAt || !writtenAt.has(p.item.contactId)).map((p) => p.item.contactId);
+  const companyOfSnapshot = (item: ResultItem, before: ContactSnapshot | undefined) => (item.profile ? item.companyId : before?.companyId);
   const previous = needPrevious.length ? await ctx.store.getSnapshots(portalId, needPrevious) : new Map<string, ContactSnapshot>();
   return done.map(({ item, changes, leadProcess }) => {
     const before = previous.get(item.contactId);
@@ -300,6 +333,7 @@ async function buildSnapshots(
       ...storedLabels(item, profile, before),
       ...((item.answeredAt ?? before?.answeredAt) ? { answeredAt: item.answeredAt ?? before?.answeredAt } : {}),
       ...(routedTo.has(item.contactId) ? { routedTo: routedTo.get(item.contactId) } : {}),
+      ...(companyOfSnapshot(item, before) ? { companyId: companyOfSnapshot(item, before) } : {}),
     };
   });
 }

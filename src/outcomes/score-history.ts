@@ -3,8 +3,18 @@
 import type { ScoringResult } from '../scoring/types.ts';
 import type { ScoreChange } from '../store/store.ts';
 
+/** ` (3 d ago)`, ` (just now, capped)`: the age that ends a reason or an activity's evidence (src/scoring/format-reason.ts). */
+const AGE_TAIL = / \((?:just now|\d+ [hd] ago)(?:, capped)?\)$/;
+const withoutAge = (text: string) => text.replace(AGE_TAIL, '');
+const CRITERIA = ['budget', 'authority', 'need', 'timeline'] as const;
+
 export function scoreChangeOf(result: ScoringResult): ScoreChange {
   const properties = result.properties as unknown as Record<string, string | undefined>;
+  const evidence: NonNullable<ScoreChange['evidence']> = {};
+  for (const c of CRITERIA) {
+    const first = result.bant[c].evidence[0];
+    if (first) evidence[c] = withoutAge(first.text);
+  }
   return {
     at: result.scoredAt,
     modelVersion: result.modelVersion,
@@ -15,6 +25,8 @@ export function scoreChangeOf(result: ScoringResult): ScoreChange {
     authority: result.bant.authority.state,
     need: result.bant.need.state,
     timeline: result.bant.timeline.state,
+    reasons: result.reasons.map((r) => withoutAge(r.text)),
+    evidence,
   };
 }
 

@@ -1,6 +1,7 @@
 // The scoring model: what an admin can tune, validated before it is ever used.
 // config/scoring-model.schema.json is generated from this file (scripts/generate-model-schema.ts).
 import { z } from 'zod';
+import { frameworkSchema, meddicSchema } from './meddic-schema.ts';
 import { checkPattern } from './safe-pattern.ts';
 import { ACTIVITY_TYPES, CRITERIA, CRITERION_STATES, GRADES, PRIORITIES, type Priority } from './types.ts';
 
@@ -296,6 +297,8 @@ export const modelSchema = z
       })
       .optional()
       .describe('Account qualification: the company as the buyer, with its buying centre (seed 004).'),
+    framework: frameworkSchema,
+    meddic: meddicSchema.optional(),
   })
   .superRefine(checkReferences);
 
@@ -305,6 +308,7 @@ export type ModelIssue = { path: string; message: string };
 type RawModel = z.infer<typeof modelSchema>;
 
 function checkReferences(model: RawModel, ctx: z.RefinementCtx): void {
+  if (model.framework === 'meddic' && !model.meddic) ctx.addIssue({ code: 'custom', path: ['meddic'], message: 'framework "meddic" needs the meddic block' });
   const ids = new Set<string>();
   model.engagement.rules.forEach((rule, i) => {
     if (rule.points < 0 && rule.corroboratedBy)

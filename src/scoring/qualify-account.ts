@@ -65,6 +65,9 @@ export interface AccountSource {
 
 export interface BuyingCenterMember {
   contactId: string;
+  /** `Karl Brandt` (or `contact <id>` without a name). */
+  name: string;
+  jobtitle: string;
   roles: string[];
   /** True when the roles come from the title only. */
   fromTitle: boolean;
@@ -258,7 +261,7 @@ function buildBuyingCenter(contacts: readonly AccountContact[], rolesById: Reado
     }
     if (roles.length === 0) continue;
     roles.sort((a, b) => rankRole(a) - rankRole(b) || (a < b ? -1 : a > b ? 1 : 0));
-    members.push({ contactId: c.id, roles, fromTitle, canDecide: deciderIds.has(c.id), line: describeMember(c, roles, fromTitle) });
+    members.push({ contactId: c.id, name: displayName(c), jobtitle: c.jobtitle.trim(), roles, fromTitle, canDecide: deciderIds.has(c.id), line: describeMember(c, roles, fromTitle) });
   }
   // Who decides first, then by role, then as the contacts are sorted (by id).
   return members

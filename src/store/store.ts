@@ -61,6 +61,8 @@ export interface InstallationSettings {
   calibrationProperties?: string[];
   /** Working days and hours the call SLA and escalations count, in the portal's time zone; absent = Mon–Fri 08:00–18:00. */
   businessHours?: BusinessHours;
+  /** Qualify in HubSpot's Lead records too (src/leads/); needs the optional leads scopes. Absent = off. */
+  leadsEnabled?: boolean;
   /** Unowned contacts that become mql or sql go to a rep of this HubSpot team (src/routing/); absent = off. */
   leadRouting?: LeadRoutingSettings;
 }
@@ -177,6 +179,8 @@ export interface ContactSnapshot {
   answeredAt?: Partial<Record<Criterion, string>>;
   /** Lead routing gave the contact its owner: the reason line stays in its reasons while that owner keeps it. */
   routedTo?: { ownerId: string; reason: string };
+  /** The company the contact was scored with (its primary company): its account is the card's account section. */
+  companyId?: string;
 }
 
 /**
@@ -209,6 +213,10 @@ export interface ScoreChange {
   authority: string;
   need: string;
   timeline: string;
+  /** The reasons as scored, without their ages (`+25 webinar registration`): what the timeline names as changed. Absent in entries recorded before. */
+  reasons?: string[];
+  /** Per BANT criterion its first piece of evidence, without its age (`Budget approved`). Absent in entries recorded before. */
+  evidence?: Partial<Record<'budget' | 'authority' | 'need' | 'timeline', string>>;
 }
 
 /** Where an outcome came from. */

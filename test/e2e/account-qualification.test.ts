@@ -1,13 +1,11 @@
 // End to end on the stand-in (issue 16): a company whose decision maker and need answer sit in two different contacts
 // is qualified as an account (docs/contract.md section 3a), both contacts show the account context, and a
 // find_decision_maker task for the company's owner appears while nobody can decide and completes itself once someone can.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDefinition } from '../../src/app-definition.ts';
-import type { CrmRecord, Subscription } from '../../standin/index.ts';
-import { type Env, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
+import type { CardPayload } from '../../src/http/card-routes.ts';
+import { type CrmRecord, type Subscription, signV3 } from '../../standin/index.ts';
+import { APP, appTasks, type Env, SQL_ANSWERS, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
 import { metricSum, scrapeMetrics } from '../../bench/lib/harness.ts';
 
 let env: Env;
@@ -31,14 +29,17 @@ const companyTasks = () =>
     .filter((t) => (t.props.hs_task_body ?? '').trim().endsWith('bant-task: find_decision_maker'));
 const log = () => env.logLines.slice(-30).join('\n');
 
+async function fetchCard(contactId: number): Promise<Extract<CardPayload, { scored: true }>> {
+  const url = `${env.app!.url}/card/contact?portalId=${env.portal.id}&contactId=${contactId}`;
+  const timestamp = Date.now();
+  const res = await fetch(url, { headers: { 'x-hubspot-signature-v3': signV3(APP.clientSecret, 'GET', url, '', timestamp), 'x-hubspot-request-timestamp': String(timestamp) } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Extract<CardPayload, { scored: true }>;
+}
+
 beforeAll(async () => {
-  // The shipped model inherits nothing from accounts; this portal's model lets contacts take budget and timeline from
-  // their company, as the account section of the model allows.
-  const defaultModel = JSON.parse(await readFile(new URL('../../config/scoring-model.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-  const modelFile = join(await mkdtemp(join(tmpdir(), 'bant-accounts-')), 'model-with-inheritance.json');
-  await writeFile(modelFile, JSON.stringify({ ...defaultModel, $schema: undefined, accounts: { inherit: ['budget', 'timeline'] } }));
+  // The shipped model: contacts take budget and timeline from their company.
   env = await startEnv({
-    extraEnv: { SCORING_MODEL: modelFile },
     portal: { contacts: 5, seed: 16 },
     standIn: { subscriptions: appSubscriptions() },
     beforeInstall: (portal) => {
@@ -112,6 +113,18 @@ describe('account qualification', () => {
     const e = env.portal.get('contacts', eva.id)!;
     expect(e.props.bant_need).toBe('met');
 
+    // The card of each shows the account: its grade, BANT across the buying centre and who decides.
+    const karlCard = await fetchCard(karl.id);
+    expect(karlCard.account?.companyId).toBe(String(companyId));
+    expect(karlCard.account?.grade).toBe(props.bant_account_fit_grade);
+    expect(karlCard.account?.bant.map((c) => c.state)).toEqual([props.bant_account_budget, props.bant_account_authority, props.bant_account_need, props.bant_account_timeline]);
+    expect(karlCard.account?.deciders.map((d) => d.name)).toEqual(['Karl Brandt']);
+    expect(karlCard.account?.inherited).toEqual(['budget', 'timeline']);
+    expect(karlCard.bant.find((c) => c.criterion === 'budget')?.evidence[0]).toContain('via Eva Schmidt, Leiterin Instandhaltung');
+    const evaCard = await fetchCard(eva.id);
+    expect(evaCard.account?.deciders.map((d) => d.name)).toEqual(['Karl Brandt']);
+    expect(evaCard.account?.others.map((m) => m.name)).toEqual(['Eva Schmidt']);
+
     const tasks = companyTasks();
     expect(tasks).toHaveLength(1);
     expect(tasks[0]!.props.hs_task_status).toBe('COMPLETED');
@@ -129,5 +142,32 @@ describe('account qualification', () => {
     expect(delta('bant_accounts_rescored_total')).toBe(1);
     expect(delta('bant_account_api_calls_total')).toBeGreaterThan(0);
     expect(delta('bant_account_api_calls_total')).toBeLessThanOrEqual(5);
+  });
+
+  it('when two contacts of one company become sales-ready together, then only the better one gets call_sql; once that call is made, the other gets its call', async () => {
+    const owner = String(env.portal.owners[0]!.id);
+    const companyOfPair = env.portal.create('companies', { name: 'Zwei Werke GmbH', domain: 'zwei-werke.example', numberofemployees: '5000', industry: 'MACHINERY', hubspot_owner_id: owner }).id;
+    const anna = env.standIn.simulate.createContact(env.portal.id, { email: 'anna.berg@zwei-werke.example', firstname: 'Anna', lastname: 'Berg', jobtitle: 'Geschäftsführerin', hubspot_owner_id: owner }, { companyId: companyOfPair });
+    const bernd = env.standIn.simulate.createContact(env.portal.id, { email: 'bernd.kurz@zwei-werke.example', firstname: 'Bernd', lastname: 'Kurz', jobtitle: 'Werkstattleiter', hubspot_owner_id: owner }, { companyId: companyOfPair });
+    const props = (id: number) => env.portal.get('contacts', id)!.props;
+    await waitUntil(() => Boolean(props(anna).bant_scored_at && props(bernd).bant_scored_at), { message: () => `both scored\n${log()}` });
+    await quiet();
+    const openCalls = (id: number) => appTasks(env.portal, id, 'call_sql').filter((t) => t.props.hs_task_status !== 'COMPLETED');
+
+    env.standIn.simulate.updateContact(env.portal.id, anna, { ...SQL_ANSWERS });
+    env.standIn.simulate.updateContact(env.portal.id, bernd, { ...SQL_ANSWERS });
+    await waitUntil(() => props(anna).bant_qualification === 'sql' && props(bernd).bant_qualification === 'sql', { timeoutMs: 30_000, message: () => `both sql\n${log()}` });
+    await quiet();
+    expect(openCalls(anna), 'Anna (the better priority) is called').toHaveLength(1);
+    expect(openCalls(bernd), 'Bernd waits for Anna’s call').toHaveLength(0);
+    expect(appTasks(env.portal, bernd, 'call_sql')).toHaveLength(0);
+
+    env.standIn.simulate.completeTask(env.portal.id, openCalls(anna)[0]!.id);
+    env.standIn.simulate.updateContact(env.portal.id, anna, { jobtitle: 'Geschäftsführerin Technik' });
+    await waitUntil(() => openCalls(bernd).length === 1, { timeoutMs: 30_000, message: () => `Bernd's call after Anna's\n${log()}` });
+    await quiet();
+    expect(openCalls(anna)).toHaveLength(0);
+    expect(appTasks(env.portal, anna, 'call_sql')).toHaveLength(1);
+    expect(openCalls(bernd)).toHaveLength(1);
   });
 });

@@ -111,6 +111,16 @@ describe('outcomes with the deals scope', () => {
     expect(appTasks(env.portal, contact.id).filter((t) => t.props.hs_task_status !== 'COMPLETED')).toEqual([]);
   });
 
+  it('when the console asks for the timeline of a scored contact or an id HubSpot does not know, then it gets the entries or says the contact does not exist', async () => {
+    const [contact] = scoredLeads(env) as [CrmRecord];
+    const scored = await json<History & { scored: boolean; timeline: Array<{ kind: string }> }>(await admin.get(`/admin/api/contacts/${contact.id}/history`));
+    expect(scored.scored).toBe(true);
+    expect(scored.timeline.filter((e) => e.kind === 'score')).toHaveLength(scored.changes.length);
+    const missingId = Math.max(...contactsOf(env.portal).map((c) => c.id)) + 1000;
+    const missing = await json<{ scored: boolean; exists: boolean | null; message: string }>(await admin.get(`/admin/api/contacts/${missingId}/history`));
+    expect(missing).toMatchObject({ scored: false, exists: false, message: `Contact ${missingId} does not exist in HubSpot (or was deleted).` });
+  });
+
   it('when the evaluate route is asked, then it reports the active model on the outcomes with the funnel and lost reasons', async () => {
     const report = await json<{
       sources: { deals: boolean };

@@ -2,6 +2,9 @@
 // and no hs_lead_status change; tasks that no longer apply are completed by the app with a line saying why; an open
 // task is refreshed when its priority or missing criteria change (due date kept); a task a rep completed is never
 // created again for the same cause. The real app against the stand-in over HTTP.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CrmRecord, signV3 } from '../../standin/index.ts';
 import type { CardPayload } from '../../src/http/card-routes.ts';
@@ -36,7 +39,13 @@ async function fetchCard(contactId: number): Promise<CardPayload> {
 }
 
 beforeAll(async () => {
+  // The tasks here follow each contact's own open questions: the shipped model's account inheritance (colleagues' SQL
+  // answers would fill budget and timeline, issue 16) is switched off, and tested in account-qualification.
+  const defaultModel = JSON.parse(await readFile(new URL('../../config/scoring-model.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const modelFile = join(await mkdtemp(join(tmpdir(), 'bant-tasks-trust-')), 'model-without-inheritance.json');
+  await writeFile(modelFile, JSON.stringify({ ...defaultModel, $schema: undefined, accounts: { inherit: [] } }));
   env = await startEnv({
+    extraEnv: { SCORING_MODEL: modelFile },
     portal: { contacts: 60, seed: 15 },
     beforeInstall: (portal) => {
       // A custom stage the portal orders after `customer`: past the lead stages too.

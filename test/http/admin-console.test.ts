@@ -52,9 +52,10 @@ describe('overview', () => {
 
 describe('funnel', () => {
   const DAY = 24 * 60 * 60 * 1000;
-  const firstTaskAt = (kinds: string[]) => {
+  /** When each contact first became MQL (or SQL), as the app wrote it (bant_became_mql_at / bant_became_sql_at). */
+  const milestoneAt = (property: 'bant_became_mql_at' | 'bant_became_sql_at') => {
     const at = new Map<string, number>();
-    for (const t of seeded.tasks) if (kinds.includes(t.kind)) at.set(t.contactId, Math.min(at.get(t.contactId) ?? Infinity, Date.parse(t.createdAt)));
+    for (const s of seeded.snapshots) if (s.written[property]) at.set(s.contactId, Date.parse(s.written[property] ?? ''));
     return at;
   };
 
@@ -78,14 +79,14 @@ describe('funnel', () => {
     const backfillUntil = NOW - 39 * DAY;
     const fromMs = Date.parse('2026-10-21T00:00:00Z');
     const toMs = Date.parse('2026-11-20T00:00:00Z') + DAY;
-    const reached = firstTaskAt(['qualify', 'call_sql']);
-    const sql = firstTaskAt(['call_sql']);
+    const reached = milestoneAt('bant_became_mql_at');
+    const sql = milestoneAt('bant_became_sql_at');
     const cohort = [...reached].filter(([, at]) => at > backfillUntil && at >= fromMs && at < toMs).map(([id]) => id);
     const converted = cohort.filter((id) => sql.has(id));
     expect(cohort.length).toBeGreaterThan(5);
 
     const f = (await (await client.get('/admin/api/funnel?from=2026-10-21&to=2026-11-20')).json()) as FunnelView;
-    expect(f.cohort).toMatchObject({ entered: cohort.length, converted: converted.length, won: null });
+    expect(f.cohort).toMatchObject({ entered: cohort.length, converted: converted.length, won: null, wonRate: null });
     expect(f.cohort.rate).toBeCloseTo(converted.length / cohort.length);
     const backfillContacts = new Set([...reached].filter(([, at]) => at <= backfillUntil).map(([id]) => id));
     expect(f.leadVelocity.excludedAsBackfill).toBe(backfillContacts.size);
@@ -99,7 +100,7 @@ describe('funnel', () => {
     const finished = NOW - 20 * DAY;
     await app.test.store.putJobState({ portalId: PORTAL_ID, job: 'backfill', lastRun: { startedAt: new Date(NOW - 40 * DAY).toISOString(), finishedAt: new Date(finished).toISOString(), ok: true } });
     const f = (await (await client.get('/admin/api/funnel')).json()) as FunnelView;
-    const sql = firstTaskAt(['call_sql']);
+    const sql = milestoneAt('bant_became_sql_at');
     expect(f.leadVelocity.backfillUntil).toBe(new Date(finished).toISOString());
     expect(f.leadVelocity.sqlInRange).toBe([...sql.values()].filter((at) => at > finished && at >= NOW - 30 * DAY).length);
   });

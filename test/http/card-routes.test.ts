@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardPayload } from '../../src/http/card-routes.ts';
+import { ACCOUNT_COMPANY_ID, EVA_ID, KARL_ID, seedAccount } from './account-fixture.ts';
 import { installation, PORTAL_ID, type RunningConsole, seedPortal, signCardRequest, startConsoleApp } from '../ui/console-fixtures.ts';
 
 let app: RunningConsole;
@@ -125,5 +126,45 @@ describe('GET /card/contact', () => {
     const started = performance.now();
     await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('GET /card/contact: the account section', () => {
+  type Scored = Extract<CardPayload, { scored: true }>;
+  const cardOf = async (contactId: string) => (await (await fetchCard(`portalId=${PORTAL_ID}&contactId=${contactId}`)).json()) as Scored;
+
+  it('when the contact has a qualified company, then the card shows the account grade, BANT across the buying centre and who decides', async () => {
+    const { account } = await seedAccount(app.test.store, PORTAL_ID, app.test.ctx.defaultModel, app.test.clock.now);
+    const card = await cardOf(EVA_ID);
+    expect(card.account?.companyId).toBe(ACCOUNT_COMPANY_ID);
+    expect(card.account?.grade).toBe(account.fit.grade);
+    expect(card.account?.priority).toBe(account.priority);
+    expect(card.account?.qualification).toBe(account.qualification);
+    expect(card.account?.bant.map((c) => [c.criterion, c.state])).toEqual([
+      ['budget', 'met'],
+      ['authority', 'met'],
+      ['need', 'met'],
+      ['timeline', 'met'],
+    ]);
+    expect(card.account?.deciders).toEqual([{ name: 'Karl Brandt', jobtitle: 'Geschäftsführer', roles: ['decision maker'] }]);
+    expect(card.account?.others.map((m) => m.name)).not.toContain('Karl Brandt');
+  });
+
+  it('when a colleague approved the budget, then the contact’s own checklist takes it from the account, naming him', async () => {
+    await seedAccount(app.test.store, PORTAL_ID, app.test.ctx.defaultModel, app.test.clock.now);
+    const eva = await cardOf(EVA_ID);
+    expect(eva.account?.inherited).toEqual(['budget', 'timeline']);
+    const budget = eva.bant.find((c) => c.criterion === 'budget');
+    expect(budget?.state).toBe('met');
+    expect(budget?.evidence[0]).toContain('via Karl Brandt, Geschäftsführer');
+    expect(eva.bant.find((c) => c.criterion === 'need')?.state).toBe('met');
+    const karl = await cardOf(KARL_ID);
+    expect(karl.account?.inherited).toEqual([]);
+    expect(karl.bant.find((c) => c.criterion === 'need')?.state).not.toBe('met');
+  });
+
+  it('when the contact has no company, then the card has no account section', async () => {
+    expect(sqlContact().companyId).toBeUndefined();
+    expect((await cardOf(sqlContact().contactId)).account).toBeUndefined();
   });
 });

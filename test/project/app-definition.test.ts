@@ -82,7 +82,7 @@ describe('app.json', () => {
         'crm.schemas.companies.write',
         'crm.objects.owners.read',
       ],
-      optional: ['crm.objects.deals.read', 'crm.objects.marketing_events.read'],
+      optional: ['crm.objects.deals.read', 'crm.objects.marketing_events.read', 'crm.objects.leads.read', 'crm.objects.leads.write'],
     });
     expect(installScopes().required.some((s) => s.includes('sensitive'))).toBe(false);
   });

@@ -1,13 +1,15 @@
 // The rep card rendered with @hubspot/ui-extensions' own testing utilities (they run offline, no HubSpot needed),
 // fed with what the backend route really answers.
-import { DescriptionListItem, EmptyState, ErrorState, StatisticsItem, StatusTag, Tag, Text } from '@hubspot/ui-extensions';
+import { DescriptionListItem, EmptyState, ErrorState, Heading, StatisticsItem, StatusTag, Tag, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
+import { ACCOUNT_TEXT } from '../../card/AccountSection.tsx';
 import { BantCard, BantCardView } from '../../card/BantCard.tsx';
 import type { CardData, ScoredCard } from '../../card/card-data.ts';
 import { buildCardPayload } from '../../src/http/card-routes.ts';
-import { createTestContext, PORTAL_ID, seedPortal } from '../ui/console-fixtures.ts';
+import { createTestContext, NOW, PORTAL_ID, seedPortal } from '../ui/console-fixtures.ts';
+import { EVA_ID, seedAccount } from '../http/account-fixture.ts';
 
 async function realPayload(qualification: string): Promise<ScoredCard> {
   const test = createTestContext();
@@ -46,6 +48,44 @@ describe('BantCardView', () => {
     for (const reason of data.reasons) expect(texts).toContain(reason.text);
     expect(texts.some((t) => t.includes('Call the sales-ready lead') && t.includes('(overdue)'))).toBe(true);
     expect(texts.some((t) => t.includes(`by model ${data.modelVersion}`))).toBe(true);
+  });
+});
+
+describe('BantCardView: the account section', () => {
+  async function accountPayload(): Promise<ScoredCard> {
+    const test = createTestContext();
+    await seedPortal(test.store, { contacts: 5 });
+    await seedAccount(test.store, PORTAL_ID, test.ctx.defaultModel, NOW);
+    const installation = await test.store.getInstallation(PORTAL_ID);
+    if (!installation) throw new Error('not installed');
+    const payload = await buildCardPayload(test.ctx, installation, EVA_ID);
+    if (!payload.scored || !payload.account) throw new Error('expected a scored card with an account');
+    return payload;
+  }
+
+  it('when the contact has an account, then its grade, its BANT across the buying centre and who decides are shown', async () => {
+    const data = await accountPayload();
+    const { render, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data }));
+    const headings = findAll(Heading).map((h) => h.text);
+    expect(headings).toEqual(expect.arrayContaining([ACCOUNT_TEXT.heading, ACCOUNT_TEXT.bantHeading, ACCOUNT_TEXT.decidersHeading]));
+    const stats = findAll(StatisticsItem).map((s) => [s.props.label, String(s.props.number)]);
+    expect(stats).toContainEqual([ACCOUNT_TEXT.grade, data.account!.grade]);
+    expect(findAll(DescriptionListItem).map((i) => i.props.label)).toEqual(['Budget', 'Authority', 'Need', 'Timeline', 'Budget', 'Authority', 'Need', 'Timeline']);
+    const texts = findAll(Text).map((t) => t.text ?? '');
+    expect(texts.some((t) => t.startsWith('Karl Brandt, Geschäftsführer (decision maker'))).toBe(true);
+    expect(texts).toContain(ACCOUNT_TEXT.inherited(['budget', 'timeline']));
+  });
+
+  it('when nobody in the buying centre decides, then the section says so; without an account there is no section', async () => {
+    const data = await accountPayload();
+    const { render, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data: { ...data, account: { ...data.account!, deciders: [] } } }));
+    expect(findAll(Text).map((t) => t.text)).toContain(ACCOUNT_TEXT.noDecider);
+    const plain = createRenderer('crm.record.tab');
+    const { account: _account, ...withoutAccount } = data;
+    plain.render(createElement(BantCardView, { data: withoutAccount }));
+    expect(plain.findAll(Heading).map((h) => h.text)).not.toContain(ACCOUNT_TEXT.heading);
   });
 });
 

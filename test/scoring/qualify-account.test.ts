@@ -92,14 +92,16 @@ describe('qualifyAccount', () => {
 });
 
 describe('placeInAccount', () => {
-  // The shipped model inherits nothing; these portals let the company decide budget and timeline.
-  const inheriting: typeof model = { ...model, accounts: { inherit: ['budget', 'timeline'] } };
+  // The shipped model lets the company decide budget and timeline.
+  const inheriting = model;
 
-  it('when the shipped model is used, then a contact inherits nothing from its account', () => {
+  it('when the shipped model is used, then budget and timeline are inherited; with inherit [] nothing is', () => {
+    expect(model.accounts?.inherit).toEqual(['budget', 'timeline']);
+    const none: typeof model = { ...model, accounts: { inherit: [] } };
     const k = karl();
     const e = eva();
-    const account = qualifyAccount({ properties: COMPANY, contacts: [k, e] }, model, NOW);
-    const placed = placeInAccount(k.result, k.profile, k.id, account, model, NOW);
+    const account = qualifyAccount({ properties: COMPANY, contacts: [k, e] }, none, NOW);
+    const placed = placeInAccount(k.result, k.profile, k.id, account, none, NOW);
     expect(placed.account.inherited).toEqual([]);
     expect(placed.bant).toEqual(k.result.bant);
   });

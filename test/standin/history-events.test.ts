@@ -89,6 +89,19 @@ describe('property history', () => {
     const [r] = await readWithHistory([c.id], ['email']);
     expect(r!.propertiesWithHistory!.email!.map((h) => h.value)).toEqual([c.props.email]);
   });
+
+  it('when another property of the contact is written later, then a value keeps the time it was set', async () => {
+    const c = [...portal.live('contacts')][1]!;
+    const [untouched] = await readWithHistory([c.id], ['email']);
+    f.advance(60_000);
+    portal.update('contacts', c.id, { jobtitle: 'Einkäuferin (neu)' });
+    const setAt = new Date(f.now()).toISOString();
+    f.advance(60_000);
+    portal.update('contacts', c.id, { lastname: `${c.props.lastname ?? ''}x` });
+    const [r] = await readWithHistory([c.id], ['jobtitle', 'email']);
+    expect(r!.propertiesWithHistory!.jobtitle!.map((h) => [h.value, h.timestamp])).toEqual([['Einkäuferin (neu)', setAt]]);
+    expect(r!.propertiesWithHistory!.email).toEqual(untouched!.propertiesWithHistory!.email);
+  });
 });
 
 describe('marketing events', () => {

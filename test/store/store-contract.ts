@@ -637,15 +637,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describe('score history and outcomes', () => {
-      it('when score changes are appended, then each contact gets its own, oldest first, and other portals see none', async () => {
+      it('when score changes are appended, then each contact gets its own, oldest first, with its reasons and evidence, and other portals see none', async () => {
         await store.appendScoreChanges(101, [
           { contactId: '1', change: scoreChange('2026-01-01T00:00:00.000Z') },
-          { contactId: '2', change: scoreChange('2026-01-01T00:00:00.000Z', { priority: 'A1' }) },
+          { contactId: '2', change: scoreChange('2026-01-01T00:00:00.000Z', { priority: 'A1', reasons: ['+25 webinar registration'], evidence: { budget: 'Budget approved' } }) },
         ]);
         await store.appendScoreChanges(101, [{ contactId: '1', change: scoreChange('2026-01-02T00:00:00.000Z', { qualification: 'sql' }) }]);
         const history = await store.getScoreHistory(101, ['1', '2', '3']);
         expect(history.get('1')?.map((c) => c.qualification)).toEqual(['mql', 'sql']);
-        expect(history.get('2')).toEqual([scoreChange('2026-01-01T00:00:00.000Z', { priority: 'A1' })]);
+        expect(history.get('2')).toEqual([scoreChange('2026-01-01T00:00:00.000Z', { priority: 'A1', reasons: ['+25 webinar registration'], evidence: { budget: 'Budget approved' } })]);
         expect(history.has('3')).toBe(false);
         expect((await store.getScoreHistory(202, ['1'])).size).toBe(0);
       });

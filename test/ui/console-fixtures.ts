@@ -13,9 +13,10 @@ import { silentLogger } from '../../src/log.ts';
 import { Metrics } from '../../src/metrics.ts';
 import { createModelRegistry } from '../../src/model-registry.ts';
 import { parseModel, type ScoringModel, score } from '../../src/scoring/index.ts';
-import type { Activity, ActivityType } from '../../src/scoring/types.ts';
+import { isScoreChange, milestoneWrites, scoreChangeOf } from '../../src/outcomes/score-history.ts';
+import type { Activity, ActivityType, ScoringResult } from '../../src/scoring/types.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
-import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type Store, type TaskRecord } from '../../src/store/store.ts';
+import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type OutcomeRecord, type ScoreChange, type Store, type TaskRecord } from '../../src/store/store.ts';
 import { computeSignatureV3 } from '../../src/webhooks/verify-signature.ts';
 
 export const CLIENT_SECRET = 'test-client-secret-0123456789';
@@ -167,6 +168,9 @@ export async function seedPortal(store: Store, options: { portalId?: number; con
     const q = snapshot.written.bant_qualification;
     if (q === 'sql' || q === 'mql') {
       const createdAt = new Date(nowMs - Math.floor(rnd() * 50) * DAY).toISOString();
+      // What the app writes when it first scores the contact MQL or SQL (milestoneWrites), the moment its task was made.
+      snapshot.written.bant_became_mql_at = createdAt;
+      if (q === 'sql') snapshot.written.bant_became_sql_at = createdAt;
       const status: TaskRecord['status'] = rnd() < 0.4 ? 'completed' : 'open';
       tasks.push({
         portalId,
@@ -248,4 +252,104 @@ export async function startConsoleApp(setup: (test: TestContext) => Promise<void
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Won and lost deals for about four in five seeded contacts, the chance of a win rising with the lead score (so the
+ * model ranks them better than chance), with the features as they were before each outcome and reasons for losses.
+ */
+export async function seedOutcomes(store: Store, snapshots: ContactSnapshot[], options: { nowMs?: number; seed?: number } = {}): Promise<OutcomeRecord[]> {
+  const nowMs = options.nowMs ?? NOW;
+  const rnd = random(options.seed ?? 11);
+  const criteria = ['budget', 'timeline', 'authority', 'need', ''];
+  const records: OutcomeRecord[] = [];
+  for (const s of snapshots) {
+    if (rnd() < 0.2) continue;
+    const at = new Date(nowMs - Math.floor(1 + rnd() * 30) * DAY).toISOString();
+    const won = rnd() < 0.1 + (0.8 * Number(s.written.bant_lead_score ?? 0)) / 100;
+    const criterion = won ? '' : (criteria[Math.floor(rnd() * criteria.length)] ?? '');
+    const competitor = !won && rnd() < 0.3 ? (rnd() < 0.5 ? 'Wettbewerber AG' : 'Konkurrenz GmbH') : '';
+    records.push({
+      portalId: s.portalId,
+      contactId: s.contactId,
+      outcome: won ? 'won' : 'lost',
+      at,
+      source: 'deal',
+      dealId: `d-${s.contactId}`,
+      dealCreatedAt: new Date(Date.parse(at) - 20 * DAY).toISOString(),
+      ...(criterion ? { criterion } : {}),
+      ...(competitor ? { competitor } : {}),
+      recordedAt: at,
+      features: { properties: s.properties, company: s.companyProperties ? { properties: s.companyProperties } : null, activities: s.activities.filter((a) => a.at < at) },
+      featuresFrom: 'before',
+    });
+  }
+  await store.putOutcomes(records);
+  return records;
+}
+
+export const TIMELINE_CONTACT = { contactId: '5001', firstname: 'Erika', lastname: 'Beispiel', email: 'erika.beispiel@beispiel-maschinenbau.de' };
+
+/**
+ * One contact scored on three Tuesdays as it engaged: a product page, then a webinar registration and the pricing
+ * page, then an approved budget, a decision maker's answer and a demo request; won a week later. The history holds
+ * what the app records (changes only), the snapshot the last score.
+ */
+export async function seedTimelineContact(store: Store, options: { portalId?: number; model?: ScoringModel } = {}) {
+  const portalId = options.portalId ?? PORTAL_ID;
+  const model = options.model ?? loadDefaultModel();
+  const company = { name: 'Beispiel Maschinenbau GmbH', numberofemployees: '400', industry: 'MACHINERY' };
+  const activities: Activity[] = [{ type: 'page_view', at: '2026-10-26T08:00:00.000Z', url: 'https://example.com/produkt' }];
+  const properties: Record<string, string> = { email: TIMELINE_CONTACT.email, firstname: TIMELINE_CONTACT.firstname, lastname: TIMELINE_CONTACT.lastname, jobtitle: 'Head of Marketing' };
+  const steps: Array<{ at: string; change: () => void }> = [
+    { at: '2026-10-27T09:00:00.000Z', change: () => {} },
+    {
+      at: '2026-11-03T09:00:00.000Z',
+      change: () => {
+        activities.push({ type: 'webinar_registration', at: '2026-11-02T15:00:00.000Z', title: 'Webinar: Anlagen digital planen' });
+        activities.push({ type: 'page_view', at: '2026-11-02T16:00:00.000Z', url: 'https://example.com/pricing' });
+      },
+    },
+    {
+      at: '2026-11-10T09:00:00.000Z',
+      change: () => {
+        properties.bant_budget_answer = 'approved';
+        properties.bant_authority_answer = 'decision_maker';
+        properties.bant_need_answer = 'acute';
+        properties.bant_timeline_answer = 'lt_3_months';
+        activities.push({ type: 'demo_request', at: '2026-11-09T11:00:00.000Z', title: 'Demo anfragen' });
+      },
+    },
+  ];
+  const history: ScoreChange[] = [];
+  let last: ScoringResult | undefined;
+  const written: Record<string, string> = {};
+  for (const step of steps) {
+    step.change();
+    last = score({ properties: { ...properties }, company: { properties: company }, activities: [...activities] }, model, Date.parse(step.at));
+    Object.assign(written, milestoneWrites(last, written));
+    const change = scoreChangeOf(last);
+    if (isScoreChange(history.at(-1), change)) history.push(change);
+  }
+  if (!last) throw new Error('no score');
+  await store.putSnapshots([
+    {
+      portalId,
+      contactId: TIMELINE_CONTACT.contactId,
+      properties: { ...properties },
+      companyProperties: company,
+      activities: [...activities],
+      ownerId: '101',
+      written: { ...last.properties, lifecyclestage: last.lifecycleStage, ...written },
+      scoredAt: last.scoredAt,
+      modelVersion: last.modelVersion,
+    },
+  ]);
+  await store.appendScoreChanges(
+    portalId,
+    history.map((change) => ({ contactId: TIMELINE_CONTACT.contactId, change })),
+  );
+  const won: OutcomeRecord = { portalId, contactId: TIMELINE_CONTACT.contactId, outcome: 'won', at: '2026-11-17T14:00:00.000Z', source: 'deal', dealId: 'd-5001', recordedAt: '2026-11-17T14:05:00.000Z' };
+  await store.putOutcomes([won]);
+  return { history, outcome: won };
 }

@@ -132,9 +132,18 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     const csv = readFileSync((await download.path()) ?? '', 'utf8');
     expect(csv).toContain(`outcome now,mql,${mqls.length}`);
     expect(csv).toMatch(/mql cohort,reached MQL or SQL in range,\d+/);
+    expect(csv).toContain('mql cohort,won,\r\n');
+    expect(await page.getByTestId('cohort-won').textContent()).toContain('No won or lost outcomes recorded yet');
   });
 
-  it('when the admin searches a contact by name, then its card opens and the history says when it comes', async () => {
+  it('when the portal has no outcomes and no deals scope, then the accuracy page says both', async () => {
+    await page.getByRole('tab', { name: 'Accuracy' }).click();
+    await expect.poll(async () => (await page.getByTestId('accuracy-message').count()) && page.getByTestId('accuracy-message').textContent()).toMatch(/^Too little data: 0 won and 0 lost outcomes/);
+    expect(await page.getByTestId('deal-scope').textContent()).toContain('crm.objects.deals.read was not granted');
+    expect(await page.getByTestId('heatmap').count()).toBe(0);
+  });
+
+  it('when the admin searches a contact by name, then its card opens and the history says none was recorded yet', async () => {
     await page.getByRole('tab', { name: 'Contacts' }).click();
     await page.getByLabel('Name, e-mail or contact id').fill(`Vorname${salesReadyContactId} Nachname${salesReadyContactId}`);
     await page.getByRole('button', { name: 'Search' }).click();
@@ -143,7 +152,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     expect(await card.textContent()).toContain('SQL: sales-ready');
     expect(await card.textContent()).toContain('Call the sales-ready lead');
     expect(await page.getByTestId('search-results').textContent()).toContain(`Vorname${salesReadyContactId} Nachname${salesReadyContactId}`);
-    expect(await page.locator('#timeline').textContent()).toContain('Score history arrives with the outcomes work');
+    expect(await page.getByTestId('timeline-message').textContent()).toBe(`Contact ${salesReadyContactId} is scored, but no change of its score has been recorded yet: the history starts with the next rescore that changes something.`);
     await shot('07-card', { docs: 'card.png', selector: '[data-testid="card"]' });
     await shot('09-contact-search', { docs: 'contact-search.png' });
 
@@ -265,6 +274,14 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await expect.poll(() => page.locator('#e-callSlaHours').textContent()).toContain('more than 0');
     expect(await sla.getAttribute('aria-invalid')).toBe('true');
     await shot('06-settings');
+  });
+
+  it('when the portal has no Leads, then the Leads switch is off and disabled, and says which scopes are missing', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const leads = page.getByLabel(/Create and qualify Lead records/);
+    expect(await leads.isDisabled()).toBe(true);
+    expect(await leads.isChecked()).toBe(false);
+    expect(await page.locator('#settings-form').textContent()).toContain('crm.objects.leads.read');
   });
 
 });

@@ -39,7 +39,7 @@ async function funnelFor(ctx: AppContext, req: Request, res: Response, drill?: s
 
 function metricOf(req: Request): string {
   const metric = typeof req.query.metric === 'string' ? req.query.metric : '';
-  if (!METRIC_PATTERN.test(metric)) throw new BadRequestError('metric must be one of the funnel metrics, e.g. outcome:mql, stage:lead, cohort, sql:range');
+  if (!METRIC_PATTERN.test(metric)) throw new BadRequestError('metric must be one of the funnel metrics, e.g. outcome:mql, stage:lead, cohort, cohort:won, sql:range');
   return metric;
 }
 
@@ -52,6 +52,8 @@ export function funnelRows(f: FunnelView): unknown[][] {
   for (const [q, n] of Object.entries(f.outcomes)) rows.push(['outcome now', q, n]);
   for (const s of f.lifecycleStages) rows.push(['lifecycle stage now', s.label, s.count]);
   rows.push(['mql cohort', 'reached MQL or SQL in range', f.cohort.entered], ['mql cohort', 'became SQL', f.cohort.converted], ['mql cohort', 'conversion rate', f.cohort.rate === null ? '' : f.cohort.rate.toFixed(4)]);
+  // Blank while the portal has no outcomes: "0 won" would claim a measurement that was never made.
+  rows.push(['mql cohort', 'won', f.cohort.won ?? ''], ['mql cohort', 'won rate', f.cohort.wonRate === null ? '' : f.cohort.wonRate.toFixed(4)]);
   const v = f.leadVelocity;
   rows.push(
     ['lead velocity', 'new SQL in range', v.sqlInRange],

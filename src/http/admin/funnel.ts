@@ -1,7 +1,8 @@
 // The funnel KPIs of seed 003 (lead qualification metrics), from the stored snapshots and task records, for a date
 // range: where contacts stand now (outcomes, lifecycle stages, scores), the MQL cohort of the range and how much of it
 // became SQL, lead velocity without the install backfill, and the tasks. Every number has a metric key, so the
-// console can list the contacts behind it (drill-down) and export them.
+// console can list the contacts behind it (drill-down) and export them. When a contact reached MQL and SQL comes from
+// its `bant_became_mql_at` / `bant_became_sql_at` (else its score history); won from the recorded outcomes.
 import { GRADES, QUALIFICATIONS, TASK_KINDS, TIERS } from '../../scoring/types.ts';
 import type { ContactSnapshot, Installation, JobState, PortalId, Store, TaskRecord } from '../../store/store.ts';
 import { forEachSnapshot } from './read-snapshots.ts';
@@ -41,8 +42,9 @@ export interface FunnelView {
     /** Of those, the ones that became SQL (by now). */
     converted: number;
     rate: number | null;
-    /** Won deals need the outcomes work (closed-won from HubSpot); null until then. */
+    /** Of those, the ones with a won outcome (deal, feedback or customer stage) by now; null while the portal has no outcomes. */
     won: number | null;
+    wonRate: number | null;
   };
   leadVelocity: {
     /** Contacts that became SQL in the range, and in the range of the same length before it. */
@@ -92,8 +94,8 @@ export function installBackfillEnd(installation: Pick<Installation, 'installedAt
   return installedMs + BACKFILL_FALLBACK_MS;
 }
 
-/** Drill-down keys: `outcome:mql`, `stage:lead`, `grade:A`, `tier:1`, `fit:40`, `cohort`, `cohort:converted`, `sql:range`, `sql:previous`, `tasks:open`… */
-export const METRIC_PATTERN = /^(outcome:(sql|mql|nurture|disqualified|unscored)|stage:[\w-]{1,64}|grade:[ABCD]|tier:[1-4]|fit:(0|10|20|30|40|50|60|70|80|90)|cohort|cohort:converted|sql:range|sql:previous|tasks:(created|open|completed|escalated))$/;
+/** Drill-down keys: `outcome:mql`, `stage:lead`, `grade:A`, `tier:1`, `fit:40`, `cohort`, `cohort:converted`, `cohort:won`, `sql:range`, `sql:previous`, `tasks:open`… */
+export const METRIC_PATTERN = /^(outcome:(sql|mql|nurture|disqualified|unscored)|stage:[\w-]{1,64}|grade:[ABCD]|tier:[1-4]|fit:(0|10|20|30|40|50|60|70|80|90)|cohort|cohort:converted|cohort:won|sql:range|sql:previous|tasks:(created|open|completed|escalated))$/;
 
 function snapshotMetrics(snapshot: ContactSnapshot): string[] {
   const w = snapshot.written;
@@ -139,6 +141,28 @@ function taskMetrics(record: TaskRecord): string[] {
   return keys;
 }
 
+/** A milestone property as written (ISO) or as HubSpot returns datetimes (epoch ms); undefined when empty or garbled. */
+function milestoneMs(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+const HISTORY_CHUNK = 500;
+
+/** Contacts scored MQL or SQL before the milestone properties were written: their first MQL and SQL in the score history. */
+async function addHistoryMilestones(store: Store, portalId: PortalId, contactIds: string[], reached: Map<string, number>, becameSql: Map<string, number>): Promise<void> {
+  for (let i = 0; i < contactIds.length; i += HISTORY_CHUNK) {
+    const history = await store.getScoreHistory(portalId, contactIds.slice(i, i + HISTORY_CHUNK));
+    for (const [contactId, changes] of history) {
+      const mql = changes.find((c) => c.qualification === 'mql' || c.qualification === 'sql');
+      const sql = changes.find((c) => c.qualification === 'sql');
+      if (mql && Number.isFinite(Date.parse(mql.at))) reached.set(contactId, Date.parse(mql.at));
+      if (sql && Number.isFinite(Date.parse(sql.at))) becameSql.set(contactId, Date.parse(sql.at));
+    }
+  }
+}
+
 export interface FunnelOptions {
   range: FunnelRange;
   backfillUntilMs: number | null;
@@ -155,6 +179,10 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
   const tiers = zeroes(TIERS);
   const fitBuckets = Array.from({ length: 10 }, (_, i) => ({ from: i * 10, to: i === 9 ? 100 : i * 10 + 9, count: 0 }));
   const firstActivity = new Map<string, number>();
+  // Per contact: when it first reached MQL or SQL, and when it became SQL.
+  const reached = new Map<string, number>();
+  const becameSql = new Map<string, number>();
+  const withoutMilestones: string[] = [];
 
   const contacts = await forEachSnapshot(store, portalId, (snapshot) => {
     for (const key of snapshotMetrics(snapshot)) {
@@ -172,24 +200,26 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
     let first = Number.POSITIVE_INFINITY;
     for (const activity of snapshot.activities) first = Math.min(first, Date.parse(activity.at));
     if (Number.isFinite(first)) firstActivity.set(snapshot.contactId, first);
+    const mqlAt = milestoneMs(snapshot.written.bant_became_mql_at);
+    const sqlAt = milestoneMs(snapshot.written.bant_became_sql_at);
+    // An SQL has passed MQL too (docs/contract.md section 3); the earlier of the two is when it entered the funnel.
+    const enteredAt = Math.min(mqlAt ?? Number.POSITIVE_INFINITY, sqlAt ?? Number.POSITIVE_INFINITY);
+    if (Number.isFinite(enteredAt)) reached.set(snapshot.contactId, enteredAt);
+    if (sqlAt !== undefined) becameSql.set(snapshot.contactId, sqlAt);
+    if (!Number.isFinite(enteredAt) && (snapshot.written.bant_qualification === 'mql' || snapshot.written.bant_qualification === 'sql')) withoutMilestones.push(snapshot.contactId);
   });
 
   const records = await store.listTaskRecords(portalId);
+  for (const record of records) if (drill?.startsWith('tasks:') && taskMetrics(record).includes(drill)) drilled.add(record.contactId);
+  await addHistoryMilestones(store, portalId, withoutMilestones, reached, becameSql);
+  const outcomeRecords = await store.listOutcomes(portalId);
+  const wonContacts = new Set(outcomeRecords.filter((o) => o.outcome === 'won').map((o) => o.contactId));
   const backfillUntil = options.backfillUntilMs ?? Number.NEGATIVE_INFINITY;
   const inRange = (ms: number) => ms >= range.fromMs && ms < range.toMs;
   const previousFrom = range.fromMs - (range.toMs - range.fromMs);
-  // Per contact: when it first reached MQL or SQL (its first qualify or call task) and when it became SQL.
-  const reached = new Map<string, number>();
-  const becameSql = new Map<string, number>();
-  for (const record of records) {
-    if (drill?.startsWith('tasks:') && taskMetrics(record).includes(drill)) drilled.add(record.contactId);
-    if (record.kind !== 'qualify' && record.kind !== 'call_sql') continue;
-    const created = Date.parse(record.createdAt);
-    reached.set(record.contactId, Math.min(reached.get(record.contactId) ?? Number.POSITIVE_INFINITY, created));
-    if (record.kind === 'call_sql') becameSql.set(record.contactId, Math.min(becameSql.get(record.contactId) ?? Number.POSITIVE_INFINITY, created));
-  }
   let entered = 0;
   let converted = 0;
+  let won = 0;
   const excluded = new Set<string>();
   for (const [contactId, at] of reached) {
     if (at <= backfillUntil) {
@@ -202,6 +232,10 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
     if (becameSql.has(contactId)) {
       converted += 1;
       if (drill === 'cohort:converted') drilled.add(contactId);
+    }
+    if (wonContacts.has(contactId)) {
+      won += 1;
+      if (drill === 'cohort:won') drilled.add(contactId);
     }
   }
   let sqlInRange = 0;
@@ -230,11 +264,12 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
     lifecycleStages: [...stages].map(([stage, count]) => ({ stage, label: lifecycleLabel(stage), count })).sort((a, b) => b.count - a.count),
     cohort: {
       definition:
-        'Contacts that first reached MQL or SQL in the range (the first qualify or call task the app created for them, the install backfill excluded); converted: those that became SQL by now.',
+        'Contacts that first reached MQL or SQL in the range (when the app first scored them MQL or SQL: bant_became_mql_at, else their score history; the install backfill excluded); converted: those that became SQL by now; won: those won by now (deal, sales feedback or customer stage).',
       entered,
       converted,
       rate: entered ? converted / entered : null,
-      won: null,
+      won: outcomeRecords.length ? won : null,
+      wonRate: outcomeRecords.length && entered ? won / entered : null,
     },
     leadVelocity: {
       sqlInRange,

@@ -8,9 +8,11 @@ import { checkPickedProperties } from '../../outcomes/candidate-properties.ts';
 import { outcomeSourcesOf } from '../../outcomes/deal-scope.ts';
 import { candidatePropertiesFor, loadExamples, loadFunnel } from '../../outcomes/portal-outcomes.ts';
 import { describeChanges } from '../../outcomes/score-history.ts';
+import { buildTimeline } from '../../outcomes/score-timeline.ts';
 import { calibrateModel, MIN_OUTCOMES_PER_CLASS } from '../../scoring/calibrate.ts';
 import { evaluateOutcomes } from '../../scoring/evaluate.ts';
 import type { Installation } from '../../store/store.ts';
+import { describeContact } from './describe-contact.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { sessionOf } from './session.ts';
 
@@ -28,6 +30,28 @@ function tooLittle(won: number, lost: number, minimum: number): string | undefin
   return `Too little data: ${won} won and ${lost} lost outcomes with features; at least ${minimum} of each are needed. Outcomes come from deals won and lost, the sales feedback property and contacts becoming customers.`;
 }
 
+/**
+ * Whether HubSpot has a contact the app has not scored: one batch read (no company, no properties beyond the
+ * defaults). null when HubSpot could not be asked; an error is "unknown", never "does not exist".
+ */
+async function existsInHubSpot(ctx: AppContext, portalId: number, contactId: string): Promise<boolean | null> {
+  try {
+    const client = await ctx.hubspot.forPortal(portalId);
+    return (await client.readContacts([contactId], { contact: [], company: [] })).has(contactId);
+  } catch (error) {
+    ctx.log.warn('could not check whether a contact exists', { portalId, error });
+    return null;
+  }
+}
+
+function historyMessage(contactId: string, scored: boolean, exists: boolean | null, changes: number): string | null {
+  if (!scored && exists === false) return `Contact ${contactId} does not exist in HubSpot (or was deleted).`;
+  if (!scored && exists === true) return `Contact ${contactId} exists in HubSpot but has not been scored yet: it is scored within minutes of its next change, or by the next backfill.`;
+  if (!scored) return `Contact ${contactId} has not been scored by the app; whether HubSpot has it could not be checked just now.`;
+  if (changes === 0) return `Contact ${contactId} is scored, but no change of its score has been recorded yet: the history starts with the next rescore that changes something.`;
+  return null;
+}
+
 export function createOutcomeRouter(ctx: AppContext): Router {
   const router = Router();
 
@@ -35,13 +59,25 @@ export function createOutcomeRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     const contactId = String(req.params.contactId);
     if (!CONTACT_ID.test(contactId)) throw new InvalidInputError([{ path: 'contactId', message: 'a contact id is digits only' }]);
-    const [history, outcomes] = await Promise.all([ctx.store.getScoreHistory(portalId, [contactId]), ctx.store.listOutcomes(portalId, [contactId])]);
+    const [history, outcomes, snapshots] = await Promise.all([
+      ctx.store.getScoreHistory(portalId, [contactId]),
+      ctx.store.listOutcomes(portalId, [contactId]),
+      ctx.store.getSnapshots(portalId, [contactId]),
+    ]);
     const changes = history.get(contactId) ?? [];
+    const snapshot = snapshots.get(contactId);
+    const scored = snapshot !== undefined;
+    const exists = scored ? true : await existsInHubSpot(ctx, portalId, contactId);
     res.json({
       contactId,
+      scored,
+      exists,
+      contact: snapshot ? describeContact(snapshot, ctx.config.HUBSPOT_AUTH_BASE_URL) : null,
       changes,
       summary: describeChanges(changes, changes.length),
+      timeline: buildTimeline(changes, outcomes),
       outcomes: outcomes.map(({ features: _features, ...o }) => o),
+      message: historyMessage(contactId, scored, exists, changes.length),
     });
   });
 

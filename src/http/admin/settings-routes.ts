@@ -1,4 +1,4 @@
-// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, lead routing.
+// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, Leads, lead routing.
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -6,6 +6,7 @@ import { NotFoundError } from '../../errors.ts';
 import { checkBusinessHours, DEFAULT_BUSINESS_HOURS } from '../../scoring/business-hours.ts';
 import { formatIssues } from '../../scoring/model-schema.ts';
 import { TASK_KINDS } from '../../scoring/types.ts';
+import { leadsStatusOf } from '../../leads/lead-scope.ts';
 import { DEFAULT_SETTINGS, type InstallationSettings } from '../../store/store.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { sessionOf } from './session.ts';
@@ -40,6 +41,7 @@ const settingsSchema = z.strictObject({
   fallbackOwnerId: ownerId.optional(),
   businessHours: businessHours.optional(),
   leadRouting: leadRouting.optional(),
+  leadsEnabled: z.boolean().optional(),
 });
 
 export function withDefaults(settings: Partial<InstallationSettings> | undefined): InstallationSettings {
@@ -63,6 +65,8 @@ export function createSettingsRouter(ctx: AppContext): Router {
         businessHours: DEFAULT_BUSINESS_HOURS,
       },
       timeZone: installation.timeZone ?? null,
+      // Whether the portal has Leads (the optional scopes granted at install), for the console's Leads switch.
+      leads: leadsStatusOf(installation),
     });
   });
 
@@ -70,8 +74,12 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     const parsed = settingsSchema.safeParse(req.body);
     if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error), 'The settings are invalid');
+    const installation = await ctx.store.getInstallation(portalId);
+    if (parsed.data.leadsEnabled && !leadsStatusOf(installation).available) {
+      throw new InvalidInputError([{ path: 'leadsEnabled', message: leadsStatusOf(installation).note ?? 'Leads are not available in this portal' }], 'The settings are invalid');
+    }
     // A form that does not show the working hours or the lead routing keeps those already set.
-    const before = parsed.data.businessHours && parsed.data.leadRouting?.weights ? undefined : (await ctx.store.getInstallation(portalId))?.settings;
+    const before = installation?.settings;
     const settings: InstallationSettings = { ...parsed.data };
     if (!settings.businessHours && before?.businessHours) settings.businessHours = before.businessHours;
     if (!settings.leadRouting && before?.leadRouting) settings.leadRouting = before.leadRouting;
@@ -80,6 +88,12 @@ export function createSettingsRouter(ctx: AppContext): Router {
     // Only the settings: a token refresh running at the same time keeps its new tokens.
     if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });
+    // Leads switched on: every contact is rescored once, so contacts already SQL get their lead too (src/leads/).
+    if (settings.leadsEnabled && !installation?.settings.leadsEnabled) {
+      await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', payload: { requestedAt: ctx.now() }, notBefore: ctx.now() }]);
+      ctx.notifyWork();
+      ctx.log.info('leads enabled; rescoring every contact', { portalId });
+    }
     res.json({ saved: true, settings });
   });
 

@@ -1,5 +1,6 @@
 // Installation status, job progress, queue depth and dead letters, API budget; and disconnect (the funnel: funnel-routes.ts).
 import { outcomeSourcesOf } from '../../outcomes/deal-scope.ts';
+import { leadsStatusOf } from '../../leads/lead-scope.ts';
 import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { optionalScopes, requiredScopes } from '../../app-definition.ts';
@@ -68,6 +69,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         outcomes: outcomeSourcesOf(installation),
         // A reinstall that brought back the settings and model history of an earlier install.
         restored: installation.restored ?? null,
+        // Lead records (src/leads/): available with the optional leads scopes, used when the admin enabled them.
+        leads: leadsStatusOf(installation),
       },
       contacts,
       // Lead routing's counts (src/routing/): leads assigned today (the portal's day) and since routing began.

@@ -1,8 +1,10 @@
 // The admin console: one page, no build step. Every value from the server is set as text, never as HTML.
+import { ACCURACY_TEXT, renderAccuracy, renderCalibration } from './accuracy.js';
 import { drawHistogram } from './chart.js';
 import { $, confirmDialog, fill, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 import { locatePath, parseWithLines } from './json-locate.js';
 import { markFormIssues, renderModelForm } from './model-form.js';
+import { renderTimeline, TIMELINE_TEXT } from './timeline.js';
 
 let csrf = '';
 let portalId = 0;
@@ -232,6 +234,7 @@ const OUTCOME_NAMES = { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified
 const METRIC_NAMES = {
   cohort: 'Reached MQL or SQL in the range',
   'cohort:converted': 'Of those, became SQL',
+  'cohort:won': 'Of those, won',
   'sql:range': 'New SQL in the range',
   'sql:previous': 'New SQL in the range before',
 };
@@ -310,7 +313,14 @@ loaders['tab-funnel'] = async () => {
       { class: 'kpi', 'data-testid': 'cohort' },
       h('div', { class: 'label' }, 'MQL → SQL (cohort)'),
       h('div', { class: 'value' }, fmtPercent(c.rate)),
-      h('div', { class: 'sub' }, drillButton('cohort:converted', METRIC_NAMES['cohort:converted'], `${fmtNumber(c.converted)} SQL`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range; target 20–40 %. Won: arrives with the outcomes work.'),
+      h('div', { class: 'sub' }, drillButton('cohort:converted', METRIC_NAMES['cohort:converted'], `${fmtNumber(c.converted)} SQL`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range; target 20–40 %.'),
+    ),
+    h(
+      'div',
+      { class: 'kpi', 'data-testid': 'cohort-won' },
+      h('div', { class: 'label' }, 'MQL → won (cohort)'),
+      h('div', { class: 'value' }, c.won === null ? '–' : fmtPercent(c.wonRate)),
+      h('div', { class: 'sub' }, c.won === null ? 'No won or lost outcomes recorded yet (deals, sales feedback, customer stage).' : [drillButton('cohort:won', METRIC_NAMES['cohort:won'], `${fmtNumber(c.won)} won`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range, by now.']),
     ),
     h(
       'div',
@@ -757,13 +767,26 @@ function routingFields(routing, owners) {
   );
 }
 
+/** HubSpot's Lead records (docs/contract.md section 3b): on only where the portal has Leads (the optional scopes). */
+function leadsFieldset(s, leads) {
+  return h(
+    'fieldset',
+    {},
+    h('legend', {}, 'HubSpot Leads'),
+    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'leadsEnabled', checked: Boolean(s.leadsEnabled), disabled: !leads?.available, 'aria-describedby': 'e-leadsEnabled' }), "Create and qualify Lead records (SQL contacts get a lead; disqualified contacts' leads move to the disqualified stage)")),
+    h('p', { class: 'hint' }, leads?.note ?? (leads?.available ? 'This portal has Leads.' : 'This portal has no Leads.')),
+    h('div', { class: 'error', id: 'e-leadsEnabled' }),
+  );
+}
+
 loaders['tab-settings'] = async () => {
-  const [{ settings, modelDefaults }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
+  const [{ settings, modelDefaults, leads }, { owners }] = await Promise.all([api('/settings'), api('/owners')]);
   const s = settings;
   const sw = (name, label, checked) => h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name, checked }), label));
   fill(
     $('settings-form'),
     h('fieldset', {}, h('legend', {}, 'Write to standard properties'), sw('syncLifecycleStage', 'Move lifecyclestage forward with the recommended stage', s.syncLifecycleStage), sw('syncLeadStatus', 'Set hs_lead_status to UNQUALIFIED for disqualified contacts', s.syncLeadStatus)),
+    leadsFieldset(s, leads),
     h('fieldset', {}, h('legend', {}, 'Tasks the app creates'), Object.entries(TASK_KINDS).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
     numberField('callSlaHours', 'Call SLA (hours)', s.callSlaHours, `model: ${modelDefaults.callSlaHours}`),
     numberField('dailyTaskBudget', 'Task budget per rep and day', s.dailyTaskBudget, `model: ${modelDefaults.dailyTaskBudget}`),
@@ -787,6 +810,7 @@ function readSettings(form) {
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
     leadRouting: text('routingTeamId') ? { enabled: data.has('routingEnabled'), teamId: text('routingTeamId'), dailyCapacity: num('routingCapacity') } : undefined,
+    leadsEnabled: data.has('leadsEnabled'),
   };
 }
 
@@ -853,8 +877,16 @@ export function renderCard(card) {
   );
 }
 
+async function showTimeline(contactId) {
+  const history = await api(`/contacts/${encodeURIComponent(contactId)}/history`);
+  fill($('h-timeline'), history.contact ? TIMELINE_TEXT.heading(history.contact.name) : TIMELINE_TEXT.title);
+  fill($('timeline'), renderTimeline(history));
+  return history;
+}
+
 async function showContact(contactId) {
-  fill($('card-preview'), renderCard(await api(`/card-preview?contactId=${encodeURIComponent(contactId)}`)));
+  const [card] = await Promise.all([api(`/card-preview?contactId=${encodeURIComponent(contactId)}`), showTimeline(contactId)]);
+  fill($('card-preview'), renderCard(card));
 }
 
 async function searchContacts(query) {
@@ -862,6 +894,10 @@ async function searchContacts(query) {
   if (!result.contacts.length) {
     fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, result.message));
     fill($('card-preview'), h('p', { class: 'empty' }, 'No contact to show.'));
+    fill($('h-timeline'), TIMELINE_TEXT.title);
+    // An id the app has not scored: the history route says whether HubSpot has the contact at all.
+    if (/^\d{1,20}$/.test(query)) await showTimeline(query);
+    else fill($('timeline'), h('p', { class: 'empty' }, TIMELINE_TEXT.noContact));
     return;
   }
   fill(
@@ -885,6 +921,38 @@ async function searchContacts(query) {
 }
 
 loaders['tab-contacts'] = async () => {};
+
+// ---------- accuracy ----------
+async function calibrate(button, container) {
+  button.disabled = true;
+  fill(container, h('p', {}, ACCURACY_TEXT.calibrating));
+  try {
+    const answer = await api('/outcomes/calibrate', { method: 'POST', body: {} }).catch((error) => {
+      // Too few outcomes or a refused fit: the answer says why, shown where the proposal would be.
+      if (error.status === 422) return { proposed: false, error: { message: error.message } };
+      throw error;
+    });
+    renderCalibration(container, answer, {
+      review: () => {
+        // The proposal is the draft now: the model tab loads it afresh, ready for what-if and activation.
+        draft = null;
+        lastWhatIf = null;
+        selectTab($('tab-model'));
+        flash(ACCURACY_TEXT.reviewNote);
+      },
+    });
+  } catch (error) {
+    fill(container);
+    flash(error.message, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+loaders['tab-accuracy'] = async () => {
+  fill($('accuracy'), h('p', {}, ACCURACY_TEXT.loading));
+  renderAccuracy($('accuracy'), await api('/outcomes/evaluate'), { calibrate });
+};
 
 function wireContacts() {
   $('search-form').addEventListener('submit', (event) => {

@@ -1,0 +1,42 @@
+// MEDDIC as a second framework (issue 16 part 4, seed 003: complex B2B deals with several stakeholders): Metrics,
+// Economic buyer, Decision criteria, Decision process, Identify pain, Champion. Each criterion has an answer property
+// (`meddic_<criterion>_answer`) whose values map to the same four states as BANT; economic buyer and champion also come
+// from the buying centre's roles. A model names its framework; BANT is the default.
+import { z } from 'zod';
+import { CRITERION_STATES } from './types.ts';
+
+export const FRAMEWORKS = ['bant', 'meddic'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+export const MEDDIC_CRITERIA = ['metrics', 'economic_buyer', 'decision_criteria', 'decision_process', 'identify_pain', 'champion'] as const;
+export type MeddicCriterion = (typeof MEDDIC_CRITERIA)[number];
+
+const description = z.string().optional().describe('For admins: what this block means and where its default comes from.');
+const answers = z
+  .record(z.string().min(1), z.enum(CRITERION_STATES))
+  .describe('Answer-property value → criterion state; an answer that is set decides the criterion.');
+const question = z.string().min(1).describe('What the rep asks when the criterion is unknown.');
+const roles = z.array(z.string().min(1)).describe('hs_buying_role values held by someone in the buying centre that meet the criterion.');
+
+const answered = z.strictObject({ answers, question, description });
+const fromBuyingCenter = z.strictObject({ answers, question, buyingRoles: roles.min(1), description });
+
+export const meddicSchema = z
+  .strictObject({
+    description,
+    metrics: answered,
+    economic_buyer: fromBuyingCenter,
+    decision_criteria: answered,
+    decision_process: answered,
+    identify_pain: answered,
+    champion: fromBuyingCenter,
+  })
+  .describe('MEDDIC criteria (used when framework is "meddic"): answers per criterion; economic buyer and champion also from buying roles.');
+
+export type MeddicModel = z.infer<typeof meddicSchema>;
+
+export const frameworkSchema = z.enum(FRAMEWORKS).optional().describe('The qualification framework: "bant" (default) or "meddic" (needs the meddic block).');
+
+export function meddicAnswerProperty(criterion: MeddicCriterion): string {
+  return `meddic_${criterion}_answer`;
+}
