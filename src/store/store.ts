@@ -275,6 +275,9 @@ export interface TaskRecord {
   causeEnded?: boolean;
   /** Found in HubSpot rather than created now (e.g. after a reinstall): not counted in today's per-rep budget. */
   adopted?: boolean;
+  /** Deferred records only: when and for whom the app made the task this record replaced (it still counts that day). */
+  budgetedAt?: string;
+  budgetedOwnerId?: string | null;
   /** What the open task shows (priority, title): a change refreshes its title and body (src/scoring/task-rules.ts). */
   fingerprint?: string;
 }

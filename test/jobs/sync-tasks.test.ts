@@ -216,6 +216,16 @@ describe('syncTasks', () => {
       expect(await harness.store.listTaskRecords(PORTAL, { status: 'deferred' })).toEqual([]);
     });
 
+    it('when a task the app made today and closed (a disconnect) is deferred on its return, then it still counts: a second sync does not create it', async () => {
+      const { client, harness, sync } = await setup(1);
+      await sync([want('1')]);
+      const [made] = await harness.store.getTaskRecords(PORTAL, ['1']);
+      await harness.store.putTaskRecords([{ ...(made as NonNullable<typeof made>), status: 'completed', closedBy: 'app' }]);
+      expect(await sync([want('1'), want('2')])).toMatchObject({ created: 0, deferred: 2 });
+      expect(await sync([want('1'), want('2')])).toMatchObject({ created: 0, deferred: 2 });
+      expect(client.createdTasks).toHaveLength(1);
+    });
+
     it('when escalations are due, then the budget does not hold them back', async () => {
       const { client, sync } = await setup(1);
       await sync([want('1')]);
