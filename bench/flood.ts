@@ -40,6 +40,12 @@ const bodyBytes = args.num('body-bytes', 1024 * 1024);
 /** Signed deliveries per second during the floods, each of `events` events. */
 const webhookRate = args.num('webhook-rate', 20);
 const eventsPerDelivery = args.num('events', 10);
+/** Where the 1 MB bodies go: the admin API (default, no cookie), the webhook route (no signature), or both in turn. */
+const bodyTarget = args.get('body-target') ?? 'admin';
+/** Extra node flags for the app process, e.g. --app-node-args=--trace-gc (default none). */
+const appNodeArgs = (args.get('app-node-args') ?? '').split(' ').filter(Boolean);
+/** Also print the app's peak memory by kind (V8 heap, external, array buffers), from bench/lib/memory-trace.ts. */
+const memoryBreakdown = process.argv.includes('--memory-breakdown');
 
 const MiB = 1024 * 1024;
 
@@ -71,7 +77,29 @@ async function main(): Promise<void> {
   const contactIds = [...portal.contacts.keys()];
   const dataDir = await makeTempDir('bench-flood');
   const port = await freePort();
-  const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { RESCORE_DELAY_MS: '1000' } }));
+  const traceArgs = memoryBreakdown ? [`--import=${new URL('./lib/memory-trace.ts', import.meta.url).pathname}`] : [];
+  const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { RESCORE_DELAY_MS: '1000' } }), { nodeArgs: [...appNodeArgs, ...traceArgs] });
+  let takeBaseline = false;
+  const memoryPeaks = new Map<string, number>();
+  const memoryAtBaseline = new Map<string, number>();
+  if (memoryBreakdown) {
+    app.child.stderr?.on('data', (chunk: Buffer) => {
+      for (const match of chunk.toString('utf8').matchAll(/^MEMTRACE (\{.*\})$/gm)) {
+        let sample: Record<string, number>;
+        try {
+          sample = JSON.parse(match[1] as string) as Record<string, number>;
+        } catch {
+          continue;
+        }
+        for (const [kind, mib] of Object.entries(sample)) {
+          if (!memoryAtBaseline.has(kind)) continue;
+          memoryPeaks.set(kind, Math.max(memoryPeaks.get(kind) ?? 0, mib));
+        }
+        if (memoryAtBaseline.size === 0 && takeBaseline) for (const [kind, mib] of Object.entries(sample)) memoryAtBaseline.set(kind, mib);
+      }
+    });
+  }
+
   const webhookUrl = `${app.url}/webhooks/hubspot`;
   const webhookAgent = new Agent({ keepAlive: true, maxSockets: 64 });
   let eventId = 1;
@@ -138,6 +166,7 @@ async function main(): Promise<void> {
     // Let the backfill's rescoring settle before the baseline.
     await sleep(2_000);
     const baseline = (await app.memory())?.rssMiB ?? Number.NaN;
+    takeBaseline = true;
     loopDelay.enable();
     peakRss = baseline;
     const dataBefore = await directorySize(dataDir);
@@ -183,7 +212,15 @@ async function main(): Promise<void> {
 
     // Phase 2: unauthenticated 1 MB nested JSON bodies to the admin API.
     phase = 'bodies';
-    const bodies = await flood({ kind: 'bodies', url: `${app.url}/admin/api/model/what-if`, seconds: bodySeconds, bytes: bodyBytes, connections });
+    const bodyUrls = { admin: [`${app.url}/admin/api/model/what-if`], webhook: [webhookUrl], both: [`${app.url}/admin/api/model/what-if`, webhookUrl] }[bodyTarget];
+    if (!bodyUrls) throw new Error(`--body-target must be admin, webhook or both, not ${bodyTarget}`);
+    const bodies: FloodResult = { statuses: {}, sent: 0, seconds: 0 };
+    for (const url of bodyUrls) {
+      const part = await flood({ kind: 'bodies', url, seconds: bodySeconds, bytes: bodyBytes, connections });
+      for (const [status, count] of Object.entries(part.statuses)) bodies.statuses[`${new URL(url).pathname} ${status}`] = count;
+      bodies.sent += part.sent;
+      bodies.seconds += part.seconds;
+    }
 
     flooding = false;
     await webhooks;
@@ -201,20 +238,26 @@ async function main(): Promise<void> {
     const delivered = acks.filter((a) => a.phase !== 'quiet');
     const ok = delivered.filter((a) => a.status === 200);
     const failed = delivered.length - ok.length;
+    const failedStatuses = delivered.filter((a) => a.status !== 200).map((a) => a.status);
     const sorted = ok.map((a) => a.ms).sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
     const growth = peakRss - baseline;
     const p99Of = (name: string) => percentile(acks.filter((a) => a.phase === name && a.status === 200).map((a) => a.ms).sort((a, b) => a - b), 99);
     console.log(`  phase 1: ${installs} installs with a ${returnToBytes}-byte returnTo and ${signins} sign-ins over ${connections} connections in ${phase1Seconds.toFixed(1)} s; answers ${JSON.stringify(states.statuses)}`);
-    console.log(`  phase 2: ${bodies.sent} unauthenticated ${(bodyBytes / MiB).toFixed(0)} MiB nested-JSON bodies over ${connections} connections in ${bodies.seconds.toFixed(1)} s; answers ${JSON.stringify(bodies.statuses)}`);
+    console.log(`  phase 2: ${bodies.sent} unauthenticated ${(bodyBytes / MiB).toFixed(0)} MiB nested-JSON bodies (${bodyTarget}) over ${connections} connections in ${bodies.seconds.toFixed(1)} s; answers ${JSON.stringify(bodies.statuses)}`);
     console.log(`  app RSS: ${baseline.toFixed(0)} MiB before, peak ${peakRss.toFixed(0)} MiB (+${growth.toFixed(1)}), ${afterRss.toFixed(0)} MiB after  (aim growth ≤ 64 MB: ${growth * 1.048576 <= 64 ? 'met' : 'MISSED'})`);
     console.log(`  data directory: ${(dataBefore / MiB).toFixed(2)} MiB before, ${(dataAfter / MiB).toFixed(2)} MiB after  (aim ≤ 10 MB: ${dataAfter <= 10_000_000 ? 'met' : 'MISSED'})`);
     console.log(
       `  webhook acks during the floods: ${delivered.length} deliveries, ${failed} failed; ms p50 ${percentile(sorted, 50).toFixed(1)}  p99 ${p99.toFixed(1)}  max ${percentile(sorted, 100).toFixed(1)}  (aim p99 ≤ 250 ms, 0 failed: ${p99 <= 250 && failed === 0 ? 'met' : 'MISSED'})`,
     );
+    if (failed > 0) console.log(`    failed deliveries by status (0 = no answer within 5 s or a connection error): ${failedStatuses.join(', ')}`);
     console.log(`    inside the app, acknowledgements by bucket (le seconds: count, since start): ${ackBuckets.join(' ')}`);
     console.log(`    peak RSS ${quietPeakRss.toFixed(0)} MiB before the floods, ${statesPeakRss.toFixed(0)} MiB after the state flood`);
     console.log(`    by phase: p99 ${p99Of('quiet').toFixed(1)} ms before the floods, ${p99Of('states').toFixed(1)} ms during the state flood, ${p99Of('bodies').toFixed(1)} ms during the bodies; the timing loop's own event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms`);
+    if (memoryBreakdown) {
+      const kinds = [...memoryAtBaseline.keys()].map((kind) => `${kind} ${memoryAtBaseline.get(kind)?.toFixed(0)} → peak ${memoryPeaks.get(kind)?.toFixed(0)}`);
+      console.log(`    app memory by kind, MiB (process.memoryUsage, baseline → peak of 100 ms samples): ${kinds.join(', ')}`);
+    }
     console.log(`  a real install right after: ${installSeconds.toFixed(2)} s  (aim ≤ 3 s: ${installSeconds <= 3 ? 'met' : 'MISSED'})`);
     const bench = `flood ${installs}+${signins} states, ${bodySeconds} s of 1 MB bodies (lowdb)`;
     reportResult({ bench, metric: 'app RSS growth', value: Number((growth * 1.048576).toFixed(1)), unit: 'MB', aim: '≤ 64 MB', ok: growth * 1.048576 <= 64, note: `peak ${peakRss.toFixed(0)} MiB` });

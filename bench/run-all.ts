@@ -57,6 +57,7 @@ const BENCHES: Bench[] = [
   { name: 'burst', file: 'burst.bench.ts', args: () => [] },
   { name: 'webhook-ack', file: 'webhook-ack.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'backfill', file: 'backfill.bench.ts', args: (q) => (q ? ['--quick'] : []) },
+  { name: 'portals', file: 'portals.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'flood', file: 'flood.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'garbled', file: 'garbled.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'calibrate', file: 'calibrate.bench.ts', args: (q) => (q ? ['--quick'] : []) },

@@ -19,4 +19,9 @@ export interface AppContext {
   now(): number;
   /** Wakes the queue worker after new work was enqueued. */
   notifyWork(): void;
+  /**
+   * Aborted when the app shuts down: a long backfill stops at its next page (its cursor is stored) instead of holding
+   * the shutdown for as long as a million contacts take, and is taken up again from the queue.
+   */
+  stopSignal?: AbortSignal;
 }

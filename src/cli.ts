@@ -16,7 +16,8 @@ import { isJsonLinesPath } from './read-json-lines.ts';
 import { parseProfile, type ScoringResult, score } from './scoring/index.ts';
 
 export interface CliIo {
-  stdout: (text: string) => void;
+  /** Text, or bytes of UTF-8 (`bant score FILE.jsonl` hands over its results encoded). */
+  stdout: (text: string | Uint8Array) => void;
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
   now: () => number;

@@ -2,6 +2,7 @@
 // An invalid or missing value stops the process with a message naming the variable and how to fix it.
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_LOWDB_CONTACT_LIMIT } from './store/embedded-store-limit.ts';
 
 const cronExpression = z
   .string()
@@ -64,6 +65,8 @@ const envSchema = z.object({
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
     'expected a postgres:// or postgresql:// URL',
   ),
+  /** Contacts the embedded (lowdb) store is measured for; beyond them the app warns (start-up log, console). */
+  LOWDB_CONTACT_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_LOWDB_CONTACT_LIMIT),
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
   TOKEN_ENCRYPTION_KEY: optionalString.refine(
     (v) => v === undefined || isKey32(v),
@@ -81,6 +84,11 @@ const envSchema = z.object({
   /** Per-portal HubSpot budget: requests per rolling 10 s, and search requests per second. */
   HUBSPOT_RATE_LIMIT_PER_10S: z.coerce.number().int().min(1).default(110),
   HUBSPOT_SEARCH_RATE_PER_S: z.coerce.number().int().min(1).default(5),
+  /**
+   * Live queue batches in flight per instance, each of another portal. A batch mostly waits on its portal's rate limit
+   * (a few calls ~91 ms apart), so with many portals the instance needs many at once, not CPU.
+   */
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Largest webhook body accepted, bytes. */
   WEBHOOK_MAX_BYTES: z.coerce
     .number()
@@ -88,6 +96,16 @@ const envSchema = z.object({
     .min(1024, 'expected at least 1024 bytes')
     .max(WEBHOOK_MAX_BYTES_LIMIT, `expected at most ${WEBHOOK_MAX_BYTES_LIMIT} bytes (16 MiB)`)
     .default(1_048_576),
+  /**
+   * Bytes of webhook bodies being read before their signature is checked, all requests together; beyond it a delivery
+   * gets 503 with Retry-After (HubSpot retries). Never below WEBHOOK_MAX_BYTES, so the largest delivery always fits.
+   */
+  WEBHOOK_PENDING_BYTES: z.coerce
+    .number()
+    .int('expected a whole number of bytes')
+    .min(1024, 'expected at least 1024 bytes')
+    .max(1024 * 1024 * 1024, 'expected at most 1073741824 bytes (1 GiB)')
+    .default(8 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -21,6 +21,7 @@ import { Metrics } from './metrics.ts';
 import { createModelRegistry } from './model-registry.ts';
 import { createBottleneckConnection } from './redis/bottleneck-connection.ts';
 import { openStore } from './store/open-store.ts';
+import { checkEmbeddedStoreSize } from './store/embedded-store-limit.ts';
 
 export interface RunningApp {
   url: string;
@@ -44,6 +45,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const models = createModelRegistry({ store, defaultModel, log });
 
   let wake = () => {};
+  const stopping = new AbortController();
   const ctx: AppContext = {
     config,
     log,
@@ -54,6 +56,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
     modelFor: models.modelFor,
     now: () => Date.now(),
     notifyWork: () => wake(),
+    stopSignal: stopping.signal,
   };
   await hubspot.ensurePrivateAppInstallation?.();
   if (config.privateAppMode) await preparePrivatePortal(ctx);
@@ -71,16 +74,19 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
-  const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills } });
+  const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills }, maxConcurrency: config.QUEUE_CONCURRENCY });
   wake = () => worker.wake();
   const scheduler = startScheduler(ctx);
   log.info('app started', { port, publicBaseUrl: config.PUBLIC_BASE_URL, store: config.DATABASE_URL ? 'postgres' : 'lowdb' });
+  const sizeWarning = await checkEmbeddedStoreSize(store, { embedded: !config.DATABASE_URL, limit: config.LOWDB_CONTACT_LIMIT });
+  if (sizeWarning) log.warn(sizeWarning.message, { contacts: sizeWarning.contacts, limit: sizeWarning.limit });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       log.info('shutting down: draining work');
       scheduler.stop();
+      stopping.abort();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker.stop();
       await store.close();

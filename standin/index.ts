@@ -69,6 +69,8 @@ export interface CreatePortalOptions extends GenerateOptions {
   installed?: boolean;
   /** A static private-app token for this portal (all scopes, no expiry); implies installed. */
   privateAppToken?: string;
+  /** Limits of this portal's own, instead of the stand-in's `rateLimit` (unset fields keep those). */
+  rateLimit?: RateLimitOptions;
 }
 
 export interface RequestRecord {
@@ -501,6 +503,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       if (o.leads === false) portal.leadPipelines = null;
       portal.onChange((change) => webhooks.record(portal, change));
       generatePortal(portal, { ...o, seed: o.seed ?? id });
+      if (o.rateLimit) limiter.setPortalLimits(id, o.rateLimit);
       if (o.outcomes) generateDeals(portal, { ...o.outcomes, seed: o.seed ?? id });
       auth.portals.set(id, portal);
       if (o.installed || o.privateAppToken) {

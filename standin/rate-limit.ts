@@ -49,6 +49,8 @@ export class RateLimiter {
   private readonly search = new Map<number, Window>();
   private readonly days = new Map<number, { day: number; count: number }>();
   readonly faults = new Map<number, Required<Faults>>();
+  /** Portals with limits of their own (e.g. one portal on a higher API tier among a thousand). */
+  private readonly ownLimits = new Map<number, RateLimitOptions>();
   private fiveXX = 0;
   private readonly appId: string;
 
@@ -57,6 +59,16 @@ export class RateLimiter {
     this.searchPerSecond = options.searchPerSecond ?? 5;
     this.daily = options.daily;
     this.appId = appId;
+  }
+
+  /** Gives one portal its own limits; unset fields keep the stand-in's. */
+  setPortalLimits(portalId: number, limits: RateLimitOptions): void {
+    this.ownLimits.set(portalId, { ...limits });
+  }
+
+  private limitsOf(portalId: number): { perTen: number; searchPerSecond: number; daily: number | undefined } {
+    const own = this.ownLimits.get(portalId);
+    return { perTen: own?.perTenSeconds ?? this.perTen, searchPerSecond: own?.searchPerSecond ?? this.searchPerSecond, daily: own?.daily ?? this.daily };
   }
 
   inject(portalId: number, faults: Faults): void {
@@ -79,24 +91,24 @@ export class RateLimiter {
     }
     if (f.status429 > 0) {
       f.status429--;
-      return { delayMs: f.delayMs, error: this.tenSecondly(portalId, 0) };
+      return { delayMs: f.delayMs, error: this.tenSecondly(portalId, this.limitsOf(portalId).perTen, 0) };
     }
     return { delayMs: f.delayMs };
   }
 
-  private tenSecondly(portalId: number, remaining: number): HubSpotError {
+  private tenSecondly(portalId: number, perTen: number, remaining: number): HubSpotError {
     return new HubSpotError(
       429,
       'RATE_LIMITS',
       'You have reached your ten_secondly_rolling limit.',
       { errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', groupName: `publicapi:oauth:${this.appId}:${portalId}`, requestId: crypto.randomUUID() },
-      this.headers(remaining),
+      this.headers(perTen, remaining),
     );
   }
 
-  private headers(remaining: number): Record<string, string> {
+  private headers(perTen: number, remaining: number): Record<string, string> {
     return {
-      'X-HubSpot-RateLimit-Max': String(this.perTen),
+      'X-HubSpot-RateLimit-Max': String(perTen),
       'X-HubSpot-RateLimit-Remaining': String(Math.max(0, remaining)),
       'X-HubSpot-RateLimit-Interval-Milliseconds': String(TEN_SECONDS),
     };
@@ -105,13 +117,14 @@ export class RateLimiter {
   /** Counts the request; returns the headers to send, or throws the 429. */
   check(portalId: number, rate: RateClass, now: number): Record<string, string> {
     if (rate === 'none') return {};
+    const limits = this.limitsOf(portalId);
     if (rate === 'search') {
       let w = this.search.get(portalId);
       if (!w) {
       w = new Window();
       this.search.set(portalId, w);
     }
-      if (w.count(now, 1000) >= this.searchPerSecond) {
+      if (w.count(now, 1000) >= limits.searchPerSecond) {
         throw new HubSpotError(429, 'RATE_LIMITS', 'You have reached your secondly limit.', {
           errorType: 'RATE_LIMIT',
           policyName: 'SECONDLY',
@@ -122,25 +135,26 @@ export class RateLimiter {
       return {}; // Search responses carry no rate-limit headers (docs/hubspot-platform.md §3.2).
     }
     const extra: Record<string, string> = {};
-    if (this.daily !== undefined) {
+    const daily = limits.daily;
+    if (daily !== undefined) {
       const day = Math.floor(now / 86_400_000);
       let d = this.days.get(portalId);
       if (!d || d.day !== day) {
         d = { day, count: 0 };
         this.days.set(portalId, d);
       }
-      if (d.count >= this.daily) {
+      if (d.count >= daily) {
         throw new HubSpotError(
           429,
           'RATE_LIMITS',
           'You have reached your daily limit.',
           { errorType: 'RATE_LIMIT', policyName: 'DAILY', requestId: crypto.randomUUID() },
-          { 'X-HubSpot-RateLimit-Daily': String(this.daily), 'X-HubSpot-RateLimit-Daily-Remaining': '0' },
+          { 'X-HubSpot-RateLimit-Daily': String(daily), 'X-HubSpot-RateLimit-Daily-Remaining': '0' },
         );
       }
       d.count++;
-      extra['X-HubSpot-RateLimit-Daily'] = String(this.daily);
-      extra['X-HubSpot-RateLimit-Daily-Remaining'] = String(this.daily - d.count);
+      extra['X-HubSpot-RateLimit-Daily'] = String(daily);
+      extra['X-HubSpot-RateLimit-Daily-Remaining'] = String(daily - d.count);
     }
     let w = this.burst.get(portalId);
     if (!w) {
@@ -148,8 +162,8 @@ export class RateLimiter {
       this.burst.set(portalId, w);
     }
     const used = w.count(now, TEN_SECONDS);
-    if (used >= this.perTen) throw this.tenSecondly(portalId, 0);
+    if (used >= limits.perTen) throw this.tenSecondly(portalId, limits.perTen, 0);
     w.add(now);
-    return { ...this.headers(this.perTen - used - 1), ...extra };
+    return { ...this.headers(limits.perTen, limits.perTen - used - 1), ...extra };
   }
 }

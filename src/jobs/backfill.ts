@@ -20,6 +20,14 @@ export interface BackfillOptions {
   fresh?: boolean;
 }
 
+/** The app is shutting down: the run stopped between two pages, its cursor stored for the next run. */
+export class BackfillInterrupted extends Error {
+  constructor(done: number) {
+    super(`backfill stopped for shutdown after ${done} contacts; it resumes at its cursor`);
+    this.name = 'BackfillInterrupted';
+  }
+}
+
 export interface BackfillResult {
   summary: string;
   contacts: number;
@@ -42,6 +50,7 @@ export async function runBackfill(ctx: AppContext, portalId: PortalId, options: 
       let contacts = 0;
       let liveContacts = 0;
       do {
+        if (ctx.stopSignal?.aborted) throw new BackfillInterrupted(run.doneBefore + contacts);
         liveContacts += await serveLiveRescores(ctx, portalId);
         const page = await client.listContactIds(after, BACKFILL_BATCH);
         if (page.ids.length > 0) await rescoreContacts(ctx, portalId, page.ids, { reason: options.reason ?? 'backfill' });

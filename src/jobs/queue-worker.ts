@@ -1,6 +1,9 @@
 // The durable queue's worker: fair turns across portals, batches of up to 100 items of one portal, a bounded number
 // of batches per portal at a time (the PortalClient's limiter keeps each portal inside its rate limit), retries with
 // backoff, dead letters after maxAttempts. Leases expire, so work of a killed process is done again after a restart.
+// Two lanes: live work (webhook rescores, purges, engagements, …) and backfills. A backfill runs for minutes to hours,
+// so it has its own slots and never holds one of the live lane's: one portal's backfill cannot delay other portals'
+// rescoring. The live lane takes portals round-robin, resuming after the last served one (a keyset page of due portals).
 import type { AppContext } from '../app-context.ts';
 import type { EngagementObjectType } from '../hubspot/portal-client.ts';
 import type { LeasedItem, PortalId, WorkItem, WorkKind } from '../store/store.ts';
@@ -25,9 +28,11 @@ export interface QueueWorkerOptions {
   backoffMs?: (attempts: number) => number;
   /** Batches of one portal in flight at once (default 1). */
   perPortalConcurrency?: number;
-  /** Batches in flight overall (default 4). */
+  /** Live (non-backfill) batches in flight overall (default 4). */
   maxConcurrency?: number;
-  /** Idle poll interval for due work (retries, coalescing windows), default 1 s. */
+  /** Backfills running at once, in their own lane beside the live batches (default 4; each waits mostly on its own portal's rate limit). */
+  maxBackfills?: number;
+  /** Idle poll interval for due work (retries, coalescing windows), default 250 ms: it adds to every webhook's latency, as a rescore becomes due when its coalescing window ends, which no enqueue announces. One indexed query per poll. */
   pollMs?: number;
   /** Run the background loop (default true); tests call runOnce() instead. */
   background?: boolean;
@@ -38,7 +43,7 @@ export interface QueueWorkerOptions {
 export interface QueueWorker {
   /** Finishes leased work, leases nothing new. */
   stop(): Promise<void>;
-  /** One fair round over all portals with due work; resolves with the number of items handled. */
+  /** One fair round (up to the concurrency limits) over the portals with due work; resolves with the number of items handled. */
   runOnce(): Promise<number>;
   /** New work was enqueued (AppContext.notifyWork). */
   wake(): void;
@@ -58,7 +63,8 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const perPortal = options.perPortalConcurrency ?? 1;
   const maxConcurrency = options.maxConcurrency ?? 4;
-  const pollMs = options.pollMs ?? 1000;
+  const maxBackfills = options.maxBackfills ?? 4;
+  const pollMs = options.pollMs ?? 250;
   const handlers: Partial<Record<WorkKind, WorkHandler>> = {
     rescore: handleRescores,
     purge: handlePurges,
@@ -69,8 +75,11 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     ...options.handlers,
   };
   const kinds = (Object.keys(handlers) as WorkKind[]).filter((k) => handlers[k]);
+  const liveKinds = kinds.filter((k) => k !== 'backfill');
+  const backfillKinds = kinds.filter((k) => k === 'backfill');
 
   const inFlight = new Set<Promise<number>>();
+  const backfillsInFlight = new Set<Promise<number>>();
   const portalLoad = new Map<PortalId, number>();
   /** Items being handled now: an expired lease re-leased by this same process is not handled twice at once. */
   const busyItems = new Set<string>();
@@ -84,15 +93,22 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     wakeUp?.();
   };
 
-  /** Portals in turn order: the one after the last served comes first, so a busy portal cannot starve the others. */
-  const inTurnOrder = (portals: PortalId[]): PortalId[] => {
-    const sorted = [...portals].sort((a, b) => a - b);
-    if (lastServed === undefined) return sorted;
-    const next = sorted.findIndex((p) => p > (lastServed as PortalId));
-    return next <= 0 ? sorted : [...sorted.slice(next), ...sorted.slice(0, next)];
+  /**
+   * Portals with due live work in turn order: those after the last served first, then from the start (wrapping
+   * round), a page at a time, so a busy portal cannot starve the others and a thousand portals cost a short read.
+   */
+  const inTurnOrder = async (wanted: number): Promise<PortalId[]> => {
+    const now = ctx.now();
+    const page = Math.max(wanted * 4, 16);
+    const after = await ctx.store.portalsWithDueWork(now, { kinds: liveKinds, limit: page, ...(lastServed === undefined ? {} : { after: lastServed }) });
+    if (lastServed === undefined || after.length >= page) return after;
+    const fromStart = await ctx.store.portalsWithDueWork(now, { kinds: liveKinds, limit: page - after.length });
+    return [...after, ...fromStart.filter((p) => p <= (lastServed as PortalId))];
   };
 
   const runBatch = async (portalId: PortalId, items: LeasedItem[]): Promise<number> => {
+    // A running backfill counts too: it serves its own portal's live rescores between its pages (serveLiveRescores),
+    // so the live lane does not run a second batch against that portal's rate limit beside it.
     portalLoad.set(portalId, (portalLoad.get(portalId) ?? 0) + 1);
     for (const item of items) busyItems.add(item.id);
     try {
@@ -107,26 +123,43 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     }
   };
 
-  /** Leases one batch for each portal with a free slot, in turn order. Returns the started batches. */
-  const startBatches = async (): Promise<Array<Promise<number>>> => {
-    const started: Array<Promise<number>> = [];
-    if (stopping) return started;
-    const portals = inTurnOrder(await ctx.store.portalsWithDueWork(ctx.now()));
-    for (const portalId of portals) {
+  const track = (batch: Promise<number>, lane: Set<Promise<number>>): Promise<number> => {
+    lane.add(batch);
+    batch.finally(() => {
+      lane.delete(batch);
+      wake();
+    });
+    return batch;
+  };
+
+  /** Leases one live batch for each portal with a free slot, in turn order. */
+  const startLiveBatches = async (started: Array<Promise<number>>): Promise<void> => {
+    if (liveKinds.length === 0 || inFlight.size >= maxConcurrency) return;
+    for (const portalId of await inTurnOrder(maxConcurrency - inFlight.size)) {
       if (stopping || inFlight.size >= maxConcurrency) break;
       if ((portalLoad.get(portalId) ?? 0) >= perPortal) continue;
-      const leased = await ctx.store.lease({ now: ctx.now(), limit: batchSize, leaseMs, portalId, kinds });
+      const leased = await ctx.store.lease({ now: ctx.now(), limit: batchSize, leaseMs, portalId, kinds: liveKinds });
       const items = leased.filter((item) => !busyItems.has(item.id));
       if (items.length === 0) continue;
       lastServed = portalId;
-      const batch = runBatch(portalId, items);
-      inFlight.add(batch);
-      batch.finally(() => {
-        inFlight.delete(batch);
-        wake();
-      });
-      started.push(batch);
+      started.push(track(runBatch(portalId, items), inFlight));
     }
+  };
+
+  /** Starts the oldest due backfills while the backfill lane has room (one item per portal: key 'all'). */
+  const startBackfills = async (started: Array<Promise<number>>): Promise<void> => {
+    const free = maxBackfills - backfillsInFlight.size;
+    if (backfillKinds.length === 0 || free <= 0 || stopping) return;
+    const leased = await ctx.store.lease({ now: ctx.now(), limit: free, leaseMs, kinds: backfillKinds });
+    for (const item of leased.filter((i) => !busyItems.has(i.id))) started.push(track(runBatch(item.portalId, [item]), backfillsInFlight));
+  };
+
+  /** Starts what the two lanes have room for. Returns the started batches. */
+  const startBatches = async (): Promise<Array<Promise<number>>> => {
+    const started: Array<Promise<number>> = [];
+    if (stopping) return started;
+    await startBackfills(started);
+    await startLiveBatches(started);
     return started;
   };
 
@@ -167,7 +200,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
       stopping = true;
       wake();
       await looping;
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      while (inFlight.size + backfillsInFlight.size > 0) await Promise.allSettled([...inFlight, ...backfillsInFlight]);
     },
   };
 }

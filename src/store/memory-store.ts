@@ -8,6 +8,7 @@ import type {
   AccountSnapshot,
   ContactSnapshot,
   DeadLetter,
+  DuePortalsQuery,
   EventKey,
   Installation,
   InstallationPatch,
@@ -619,11 +620,17 @@ export class MemoryStore implements Store {
     return leased;
   }
 
-  async portalsWithDueWork(now: number): Promise<PortalId[]> {
+  async portalsWithDueWork(now: number, options: DuePortalsQuery = {}): Promise<PortalId[]> {
     this.open();
+    const { after, limit, kinds } = options;
     const portals = new Set<PortalId>();
-    for (const record of this.state.queue.values()) if (this.isDue(record, now)) portals.add(record.portalId);
-    return [...portals].sort((a, b) => a - b);
+    for (const record of this.state.queue.values()) {
+      if (after !== undefined && record.portalId <= after) continue;
+      if (kinds && !kinds.includes(record.kind)) continue;
+      if (this.isDue(record, now)) portals.add(record.portalId);
+    }
+    const sorted = [...portals].sort((a, b) => a - b);
+    return limit === undefined ? sorted : sorted.slice(0, Math.max(0, limit));
   }
 
   async complete(ids: string[]): Promise<void> {

@@ -165,4 +165,16 @@ CREATE TABLE account_snapshots (
 );
 `,
   },
+  {
+    version: 5,
+    name: 'queue claim per portal by key',
+    // A portal's lease reads its oldest due items in (not_before, id) order straight off this index, and the fair
+    // round-robin finds the next portal with due work by one probe per portal (src/store/postgres-store.ts).
+    sql: `
+CREATE INDEX work_queue_portal_due ON work_queue (portal_id, not_before, id);
+DROP INDEX work_queue_portal;
+-- Backfill requests are one row per portal among possibly millions of rescores: their own lane finds them here.
+CREATE INDEX work_queue_backfill_due ON work_queue (portal_id, not_before, id) WHERE kind = 'backfill';
+`,
+  },
 ];

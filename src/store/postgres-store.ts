@@ -15,6 +15,7 @@ import type {
   ScoreChange,
   ContactSnapshot,
   DeadLetter,
+  DuePortalsQuery,
   EventKey,
   Installation,
   InstallationPatch,
@@ -432,12 +433,25 @@ class PostgresStore implements Store {
     return rows.map((row) => ({ ...toWorkItem(row), id: String(row.id), attempts: row.attempts, leaseUntil: Number(row.lease_until) }));
   }
 
-  async portalsWithDueWork(now: number): Promise<PortalId[]> {
-    const { rows } = await this.pool.query<{ portal_id: string }>(
-      `SELECT DISTINCT portal_id FROM work_queue
-       WHERE not_before <= $1 AND (lease_until IS NULL OR lease_until <= $1) ORDER BY portal_id`,
-      [now],
-    );
+  /**
+   * A loose index scan over work_queue_portal_due: one index probe per portal (the next portal id with a due item), so
+   * the cost grows with the portals listed, not with the items queued (a million queued rescores of one portal).
+   */
+  async portalsWithDueWork(now: number, options: DuePortalsQuery = {}): Promise<PortalId[]> {
+    const { after, limit, kinds } = options;
+    if (limit !== undefined && limit <= 0) return [];
+    const due = `w.not_before <= $1 AND (w.lease_until IS NULL OR w.lease_until <= $1) AND ($3::text[] IS NULL OR w.kind = ANY($3::text[]))`;
+    // Unnamed, so it is planned with the values: `kinds = {backfill}` then uses the partial work_queue_backfill_due.
+    const { rows } = await this.pool.query<{ portal_id: string }>({
+      text: `WITH RECURSIVE due(portal_id) AS (
+         (SELECT w.portal_id FROM work_queue w WHERE w.portal_id > $2 AND ${due} ORDER BY w.portal_id LIMIT 1)
+         UNION ALL
+         SELECT (SELECT w.portal_id FROM work_queue w WHERE w.portal_id > due.portal_id AND ${due} ORDER BY w.portal_id LIMIT 1)
+         FROM due WHERE due.portal_id IS NOT NULL
+       )
+       SELECT portal_id FROM due WHERE portal_id IS NOT NULL LIMIT $4`,
+      values: [now, after ?? Number.MIN_SAFE_INTEGER, kinds ?? null, limit ?? null],
+    });
     return rows.map((r) => Number(r.portal_id));
   }
 

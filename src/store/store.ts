@@ -140,6 +140,12 @@ export interface WorkItem {
   occurredAt?: number;
 }
 
+export interface DuePortalsQuery {
+  after?: PortalId;
+  limit?: number;
+  kinds?: WorkKind[];
+}
+
 export interface LeasedItem extends WorkItem {
   id: string;
   attempts: number;
@@ -340,8 +346,12 @@ export interface Store {
   enqueue(items: WorkItem[]): Promise<void>;
   /** Leases up to `limit` due items (notBefore <= now, no live lease), of one portal if given, oldest first (by notBefore, then enqueue order). Each lease counts one attempt; a lease expires at leaseUntil and the item is leasable again (crash recovery). */
   lease(options: { now: number; limit: number; leaseMs: number; portalId?: PortalId; kinds?: WorkKind[] }): Promise<LeasedItem[]>;
-  /** Portals that have due items at `now`, for fair turns. */
-  portalsWithDueWork(now: number): Promise<PortalId[]>;
+  /**
+   * Portals that have due items at `now`, in portal id order, for fair turns. With `after`, only portals after it (a
+   * keyset page: the worker resumes its round-robin there, no OFFSET); with `limit`, at most that many; with `kinds`,
+   * only due items of those kinds count.
+   */
+  portalsWithDueWork(now: number, options?: DuePortalsQuery): Promise<PortalId[]>;
   /** Done: removed, unless it was re-enqueued after it was leased (then it stays, unleased, for another run). Unknown ids are ignored. */
   complete(ids: string[]): Promise<void>;
   /** Failed: retried at `retryAt` (notBefore = the later of retryAt and its notBefore), or moved to dead letters once attempts (counted per lease) reach `maxAttempts`. */

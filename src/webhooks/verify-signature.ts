@@ -85,25 +85,51 @@ export function safeEqual(expected: string, given: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-const fail = (failure: SignatureFailure, message: string): SignatureVerdict => ({ ok: false, failure, message });
+export type SignatureFailureVerdict = Extract<SignatureVerdict, { ok: false }>;
 
-/** v3 whenever `X-HubSpot-Signature-v3` is present; otherwise v1/v2 by `X-HubSpot-Signature-Version` (docs/hubspot-platform.md §1.4). */
-export function verifySignature(request: SignedRequest, options: VerifyOptions): SignatureVerdict {
-  const secrets = options.secrets.filter((s) => s.length > 0);
-  if (secrets.length === 0) return fail('bad_signature', 'no client secret configured to check signatures');
-  const { headers } = request;
-  if (headers.signatureV3) return verifyV3(request, headers.signatureV3, secrets, options);
-  if (headers.signature) return verifyV1V2(request, headers.signature, secrets);
+const fail = (failure: SignatureFailure, message: string): SignatureFailureVerdict => ({ ok: false, failure, message });
+
+/**
+ * The failures the headers alone decide (no secret, no signature, a missing, stale or future v3 timestamp, an unknown
+ * v1/v2 version), so a request can be refused before a byte of its body is read; undefined when only the body can tell.
+ */
+export function checkSignatureHeaders(headers: SignatureHeaders, options: VerifyOptions): SignatureFailureVerdict | undefined {
+  if (!options.secrets.some((s) => s.length > 0)) return fail('bad_signature', 'no client secret configured to check signatures');
+  if (headers.signatureV3) return checkTimestamp(headers.timestamp, options);
+  if (headers.signature) return checkDeclaredVersion(headers.signatureVersion);
   return fail('missing_signature', 'missing X-HubSpot-Signature-v3 (or X-HubSpot-Signature) header');
 }
 
-function verifyV3(request: SignedRequest, signature: string, secrets: string[], options: VerifyOptions): SignatureVerdict {
-  const timestamp = request.headers.timestamp?.trim();
+/** v3 whenever `X-HubSpot-Signature-v3` is present; otherwise v1/v2 by `X-HubSpot-Signature-Version` (docs/hubspot-platform.md §1.4). */
+export function verifySignature(request: SignedRequest, options: VerifyOptions): SignatureVerdict {
+  const refused = checkSignatureHeaders(request.headers, options);
+  if (refused) return refused;
+  const secrets = options.secrets.filter((s) => s.length > 0);
+  const { headers } = request;
+  if (headers.signatureV3) return verifyV3(request, headers.signatureV3, secrets);
+  return verifyV1V2(request, headers.signature ?? '', secrets);
+}
+
+function checkTimestamp(header: string | undefined, options: VerifyOptions): SignatureFailureVerdict | undefined {
+  const timestamp = header?.trim();
   if (!timestamp) return fail('missing_timestamp', 'missing X-HubSpot-Request-Timestamp header');
   if (!/^\d{1,16}$/.test(timestamp)) return fail('missing_timestamp', 'X-HubSpot-Request-Timestamp is not epoch milliseconds');
   const age = options.now - Number(timestamp);
   if (age > (options.maxAgeMs ?? MAX_SIGNATURE_AGE_MS)) return fail('stale_timestamp', 'X-HubSpot-Request-Timestamp is older than 5 minutes');
   if (-age > (options.maxSkewMs ?? MAX_SIGNATURE_SKEW_MS)) return fail('future_timestamp', 'X-HubSpot-Request-Timestamp is in the future');
+  return undefined;
+}
+
+function checkDeclaredVersion(header: string | undefined): SignatureFailureVerdict | undefined {
+  const declared = header?.trim().toLowerCase();
+  if (declared !== undefined && declared !== '' && declared !== 'v1' && declared !== 'v2') {
+    return fail('unsupported_version', `unsupported X-HubSpot-Signature-Version "${declared.slice(0, 10)}"`);
+  }
+  return undefined;
+}
+
+function verifyV3(request: SignedRequest, signature: string, secrets: string[]): SignatureVerdict {
+  const timestamp = request.headers.timestamp?.trim() ?? '';
   const given = signature.trim();
   for (const [secretIndex, secret] of secrets.entries()) {
     const expected = computeSignatureV3(secret, request.method.toUpperCase(), request.url, request.rawBody, timestamp);
@@ -114,9 +140,6 @@ function verifyV3(request: SignedRequest, signature: string, secrets: string[], 
 
 function verifyV1V2(request: SignedRequest, signature: string, secrets: string[]): SignatureVerdict {
   const declared = request.headers.signatureVersion?.trim().toLowerCase();
-  if (declared !== undefined && declared !== '' && declared !== 'v1' && declared !== 'v2') {
-    return fail('unsupported_version', `unsupported X-HubSpot-Signature-Version "${declared.slice(0, 10)}"`);
-  }
   const versions: Array<'v1' | 'v2'> = declared === 'v1' ? ['v1'] : declared === 'v2' ? ['v2'] : ['v1', 'v2'];
   const given = signature.trim().toLowerCase();
   for (const [secretIndex, secret] of secrets.entries()) {

@@ -50,6 +50,17 @@ describe('overview', () => {
   });
 });
 
+describe('embedded store size', () => {
+  it('when the embedded store holds more contacts than its measured limit, then the overview warns with the switch to PostgreSQL', async () => {
+    const get = async () => ((await (await client.get('/admin/api/overview')).json()) as { store: { kind: string; sizeWarning: { contacts: number; message: string } | null } }).store;
+    expect(await get()).toEqual({ kind: 'lowdb', sizeWarning: null });
+    app.test.ctx.config.LOWDB_CONTACT_LIMIT = 99;
+    const store = await get();
+    expect(store.sizeWarning?.contacts).toBe(100);
+    expect(store.sizeWarning?.message).toContain('DATABASE_URL=postgres://');
+  });
+});
+
 describe('funnel', () => {
   const DAY = 24 * 60 * 60 * 1000;
   /** When each contact first became MQL (or SQL), as the app wrote it (bant_became_mql_at / bant_became_sql_at). */

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { BACKFILL_RECHECK_MS, handleBackfills } from '../../src/jobs/handle-backfills.ts';
 import { LOCK_TTL_MS, lockName } from '../../src/jobs/job-progress.ts';
+import { rescoreContacts } from '../../src/jobs/rescore-contacts.ts';
 import type { LeasedItem } from '../../src/store/store.ts';
 import { contactIds, createJobHarness, type JobHarness, PORTAL } from './job-fixtures.ts';
 
@@ -52,6 +53,30 @@ describe('handleBackfills', () => {
     await h.store.complete(retry.map((i) => i.id));
 
     expect(rescored.flat()).toHaveLength(150);
+    expect(await h.store.queueDepth(PORTAL)).toBe(0);
+  });
+
+  it('when the app shuts down mid-run, then the run stops after its page, stays queued without a counted attempt and the next run resumes there', async () => {
+    const stopping = new AbortController();
+    h.ctx.stopSignal = stopping.signal;
+    vi.mocked(rescoreContacts).mockImplementationOnce(async (_ctx, _portalId, ids) => {
+      rescored.push([...ids]);
+      stopping.abort();
+      return { contacts: ids.length } as never;
+    });
+    const items = await leaseBackfill(h);
+    await handleBackfills(h.ctx, PORTAL, items);
+    await h.store.complete(items.map((i) => i.id));
+
+    expect(rescored.flat()).toHaveLength(100);
+    expect((await h.store.getJobState(PORTAL, 'backfill'))?.progress?.done).toBe(100);
+    h.ctx.stopSignal = undefined;
+    const resumed = await leaseBackfill(h);
+    expect(resumed).toMatchObject([{ attempts: 1, payload: { reason: 'resume' } }]);
+    await handleBackfills(h.ctx, PORTAL, resumed);
+    await h.store.complete(resumed.map((i) => i.id));
+
+    expect(rescored.flat()).toEqual(contactIds(150));
     expect(await h.store.queueDepth(PORTAL)).toBe(0);
   });
 

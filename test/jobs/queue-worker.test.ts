@@ -88,6 +88,54 @@ describe('queue worker', () => {
     ]);
   });
 
+  it('when more portals have work than there are slots, then the next rounds continue after the last portal served and wrap round', async () => {
+    const harness = await createJobHarness();
+    const order: PortalId[] = [];
+    const record: WorkHandler = async (_ctx, portalId) => {
+      order.push(portalId);
+      return {};
+    };
+    const portals = Array.from({ length: 40 }, (_, i) => 100 + i);
+    await harness.store.enqueue(portals.flatMap((p) => [item(p, 'a'), item(p, 'b', { notBefore: 1 })]));
+    const worker = startQueueWorker(harness.ctx, { background: false, handlers: { rescore: record }, maxConcurrency: 3, batchSize: 1 });
+    while (order.length < 60) expect(await worker.runOnce()).toBeGreaterThan(0);
+    // Every portal gets its first turn before any gets a second one, across more portals than one page of due portals.
+    expect(order.slice(0, 40)).toEqual(portals);
+    expect(order.slice(40)).toEqual(portals.slice(0, order.length - 40));
+    expect(await harness.store.queueDepth()).toBe(80 - order.length);
+  });
+
+  it("when backfills run, then they take the backfill lane's slots only and other portals' rescores go on", async () => {
+    const harness = await createJobHarness();
+    const rescored: PortalId[] = [];
+    const backfilling: PortalId[] = [];
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const backfill: WorkHandler = async (_ctx, portalId) => {
+      backfilling.push(portalId);
+      await released;
+      return {};
+    };
+    const rescore: WorkHandler = async (_ctx, portalId) => {
+      rescored.push(portalId);
+      return {};
+    };
+    const backfillItem = (portalId: PortalId): WorkItem => ({ portalId, kind: 'backfill', key: 'all', notBefore: 0 });
+    await harness.store.enqueue([backfillItem(1), backfillItem(2), backfillItem(3), item(1, 'x'), item(4, 'y'), item(5, 'z')]);
+    const worker = startQueueWorker(harness.ctx, { handlers: { backfill, rescore }, maxConcurrency: 1, maxBackfills: 2, pollMs: 5 });
+    while (rescored.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(backfilling.sort()).toEqual([1, 2]); // the third waits for a backfill slot, not for the rescores
+    // Portal 1's own rescore waits: its running backfill serves it between pages, within the portal's rate limit.
+    expect(rescored.sort()).toEqual([4, 5]);
+    release();
+    while (backfilling.length < 3) await new Promise((r) => setTimeout(r, 5));
+    await worker.stop();
+    expect(await harness.store.queueDepth()).toBe(0);
+  });
+
   it('when a handler keeps failing, then the item is retried with backoff and dead-lettered after maxAttempts with its reason', async () => {
     const harness = await createJobHarness();
     const failing: WorkHandler = async () => {

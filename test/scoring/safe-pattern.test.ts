@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { score } from '../../src/scoring/index.ts';
-import { checkPattern, compileSafePatterns, MAX_MATCHED_CHARS } from '../../src/scoring/safe-pattern.ts';
+import { checkPattern, compileSafePatterns, MAX_MATCHED_CHARS, REMEMBERED_ANSWERS, REMEMBERED_CHARS } from '../../src/scoring/safe-pattern.ts';
 import { activity, modelWith, NOW, profile } from './fixtures.ts';
 
 describe('safe patterns (linear-time matching)', () => {
@@ -30,6 +30,23 @@ describe('safe patterns (linear-time matching)', () => {
     }
     expect(score(profile({ jobtitle: 'aaaa' }), m, NOW).disqualifyReason).toBe('student');
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('when one matcher sees many texts, repeated and new, short and long, then every answer equals a fresh match', () => {
+    const sources = ['^(ceo|cto)\\b', 'leiter\\s+it', 'x{3}$'];
+    const pattern = compileSafePatterns(sources)!;
+    const reference = new RegExp(sources.map((p) => `(?:${p})`).join('|'), 'i');
+    const pool = ['CEO', 'cto of things', 'Leiter  IT', 'leiter it', 'Head of xxx', 'xx', 'Student'];
+    let state = 7;
+    const next = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      return state;
+    };
+    for (let i = 0; i < REMEMBERED_ANSWERS * 3; i += 1) {
+      const r = next();
+      const text = r % 3 === 0 ? `${pool[r % pool.length]} ${i}${'x'.repeat(r % 5)}` : r % 7 === 0 ? `${'y'.repeat(REMEMBERED_CHARS)}${pool[r % pool.length]}` : (pool[r % pool.length] as string);
+      expect(pattern.test(text), text).toBe(reference.test(text));
+    }
   });
 
   it('when text is longer than the bound, then only its start is matched', () => {

@@ -235,6 +235,18 @@ describe('rate limits', () => {
     expect((await f.call('GET', '/crm/v3/objects/contacts?limit=1')).status).toBe(200);
   });
 
+  it('when a portal has limits of its own, then they apply to it alone and each portal counts its own calls', async () => {
+    const small = f.standIn.createPortal({ contacts: 2, seed: 3, rateLimit: { perTenSeconds: 3 } });
+    const { accessToken } = f.standIn.issueToken(small.id);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await f.call('GET', '/crm/v3/objects/contacts?limit=1', undefined, accessToken)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const other = await f.call('GET', '/crm/v3/objects/contacts?limit=1');
+    expect(other.status).toBe(200);
+    expect(other.headers.get('x-hubspot-ratelimit-max')).toBe('110');
+    expect(other.headers.get('x-hubspot-ratelimit-remaining')).toBe('109');
+  });
+
   it('when a daily limit is configured and used up, then 429 DAILY with the daily headers', async () => {
     const g = await fixture({ rateLimit: { daily: 2 } }, 5);
     try {

@@ -529,6 +529,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.portalsWithDueWork(61_000)).sort()).toEqual([101, 202, 303]);
       });
 
+      it('when due portals are asked for after a portal, with a limit or kinds, then the page holds the next ones in id order', async () => {
+        const portals = [505, 101, 404, 202, 303];
+        await store.enqueue(portals.map((p) => rescore(p, '1')));
+        await store.enqueue([{ portalId: 606, kind: 'backfill', key: 'all', notBefore: 0 }, rescore(707, '1', { notBefore: 9_000 })]);
+        expect(await store.portalsWithDueWork(1_000, { after: 202, limit: 2 })).toEqual([303, 404]);
+        expect(await store.portalsWithDueWork(1_000, { after: 404 })).toEqual([505, 606]);
+        expect(await store.portalsWithDueWork(1_000, { limit: 3, kinds: ['rescore'] })).toEqual([101, 202, 303]);
+        expect(await store.portalsWithDueWork(1_000, { kinds: ['backfill'] })).toEqual([606]);
+        expect(await store.portalsWithDueWork(1_000, { after: 606 })).toEqual([]);
+        expect(await store.portalsWithDueWork(1_000, { limit: 0 })).toEqual([]);
+      });
+
       it('when items are leased, then queueDepth still counts them', async () => {
         await store.enqueue([rescore(101, '1'), rescore(101, '2')]);
         await store.lease({ now: 1_000, limit: 1, leaseMs: 1_000 });

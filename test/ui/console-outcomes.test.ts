@@ -155,7 +155,7 @@ describe.skipIf(!HAVE_CHROMIUM)('console outcome views in headless Chromium', ()
     await page.locator('#range-from').fill('2026-10-21');
     await page.locator('#range-to').fill('2026-11-20');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.locator('#range-note').textContent()).toContain('2026-10-21 to 2026-11-20');
+    await expect.poll(() => page.locator('#range-note').textContent()).toContain('21 Oct 2026 to 20 Nov 2026');
     const snapshots = await app.test.store.listSnapshots(PORTAL_ID, null, 1000);
     const won = new Set(outcomes.filter((o) => o.outcome === 'won').map((o) => o.contactId));
     won.add(TIMELINE_CONTACT.contactId);

@@ -113,7 +113,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByLabel('From').fill('2026-10-21');
     await page.getByLabel('to', { exact: true }).fill('2026-11-20');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.locator('#range-note').textContent()).toContain('2026-10-21 to 2026-11-20');
+    await expect.poll(() => page.locator('#range-note').textContent()).toContain('21 Oct 2026 to 20 Nov 2026');
     expect(await page.getByTestId('cohort').textContent()).toMatch(/SQL of [\d,]+ MQL in the range/);
     expect(await page.locator('#stages').textContent()).toContain('Sales Qualified Lead');
     await shot('02-funnel', { docs: 'console.png' });
@@ -230,7 +230,8 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Activate ui-1' }).click();
     await expect.poll(() => page.locator('#flash').textContent()).toContain('Model ui-1 is active');
     await expect.poll(() => page.getByTestId('active-version').textContent()).toBe('ui-1');
-    expect(await page.getByTestId('versions').textContent()).toContain('admin@muster-anlagenbau.de');
+    // The version list is redrawn after the active version; poll so the test does not race the second render.
+    await expect.poll(() => page.getByTestId('versions').textContent()).toContain('admin@muster-anlagenbau.de');
     expect((await app.test.store.getInstallation(PORTAL_ID))?.modelHistory?.map((h) => h.version)).toEqual(['ui-1']);
     expect(await app.test.store.queueDepth(PORTAL_ID)).toBe(1);
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkSignatureHeaders,
   computeSignatureV3,
   decodeSignedUrl,
   MAX_SIGNATURE_AGE_MS,
+  type SignatureHeaders,
   type SignedRequest,
   verifySignature,
 } from '../../src/webhooks/verify-signature.ts';
@@ -152,5 +154,29 @@ describe('verifySignature', () => {
       };
       expect(verifySignature(request, { secrets: [SECRET], now })).toMatchObject({ ok: true, version: 'v3' });
     });
+  });
+});
+
+describe('checkSignatureHeaders', () => {
+  const now = 1_772_441_000_000;
+  const options = { secrets: ['secret'], now };
+  it('when the headers alone decide, then it gives the same failure as verifySignature, and undefined when only the body can tell', () => {
+    const cases: Array<SignatureHeaders> = [
+      {},
+      { signatureV3: 'x' },
+      { signatureV3: 'x', timestamp: 'soon' },
+      { signatureV3: 'x', timestamp: String(now - 5 * 60_000 - 1) },
+      { signatureV3: 'x', timestamp: String(now + 61_000) },
+      { signature: 'x', signatureVersion: 'v7' },
+    ];
+    for (const headers of cases) {
+      const early = checkSignatureHeaders(headers, options);
+      expect(early, JSON.stringify(headers)).toBeDefined();
+      expect(verifySignature({ method: 'POST', url: 'https://x.example/webhooks/hubspot', rawBody: Buffer.from('[]'), headers }, options)).toEqual(early);
+    }
+    expect(checkSignatureHeaders({ signatureV3: 'x', timestamp: String(now) }, options)).toBeUndefined();
+    expect(checkSignatureHeaders({ signature: 'x', signatureVersion: 'v2' }, options)).toBeUndefined();
+    expect(checkSignatureHeaders({ signature: 'x' }, options)).toBeUndefined();
+    expect(checkSignatureHeaders({ signatureV3: 'x', timestamp: String(now) }, { secrets: [''], now })).toMatchObject({ ok: false, failure: 'bad_signature' });
   });
 });

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { createErrorMiddleware } from '../../src/http/error-middleware.ts';
-import { createWebhookRouter, WEBHOOK_PATH } from '../../src/http/webhook-routes.ts';
+import { createWebhookRouter, WEBHOOK_PATH, type WebhookRouterOptions } from '../../src/http/webhook-routes.ts';
 import type { HubSpotEvent } from '../../src/webhooks/event-schema.ts';
 import { computeSignatureV3 } from '../../src/webhooks/verify-signature.ts';
 import { createJobHarness, type JobHarness, PORTAL } from '../jobs/job-fixtures.ts';
@@ -65,12 +65,12 @@ export interface WebhookServer {
   close(): Promise<void>;
 }
 
-export async function startWebhookServer(options: { harness?: JobHarness; env?: Record<string, string> } = {}): Promise<WebhookServer> {
+export async function startWebhookServer(options: { harness?: JobHarness; env?: Record<string, string>; router?: WebhookRouterOptions } = {}): Promise<WebhookServer> {
   const harness = options.harness ?? (await createJobHarness({ env: { ...WEBHOOK_ENV, ...options.env } }));
   const notified: number[] = [];
   harness.ctx.notifyWork = () => notified.push(harness.clock.now);
   const app = express();
-  app.use(createWebhookRouter(harness.ctx));
+  app.use(createWebhookRouter(harness.ctx, options.router));
   app.use(createErrorMiddleware(harness.ctx.log));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

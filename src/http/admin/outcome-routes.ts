@@ -92,7 +92,7 @@ export function createOutcomeRouter(ctx: AppContext): Router {
       outcomes: { won: set.won, lost: set.lost, withoutFeatures: set.withoutFeatures, firstSight: set.firstSight, period: set.period },
       model: { version: model.version },
       evaluation: missing ? null : evaluateOutcomes(model, set.examples),
-      ...(missing ? { message: missing } : {}),
+      ...(missing ? { message: missing, minimumPerOutcome: 1 } : {}),
       funnel,
     });
   });
@@ -109,7 +109,7 @@ export function createOutcomeRouter(ctx: AppContext): Router {
     const set = await loadExamples(ctx, installation);
     const missing = tooLittle(set.won, set.lost, MIN_OUTCOMES_PER_CLASS);
     if (missing) {
-      res.status(422).json({ error: { code: 'too_little_data', message: missing }, outcomes: { won: set.won, lost: set.lost, withoutFeatures: set.withoutFeatures } });
+      res.status(422).json({ error: { code: 'too_little_data', message: missing }, outcomes: { won: set.won, lost: set.lost, withoutFeatures: set.withoutFeatures }, minimumPerOutcome: MIN_OUTCOMES_PER_CLASS });
       return;
     }
     const candidateProperties = candidatePropertiesFor(base, picked.properties.length ? picked.properties : installation.settings.calibrationProperties);

@@ -8,6 +8,7 @@ import type { Config } from '../../config.ts';
 import { CodedError } from '../../errors.ts';
 import type { AdminSessionRecord } from '../../store/store.ts';
 import { safeEqual } from '../../webhooks/verify-signature.ts';
+import { closeUnread } from '../close-unread.ts';
 
 export const SESSION_COOKIE = 'bant_admin';
 export const SIGNIN_COOKIE = 'bant_signin';
@@ -102,12 +103,13 @@ function hasBody(req: Request): boolean {
 
 /**
  * Every /admin/api request needs a session; every change also needs the CSRF token in `X-CSRF-Token`. Runs before
- * any body parser: a refused request's body is never read, and its connection closes so the body is not drained.
+ * any body parser: a refused request's body is never read, and its connection closes so the body is not drained
+ * (src/http/close-unread.ts).
  */
 export function requireSession(ctx: SessionContext): RequestHandler {
   return async (req, res, next) => {
     const refuse = (error: SessionError) => {
-      if (hasBody(req)) res.set('Connection', 'close');
+      if (hasBody(req)) closeUnread(req, res);
       next(error);
     };
     try {
@@ -124,7 +126,7 @@ export function requireSession(ctx: SessionContext): RequestHandler {
       res.locals.session = session;
       next();
     } catch (error) {
-      if (hasBody(req)) res.set('Connection', 'close');
+      if (hasBody(req)) closeUnread(req, res);
       next(error);
     }
   };

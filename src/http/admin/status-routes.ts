@@ -11,6 +11,7 @@ import { completeOpenAppTasks, KEPT_AFTER_DISCONNECT } from '../../jobs/disconne
 import { localDate } from '../../jobs/local-date.ts';
 import { assignedToday } from '../../routing/assign-owners.ts';
 import { retireInstallation } from '../../store/retire-installation.ts';
+import { checkEmbeddedStoreSize } from '../../store/embedded-store-limit.ts';
 import { clearSessionCookie, sessionOf } from './session.ts';
 
 export const JOB_NAMES = ['backfill', 'decay', 'reconcile', 'tasks'] as const;
@@ -46,11 +47,13 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
     const { portalId } = sessionOf(res);
     const installation = await ctx.store.getInstallation(portalId);
     if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
-    const [jobs, depth, deadLetters, contacts] = await Promise.all([
+    const embedded = !ctx.config.DATABASE_URL;
+    const [jobs, depth, deadLetters, contacts, sizeWarning] = await Promise.all([
       Promise.all(JOB_NAMES.map(async (job) => ({ job, state: (await ctx.store.getJobState(portalId, job)) ?? null }))),
       ctx.store.queueDepth(portalId),
       ctx.store.listDeadLetters(portalId),
       ctx.store.countSnapshots(portalId),
+      checkEmbeddedStoreSize(ctx.store, { embedded, limit: ctx.config.LOWDB_CONTACT_LIMIT }),
     ]);
     res.json({
       portalId,
@@ -81,6 +84,8 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         assigned: installation.leadRouting?.assigned ?? 0,
         lastAssignedAt: installation.leadRouting?.lastAssignedAt ?? null,
       },
+      // The store as a whole (every portal): past its measured size the embedded store says how to switch.
+      store: { kind: embedded ? 'lowdb' : 'postgres', sizeWarning },
       jobs,
       queue: {
         depth,

@@ -1,19 +1,29 @@
 // The admin console: one page, no build step. Every value from the server is set as text, never as HTML.
 import { ACCURACY_TEXT, renderAccuracy, renderCalibration } from './accuracy.js';
 import { drawHistogram } from './chart.js';
-import { $, confirmDialog, fill, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
+import { $, confirmDialog, fill, fmtDate, fmtNumber, fmtPercent, fmtTime, h } from './dom.js';
 import { locatePath, parseWithLines } from './json-locate.js';
 import { markFormIssues, renderModelForm } from './model-form.js';
-import { renderTimeline, TIMELINE_TEXT } from './timeline.js';
+import { translateServerMessage } from './server-messages.js';
+import { setLanguage, TEXT } from './texts.js';
+import { renderTimeline, TIMELINE_TEXT, wordFor } from './timeline.js';
+
+const O = TEXT.overview;
+const FN = TEXT.funnel;
+const M = TEXT.model;
+const W = TEXT.whatif;
+const S = TEXT.settings;
+const C = TEXT.card;
 
 let csrf = '';
 let portalId = 0;
 
 class ApiError extends Error {
   constructor(status, body) {
-    super(body?.error?.message ?? `request failed (${status})`);
+    super(translateServerMessage(body?.error?.message) ?? TEXT.common.requestFailed(status));
     this.status = status;
-    this.issues = body?.error?.issues ?? [];
+    this.issues = (body?.error?.issues ?? []).map((issue) => ({ ...issue, message: translateServerMessage(issue.message) }));
+    this.body = body;
   }
 }
 
@@ -86,29 +96,30 @@ function renderInstallation(data) {
     h(
       'dl',
       { class: 'facts' },
-      h('dt', {}, 'Status'),
-      h('dd', {}, h('span', { class: `pill ${i.status === 'active' ? 'ok' : 'bad'}`, 'data-testid': 'install-status' }, i.status === 'active' ? 'Active' : 'Inactive'), i.statusReason ? ` ${i.statusReason}` : ''),
-      ...(i.alert ? [h('dt', {}, 'Alert'), h('dd', { 'data-testid': 'install-alert' }, h('span', { class: 'pill bad' }, 'Operator action'), ` ${i.alert.message} (${fmtTime(i.alert.at)})`)] : []),
-      h('dt', {}, 'Portal'),
+      h('dt', {}, O.status),
+      h('dd', {}, h('span', { class: `pill ${i.status === 'active' ? 'ok' : 'bad'}`, 'data-testid': 'install-status' }, i.status === 'active' ? O.active : O.inactive), i.statusReason ? ` ${i.statusReason}` : ''),
+      ...(i.alert ? [h('dt', {}, O.alert), h('dd', { 'data-testid': 'install-alert' }, h('span', { class: 'pill bad' }, O.operatorAction), ` ${i.alert.message} (${fmtTime(i.alert.at)})`)] : []),
+      h('dt', {}, O.portal),
       h('dd', {}, String(data.portalId)),
-      h('dt', {}, 'Installed'),
-      h('dd', {}, fmtTime(i.installedAt), i.installedBy ? ` by ${i.installedBy}` : ''),
-      h('dt', {}, 'Mode'),
-      h('dd', {}, i.mode === 'oauth' ? 'OAuth (marketplace)' : 'Static token'),
-      h('dt', {}, 'Scored contacts'),
+      h('dt', {}, O.installed),
+      h('dd', {}, fmtTime(i.installedAt), i.installedBy ? O.installedBy(i.installedBy) : ''),
+      h('dt', {}, O.mode),
+      h('dd', {}, i.mode === 'oauth' ? O.oauth : O.staticToken),
+      h('dt', {}, O.scoredContacts),
       h('dd', {}, fmtNumber(data.contacts)),
       ...(data.routing?.enabled || data.routing?.assigned
-        ? [h('dt', {}, 'Lead routing'), h('dd', { 'data-testid': 'routing-count' }, `${fmtNumber(data.routing.assignedToday)} leads assigned today, ${fmtNumber(data.routing.assigned)} in all${data.routing.enabled ? '' : ' (off)'}`)]
+        ? [h('dt', {}, O.routing), h('dd', { 'data-testid': 'routing-count' }, O.routingCount(fmtNumber(data.routing.assignedToday), fmtNumber(data.routing.assigned), !data.routing.enabled))]
         : []),
-      h('dt', {}, 'Scopes'),
+      h('dt', {}, O.scopes),
       h('dd', {}, i.scopes.join(', ') || '–'),
     ),
-    i.missingScopes.length ? h('p', { class: 'pill warn', role: 'alert' }, `Missing scopes: ${i.missingScopes.join(', ')}; reinstall to grant them.`) : null,
+    i.missingScopes.length ? h('p', { class: 'pill warn', role: 'alert' }, O.missingScopes(i.missingScopes.join(', '))) : null,
     (i.missingOptionalScopes ?? []).includes('crm.objects.marketing_events.read')
-      ? h('p', { class: 'pill' }, 'Marketing events are skipped (optional scope crm.objects.marketing_events.read not granted): webinars count only by form name. Reinstall to grant it.')
+      ? h('p', { class: 'pill' }, O.marketingEvents)
       : null,
-    i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, i.outcomes.note) : null,
-    i.restored ? h('p', { class: 'pill ok', 'data-testid': 'install-restored' }, `Settings and model history from ${fmtTime(i.restored.from)} restored at the install of ${fmtTime(i.restored.at)}.`) : null,
+    i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, O.dealsNote) : null,
+    data.store?.sizeWarning ? h('p', { class: 'pill warn', role: 'alert', 'data-testid': 'store-size-warning' }, O.storeSizeWarning(fmtNumber(data.store.sizeWarning.contacts), fmtNumber(data.store.sizeWarning.limit))) : null,
+    i.restored ? h('p', { class: 'pill ok', 'data-testid': 'install-restored' }, O.restored(fmtTime(i.restored.from), fmtTime(i.restored.at))) : null,
   );
   const a = data.api;
   fill(
@@ -116,20 +127,20 @@ function renderInstallation(data) {
     h(
       'dl',
       { class: 'facts' },
-      h('dt', {}, 'Calls'),
-      h('dd', { 'data-testid': 'api-calls' }, `${fmtNumber(a.calls)} since ${fmtTime(a.since)}`),
-      h('dt', {}, 'Rate-limited (429)'),
+      h('dt', {}, O.calls),
+      h('dd', { 'data-testid': 'api-calls' }, O.callsSince(fmtNumber(a.calls), fmtTime(a.since))),
+      h('dt', {}, O.rateLimited),
       h('dd', {}, fmtNumber(a.rateLimited)),
-      h('dt', {}, 'Errors'),
+      h('dt', {}, O.errors),
       h(
         'dd',
         {},
-        a.errors ? h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': 'api-errors', onclick: (e) => toggleApiErrors(e.currentTarget) }, `${fmtNumber(a.errors)} error${a.errors === 1 ? '' : 's'}`) : '0',
+        a.errors ? h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': 'api-errors', onclick: (e) => toggleApiErrors(e.currentTarget) }, O.errorCount(a.errors, fmtNumber(a.errors))) : '0',
         ` (${fmtPercent(a.errorShare)}) `,
-        h('span', { class: `pill ${a.errorShare < 0.05 ? 'ok' : 'bad'}` }, a.errorShare < 0.05 ? 'below 5 %' : 'above 5 %'),
+        h('span', { class: `pill ${a.errorShare < 0.05 ? 'ok' : 'bad'}` }, a.errorShare < 0.05 ? O.below5 : O.above5),
       ),
-      h('dt', {}, 'Limits'),
-      h('dd', {}, `${a.limitPer10s} requests per 10 s, search ${a.searchPerSecond} per s`),
+      h('dt', {}, O.limits),
+      h('dd', {}, O.limitsText(fmtNumber(a.limitPer10s), fmtNumber(a.searchPerSecond))),
     ),
     h('div', { id: 'api-errors', hidden: !openDetails.has('api-errors') }),
   );
@@ -149,14 +160,14 @@ function renderJobs(jobs) {
         'td',
         {},
         p
-          ? h('div', {}, h('div', { class: 'progress', role: 'progressbar', 'aria-label': `${job} progress`, 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(share * 100) }, h('span', { style: { width: `${(share * 100).toFixed(1)}%` } })), `${fmtNumber(p.done)}${p.total ? ` of ${fmtNumber(p.total)}` : ''}${p.etaSeconds !== undefined ? ` · ${Math.ceil(p.etaSeconds / 60)} min left` : ''}`)
-          : h('span', { class: 'empty' }, 'not running'),
+          ? h('div', {}, h('div', { class: 'progress', role: 'progressbar', 'aria-label': O.progressLabel(job), 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(share * 100) }, h('span', { style: { width: `${(share * 100).toFixed(1)}%` } })), `${fmtNumber(p.done)}${p.total ? O.of(fmtNumber(p.total)) : ''}${p.etaSeconds !== undefined ? O.minutesLeft(Math.ceil(p.etaSeconds / 60)) : ''}`)
+          : h('span', { class: 'empty' }, O.notRunning),
       ),
-      h('td', {}, last ? h('span', { class: `pill ${last.ok ? 'ok' : 'bad'}` }, last.ok ? 'ok' : 'failed') : '–', last?.summary ? ` ${last.summary}` : ''),
+      h('td', {}, last ? h('span', { class: `pill ${last.ok ? 'ok' : 'bad'}` }, last.ok ? O.ok : O.failed) : '–', last?.summary ? ` ${last.summary}` : ''),
       h('td', {}, fmtTime(last?.finishedAt)),
     );
   });
-  fill($('jobs'), h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Job'), h('th', {}, 'Progress'), h('th', {}, 'Last run'), h('th', {}, 'Finished'))), h('tbody', {}, rows)));
+  fill($('jobs'), h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, O.job), h('th', {}, O.progress), h('th', {}, O.lastRun), h('th', {}, O.finished))), h('tbody', {}, rows)));
 }
 
 /** Details the admin opened stay open when the overview refreshes itself. */
@@ -169,8 +180,8 @@ async function loadApiErrors() {
   fill(
     box,
     byStatus.length
-      ? h('table', { 'data-testid': 'api-error-details' }, h('thead', {}, h('tr', {}, h('th', {}, 'Status'), h('th', {}, 'Meaning'), h('th', { class: 'num' }, 'Calls'))), h('tbody', {}, byStatus.map((e) => h('tr', {}, h('td', {}, String(e.status)), h('td', {}, e.meaning), h('td', { class: 'num' }, fmtNumber(e.count))))))
-      : h('p', { class: 'empty' }, 'The failed calls had statuses without a known meaning (network errors or timeouts).'),
+      ? h('table', { 'data-testid': 'api-error-details' }, h('thead', {}, h('tr', {}, h('th', {}, O.statusCode), h('th', {}, O.meaning), h('th', { class: 'num' }, O.callsColumn))), h('tbody', {}, byStatus.map((e) => h('tr', {}, h('td', {}, String(e.status)), h('td', {}, Object.hasOwn(O.statusMeaning, e.status) ? O.statusMeaning[e.status] : e.meaning), h('td', { class: 'num' }, fmtNumber(e.count))))))
+      : h('p', { class: 'empty' }, O.unknownStatuses),
   );
 }
 
@@ -197,19 +208,19 @@ function renderQueue(queue) {
     h(
       'p',
       {},
-      'Waiting: ',
+      O.waiting,
       h('strong', { 'data-testid': 'queue-depth' }, fmtNumber(queue.depth)),
-      ' · Dead letters: ',
-      queue.deadLetterCount ? h('button', { type: 'button', class: 'link', 'aria-expanded': String(open), 'aria-controls': 'dead-letters', onclick: toggle }, `${fmtNumber(queue.deadLetterCount)} failed item${queue.deadLetterCount === 1 ? '' : 's'}`) : h('strong', {}, '0'),
+      O.deadLetters,
+      queue.deadLetterCount ? h('button', { type: 'button', class: 'link', 'aria-expanded': String(open), 'aria-controls': 'dead-letters', onclick: toggle }, O.failedItems(queue.deadLetterCount, fmtNumber(queue.deadLetterCount))) : h('strong', {}, '0'),
     ),
     queue.deadLetters.length
       ? h(
           'table',
           { id: 'dead-letters', hidden: !open },
-          h('thead', {}, h('tr', {}, h('th', {}, 'Kind'), h('th', {}, 'Key'), h('th', {}, 'Reason'), h('th', { class: 'num' }, 'Attempts'), h('th', {}, 'Failed'))),
+          h('thead', {}, h('tr', {}, h('th', {}, O.kind), h('th', {}, O.key), h('th', {}, O.reason), h('th', { class: 'num' }, O.attempts), h('th', {}, O.failedAt))),
           h('tbody', {}, queue.deadLetters.map((d) => h('tr', {}, h('td', {}, d.kind), h('td', {}, d.key), h('td', {}, d.reason), h('td', { class: 'num' }, d.attempts), h('td', {}, fmtTime(d.failedAt))))),
         )
-      : h('p', { class: 'empty' }, 'No dead letters.'),
+      : h('p', { class: 'empty' }, O.noDeadLetters),
   );
 }
 
@@ -221,7 +232,7 @@ loaders['tab-overview'] = async () => {
   renderInstallation(data);
   renderJobs(data.jobs);
   renderQueue(data.queue);
-  $('overview-refreshed').textContent = `Updated ${new Date().toLocaleTimeString('en-GB')}; refreshes every ${REFRESH_MS / 1000} s.`;
+  $('overview-refreshed').textContent = O.refreshed(new Date().toLocaleTimeString(TEXT.meta.locale), REFRESH_MS / 1000);
   // The overview refreshes itself while it is on screen.
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => {
@@ -230,14 +241,6 @@ loaders['tab-overview'] = async () => {
 };
 
 // ---------- funnel ----------
-const OUTCOME_NAMES = { sql: 'SQL', mql: 'MQL', nurture: 'Nurture', disqualified: 'Disqualified', unscored: 'Not scored' };
-const METRIC_NAMES = {
-  cohort: 'Reached MQL or SQL in the range',
-  'cohort:converted': 'Of those, became SQL',
-  'cohort:won': 'Of those, won',
-  'sql:range': 'New SQL in the range',
-  'sql:previous': 'New SQL in the range before',
-};
 
 function rangeQuery() {
   const params = new URLSearchParams();
@@ -248,7 +251,7 @@ function rangeQuery() {
 
 /** A number that opens the list of its contacts. */
 function drillButton(metric, label, content) {
-  return h('button', { type: 'button', class: 'drill-link', 'data-metric': metric, 'aria-label': `${label}: show the contacts`, onclick: () => showDrill(metric, label).catch((error) => flash(error.message, true)) }, content);
+  return h('button', { type: 'button', class: 'drill-link', 'data-metric': metric, 'aria-label': FN.showContacts(label), onclick: () => showDrill(metric, label).catch((error) => flash(error.message, true)) }, content);
 }
 
 async function showDrill(metric, label) {
@@ -256,7 +259,7 @@ async function showDrill(metric, label) {
   params.set('metric', metric);
   const data = await api(`/funnel/contacts?${params}`);
   $('drill').hidden = false;
-  fill($('h-drill'), `${label}: ${fmtNumber(data.total)} contacts`);
+  fill($('h-drill'), FN.drillHeading(label, fmtNumber(data.total)));
   $('drill-export').href = `/admin/api/funnel/contacts.csv?${params}`;
   fill(
     $('drill-body'),
@@ -264,15 +267,15 @@ async function showDrill(metric, label) {
       ? h(
           'table',
           { 'data-testid': 'drill-table' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'Contact'), h('th', {}, 'Company'), h('th', {}, 'Outcome'), h('th', {}, 'Priority'), h('th', {}, 'Lifecycle stage'))),
+          h('thead', {}, h('tr', {}, h('th', {}, FN.contact), h('th', {}, FN.company), h('th', {}, FN.outcome), h('th', {}, FN.priority), h('th', {}, FN.stage))),
           h(
             'tbody',
             {},
-            data.contacts.map((c) => h('tr', {}, h('td', {}, c.hubspotUrl ? h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name) : c.name, c.email ? h('div', { class: 'micro' }, c.email) : null), h('td', {}, c.company ?? '–'), h('td', {}, OUTCOME_NAMES[c.qualification] ?? '–'), h('td', {}, c.priority ?? '–'), h('td', {}, c.stage ?? '–'))),
+            data.contacts.map((c) => h('tr', {}, h('td', {}, c.hubspotUrl ? h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name) : c.name, c.email ? h('div', { class: 'micro' }, c.email) : null), h('td', {}, c.company ?? '–'), h('td', {}, FN.outcomeName[c.qualification] ?? '–'), h('td', {}, c.priority ?? '–'), h('td', {}, c.stage ?? '–'))),
           ),
         )
-      : h('p', { class: 'empty' }, 'No contacts.'),
-    data.total > data.contacts.length ? h('p', { class: 'hint' }, `The first ${fmtNumber(data.contacts.length)} are listed; the CSV has all of them.`) : null,
+      : h('p', { class: 'empty' }, TEXT.common.noContacts),
+    data.total > data.contacts.length ? h('p', { class: 'hint' }, FN.firstListed(fmtNumber(data.contacts.length))) : null,
   );
   $('drill').scrollIntoView({ block: 'nearest' });
 }
@@ -300,58 +303,58 @@ loaders['tab-funnel'] = async () => {
   const c = f.cohort;
   fill(
     $('range-note'),
-    `${day(f.range.from)} to ${lastDay}. Outcomes, stages and scores are as they are now; the cohort and lead velocity belong to the range. `,
-    v.backfillUntil ? `The ${fmtNumber(v.excludedAsBackfill)} contacts the install backfill found MQL or SQL (until ${fmtTime(v.backfillUntil)}) are left out: they did not become MQL or SQL in the range.` : '',
+    FN.rangeNote(fmtDate(day(f.range.from)), fmtDate(lastDay)),
+    v.backfillUntil ? FN.backfillNote(fmtNumber(v.excludedAsBackfill), fmtTime(v.backfillUntil)) : '',
   );
   fill(
     $('kpis'),
-    kpi('Contacts scored', fmtNumber(f.contacts), 'now'),
-    kpi('MQL now', fmtNumber(f.outcomes.mql), null, 'outcome:mql'),
-    kpi('SQL now', fmtNumber(f.outcomes.sql), null, 'outcome:sql'),
+    kpi(FN.contactsScored, fmtNumber(f.contacts), FN.now),
+    kpi(FN.mqlNow, fmtNumber(f.outcomes.mql), null, 'outcome:mql'),
+    kpi(FN.sqlNow, fmtNumber(f.outcomes.sql), null, 'outcome:sql'),
     h(
       'div',
       { class: 'kpi', 'data-testid': 'cohort' },
-      h('div', { class: 'label' }, 'MQL → SQL (cohort)'),
+      h('div', { class: 'label' }, FN.cohortRate),
       h('div', { class: 'value' }, fmtPercent(c.rate)),
-      h('div', { class: 'sub' }, drillButton('cohort:converted', METRIC_NAMES['cohort:converted'], `${fmtNumber(c.converted)} SQL`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range; target 20–40 %.'),
+      h('div', { class: 'sub' }, drillButton('cohort:converted', FN.metric['cohort:converted'], FN.nSql(fmtNumber(c.converted))), FN.of, drillButton('cohort', FN.metric.cohort, FN.nMql(fmtNumber(c.entered))), FN.cohortTail),
     ),
     h(
       'div',
       { class: 'kpi', 'data-testid': 'cohort-won' },
-      h('div', { class: 'label' }, 'MQL → won (cohort)'),
+      h('div', { class: 'label' }, FN.cohortWon),
       h('div', { class: 'value' }, c.won === null ? '–' : fmtPercent(c.wonRate)),
-      h('div', { class: 'sub' }, c.won === null ? 'No won or lost outcomes recorded yet (deals, sales feedback, customer stage).' : [drillButton('cohort:won', METRIC_NAMES['cohort:won'], `${fmtNumber(c.won)} won`), ' of ', drillButton('cohort', METRIC_NAMES.cohort, `${fmtNumber(c.entered)} MQL`), ' in the range, by now.']),
+      h('div', { class: 'sub' }, c.won === null ? FN.noOutcomes : [drillButton('cohort:won', FN.metric['cohort:won'], FN.nWon(fmtNumber(c.won))), FN.of, drillButton('cohort', FN.metric.cohort, FN.nMql(fmtNumber(c.entered))), FN.cohortWonTail]),
     ),
     h(
       'div',
       { class: 'kpi' },
-      h('div', { class: 'label' }, 'Lead velocity'),
+      h('div', { class: 'label' }, FN.velocity),
       h('div', { class: 'value' }, v.growthRate === null ? '–' : `${v.growthRate >= 0 ? '+' : ''}${(v.growthRate * 100).toFixed(0)} %`),
-      h('div', { class: 'sub' }, drillButton('sql:range', METRIC_NAMES['sql:range'], `${fmtNumber(v.sqlInRange)} new SQL`), ' (range before: ', drillButton('sql:previous', METRIC_NAMES['sql:previous'], fmtNumber(v.sqlPreviousRange)), ')'),
+      h('div', { class: 'sub' }, drillButton('sql:range', FN.metric['sql:range'], FN.newSql(fmtNumber(v.sqlInRange))), FN.rangeBefore, drillButton('sql:previous', FN.metric['sql:previous'], fmtNumber(v.sqlPreviousRange)), ')'),
     ),
-    kpi('Days to SQL', v.medianDaysToSql === null ? '–' : String(v.medianDaysToSql), `median, from the contact's ${v.daysToSqlFrom}`),
+    kpi(FN.daysToSql, v.medianDaysToSql === null ? '–' : fmtNumber(v.medianDaysToSql), FN.daysToSqlSub(Object.hasOwn(FN.daysFrom, v.daysToSqlFrom) ? FN.daysFrom[v.daysToSqlFrom] : v.daysToSqlFrom)),
   );
-  drawHistogram($('score-chart'), f.scoreDistribution.fitBuckets, { label: 'Contacts per fit score range', xLabel: 'Fit score', yLabel: 'Contacts' });
+  drawHistogram($('score-chart'), f.scoreDistribution.fitBuckets, { label: FN.chartLabel, xLabel: FN.chartX, yLabel: FN.chartY });
   for (const [i, bar] of [...$('score-chart').querySelectorAll('rect.bucket')].entries()) {
     const b = f.scoreDistribution.fitBuckets[i];
-    bar.addEventListener('click', () => showDrill(`fit:${b.from}`, `Fit ${b.from}–${b.to}`).catch((error) => flash(error.message, true)));
+    bar.addEventListener('click', () => showDrill(`fit:${b.from}`, FN.fitRange(b.from, b.to)).catch((error) => flash(error.message, true)));
   }
   fill(
     $('outcomes'),
-    barList(Object.entries(f.outcomes).map(([k, n]) => ({ label: OUTCOME_NAMES[k] ?? k, n, kind: `outcome-${k}`, metric: `outcome:${k}` }))),
-    h('h3', {}, 'Grades and tiers'),
-    barList([...Object.entries(f.scoreDistribution.grades).map(([g, n]) => ({ label: `Grade ${g}`, n, metric: `grade:${g}` })), ...Object.entries(f.scoreDistribution.tiers).map(([t, n]) => ({ label: `Tier ${t}`, n, metric: `tier:${t}` }))]),
+    barList(Object.entries(f.outcomes).map(([k, n]) => ({ label: FN.outcomeName[k] ?? k, n, kind: `outcome-${k}`, metric: `outcome:${k}` }))),
+    h('h3', {}, FN.gradesTiers),
+    barList([...Object.entries(f.scoreDistribution.grades).map(([g, n]) => ({ label: FN.grade(g), n, metric: `grade:${g}` })), ...Object.entries(f.scoreDistribution.tiers).map(([t, n]) => ({ label: FN.tier(t), n, metric: `tier:${t}` }))]),
   );
-  fill($('stages'), f.lifecycleStages.length ? barList(f.lifecycleStages.map((s) => ({ label: s.label, n: s.count, metric: `stage:${s.stage}` }))) : h('p', { class: 'empty' }, 'No contacts scored yet.'));
+  fill($('stages'), f.lifecycleStages.length ? barList(f.lifecycleStages.map((s) => ({ label: s.label, n: s.count, metric: `stage:${s.stage}` }))) : h('p', { class: 'empty' }, FN.noneScored));
   const t = f.tasks;
   fill(
     $('tasks'),
-    h('p', {}, 'Created ', drillButton('tasks:created', 'Contacts with tasks', fmtNumber(t.created)), ' · open ', drillButton('tasks:open', 'Contacts with open tasks', fmtNumber(t.open)), ' · completed ', drillButton('tasks:completed', 'Contacts with completed tasks', fmtNumber(t.completed)), ' · escalated ', drillButton('tasks:escalated', 'Contacts with escalations', fmtNumber(t.escalated))),
+    h('p', {}, FN.created, drillButton('tasks:created', FN.withTasks, fmtNumber(t.created)), FN.open, drillButton('tasks:open', FN.withOpen, fmtNumber(t.open)), FN.completed, drillButton('tasks:completed', FN.withCompleted, fmtNumber(t.completed)), FN.escalated, drillButton('tasks:escalated', FN.withEscalations, fmtNumber(t.escalated))),
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Kind'), h('th', { class: 'num' }, 'Created'), h('th', { class: 'num' }, 'Open'), h('th', { class: 'num' }, 'Completed'))),
-      h('tbody', {}, Object.entries(t.byKind).map(([kind, k]) => h('tr', {}, h('td', {}, kind), h('td', { class: 'num' }, fmtNumber(k.created)), h('td', { class: 'num' }, fmtNumber(k.open)), h('td', { class: 'num' }, fmtNumber(k.completed))))),
+      h('thead', {}, h('tr', {}, h('th', {}, FN.kind), h('th', { class: 'num' }, FN.createdColumn), h('th', { class: 'num' }, FN.openColumn), h('th', { class: 'num' }, FN.completedColumn))),
+      h('tbody', {}, Object.entries(t.byKind).map(([kind, k]) => h('tr', {}, h('td', {}, Object.hasOwn(FN.taskKind, kind) ? FN.taskKind[kind] : kind), h('td', { class: 'num' }, fmtNumber(k.created)), h('td', { class: 'num' }, fmtNumber(k.open)), h('td', { class: 'num' }, fmtNumber(k.completed))))),
     ),
   );
 };
@@ -403,22 +406,23 @@ function jumpToLine(line) {
 }
 
 /** Each issue next to its field in the form and its line in the JSON, and listed with a jump to the line. */
-function showIssues(issues, text) {
+function showIssues(serverIssues, text) {
+  const issues = serverIssues.map((issue) => ({ ...issue, message: translateServerMessage(issue.message) }));
   const box = $('draft-issues');
   markFormIssues($('draft-form'), issues.filter((i) => !i.line));
   if (!issues.length) {
     box.className = 'issues valid';
-    fill(box, 'The draft is valid.');
+    fill(box, M.valid);
     renderGutter();
     return;
   }
   box.className = 'issues';
   const located = issues.map((issue) => ({ ...issue, line: issue.line ?? locatePath(text, issue.path) }));
-  renderGutter(new Map(located.map((i) => [i.line, `${i.path || '(model)'}: ${i.message}`])));
+  renderGutter(new Map(located.map((i) => [i.line, `${i.path || M.wholeModel}: ${i.message}`])));
   fill(
     box,
-    h('strong', {}, `${issues.length} problem${issues.length === 1 ? '' : 's'} in the draft:`),
-    h('ul', { 'data-testid': 'draft-issues' }, located.map((i) => h('li', {}, h('button', { type: 'button', class: 'jump', onclick: () => jumpToLine(i.line) }, `line ${i.line}`), ' ', h('code', {}, i.path || '(model)'), `: ${i.message}`))),
+    h('strong', {}, M.problems(issues.length)),
+    h('ul', { 'data-testid': 'draft-issues' }, located.map((i) => h('li', {}, h('button', { type: 'button', class: 'jump', onclick: () => jumpToLine(i.line) }, M.line(i.line)), ' ', h('code', {}, i.path || M.wholeModel), `: ${i.message}`))),
   );
   revealLine(Math.min(...located.map((i) => i.line)));
 }
@@ -429,7 +433,7 @@ function readDraft() {
   try {
     return parseWithLines(text);
   } catch (error) {
-    showIssues([{ path: '', line: error.line ?? 1, message: `not valid JSON: ${error.message}` }], text);
+    showIssues([{ path: '', line: error.line ?? 1, message: M.notJson(error.message) }], text);
     return null;
   }
 }
@@ -485,17 +489,17 @@ function compareForm(versions) {
       e.preventDefault();
       compareVersions($('compare-from').value, $('compare-to').value).catch((error) => flash(error.message, true));
     } },
-    h('label', { for: 'compare-from', class: 'inline-label' }, 'Compare'),
+    h('label', { for: 'compare-from', class: 'inline-label' }, M.compare),
     select('compare-from', versions[1]?.version ?? versions[0]?.version),
-    h('label', { for: 'compare-to', class: 'inline-label' }, 'with'),
+    h('label', { for: 'compare-to', class: 'inline-label' }, M.with),
     select('compare-to', versions[0]?.version),
-    h('button', { type: 'submit', class: 'button secondary small' }, 'Show differences'),
+    h('button', { type: 'submit', class: 'button secondary small' }, M.showDifferences),
   );
 }
 
 async function compareVersions(from, to) {
   const { changes } = await api(`/model/diff?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`);
-  fill($('version-view'), h('h3', {}, `From ${from} to ${to}`), renderChanges(changes));
+  fill($('version-view'), h('h3', {}, M.fromTo(from, to)), renderChanges(changes));
 }
 
 let hasDraft = false;
@@ -510,7 +514,7 @@ async function loadVersions() {
     h(
       'table',
       { 'data-testid': 'versions' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Version'), h('th', {}, 'Activated'), h('th', {}, 'By'), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, h('th', {}, M.version), h('th', {}, M.activated), h('th', {}, M.by), h('th', {}, ''))),
       h(
         'tbody',
         {},
@@ -518,15 +522,15 @@ async function loadVersions() {
           h(
             'tr',
             { 'data-version': v.version },
-            h('td', {}, h('strong', {}, v.version), v.active ? [' ', h('span', { class: 'pill ok' }, 'active')] : null, v.restoredFrom ? h('div', { class: 'micro' }, `restored from ${v.restoredFrom}`) : null),
+            h('td', {}, h('strong', {}, v.version), v.active ? [' ', h('span', { class: 'pill ok' }, M.active)] : null, v.restoredFrom ? h('div', { class: 'micro' }, M.restoredFrom(v.restoredFrom)) : null),
             h('td', {}, fmtTime(v.activatedAt)),
             h('td', {}, v.activatedBy ?? '–'),
             h(
               'td',
               { class: 'actions' },
-              h('button', { type: 'button', class: 'button secondary small', onclick: () => viewVersion(v.version).catch((error) => flash(error.message, true)) }, 'View'),
-              v.active ? null : h('button', { type: 'button', class: 'button secondary small', onclick: () => diffVersion(v.version).catch((error) => flash(error.message, true)) }, 'Diff with active'),
-              v.active ? null : h('button', { type: 'button', class: 'button secondary small', onclick: (e) => busy(e.currentTarget, () => restoreVersion(v.version)) }, `Restore ${v.version}`),
+              h('button', { type: 'button', class: 'button secondary small', onclick: () => viewVersion(v.version).catch((error) => flash(error.message, true)) }, M.view),
+              v.active ? null : h('button', { type: 'button', class: 'button secondary small', onclick: () => diffVersion(v.version).catch((error) => flash(error.message, true)) }, M.diffWithActive),
+              v.active ? null : h('button', { type: 'button', class: 'button secondary small', onclick: (e) => busy(e.currentTarget, () => restoreVersion(v.version)) }, M.restore(v.version)),
             ),
           ),
         ),
@@ -537,26 +541,26 @@ async function loadVersions() {
 
 async function viewVersion(version) {
   const { model } = await api(`/model/versions/${encodeURIComponent(version)}`);
-  fill($('version-view'), h('h3', {}, `Version ${version}`), h('pre', { class: 'json' }, JSON.stringify(model, null, 2)));
+  fill($('version-view'), h('h3', {}, M.versionHeading(version)), h('pre', { class: 'json' }, JSON.stringify(model, null, 2)));
 }
 
 function renderChanges(changes) {
   const show = (v) => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   return changes.length
-    ? h('table', { class: 'diff', 'data-testid': 'model-diff' }, h('thead', {}, h('tr', {}, h('th', {}, 'Setting'), h('th', {}, 'Before'), h('th', {}, 'After'))), h('tbody', {}, changes.map((c) => h('tr', {}, h('td', {}, h('code', {}, c.path)), h('td', { class: 'before' }, show(c.before)), h('td', { class: 'after' }, show(c.after))))))
-    : h('p', { class: 'empty' }, 'No differences.');
+    ? h('table', { class: 'diff', 'data-testid': 'model-diff' }, h('thead', {}, h('tr', {}, h('th', {}, M.setting), h('th', {}, M.before), h('th', {}, M.after))), h('tbody', {}, changes.map((c) => h('tr', {}, h('td', {}, h('code', {}, c.path)), h('td', { class: 'before' }, show(c.before)), h('td', { class: 'after' }, show(c.after))))))
+    : h('p', { class: 'empty' }, M.noDifferences);
 }
 
 async function diffVersion(version) {
   const { changes } = await api(`/model/diff?from=active&to=${encodeURIComponent(version)}`);
-  fill($('version-view'), h('h3', {}, `From the active model to ${version}`), renderChanges(changes));
+  fill($('version-view'), h('h3', {}, M.fromActive(version)), renderChanges(changes));
 }
 
 async function restoreVersion(version) {
-  const ok = await confirmDialog(`Restore ${version}?`, [h('p', {}, `A new version with the content of ${version} becomes active, and every contact is rescored with it. Your draft stays as it is.`)], `Restore ${version}`);
+  const ok = await confirmDialog(M.restoreQuestion(version), [h('p', {}, M.restoreText(version))], M.restore(version));
   if (!ok) return;
   const result = await api(`/model/versions/${encodeURIComponent(version)}/restore`, { method: 'POST', body: {} });
-  flash(`Version ${result.version} (the content of ${result.restoredFrom}) is active; every contact is being rescored.`);
+  flash(M.restored(result.version, result.restoredFrom));
   await loaders['tab-model']();
 }
 
@@ -565,7 +569,7 @@ loaders['tab-model'] = async () => {
   activeModel = data.active.model;
   fill(
     $('active-model'),
-    h('p', {}, 'Version ', h('strong', { 'data-testid': 'active-version' }, data.active.version), data.active.isDefault ? ' (the default model)' : ''),
+    h('p', {}, M.activeVersion, h('strong', { 'data-testid': 'active-version' }, data.active.version), data.active.isDefault ? M.isDefault : ''),
     h('p', { class: 'hint' }, activeModel.description ?? ''),
   );
   if (!draft) {
@@ -576,7 +580,7 @@ loaders['tab-model'] = async () => {
 };
 
 function describeOutcome(o) {
-  return `${fmtNumber(o.outcomes.mql)} MQL, ${fmtNumber(o.outcomes.sql)} SQL, ${o.tasksPerDayPerRep} tasks per day per rep`;
+  return W.describe(fmtNumber(o.outcomes.mql), fmtNumber(o.outcomes.sql), fmtNumber(o.tasksPerDayPerRep));
 }
 
 async function ownerNames() {
@@ -586,9 +590,8 @@ async function ownerNames() {
   }
   return owners;
 }
-const repName = (names, id) => (id === 'unassigned' ? 'unassigned' : (names.get(id) ?? `owner ${id}`));
+const repName = (names, id) => (id === 'unassigned' ? W.unassigned : (names.get(id) ?? W.owner(id)));
 
-const CHANGE_LABEL = { outcome: 'Outcome', priority: 'Priority', tasks: 'Tasks' };
 const contactFilter = { text: '', kind: 'all', sort: 'impact' };
 
 function changeRows(changes) {
@@ -602,10 +605,10 @@ function changeRows(changes) {
       'tr',
       { 'data-contact': c.contactId },
       h('td', {}, h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener' }, c.name), h('div', { class: 'micro' }, [c.company, c.email].filter(Boolean).join(' · '))),
-      h('td', {}, arrow(c.before.qualification, c.after.qualification)),
+      h('td', {}, arrow(wordFor(TEXT.timeline.qualification, c.before.qualification), wordFor(TEXT.timeline.qualification, c.after.qualification))),
       h('td', {}, arrow(c.before.priority, c.after.priority)),
-      h('td', {}, arrow(c.before.tasks.join(', ') || 'none', c.after.tasks.join(', ') || 'none')),
-      h('td', { class: 'reasons' }, c.reasons.added.map((r) => h('div', { class: 'added' }, r)), c.reasons.removed.map((r) => h('div', { class: 'removed' }, `was: ${r}`)), !c.reasons.added.length && !c.reasons.removed.length ? h('span', { class: 'micro' }, 'same reasons; thresholds or MQL cells differ') : null),
+      h('td', {}, arrow(c.before.tasks.join(', ') || W.none, c.after.tasks.join(', ') || W.none)),
+      h('td', { class: 'reasons' }, c.reasons.added.map((r) => h('div', { class: 'added' }, r)), c.reasons.removed.map((r) => h('div', { class: 'removed' }, W.was(r))), !c.reasons.added.length && !c.reasons.removed.length ? h('span', { class: 'micro' }, W.sameReasons) : null),
     ),
   );
 }
@@ -616,50 +619,50 @@ function renderWhatIf(w, diff) {
   const refresh = () => fill(tbody, changeRows(w.changes));
   fill(
     $('whatif'),
-    h('p', { class: 'headline', 'data-testid': 'whatif-headline' }, `On your contacts this draft gives ${describeOutcome(w.draft)}.`),
-    h('p', { class: 'hint' }, `The active model gives ${describeOutcome(w.active)}. Based on ${fmtNumber(w.evaluated)} of ${fmtNumber(w.total)} stored contacts; task flow estimated from the last ${w.windowDays} days; no HubSpot calls.`),
+    h('p', { class: 'headline', 'data-testid': 'whatif-headline' }, W.headline(describeOutcome(w.draft))),
+    h('p', { class: 'hint' }, W.activeGives(describeOutcome(w.active), fmtNumber(w.evaluated), fmtNumber(w.total), w.windowDays)),
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, `Draft ${w.draft.version}`), h('th', { class: 'num' }, `Active ${w.active.version}`))),
+      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, W.draftColumn(w.draft.version)), h('th', { class: 'num' }, W.activeColumn(w.active.version)))),
       h(
         'tbody',
         {},
-        ['sql', 'mql', 'nurture', 'disqualified'].map((q) => row(q.toUpperCase(), (o) => fmtNumber(o.outcomes[q]))),
-        row('Tasks to create now', (o) => fmtNumber(o.tasksNow)),
-        row('New tasks per day', (o) => String(o.tasksPerDay)),
-        row('Per rep per day', (o) => String(o.tasksPerDayPerRep)),
+        ['sql', 'mql', 'nurture', 'disqualified'].map((q) => row(W.outcome[q], (o) => fmtNumber(o.outcomes[q]))),
+        row(W.tasksNow, (o) => fmtNumber(o.tasksNow)),
+        row(W.tasksPerDay, (o) => fmtNumber(o.tasksPerDay)),
+        row(W.perRep, (o) => fmtNumber(o.tasksPerDayPerRep)),
       ),
     ),
-    h('h3', { 'data-testid': 'changes-headline' }, `${fmtNumber(w.changesTotal)} contacts change`, w.changesTotal > w.changes.length ? ` (the ${fmtNumber(w.changes.length)} largest changes are listed)` : ''),
+    h('h3', { 'data-testid': 'changes-headline' }, W.changeCount(fmtNumber(w.changesTotal)), w.changesTotal > w.changes.length ? W.largestListed(fmtNumber(w.changes.length)) : ''),
     h(
       'div',
       { class: 'inline-form filters' },
-      h('label', { for: 'changes-filter', class: 'inline-label' }, 'Filter'),
-      h('input', { id: 'changes-filter', type: 'search', placeholder: 'name, e-mail or company', value: contactFilter.text, oninput: (e) => {
+      h('label', { for: 'changes-filter', class: 'inline-label' }, W.filter),
+      h('input', { id: 'changes-filter', type: 'search', placeholder: W.filterPlaceholder, value: contactFilter.text, oninput: (e) => {
         contactFilter.text = e.currentTarget.value;
         refresh();
       } }),
-      h('label', { for: 'changes-kind', class: 'inline-label' }, 'What changes'),
+      h('label', { for: 'changes-kind', class: 'inline-label' }, W.whatChanges),
       h('select', { id: 'changes-kind', onchange: (e) => {
         contactFilter.kind = e.currentTarget.value;
         refresh();
-      } }, ['all', 'outcome', 'priority', 'tasks'].map((k) => h('option', { value: k, selected: contactFilter.kind === k }, k === 'all' ? 'anything' : CHANGE_LABEL[k]))),
-      h('label', { for: 'changes-sort', class: 'inline-label' }, 'Sort'),
+      } }, ['all', 'outcome', 'priority', 'tasks'].map((k) => h('option', { value: k, selected: contactFilter.kind === k }, k === 'all' ? W.anything : W.change[k]))),
+      h('label', { for: 'changes-sort', class: 'inline-label' }, W.sort),
       h('select', { id: 'changes-sort', onchange: (e) => {
         contactFilter.sort = e.currentTarget.value;
         refresh();
-      } }, [['impact', 'largest change'], ['name', 'name'], ['outcome', 'new outcome']].map(([v, l]) => h('option', { value: v, selected: contactFilter.sort === v }, l))),
+      } }, [['impact', W.sortImpact], ['name', W.sortName], ['outcome', W.sortOutcome]].map(([v, l]) => h('option', { value: v, selected: contactFilter.sort === v }, l))),
     ),
-    h('div', { class: 'scroll' }, h('table', { 'data-testid': 'changed-contacts' }, h('thead', {}, h('tr', {}, h('th', {}, 'Contact'), h('th', {}, 'Outcome'), h('th', {}, 'Priority'), h('th', {}, 'Tasks'), h('th', {}, 'Reasons that differ'))), tbody)),
-    h('h3', {}, 'What the draft changes in the model'),
+    h('div', { class: 'scroll' }, h('table', { 'data-testid': 'changed-contacts' }, h('thead', {}, h('tr', {}, h('th', {}, W.contact), h('th', {}, W.outcomeColumn), h('th', {}, W.priority), h('th', {}, W.tasks), h('th', {}, W.reasonsDiffer))), tbody)),
+    h('h3', {}, W.modelChanges),
     renderChanges(diff.changes),
   );
 }
 
 async function runWhatIf() {
   if (!(await saveDraft())) return null;
-  fill($('whatif'), h('p', {}, 'Scoring your contacts with the draft…'));
+  fill($('whatif'), h('p', {}, W.scoring));
   const [w, diff] = await Promise.all([api('/model/what-if', { method: 'POST', body: {} }), api('/model/diff?from=active&to=draft')]);
   lastWhatIf = w;
   renderWhatIf(w, diff);
@@ -672,17 +675,17 @@ async function activateDraft() {
   const names = await ownerNames();
   const reps = w.impact.byRep.map((r) => `${repName(names, r.ownerId)} (${fmtNumber(r.tasks)})`);
   const ok = await confirmDialog(
-    `Activate ${w.draft.version}?`,
+    M.activateQuestion(w.draft.version),
     [
-      h('p', { 'data-testid': 'impact' }, `${fmtNumber(w.impact.outcomesChange)} outcomes change in HubSpot, and ${fmtNumber(w.impact.tasksCreatedNow)} tasks would be created now${reps.length ? ` for ${reps.join(', ')}` : ''}.`),
-      h('p', { class: 'hint' }, 'Every contact is rescored with the new model; the daily task budget per rep still applies. You can restore the current version later.'),
+      h('p', { 'data-testid': 'impact' }, M.impact(fmtNumber(w.impact.outcomesChange), fmtNumber(w.impact.tasksCreatedNow), reps.join(', '))),
+      h('p', { class: 'hint' }, M.activateHint),
     ],
-    `Activate ${w.draft.version}`,
+    M.activateButton(w.draft.version),
   );
   if (!ok) return;
   try {
     const result = await api('/model/activate', { method: 'POST', body: {} });
-    flash(`Model ${result.version} is active; every contact is being rescored.`);
+    flash(M.activated_(result.version));
     draft = null;
     lastWhatIf = null;
     fill($('whatif'));
@@ -722,7 +725,7 @@ function wireModel() {
   });
   $('draft-save').addEventListener('click', (e) =>
     busy(e.currentTarget, async () => {
-      if (await saveDraft()) flash('Draft saved.');
+      if (await saveDraft()) flash(M.draftSaved);
     }),
   );
   $('draft-whatif').addEventListener('click', (e) => busy(e.currentTarget, runWhatIf));
@@ -730,7 +733,6 @@ function wireModel() {
 }
 
 // ---------- settings ----------
-const TASK_KINDS = { call_sql: 'Call sales-ready leads (call_sql)', qualify: 'Qualify missing BANT criteria (qualify)', follow_up: 'Follow up nurture leads later (follow_up)', escalate: 'Escalate missed call SLAs (escalate)' };
 
 function numberField(name, label, value, placeholder) {
   return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), h('input', { id: `s-${name}`, name, type: 'number', value: value ?? '', placeholder, 'aria-describedby': `e-${name}` }), h('div', { class: 'error', id: `e-${name}` }));
@@ -752,18 +754,18 @@ function routingFields(routing, owners) {
   return h(
     'fieldset',
     {},
-    h('legend', {}, 'Lead routing'),
-    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'routingEnabled', checked: routing?.enabled === true }), 'Assign unowned MQL and SQL contacts to a rep of the team')),
+    h('legend', {}, S.routingLegend),
+    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'routingEnabled', checked: routing?.enabled === true }), S.routingSwitch)),
     h(
       'div',
       { class: 'field' },
-      h('label', { for: 's-leadRouting' }, 'Team'),
+      h('label', { for: 's-leadRouting' }, S.routingTeam),
       teams.size
-        ? h('select', { id: 's-leadRouting', name: 'routingTeamId', 'aria-describedby': 'e-leadRouting' }, h('option', { value: '' }, 'none'), [...teams].map(([id, name]) => h('option', { value: id, selected: id === routing?.teamId }, name)))
-        : h('input', { id: 's-leadRouting', name: 'routingTeamId', value: routing?.teamId ?? '', placeholder: 'team id', inputmode: 'numeric', 'aria-describedby': 'e-leadRouting' }),
+        ? h('select', { id: 's-leadRouting', name: 'routingTeamId', 'aria-describedby': 'e-leadRouting' }, h('option', { value: '' }, S.routingNoTeam), [...teams].map(([id, name]) => h('option', { value: id, selected: id === routing?.teamId }, name)))
+        : h('input', { id: 's-leadRouting', name: 'routingTeamId', value: routing?.teamId ?? '', placeholder: S.routingTeamId, inputmode: 'numeric', 'aria-describedby': 'e-leadRouting' }),
       h('div', { class: 'error', id: 'e-leadRouting' }),
     ),
-    numberField('routingCapacity', 'Leads per rep and day', routing?.dailyCapacity, 'the task budget per rep'),
+    numberField('routingCapacity', S.routingCapacity, routing?.dailyCapacity, S.routingCapacityDefault),
   );
 }
 
@@ -772,9 +774,9 @@ function leadsFieldset(s, leads) {
   return h(
     'fieldset',
     {},
-    h('legend', {}, 'HubSpot Leads'),
-    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'leadsEnabled', checked: Boolean(s.leadsEnabled), disabled: !leads?.available, 'aria-describedby': 'e-leadsEnabled' }), "Create and qualify Lead records (SQL contacts get a lead; disqualified contacts' leads move to the disqualified stage)")),
-    h('p', { class: 'hint' }, leads?.note ?? (leads?.available ? 'This portal has Leads.' : 'This portal has no Leads.')),
+    h('legend', {}, S.leadsLegend),
+    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'leadsEnabled', checked: Boolean(s.leadsEnabled), disabled: !leads?.available, 'aria-describedby': 'e-leadsEnabled' }), S.leadsSwitch)),
+    h('p', { class: 'hint' }, leads?.note ? translateServerMessage(leads.note) : leads?.available ? S.leadsAvailable : S.leadsMissing),
     h('div', { class: 'error', id: 'e-leadsEnabled' }),
   );
 }
@@ -785,15 +787,15 @@ loaders['tab-settings'] = async () => {
   const sw = (name, label, checked) => h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name, checked }), label));
   fill(
     $('settings-form'),
-    h('fieldset', {}, h('legend', {}, 'Write to standard properties'), sw('syncLifecycleStage', 'Move lifecyclestage forward with the recommended stage', s.syncLifecycleStage), sw('syncLeadStatus', 'Set hs_lead_status to UNQUALIFIED for disqualified contacts', s.syncLeadStatus)),
+    h('fieldset', {}, h('legend', {}, S.writeStandard), sw('syncLifecycleStage', S.syncLifecycleStage, s.syncLifecycleStage), sw('syncLeadStatus', S.syncLeadStatus, s.syncLeadStatus)),
     leadsFieldset(s, leads),
-    h('fieldset', {}, h('legend', {}, 'Tasks the app creates'), Object.entries(TASK_KINDS).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
-    numberField('callSlaHours', 'Call SLA (hours)', s.callSlaHours, `model: ${modelDefaults.callSlaHours}`),
-    numberField('dailyTaskBudget', 'Task budget per rep and day', s.dailyTaskBudget, `model: ${modelDefaults.dailyTaskBudget}`),
-    ownerField('escalationOwnerId', 'Escalation owner', s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? `model: ${modelDefaults.escalationOwnerId}` : 'the contact owner'),
-    ownerField('fallbackOwnerId', 'Owner for contacts without one', s.fallbackOwnerId, owners, 'none (unassigned)'),
+    h('fieldset', {}, h('legend', {}, S.tasksLegend), Object.entries(S.taskKinds).map(([kind, label]) => sw(`task:${kind}`, label, s.taskKinds[kind]))),
+    numberField('callSlaHours', S.callSla, s.callSlaHours, S.fromModel(modelDefaults.callSlaHours)),
+    numberField('dailyTaskBudget', S.budget, s.dailyTaskBudget, S.fromModel(modelDefaults.dailyTaskBudget)),
+    ownerField('escalationOwnerId', S.escalationOwner, s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? S.fromModel(modelDefaults.escalationOwnerId) : S.contactOwner),
+    ownerField('fallbackOwnerId', S.fallbackOwner, s.fallbackOwnerId, owners, S.unassigned),
     routingFields(s.leadRouting, owners),
-    h('button', { type: 'submit', class: 'button primary' }, 'Save settings'),
+    h('button', { type: 'submit', class: 'button primary' }, S.save),
   );
 };
 
@@ -804,7 +806,7 @@ function readSettings(form) {
   return {
     syncLifecycleStage: data.has('syncLifecycleStage'),
     syncLeadStatus: data.has('syncLeadStatus'),
-    taskKinds: Object.fromEntries(Object.keys(TASK_KINDS).map((k) => [k, data.has(`task:${k}`)])),
+    taskKinds: Object.fromEntries(Object.keys(S.taskKinds).map((k) => [k, data.has(`task:${k}`)])),
     callSlaHours: num('callSlaHours'),
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
@@ -821,8 +823,9 @@ function wireSettings() {
     for (const el of form.querySelectorAll('.error')) el.textContent = '';
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
     try {
-      await api('/settings', { method: 'PUT', body: readSettings(form) });
-      flash('Settings saved.');
+      const answer = await api('/settings', { method: 'PUT', body: readSettings(form) });
+      await relabel(answer?.settings?.language ?? 'en');
+      flash(S.saved);
     } catch (error) {
       for (const issue of error.issues ?? []) {
         const field = issue.path.split('.')[0];
@@ -836,14 +839,14 @@ function wireSettings() {
     event.preventDefault();
     const typed = Number($('disconnect-confirm').value.trim());
     if (typed !== portalId) {
-      flash(`Type ${portalId} to confirm.`, true);
+      flash(S.typeToConfirm(portalId), true);
       return;
     }
     try {
       const answer = await api('/disconnect', { method: 'POST', body: { confirmPortalId: typed, completeOpenTasks: $('disconnect-complete-tasks').checked } });
       showSignedOut();
-      const tasks = answer?.tasksNotCompleted ?? `${answer?.completedTasks ?? 0} open tasks of the app were completed.`;
-      fill($('signed-out'), h('h1', {}, 'Disconnected'), h('p', {}, `The app was uninstalled from portal ${typed} and its data deleted; its settings and model history are kept for a reinstall. ${tasks}`));
+      const tasks = answer?.tasksNotCompleted ?? S.completed(fmtNumber(answer?.completedTasks ?? 0));
+      fill($('signed-out'), h('h1', {}, S.disconnected), h('p', {}, S.disconnectedText(typed, tasks)));
     } catch (error) {
       flash(error.message, true);
     }
@@ -851,31 +854,33 @@ function wireSettings() {
 }
 
 // ---------- card preview ----------
-const STATE_LABEL = { met: 'Met', partial: 'Partly met', not_met: 'Not met', unknown: 'Unknown' };
-const OUTCOME_LABEL = { sql: 'SQL: sales-ready', mql: 'MQL: marketing-qualified', nurture: 'Nurture: not ready yet', disqualified: 'Disqualified' };
 
 export function renderCard(card) {
-  if (!card.scored) return h('div', { class: 'hs-card' }, h('header', {}, 'BANT score'), h('div', {}, h('p', { class: 'empty' }, card.message)));
+  if (!card.scored) return h('div', { class: 'hs-card' }, h('header', {}, C.title), h('div', {}, h('p', { class: 'empty' }, card.message)));
   const stat = (n, l, sub) => h('div', { class: 'stat' }, h('div', { class: 'l' }, l), h('div', { class: 'n' }, n), h('div', { class: 'micro' }, sub));
   return h(
     'div',
     { class: 'hs-card', 'data-testid': 'card' },
-    h('header', {}, h('span', {}, 'BANT score'), h('span', { class: 'micro' }, `contact ${card.contactId}`)),
+    h('header', {}, h('span', {}, C.title), h('span', { class: 'micro' }, C.contact(card.contactId))),
     h(
       'div',
       {},
-      h('div', { class: 'outcome' }, h('span', { class: `pill state-${card.qualification === 'sql' ? 'met' : card.qualification === 'disqualified' ? 'not_met' : card.qualification === 'nurture' ? 'partial' : 'unknown'}` }, OUTCOME_LABEL[card.qualification]), h('span', {}, card.why)),
-      h('div', { class: 'stats' }, stat(card.fit.grade, 'Fit grade', `score ${card.fit.score} of 100`), stat(card.engagement.tier, 'Engagement tier', `${card.engagement.score} points`), stat(card.priority, 'Priority', `${card.criteriaMet} of 4 BANT criteria met`)),
-      h('h3', {}, 'BANT checklist'),
-      card.bant.map((c) => h('div', { class: 'criterion' }, h('strong', {}, c.label), h('span', { class: `pill state-${c.state}` }, STATE_LABEL[c.state]), h('span', { class: 'micro' }, c.evidence.join('; ') || 'No evidence yet'))),
-      h('h3', {}, 'Top reasons'),
-      card.reasons.length ? h('ul', {}, card.reasons.map((r) => h('li', {}, r.text))) : h('p', { class: 'empty' }, 'No scoring contributions yet.'),
-      h('h3', {}, 'Open tasks from the app'),
-      card.openTasks.length ? h('ul', {}, card.openTasks.map((t) => h('li', {}, `${t.label}: due ${fmtTime(t.dueAt)}${t.overdue ? ' (overdue)' : ''}`))) : h('p', { class: 'empty' }, 'No open tasks.'),
-      h('p', { class: 'micro' }, `Scored ${fmtTime(card.scoredAt)} by model ${card.modelVersion}${card.modelCurrent ? '' : ' (a newer model is active; the contact is being rescored)'}`),
+      h('div', { class: 'outcome' }, h('span', { class: `pill state-${card.qualification === 'sql' ? 'met' : card.qualification === 'disqualified' ? 'not_met' : card.qualification === 'nurture' ? 'partial' : 'unknown'}` }, C.outcome[card.qualification]), h('span', {}, card.why)),
+      h('div', { class: 'stats' }, stat(card.fit.grade, C.fitGrade, C.fitSub(fmtNumber(card.fit.score))), stat(card.engagement.tier, C.tier, C.points(fmtNumber(card.engagement.score))), stat(card.priority, C.priority, C.criteriaMet(card.criteriaMet))),
+      h('h3', {}, C.checklist),
+      card.bant.map((c) => h('div', { class: 'criterion' }, h('strong', {}, c.label), h('span', { class: `pill state-${c.state}` }, C.state[c.state]), h('span', { class: 'micro' }, c.evidence.join('; ') || C.noEvidence))),
+      h('h3', {}, C.topReasons),
+      card.reasons.length ? h('ul', {}, card.reasons.map((r) => h('li', {}, r.text))) : h('p', { class: 'empty' }, C.noReasons),
+      h('h3', {}, C.openTasks),
+      card.openTasks.length ? h('ul', {}, card.openTasks.map((t) => h('li', {}, `${C.due(t.label, fmtTime(t.dueAt))}${t.overdue ? C.overdue : ''}`))) : h('p', { class: 'empty' }, C.noTasks),
+      h('p', { class: 'micro' }, `${C.scored(fmtTime(card.scoredAt), card.modelVersion)}${card.modelCurrent ? '' : C.outdated}`),
     ),
   );
 }
+
+/** What the contacts tab shows, drawn again when the language changes. */
+let lastQuery = '';
+let shownContactId = null;
 
 async function showTimeline(contactId) {
   const history = await api(`/contacts/${encodeURIComponent(contactId)}/history`);
@@ -885,15 +890,18 @@ async function showTimeline(contactId) {
 }
 
 async function showContact(contactId) {
+  shownContactId = contactId;
   const [card] = await Promise.all([api(`/card-preview?contactId=${encodeURIComponent(contactId)}`), showTimeline(contactId)]);
   fill($('card-preview'), renderCard(card));
 }
 
 async function searchContacts(query) {
+  lastQuery = query;
   const result = await api(`/contacts/search?q=${encodeURIComponent(query)}`);
   if (!result.contacts.length) {
-    fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, result.message));
-    fill($('card-preview'), h('p', { class: 'empty' }, 'No contact to show.'));
+    shownContactId = null;
+    fill($('search-results'), h('p', { class: 'empty', 'data-testid': 'search-message' }, /^\d+$/.test(result.query) ? TEXT.contacts.notAmong(result.query, fmtNumber(result.total)) : TEXT.contacts.noMatch(result.query, fmtNumber(result.searched), fmtNumber(result.total))));
+    fill($('card-preview'), h('p', { class: 'empty' }, TEXT.contacts.noContact));
     fill($('h-timeline'), TIMELINE_TEXT.title);
     // An id the app has not scored: the history route says whether HubSpot has the contact at all.
     if (/^\d{1,20}$/.test(query)) await showTimeline(query);
@@ -902,7 +910,7 @@ async function searchContacts(query) {
   }
   fill(
     $('search-results'),
-    h('p', { class: 'hint' }, `${fmtNumber(result.matches)} match${result.matches === 1 ? '' : 'es'}${result.matches > result.contacts.length ? `; the first ${result.contacts.length} are listed` : ''}.`),
+    h('p', { class: 'hint' }, `${TEXT.contacts.matches(result.matches, fmtNumber(result.matches))}${result.matches > result.contacts.length ? TEXT.contacts.firstListed(fmtNumber(result.contacts.length)) : ''}.`),
     h(
       'ul',
       { class: 'results', 'data-testid': 'search-results' },
@@ -911,8 +919,8 @@ async function searchContacts(query) {
           'li',
           {},
           h('button', { type: 'button', class: 'link', onclick: () => showContact(c.contactId).catch((error) => flash(error.message, true)) }, c.name),
-          h('span', { class: 'micro' }, ` ${[c.email, c.company, c.qualification ? OUTCOME_LABEL[c.qualification] : 'not scored', c.priority].filter(Boolean).join(' · ')} · `),
-          h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener', class: 'micro' }, 'open in HubSpot'),
+          h('span', { class: 'micro' }, ` ${[c.email, c.company, c.qualification ? C.outcome[c.qualification] : TEXT.contacts.notScored, c.priority].filter(Boolean).join(' · ')} · `),
+          h('a', { href: c.hubspotUrl, target: '_blank', rel: 'noopener', class: 'micro' }, TEXT.contacts.openInHubSpot),
         ),
       ),
     ),
@@ -929,7 +937,11 @@ async function calibrate(button, container) {
   try {
     const answer = await api('/outcomes/calibrate', { method: 'POST', body: {} }).catch((error) => {
       // Too few outcomes or a refused fit: the answer says why, shown where the proposal would be.
-      if (error.status === 422) return { proposed: false, error: { message: error.message } };
+      if (error.status === 422) {
+        const b = error.body;
+        const tooLittle = b?.error?.code === 'too_little_data' && b.outcomes && b.minimumPerOutcome !== undefined;
+        return { proposed: false, error: { message: tooLittle ? ACCURACY_TEXT.tooLittle(fmtNumber(b.outcomes.won), fmtNumber(b.outcomes.lost), b.minimumPerOutcome) : error.message } };
+      }
       throw error;
     });
     renderCalibration(container, answer, {
@@ -962,6 +974,56 @@ function wireContacts() {
   });
 }
 
+// ---------- language ----------
+/** The page's fixed words (data-text attributes in index.html) in the current language. */
+function applyStaticTexts() {
+  document.documentElement.lang = TEXT.meta.htmlLang;
+  document.title = TEXT.page.title;
+  for (const el of document.querySelectorAll('[data-text]')) el.textContent = TEXT.page[el.dataset.text];
+  for (const el of document.querySelectorAll('[data-text-aria-label]')) el.setAttribute('aria-label', TEXT.page[el.dataset.textAriaLabel]);
+}
+
+/** The last language this browser's console had: the sign-in page shows it, before any session says the language. */
+const REMEMBERED_LANGUAGE = 'bant-console-language';
+function rememberLanguage(language) {
+  try {
+    localStorage.setItem(REMEMBERED_LANGUAGE, language);
+  } catch {
+    // Storage may be off (private mode, policy): the sign-in page then stays English.
+  }
+}
+function rememberedLanguage() {
+  try {
+    return localStorage.getItem(REMEMBERED_LANGUAGE);
+  } catch {
+    return null;
+  }
+}
+
+/** The installation's language (settings; 'en' when the setting is missing or unreadable). */
+async function loadLanguage() {
+  const answer = await api('/settings').catch(() => null);
+  return answer?.settings?.language ?? 'en';
+}
+
+/** After the admin changed the language: every view that keeps rendered words is drawn again, no reload. */
+async function relabel(language) {
+  rememberLanguage(language);
+  if (!setLanguage(language)) return;
+  applyStaticTexts();
+  lastWhatIf = null;
+  fill($('whatif'));
+  fill($('version-view'));
+  if (draft) renderModelForm($('draft-form'), draft, draftEdited);
+  const shown = shownContactId;
+  if (lastQuery) {
+    await searchContacts(lastQuery).catch(() => {});
+    if (shown && shown !== shownContactId) await showContact(shown).catch(() => {});
+  }
+  const tab = document.querySelector('.tabs [aria-selected="true"]');
+  if (tab) await loaders[tab.id]?.();
+}
+
 // ---------- start ----------
 async function start() {
   wireTabs();
@@ -969,6 +1031,8 @@ async function start() {
   wireSettings();
   wireFunnel();
   wireContacts();
+  setLanguage(rememberedLanguage());
+  applyStaticTexts();
   $('signout').addEventListener('click', async () => {
     await api('/signout', { method: 'POST' }).catch(() => {});
     showSignedOut();
@@ -982,7 +1046,11 @@ async function start() {
   }
   csrf = session.csrfToken;
   portalId = session.portalId;
-  $('account-portal').textContent = `Portal ${session.portalId}${session.user ? ` · ${session.user}` : ''}`;
+  const language = await loadLanguage();
+  rememberLanguage(language);
+  setLanguage(language);
+  applyStaticTexts();
+  $('account-portal').textContent = TEXT.common.account(session.portalId, session.user);
   $('account').hidden = false;
   $('console').hidden = false;
   const wanted = document.getElementById(`tab-${location.hash.slice(1)}`);

@@ -1,4 +1,7 @@
 // A bar chart in inline SVG, with a title and description for screen readers and the numbers as a table.
+import { fmtNumber } from './dom.js';
+import { TEXT } from './texts.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attrs = {}, text) {
@@ -21,7 +24,7 @@ export function drawHistogram(container, buckets, { label, xLabel, yLabel }) {
 
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc', 'data-testid': 'score-chart' });
   root.append(svg('title', { id: 'chart-title' }, label));
-  root.append(svg('desc', { id: 'chart-desc' }, `${total} contacts; ${buckets.map((b) => `${b.from}–${b.to}: ${b.count}`).join(', ')}`));
+  root.append(svg('desc', { id: 'chart-desc' }, TEXT.funnel.chartDesc(fmtNumber(total), buckets.map((b) => `${b.from}–${b.to}: ${fmtNumber(b.count)}`).join(', '))));
   for (let i = 0; i <= 4; i += 1) {
     const y = pad.top + plotH - (plotH * i) / 4;
     root.append(svg('line', { class: 'axis', x1: pad.left, x2: width - pad.right, y1: y, y2: y }));
@@ -31,7 +34,7 @@ export function drawHistogram(container, buckets, { label, xLabel, yLabel }) {
     const h = (plotH * b.count) / max;
     const x = pad.left + i * step + 3;
     const bar = svg('rect', { class: 'bucket', x, y: pad.top + plotH - h, width: Math.max(1, step - 6), height: h, rx: 2 });
-    bar.append(svg('title', {}, `Fit ${b.from}–${b.to}: ${b.count} contacts`));
+    bar.append(svg('title', {}, TEXT.funnel.bucket(b.from, b.to, fmtNumber(b.count))));
     root.append(bar);
     root.append(svg('text', { x: x + (step - 6) / 2, y: height - pad.bottom + 16, 'text-anchor': 'middle' }, String(b.from)));
   });

@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the console's modules. Every value is set as text or attribute, never as HTML.
+import { locale } from './texts.js';
 
 export const $ = (id) => document.getElementById(id);
 
@@ -17,9 +18,12 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 export const fill = (el, ...children) => el.replaceChildren(...children.flat(Number.POSITIVE_INFINITY).filter((c) => c !== null && c !== undefined && c !== false));
-export const fmtNumber = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–');
-export const fmtPercent = (r) => (r === null || r === undefined ? '–' : `${(r * 100).toFixed(1)} %`);
-export const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '–');
+// Numbers and dates in the console's language (en-GB or de-DE).
+export const fmtNumber = (n) => (typeof n === 'number' ? n.toLocaleString(locale()) : '–');
+export const fmtDecimal = (x, digits) => (x === null || x === undefined ? '–' : x.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+export const fmtPercent = (r) => (r === null || r === undefined ? '–' : `${fmtDecimal(r * 100, 1)} %`);
+export const fmtTime = (iso) => (iso ? new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'short' }) : '–');
+export const fmtDate = (iso) => (iso ? new Date(iso).toLocaleDateString(locale(), { dateStyle: 'medium', timeZone: 'UTC' }) : '–');
 
 /** A modal question; resolves true when the admin confirms. */
 export function confirmDialog(title, body, okLabel) {

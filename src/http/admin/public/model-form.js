@@ -3,10 +3,11 @@
 // onChange after every edit; each control carries the path the server's issues use (engagement rules by id), so an
 // issue lands next to its field.
 import { fill, h } from './dom.js';
+import { TEXT } from './texts.js';
 
 const GRADES = ['A', 'B', 'C', 'D'];
 const TIERS = ['1', '2', '3', '4'];
-const TIER_HINT = { 1: 'very active', 2: 'active', 3: 'some activity', 4: 'little or none' };
+const F = TEXT.form;
 
 let uid = 0;
 function nextId(prefix) {
@@ -64,14 +65,14 @@ function patternsField(label, target, key, path, onChange, sampleLabel) {
   const id = nextId('p');
   const testId = nextId('t');
   const result = h('div', { class: 'pattern-result', 'aria-live': 'polite' });
-  const sample = h('textarea', { id: testId, rows: 2, placeholder: 'one sample per line', class: 'pattern-sample' });
+  const sample = h('textarea', { id: testId, rows: 2, placeholder: F.samplePlaceholder, class: 'pattern-sample' });
   const test = () => {
     const patterns = target[key] ?? [];
     const compiled = patterns.map((p) => ({ p, problem: patternProblem(p) }));
-    const rows = compiled.filter((c) => c.problem).map((c) => h('div', { class: 'bad' }, `/${c.p}/ is not a regular expression: ${c.problem}`));
+    const rows = compiled.filter((c) => c.problem).map((c) => h('div', { class: 'bad' }, F.notRegex(c.p, c.problem)));
     for (const s of lines(sample.value)) {
       const hit = compiled.find((c) => !c.problem && new RegExp(c.p, 'i').test(s));
-      rows.push(h('div', { class: hit ? 'hit' : 'miss' }, hit ? `✓ "${s}" matches /${hit.p}/` : `✗ "${s}" matches no pattern`));
+      rows.push(h('div', { class: hit ? 'hit' : 'miss' }, hit ? F.matches(s, hit.p) : F.noMatch(s)));
     }
     fill(result, rows);
   };
@@ -116,21 +117,21 @@ function fitSection(model, onChange) {
   const fit = model.fit;
   const rules = (fit.rules ?? []).map((rule, i) => {
     const base = `fit.rules[${i}]`;
-    const fields = [numberField('Points', rule, 'points', `${base}.points`, onChange)];
+    const fields = [numberField(F.points, rule, 'points', `${base}.points`, onChange)];
     let extra = null;
-    if (rule.dimension === 'position') extra = patternsField('Job title patterns', rule, 'titlePatterns', `${base}.titlePatterns`, onChange, 'Try sample job titles');
-    if (rule.dimension === 'size') fields.push(numberField('From employees', rule, 'minEmployees', `${base}.minEmployees`, onChange));
+    if (rule.dimension === 'position') extra = patternsField(F.titlePatterns, rule, 'titlePatterns', `${base}.titlePatterns`, onChange, F.tryTitles);
+    if (rule.dimension === 'size') fields.push(numberField(F.fromEmployees, rule, 'minEmployees', `${base}.minEmployees`, onChange));
     if (rule.dimension === 'industry')
-      extra = h('div', { class: 'rule-extra' }, listField('HubSpot industries', rule, 'industries', `${base}.industries`, onChange), patternsField('Free-text industry patterns', rule, 'patterns', `${base}.patterns`, onChange, 'Try sample industries'));
+      extra = h('div', { class: 'rule-extra' }, listField(F.industries, rule, 'industries', `${base}.industries`, onChange), patternsField(F.industryPatterns, rule, 'patterns', `${base}.patterns`, onChange, F.tryIndustries));
     return ruleRow(`${rule.dimension} ${rule.grade}`, rule.description, fields, extra);
   });
   return h(
     'fieldset',
     { class: 'model-section' },
-    h('legend', {}, 'Fit: who the contact is'),
+    h('legend', {}, F.fitLegend),
     h('p', { class: 'hint' }, fit.description ?? ''),
-    h('div', { class: 'row-fields' }, GRADES.slice(0, 3).map((g) => numberField(`Grade ${g} from`, fit.gradeThresholds, g, `fit.gradeThresholds.${g}`, onChange)), h('div', { class: 'micro align-end' }, 'Below grade C is D.')),
-    h('div', { class: 'row-fields' }, numberField('Free-mail address', fit.freeMail, 'points', 'fit.freeMail.points', onChange, 'points (0 or less)')),
+    h('div', { class: 'row-fields' }, GRADES.slice(0, 3).map((g) => numberField(F.gradeFrom(g), fit.gradeThresholds, g, `fit.gradeThresholds.${g}`, onChange)), h('div', { class: 'micro align-end' }, F.belowC)),
+    h('div', { class: 'row-fields' }, numberField(F.freeMail, fit.freeMail, 'points', 'fit.freeMail.points', onChange, F.freeMailHint)),
     rules,
   );
 }
@@ -143,26 +144,26 @@ function engagementSection(model, onChange) {
       rule.label || rule.id,
       rule.description,
       [
-        numberField('Points', rule, 'points', `${base}.points`, onChange),
-        numberField('Cap', rule, 'cap', `${base}.cap`, onChange),
-        numberField('Half-life (days)', rule, 'halfLifeDays', `${base}.halfLifeDays`, onChange),
-        h('div', { class: 'field compact' }, h('span', { class: 'label' }, 'Activities'), h('div', { class: 'micro' }, (rule.activityTypes ?? []).join(', '))),
+        numberField(F.points, rule, 'points', `${base}.points`, onChange),
+        numberField(F.cap, rule, 'cap', `${base}.cap`, onChange),
+        numberField(F.halfLife, rule, 'halfLifeDays', `${base}.halfLifeDays`, onChange),
+        h('div', { class: 'field compact' }, h('span', { class: 'label' }, F.activities), h('div', { class: 'micro' }, (rule.activityTypes ?? []).join(', '))),
       ],
-      rule.patterns ? patternsField('URL or title patterns', rule, 'patterns', `${base}.patterns`, onChange, 'Try sample URLs or titles') : null,
+      rule.patterns ? patternsField(F.urlPatterns, rule, 'patterns', `${base}.patterns`, onChange, F.tryUrls) : null,
     );
   });
   const penalties = (e.penalties ?? []).map((p, i) => {
     const base = `engagement.penalties[${p.id || i}]`;
-    return ruleRow(p.label || p.id, p.description, [numberField('Points', p, 'points', `${base}.points`, onChange), numberField('Cap', p, 'cap', `${base}.cap`, onChange)]);
+    return ruleRow(p.label || p.id, p.description, [numberField(F.points, p, 'points', `${base}.points`, onChange), numberField(F.cap, p, 'cap', `${base}.cap`, onChange)]);
   });
   return h(
     'fieldset',
     { class: 'model-section' },
-    h('legend', {}, 'Engagement: what the contact did'),
+    h('legend', {}, F.engagementLegend),
     h('p', { class: 'hint' }, e.description ?? ''),
-    h('div', { class: 'row-fields' }, ['1', '2', '3'].map((t) => numberField(`Tier ${t} above`, e.tiers, t, `engagement.tiers.${t}`, onChange)), h('div', { class: 'micro align-end' }, 'Anything lower is tier 4.')),
+    h('div', { class: 'row-fields' }, ['1', '2', '3'].map((t) => numberField(F.tierAbove(t), e.tiers, t, `engagement.tiers.${t}`, onChange)), h('div', { class: 'micro align-end' }, F.belowTier3)),
     rules,
-    penalties.length ? [h('h3', {}, 'Penalties'), penalties] : null,
+    penalties.length ? [h('h3', {}, F.penalties), penalties] : null,
   );
 }
 
@@ -174,14 +175,14 @@ function mqlMatrix(model, onChange) {
     else set.add(cell);
     model.mqlCells = [...GRADES.flatMap((g) => TIERS.map((t) => `${g}${t}`))].filter((c) => set.has(c));
     button.setAttribute('aria-pressed', String(set.has(cell)));
-    button.textContent = set.has(cell) ? `${cell} MQL` : cell;
+    button.textContent = set.has(cell) ? F.cellMql(cell) : cell;
     onChange();
   };
   const table = h(
     'table',
     { class: 'matrix', 'data-path': 'mqlCells' },
-    h('caption', { class: 'micro' }, 'Click a cell to make its contacts MQL (fit grade × engagement tier).'),
-    h('thead', {}, h('tr', {}, h('th', {}, 'Fit \\ Engagement'), TIERS.map((t) => h('th', {}, `Tier ${t}`, h('div', { class: 'micro' }, TIER_HINT[t]))))),
+    h('caption', { class: 'micro' }, F.matrixCaption),
+    h('thead', {}, h('tr', {}, h('th', {}, F.matrixCorner), TIERS.map((t) => h('th', {}, F.tier(t), h('div', { class: 'micro' }, F.tierHint[t]))))),
     h(
       'tbody',
       {},
@@ -189,17 +190,17 @@ function mqlMatrix(model, onChange) {
         h(
           'tr',
           {},
-          h('th', {}, `Grade ${g}`),
+          h('th', {}, F.grade(g)),
           TIERS.map((t) => {
             const cell = `${g}${t}`;
             const on = cells().has(cell);
-            return h('td', {}, h('button', { type: 'button', class: 'cell', 'aria-pressed': String(on), 'data-cell': cell, onclick: (e) => toggle(cell, e.currentTarget) }, on ? `${cell} MQL` : cell));
+            return h('td', {}, h('button', { type: 'button', class: 'cell', 'aria-pressed': String(on), 'data-cell': cell, onclick: (e) => toggle(cell, e.currentTarget) }, on ? F.cellMql(cell) : cell));
           }),
         ),
       ),
     ),
   );
-  return h('fieldset', { class: 'model-section' }, h('legend', {}, 'MQL cells'), table, errorSlot());
+  return h('fieldset', { class: 'model-section' }, h('legend', {}, F.mqlLegend), table, errorSlot());
 }
 
 function tasksSection(model, onChange) {
@@ -207,16 +208,16 @@ function tasksSection(model, onChange) {
   return h(
     'fieldset',
     { class: 'model-section' },
-    h('legend', {}, 'Tasks'),
+    h('legend', {}, F.tasksLegend),
     h('p', { class: 'hint' }, t.description ?? ''),
     h(
       'div',
       { class: 'row-fields' },
-      numberField('Call within (hours)', t, 'callSlaHours', 'tasks.callSlaHours', onChange),
-      numberField('Qualify within (days)', t, 'qualifyDueDays', 'tasks.qualifyDueDays', onChange),
-      numberField('Follow up after (days)', t, 'followUpDays', 'tasks.followUpDays', onChange),
-      numberField('Escalate after (hours late)', t, 'escalationGraceHours', 'tasks.escalationGraceHours', onChange),
-      numberField('Tasks per rep and day', t, 'dailyBudgetPerRep', 'tasks.dailyBudgetPerRep', onChange),
+      numberField(F.callWithin, t, 'callSlaHours', 'tasks.callSlaHours', onChange),
+      numberField(F.qualifyWithin, t, 'qualifyDueDays', 'tasks.qualifyDueDays', onChange),
+      numberField(F.followUpAfter, t, 'followUpDays', 'tasks.followUpDays', onChange),
+      numberField(F.escalateAfter, t, 'escalationGraceHours', 'tasks.escalationGraceHours', onChange),
+      numberField(F.perRep, t, 'dailyBudgetPerRep', 'tasks.dailyBudgetPerRep', onChange),
     ),
   );
 }
@@ -225,12 +226,12 @@ function tasksSection(model, onChange) {
 export function renderModelForm(container, model, onChange) {
   const usable = model && typeof model === 'object' && model.fit?.gradeThresholds && model.engagement?.tiers && Array.isArray(model.engagement?.rules) && model.tasks;
   if (!usable) {
-    fill(container, h('p', { class: 'empty' }, 'This draft is missing parts the form needs; fix it in the JSON view or start from the active model.'));
+    fill(container, h('p', { class: 'empty' }, F.unusable));
     return;
   }
   fill(
     container,
-    h('div', { class: 'row-fields' }, textField('Version (written to bant_model_version)', model, 'version', 'version', onChange)),
+    h('div', { class: 'row-fields' }, textField(F.version, model, 'version', 'version', onChange)),
     fitSection(model, onChange),
     engagementSection(model, onChange),
     mqlMatrix(model, onChange),

@@ -1,37 +1,27 @@
 // A contact's score history as sentences: "Tuesday 3 Nov: mql → sql, +25 webinar registration, Budget approved".
-import { h } from './dom.js';
+import { fmtNumber, h } from './dom.js';
+import { locale, TEXT } from './texts.js';
 
-/** Every word the timeline shows, in one place for translation. */
-export const TIMELINE_TEXT = {
-  locale: 'en-GB',
-  title: 'Score history',
-  heading: (name) => `Score history of ${name}`,
-  noContact: 'No contact to show.',
-  field: { qualification: 'outcome', priority: 'priority', leadScore: 'lead score', budget: 'budget', authority: 'authority', need: 'need', timeline: 'timeline' },
-  state: { met: 'met', partial: 'partly met', not_met: 'not met', unknown: 'unknown' },
-  firstScored: 'first scored',
-  gone: (reasons) => `no longer: ${reasons.join(', ')}`,
-  model: (version) => `model ${version}`,
-  newModel: (version) => `new model ${version}`,
-  won: 'won',
-  lost: 'lost',
-  source: { deal: 'deal', feedback: 'sales feedback', lifecycle: 'lifecycle stage customer' },
-  lostOn: (criterion) => `${criterion} not met`,
-  competitor: (name) => `went to ${name}`,
-  more: (n) => `${n} more reasons`,
-  empty: 'No score changes recorded yet.',
-};
+/** Every word the timeline shows, in the console's language (texts.js). */
+export const TIMELINE_TEXT = TEXT.timeline;
 
 const REASONS_SHOWN = 4;
 
 export function timelineDay(iso, now = new Date()) {
   const date = new Date(iso);
   const options = { weekday: 'long', day: 'numeric', month: 'short', ...(date.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' }) };
-  return date.toLocaleDateString(TIMELINE_TEXT.locale, options).replace(',', '');
+  return date.toLocaleDateString(locale(), options).replace(',', '');
 }
 
 const t = TIMELINE_TEXT;
-const show = (field, value) => (value === null || value === undefined ? '–' : Object.hasOwn(t.state, value) && !['qualification', 'priority', 'leadScore'].includes(field) ? t.state[value] : value);
+/** A criterion, state or outcome in the console's words; anything else (priorities, scores) as it is. */
+export const wordFor = (dictionary, value) => (Object.hasOwn(dictionary, value) ? dictionary[value] : value);
+const show = (field, value) => {
+  if (value === null || value === undefined) return '–';
+  if (field === 'qualification') return wordFor(t.qualification, value);
+  if (field === 'leadScore') return value !== '' && Number.isFinite(Number(value)) ? fmtNumber(Number(value)) : value;
+  return field === 'priority' ? value : wordFor(t.state, value);
+};
 
 function moveText(move, first) {
   const label = move.field === 'qualification' ? '' : `${t.field[move.field]} `;
@@ -43,7 +33,7 @@ function moveText(move, first) {
 export function describeEntry(entry) {
   if (entry.kind === 'outcome') {
     const parts = [`${entry.outcome === 'won' ? t.won : t.lost} (${t.source[entry.source] ?? entry.source})`];
-    if (entry.criterion) parts.push(t.lostOn(entry.criterion));
+    if (entry.criterion) parts.push(t.lostOn(wordFor(t.field, entry.criterion)));
     if (entry.competitor) parts.push(t.competitor(entry.competitor));
     return parts.join(', ');
   }
@@ -56,10 +46,20 @@ export function describeEntry(entry) {
   return parts.join(', ');
 }
 
+/** Why the history is empty or short, from what the history route found (the route's own message is English). */
+function messageOf(data) {
+  if (!data.scored && data.exists === false) return t.notInHubSpot(data.contactId);
+  if (!data.scored && data.exists === true) return t.notScoredYet(data.contactId);
+  if (!data.scored) return t.existsUnknown(data.contactId);
+  if (!data.changes?.length) return t.noChanges(data.contactId);
+  return null;
+}
+
 export function renderTimeline(data) {
-  if (!data.timeline.length) return h('p', { class: 'empty', 'data-testid': 'timeline-message' }, data.message ?? t.empty);
+  const message = messageOf(data);
+  if (!data.timeline.length) return h('p', { class: 'empty', 'data-testid': 'timeline-message' }, message ?? t.empty);
   return [
-    data.message ? h('p', { class: 'hint' }, data.message) : null,
+    message ? h('p', { class: 'hint' }, message) : null,
     h(
       'ol',
       { class: 'timeline', 'data-testid': 'timeline' },
