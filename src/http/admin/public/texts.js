@@ -753,7 +753,7 @@ const de = {
     leadsMissing: 'Dieses Portal hat keine Leads.',
     routingLegend: 'Lead-Routing',
     routingSwitch: 'Kontakte ohne Besitzer, die MQL oder SQL werden, einer Person des Teams zuweisen',
-    routingTeam: 'Team',
+    routingTeam: 'Vertriebsteam',
     routingNoTeam: 'keins',
     routingTeamId: 'Team-ID',
     routingCapacity: 'Leads pro Person und Tag',
