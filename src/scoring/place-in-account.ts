@@ -1,6 +1,8 @@
 // A contact in its account's context (issue 16 part 2): the model names the criteria a contact takes from its
 // company (default: budget and timeline are the company's; need and authority stay personal). Inherited evidence
 // names the colleague it comes from: "budget approved, via Karl Brandt, Geschäftsführer".
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
 import type { BantResult } from './assess-bant.ts';
 import { compileModel } from './compile-model.ts';
 import { decideQualification, recommendStage } from './decide-qualification.ts';
@@ -74,8 +76,9 @@ export function placeInAccount(
   model: ScoringModel,
   now: Date | string | number,
   answeredAt?: Partial<Record<Criterion, string>>,
+  language: Language = DEFAULT_LANGUAGE,
 ): ResultInAccount {
-  const compiled = compileModel(model);
+  const compiled = compileModel(model, language);
   const inherited = inheritedCriteria(model);
   const taken: Criterion[] = [];
   const bant = { ...result.bant } as BantResult;
@@ -104,8 +107,17 @@ export function placeInAccount(
     profile,
     qualification,
     bant,
-    summary: () =>
-      `Priority ${result.priority} · fit ${result.fit.score} (${result.fit.grade}) · engagement ${engagementScore} (tier ${result.engagement.tier}) · ${qualification} · account ${account.priority} ${account.qualification}`,
+    summary: () => {
+      const say = MESSAGES.in(language);
+      const figures = say('story.figures', { fitScore: result.fit.score, grade: result.fit.grade, engagementScore, tier: result.engagement.tier });
+      return say('story.summaryInAccount', {
+        priority: result.priority,
+        figures,
+        qualification: say(`qualification.${qualification}`),
+        accountPriority: account.priority,
+        accountQualification: say(`qualification.${account.qualification}`),
+      });
+    },
     reasons: result.reasons,
     compiled,
     nowMs: toEpochMs(now),

@@ -1,5 +1,7 @@
 // score(profile, model, now): the whole engine in one pure call. Same input, same result; no clock, no I/O.
 import { assessBant } from './assess-bant.ts';
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
 import { compileModel } from './compile-model.ts';
 import { computeLeadScore } from './compute-lead-score.ts';
 import { formatTenths } from './format-reason.ts';
@@ -62,11 +64,15 @@ function joinTexts(reasons: readonly Reason[]): string {
 export interface ScoreOptions {
   /** The portal's option labels, so reasons and evidence show labels, not internal values. */
   labels?: OptionLabels;
+  /** The language of reasons, evidence and tasks (the installation's setting); default English. */
+  language?: Language;
 }
 
 export function score(profile: Profile, model: ScoringModel, now: Date | string | number, options: ScoreOptions = {}): ScoringResult {
-  const compiled = compileModel(model);
-  const label = labellerFor(options.labels);
+  const language = options.language ?? DEFAULT_LANGUAGE;
+  const compiled = compileModel(model, language);
+  const label = labellerFor(options.labels, language);
+  const say = MESSAGES.in(language);
   const nowMs = toEpochMs(now);
   const scoredAt = isoOf(nowMs);
   const facts = readFacts(profile);
@@ -99,7 +105,9 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     ranked = selectLargest(firstReasons, engagement.contributions, limit);
   }
   const reasons: Reason[] = [];
-  if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason.replace("_", " ")} (${disqualification.text})` });
+  if (disqualification) {
+    reasons.push({ points: 0, text: say('reason.disqualified', { reason: say(`disqualify.${disqualification.reason}`), detail: disqualification.text }) });
+  }
   // Contributions under one point (an e-mail open at +0.5) are noise in a list a rep reads.
   for (const item of ranked) if (Math.abs(item.points) >= 1) reasons.push(toReason(item));
 
@@ -109,7 +117,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     qualification,
     bant,
     summary: () =>
-      summaryLine({ qualification, disqualifyReason: disqualification?.reason ?? null, priority, fit, engagement: { score: engagementScore, tier: engagement.tier }, bant }),
+      summaryLine({ qualification, disqualifyReason: disqualification?.reason ?? null, priority, fit, engagement: { score: engagementScore, tier: engagement.tier }, bant }, language),
     reasons,
     compiled,
     nowMs,

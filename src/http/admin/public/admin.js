@@ -769,6 +769,19 @@ function routingFields(routing, owners) {
   );
 }
 
+// Language names stay in their own language, whatever the console's.
+const LANGUAGES = { en: 'English', de: 'Deutsch' };
+
+function languageField(value) {
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 's-language' }, S.language),
+    h('select', { id: 's-language', name: 'language', 'aria-describedby': 'e-language' }, Object.entries(LANGUAGES).map(([code, name]) => h('option', { value: code, lang: code, selected: code === (value ?? 'en') }, name))),
+    h('div', { class: 'error', id: 'e-language' }),
+  );
+}
+
 /** HubSpot's Lead records (docs/contract.md section 3b): on only where the portal has Leads (the optional scopes). */
 function leadsFieldset(s, leads) {
   return h(
@@ -795,6 +808,7 @@ loaders['tab-settings'] = async () => {
     ownerField('escalationOwnerId', S.escalationOwner, s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? S.fromModel(modelDefaults.escalationOwnerId) : S.contactOwner),
     ownerField('fallbackOwnerId', S.fallbackOwner, s.fallbackOwnerId, owners, S.unassigned),
     routingFields(s.leadRouting, owners),
+    languageField(s.language),
     h('button', { type: 'submit', class: 'button primary' }, S.save),
   );
 };
@@ -812,6 +826,7 @@ function readSettings(form) {
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
     leadRouting: text('routingTeamId') ? { enabled: data.has('routingEnabled'), teamId: text('routingTeamId'), dailyCapacity: num('routingCapacity') } : undefined,
+    language: text('language'),
     leadsEnabled: data.has('leadsEnabled'),
   };
 }
