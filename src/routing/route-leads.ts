@@ -9,8 +9,11 @@ import type { AppContext } from '../app-context.ts';
 import type { PortalClient, PortalOwner } from '../hubspot/portal-client.ts';
 import { INSTANCE_ID } from '../instance-id.ts';
 import { localDate } from '../jobs/local-date.ts';
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
+import { MESSAGES } from '../scoring/messages.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { ScoringResult } from '../scoring/types.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { InstallationSettings, LeadRoutingSettings, PortalId } from '../store/store.ts';
 import { assignOwners, type RoutingRep } from './assign-owners.ts';
 
@@ -39,9 +42,10 @@ export function withRoutingReason(result: ScoringResult, reason: string): Scorin
   return { ...result, reasons: [...result.reasons, { points: 0, text: reason }], properties: { ...result.properties, bant_score_reasons: text ? `${text}\n${reason}` : reason } };
 }
 
-export function routingReason(owner: PortalOwner | undefined, ownerId: string, team: string): string {
-  const name = owner ? [owner.firstName, owner.lastName].filter(Boolean).join(' ') || owner.email || `owner ${ownerId}` : `owner ${ownerId}`;
-  return `assigned to ${name} (team ${team}) by lead routing`;
+export function routingReason(owner: PortalOwner | undefined, ownerId: string, team: string, language: Language = DEFAULT_LANGUAGE): string {
+  const say = MESSAGES.in(language);
+  const name = (owner && ([owner.firstName, owner.lastName].filter(Boolean).join(' ') || owner.email)) || say('routing.owner', { id: ownerId });
+  return say('routing.assigned', { name, team });
 }
 
 /**
@@ -101,7 +105,7 @@ export async function routeLeads(
       const ownerId = chosen[i];
       if (!ownerId || refused.has(lead.contactId)) return;
       lead.ownerId = ownerId;
-      outcome.assigned.set(lead.contactId, { ownerId, reason: routingReason(byId.get(ownerId), ownerId, team.name) });
+      outcome.assigned.set(lead.contactId, { ownerId, reason: routingReason(byId.get(ownerId), ownerId, team.name, languageOf(options.settings)) });
     });
     if (refused.size) ctx.log.warn('lead routing: HubSpot refused some owner assignments', { portalId, refused: refused.size, error: report.failed[0]?.error });
     if (outcome.assigned.size) ctx.metrics.inc('bant_leads_routed_total', 'Unowned leads lead routing assigned to a rep', { portal: portalId }, outcome.assigned.size);
