@@ -2,9 +2,10 @@
 // champion are met when the contact or someone in its buying centre holds one of the criterion's buying roles;
 // otherwise unknown (never the same as not_met). Pure: the contact's properties and its account's buying centre in.
 import { labelRole, parseBuyingRoles } from './buying-roles.ts';
-import { MEDDIC_CRITERIA, type MeddicCriterion, type MeddicModel, meddicAnswerProperty } from './meddic-schema.ts';
+import { MEDDIC_CRITERIA, type MeddicCriterion, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from './meddic-schema.ts';
+import { describeAnswer, describeColleagueRole, describeMeddicSummary, describeOwnRole } from './meddic-texts.ts';
 import { readText } from './read-facts.ts';
-import type { CriterionResult, Evidence, PropertyBag } from './types.ts';
+import type { CriterionResult, CriterionState, Evidence, PropertyBag } from './types.ts';
 
 export interface MeddicInput {
   properties: PropertyBag;
@@ -25,20 +26,25 @@ function fromAnswer(criterion: MeddicCriterion, properties: PropertyBag, meddic:
   const answers = meddic[criterion].answers;
   const key = Object.hasOwn(answers, value) ? value : value.toLowerCase();
   const state = Object.hasOwn(answers, key) ? answers[key] : undefined;
-  return state === undefined ? null : { state, evidence: [{ source: 'property', name, value, text: `${name} = ${value}` }] };
+  return state === undefined ? null : { state, evidence: [{ source: 'property', name, value, text: describeAnswer(name, value) }] };
+}
+
+/** A total order, so the buying centre's order never changes the evidence. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function fromRoles(roles: readonly string[], input: MeddicInput, criterion: 'economic_buyer' | 'champion'): CriterionResult | null {
   const wanted = new Set(roles);
   const own = parseBuyingRoles(readText(input.properties, 'hs_buying_role')).filter((r) => wanted.has(r));
-  if (own.length > 0) return { state: 'met', evidence: own.map((r) => ({ source: 'property', name: 'hs_buying_role', value: r, text: `buying role: ${labelRole(r)}` })) };
+  if (own.length > 0) return { state: 'met', evidence: own.map((r) => ({ source: 'property', name: 'hs_buying_role', value: r, text: describeOwnRole(labelRole(r)) })) };
   const holders = [...(input.buyingCenter ?? [])]
     .filter((m) => m.roles.some((r) => wanted.has(r)))
-    .sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
+    .sort((a, b) => compareText(a.contactId, b.contactId) || compareText(a.name, b.name) || compareText(a.roles.join(';'), b.roles.join(';')));
   if (holders.length === 0) return null;
   const evidence: Evidence[] = holders.slice(0, MAX_ROLE_EVIDENCE).map((m) => {
     const role = m.roles.find((r) => wanted.has(r)) ?? '';
-    return { source: 'property', name: 'hs_buying_role', value: role, text: `${criterion.replace('_', ' ')}: ${m.name} (${labelRole(role)}), via the buying centre` };
+    return { source: 'property', name: 'hs_buying_role', value: role, text: describeColleagueRole(criterion, m.name, labelRole(role)) };
   });
   return { state: 'met', evidence };
 }
@@ -51,4 +57,21 @@ export function assessMeddic(input: MeddicInput, meddic: MeddicModel): MeddicRes
     out[criterion] = answered ?? byRole ?? { state: 'unknown', evidence: [] };
   }
   return { ...out, criteriaMet: MEDDIC_CRITERIA.filter((c) => out[c].state === 'met').length };
+}
+
+/** Whether the model's MEDDIC outcome rules make the contact sql, nurture, or leave it to the priority cells. */
+export function decideMeddic(result: MeddicResult, meddic: MeddicModel): 'sql' | 'nurture' | null {
+  if (meddic.qualification.sqlRequires.every((c) => result[c].state === 'met')) return 'sql';
+  if (meddic.qualification.notReadyWhen.some((c) => result[c].state === 'not_met')) return 'nurture';
+  return null;
+}
+
+export type MeddicProperties = Record<`meddic_${MeddicCriterion}`, CriterionState> & { meddic_criteria_met: string; meddic_summary: string };
+
+/** The values written to the contact's meddic_* properties. */
+export function meddicProperties(result: MeddicResult, meddic: MeddicModel): MeddicProperties {
+  const out = {} as Record<`meddic_${MeddicCriterion}`, CriterionState>;
+  for (const c of MEDDIC_CRITERIA) out[meddicStateProperty(c)] = result[c].state;
+  const open = MEDDIC_CRITERIA.filter((c) => result[c].state !== 'met').map((c) => ({ criterion: c, state: result[c].state, question: meddic[c].question }));
+  return { ...out, meddic_criteria_met: String(result.criteriaMet), meddic_summary: describeMeddicSummary(result.criteriaMet, MEDDIC_CRITERIA.length, open) };
 }

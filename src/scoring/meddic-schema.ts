@@ -19,6 +19,19 @@ const question = z.string().min(1).describe('What the rep asks when the criterio
 const roles = z.array(z.string().min(1)).describe('hs_buying_role values held by someone in the buying centre that meet the criterion.');
 
 const answered = z.strictObject({ answers, question, description });
+const criteria = z.array(z.enum(MEDDIC_CRITERIA));
+
+const qualification = z
+  .strictObject({
+    description,
+    sqlRequires: criteria
+      .min(1)
+      .default([...MEDDIC_CRITERIA])
+      .describe('sql when each of these criteria is met (and the contact is not disqualified); default: all six.'),
+    notReadyWhen: criteria.default([]).describe('nurture when any of these criteria is not_met.'),
+  })
+  .default({ sqlRequires: [...MEDDIC_CRITERIA], notReadyWhen: [] })
+  .describe("MEDDIC's outcome rules; mql still comes from the priority cells (mqlCells).");
 const fromBuyingCenter = z.strictObject({ answers, question, buyingRoles: roles.min(1), description });
 
 export const meddicSchema = z
@@ -30,12 +43,18 @@ export const meddicSchema = z
     decision_process: answered,
     identify_pain: answered,
     champion: fromBuyingCenter,
+    qualification,
   })
   .describe('MEDDIC criteria (used when framework is "meddic"): answers per criterion; economic buyer and champion also from buying roles.');
 
 export type MeddicModel = z.infer<typeof meddicSchema>;
 
 export const frameworkSchema = z.enum(FRAMEWORKS).optional().describe('The qualification framework: "bant" (default) or "meddic" (needs the meddic block).');
+
+/** The contact property that carries a criterion's state (docs/contract.md, MEDDIC addition to section 3). */
+export function meddicStateProperty(criterion: MeddicCriterion): `meddic_${MeddicCriterion}` {
+  return `meddic_${criterion}`;
+}
 
 export function meddicAnswerProperty(criterion: MeddicCriterion): string {
   return `meddic_${criterion}_answer`;

@@ -1,5 +1,6 @@
 // score(profile, model, now): the whole engine in one pure call. Same input, same result; no clock, no I/O.
 import { assessBant } from './assess-bant.ts';
+import { assessMeddic, decideMeddic, type MeddicInput, meddicProperties } from './assess-meddic.ts';
 import { compileModel } from './compile-model.ts';
 import { computeLeadScore } from './compute-lead-score.ts';
 import { formatTenths } from './format-reason.ts';
@@ -62,6 +63,8 @@ function joinTexts(reasons: readonly Reason[]): string {
 export interface ScoreOptions {
   /** The portal's option labels, so reasons and evidence show labels, not internal values. */
   labels?: OptionLabels;
+  /** The contact's account's buying centre, for MEDDIC's economic buyer and champion. */
+  buyingCenter?: MeddicInput['buyingCenter'];
 }
 
 export function score(profile: Profile, model: ScoringModel, now: Date | string | number, options: ScoreOptions = {}): ScoringResult {
@@ -76,7 +79,8 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
   const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement, compiled, nowMs, label);
   const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled, label);
   const priority = PRIORITY_OF[fit.grade][engagement.tier];
-  const qualification = decideQualification(disqualification, bant, priority, compiled);
+  const meddic = model.framework === 'meddic' && model.meddic ? assessMeddic({ properties: profile.properties, buyingCenter: options.buyingCenter }, model.meddic) : undefined;
+  const qualification = decideQualification(disqualification, bant, priority, compiled, meddic && model.meddic ? decideMeddic(meddic, model.meddic) : undefined);
   const lifecycleStage = recommendStage(qualification);
   const signals = scoreSignals(compiled.signals, profile, nowMs, { position: fit.positionGrade, size: fit.sizeGrade, industry: fit.industryGrade });
   const leadScore = computeLeadScore(model.leadScore, {
@@ -146,6 +150,8 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
       bant_model_version: model.version,
       bant_lifecycle_stage: lifecycleStage,
       bant_lead_score: formatTenths(leadScore),
+      ...(meddic && model.meddic ? meddicProperties(meddic, model.meddic) : {}),
     },
+    ...(meddic ? { meddic } : {}),
   };
 }

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assessMeddic } from '../../src/scoring/assess-meddic.ts';
-import { parseModel } from '../../src/scoring/index.ts';
+import { assessMeddic, decideMeddic, meddicProperties } from '../../src/scoring/assess-meddic.ts';
+import { parseModel, score } from '../../src/scoring/index.ts';
+import type { CriterionState } from '../../src/scoring/types.ts';
 import { MEDDIC_CRITERIA, type MeddicModel } from '../../src/scoring/meddic-schema.ts';
-import { MODEL_JSON, model } from './fixtures.ts';
+import { MODEL_JSON, model, NOW, profile } from './fixtures.ts';
 
 const YES_NO = { yes: 'met', partly: 'partial', no: 'not_met' } as const;
 const MEDDIC: MeddicModel = {
@@ -12,6 +15,7 @@ const MEDDIC: MeddicModel = {
   decision_process: { answers: YES_NO, question: 'Which steps until the signature?' },
   identify_pain: { answers: { acute: 'met', latent: 'partial', none: 'not_met' }, question: 'What hurts today?' },
   champion: { answers: YES_NO, question: 'Who sells for us inside?', buyingRoles: ['CHAMPION'] },
+  qualification: { sqlRequires: ['metrics', 'economic_buyer', 'identify_pain', 'champion'], notReadyWhen: ['identify_pain'] },
 };
 
 describe('assessMeddic', () => {
@@ -73,5 +77,91 @@ describe('the framework in the model', () => {
     if (!missing.ok) expect(missing.issues.map((i) => i.path)).toContain('meddic');
     const unknownFramework = parseModel({ ...structuredClone(MODEL_JSON), framework: 'spiced' });
     expect(unknownFramework.ok).toBe(false);
+  });
+});
+
+const RANK: Record<CriterionState, number> = { unknown: 0, not_met: 0, partial: 1, met: 2 };
+const ROLES = ['BUDGET_HOLDER', 'EXECUTIVE_SPONSOR', 'DECISION_MAKER', 'CHAMPION', 'INFLUENCER', 'END_USER', 'BLOCKER'];
+const member = fc.record({ contactId: fc.integer({ min: 1, max: 50 }).map(String), name: fc.constantFrom('Karl Brandt', 'Eva Schmidt', 'Jan Ott'), roles: fc.subarray(ROLES) });
+const answers = fc.record(
+  Object.fromEntries(MEDDIC_CRITERIA.map((c) => [`meddic_${c}_answer`, fc.option(fc.constantFrom(...Object.keys(MEDDIC[c].answers)), { nil: undefined })])),
+  { requiredKeys: [] },
+) as fc.Arbitrary<Record<string, string | undefined>>;
+const clean = (bag: Record<string, string | undefined>) => Object.fromEntries(Object.entries(bag).filter(([, v]) => v !== undefined)) as Record<string, string>;
+
+describe('MEDDIC evidence from the buying centre (properties)', () => {
+  it('when the buying centre is listed in any order, then every state is the same', () => {
+    fc.assert(
+      fc.property(answers, fc.array(member, { maxLength: 8 }), fc.integer(), (props, centre, seed) => {
+        const shuffled = [...centre].sort((a, b) => ((a.contactId.length * 31 + seed) % 7) - ((b.contactId.length * 17 + seed) % 5));
+        const a = assessMeddic({ properties: clean(props), buyingCenter: centre }, MEDDIC);
+        const b = assessMeddic({ properties: clean(props), buyingCenter: shuffled.reverse() }, MEDDIC);
+        for (const c of MEDDIC_CRITERIA) expect(b[c]).toEqual(a[c]);
+      }),
+    );
+  });
+
+  it('when a colleague with a role joins the buying centre, then no criterion falls', () => {
+    fc.assert(
+      fc.property(answers, fc.array(member, { maxLength: 6 }), member, (props, centre, extra) => {
+        const before = assessMeddic({ properties: clean(props), buyingCenter: centre }, MEDDIC);
+        const after = assessMeddic({ properties: clean(props), buyingCenter: [...centre, extra] }, MEDDIC);
+        for (const c of MEDDIC_CRITERIA) expect(RANK[after[c].state]).toBeGreaterThanOrEqual(RANK[before[c].state]);
+        expect(after.criteriaMet).toBeGreaterThanOrEqual(before.criteriaMet);
+      }),
+    );
+  });
+});
+
+describe("MEDDIC's outcome rules and properties", () => {
+  const allMet = { meddic_metrics_answer: 'quantified', meddic_identify_pain_answer: 'acute', hs_buying_role: 'CHAMPION' };
+
+  it('when every required criterion is met, then sql; a not_met criterion of notReadyWhen means nurture; otherwise the priority cells decide', () => {
+    const centre = [{ contactId: '3', name: 'Karl Brandt', roles: ['BUDGET_HOLDER'] }];
+    expect(decideMeddic(assessMeddic({ properties: allMet, buyingCenter: centre }, MEDDIC), MEDDIC)).toBe('sql');
+    expect(decideMeddic(assessMeddic({ properties: allMet }, MEDDIC), MEDDIC)).toBeNull();
+    expect(decideMeddic(assessMeddic({ properties: { ...allMet, meddic_identify_pain_answer: 'none' }, buyingCenter: centre }, MEDDIC), MEDDIC)).toBe('nurture');
+  });
+
+  it('when the criteria are assessed, then the meddic_* values carry each state, the count and a summary that asks for what is unknown', () => {
+    const props = meddicProperties(assessMeddic({ properties: { ...allMet, meddic_decision_process_answer: 'no' } }, MEDDIC), MEDDIC);
+    expect(props).toMatchObject({
+      meddic_metrics: 'met',
+      meddic_economic_buyer: 'unknown',
+      meddic_decision_criteria: 'unknown',
+      meddic_decision_process: 'not_met',
+      meddic_identify_pain: 'met',
+      meddic_champion: 'met',
+      meddic_criteria_met: '3',
+    });
+    expect(props.meddic_summary).toContain('MEDDIC 3 of 6 met.');
+    expect(props.meddic_summary).toContain('Economic buyer (unknown: ask "Who signs the budget?")');
+    expect(props.meddic_summary).toContain('Decision process (not met)');
+  });
+});
+
+describe('score() with the MEDDIC example model', () => {
+  const parsed = parseModel(JSON.parse(readFileSync(new URL('../../config/scoring-model.meddic.json', import.meta.url), 'utf8')));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const meddicModel = parsed.model;
+  const ready = { meddic_metrics_answer: 'quantified', meddic_identify_pain_answer: 'acute', meddic_champion_answer: 'yes', hs_buying_role: 'BUDGET_HOLDER', jobtitle: 'Einkauf' };
+
+  it('when the model names MEDDIC, then the result carries meddic states and meddic_* values, and the MEDDIC rules decide sql where BANT would not', () => {
+    const meddic = score(profile(ready), meddicModel, NOW);
+    expect(meddic.meddic?.economic_buyer.state).toBe('met');
+    expect(meddic.properties.meddic_criteria_met).toBe('4');
+    expect(meddic.qualification).toBe('sql');
+    const bant = score(profile(ready), model, NOW);
+    expect(bant.qualification).not.toBe('sql');
+    expect(bant.meddic).toBeUndefined();
+    expect(Object.keys(bant.properties).filter((k) => k.startsWith('meddic_'))).toEqual([]);
+  });
+
+  it('when a required criterion is missing, then the MEDDIC model does not make the contact sql', () => {
+    const result = score(profile({ ...ready, meddic_champion_answer: 'no' }), meddicModel, NOW);
+    expect(result.meddic?.champion.state).toBe('not_met');
+    expect(result.qualification).not.toBe('sql');
+    const disqualified = score(profile({ ...ready, meddic_identify_pain_answer: 'none' }), meddicModel, NOW);
+    expect(disqualified.qualification).toBe('nurture');
   });
 });
