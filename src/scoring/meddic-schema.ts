@@ -56,6 +56,9 @@ export function meddicStateProperty(criterion: MeddicCriterion): `meddic_${Meddi
   return `meddic_${criterion}`;
 }
 
+/** The contact properties the app writes with a MEDDIC model. */
+export const MEDDIC_OUTPUT_PROPERTIES: readonly string[] = [...MEDDIC_CRITERIA.map(meddicStateProperty), 'meddic_criteria_met', 'meddic_summary'];
+
 export function meddicAnswerProperty(criterion: MeddicCriterion): string {
   return `meddic_${criterion}_answer`;
 }
