@@ -5,7 +5,8 @@ import { labelRole, parseBuyingRoles } from './buying-roles.ts';
 import { MEDDIC_CRITERIA, type MeddicCriterion, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from './meddic-schema.ts';
 import { describeAnswer, describeColleagueRole, describeMeddicSummary, describeOwnRole } from './meddic-texts.ts';
 import { readText } from './read-facts.ts';
-import type { CriterionResult, CriterionState, Evidence, PropertyBag } from './types.ts';
+import type { ScoringModel } from './model-schema.ts';
+import type { CriterionResult, CriterionState, Evidence, Profile, PropertyBag, ScoringResult } from './types.ts';
 
 export interface MeddicInput {
   properties: PropertyBag;
@@ -74,4 +75,25 @@ export function meddicProperties(result: MeddicResult, meddic: MeddicModel): Med
   for (const c of MEDDIC_CRITERIA) out[meddicStateProperty(c)] = result[c].state;
   const open = MEDDIC_CRITERIA.filter((c) => result[c].state !== 'met').map((c) => ({ criterion: c, state: result[c].state, question: meddic[c].question }));
   return { ...out, meddic_criteria_met: String(result.criteriaMet), meddic_summary: describeMeddicSummary(result.criteriaMet, MEDDIC_CRITERIA.length, open) };
+}
+
+/**
+ * A MEDDIC contact reassessed with its account's buying centre (placeInAccount): undefined for a BANT model;
+ * `changed` when a colleague's role moved a state.
+ */
+export function assessMeddicInAccount(
+  result: ScoringResult,
+  profile: Profile,
+  buyingCenter: MeddicInput['buyingCenter'],
+  model: ScoringModel,
+): { result: MeddicResult; verdict: 'sql' | 'nurture' | null; properties: MeddicProperties; changed: boolean } | undefined {
+  if (!result.meddic || model.framework !== 'meddic' || !model.meddic) return undefined;
+  const before = result.meddic;
+  const meddic = assessMeddic({ properties: profile.properties, ...(buyingCenter ? { buyingCenter } : {}) }, model.meddic);
+  return {
+    result: meddic,
+    verdict: decideMeddic(meddic, model.meddic),
+    properties: meddicProperties(meddic, model.meddic),
+    changed: MEDDIC_CRITERIA.some((c) => meddic[c].state !== before[c].state),
+  };
 }

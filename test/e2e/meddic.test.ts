@@ -78,4 +78,42 @@ describe('MEDDIC on an installation', () => {
     }, { timeoutMs: 30_000 });
     expect(other.props.bant_qualification).toBe('nurture');
   });
+
+  it('when the budget holder is a colleague in the same company, then the economic buyer is met through the buying centre and the contact who answered becomes sql', async () => {
+    const owner = String(env.portal.owners[0]!.id);
+    const companyId = env.portal.create('companies', { name: 'Muster Anlagenbau GmbH', domain: 'muster-anlagenbau.example', numberofemployees: '800', industry: 'MACHINERY', hubspot_owner_id: owner }).id;
+    const karl = env.standIn.simulate.createContact(
+      env.portal.id,
+      { email: 'karl.brandt@muster-anlagenbau.example', firstname: 'Karl', lastname: 'Brandt', jobtitle: 'Geschäftsführer', hs_buying_role: 'BUDGET_HOLDER', hubspot_owner_id: owner },
+      { companyId },
+    );
+    await waitUntil(() => env.portal.get('contacts', karl)?.props.meddic_economic_buyer, { timeoutMs: 30_000 });
+    await quiet();
+    const eva = env.standIn.simulate.createContact(
+      env.portal.id,
+      {
+        email: 'eva.schmidt@muster-anlagenbau.example',
+        firstname: 'Eva',
+        lastname: 'Schmidt',
+        jobtitle: 'Leiterin Instandhaltung',
+        hubspot_owner_id: owner,
+        meddic_metrics_answer: 'quantified',
+        meddic_identify_pain_answer: 'acute',
+        meddic_champion_answer: 'yes',
+      },
+      { companyId },
+    );
+    const placed = await waitUntil(
+      () => {
+        const c = env.portal.get('contacts', eva);
+        return c?.props.meddic_economic_buyer === 'met' ? c : undefined;
+      },
+      { timeoutMs: 30_000, message: () => env.logLines.slice(-20).join('\n') },
+    );
+    await quiet();
+    const after = env.portal.get('contacts', eva)!;
+    expect(placed.props.hs_buying_role ?? '').toBe('');
+    expect(after.props.meddic_criteria_met).toBe('4');
+    expect(after.props.bant_qualification).toBe('sql');
+  });
 });

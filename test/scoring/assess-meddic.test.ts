@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assessMeddic, decideMeddic, meddicProperties } from '../../src/scoring/assess-meddic.ts';
 import { parseModel, score } from '../../src/scoring/index.ts';
-import type { CriterionState } from '../../src/scoring/types.ts';
+import { placeInAccount } from '../../src/scoring/place-in-account.ts';
+import { qualifyAccount } from '../../src/scoring/qualify-account.ts';
+import type { CriterionState, PropertyBag } from '../../src/scoring/types.ts';
 import { MEDDIC_CRITERIA, type MeddicModel } from '../../src/scoring/meddic-schema.ts';
 import { MODEL_JSON, model, NOW, profile } from './fixtures.ts';
 
@@ -163,5 +165,39 @@ describe('score() with the MEDDIC example model', () => {
     expect(result.qualification).not.toBe('sql');
     const disqualified = score(profile({ ...ready, meddic_identify_pain_answer: 'none' }), meddicModel, NOW);
     expect(disqualified.qualification).toBe('nurture');
+  });
+});
+
+describe('a MEDDIC contact in its account', () => {
+  const parsed = parseModel(JSON.parse(readFileSync(new URL('../../config/scoring-model.meddic.json', import.meta.url), 'utf8')));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const meddicModel = parsed.model;
+  const COMPANY: PropertyBag = { name: 'Muster Anlagenbau GmbH', numberofemployees: '800', industry: 'MACHINERY' };
+  const member = (id: string, properties: PropertyBag) => {
+    const p = profile(properties, COMPANY);
+    return { id, name: `${properties.firstname} ${properties.lastname}`, jobtitle: properties.jobtitle ?? '', buyingRoles: properties.hs_buying_role ?? null, result: score(p, meddicModel, NOW), profile: p };
+  };
+  const karl = member('101', { firstname: 'Karl', lastname: 'Brandt', jobtitle: 'Geschäftsführer', hs_buying_role: 'BUDGET_HOLDER' });
+  const eva = member('102', { firstname: 'Eva', lastname: 'Schmidt', jobtitle: 'Leiterin Instandhaltung', meddic_metrics_answer: 'quantified', meddic_identify_pain_answer: 'acute', meddic_champion_answer: 'yes' });
+
+  it('when a colleague holds the budget, then the economic buyer is met naming him, and the MEDDIC rules (not BANT) make the contact sql', () => {
+    expect(eva.result.meddic?.economic_buyer.state).toBe('unknown');
+    expect(eva.result.qualification).not.toBe('sql');
+    const account = qualifyAccount({ properties: COMPANY, contacts: [karl, eva] }, meddicModel, NOW);
+    const placed = placeInAccount(eva.result, eva.profile, eva.id, account, meddicModel, NOW);
+    expect(placed.meddic?.economic_buyer.evidence[0]?.text).toContain('Karl Brandt');
+    expect(placed.properties).toMatchObject({ meddic_economic_buyer: 'met', meddic_criteria_met: '4', bant_qualification: 'sql' });
+    expect(placed.qualification).toBe('sql');
+  });
+
+  it('when the contact inherits BANT criteria from a colleague, then the MEDDIC verdict still decides, not the BANT rules', () => {
+    const ready = member('103', { firstname: 'Jan', lastname: 'Ott', jobtitle: 'Leiter Einkauf', hs_buying_role: 'BUDGET_HOLDER', meddic_metrics_answer: 'quantified', meddic_identify_pain_answer: 'acute', meddic_champion_answer: 'yes' });
+    const colleague = member('104', { firstname: 'Uwe', lastname: 'Kern', jobtitle: 'Controller', bant_budget_answer: 'approved', bant_timeline_answer: 'lt_3_months' });
+    expect(ready.result.qualification).toBe('sql');
+    const account = qualifyAccount({ properties: COMPANY, contacts: [ready, colleague] }, meddicModel, NOW);
+    const placed = placeInAccount(ready.result, ready.profile, ready.id, account, meddicModel, NOW);
+    expect(placed.account.inherited.length).toBeGreaterThan(0);
+    expect(placed.qualification).toBe('sql');
+    expect(placed.properties.bant_qualification).toBe('sql');
   });
 });
