@@ -1,4 +1,4 @@
-// The MEDDIC contact properties (docs/contract.md, MEDDIC addition to section 3), in the app's group `bant_scoring`. They
+// The MEDDIC contact properties (docs/contract.md section 3, MEDDIC addition), in the app's group `bant_scoring`. They
 // exist only in portals whose active model names the framework "meddic": the answer properties' options are that
 // model's answer values, so the definitions come from the model.
 import { MEDDIC_CRITERIA, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from '../scoring/meddic-schema.ts';

@@ -51,7 +51,7 @@ export type MeddicModel = z.infer<typeof meddicSchema>;
 
 export const frameworkSchema = z.enum(FRAMEWORKS).optional().describe('The qualification framework: "bant" (default) or "meddic" (needs the meddic block).');
 
-/** The contact property that carries a criterion's state (docs/contract.md, MEDDIC addition to section 3). */
+/** The contact property that carries a criterion's state (docs/contract.md section 3, MEDDIC addition). */
 export function meddicStateProperty(criterion: MeddicCriterion): `meddic_${MeddicCriterion}` {
   return `meddic_${criterion}`;
 }

@@ -94,7 +94,7 @@ export interface TaskDraft {
 }
 
 /** Exactly the docs/contract.md section 3 output values, as strings the way HubSpot stores them. */
-/** With a MEDDIC model the meddic_* values join them (docs/contract.md, MEDDIC addition to section 3). */
+/** With a MEDDIC model the meddic_* values join them (docs/contract.md section 3, MEDDIC addition). */
 export interface ScoreProperties extends Partial<MeddicProperties> {
   bant_fit_score: string;
   bant_fit_grade: Grade;
