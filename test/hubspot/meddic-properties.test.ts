@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { appDefinition, subscribedContactProperties } from '../../src/app-definition.ts';
 import { PROPERTY_GROUP } from '../../src/hubspot/bant-properties.ts';
 import { meddicPropertyDefinitions } from '../../src/hubspot/meddic-properties.ts';
 import { planContactWrite } from '../../src/hubspot/plan-writes.ts';
@@ -26,6 +27,10 @@ describe('the MEDDIC contact properties', () => {
     expect(inputs.outputs).toEqual(expect.arrayContaining(['meddic_metrics', 'meddic_criteria_met', 'meddic_summary']));
     expect(modelInputs(bantModel).outputs).toBeUndefined();
     expect(modelInputs(bantModel).contact.filter((n) => n.startsWith('meddic_'))).toEqual([]);
+    // A rep's MEDDIC answer reaches the app by webhook, as a BANT answer does; its own meddic_* values do not echo back.
+    const subscribed = new Set(subscribedContactProperties(appDefinition));
+    expect(inputs.contact.filter((p) => !subscribed.has(p))).toEqual([]);
+    expect(inputs.outputs?.filter((p) => subscribed.has(p))).toEqual([]);
   });
 
   it('when MEDDIC values were written already, then a rescore writes none again; a changed state is written', () => {
