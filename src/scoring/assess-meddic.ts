@@ -2,16 +2,50 @@
 // champion are met when the contact or someone in its buying centre holds one of the criterion's buying roles;
 // otherwise unknown (never the same as not_met). Pure: the contact's properties and its account's buying centre in.
 import { labelRole, parseBuyingRoles } from './buying-roles.ts';
+import { type CompiledModel, compileModel } from './compile-model.ts';
+import { formatAgeTail } from './format-reason.ts';
 import { MEDDIC_CRITERIA, type MeddicCriterion, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from './meddic-schema.ts';
 import { describeAnswer, describeColleagueRole, describeMeddicSummary, describeOwnRole } from './meddic-texts.ts';
 import { readText } from './read-facts.ts';
+import { MAX_EVIDENCE, matchRule } from './score-engagement.ts';
+import { toEpochMs } from './to-epoch-ms.ts';
 import type { ScoringModel } from './model-schema.ts';
-import type { CriterionResult, CriterionState, Evidence, Profile, PropertyBag, ScoringResult } from './types.ts';
+import type { Activity, CriterionResult, CriterionState, Evidence, Profile, PropertyBag, ScoringResult } from './types.ts';
 
 export interface MeddicInput {
   properties: PropertyBag;
   /** The contact's account's buying centre (src/scoring/qualify-account.ts), when it has one. */
   buyingCenter?: ReadonlyArray<{ contactId: string; name: string; roles: readonly string[] }>;
+  /** The contact's activities with the compiled model and the scoring time, for the criteria's evidence rules. */
+  activities?: readonly Activity[];
+  compiled?: CompiledModel;
+  nowMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Recent activities of the criterion's evidence rules, newest first: partial, never more (the answer decides). */
+function fromActivities(criterion: MeddicCriterion, input: MeddicInput, meddic: MeddicModel): CriterionResult | null {
+  const { evidenceRules, withinDays } = meddic[criterion];
+  const { activities, compiled, nowMs } = input;
+  if (evidenceRules.length === 0 || !activities || !compiled || nowMs === undefined) return null;
+  const wanted = new Set(evidenceRules);
+  const matches: Array<{ atMs: number; label: string; activity: Activity }> = [];
+  for (const activity of activities) {
+    const entry = compiled.byType.get(activity.type);
+    if (!entry) continue;
+    const slot = entry.fixedIndex >= 0 ? entry.fixedIndex : matchRule(entry.rules, activity);
+    const rule = slot >= 0 ? compiled.engagementRules[slot] : undefined;
+    if (!rule || !wanted.has(rule.id)) continue;
+    const atMs = Date.parse(activity.at);
+    if (!Number.isFinite(atMs) || atMs > nowMs || nowMs - atMs > withinDays * DAY_MS) continue;
+    matches.push({ atMs, label: rule.labelOpen, activity });
+  }
+  if (matches.length === 0) return null;
+  // Newest first, ties by type and label, so the activities' order never changes the evidence.
+  matches.sort((a, b) => b.atMs - a.atMs || (a.activity.type < b.activity.type ? -1 : a.activity.type > b.activity.type ? 1 : 0) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  const evidence: Evidence[] = matches.slice(0, MAX_EVIDENCE).map((m) => ({ source: 'activity', name: m.activity.type, at: m.activity.at, text: m.label + formatAgeTail(nowMs - m.atMs, false) }));
+  return { state: 'partial', evidence };
 }
 
 export type MeddicResult = Record<MeddicCriterion, CriterionResult> & { criteriaMet: number };
@@ -55,7 +89,7 @@ export function assessMeddic(input: MeddicInput, meddic: MeddicModel): MeddicRes
   for (const criterion of MEDDIC_CRITERIA) {
     const answered = fromAnswer(criterion, input.properties, meddic);
     const byRole = answered === null && (criterion === 'economic_buyer' || criterion === 'champion') ? fromRoles(meddic[criterion].buyingRoles, input, criterion) : null;
-    out[criterion] = answered ?? byRole ?? { state: 'unknown', evidence: [] };
+    out[criterion] = answered ?? byRole ?? fromActivities(criterion, input, meddic) ?? { state: 'unknown', evidence: [] };
   }
   return { ...out, criteriaMet: MEDDIC_CRITERIA.filter((c) => out[c].state === 'met').length };
 }
@@ -86,10 +120,12 @@ export function assessMeddicInAccount(
   profile: Profile,
   buyingCenter: MeddicInput['buyingCenter'],
   model: ScoringModel,
+  now: Date | string | number,
 ): { result: MeddicResult; verdict: 'sql' | 'nurture' | null; properties: MeddicProperties; changed: boolean } | undefined {
   if (!result.meddic || model.framework !== 'meddic' || !model.meddic) return undefined;
   const before = result.meddic;
-  const meddic = assessMeddic({ properties: profile.properties, ...(buyingCenter ? { buyingCenter } : {}) }, model.meddic);
+  const input: MeddicInput = { properties: profile.properties, activities: profile.activities, compiled: compileModel(model), nowMs: toEpochMs(now) };
+  const meddic = assessMeddic(buyingCenter ? { ...input, buyingCenter } : input, model.meddic);
   return {
     result: meddic,
     verdict: decideMeddic(meddic, model.meddic),

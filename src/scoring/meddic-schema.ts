@@ -18,7 +18,14 @@ const answers = z
 const question = z.string().min(1).describe('What the rep asks when the criterion is unknown.');
 const roles = z.array(z.string().min(1)).describe('hs_buying_role values held by someone in the buying centre that meet the criterion.');
 
-const answered = z.strictObject({ answers, question, description });
+// As BANT's need and timeline: recent activities of these engagement rules make an unanswered criterion partial.
+const evidenceRules = z
+  .array(z.string().regex(/^[a-z][a-z0-9_]*$/))
+  .default([])
+  .describe('Engagement rule ids whose recent activities are evidence (makes an unanswered criterion partial).');
+const withinDays = z.number().positive().default(90).describe('How recent the evidence must be.');
+
+const answered = z.strictObject({ answers, question, evidenceRules, withinDays, description });
 const criteria = z.array(z.enum(MEDDIC_CRITERIA));
 
 const qualification = z
@@ -32,7 +39,7 @@ const qualification = z
   })
   .default({ sqlRequires: [...MEDDIC_CRITERIA], notReadyWhen: [] })
   .describe("MEDDIC's outcome rules; mql still comes from the priority cells (mqlCells).");
-const fromBuyingCenter = z.strictObject({ answers, question, buyingRoles: roles.min(1), description });
+const fromBuyingCenter = z.strictObject({ answers, question, buyingRoles: roles.min(1), evidenceRules, withinDays, description });
 
 export const meddicSchema = z
   .strictObject({

@@ -96,7 +96,7 @@ export function placeInAccount(
     inherited: taken,
   };
   // MEDDIC: economic buyer and champion may come from colleagues in the buying centre.
-  const meddic = assessMeddicInAccount(result, profile, account.buyingCenter, model);
+  const meddic = assessMeddicInAccount(result, profile, account.buyingCenter, model, now);
   if (taken.length === 0 && !meddic?.changed) return { ...result, account: context };
 
   const disqualification = result.disqualifyReason ? { reason: result.disqualifyReason, text: '' } : null;

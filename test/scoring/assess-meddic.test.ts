@@ -6,19 +6,21 @@ import { parseModel, score } from '../../src/scoring/index.ts';
 import { placeInAccount } from '../../src/scoring/place-in-account.ts';
 import { qualifyAccount } from '../../src/scoring/qualify-account.ts';
 import type { CriterionState, PropertyBag } from '../../src/scoring/types.ts';
-import { MEDDIC_CRITERIA, type MeddicModel } from '../../src/scoring/meddic-schema.ts';
-import { MODEL_JSON, model, NOW, profile } from './fixtures.ts';
+import { MEDDIC_CRITERIA, type MeddicModel, meddicSchema } from '../../src/scoring/meddic-schema.ts';
+import { activity, MODEL_JSON, model, NOW, profile } from './fixtures.ts';
+import { compileModel } from '../../src/scoring/compile-model.ts';
+import { ACTIVITY_TYPES } from '../../src/scoring/types.ts';
 
 const YES_NO = { yes: 'met', partly: 'partial', no: 'not_met' } as const;
-const MEDDIC: MeddicModel = {
+const MEDDIC: MeddicModel = meddicSchema.parse({
   metrics: { answers: { quantified: 'met', rough: 'partial', none: 'not_met' }, question: 'Which numbers will the buyer judge the result by?' },
   economic_buyer: { answers: { known: 'met', unknown: 'unknown' }, question: 'Who signs the budget?', buyingRoles: ['EXECUTIVE_SPONSOR', 'BUDGET_HOLDER'] },
   decision_criteria: { answers: YES_NO, question: 'How will they choose?' },
   decision_process: { answers: YES_NO, question: 'Which steps until the signature?' },
-  identify_pain: { answers: { acute: 'met', latent: 'partial', none: 'not_met' }, question: 'What hurts today?' },
+  identify_pain: { answers: { acute: 'met', latent: 'partial', none: 'not_met' }, question: 'What hurts today?', evidenceRules: ['demo_request', 'pricing_page'], withinDays: 90 },
   champion: { answers: YES_NO, question: 'Who sells for us inside?', buyingRoles: ['CHAMPION'] },
   qualification: { sqlRequires: ['metrics', 'economic_buyer', 'identify_pain', 'champion'], notReadyWhen: ['identify_pain'] },
-};
+});
 
 describe('assessMeddic', () => {
   it('when answers are set, then each decides its criterion with the answer as evidence, and the rest stay unknown', () => {
@@ -112,6 +114,48 @@ describe('MEDDIC evidence from the buying centre (properties)', () => {
         expect(after.criteriaMet).toBeGreaterThanOrEqual(before.criteriaMet);
       }),
     );
+  });
+});
+
+describe('MEDDIC evidence from activities (properties)', () => {
+  const compiled = compileModel(model);
+  const act = fc.record({ type: fc.constantFrom(...ACTIVITY_TYPES), days: fc.integer({ min: 0, max: 200 }) }).map(({ type, days }) => activity(type, days));
+
+  it('when the activities come in any order, then every state and its evidence are the same', () => {
+    fc.assert(
+      fc.property(answers, fc.array(act, { maxLength: 12 }), (props, activities) => {
+        const a = assessMeddic({ properties: clean(props), activities, compiled, nowMs: NOW }, MEDDIC);
+        const b = assessMeddic({ properties: clean(props), activities: [...activities].reverse(), compiled, nowMs: NOW }, MEDDIC);
+        for (const c of MEDDIC_CRITERIA) expect(b[c]).toEqual(a[c]);
+      }),
+    );
+  });
+
+  it('when an activity is added, then no criterion falls', () => {
+    fc.assert(
+      fc.property(answers, fc.array(act, { maxLength: 10 }), act, (props, activities, extra) => {
+        const before = assessMeddic({ properties: clean(props), activities, compiled, nowMs: NOW }, MEDDIC);
+        const after = assessMeddic({ properties: clean(props), activities: [...activities, extra], compiled, nowMs: NOW }, MEDDIC);
+        for (const c of MEDDIC_CRITERIA) expect(RANK[after[c].state]).toBeGreaterThanOrEqual(RANK[before[c].state]);
+      }),
+    );
+  });
+
+  it('when a demo was requested recently, then an unanswered identify pain is partial with the demo as evidence; an old one or an answer decides otherwise', () => {
+    const recent = assessMeddic({ properties: {}, activities: [activity('demo_request', 10)], compiled, nowMs: NOW }, MEDDIC);
+    expect(recent.identify_pain.state).toBe('partial');
+    expect(recent.identify_pain.evidence[0]).toMatchObject({ source: 'activity', name: 'demo_request' });
+    expect(recent.metrics.state).toBe('unknown');
+    expect(assessMeddic({ properties: {}, activities: [activity('demo_request', 120)], compiled, nowMs: NOW }, MEDDIC).identify_pain.state).toBe('unknown');
+    expect(assessMeddic({ properties: { meddic_identify_pain_answer: 'none' }, activities: [activity('demo_request', 10)], compiled, nowMs: NOW }, MEDDIC).identify_pain.state).toBe('not_met');
+  });
+
+  it('when a MEDDIC evidence rule names no engagement rule, then the model is refused with the path', () => {
+    const meddic = structuredClone(MEDDIC) as unknown as Record<string, Record<string, unknown>>;
+    meddic.metrics!.evidenceRules = ['no_such_rule'];
+    const parsed = parseModel({ ...structuredClone(MODEL_JSON), framework: 'meddic', meddic });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.issues.map((i) => i.path)).toContain('meddic.metrics.evidenceRules[0]');
   });
 });
 
