@@ -23,6 +23,28 @@ export const ACCOUNT_TEXT = {
   member: (m: CardAccountMember) => `${m.name}${m.jobtitle ? `, ${m.jobtitle}` : ''}${m.roles.length ? ` (${m.roles.join(', ')})` : ''}`,
 };
 
+const GERMAN_CRITERIA: Record<string, string> = { budget: 'Budget', authority: 'Entscheidungsbefugnis', need: 'Bedarf', timeline: 'Zeitrahmen' };
+
+/** The same texts in German (the card's language follows the viewer's locale, card/card-texts.ts). */
+export const ACCOUNT_TEXT_DE: typeof ACCOUNT_TEXT = {
+  heading: 'Account: das Unternehmen als Käufer',
+  grade: 'Account-Note',
+  priority: 'Account-Priorität',
+  criteriaMet: (n: number) => `${n} von 4 BANT-Kriterien im Buying Center erfüllt`,
+  outcome: {
+    sql: 'Account SQL',
+    mql: 'Account MQL',
+    nurture: 'Account in Pflege',
+    disqualified: 'Account disqualifiziert',
+  },
+  bantHeading: 'BANT über das Buying Center',
+  inherited: (criteria: string[]) => `${criteria.map((c) => GERMAN_CRITERIA[c] ?? c).join(' und ')} dieses Kontakts stammen vom Account (Antwort eines Kollegen).`,
+  decidersHeading: 'Wer entscheidet',
+  noDecider: 'Im Buying Center ist noch niemand als Entscheider bekannt.',
+  othersHeading: 'Weitere im Buying Center',
+  member: ACCOUNT_TEXT.member,
+};
+
 const OUTCOME_VARIANT: Record<CardAccount['qualification'], 'success' | 'info' | 'warning' | 'error'> = {
   sql: 'success',
   mql: 'info',
@@ -33,37 +55,38 @@ const OUTCOME_VARIANT: Record<CardAccount['qualification'], 'success' | 'info' |
 /** Members shown per list; the rest are in the company's `bant_buying_center`. */
 const MAX_MEMBERS = 10;
 
-function MemberList({ members }: { members: CardAccountMember[] }) {
+function MemberList({ members, text }: { members: CardAccountMember[]; text: typeof ACCOUNT_TEXT }) {
   return (
     <List variant="unordered-styled">
       {members.slice(0, MAX_MEMBERS).map((m) => (
-        <Text key={ACCOUNT_TEXT.member(m)}>{ACCOUNT_TEXT.member(m)}</Text>
+        <Text key={text.member(m)}>{text.member(m)}</Text>
       ))}
     </List>
   );
 }
 
-export function AccountSection({ account, children }: { account: CardAccount; children?: ReactNode }) {
+export function AccountSection({ account, children, language = 'en' }: { account: CardAccount; children?: ReactNode; language?: 'en' | 'de' }) {
+  const text = language === 'de' ? ACCOUNT_TEXT_DE : ACCOUNT_TEXT;
   return (
     <Flex direction="column" gap="sm">
-      <Heading>{ACCOUNT_TEXT.heading}</Heading>
+      <Heading>{text.heading}</Heading>
       <Flex direction="row" gap="sm" align="center" wrap>
-        <Tag variant={OUTCOME_VARIANT[account.qualification]}>{ACCOUNT_TEXT.outcome[account.qualification]}</Tag>
-        <Text inline>{ACCOUNT_TEXT.criteriaMet(account.criteriaMet)}</Text>
+        <Tag variant={OUTCOME_VARIANT[account.qualification]}>{text.outcome[account.qualification]}</Tag>
+        <Text inline>{text.criteriaMet(account.criteriaMet)}</Text>
       </Flex>
       <Statistics>
-        <StatisticsItem label={ACCOUNT_TEXT.grade} number={account.grade} />
-        <StatisticsItem label={ACCOUNT_TEXT.priority} number={account.priority} />
+        <StatisticsItem label={text.grade} number={account.grade} />
+        <StatisticsItem label={text.priority} number={account.priority} />
       </Statistics>
-      <Heading>{ACCOUNT_TEXT.bantHeading}</Heading>
+      <Heading>{text.bantHeading}</Heading>
       {children}
-      {account.inherited.length ? <Text variant="microcopy">{ACCOUNT_TEXT.inherited(account.inherited)}</Text> : null}
-      <Heading>{ACCOUNT_TEXT.decidersHeading}</Heading>
-      {account.deciders.length ? <MemberList members={account.deciders} /> : <Text>{ACCOUNT_TEXT.noDecider}</Text>}
+      {account.inherited.length ? <Text variant="microcopy">{text.inherited(account.inherited)}</Text> : null}
+      <Heading>{text.decidersHeading}</Heading>
+      {account.deciders.length ? <MemberList members={account.deciders} text={text} /> : <Text>{text.noDecider}</Text>}
       {account.others.length ? (
         <>
-          <Heading>{ACCOUNT_TEXT.othersHeading}</Heading>
-          <MemberList members={account.others} />
+          <Heading>{text.othersHeading}</Heading>
+          <MemberList members={account.others} text={text} />
         </>
       ) : null}
     </Flex>

@@ -20,9 +20,12 @@ import {
 } from '@hubspot/ui-extensions';
 import { AccountSection } from './AccountSection.tsx';
 import { type CardData, type CardCriterion, type LoadCard, loadCardData, type ScoredCard } from './card-data.ts';
+import { type CardLanguage, type CardTextKey, cardLanguageOf, cardText, formatWhen } from './card-texts.ts';
 
+// The viewing user's locale decides the card's language (context.user in the UI extensions SDK); the backend answers
+// in it too, falling back to the installation's language when the card passes none.
 hubspot.extend<'crm.record.tab'>(({ context }) => (
-  <BantCard portalId={context.portal.id} contactId={String(context.crm.objectId)} load={loadCardData} />
+  <BantCard portalId={context.portal.id} contactId={String(context.crm.objectId)} locale={context.user.locale ?? context.user.language} load={loadCardData} />
 ));
 
 type StatusVariant = 'danger' | 'warning' | 'info' | 'success' | 'default';
@@ -33,18 +36,6 @@ const STATE_VARIANT: Record<CardCriterion['state'], StatusVariant> = {
   not_met: 'danger',
   unknown: 'default',
 };
-const STATE_LABEL: Record<CardCriterion['state'], string> = {
-  met: 'Met',
-  partial: 'Partly met',
-  not_met: 'Not met',
-  unknown: 'Unknown',
-};
-const OUTCOME_LABEL: Record<ScoredCard['qualification'], string> = {
-  sql: 'SQL: sales-ready',
-  mql: 'MQL: marketing-qualified',
-  nurture: 'Nurture: not ready yet',
-  disqualified: 'Disqualified',
-};
 const OUTCOME_VARIANT: Record<ScoredCard['qualification'], 'success' | 'info' | 'warning' | 'error'> = {
   sql: 'success',
   mql: 'info',
@@ -52,19 +43,16 @@ const OUTCOME_VARIANT: Record<ScoredCard['qualification'], 'success' | 'info' | 
   disqualified: 'error',
 };
 
-export function formatWhen(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-}
+export { formatWhen };
 
-export function BantChecklist({ criteria }: { criteria: CardCriterion[] }) {
+export function BantChecklist({ criteria, language = 'en' }: { criteria: CardCriterion[]; language?: CardLanguage }) {
   return (
     <DescriptionList direction="row">
       {criteria.map((c) => (
         <DescriptionListItem key={c.criterion} label={c.label}>
           <Flex direction="column" gap="flush">
-            <StatusTag variant={STATE_VARIANT[c.state]}>{STATE_LABEL[c.state]}</StatusTag>
-            <Text variant="microcopy">{c.evidence.length ? c.evidence.join('; ') : 'No evidence yet'}</Text>
+            <StatusTag variant={STATE_VARIANT[c.state]}>{cardText(language, `state.${c.state}`)}</StatusTag>
+            <Text variant="microcopy">{c.evidence.length ? c.evidence.join('; ') : cardText(language, 'noEvidence')}</Text>
           </Flex>
         </DescriptionListItem>
       ))}
@@ -73,37 +61,39 @@ export function BantChecklist({ criteria }: { criteria: CardCriterion[] }) {
 }
 
 export function BantCardView({ data }: { data: ScoredCard }) {
+  const language: CardLanguage = data.language === 'de' ? 'de' : 'en';
+  const t = (key: CardTextKey, params?: Record<string, string | number>) => cardText(language, key, params);
   return (
     <Flex direction="column" gap="sm">
       <Flex direction="row" gap="sm" align="center" wrap>
-        {data.inLeadProcess === false ? <Tag variant="default">Not in the lead process</Tag> : null}
-        <Tag variant={OUTCOME_VARIANT[data.qualification]}>{OUTCOME_LABEL[data.qualification]}</Tag>
+        {data.inLeadProcess === false ? <Tag variant="default">{t('notInLeadProcess')}</Tag> : null}
+        <Tag variant={OUTCOME_VARIANT[data.qualification]}>{t(`outcome.${data.qualification}`)}</Tag>
         <Text inline>{data.why}</Text>
       </Flex>
       <Statistics>
-        <StatisticsItem label="Fit grade" number={data.fit.grade}>
-          <Text variant="microcopy">score {data.fit.score} of 100</Text>
+        <StatisticsItem label={t('fitGrade')} number={data.fit.grade}>
+          <Text variant="microcopy">{t('fitScore', { score: data.fit.score })}</Text>
         </StatisticsItem>
-        <StatisticsItem label="Engagement tier" number={data.engagement.tier}>
-          <Text variant="microcopy">{data.engagement.score} points</Text>
+        <StatisticsItem label={t('engagementTier')} number={data.engagement.tier}>
+          <Text variant="microcopy">{t('engagementPoints', { score: data.engagement.score })}</Text>
         </StatisticsItem>
-        <StatisticsItem label="Priority" number={data.priority}>
-          <Text variant="microcopy">{data.criteriaMet} of 4 BANT criteria met</Text>
+        <StatisticsItem label={t('priority')} number={data.priority}>
+          <Text variant="microcopy">{t('criteriaMet', { met: data.criteriaMet })}</Text>
         </StatisticsItem>
       </Statistics>
       <Divider />
-      <Heading>BANT checklist</Heading>
-      <BantChecklist criteria={data.bant} />
+      <Heading>{t('checklist')}</Heading>
+      <BantChecklist criteria={data.bant} language={language} />
       <Divider />
       {data.account ? (
         <>
-          <AccountSection account={data.account}>
-            <BantChecklist criteria={data.account.bant} />
+          <AccountSection account={data.account} language={language}>
+            <BantChecklist criteria={data.account.bant} language={language} />
           </AccountSection>
           <Divider />
         </>
       ) : null}
-      <Heading>Top reasons</Heading>
+      <Heading>{t('topReasons')}</Heading>
       {data.reasons.length ? (
         <List variant="unordered-styled">
           {data.reasons.map((r) => (
@@ -111,28 +101,28 @@ export function BantCardView({ data }: { data: ScoredCard }) {
           ))}
         </List>
       ) : (
-        <Text>No scoring contributions yet.</Text>
+        <Text>{t('noReasons')}</Text>
       )}
-      <Heading>Open tasks from the app</Heading>
+      <Heading>{t('openTasks')}</Heading>
       {data.openTasks.length ? (
         <List variant="unordered-styled">
-          {data.openTasks.map((t) => (
-            <Text key={t.kind}>
-              {t.label}: due {formatWhen(t.dueAt)}
-              {t.overdue ? ' (overdue)' : ''}
+          {data.openTasks.map((task) => (
+            <Text key={task.kind}>
+              {t('taskDue', { task: task.label, when: formatWhen(task.dueAt, language) })}
+              {task.overdue ? t('overdue') : ''}
             </Text>
           ))}
         </List>
       ) : (
-        <Text>No open tasks.</Text>
+        <Text>{t('noTasks')}</Text>
       )}
       {data.recentChanges?.length ? (
         <>
-          <Heading>Recent changes</Heading>
+          <Heading>{t('recentChanges')}</Heading>
           <List variant="unordered-styled">
             {data.recentChanges.map((c) => (
               <Text key={`${c.at}-${c.text}`}>
-                {formatWhen(c.at)}: {c.text}
+                {formatWhen(c.at, language)}: {c.text}
               </Text>
             ))}
           </List>
@@ -140,8 +130,8 @@ export function BantCardView({ data }: { data: ScoredCard }) {
       ) : null}
       <Divider />
       <Text variant="microcopy">
-        Scored {formatWhen(data.scoredAt)} UTC by model {data.modelVersion}
-        {data.modelCurrent ? '' : ' (a newer model is active; the contact is being rescored)'}
+        {t('scoredBy', { when: formatWhen(data.scoredAt, language), version: data.modelVersion })}
+        {data.modelCurrent ? '' : t('newerModel')}
       </Text>
     </Flex>
   );
@@ -149,30 +139,31 @@ export function BantCardView({ data }: { data: ScoredCard }) {
 
 type LoadState = { status: 'loading' } | { status: 'failed'; message: string } | { status: 'loaded'; data: CardData };
 
-export function BantCard({ portalId, contactId, load }: { portalId: number; contactId: string; load: LoadCard }) {
+export function BantCard({ portalId, contactId, locale, load }: { portalId: number; contactId: string; locale?: string; load: LoadCard }) {
+  const language = cardLanguageOf(locale);
   const [state, setState] = useState<LoadState>({ status: 'loading' });
   useEffect(() => {
     let current = true;
-    load(portalId, contactId).then(
+    load(portalId, contactId, locale).then(
       (data) => current && setState({ status: 'loaded', data }),
       (error: unknown) => current && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
       current = false;
     };
-  }, [portalId, contactId, load]);
+  }, [portalId, contactId, locale, load]);
 
-  if (state.status === 'loading') return <LoadingSpinner label="Loading the BANT score" />;
+  if (state.status === 'loading') return <LoadingSpinner label={cardText(language, 'loading')} />;
   if (state.status === 'failed') {
     return (
-      <ErrorState title="The BANT score could not be loaded">
+      <ErrorState title={cardText(language, 'failed')}>
         <Text>{state.message}</Text>
       </ErrorState>
     );
   }
   if (!state.data.scored) {
     return (
-      <EmptyState title="Not scored yet" layout="vertical">
+      <EmptyState title={cardText(state.data.language === 'de' ? 'de' : language, 'notScored')} layout="vertical">
         <Text>{state.data.message}</Text>
       </EmptyState>
     );

@@ -43,6 +43,8 @@ export interface CardAccount {
 
 export interface ScoredCard {
   scored: true;
+  /** The language of every text in the payload: the viewer's locale when the card passed one, else the installation's. */
+  language?: 'en' | 'de';
   portalId: number;
   contactId: string;
   scoredAt: string;
@@ -70,6 +72,7 @@ export interface ScoredCard {
 
 export interface UnscoredCard {
   scored: false;
+  language?: 'en' | 'de';
   portalId: number;
   contactId: string;
   message: string;

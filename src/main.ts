@@ -1,5 +1,6 @@
 // Start-up: validate config and model, open the store, wire HubSpot, HTTP, the queue worker and the
 // scheduler. SIGTERM drains: stop accepting, finish leased work, close the store.
+import { languageOf } from './store/installation-language.ts';
 import { createServer, type Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { AppContext } from './app-context.ts';
@@ -107,7 +108,7 @@ async function preparePrivatePortal(ctx: AppContext): Promise<void> {
   if (!installation) return;
   const { portalId } = installation;
   try {
-    await (await ctx.hubspot.forPortal(portalId)).provisionProperties();
+    await (await ctx.hubspot.forPortal(portalId)).provisionProperties(languageOf(installation.settings));
   } catch (error) {
     ctx.log.error('could not provision the HubSpot properties; scoring writes fail until they exist', { portalId, error });
     return;

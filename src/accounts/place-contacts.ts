@@ -1,5 +1,6 @@
 // The contact side of account qualification: a rescored contact is placed in its account's last known context
 // (the stored account snapshot: no HubSpot call), and its account is queued for a coalesced rescore.
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
 import type { AppContext } from '../app-context.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { placeInAccount } from '../scoring/place-in-account.ts';
@@ -28,6 +29,7 @@ export async function placeInStoredAccounts(
   items: PlaceableItem[],
   companyOf: ReadonlyMap<string, string>,
   now: Date,
+  language: Language = DEFAULT_LANGUAGE,
 ): Promise<void> {
   const companyIds = companiesOf(items, companyOf);
   if (companyIds.length === 0) return;
@@ -35,7 +37,7 @@ export async function placeInStoredAccounts(
   for (const item of items) {
     const companyId = companyOf.get(item.contactId);
     const account = companyId === undefined ? null : storedAccount(accounts.get(companyId));
-    if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now, item.answeredAt);
+    if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now, item.answeredAt, language);
   }
   await holdCalls(ctx, portalId, items, companyOf, accounts);
 }

@@ -3,6 +3,9 @@
 // written → the find_decision_maker task → the account snapshot → the contacts placed in their account.
 // A burst of contact changes of one company coalesces into one `account` work item (key = company id), so the
 // account part costs a few calls per batch of up to 100 companies, not per contact.
+import { MESSAGES } from '../scoring/messages.ts';
+import type { Language } from '../scoring/catalogue.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import type { HubSpotPortalClient } from '../hubspot/client.ts';
 import { completeCompanyTasks, createCompanyTasks, findCompanyTasks } from '../hubspot/company-tasks.ts';
@@ -77,7 +80,7 @@ function profileOf(snapshot: ContactSnapshot, company: PropertyBag): Profile {
   return { properties: snapshot.properties, company: { properties: company }, activities: snapshot.activities };
 }
 
-function memberOf(snapshot: ContactSnapshot, profile: Profile, model: ScoringModel, now: Date): AccountContact & { profile: Profile; snapshot: ContactSnapshot } {
+function memberOf(snapshot: ContactSnapshot, profile: Profile, model: ScoringModel, now: Date, language: Language): AccountContact & { profile: Profile; snapshot: ContactSnapshot } {
   const p = snapshot.properties;
   const name = [p.firstname, p.lastname].filter((s) => typeof s === 'string' && s.trim() !== '').join(' ');
   return {
@@ -85,7 +88,7 @@ function memberOf(snapshot: ContactSnapshot, profile: Profile, model: ScoringMod
     name,
     jobtitle: p.jobtitle ?? '',
     buyingRoles: p.hs_buying_role ?? null,
-    result: score(profile, model, now),
+    result: score(profile, model, now, { language }),
     ...(snapshot.answeredAt ? { answeredAt: snapshot.answeredAt } : {}),
     profile,
     snapshot,
@@ -103,6 +106,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
   const ids = [...new Set(companyIds)];
   if (ids.length === 0) return summary;
   const client = await ctx.hubspot.forPortal(portalId);
+  const language = languageOf((await ctx.store.getInstallation(portalId))?.settings);
   if (!hasRequest(client)) throw new Error('account qualification needs the HubSpot client');
   const model = await ctx.modelFor(portalId);
   const now = new Date(ctx.now());
@@ -119,7 +123,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
     for (const contactId of contactsOf.get(companyId) ?? []) {
       const snapshot = snapshots.get(contactId);
       // A contact never scored yet has no result to add; its own first rescore enqueues the account again.
-      if (snapshot) members.push(memberOf(snapshot, profileOf(snapshot, company.properties), model, now));
+      if (snapshot) members.push(memberOf(snapshot, profileOf(snapshot, company.properties), model, now, language));
     }
     if (members.length === 0) continue;
     const account = qualifyAccount({ properties: company.properties, contacts: members }, model, now);
@@ -157,7 +161,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
           continue;
         }
         const company = companies.get(a.companyId)!;
-        for (const draft of draftAccountTasks(a.account, company.properties.name ?? '', model, now)) toCreate.push({ companyId: a.companyId, ownerId: company.ownerId, draft });
+        for (const draft of draftAccountTasks(a.account, company.properties.name ?? '', model, now, language)) toCreate.push({ companyId: a.companyId, ownerId: company.ownerId, draft });
       } else {
         toComplete.push(...mine.filter((t) => t.status === 'open'));
       }
@@ -167,7 +171,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
       for (const c of toCreate) created.add(c.companyId);
     }
     if (toComplete.length) {
-      await completeCompanyTasks(client.request, toComplete, 'someone in the buying centre can decide now');
+      await completeCompanyTasks(client.request, toComplete, MESSAGES.in(language)('closed.deciderKnown'));
       summary.tasksCompleted = toComplete.length;
     }
   }
@@ -178,7 +182,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
     a,
     placed: a.members
       .filter((m) => m.snapshot.companyId === undefined || m.snapshot.companyId === a.companyId)
-      .map((m) => ({ m, result: placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now, m.snapshot.answeredAt) })),
+      .map((m) => ({ m, result: placeInAccount(m.result as Parameters<typeof placeInAccount>[0], m.profile, m.id, a.account, model, now, m.snapshot.answeredAt, language) })),
   }));
   // One call_sql per account at a time: the callee from the placed results and what the store knows of their calls.
   const calls = await readCallStates(

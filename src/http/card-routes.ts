@@ -7,9 +7,12 @@ import { BadRequestError, CodedError } from '../errors.ts';
 import { parseModel, type ScoringModel, score } from '../scoring/index.ts';
 import { formatTenths } from '../scoring/format-reason.ts';
 import { IN_LEAD_PROCESS, type LeadProcess } from '../scoring/lead-process.ts';
-import { labelsFromStored } from '../scoring/option-labels.ts';
+import { KNOWN_LABELS, labelsFromStored } from '../scoring/option-labels.ts';
 import { headline } from '../scoring/story.ts';
-import type { Criterion, ScoringResult, TaskKind } from '../scoring/types.ts';
+import { DEFAULT_LANGUAGE, type Language, languageOfLocale } from '../scoring/catalogue.ts';
+import { MESSAGES } from '../scoring/messages.ts';
+import { CRITERIA, type Criterion, type ScoringResult, type TaskKind } from '../scoring/types.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
 import { createRejectionLog } from './rejection-log.ts';
@@ -26,13 +29,6 @@ const RECENT_CHANGES = 5;
 
 export const CARD_PATH = '/card/contact';
 
-const CRITERION_LABELS: Record<Criterion, string> = { budget: 'Budget', authority: 'Authority', need: 'Need', timeline: 'Timeline' };
-const TASK_LABELS: Record<TaskKind, string> = {
-  call_sql: 'Call the sales-ready lead',
-  qualify: 'Qualify the missing BANT criteria',
-  follow_up: 'Follow up later',
-  escalate: 'Escalation: SLA missed',
-};
 const TOP_REASONS = 5;
 
 /** The card's data, one definition shared with the card (card/card-types.ts). */
@@ -47,8 +43,8 @@ export class CardAccessError extends CodedError {
 }
 
 /** One sentence on the outcome, for the rep, told the way the tasks tell it (src/scoring/story.ts). */
-export function explainOutcome(result: ScoringResult, leadProcess: LeadProcess = IN_LEAD_PROCESS): string {
-  return headline({ ...result, engagement: { score: formatTenths(result.engagement.score), tier: result.engagement.tier } }, leadProcess);
+export function explainOutcome(result: ScoringResult, leadProcess: LeadProcess = IN_LEAD_PROCESS, language: Language = DEFAULT_LANGUAGE): string {
+  return headline({ ...result, engagement: { score: formatTenths(result.engagement.score), tier: result.engagement.tier } }, leadProcess, language);
 }
 
 /** The model the contact was scored with (active, an earlier version or the default); else the active one. */
@@ -60,38 +56,41 @@ function modelForVersion(installation: Installation, active: ScoringModel, defau
   return parsed?.ok ? parsed.model : active;
 }
 
-export function describeOpenTasks(records: TaskRecord[], nowMs: number): Extract<CardPayload, { scored: true }>['openTasks'] {
+export function describeOpenTasks(records: TaskRecord[], nowMs: number, language: Language = DEFAULT_LANGUAGE): Extract<CardPayload, { scored: true }>['openTasks'] {
+  const say = MESSAGES.in(language);
   return records
     .filter((r) => r.status === 'open')
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-    .map((r) => ({ kind: r.kind, label: TASK_LABELS[r.kind], dueAt: r.dueAt, overdue: Date.parse(r.dueAt) < nowMs }));
+    .map((r) => ({ kind: r.kind, label: say(`card.task.${r.kind as TaskKind}`), dueAt: r.dueAt, overdue: Date.parse(r.dueAt) < nowMs }));
 }
 
-function describeCriteria(bant: Pick<ScoringResult['bant'], Criterion>): CardCriterion[] {
-  return (Object.keys(CRITERION_LABELS) as Criterion[]).map((criterion) => ({
+function describeCriteria(bant: Pick<ScoringResult['bant'], Criterion>, language: Language): CardCriterion[] {
+  const say = MESSAGES.in(language);
+  return CRITERIA.map((criterion) => ({
     criterion,
-    label: CRITERION_LABELS[criterion],
+    label: say(`criterion.${criterion}`),
     state: bant[criterion].state,
     evidence: bant[criterion].evidence.map((e) => e.text),
   }));
 }
 
-function describeMember(m: BuyingCenterMember): CardAccountMember {
+function describeMember(m: BuyingCenterMember, language: Language): CardAccountMember {
+  const roleLabel = (role: string) => (language === DEFAULT_LANGUAGE ? labelRole(role) : (KNOWN_LABELS[language].get('hs_buying_role')?.get(role) ?? labelRole(role)));
   // Account snapshots stored before members carried names: the line still names them.
-  return { name: m.name ?? m.line, jobtitle: m.jobtitle ?? '', roles: m.roles.map(labelRole) };
+  return { name: m.name ?? m.line, jobtitle: m.jobtitle ?? '', roles: m.roles.map(roleLabel) };
 }
 
 /** The card's account section: the company's grade, BANT across the buying centre, who decides. */
-export function describeAccount(companyId: string, account: AccountResult, inherited: Criterion[]): CardAccount {
+export function describeAccount(companyId: string, account: AccountResult, inherited: Criterion[], language: Language = DEFAULT_LANGUAGE): CardAccount {
   return {
     companyId,
     grade: account.fit.grade,
     priority: account.priority,
     qualification: account.qualification,
     criteriaMet: account.bant.criteriaMet,
-    bant: describeCriteria(account.bant),
-    deciders: account.buyingCenter.filter((m) => m.canDecide).map(describeMember),
-    others: account.buyingCenter.filter((m) => !m.canDecide).map(describeMember),
+    bant: describeCriteria(account.bant, language),
+    deciders: account.buyingCenter.filter((m) => m.canDecide).map((m) => describeMember(m, language)),
+    others: account.buyingCenter.filter((m) => !m.canDecide).map((m) => describeMember(m, language)),
     inherited,
     scoredAt: account.scoredAt,
   };
@@ -103,18 +102,21 @@ export function buildScoredPayload(args: {
   activeVersion: string;
   tasks: TaskRecord[];
   nowMs: number;
+  language?: Language;
   /** The contact's stored account (its company id and result), when it has one. */
   account?: { companyId: string; result: AccountResult } | null;
 }): Extract<CardPayload, { scored: true }> {
   const { snapshot, model } = args;
+  const language = args.language ?? DEFAULT_LANGUAGE;
   // Recomputed at the time it was scored, so the explanation matches the values written to HubSpot; placed in its
   // account as the rescore placed it, so inherited criteria show the colleague they come from.
   const profile = profileOf(snapshot);
-  const alone = score(profile, model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels) });
-  const placed = args.account ? placeInAccount(alone, profile, snapshot.contactId, args.account.result, model, snapshot.scoredAt, snapshot.answeredAt) : null;
+  const alone = score(profile, model, snapshot.scoredAt, { labels: labelsFromStored(snapshot.optionLabels), language });
+  const placed = args.account ? placeInAccount(alone, profile, snapshot.contactId, args.account.result, model, snapshot.scoredAt, snapshot.answeredAt, language) : null;
   const result = placed ?? alone;
   return {
     scored: true,
+    language,
     portalId: snapshot.portalId,
     contactId: snapshot.contactId,
     scoredAt: snapshot.scoredAt,
@@ -127,12 +129,12 @@ export function buildScoredPayload(args: {
     disqualifyReason: result.disqualifyReason,
     lifecycleStage: result.lifecycleStage,
     inLeadProcess: snapshot.leadProcess?.inLeadProcess ?? true,
-    why: explainOutcome(result, snapshot.leadProcess),
+    why: explainOutcome(result, snapshot.leadProcess, language),
     criteriaMet: result.bant.criteriaMet,
-    bant: describeCriteria(result.bant),
+    bant: describeCriteria(result.bant, language),
     reasons: result.reasons.slice(0, TOP_REASONS),
-    openTasks: describeOpenTasks(args.tasks, args.nowMs),
-    ...(args.account && placed ? { account: describeAccount(args.account.companyId, args.account.result, placed.account.inherited) } : {}),
+    openTasks: describeOpenTasks(args.tasks, args.nowMs, language),
+    ...(args.account && placed ? { account: describeAccount(args.account.companyId, args.account.result, placed.account.inherited, language) } : {}),
   };
 }
 
@@ -143,9 +145,13 @@ async function accountOf(ctx: AppContext, snapshot: ContactSnapshot): Promise<{ 
   return result ? { companyId, result } : null;
 }
 
-/** The card's answer for one contact of an installed portal, from the store only. */
-export async function buildCardPayload(ctx: AppContext, installation: Installation, contactId: string): Promise<CardPayload> {
+/**
+ * The card's answer for one contact of an installed portal, from the store only, in the viewer's language when the
+ * card passed their locale, else in the installation's.
+ */
+export async function buildCardPayload(ctx: AppContext, installation: Installation, contactId: string, locale?: string): Promise<CardPayload> {
   const { portalId } = installation;
+  const language = languageOfLocale(locale) ?? languageOf(installation.settings);
   const [snapshots, tasks, active, history] = await Promise.all([
     ctx.store.getSnapshots(portalId, [contactId]),
     ctx.store.getTaskRecords(portalId, [contactId]),
@@ -154,16 +160,11 @@ export async function buildCardPayload(ctx: AppContext, installation: Installati
   ]);
   const snapshot = snapshots.get(contactId);
   if (!snapshot) {
-    return {
-      scored: false,
-      portalId,
-      contactId,
-      message: 'This contact has not been scored yet. It is scored within minutes of its next change, or by the next backfill.',
-    };
+    return { scored: false, language, portalId, contactId, message: MESSAGES.in(language)('card.notScored') };
   }
   const model = modelForVersion(installation, active, ctx.defaultModel, snapshot.modelVersion);
-  const payload = buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now(), account: await accountOf(ctx, snapshot) });
-  return { ...payload, recentChanges: describeChanges(history.get(contactId) ?? [], RECENT_CHANGES) };
+  const payload = buildScoredPayload({ snapshot, model, activeVersion: active.version, tasks, nowMs: ctx.now(), language, account: await accountOf(ctx, snapshot) });
+  return { ...payload, recentChanges: describeChanges(history.get(contactId) ?? [], RECENT_CHANGES, language) };
 }
 
 /** A query value HubSpot may repeat (hubspot.fetch adds its own portalId); every copy must agree. */
@@ -220,7 +221,10 @@ export function createCardRouter(ctx: AppContext, options: { verify?: VerifyCard
     if (installation?.status !== 'active') {
       throw new CardAccessError('not_installed', `The BANT scoring app is not installed (or not active) in portal ${portalId}; ask an admin to reconnect it.`);
     }
-    const payload = await buildCardPayload(ctx, installation, contactId);
+    // The card passes the viewing user's locale (context.user.locale); hubspot.fetch signs it with the rest of the URL.
+    const locale = singleValue(req, 'locale');
+    if (locale !== undefined && (locale.length > 35 || !/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/.test(locale))) throw new BadRequestError('locale must be a BCP 47 tag such as de-DE');
+    const payload = await buildCardPayload(ctx, installation, contactId, locale);
     res.set('Cache-Control', 'no-store').json(payload);
     ctx.metrics.observe('bant_card_request_seconds', 'Time to answer the rep card', (performance.now() - started) / 1000, { scored: String(payload.scored) });
   });

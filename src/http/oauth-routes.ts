@@ -1,6 +1,7 @@
 // OAuth install (docs/contract.md section 2): /oauth/install sends the admin to HubSpot's consent page with a random
 // single-use state; /oauth/callback checks it, exchanges the code at the 2026-03 token endpoint, learns the portal
 // from introspection, stores the installation (tokens encrypted), creates the properties and starts the backfill.
+import { languageOf } from '../store/installation-language.ts';
 import { type Request, type Response, Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { installScopes } from '../app-definition.ts';
@@ -43,7 +44,8 @@ export function createDefaultInstaller(ctx: AppContext): OAuthInstaller {
     save: (tokens, info) => authFor().saveOAuthInstallation(tokens, info),
     provision: async (portalId) => {
       const client = await ctx.hubspot.forPortal(portalId);
-      await client.provisionProperties();
+      // A reinstall keeps the settings, so the properties keep the installation's language.
+      await client.provisionProperties(languageOf((await ctx.store.getInstallation(portalId))?.settings));
       // The backfill's tasks count against the per-rep budget of the portal's own day.
       await recordPortalTimeZone(ctx, portalId, client);
     },

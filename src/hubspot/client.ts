@@ -1,5 +1,7 @@
 // One ready client per portal (probot's per-installation octokit): its own SDK client and token, the portal's
 // limiter and retries, cached property options. Jobs and webhooks receive it through PortalClients.forPortal.
+import { DEFAULT_LANGUAGE } from '../scoring/catalogue.ts';
+import { allPropertiesIn } from './bant-properties.ts';
 import type Bottleneck from 'bottleneck';
 import type { Config } from '../config.ts';
 import { AuthorizationError } from '../errors.ts';
@@ -16,7 +18,7 @@ import { completeTasks } from './complete-tasks.ts';
 import { createDealStageCache, listDealIds, readDeals } from './deals.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanies, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
-import { COMPANY_PROPERTIES } from './company-properties.ts';
+import { companyPropertiesIn } from './company-properties.ts';
 import type { PortalClient, PortalClients } from './portal-client.ts';
 import { provisionProperties, readOptionLabels, readPropertyOptions } from './provision-properties.ts';
 import { MARKETING_EVENTS_SCOPE, readMarketingEventIndex } from './marketing-events.ts';
@@ -177,10 +179,10 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     return {
       portalId,
       request,
-      provisionProperties: async () => {
-        await provisionProperties(request, log.child({ portalId }));
+      provisionProperties: async (language = DEFAULT_LANGUAGE) => {
+        await provisionProperties(request, log.child({ portalId }), allPropertiesIn(language));
         // docs/contract.md section 3a: the account values live on companies, in a company group of the same name.
-        await provisionProperties(request, log.child({ portalId }), COMPANY_PROPERTIES, 'companies');
+        await provisionProperties(request, log.child({ portalId }), companyPropertiesIn(language), 'companies');
       },
       lifecycleStageOrder: stageOrder,
       optionLabels,

@@ -76,7 +76,7 @@ export async function createCompanyTasks(request: PortalRequest, tasks: Array<{ 
   return created;
 }
 
-/** Completes the tasks, with a last-but-one body line saying why (docs/contract.md section 4). */
+/** Completes the tasks, with `why` as the last-but-one body line (docs/contract.md section 4). */
 export async function completeCompanyTasks(request: PortalRequest, tasks: CompanyTask[], why: string): Promise<void> {
   for (let i = 0; i < tasks.length; i += BATCH_SIZE) {
     const chunk = tasks.slice(i, i + BATCH_SIZE);
@@ -86,7 +86,7 @@ export async function completeCompanyTasks(request: PortalRequest, tasks: Compan
       body: {
         inputs: chunk.map((t) => {
           const lines = t.body.split('\n');
-          lines.splice(lines.length - 1, 0, `Completed by the app: ${why}`);
+          lines.splice(lines.length - 1, 0, why);
           return { id: t.taskId, properties: { hs_task_status: 'COMPLETED', hs_task_body: lines.join('\n') } };
         }),
       },

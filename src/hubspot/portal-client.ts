@@ -1,5 +1,6 @@
 // What the rest of the app may ask of HubSpot, per portal. Implemented in src/hubspot/ only;
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
+import type { Language } from '../scoring/catalogue.ts';
 import type { OptionLabels } from '../scoring/option-labels.ts';
 import type { MeddicModel } from '../scoring/meddic-schema.ts';
 import type { Criterion, Profile, TaskKind } from '../scoring/types.ts';
@@ -77,8 +78,11 @@ export interface TaskUpdate {
 
 export interface PortalClient {
   readonly portalId: PortalId;
-  /** Creates the `bant_scoring` group and the docs/contract.md properties; idempotent, updates drifted options. */
-  provisionProperties(): Promise<void>;
+  /**
+   * Creates the `bant_scoring` group and the docs/contract.md properties; idempotent, updates drifted options. Labels,
+   * descriptions and option labels are in `language` (default English): another language relabels, values unchanged.
+   */
+  provisionProperties(language?: Language): Promise<void>;
   /** Option labels of the enumerations that appear in reasons and evidence (industry, buying role, answers), from the property definitions. */
   optionLabels(): Promise<OptionLabels>;
   /** The portal's lifecycle stage values in its own order (stages are customisable per portal). */

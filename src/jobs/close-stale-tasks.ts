@@ -3,7 +3,7 @@
 // (docs/contract.md section 4). HubSpot is asked first, the record stored after: a redo finds the task already completed
 // (its body carries the closing line) and records it without a second update.
 import type { PortalClient, TaskUpdate } from '../hubspot/portal-client.ts';
-import { CLOSED_PREFIX, closedBody } from '../scoring/task-rules.ts';
+import { closedBody, isClosingLine } from '../scoring/task-rules.ts';
 import type { TaskRecord } from '../store/store.ts';
 
 export interface StaleTask {
@@ -34,7 +34,7 @@ export async function completeStaleTasks(client: PortalClient, stale: StaleTask[
     const taskId = item.record.taskId as string;
     const content = contents.get(taskId);
     if (content?.status !== 'open') {
-      const byApp = content?.status === 'completed' && content.body.split('\n').some((line) => line.startsWith(CLOSED_PREFIX));
+      const byApp = content?.status === 'completed' && content.body.split('\n').some(isClosingLine);
       outcome.records.push({ ...item.record, status: content?.status ?? 'deleted', closedBy: byApp ? 'app' : 'rep', causeEnded: true });
       continue;
     }

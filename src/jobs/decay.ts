@@ -1,6 +1,8 @@
 // Decay (daily): engagement loses weight with time, so scores change even when nothing happens. The pass rescores
 // every contact from its stored snapshot at the new time, reads nothing from HubSpot, and writes only contacts whose
 // written values changed (tiny drifts do not count, see decayChanges; a new bant_scored_at alone is no change).
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
 import type { PortalClient } from '../hubspot/portal-client.ts';
@@ -65,12 +67,13 @@ export function decaySnapshots(
   model: ScoringModel,
   now: Date,
   onError: (contactId: string, error: unknown) => void,
+  language: Language = DEFAULT_LANGUAGE,
 ): { changed: ResultItem[]; failed: number } {
   const changed: ResultItem[] = [];
   let failed = 0;
   for (const snapshot of snapshots) {
     try {
-      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels) });
+      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels), language });
       if (decayChanges(result, snapshot.written).length === 0) continue;
       changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null });
     } catch (error) {
@@ -85,6 +88,7 @@ export function decaySnapshots(
 export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<ExclusiveOutcome<DecayResult>> {
   return runExclusive(ctx, 'decay', portalId, async () => {
     const model = await ctx.modelFor(portalId);
+    const language = languageOf((await ctx.store.getInstallation(portalId))?.settings);
     const total = await ctx.store.countSnapshots(portalId);
     return trackJobRun(ctx, 'decay', portalId, { total }, async (run) => {
       const now = new Date(ctx.now());
@@ -97,7 +101,7 @@ export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<Exc
       for (;;) {
         const page = await ctx.store.listSnapshots(portalId, after, DECAY_PAGE);
         if (page.length === 0) break;
-        const decayed = decaySnapshots(page, model, now, onError);
+        const decayed = decaySnapshots(page, model, now, onError, language);
         for (let start = 0; start < decayed.changed.length; start += DECAY_WRITE_BATCH) {
           client ??= await ctx.hubspot.forPortal(portalId);
           await applyResults(ctx, portalId, decayed.changed.slice(start, start + DECAY_WRITE_BATCH), { client, model });

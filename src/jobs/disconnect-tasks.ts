@@ -1,11 +1,13 @@
 // Disconnecting the app (docs/contract.md section 4 and the issue "tasks reps can trust"): the app's open tasks would
 // otherwise stay on reps' lists with nobody to close them. Before the app lets go of the portal it completes them,
 // each with a last-but-one body line saying why (the admin may opt out). The contact properties stay in HubSpot.
+import { MESSAGES } from '../scoring/messages.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import type { PortalId } from '../store/store.ts';
 import { completeStaleTasks } from './close-stale-tasks.ts';
 
-export const DISCONNECT_REASON = 'Closed by the app: the BANT scoring app was disconnected from this portal.';
+export const DISCONNECT_REASON = MESSAGES.in('en')('closed.disconnected');
 
 /** What stays in HubSpot after a disconnect, for the admin to read before confirming. */
 export const KEPT_AFTER_DISCONNECT = [
@@ -23,9 +25,10 @@ export async function completeOpenAppTasks(ctx: AppContext, portalId: PortalId):
   if (open.length === 0) return { completed: 0, open: 0 };
   try {
     const client = await ctx.hubspot.forPortal(portalId);
+    const why = MESSAGES.in(languageOf((await ctx.store.getInstallation(portalId))?.settings))('closed.disconnected');
     const outcome = await completeStaleTasks(
       client,
-      open.map((record) => ({ record, why: DISCONNECT_REASON })),
+      open.map((record) => ({ record, why })),
     );
     await ctx.store.putTaskRecords(outcome.records);
     ctx.log.info('disconnect: open app tasks completed', { portalId, completed: outcome.completed, open: open.length });

@@ -6,7 +6,8 @@ import type { WorkHandler } from './queue-worker.ts';
 export const BACKFILL_RECHECK_MS = 60_000;
 
 export const handleBackfills: WorkHandler = async (ctx, portalId, items) => {
-  const activation = items.some((item) => item.payload?.reason === 'model_activated');
+  // A new model or a new language (every text is rewritten) rescores every contact from the first.
+  const activation = items.some((item) => item.payload?.reason === 'model_activated' || item.payload?.reason === 'language_changed');
   const requestedAt = Math.min(...items.map((item) => Number(item.payload?.requestedAt ?? item.notBefore)));
   const state = await ctx.store.getJobState(portalId, 'backfill');
   const finishedAt = state?.lastRun?.ok && state.lastRun.finishedAt ? Date.parse(state.lastRun.finishedAt) : 0;

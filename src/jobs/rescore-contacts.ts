@@ -1,6 +1,8 @@
 // pull (batched) → score → diff → write → tasks → snapshot, for a set of contacts of one portal.
 // Every step is idempotent: a redo reads HubSpot's current values, so it writes nothing already written and
 // syncTasks finds the tasks already made. Webhooks, backfill, reconcile and decay all end here.
+import type { Language } from '../scoring/catalogue.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import type { ContactWrite, PortalClient } from '../hubspot/portal-client.ts';
 import { planContactWrite } from '../hubspot/plan-writes.ts';
@@ -80,6 +82,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   const client = await ctx.hubspot.forPortal(portalId);
   const model = await ctx.modelFor(portalId);
   const installation = await ctx.store.getInstallation(portalId);
+  const language = languageOf(installation?.settings);
   const modelReads = modelInputs(model);
   // Calibration's candidate properties are read too, so the snapshots hold them as they were before each outcome.
   const labels = await client.optionLabels();
@@ -96,7 +99,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
       try {
         items.push({
           contactId: record.contactId,
-          result: score(record.profile, model, now, { labels }),
+          result: score(record.profile, model, now, { labels, language }),
           labels,
           current: record.current,
           ownerId: record.ownerId,
@@ -114,7 +117,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
       const companyId = companyOf.get(item.contactId);
       if (companyId !== undefined) item.companyId = companyId;
     }
-    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now);
+    await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, language);
     const applied = await applyResults(ctx, portalId, items, { client, model });
     await queueAccountsOf(ctx, portalId, items, companyOf, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
     summary.written += applied.written;
@@ -150,6 +153,7 @@ export async function applyResults(
   const client = options.client ?? (await ctx.hubspot.forPortal(portalId));
   const model = options.model ?? (await ctx.modelFor(portalId));
   const installation = await ctx.store.getInstallation(portalId);
+  const language = languageOf(installation?.settings);
   const settings = settingsOf(installation?.settings);
   const due = { now: ctx.now(), model, settings, timeZone: installation?.timeZone };
   // The portal's own stage order also tells which custom stages come after the lead stages.
@@ -186,7 +190,7 @@ export async function applyResults(
     client,
     portalId,
     done.map(({ item, leadProcess }) => {
-      const want = leadTaskWant(item, leadProcess);
+      const want = leadTaskWant(item, leadProcess, language);
       // A lead sales rejected wants no lead tasks; its open ones close saying why.
       if (isRejected(item.profile)) {
         want.tasks = [];
@@ -229,20 +233,20 @@ function storedLabels(item: ResultItem, profile: Profile, before: ContactSnapsho
 }
 
 /** The lead tasks a contact gets, and for the others why an open one no longer applies. */
-function leadTaskWant(item: ResultItem, leadProcess: LeadProcess) {
+function leadTaskWant(item: ResultItem, leadProcess: LeadProcess, language: Language) {
   const { result } = item;
   const applicable = applicableTasks(result.tasks, leadProcess);
   const tasks = item.callWaitsFor ? holdCall(applicable) : applicable;
   const situation = { qualification: result.qualification, disqualifyReason: result.disqualifyReason, bant: result.bant, leadProcess };
   const noLongerApplies: Partial<Record<TaskKind, string>> = {};
   for (const kind of LEAD_TASK_KINDS) {
-    const why = explainNoLongerApplies(kind, situation, tasks);
+    const why = explainNoLongerApplies(kind, situation, tasks, language);
     if (why) noLongerApplies[kind] = why;
   }
   if (item.callWaitsFor) {
     // Waiting is no reason to close a call; a qualify or follow_up task closes naming the colleague being called.
     delete noLongerApplies.call_sql;
-    for (const kind of ['qualify', 'follow_up'] as const) if (noLongerApplies[kind]) noLongerApplies[kind] = explainWaiting(item.callWaitsFor);
+    for (const kind of ['qualify', 'follow_up'] as const) if (noLongerApplies[kind]) noLongerApplies[kind] = explainWaiting(item.callWaitsFor, language);
   }
   return { contactId: item.contactId, ownerId: item.ownerId, tasks, priority: result.priority, noLongerApplies };
 }

@@ -1,6 +1,9 @@
 // The tasks job (CRON_TASKS): SLA escalation of call_sql tasks nobody acted on, and once a day the Wiedervorlage
 // duties: follow-ups for nurture contacts that exist exactly once, and tasks deferred by the per-rep budget released.
 // "A day" is the portal's local day (local-date.ts): the first run after the portal's midnight does the daily duties.
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
+import { MESSAGES } from '../scoring/messages.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import type { PortalClient, TaskStatus } from '../hubspot/portal-client.ts';
 import { describeContact, score } from '../scoring/index.ts';
@@ -33,20 +36,22 @@ export interface TaskChecksResult {
 }
 
 /** "3 d 4 h", "5 h 20 min", "12 min". */
-export function formatDuration(ms: number): string {
+export function formatDuration(ms: number, language: Language = DEFAULT_LANGUAGE): string {
+  const say = MESSAGES.in(language);
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;
-  if (days > 0) return `${days} d ${hours} h`;
-  if (hours > 0) return `${hours} h ${rest} min`;
-  return `${rest} min`;
+  if (days > 0) return say('duration.days', { days, hours });
+  if (hours > 0) return say('duration.hours', { hours, minutes: rest });
+  return say('duration.minutes', { minutes: rest });
 }
 
 /** The lead as a rep recognises them (name, company), from its snapshot; the contact id when nothing else is known. */
-export function describeLead(contactId: string, snapshot: ContactSnapshot | undefined): string {
-  const described = snapshot ? describeContact(profileFromSnapshot(snapshot)) : 'contact';
-  return described === 'contact' ? `contact ${contactId}` : described;
+export function describeLead(contactId: string, snapshot: ContactSnapshot | undefined, language: Language = DEFAULT_LANGUAGE): string {
+  const say = MESSAGES.in(language);
+  const described = snapshot ? describeContact(profileFromSnapshot(snapshot), language) : say('task.contact');
+  return described === say('task.contact') ? say('task.contactId', { id: contactId }) : described;
 }
 
 /** The escalation owner: the installation's override, else the model's; undefined when neither is set. */
@@ -77,16 +82,18 @@ async function ownerNames(ctx: AppContext, client: PortalClient, portalId: Porta
   }
 }
 
-export function escalationTask(args: { call: TaskRecord; lead: string; ownerName: string; graceHours: number; now: number }): WantedTask {
+export function escalationTask(args: { call: TaskRecord; lead: string; ownerName: string; graceHours: number; now: number; language?: Language }): WantedTask {
   const { call, lead, ownerName, graceHours, now } = args;
-  const late = formatDuration(now - Date.parse(call.dueAt));
+  const language = args.language ?? DEFAULT_LANGUAGE;
+  const say = MESSAGES.in(language);
+  const late = formatDuration(now - Date.parse(call.dueAt), language);
   return {
     kind: 'escalate',
-    subject: `Escalation: ${lead} has waited ${late} past the call SLA`,
+    subject: say('escalate.subject', { lead, late }),
     body: [
-      `${lead} became a sales-qualified lead and was to be called by ${ownerName}.`,
-      `The call task (${call.taskId}) was due ${call.dueAt} and is still open: ${late} late (grace period ${graceHours} h).`,
-      'Please make sure the lead is called today, or reassign it.',
+      say('escalate.became', { lead, owner: ownerName }),
+      say('escalate.late', { taskId: call.taskId ?? '', dueAt: call.dueAt, late, graceHours }),
+      say('escalate.ask'),
       'bant-task: escalate',
     ].join('\n'),
     priority: 'HIGH',
@@ -135,16 +142,19 @@ export async function escalateOverdueCalls(
   if (stillOpen.length === 0) return 0;
 
   const [snapshots, names] = await Promise.all([ctx.store.getSnapshots(portalId, stillOpen.map((c) => c.contactId)), ownerNames(ctx, client, portalId)]);
+  const language = languageOf(settings);
+  const say = MESSAGES.in(language);
   const wants: TaskWant[] = stillOpen.map((call) => ({
     contactId: call.contactId,
     ownerId: escalationOwnerId,
     tasks: [
       escalationTask({
         call,
-        lead: describeLead(call.contactId, snapshots.get(call.contactId)),
-        ownerName: call.ownerId ? (names.get(call.ownerId) ?? `owner ${call.ownerId}`) : 'nobody (the contact has no owner)',
+        lead: describeLead(call.contactId, snapshots.get(call.contactId), language),
+        ownerName: call.ownerId ? (names.get(call.ownerId) ?? say('escalate.owner', { id: call.ownerId })) : say('escalate.nobody'),
         graceHours: model.tasks.escalationGraceHours,
         now,
+        language,
       }),
     ],
   }));
@@ -186,7 +196,7 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
     );
     const wants = nurture.flatMap((snapshot): TaskWant[] => {
       if (withRecord.has(snapshot.contactId)) return [];
-      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels) });
+      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels), language: languageOf(settings) });
       const tasks = result.tasks.filter((t) => t.kind === 'follow_up');
       // The snapshot exists, so the app's records of this contact are there too: no lookup in HubSpot.
       return tasks.length > 0 ? [{ contactId: snapshot.contactId, ownerId: snapshot.ownerId ?? null, tasks, priority: result.priority, mayHaveUnrecordedTasks: false }] : [];

@@ -2,6 +2,8 @@
 // Crash safety: a record without a task id ("creating" marker) is written before HubSpot is asked, and the id after.
 // A redo finds the marker and looks the contact's tasks up in HubSpot (findAppTasks): it takes the task HubSpot already
 // has, or creates it when there is none, so a retry after a crash (a lease expiry, minutes) never duplicates a task.
+import { MESSAGES } from '../scoring/messages.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { AppContext } from '../app-context.ts';
 import type { PortalClient, TaskCreate } from '../hubspot/portal-client.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
@@ -100,7 +102,7 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
   }
   const authoritative = options.authoritativeKinds ?? [];
   const updates: TaskRecord[] = dropUnwantedDeferred(records, wantedKeys, wants, authoritative);
-  const closing = await completeStaleTasks(client, collectStale(records, wantedKeys, wants, authoritative, updates));
+  const closing = await completeStaleTasks(client, collectStale(records, wantedKeys, wants, authoritative, updates, MESSAGES.in(languageOf(options.settings))('closed.noLongerApplies')));
   updates.push(...closing.records);
   summary.completed = closing.completed;
   if (closing.completed) ctx.metrics.inc('bant_tasks_completed_total', 'Tasks the app completed because they no longer apply', { portal: portalId }, closing.completed);
@@ -170,7 +172,14 @@ function closedByRep(rec: TaskRecord | undefined): boolean {
  * Open tasks of authoritative kinds the contact no longer wants (with the escalation of a call task that closes), to
  * be completed; a rep-closed record of such a kind notes that its cause has ended (pushed to `updates`).
  */
-function collectStale(records: Map<string, TaskRecord>, wanted: Set<string>, wants: TaskWant[], kinds: TaskKind[], updates: TaskRecord[]): StaleTask[] {
+function collectStale(
+  records: Map<string, TaskRecord>,
+  wanted: Set<string>,
+  wants: TaskWant[],
+  kinds: TaskKind[],
+  updates: TaskRecord[],
+  noLongerApplies: string,
+): StaleTask[] {
   const stale: StaleTask[] = [];
   for (const want of wants) {
     for (const kind of kinds) {
@@ -182,7 +191,7 @@ function collectStale(records: Map<string, TaskRecord>, wanted: Set<string>, wan
         continue;
       }
       if (existing.status !== 'open' || !existing.taskId) continue;
-      const why = want.noLongerApplies?.[kind] ?? 'Closed by the app: the task no longer applies.';
+      const why = want.noLongerApplies?.[kind] ?? noLongerApplies;
       stale.push({ record: existing, why });
       const escalation = records.get(recordKey(want.contactId, 'escalate'));
       if (kind === 'call_sql' && escalation?.status === 'open' && escalation.taskId && escalation.escalatedTaskId === existing.taskId) {

@@ -2,7 +2,8 @@
 // called (the one whose call is already open, else the best by priority, lead score, then id) and the others wait;
 // their closing lines name the colleague being called. Once that call is done or the contact leaves sql, the next may
 // be called. Pure: the candidates (with what the store knows of their call tasks) in, the callee out.
-import { CLOSED_PREFIX } from './task-rules.ts';
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
 import type { Priority, Qualification, TaskDraft } from './types.ts';
 
 export interface CallCandidate {
@@ -57,6 +58,6 @@ export function holdCall(tasks: readonly TaskDraft[]): TaskDraft[] {
 }
 
 /** The closing line of a waiting contact's qualify or follow_up task: the colleague's call takes over. */
-export function explainWaiting(callee: Callee): string {
-  return `${CLOSED_PREFIX}the contact became sales-ready (sql); ${callee.label} of the same company is being called first (one call per account).`;
+export function explainWaiting(callee: Callee, language: Language = DEFAULT_LANGUAGE): string {
+  return MESSAGES.in(language)('closed.waitsForColleague', { colleague: callee.label });
 }

@@ -2,7 +2,9 @@
 // evidence (firmographics, buying role, title, recent decision-stage activity) can make it `partial`;
 // with neither it stays `unknown`, which is never the same as `not_met`.
 import type { CompiledModel } from './compile-model.ts';
+import type { Language } from './catalogue.ts';
 import { formatAgeTail } from './format-reason.ts';
+import { MESSAGES } from './messages.ts';
 import { DEFAULT_LABELLER, type Labeller } from './option-labels.ts';
 import { type Facts, readText } from './read-facts.ts';
 import { type ActivityMatch, type EngagementResult, MAX_EVIDENCE } from './score-engagement.ts';
@@ -38,47 +40,52 @@ function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: Compil
  * Sales feedback (seed 002): a rejection or loss naming this criterion makes it `not_met`, with the rep's word as the
  * evidence; an answer property still decides first, so a rep can say otherwise later.
  */
-function fromFeedback(criterion: Criterion, contact: PropertyBag): CriterionResult | null {
+function fromFeedback(criterion: Criterion, contact: PropertyBag, language: Language): CriterionResult | null {
   const feedback = readText(contact, 'bant_feedback');
   if ((feedback !== 'rejected' && feedback !== 'lost') || readText(contact, 'bant_feedback_criterion') !== criterion) return null;
-  return { state: 'not_met', evidence: [{ source: 'property', name: 'bant_feedback_criterion', value: criterion, text: `sales feedback: ${feedback}, ${criterion} not met` }] };
+  const say = MESSAGES.in(language);
+  const text = say('evidence.feedback', { feedback: say(`feedback.${feedback}`), criterion: say(`criterionInText.${criterion}`) });
+  return { state: 'not_met', evidence: [{ source: 'property', name: 'bant_feedback_criterion', value: criterion, text }] };
 }
 
 /** `matches` are already the newest few within the criterion's window (see scoreEngagement). */
-function recentActivities(matches: ActivityMatch[], nowMs: number): Evidence[] {
+function recentActivities(matches: ActivityMatch[], nowMs: number, language: Language): Evidence[] {
   const evidence: Evidence[] = [];
   for (const m of matches) {
-    evidence.push({ source: 'activity', name: m.activity.type, at: m.activity.at, text: m.rule.labelOpen + formatAgeTail(nowMs - m.atMs, false) });
+    evidence.push({ source: 'activity', name: m.activity.type, at: m.activity.at, text: m.rule.labelOpen + formatAgeTail(nowMs - m.atMs, false, language) });
   }
   return evidence;
 }
 
 /** Appends the contact's buying roles that are in `roles`. */
-function addRoleEvidence(evidence: Evidence[], facts: Facts, roles: ReadonlySet<string>, label: Labeller): Evidence[] {
+function addRoleEvidence(evidence: Evidence[], facts: Facts, roles: ReadonlySet<string>, label: Labeller, language: Language): Evidence[] {
   for (const r of facts.buyingRoles) {
-    if (roles.has(r)) evidence.push({ source: 'property', name: 'hs_buying_role', value: r, text: `buying role: ${label('hs_buying_role', r)}` });
+    if (roles.has(r)) evidence.push({ source: 'property', name: 'hs_buying_role', value: r, text: MESSAGES.in(language)('evidence.buyingRole', { role: label('hs_buying_role', r) }) });
   }
   return evidence;
 }
 
 function budgetEvidence(facts: Facts, compiled: CompiledModel, label: Labeller): Evidence[] {
   const rules = compiled.model.bant.budget;
+  const say = MESSAGES.in(compiled.language);
   const evidence: Evidence[] = [];
   if (rules.minEmployees !== undefined && facts.employees && facts.employees.value >= rules.minEmployees) {
     const e = facts.employees;
-    evidence.push({ source: e.source, name: e.name, value: e.raw, text: `${e.raw} employees (${e.source === 'company_property' ? 'company' : 'contact'})` });
+    const source = say(e.source === 'company_property' ? 'evidence.sourceCompany' : 'evidence.sourceContact');
+    evidence.push({ source: e.source, name: e.name, value: e.raw, text: say('evidence.employees', { employees: e.raw, source }) });
   }
   if (rules.minAnnualRevenue !== undefined && facts.annualRevenue && facts.annualRevenue.value >= rules.minAnnualRevenue) {
     const r = facts.annualRevenue;
-    evidence.push({ source: r.source, name: 'annualrevenue', value: String(r.value), text: `annual revenue ${r.value}` });
+    evidence.push({ source: r.source, name: 'annualrevenue', value: String(r.value), text: say('evidence.revenue', { revenue: r.value }) });
   }
-  return addRoleEvidence(evidence, facts, compiled.budgetRoles, label);
+  return addRoleEvidence(evidence, facts, compiled.budgetRoles, label, compiled.language);
 }
 
 function authorityEvidence(facts: Facts, positionGrade: Grade | null, compiled: CompiledModel, label: Labeller): Evidence[] {
-  const evidence = addRoleEvidence([], facts, compiled.authorityRoles, label);
+  const evidence = addRoleEvidence([], facts, compiled.authorityRoles, label, compiled.language);
   if (positionGrade !== null && compiled.authorityGrades.has(positionGrade)) {
-    evidence.push({ source: 'property', name: 'jobtitle', value: facts.jobtitle, text: `jobtitle "${facts.jobtitle}" (position ${positionGrade})` });
+    const text = MESSAGES.in(compiled.language)('evidence.jobtitle', { title: facts.jobtitle, grade: positionGrade });
+    evidence.push({ source: 'property', name: 'jobtitle', value: facts.jobtitle, text });
   }
   return evidence;
 }
@@ -98,9 +105,9 @@ function collectEvidence(
     case 'authority':
       return authorityEvidence(facts, positionGrade, compiled, label);
     case 'need':
-      return recentActivities(engagement.needMatches, nowMs);
+      return recentActivities(engagement.needMatches, nowMs, compiled.language);
     case 'timeline':
-      return recentActivities(engagement.timelineMatches, nowMs);
+      return recentActivities(engagement.timelineMatches, nowMs, compiled.language);
   }
 }
 
@@ -114,7 +121,7 @@ export function assessBant(
   label: Labeller = DEFAULT_LABELLER,
 ): BantResult {
   const assess = (criterion: Criterion): CriterionResult => {
-    const answered = fromAnswer(criterion, contact, compiled, label) ?? fromFeedback(criterion, contact);
+    const answered = fromAnswer(criterion, contact, compiled, label) ?? fromFeedback(criterion, contact, compiled.language);
     if (answered) return answered;
     const evidence = collectEvidence(criterion, facts, positionGrade, engagement, compiled, nowMs, label);
     if (evidence.length > MAX_EVIDENCE) evidence.length = MAX_EVIDENCE;

@@ -2,7 +2,7 @@
 // champion are met when the contact or someone in its buying centre holds one of the criterion's buying roles;
 // otherwise unknown (never the same as not_met). Pure: the contact's properties and its account's buying centre in.
 import { labelRole, parseBuyingRoles } from './buying-roles.ts';
-import { type CompiledModel, compileModel } from './compile-model.ts';
+import type { CompiledModel } from './compile-model.ts';
 import { formatAgeTail } from './format-reason.ts';
 import { MEDDIC_CRITERIA, type MeddicCriterion, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from './meddic-schema.ts';
 import { describeAnswer, describeColleagueRole, describeMeddicSummary, describeOwnRole } from './meddic-texts.ts';
@@ -120,11 +120,12 @@ export function assessMeddicInAccount(
   profile: Profile,
   buyingCenter: MeddicInput['buyingCenter'],
   model: ScoringModel,
+  compiled: CompiledModel,
   now: Date | string | number,
 ): { result: MeddicResult; verdict: 'sql' | 'nurture' | null; properties: MeddicProperties; changed: boolean } | undefined {
   if (!result.meddic || model.framework !== 'meddic' || !model.meddic) return undefined;
   const before = result.meddic;
-  const input: MeddicInput = { properties: profile.properties, activities: profile.activities, compiled: compileModel(model), nowMs: toEpochMs(now) };
+  const input: MeddicInput = { properties: profile.properties, activities: profile.activities, compiled, nowMs: toEpochMs(now) };
   const meddic = assessMeddic(buyingCenter ? { ...input, buyingCenter } : input, model.meddic);
   return {
     result: meddic,

@@ -1,6 +1,8 @@
 // A model turned into lookup tables and compiled regular expressions, once per model object:
 // scoring runs per contact and per webhook, so nothing is parsed twice (see bench/scoring.bench.ts).
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
 import { createReasonLeads, formatPoints, type ReasonLeads } from './format-reason.ts';
+import { MESSAGES } from './messages.ts';
 import type { ScoringModel } from './model-schema.ts';
 import { compileSafePatterns, type SafePattern } from './safe-pattern.ts';
 import { type CompiledSignal, compileSignals } from './score-signals.ts';
@@ -58,6 +60,8 @@ export interface CompiledPenalty {
 
 export interface CompiledModel {
   model: ScoringModel;
+  /** The language of every text the model's results carry (reasons, evidence, tasks). */
+  language: Language;
   position: CompiledFitRule[];
   /** Largest minEmployees first. */
   size: CompiledSizeRule[];
@@ -101,50 +105,72 @@ export function compilePatterns(patterns: readonly string[] | undefined): SafePa
   return compileSafePatterns(patterns);
 }
 
-const cache = new WeakMap<ScoringModel, CompiledModel>();
+const cache = new WeakMap<ScoringModel, Partial<Record<Language, CompiledModel>>>();
 
-export function compileModel(model: ScoringModel): CompiledModel {
-  let compiled = cache.get(model);
+export function compileModel(model: ScoringModel, language: Language = DEFAULT_LANGUAGE): CompiledModel {
+  let byLanguage = cache.get(model);
+  if (!byLanguage) {
+    byLanguage = {};
+    cache.set(model, byLanguage);
+  }
+  let compiled = byLanguage[language];
   if (!compiled) {
-    compiled = buildCompiledModel(model);
-    cache.set(model, compiled);
+    compiled = buildCompiledModel(model, language);
+    byLanguage[language] = compiled;
   }
   return compiled;
 }
 
-function buildCompiledModel(model: ScoringModel): CompiledModel {
+/** A rule's label (or a criterion's question) in `language`: its German wording when it has one, else the English. */
+export function inLanguage(english: string, translations: { de?: string } | undefined, language: Language): string {
+  return language === 'de' ? (translations?.de ?? english) : english;
+}
+
+const VALUE_MARK = '\u0000';
+
+/** A template with a value in the middle, cut around it: `fit: position "{value}" (A)` → [`fit: position "`, `" (A)`]. */
+function around(text: string): [string, string] {
+  const at = text.indexOf(VALUE_MARK);
+  return [text.slice(0, at), text.slice(at + VALUE_MARK.length)];
+}
+
+function buildCompiledModel(model: ScoringModel, language: Language): CompiledModel {
+  const say = MESSAGES.in(language);
   const position: CompiledFitRule[] = [];
   const size: CompiledSizeRule[] = [];
   const industry: CompiledFitRule[] = [];
   for (const rule of model.fit.rules) {
-    const fitLead = `${formatPoints(rule.points)} fit: `;
+    const points = `${formatPoints(rule.points)} `;
     if (rule.dimension === 'position') {
       const re = compilePatterns(rule.titlePatterns)!;
       const excluded = compilePatterns(rule.excludePatterns);
+      const [lead, tail] = around(say('reason.fitPosition', { value: VALUE_MARK, grade: rule.grade }));
       position.push({
         grade: rule.grade,
         points: rule.points,
         test: excluded ? (v) => re.test(v) && !excluded.test(v) : (v) => re.test(v),
-        reasonLead: `${fitLead}position "`,
-        reasonTail: `" (${rule.grade})`,
+        reasonLead: points + lead,
+        reasonTail: tail,
       });
     } else if (rule.dimension === 'size') {
+      const [lead, tail] = around(say('reason.fitSize', { value: VALUE_MARK, grade: rule.grade }));
       size.push({
         grade: rule.grade,
         points: rule.points,
         minEmployees: rule.minEmployees,
-        reasonLead: fitLead,
-        reasonTail: ` employees (${rule.grade})`,
+        reasonLead: points + lead,
+        reasonTail: tail,
       });
     } else {
       const values = new Set(rule.industries.map((v) => v.toLowerCase()));
       const re = compilePatterns(rule.patterns);
+      const [lead, tail] = around(say('reason.fitIndustry', { value: VALUE_MARK, grade: rule.grade }));
       industry.push({
         grade: rule.grade,
         points: rule.points,
         test: (v) => values.has(v.toLowerCase()) || (re?.test(v) ?? false),
-        reasonLead: `${fitLead}industry `,
-        reasonTail: ` (${rule.grade})`,
+        reasonLead: points + lead,
+        reasonTail: tail,
       });
     }
   }
@@ -165,12 +191,13 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
   const penalties: CompiledPenalty[] = [];
   let index = 0;
   for (const rule of model.engagement.rules) {
+    const label = inLanguage(rule.label, rule.labels, language);
     const compiled: CompiledEngagementRule = {
       index: index++,
       id: rule.id,
-      label: rule.label,
-      labelOpen: `${rule.label} (`,
-      leads: createReasonLeads(rule.label, rule.points < 0, rule.cap),
+      label,
+      labelOpen: `${label} (`,
+      leads: createReasonLeads(label, rule.points < 0, rule.cap, language),
       points: rule.points,
       cap: rule.cap,
       halfLifeMs: rule.halfLifeDays * DAY_MS,
@@ -190,7 +217,8 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     for (const type of rule.activityTypes) entryFor(type).rules.push(compiled);
   }
   for (const p of model.engagement.penalties) {
-    const compiled: CompiledPenalty = { index: index++, id: p.id, label: p.label, leads: createReasonLeads(p.label, true, p.cap), points: p.points, cap: p.cap };
+    const label = inLanguage(p.label, p.labels, language);
+    const compiled: CompiledPenalty = { index: index++, id: p.id, label, leads: createReasonLeads(label, true, p.cap, language), points: p.points, cap: p.cap };
     penalties.push(compiled);
     for (const type of p.activityTypes) {
       const entry = entryFor(type);
@@ -205,11 +233,12 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
   const d = model.disqualification;
   return {
     model,
+    language,
     position,
     size,
     industry,
     freeMailDomains: new Set(model.fit.freeMail.domains),
-    freeMailReasonLead: `${formatPoints(model.fit.freeMail.points)} fit: free-mail address (`,
+    freeMailReasonLead: `${formatPoints(model.fit.freeMail.points)} ${around(say('reason.freeMail', { domain: VALUE_MARK }))[0]}`,
     byType,
     engagementRules,
     penalties,
@@ -227,7 +256,7 @@ function buildCompiledModel(model: ScoringModel): CompiledModel {
     budgetRoles: new Set(model.bant.budget.buyingRoles.map((r) => r.toUpperCase())),
     authorityGrades: new Set(model.bant.authority.positionGrades),
     mqlCells: new Set(model.mqlCells),
-    signals: compileSignals(model.signals.rules),
+    signals: compileSignals(model.signals.rules, language),
   };
 }
 

@@ -1,6 +1,7 @@
 // "Passt nicht" (seed 000) and seed 002's Pseudo-Leads: competitors, students, applicants; plus an
 // answered "no need" and a company known to be below the model's minimum size. First reason wins.
 import type { CompiledModel } from './compile-model.ts';
+import { MESSAGES, type SayMessage } from './messages.ts';
 import { DEFAULT_LABELLER, type Labeller } from './option-labels.ts';
 import { type Facts, isInDomains, readText } from './read-facts.ts';
 import type { SafePattern } from './safe-pattern.ts';
@@ -26,10 +27,11 @@ function bySelfDescription(
   activities: readonly Activity[],
   title: SafePattern | null,
   form: SafePattern | null,
+  say: SayMessage,
 ): Disqualification | null {
-  if (title && facts.jobtitle !== '' && title.test(facts.jobtitle)) return { reason, text: `jobtitle "${facts.jobtitle}"` };
+  if (title && facts.jobtitle !== '' && title.test(facts.jobtitle)) return { reason, text: say('disqualify.jobtitle', { title: facts.jobtitle }) };
   const submitted = matchingForm(activities, form);
-  if (submitted) return { reason, text: `form "${submitted.title ?? submitted.url}"` };
+  if (submitted) return { reason, text: say('disqualify.form', { form: submitted.title ?? submitted.url ?? '' }) };
   return null;
 }
 
@@ -41,19 +43,20 @@ export function detectDisqualification(
   label: Labeller = DEFAULT_LABELLER,
 ): Disqualification | null {
   const rules = compiled.model.disqualification;
-  if (isInDomains(facts.emailDomain, compiled.competitorDomains)) return { reason: 'competitor', text: `e-mail domain ${facts.emailDomain}` };
-  if (isInDomains(facts.companyDomain, compiled.competitorDomains)) return { reason: 'competitor', text: `company domain ${facts.companyDomain}` };
+  const say = MESSAGES.in(compiled.language);
+  if (isInDomains(facts.emailDomain, compiled.competitorDomains)) return { reason: 'competitor', text: say('disqualify.emailDomain', { domain: facts.emailDomain }) };
+  if (isInDomains(facts.companyDomain, compiled.competitorDomains)) return { reason: 'competitor', text: say('disqualify.companyDomain', { domain: facts.companyDomain }) };
 
-  const student = bySelfDescription('student', facts, activities, compiled.studentTitle, compiled.studentForm);
+  const student = bySelfDescription('student', facts, activities, compiled.studentTitle, compiled.studentForm, say);
   if (student) return student;
-  const applicant = bySelfDescription('applicant', facts, activities, compiled.applicantTitle, compiled.applicantForm);
+  const applicant = bySelfDescription('applicant', facts, activities, compiled.applicantTitle, compiled.applicantForm, say);
   if (applicant) return applicant;
 
   const need = readText(contact, 'bant_need_answer');
   if (need !== '' && rules.noNeed.needAnswers.includes(need)) return { reason: 'no_need', text: label('bant_need_answer', need) };
 
   if (facts.employees && facts.employees.value < rules.noFit.minEmployees) {
-    return { reason: 'no_fit', text: `${facts.employees.raw} employees, below ${rules.noFit.minEmployees}` };
+    return { reason: 'no_fit', text: say('disqualify.tooSmall', { employees: facts.employees.raw, min: rules.noFit.minEmployees }) };
   }
   return null;
 }

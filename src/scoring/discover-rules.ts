@@ -1,6 +1,9 @@
 // Candidate rules for calibration, discovered from the training outcomes: every property present (values with
 // enough support, quantile ranges of numbers, recency of dates, known vs empty), counts of each activity type
 // in windows, and the base model's own fit and engagement rules. Outcome-side properties never become rules.
+import type { Language } from './catalogue.ts';
+import { inLanguage } from './compile-model.ts';
+import { MESSAGES, type SayMessage } from './messages.ts';
 import type { ScoringModel, SignalRule } from './model-schema.ts';
 import type { OutcomeExample } from './outcomes.ts';
 import { parseNumber } from './read-facts.ts';
@@ -135,22 +138,22 @@ function quantileEdges(values: number[], bins: number): number[] {
   return edges;
 }
 
+/** A candidate's label in English and its German wording, so a calibrated model's reasons follow the installation's language. */
+function labelled(word: (say: SayMessage, language: Language) => string): { label: string; labels: { de: string } } {
+  return { label: word(MESSAGES.in('en'), 'en'), labels: { de: word(MESSAGES.in('de'), 'de') } };
+}
+
 function propertyRules(s: PropertyStats, n: number, support: number): SignalRule[] {
   const rules: SignalRule[] = [];
-  const who = s.object === 'company' ? 'company ' : '';
   const base = `${s.object === 'company' ? 'co_' : ''}${slug(s.name)}`;
-  const make = (suffix: string, label: string, test: Extract<SignalRule, { kind: 'property' }>['test']): Extract<SignalRule, { kind: 'property' }> => ({
-    kind: 'property',
-    object: s.object,
-    property: s.name,
-    test,
-    id: `${base}_${suffix}`.slice(0, 80),
-    label: `${who}${label}`,
-    points: 0,
-  });
-  if (s.known >= support && n - s.known >= support) rules.push(make('known', `${s.name} known`, { known: true }));
+  /** `label` in each language (a function of the language's texts); the company's properties say so. */
+  const make = (suffix: string, label: (say: SayMessage) => string, test: Extract<SignalRule, { kind: 'property' }>['test']): Extract<SignalRule, { kind: 'property' }> => {
+    const word = (say: SayMessage) => (s.object === 'company' ? say('signal.company', { label: label(say) }) : label(say));
+    return { kind: 'property', object: s.object, property: s.name, test, id: `${base}_${suffix}`.slice(0, 80), ...labelled(word), points: 0 };
+  };
+  if (s.known >= support && n - s.known >= support) rules.push(make('known', (say) => say('signal.known', { name: s.name }), { known: true }));
   if (s.dates >= 0.9 * s.known) {
-    for (const days of DATE_WINDOWS) rules.push(make(`within_${days}d`, `${s.name} within ${days} d`, { withinDays: days }));
+    for (const days of DATE_WINDOWS) rules.push(make(`within_${days}d`, (say) => say('signal.within', { name: s.name, days }), { withinDays: days }));
     return rules;
   }
   if (s.numeric >= 0.9 * s.known && s.values.size > 8) {
@@ -161,7 +164,7 @@ function propertyRules(s: PropertyStats, n: number, support: number): SignalRule
       const hi = bounds[b + 1]!;
       const test = { ...(Number.isFinite(lo) ? { min: lo } : {}), ...(Number.isFinite(hi) ? { max: hi } : {}) };
       const label = !Number.isFinite(lo) ? `${s.name} < ${formatNumber(hi)}` : !Number.isFinite(hi) ? `${s.name} ≥ ${formatNumber(lo)}` : `${s.name} ${formatNumber(lo)}–${formatNumber(hi)}`;
-      rules.push(make(`q${b + 1}`, label, test));
+      rules.push(make(`q${b + 1}`, () => label, test));
     }
     return rules;
   }
@@ -169,7 +172,7 @@ function propertyRules(s: PropertyStats, n: number, support: number): SignalRule
   const values = [...s.values.entries()].filter(([, c]) => c >= support && n - c >= support).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   for (const [value] of values.slice(0, MAX_VALUES)) {
     const shown = s.spelling.get(value) ?? value;
-    rules.push(make(slug(value), `${s.name} = ${shown}`, { in: [shown] }));
+    rules.push(make(slug(value), () => `${s.name} = ${shown}`, { in: [shown] }));
   }
   return rules;
 }
@@ -183,9 +186,10 @@ function activityRules(examples: readonly OutcomeExample[], support: number): Si
   const rules: SignalRule[] = [];
   for (const type of ACTIVITY_TYPES) {
     if ((seen.get(type) ?? 0) < support) continue;
-    const label = type.replace(/_/g, ' ');
+    const activity = (say: SayMessage) => say(`activity.${type}`);
     for (const days of ACTIVITY_WINDOWS) {
-      rules.push({ kind: 'activity', activityTypes: [type], withinDays: days, minCount: 1, id: `${type}_${days}d`, label: `${label} in the last ${days} d`, points: 0 });
+      const label = labelled((say) => say('signal.activity', { activity: activity(say), days }));
+      rules.push({ kind: 'activity', activityTypes: [type], withinDays: days, minCount: 1, id: `${type}_${days}d`, ...label, points: 0 });
     }
     for (const days of REPEAT_WINDOWS) {
       rules.push({
@@ -194,7 +198,7 @@ function activityRules(examples: readonly OutcomeExample[], support: number): Si
         withinDays: days,
         minCount: REPEAT_COUNT,
         id: `${type}_${REPEAT_COUNT}x_${days}d`,
-        label: `${REPEAT_COUNT}+ × ${label} in ${days} d`,
+        ...labelled((say) => say('signal.repeat', { count: REPEAT_COUNT, activity: activity(say), days })),
         points: 0,
       });
     }
@@ -208,7 +212,8 @@ function baseRules(base: ScoringModel): SignalRule[] {
   for (const dimension of ['position', 'size', 'industry'] as const) {
     for (const grade of GRADES) {
       if (!base.fit.rules.some((r) => r.dimension === dimension && r.grade === grade)) continue;
-      rules.push({ kind: 'fit', dimension, grade, id: `fit_${dimension}_${grade.toLowerCase()}`, label: `fit: ${dimension} ${grade}`, points: 0 });
+      const label = labelled((say) => say('signal.fit', { dimension: say(`dimension.${dimension}`), grade }));
+      rules.push({ kind: 'fit', dimension, grade, id: `fit_${dimension}_${grade.toLowerCase()}`, ...label, points: 0 });
     }
   }
   for (const r of base.engagement.rules) {
@@ -219,7 +224,7 @@ function baseRules(base: ScoringModel): SignalRule[] {
       withinDays: Math.max(1, Math.round(2 * r.halfLifeDays)),
       minCount: 1,
       id: `rule_${r.id}`.slice(0, 80),
-      label: `${r.label} (last ${Math.round(2 * r.halfLifeDays)} d)`,
+      ...labelled((say, language) => say('signal.rule', { label: inLanguage(r.label, r.labels, language), days: Math.round(2 * r.halfLifeDays) })),
       points: 0,
     });
   }

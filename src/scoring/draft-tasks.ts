@@ -1,7 +1,9 @@
 // The tasks a result asks for (docs/contract.md section 4): what a rep needs to act without opening the record.
 // `escalate` is not drafted here: it depends on whether a call_sql task is still open, which the SLA job knows.
 import type { BantResult } from './assess-bant.ts';
-import { type CompiledModel, DAY_MS, HOUR_MS } from './compile-model.ts';
+import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from './catalogue.ts';
+import { type CompiledModel, DAY_MS, HOUR_MS, inLanguage } from './compile-model.ts';
+import { MESSAGES } from './messages.ts';
 import { createIsoFormatter } from './iso-time.ts';
 import { readText } from './read-facts.ts';
 import { CRITERIA, CRITERION_STATES, type Criterion, type CriterionState, type Profile, type Qualification, type Reason, type TaskDraft } from './types.ts';
@@ -18,29 +20,34 @@ export interface TaskInput {
 }
 
 const MARKS: Record<CriterionState, string> = { met: '[x]', partial: '[~]', not_met: '[-]', unknown: '[?]' };
-const NAMES: Record<Criterion, string> = { budget: 'Budget', authority: 'Authority', need: 'Need', timeline: 'Timeline' };
 const TOP_REASONS = 5;
 const TASK_MARKERS: Record<TaskDraft['kind'], string> = { call_sql: 'bant-task: call_sql', qualify: 'bant-task: qualify', follow_up: 'bant-task: follow_up' };
 const DUE_ISO = { call_sql: createIsoFormatter(), qualify: createIsoFormatter(), follow_up: createIsoFormatter() };
 
-export function describeContact(profile: Profile): string {
+export function describeContact(profile: Profile, language: Language = DEFAULT_LANGUAGE): string {
   const p = profile.properties;
   const name = [readText(p, 'firstname'), readText(p, 'lastname')].filter((s) => s !== '').join(' ');
   const company = readText(profile.company?.properties, 'name') || readText(p, 'company');
-  const who = name || readText(p, 'email') || 'contact';
+  const who = name || readText(p, 'email') || MESSAGES.in(language)('task.contact');
   return company ? `${who} (${company})` : who;
 }
 
-/** `[x] Budget met`, `[-] Need not met`, … per criterion and state, worded once. */
+/** `[x] Budget met`, `[-] Need not met`, … per language, criterion and state, worded once. */
 const CHECKLIST_LINES = Object.fromEntries(
-  CRITERIA.map((c) => [c, Object.fromEntries(CRITERION_STATES.map((state) => [state, `${MARKS[state]} ${NAMES[c]} ${state.replace('_', ' ')}`]))]),
-) as Record<Criterion, Record<CriterionState, string>>;
+  LANGUAGES.map((language) => {
+    const say = MESSAGES.in(language);
+    return [
+      language,
+      Object.fromEntries(CRITERIA.map((c) => [c, Object.fromEntries(CRITERION_STATES.map((state) => [state, `${MARKS[state]} ${say(`criterion.${c}`)} ${say(`state.${state}`)}`]))])),
+    ];
+  }),
+) as Record<Language, Record<Criterion, Record<CriterionState, string>>>;
 
 /** Appends the BANT checklist, one line per criterion with its evidence. */
-function addChecklist(lines: string[], bant: BantResult): void {
+function addChecklist(lines: string[], bant: BantResult, language: Language): void {
   for (const c of CRITERIA) {
     const { state, evidence } = bant[c];
-    const line = CHECKLIST_LINES[c][state];
+    const line = CHECKLIST_LINES[language][c][state];
     if (evidence.length === 0) {
       lines.push(line);
       continue;
@@ -62,11 +69,13 @@ interface Plan {
 
 function planTask(qualification: Qualification, bant: BantResult, compiled: CompiledModel): Plan | null {
   const settings = compiled.model.tasks;
+  const language = compiled.language;
+  const say = MESSAGES.in(language);
   if (qualification === 'sql') {
     return {
       kind: 'call_sql',
-      subject: (who) => `Call now: ${who} is sales-ready`,
-      intro: ['Budget and need are there: call while the interest is fresh.'],
+      subject: (who) => say('task.callSql.subject', { who }),
+      intro: [say('task.callSql.intro')],
       priority: 'HIGH',
       dueInMs: settings.callSlaHours * HOUR_MS,
     };
@@ -76,8 +85,11 @@ function planTask(qualification: Qualification, bant: BantResult, compiled: Comp
     if (unknown.length === 0) return null;
     return {
       kind: 'qualify',
-      subject: (who) => `Qualify ${who}: ask about ${unknown.join(', ')}`,
-      intro: ['Still unknown, please ask:', ...unknown.map((c) => `- ${NAMES[c]}: ${compiled.model.bant[c].question}`)],
+      subject: (who) => say('task.qualify.subject', { who, criteria: unknown.map((c) => say(`criterionInText.${c}`)).join(', ') }),
+      intro: [
+        say('task.qualify.intro'),
+        ...unknown.map((c) => `- ${say(`criterion.${c}`)}: ${inLanguage(compiled.model.bant[c].question, compiled.model.bant[c].questions, language)}`),
+      ],
       priority: 'MEDIUM',
       dueInMs: settings.qualifyDueDays * DAY_MS,
     };
@@ -85,8 +97,8 @@ function planTask(qualification: Qualification, bant: BantResult, compiled: Comp
   if (qualification === 'nurture' && bant.timeline.state === 'not_met') {
     return {
       kind: 'follow_up',
-      subject: (who) => `Follow up with ${who}: purchase planned beyond 12 months`,
-      intro: ['The purchase is more than 12 months away. Check whether budget, need and timeline have changed.'],
+      subject: (who) => say('task.followUp.subject', { who }),
+      intro: [say('task.followUp.intro')],
       priority: 'LOW',
       dueInMs: settings.followUpDays * DAY_MS,
     };
@@ -98,14 +110,16 @@ export function draftTasks(input: TaskInput): TaskDraft[] {
   const plan = planTask(input.qualification, input.bant, input.compiled);
   if (!plan) return [];
   const { profile, bant, reasons } = input;
-  const who = describeContact(profile);
+  const language = input.compiled.language;
+  const say = MESSAGES.in(language);
+  const who = describeContact(profile, language);
   const contactLine = [who, readText(profile.properties, 'jobtitle'), readText(profile.properties, 'email')].filter((s) => s !== '').join(', ');
   const lines = [contactLine, input.summary(), ''];
   for (const line of plan.intro) lines.push(line);
-  lines.push('', 'BANT:');
-  addChecklist(lines, bant);
+  lines.push('', say('task.bant'));
+  addChecklist(lines, bant, language);
   if (reasons.length > 0) {
-    lines.push('', 'Why:');
+    lines.push('', say('task.why'));
     const top = Math.min(reasons.length, TOP_REASONS);
     for (let i = 0; i < top; i++) lines.push(reasons[i]!.text);
   }

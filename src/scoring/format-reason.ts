@@ -1,6 +1,8 @@
 // The wording of reasons and evidence: short, signed, with the activity's age (`+25 webinar registration (3 d ago)`).
 // Every contact gets up to ten reasons, so the few pieces they are made of (signed points, ages) are
 // worded once and kept: the same string, not one built anew per contact.
+import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
 import { DAY_MS, HOUR_MS } from './time-units.ts';
 
 /** Rounds to one decimal so that tiny decay drifts do not change written values. */
@@ -53,11 +55,13 @@ export interface ReasonLeads {
   negative: boolean;
   /** By tenths of |points|, '' until first needed. */
   byTenths: string[];
+  /** The language of the age that ends the reason. */
+  language: Language;
 }
 
-export function createReasonLeads(label: string, negative: boolean, cap: number): ReasonLeads {
+export function createReasonLeads(label: string, negative: boolean, cap: number, language: Language = DEFAULT_LANGUAGE): ReasonLeads {
   const size = Math.min(CACHED_TENTHS, Math.round(cap * 10) + 1);
-  return { head: flat(` ${label} (`), negative, byTenths: new Array<string>(Number.isFinite(size) ? size : 0).fill('') };
+  return { head: flat(` ${label} (`), negative, byTenths: new Array<string>(Number.isFinite(size) ? size : 0).fill(''), language };
 }
 
 /** `formatPoints(points)` followed by ` label (`. */
@@ -80,36 +84,38 @@ function flat(text: string): string {
   return ` ${text}`.slice(1);
 }
 
-export function formatAge(ageMs: number): string {
-  if (ageMs < HOUR_MS) return 'just now';
-  if (ageMs < DAY_MS) return `${Math.floor(ageMs / HOUR_MS)} h ago`;
-  return `${Math.floor(ageMs / DAY_MS)} d ago`;
+export function formatAge(ageMs: number, language: Language = DEFAULT_LANGUAGE): string {
+  const say = MESSAGES.in(language);
+  if (ageMs < HOUR_MS) return say('age.justNow');
+  if (ageMs < DAY_MS) return say('age.hours', { n: Math.floor(ageMs / HOUR_MS) });
+  return say('age.days', { n: Math.floor(ageMs / DAY_MS) });
 }
 
-/** Ages ending a reason, by hours (< 24) then days, each plain and capped: `3 d ago)`, `3 d ago, capped)`. */
+/** Ages ending a reason per language, by hours (< 24) then days, each plain and capped: `3 d ago)`, `3 d ago, capped)`. */
 const CACHED_DAYS = 4096;
-const ageTails: string[] = new Array<string>(2 * (24 + CACHED_DAYS)).fill('');
+const ageTailsByLanguage = new Map<Language, string[]>(LANGUAGES.map((l) => [l, new Array<string>(2 * (24 + CACHED_DAYS)).fill('')]));
 
 /** `formatAge(ageMs)`, then `, capped` if capped, then `)`: the end of a reason. */
-export function formatAgeTail(ageMs: number, capped: boolean): string {
+export function formatAgeTail(ageMs: number, capped: boolean, language: Language = DEFAULT_LANGUAGE): string {
+  const ageTails = ageTailsByLanguage.get(language)!;
   let slot: number;
   if (ageMs < HOUR_MS) slot = 0;
   else if (ageMs < DAY_MS) slot = Math.floor(ageMs / HOUR_MS);
   else {
     const days = Math.floor(ageMs / DAY_MS);
     // NaN and very old activities are not cached.
-    if (!(days < CACHED_DAYS)) return wordAgeTail(ageMs, capped);
+    if (!(days < CACHED_DAYS)) return wordAgeTail(ageMs, capped, language);
     slot = 24 + days;
   }
   const key = capped ? 2 * slot + 1 : 2 * slot;
   let text = ageTails[key]!;
   if (text === '') {
-    text = flat(wordAgeTail(ageMs, capped));
+    text = flat(wordAgeTail(ageMs, capped, language));
     ageTails[key] = text;
   }
   return text;
 }
 
-function wordAgeTail(ageMs: number, capped: boolean): string {
-  return `${formatAge(ageMs)}${capped ? ', capped' : ''})`;
+function wordAgeTail(ageMs: number, capped: boolean, language: Language): string {
+  return `${formatAge(ageMs, language)}${capped ? MESSAGES.in(language)('age.capped') : ''})`;
 }

@@ -30,7 +30,11 @@ const criterionStates = z.array(z.enum(CRITERION_STATES));
 const answers = z
   .record(z.string().min(1), z.enum(CRITERION_STATES))
   .describe('Answer-property value → criterion state; an answer that is set decides the criterion.');
-const question = z.string().min(1).describe('What the rep asks when the criterion is unknown (shown in qualify tasks).');
+const question = z.string().min(1).describe('What the rep asks when the criterion is unknown (shown in qualify tasks), in English.');
+/** German wording of a rule's label or a criterion's question, for installations set to German; absent = the English one. */
+const inGerman = (what: string) => z.strictObject({ de: z.string().min(1) }).optional().describe(`The ${what} in German (installations set to German).`);
+const questions = inGerman('question');
+const labels = inGerman('label');
 const buyingRoles = z.array(z.string().min(1)).describe('hs_buying_role values (multi-select, e.g. DECISION_MAKER).');
 
 const positionRule = z.strictObject({
@@ -61,7 +65,8 @@ const industryRule = z.strictObject({
 
 const engagementRule = z.strictObject({
   id: ruleId,
-  label: z.string().min(1).describe('How reasons name the activity, e.g. "webinar registration".'),
+  label: z.string().min(1).describe('How reasons name the activity, in English, e.g. "webinar registration".'),
+  labels,
   activityTypes,
   patterns: patterns.optional().describe('If set, the activity’s url or title must match one of them.'),
   points: z
@@ -84,6 +89,7 @@ const engagementRule = z.strictObject({
 const penalty = z.strictObject({
   id: ruleId,
   label: z.string().min(1),
+  labels,
   activityTypes,
   points: z.number().negative(),
   cap: z.number().positive().describe('Most points the penalty can take away.'),
@@ -136,7 +142,8 @@ const propertyTest = z
 
 const signalBase = {
   id: ruleId,
-  label: z.string().min(1).describe('How reasons name the rule, e.g. "lead source: referral".'),
+  label: z.string().min(1).describe('How reasons name the rule, in English, e.g. "lead source: referral".'),
+  labels,
   points: z.number().describe('Added when the rule fires; negative points take away. In a logistic lead score, log-odds × pointsPerLogOdds.'),
   description,
 };
@@ -232,6 +239,7 @@ export const modelSchema = z
       budget: z.strictObject({
         answers,
         question,
+        questions,
         minEmployees: z.number().int().positive().optional().describe('A company at least this large makes budget partial.'),
         minAnnualRevenue: z.number().positive().optional().describe('Annual revenue at least this high makes budget partial.'),
         buyingRoles,
@@ -240,12 +248,13 @@ export const modelSchema = z
       authority: z.strictObject({
         answers,
         question,
+        questions,
         buyingRoles,
         positionGrades: z.array(grade).describe('A jobtitle of these position grades makes authority partial.'),
         description,
       }),
-      need: z.strictObject({ answers, question, ...evidenceWindow, description }),
-      timeline: z.strictObject({ answers, question, ...evidenceWindow, description }),
+      need: z.strictObject({ answers, question, questions, ...evidenceWindow, description }),
+      timeline: z.strictObject({ answers, question, questions, ...evidenceWindow, description }),
     }),
     disqualification: z.strictObject({
       description,

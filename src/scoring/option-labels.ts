@@ -3,6 +3,9 @@
 // internal value. The portal's labels come from its property definitions (read by the HubSpot adapter); without them
 // the app's own answer options and HubSpot's standard buying roles have known labels.
 
+import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from './catalogue.ts';
+import { knownOptionKeys, MESSAGES } from './messages.ts';
+
 /** Property name → option value → label. */
 export type OptionLabels = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
@@ -12,30 +15,23 @@ export const LABELLED_PROPERTIES = {
   company: ['industry'],
 } as const;
 
-/** The app's answer options (the labels it creates them with) and HubSpot's default buying roles. */
-export const KNOWN_LABELS: OptionLabels = new Map([
-  ['bant_budget_answer', new Map([['approved', 'Budget approved'], ['planned', 'Budget planned'], ['none', 'No budget']])],
-  ['bant_authority_answer', new Map([['decision_maker', 'Decision maker'], ['influencer', 'Influencer'], ['none', 'No say in the decision']])],
-  ['bant_need_answer', new Map([['acute', 'Acute need'], ['latent', 'Latent need'], ['none', 'No need']])],
-  [
-    'bant_timeline_answer',
-    new Map([['lt_3_months', 'Within 3 months'], ['3_6_months', 'In 3 to 6 months'], ['6_12_months', 'In 6 to 12 months'], ['gt_12_months', 'In more than 12 months']]),
-  ],
-  [
-    'hs_buying_role',
-    new Map([
-      ['BLOCKER', 'Blocker'],
-      ['BUDGET_HOLDER', 'Budget holder'],
-      ['CHAMPION', 'Champion'],
-      ['DECISION_MAKER', 'Decision maker'],
-      ['END_USER', 'End user'],
-      ['EXECUTIVE_SPONSOR', 'Executive sponsor'],
-      ['INFLUENCER', 'Influencer'],
-      ['LEGAL_AND_COMPLIANCE', 'Legal and compliance'],
-      ['OTHER', 'Other'],
-    ]),
-  ],
-]);
+/**
+ * The app's answer options and HubSpot's default buying roles, per language (src/scoring/messages.ts). The app's own
+ * properties are labelled by the app in the installation's language, so their labels come from the catalogue even
+ * when the portal's (possibly other-language) labels are known; HubSpot's properties keep the portal's labels.
+ */
+export const KNOWN_LABELS: Readonly<Record<Language, OptionLabels>> = Object.fromEntries(
+  LANGUAGES.map((language) => {
+    const say = MESSAGES.in(language);
+    const byProperty = new Map<string, Map<string, string>>();
+    for (const [property, values] of knownOptionKeys()) byProperty.set(property, new Map([...values].map(([value, key]) => [value, say(key)])));
+    return [language, byProperty];
+  }),
+) as unknown as Record<Language, OptionLabels>;
+
+function isAppProperty(property: string): boolean {
+  return property.startsWith('bant_');
+}
 
 const SNAKE_CODE = /^[A-Z0-9]+(?:_[A-Z0-9]+)+$/;
 const SMALL_WORDS = new Set(['and', 'or', 'of', 'the', 'for', 'in', 'to']);
@@ -51,15 +47,17 @@ function wordCode(value: string): string {
 }
 
 /** The label a person sees for `value` of `property`: the portal's, else a known one, else the value in words. */
-export function labelOf(labels: OptionLabels | undefined, property: string, value: string): string {
-  return labels?.get(property)?.get(value) ?? KNOWN_LABELS.get(property)?.get(value) ?? wordCode(value);
+export function labelOf(labels: OptionLabels | undefined, property: string, value: string, language: Language = DEFAULT_LANGUAGE): string {
+  const known = KNOWN_LABELS[language].get(property)?.get(value);
+  if (known !== undefined && isAppProperty(property)) return known;
+  return labels?.get(property)?.get(value) ?? known ?? wordCode(value);
 }
 
 /** A labeller bound to one portal's labels. */
 export type Labeller = (property: string, value: string) => string;
 
-export function labellerFor(labels: OptionLabels | undefined): Labeller {
-  return (property, value) => labelOf(labels, property, value);
+export function labellerFor(labels: OptionLabels | undefined, language: Language = DEFAULT_LANGUAGE): Labeller {
+  return (property, value) => labelOf(labels, property, value, language);
 }
 
 export const DEFAULT_LABELLER: Labeller = labellerFor(undefined);

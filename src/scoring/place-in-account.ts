@@ -1,6 +1,8 @@
 // A contact in its account's context (issue 16 part 2): the model names the criteria a contact takes from its
 // company (default: budget and timeline are the company's; need and authority stay personal). Inherited evidence
 // names the colleague it comes from: "budget approved, via Karl Brandt, Geschäftsführer".
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
 import type { BantResult } from './assess-bant.ts';
 import { assessMeddicInAccount } from './assess-meddic.ts';
 import { compileModel } from './compile-model.ts';
@@ -75,8 +77,9 @@ export function placeInAccount(
   model: ScoringModel,
   now: Date | string | number,
   answeredAt?: Partial<Record<Criterion, string>>,
+  language: Language = DEFAULT_LANGUAGE,
 ): ResultInAccount {
-  const compiled = compileModel(model);
+  const compiled = compileModel(model, language);
   const inherited = inheritedCriteria(model);
   const taken: Criterion[] = [];
   const bant = { ...result.bant } as BantResult;
@@ -96,7 +99,7 @@ export function placeInAccount(
     inherited: taken,
   };
   // MEDDIC: economic buyer and champion may come from colleagues in the buying centre.
-  const meddic = assessMeddicInAccount(result, profile, account.buyingCenter, model, now);
+  const meddic = assessMeddicInAccount(result, profile, account.buyingCenter, model, compiled, now);
   if (taken.length === 0 && !meddic?.changed) return { ...result, account: context };
 
   const disqualification = result.disqualifyReason ? { reason: result.disqualifyReason, text: '' } : null;
@@ -107,8 +110,17 @@ export function placeInAccount(
     profile,
     qualification,
     bant,
-    summary: () =>
-      `Priority ${result.priority} · fit ${result.fit.score} (${result.fit.grade}) · engagement ${engagementScore} (tier ${result.engagement.tier}) · ${qualification} · account ${account.priority} ${account.qualification}`,
+    summary: () => {
+      const say = MESSAGES.in(language);
+      const figures = say('story.figures', { fitScore: result.fit.score, grade: result.fit.grade, engagementScore, tier: result.engagement.tier });
+      return say('story.summaryInAccount', {
+        priority: result.priority,
+        figures,
+        qualification: say(`qualification.${qualification}`),
+        accountPriority: account.priority,
+        accountQualification: say(`qualification.${account.qualification}`),
+      });
+    },
     reasons: result.reasons,
     compiled,
     nowMs: toEpochMs(now),

@@ -40,7 +40,7 @@ export const MAX_EVIDENCE = 3;
 
 export function describeContribution(c: Contribution): string {
   // `+25 webinar registration (3 d ago)`: `+25 webinar registration (` then `3 d ago)`, each worded once.
-  return reasonLead(c.leads, c.points) + formatAgeTail(c.ageMs, c.capped);
+  return reasonLead(c.leads, c.points) + formatAgeTail(c.ageMs, c.capped, c.leads.language);
 }
 
 /** The index of the first of `rules` the activity's url or title matches, -1 for none. */

@@ -1,6 +1,7 @@
 // Signal rules (model block `signals`): a property of the contact or its company, a count of activities in a
 // window, or a fit grade. Each rule that fires adds its points (negative ones take away) to the lead score and
 // is listed among the reasons. Calibrated models consist mostly of these.
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
 import { compilePatterns } from './compile-model.ts';
 import { formatPoints } from './format-reason.ts';
 import type { SignalRule } from './model-schema.ts';
@@ -88,7 +89,7 @@ function compileActivityTest(rule: Extract<SignalRule, { kind: 'activity' }>): T
   };
 }
 
-export function compileSignals(rules: readonly SignalRule[]): CompiledSignal[] {
+export function compileSignals(rules: readonly SignalRule[], language: Language = DEFAULT_LANGUAGE): CompiledSignal[] {
   return rules.map((rule) => {
     let test: Test;
     if (rule.kind === 'property') test = compilePropertyTest(rule);
@@ -97,7 +98,8 @@ export function compileSignals(rules: readonly SignalRule[]): CompiledSignal[] {
       const { dimension, grade } = rule;
       test = (_p, _now, _times, fit) => fit[dimension] === grade;
     }
-    return { id: rule.id, points: rule.points, text: `${formatPoints(rule.points)} ${rule.label}`, test };
+    const label = language === 'de' ? (rule.labels?.de ?? rule.label) : rule.label;
+    return { id: rule.id, points: rule.points, text: `${formatPoints(rule.points)} ${label}`, test };
   });
 }
 

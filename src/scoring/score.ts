@@ -1,6 +1,8 @@
 // score(profile, model, now): the whole engine in one pure call. Same input, same result; no clock, no I/O.
 import { assessBant } from './assess-bant.ts';
 import { assessMeddic, decideMeddic, type MeddicInput, meddicProperties } from './assess-meddic.ts';
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
 import { compileModel } from './compile-model.ts';
 import { computeLeadScore } from './compute-lead-score.ts';
 import { formatTenths } from './format-reason.ts';
@@ -65,11 +67,15 @@ export interface ScoreOptions {
   labels?: OptionLabels;
   /** The contact's account's buying centre, for MEDDIC's economic buyer and champion. */
   buyingCenter?: MeddicInput['buyingCenter'];
+  /** The language of reasons, evidence and tasks (the installation's setting); default English. */
+  language?: Language;
 }
 
 export function score(profile: Profile, model: ScoringModel, now: Date | string | number, options: ScoreOptions = {}): ScoringResult {
-  const compiled = compileModel(model);
-  const label = labellerFor(options.labels);
+  const language = options.language ?? DEFAULT_LANGUAGE;
+  const compiled = compileModel(model, language);
+  const label = labellerFor(options.labels, language);
+  const say = MESSAGES.in(language);
   const nowMs = toEpochMs(now);
   const scoredAt = isoOf(nowMs);
   const facts = readFacts(profile);
@@ -103,7 +109,9 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     ranked = selectLargest(firstReasons, engagement.contributions, limit);
   }
   const reasons: Reason[] = [];
-  if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason.replace("_", " ")} (${disqualification.text})` });
+  if (disqualification) {
+    reasons.push({ points: 0, text: say('reason.disqualified', { reason: say(`disqualify.${disqualification.reason}`), detail: disqualification.text }) });
+  }
   // Contributions under one point (an e-mail open at +0.5) are noise in a list a rep reads.
   for (const item of ranked) if (Math.abs(item.points) >= 1) reasons.push(toReason(item));
 
@@ -113,7 +121,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     qualification,
     bant,
     summary: () =>
-      summaryLine({ qualification, disqualifyReason: disqualification?.reason ?? null, priority, fit, engagement: { score: engagementScore, tier: engagement.tier }, bant }),
+      summaryLine({ qualification, disqualifyReason: disqualification?.reason ?? null, priority, fit, engagement: { score: engagementScore, tier: engagement.tier }, bant }, language),
     reasons,
     compiled,
     nowMs,

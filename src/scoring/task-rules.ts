@@ -2,7 +2,9 @@
 // completes its own tasks that no longer apply, with a last-but-one body line saying why, and refreshes an open task's
 // title and body when what it asks for changes.
 import type { LeadProcess } from './lead-process.ts';
-import { CRITERIA, type Criterion, type CriterionResult, type Qualification, type TaskDraft, type TaskKind } from './types.ts';
+import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
+import { CRITERIA, type Criterion, type CriterionResult, DISQUALIFY_REASONS, type DisqualifyReason, type Qualification, type TaskDraft, type TaskKind } from './types.ts';
 
 /** The kinds the engine decides per contact; `escalate` follows its call task and is decided by the SLA job. */
 export const LEAD_TASK_KINDS = ['call_sql', 'qualify', 'follow_up'] as const satisfies readonly TaskKind[];
@@ -21,36 +23,55 @@ export function applicableTasks(drafts: readonly TaskDraft[], leadProcess: LeadP
   return leadProcess.inLeadProcess ? [...drafts] : [];
 }
 
-export const CLOSED_PREFIX = 'Closed by the app: ';
+/** How the closing line starts in English (kept for readers of earlier bodies); see isClosingLine for every language. */
+export const CLOSED_PREFIX = `${MESSAGES.in('en')('closed.prefix')} `;
+const CLOSED_PREFIXES = LANGUAGES.map((language) => `${MESSAGES.in(language)('closed.prefix')} `);
+
+/** Whether a body line is the app's closing line, in any language (the installation's language may have changed since). */
+export function isClosingLine(line: string): boolean {
+  return CLOSED_PREFIXES.some((prefix) => line.startsWith(prefix));
+}
 
 /** Why a task of `kind` no longer applies, as the rep reads it; undefined while it still applies. */
-export function explainNoLongerApplies(kind: LeadTaskKind, situation: TaskSituation, drafted: readonly TaskDraft[]): string | undefined {
+export function explainNoLongerApplies(
+  kind: LeadTaskKind,
+  situation: TaskSituation,
+  drafted: readonly TaskDraft[],
+  language: Language = DEFAULT_LANGUAGE,
+): string | undefined {
   if (drafted.some((d) => d.kind === kind)) return undefined;
+  const say = MESSAGES.in(language);
   const { leadProcess, qualification } = situation;
   if (!leadProcess.inLeadProcess) {
-    return leadProcess.because === 'deal'
-      ? `${CLOSED_PREFIX}the contact has an open or won deal, so it is past the lead stages.`
-      : `${CLOSED_PREFIX}the contact is past the lead stages (lifecycle stage ${leadProcess.stage}).`;
+    return leadProcess.because === 'deal' ? say('closed.deal') : say('closed.stage', { stage: leadProcess.stage ?? '' });
   }
-  const now = qualification === 'disqualified' && situation.disqualifyReason ? `disqualified as ${situation.disqualifyReason.replace('_', ' ')}` : qualification;
+  const reason = situation.disqualifyReason;
+  const now =
+    qualification === 'disqualified' && reason
+      ? say('closed.disqualifiedAs', { reason: isDisqualifyReason(reason) ? say(`disqualify.${reason}`) : reason.replace('_', ' ') })
+      : say(`qualification.${qualification}`);
   switch (kind) {
     case 'call_sql':
-      return `${CLOSED_PREFIX}the contact is no longer sales-ready (now ${now}).`;
+      return say('closed.notSalesReady', { now });
     case 'qualify':
-      if (qualification === 'sql') return `${CLOSED_PREFIX}the contact became sales-ready (sql); the call task takes over.`;
-      if (qualification === 'mql' && CRITERIA.every((c) => situation.bant[c].state !== 'unknown')) return `${CLOSED_PREFIX}every BANT criterion is known now.`;
-      return `${CLOSED_PREFIX}the contact is no longer marketing-qualified (now ${now}).`;
+      if (qualification === 'sql') return say('closed.becameSql');
+      if (qualification === 'mql' && CRITERIA.every((c) => situation.bant[c].state !== 'unknown')) return say('closed.allKnown');
+      return say('closed.notMql', { now });
     case 'follow_up':
-      if (qualification === 'nurture') return `${CLOSED_PREFIX}the purchase is no longer planned beyond 12 months.`;
-      return `${CLOSED_PREFIX}the contact is no longer in nurture (now ${now}).`;
+      if (qualification === 'nurture') return say('closed.notLate');
+      return say('closed.notNurture', { now });
   }
+}
+
+function isDisqualifyReason(value: string): value is DisqualifyReason {
+  return (DISQUALIFY_REASONS as readonly string[]).includes(value);
 }
 
 /** The body of a task the app completes: `why` goes right before the last line (`bant-task: KIND`). */
 export function closedBody(body: string, why: string): string {
   const lines = body.replace(/\s+$/, '').split('\n');
   const last = lines.pop() ?? '';
-  if (lines.at(-1)?.startsWith(CLOSED_PREFIX)) lines.pop();
+  if (isClosingLine(lines.at(-1) ?? '')) lines.pop();
   return [...lines, why, last].join('\n');
 }
 

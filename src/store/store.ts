@@ -1,5 +1,6 @@
 // One storage interface; lowdb (default, DATA_DIR) and PostgreSQL (DATABASE_URL) implement it.
 // Every method is async and every implementation must pass test/store/store-contract.ts.
+import type { Language } from '../scoring/catalogue.ts';
 import type { Activity, Criterion, PropertyBag, TaskKind } from '../scoring/types.ts';
 import type { BusinessHours } from '../scoring/business-hours.ts';
 import type { LeadProcess } from '../scoring/lead-process.ts';
@@ -54,6 +55,8 @@ export interface InstallationSettings {
   calibrationProperties?: string[];
   /** Working days and hours the call SLA and escalations count, in the portal's time zone; absent = Mon–Fri 08:00–18:00. */
   businessHours?: BusinessHours;
+  /** The language of tasks, reasons, property labels and the card (when HubSpot passes no user locale); absent = English. */
+  language?: Language;
   /** Qualify in HubSpot's Lead records too (src/leads/); needs the optional leads scopes. Absent = off. */
   leadsEnabled?: boolean;
 }

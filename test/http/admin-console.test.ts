@@ -158,7 +158,8 @@ describe('settings', () => {
     expect((await client.send('PUT', '/admin/api/settings', valid)).status).toBe(200);
     expect((await app.test.store.getInstallation(PORTAL_ID))?.settings).toEqual(valid);
     const body = (await (await client.get('/admin/api/settings')).json()) as { settings: unknown; modelDefaults: { callSlaHours: number } };
-    expect(body.settings).toEqual(valid);
+    // The language is shown with its default (English) when none was chosen.
+    expect(body.settings).toEqual({ ...valid, language: 'en' });
     expect(body.modelDefaults.callSlaHours).toBe(app.test.ctx.defaultModel.tasks.callSlaHours);
   });
 
@@ -179,6 +180,14 @@ describe('settings', () => {
     expect(inverted.status).toBe(422);
     const body = (await (await client.get('/admin/api/settings')).json()) as { modelDefaults: { businessHours: unknown } };
     expect(body.modelDefaults.businessHours).toEqual({ days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' });
+  });
+
+  it('when the language is not one the app speaks, then nothing is saved and the problem names the field', async () => {
+    const response = await client.send('PUT', '/admin/api/settings', { ...valid, language: 'fr' });
+    expect(response.status).toBe(422);
+    const paths = ((await response.json()) as { error: { issues: Array<{ path: string }> } }).error.issues.map((i) => i.path);
+    expect(paths).toEqual(['language']);
+    expect((await app.test.store.getInstallation(PORTAL_ID))?.settings.language).toBeUndefined();
   });
 
   it('when HubSpot cannot list owners, then the console still answers, without owners', async () => {

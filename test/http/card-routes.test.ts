@@ -62,6 +62,30 @@ describe('GET /card/contact', () => {
     expect(card.recentChanges?.[0]?.text).toMatch(/^outcome mql → sql, priority B2 → A1, lead score 40 → 71/);
   });
 
+  it('when the card passes the viewer’s locale, then the card speaks it; without one, the installation’s language; an unknown locale falls back', async () => {
+    const snapshot = sqlContact();
+    const query = `portalId=${PORTAL_ID}&contactId=${snapshot.contactId}`;
+    const german = (await (await fetchCard(`${query}&locale=de-DE`)).json()) as Extract<CardPayload, { scored: true }>;
+    expect(german.language).toBe('de');
+    expect(german.bant.map((c) => c.label)).toEqual(['Budget', 'Entscheidungsbefugnis', 'Bedarf', 'Zeitrahmen']);
+    expect(german.why).toMatch(/^(Verkaufsbereit|Priorität|Noch nicht|Disqualifiziert|Nicht im Lead-Prozess)/);
+    expect(german.openTasks.every((t) => !/Call|Qualify|Follow|Escalation/.test(t.label))).toBe(true);
+    const english = (await (await fetchCard(query)).json()) as Extract<CardPayload, { scored: true }>;
+    expect(english.language).toBe('en');
+    expect(english.bant.map((c) => c.label)).toEqual(['Budget', 'Authority', 'Need', 'Timeline']);
+    expect(((await (await fetchCard(`${query}&locale=fr-FR`)).json()) as { language: string }).language).toBe('en');
+
+    const current = await app.test.store.getInstallation(PORTAL_ID);
+    await app.test.store.updateInstallation(PORTAL_ID, { settings: { ...current!.settings, language: 'de' } });
+    expect(((await (await fetchCard(query)).json()) as { language: string }).language).toBe('de');
+    // The viewer's locale wins over the installation's language.
+    expect(((await (await fetchCard(`${query}&locale=en-US`)).json()) as { language: string }).language).toBe('en');
+    const unscored = (await (await fetchCard(`portalId=${PORTAL_ID}&contactId=999999`)).json()) as { scored: boolean; message: string };
+    expect(unscored.scored).toBe(false);
+    expect(unscored.message).toMatch(/^Dieser Kontakt ist noch nicht bewertet/);
+    expect((await fetchCard(`${query}&locale=${'x'.repeat(60)}`)).status).toBe(400);
+  });
+
   it('when the card is answered, then HubSpot is not called', async () => {
     await fetchCard(`portalId=${PORTAL_ID}&contactId=${sqlContact().contactId}`);
     expect(app.test.hubspotCalls).toEqual([]);

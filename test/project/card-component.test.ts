@@ -4,7 +4,7 @@ import { DescriptionListItem, EmptyState, ErrorState, Heading, StatisticsItem, S
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_TEXT } from '../../card/AccountSection.tsx';
+import { ACCOUNT_TEXT, ACCOUNT_TEXT_DE } from '../../card/AccountSection.tsx';
 import { BantCard, BantCardView } from '../../card/BantCard.tsx';
 import type { CardData, ScoredCard } from '../../card/card-data.ts';
 import { buildCardPayload } from '../../src/http/card-routes.ts';
@@ -51,6 +51,36 @@ describe('BantCardView', () => {
   });
 });
 
+describe('BantCardView in German', () => {
+  it('when the payload is German, then every heading and label of the card is German', async () => {
+    const test = createTestContext();
+    const { snapshots } = await seedPortal(test.store, { contacts: 60 });
+    const snapshot = snapshots.find((s) => s.written.bant_qualification === 'sql')!;
+    const installation = await test.store.getInstallation(PORTAL_ID);
+    const data = (await buildCardPayload(test.ctx, installation!, snapshot.contactId, 'de-DE')) as ScoredCard;
+    const { render, find, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data }));
+    expect(find(Tag).text).toBe('SQL: verkaufsbereit');
+    expect(findAll(StatisticsItem).map((s) => s.props.label)).toEqual(['Fit-Note', 'Engagement-Stufe', 'Priorität']);
+    expect(findAll(DescriptionListItem).map((i) => i.props.label)).toEqual(['Budget', 'Entscheidungsbefugnis', 'Bedarf', 'Zeitrahmen']);
+    const texts = findAll(Text).map((t) => t.text ?? '');
+    expect(texts.some((t) => t.startsWith('Bewertet am'))).toBe(true);
+    expect(texts.some((t) => /Scored|score \d+ of 100|points|criteria met/.test(t))).toBe(false);
+  });
+
+  it('when the viewer’s locale is German, then loading and errors are German too, and the locale is passed to the backend', async () => {
+    const { render, find, waitFor } = createRenderer('crm.record.tab');
+    const seen: Array<string | undefined> = [];
+    const load = async (_portal: number, _contact: string, locale?: string): Promise<CardData> => {
+      seen.push(locale);
+      throw new Error('nicht installiert');
+    };
+    render(createElement(BantCard, { portalId: 1, contactId: '5', locale: 'de-DE', load }));
+    await waitFor(() => expect(find(ErrorState).props.title).toBe('Die BANT-Bewertung konnte nicht geladen werden'));
+    expect(seen).toEqual(['de-DE']);
+  });
+});
+
 describe('BantCardView: the account section', () => {
   async function accountPayload(): Promise<ScoredCard> {
     const test = createTestContext();
@@ -75,6 +105,22 @@ describe('BantCardView: the account section', () => {
     const texts = findAll(Text).map((t) => t.text ?? '');
     expect(texts.some((t) => t.startsWith('Karl Brandt, Geschäftsführer (decision maker'))).toBe(true);
     expect(texts).toContain(ACCOUNT_TEXT.inherited(['budget', 'timeline']));
+  });
+
+  it('when the viewer’s locale is German, then the account section and its buying-centre roles are German', async () => {
+    const test = createTestContext();
+    await seedPortal(test.store, { contacts: 5 });
+    await seedAccount(test.store, PORTAL_ID, test.ctx.defaultModel, NOW);
+    const installation = await test.store.getInstallation(PORTAL_ID);
+    const data = (await buildCardPayload(test.ctx, installation!, EVA_ID, 'de-DE')) as ScoredCard;
+    expect(Object.keys(ACCOUNT_TEXT_DE).sort()).toEqual(Object.keys(ACCOUNT_TEXT).sort());
+    const { render, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data }));
+    expect(findAll(Heading).map((h) => h.text)).toEqual(expect.arrayContaining([ACCOUNT_TEXT_DE.heading, ACCOUNT_TEXT_DE.bantHeading, ACCOUNT_TEXT_DE.decidersHeading]));
+    const texts = findAll(Text).map((t) => t.text ?? '');
+    expect(texts.some((t) => t.startsWith('Karl Brandt, Geschäftsführer (Entscheider'))).toBe(true);
+    expect(texts).toContain(ACCOUNT_TEXT_DE.inherited(['budget', 'timeline']));
+    expect(ACCOUNT_TEXT_DE.inherited(['budget', 'timeline'])).toBe('Budget und Zeitrahmen dieses Kontakts stammen vom Account (Antwort eines Kollegen).');
   });
 
   it('when nobody in the buying centre decides, then the section says so; without an account there is no section', async () => {

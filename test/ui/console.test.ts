@@ -277,6 +277,24 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await shot('06-settings');
   });
 
+  it('when the admin chooses German, then the installation keeps it and the form shows it after a reload', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('Call SLA (hours)').fill('');
+    const language = page.getByLabel('Language of the console, tasks, reasons, property labels and the card');
+    expect(await language.inputValue()).toBe('en');
+    await language.selectOption('de');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(async () => (await app.test.store.getInstallation(PORTAL_ID))?.settings.language).toBe('de');
+    await page.reload();
+    // The console follows the installation's language too, so the field is labelled in German now.
+    await page.getByRole('tab', { name: 'Einstellungen' }).click();
+    await expect.poll(() => page.getByLabel('Sprache der Konsole, Aufgaben, Gründe, Eigenschaftsbezeichnungen und der Karte').inputValue()).toBe('de');
+    // Back to English, so the tests after this one read the console in English.
+    await page.locator('#s-language').selectOption('en');
+    await page.getByRole('button', { name: 'Einstellungen speichern' }).click();
+    await expect.poll(async () => (await app.test.store.getInstallation(PORTAL_ID))?.settings.language).toBe('en');
+  });
+
   it('when the portal has no Leads, then the Leads switch is off and disabled, and says which scopes are missing', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     const leads = page.getByLabel(/Create and qualify Lead records/);

@@ -1,4 +1,5 @@
-// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, Leads.
+// Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, Leads,
+// language.
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -6,8 +7,10 @@ import { NotFoundError } from '../../errors.ts';
 import { checkBusinessHours, DEFAULT_BUSINESS_HOURS } from '../../scoring/business-hours.ts';
 import { formatIssues } from '../../scoring/model-schema.ts';
 import { TASK_KINDS } from '../../scoring/types.ts';
+import { LANGUAGES, type Language } from '../../scoring/catalogue.ts';
+import { languageOf } from '../../store/installation-language.ts';
 import { leadsStatusOf } from '../../leads/lead-scope.ts';
-import { DEFAULT_SETTINGS, type InstallationSettings } from '../../store/store.ts';
+import { DEFAULT_SETTINGS, type InstallationSettings, type PortalId } from '../../store/store.ts';
 import { InvalidInputError } from './invalid-input.ts';
 import { sessionOf } from './session.ts';
 
@@ -29,10 +32,28 @@ const settingsSchema = z.strictObject({
   fallbackOwnerId: ownerId.optional(),
   businessHours: businessHours.optional(),
   leadsEnabled: z.boolean().optional(),
+  /** Tasks, reasons, property labels and the card (without a user locale) in English or German. */
+  language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }).optional(),
 });
 
 export function withDefaults(settings: Partial<InstallationSettings> | undefined): InstallationSettings {
-  return { ...DEFAULT_SETTINGS, ...settings, taskKinds: { ...DEFAULT_SETTINGS.taskKinds, ...settings?.taskKinds } };
+  return { ...DEFAULT_SETTINGS, ...settings, taskKinds: { ...DEFAULT_SETTINGS.taskKinds, ...settings?.taskKinds }, language: languageOf(settings) };
+}
+
+/**
+ * A new language: the app's HubSpot properties are relabelled at once (labels, descriptions and option labels; names
+ * and values stay), and every contact is rescored so reasons and the app's open tasks are rewritten in it. The setting
+ * is saved either way; a relabel HubSpot refuses is reported and repeated by the next install or language change.
+ */
+async function switchLanguage(ctx: AppContext, portalId: PortalId, language: Language): Promise<{ relabelled: boolean; rescore: 'queued'; error?: string }> {
+  await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', payload: { reason: 'language_changed' }, notBefore: ctx.now() }]);
+  try {
+    await (await ctx.hubspot.forPortal(portalId)).provisionProperties(language);
+    return { relabelled: true, rescore: 'queued' };
+  } catch (error) {
+    ctx.log.warn('the properties could not be relabelled in the new language', { portalId, language, error });
+    return { relabelled: false, rescore: 'queued', error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 export function createSettingsRouter(ctx: AppContext): Router {
@@ -62,22 +83,26 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const parsed = settingsSchema.safeParse(req.body);
     if (!parsed.success) throw new InvalidInputError(formatIssues(parsed.error), 'The settings are invalid');
     const installation = await ctx.store.getInstallation(portalId);
+    const before = installation?.settings;
     if (parsed.data.leadsEnabled && !leadsStatusOf(installation).available) {
       throw new InvalidInputError([{ path: 'leadsEnabled', message: leadsStatusOf(installation).note ?? 'Leads are not available in this portal' }], 'The settings are invalid');
     }
-    // A form that does not show the working hours keeps those already set.
-    const kept = parsed.data.businessHours ? {} : { businessHours: installation?.settings.businessHours };
-    const settings: InstallationSettings = { ...parsed.data, ...(kept.businessHours ? kept : {}) };
+    // A form that does not show the working hours (or the language) keeps those already set.
+    const kept = parsed.data.businessHours ? {} : { businessHours: before?.businessHours };
+    const keptLanguage = parsed.data.language ?? before?.language;
+    const settings: InstallationSettings = { ...parsed.data, ...(kept.businessHours ? kept : {}), ...(keptLanguage ? { language: keptLanguage } : {}) };
     // Only the settings: a token refresh running at the same time keeps its new tokens.
     if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });
     // Leads switched on: every contact is rescored once, so contacts already SQL get their lead too (src/leads/).
-    if (settings.leadsEnabled && !installation?.settings.leadsEnabled) {
+    if (settings.leadsEnabled && !before?.leadsEnabled) {
       await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', payload: { requestedAt: ctx.now() }, notBefore: ctx.now() }]);
       ctx.notifyWork();
       ctx.log.info('leads enabled; rescoring every contact', { portalId });
     }
-    res.json({ saved: true, settings });
+    const language = languageOf(settings);
+    const relabel = language === languageOf(before) ? undefined : await switchLanguage(ctx, portalId, language);
+    res.json({ saved: true, settings, ...(relabel ? { language: relabel } : {}) });
   });
 
   // The escalation-owner choice; the only console read that asks HubSpot, and it may fail without harm.

@@ -742,6 +742,19 @@ function ownerField(name, label, value, owners, placeholder) {
   return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), control, h('div', { class: 'error', id: `e-${name}` }));
 }
 
+// Language names stay in their own language, whatever the console's.
+const LANGUAGES = { en: 'English', de: 'Deutsch' };
+
+function languageField(value) {
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 's-language' }, S.language),
+    h('select', { id: 's-language', name: 'language', 'aria-describedby': 'e-language' }, Object.entries(LANGUAGES).map(([code, name]) => h('option', { value: code, lang: code, selected: code === (value ?? 'en') }, name))),
+    h('div', { class: 'error', id: 'e-language' }),
+  );
+}
+
 /** HubSpot's Lead records (docs/contract.md section 3b): on only where the portal has Leads (the optional scopes). */
 function leadsFieldset(s, leads) {
   return h(
@@ -767,6 +780,7 @@ loaders['tab-settings'] = async () => {
     numberField('dailyTaskBudget', S.budget, s.dailyTaskBudget, S.fromModel(modelDefaults.dailyTaskBudget)),
     ownerField('escalationOwnerId', S.escalationOwner, s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? S.fromModel(modelDefaults.escalationOwnerId) : S.contactOwner),
     ownerField('fallbackOwnerId', S.fallbackOwner, s.fallbackOwnerId, owners, S.unassigned),
+    languageField(s.language),
     h('button', { type: 'submit', class: 'button primary' }, S.save),
   );
 };
@@ -783,6 +797,7 @@ function readSettings(form) {
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
+    language: text('language'),
     leadsEnabled: data.has('leadsEnabled'),
   };
 }
