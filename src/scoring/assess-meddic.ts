@@ -1,11 +1,13 @@
 // MEDDIC assessment (issue 16 part 4): per criterion the answer property decides; without one, economic buyer and
 // champion are met when the contact or someone in its buying centre holds one of the criterion's buying roles;
 // otherwise unknown (never the same as not_met). Pure: the contact's properties and its account's buying centre in.
-import { labelRole, parseBuyingRoles } from './buying-roles.ts';
+import { parseBuyingRoles } from './buying-roles.ts';
 import type { CompiledModel } from './compile-model.ts';
 import { formatAgeTail } from './format-reason.ts';
 import { MEDDIC_CRITERIA, type MeddicCriterion, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from './meddic-schema.ts';
-import { describeAnswer, describeColleagueRole, describeMeddicSummary, describeOwnRole } from './meddic-texts.ts';
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
+import { MESSAGES } from './messages.ts';
+import { type Labeller, labellerFor } from './option-labels.ts';
 import { readText } from './read-facts.ts';
 import { MAX_EVIDENCE, matchRule } from './score-engagement.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
@@ -20,6 +22,9 @@ export interface MeddicInput {
   activities?: readonly Activity[];
   compiled?: CompiledModel;
   nowMs?: number;
+  /** The language of the evidence texts (default English) and the portal's option labels. */
+  language?: Language;
+  label?: Labeller;
 }
 
 const DAY_MS = 86_400_000;
@@ -61,7 +66,7 @@ function fromAnswer(criterion: MeddicCriterion, properties: PropertyBag, meddic:
   const answers = meddic[criterion].answers;
   const key = Object.hasOwn(answers, value) ? value : value.toLowerCase();
   const state = Object.hasOwn(answers, key) ? answers[key] : undefined;
-  return state === undefined ? null : { state, evidence: [{ source: 'property', name, value, text: describeAnswer(name, value) }] };
+  return state === undefined ? null : { state, evidence: [{ source: 'property', name, value, text: `${name} = ${value}` }] };
 }
 
 /** A total order, so the buying centre's order never changes the evidence. */
@@ -71,15 +76,19 @@ function compareText(a: string, b: string): number {
 
 function fromRoles(roles: readonly string[], input: MeddicInput, criterion: 'economic_buyer' | 'champion'): CriterionResult | null {
   const wanted = new Set(roles);
+  const language = input.language ?? DEFAULT_LANGUAGE;
+  const say = MESSAGES.in(language);
+  const label = input.label ?? labellerFor(undefined, language);
+  const labelRole = (role: string) => label('hs_buying_role', role);
   const own = parseBuyingRoles(readText(input.properties, 'hs_buying_role')).filter((r) => wanted.has(r));
-  if (own.length > 0) return { state: 'met', evidence: own.map((r) => ({ source: 'property', name: 'hs_buying_role', value: r, text: describeOwnRole(labelRole(r)) })) };
+  if (own.length > 0) return { state: 'met', evidence: own.map((r) => ({ source: 'property', name: 'hs_buying_role', value: r, text: say('evidence.buyingRole', { role: labelRole(r) }) })) };
   const holders = [...(input.buyingCenter ?? [])]
     .filter((m) => m.roles.some((r) => wanted.has(r)))
     .sort((a, b) => compareText(a.contactId, b.contactId) || compareText(a.name, b.name) || compareText(a.roles.join(';'), b.roles.join(';')));
   if (holders.length === 0) return null;
   const evidence: Evidence[] = holders.slice(0, MAX_ROLE_EVIDENCE).map((m) => {
     const role = m.roles.find((r) => wanted.has(r)) ?? '';
-    return { source: 'property', name: 'hs_buying_role', value: role, text: describeColleagueRole(criterion, m.name, labelRole(role)) };
+    return { source: 'property', name: 'hs_buying_role', value: role, text: say('meddic.viaBuyingCenter', { criterion: say(`meddic.criterion.${criterion}`), name: m.name, role: labelRole(role) }) };
   });
   return { state: 'met', evidence };
 }
@@ -104,11 +113,17 @@ export function decideMeddic(result: MeddicResult, meddic: MeddicModel): 'sql' |
 export type MeddicProperties = Record<`meddic_${MeddicCriterion}`, CriterionState> & { meddic_criteria_met: string; meddic_summary: string };
 
 /** The values written to the contact's meddic_* properties. */
-export function meddicProperties(result: MeddicResult, meddic: MeddicModel): MeddicProperties {
+export function meddicProperties(result: MeddicResult, meddic: MeddicModel, language: Language = DEFAULT_LANGUAGE): MeddicProperties {
+  const say = MESSAGES.in(language);
   const out = {} as Record<`meddic_${MeddicCriterion}`, CriterionState>;
   for (const c of MEDDIC_CRITERIA) out[meddicStateProperty(c)] = result[c].state;
-  const open = MEDDIC_CRITERIA.filter((c) => result[c].state !== 'met').map((c) => ({ criterion: c, state: result[c].state, question: meddic[c].question }));
-  return { ...out, meddic_criteria_met: String(result.criteriaMet), meddic_summary: describeMeddicSummary(result.criteriaMet, MEDDIC_CRITERIA.length, open) };
+  const open = MEDDIC_CRITERIA.filter((c) => result[c].state !== 'met').map((c) => {
+    const criterion = say(`meddic.criterion.${c}`);
+    const state = result[c].state;
+    return state === 'unknown' ? say('meddic.openUnknown', { criterion, question: meddic[c].question }) : say('meddic.openState', { criterion, state: say(`state.${state}`) });
+  });
+  const head = say('meddic.summary', { met: result.criteriaMet, total: MEDDIC_CRITERIA.length });
+  return { ...out, meddic_criteria_met: String(result.criteriaMet), meddic_summary: open.length ? `${head} ${say('meddic.open', { items: open.join(', ') })}` : head };
 }
 
 /**
@@ -122,15 +137,16 @@ export function assessMeddicInAccount(
   model: ScoringModel,
   compiled: CompiledModel,
   now: Date | string | number,
+  language: Language = DEFAULT_LANGUAGE,
 ): { result: MeddicResult; verdict: 'sql' | 'nurture' | null; properties: MeddicProperties; changed: boolean } | undefined {
   if (!result.meddic || model.framework !== 'meddic' || !model.meddic) return undefined;
   const before = result.meddic;
-  const input: MeddicInput = { properties: profile.properties, activities: profile.activities, compiled, nowMs: toEpochMs(now) };
+  const input: MeddicInput = { properties: profile.properties, activities: profile.activities, compiled, nowMs: toEpochMs(now), language };
   const meddic = assessMeddic(buyingCenter ? { ...input, buyingCenter } : input, model.meddic);
   return {
     result: meddic,
     verdict: decideMeddic(meddic, model.meddic),
-    properties: meddicProperties(meddic, model.meddic),
+    properties: meddicProperties(meddic, model.meddic, language),
     changed: MEDDIC_CRITERIA.some((c) => meddic[c].state !== before[c].state),
   };
 }

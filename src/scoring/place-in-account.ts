@@ -99,7 +99,7 @@ export function placeInAccount(
     inherited: taken,
   };
   // MEDDIC: economic buyer and champion may come from colleagues in the buying centre.
-  const meddic = assessMeddicInAccount(result, profile, account.buyingCenter, model, compiled, now);
+  const meddic = assessMeddicInAccount(result, profile, account.buyingCenter, model, compiled, now, language);
   if (taken.length === 0 && !meddic?.changed) return { ...result, account: context };
 
   const disqualification = result.disqualifyReason ? { reason: result.disqualifyReason, text: '' } : null;

@@ -85,7 +85,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
   const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement, compiled, nowMs, label);
   const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled, label);
   const priority = PRIORITY_OF[fit.grade][engagement.tier];
-  const meddic = model.framework === 'meddic' && model.meddic ? assessMeddic({ properties: profile.properties, buyingCenter: options.buyingCenter, activities: profile.activities, compiled, nowMs }, model.meddic) : undefined;
+  const meddic = model.framework === 'meddic' && model.meddic ? assessMeddic({ properties: profile.properties, buyingCenter: options.buyingCenter, activities: profile.activities, compiled, nowMs, language, label }, model.meddic) : undefined;
   const qualification = decideQualification(disqualification, bant, priority, compiled, meddic && model.meddic ? decideMeddic(meddic, model.meddic) : undefined);
   const lifecycleStage = recommendStage(qualification);
   const signals = scoreSignals(compiled.signals, profile, nowMs, { position: fit.positionGrade, size: fit.sizeGrade, industry: fit.industryGrade });
@@ -158,7 +158,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
       bant_model_version: model.version,
       bant_lifecycle_stage: lifecycleStage,
       bant_lead_score: formatTenths(leadScore),
-      ...(meddic && model.meddic ? meddicProperties(meddic, model.meddic) : {}),
+      ...(meddic && model.meddic ? meddicProperties(meddic, model.meddic, language) : {}),
     },
     ...(meddic ? { meddic } : {}),
   };

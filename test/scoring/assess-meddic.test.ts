@@ -56,7 +56,7 @@ describe('assessMeddic', () => {
       MEDDIC,
     );
     expect(result.economic_buyer.state).toBe('met');
-    expect(result.economic_buyer.evidence.map((e) => e.text)).toEqual(['economic buyer: Karl Brandt (budget holder), via the buying centre']);
+    expect(result.economic_buyer.evidence.map((e) => e.text)).toEqual(['Economic buyer: Karl Brandt (Budget holder), via the buying centre']);
     expect(result.champion.state).toBe('met');
     expect(result.champion.evidence[0]).toMatchObject({ name: 'hs_buying_role', value: 'CHAMPION' });
   });
@@ -183,6 +183,16 @@ describe("MEDDIC's outcome rules and properties", () => {
     expect(props.meddic_summary).toContain('MEDDIC 3 of 6 met.');
     expect(props.meddic_summary).toContain('Economic buyer (unknown: ask "Who signs the budget?")');
     expect(props.meddic_summary).toContain('Decision process (not met)');
+  });
+
+  it('when the installation speaks German, then the summary and the buying-centre evidence are German', () => {
+    const centre = [{ contactId: '3', name: 'Karl Brandt', roles: ['BUDGET_HOLDER'] }];
+    const result = assessMeddic({ properties: { ...allMet, hs_buying_role: '' }, buyingCenter: centre, language: 'de' }, MEDDIC);
+    expect(result.economic_buyer.evidence[0]?.text).toBe('Wirtschaftlicher Entscheider: Karl Brandt (Budgetverantwortlich), über das Buying Center');
+    const props = meddicProperties(result, MEDDIC, 'de');
+    expect(props.meddic_summary).toMatch(/^MEDDIC: 3 von 6 erfüllt\. Offen: /);
+    expect(props.meddic_summary).toContain('Entscheidungsprozess (unbekannt: fragen „Which steps until the signature?“)');
+    expect(props.meddic_summary).not.toMatch(/\b(met|unknown|ask)\b/);
   });
 });
 
