@@ -9,6 +9,7 @@ import { type Logger, registerSecret } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PortalId, Store } from '../store/store.ts';
 import { LABELLED_PROPERTIES, type OptionLabels } from '../scoring/option-labels.ts';
+import type { MeddicModel } from '../scoring/meddic-schema.ts';
 import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
@@ -29,6 +30,7 @@ import { createTasks, findAppTasks, getTaskStatuses, readTasks, updateTasks } fr
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
 import { LEAD_PROPERTIES, LEAD_PROPERTY_NAMES } from './lead-properties.ts';
+import { meddicPropertyDefinitions } from './meddic-properties.ts';
 import { createLeads, readContactLeads, readLeadPipelines, updateLeads } from './leads.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
 import { objectShape } from './response-shapes.ts';
@@ -150,6 +152,19 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       });
       return leadProperties;
     };
+    // Created once per client and set of definitions: a MEDDIC model with other answer values provisions again (patching the options).
+    const meddicProvisioned = new Map<string, Promise<void>>();
+    const provisionMeddicProperties = (meddic: MeddicModel) => {
+      const definitions = meddicPropertyDefinitions(meddic);
+      const key = JSON.stringify(definitions);
+      let done = meddicProvisioned.get(key);
+      if (!done) {
+        done = provisionProperties(request, log.child({ portalId }), definitions).then(() => undefined);
+        meddicProvisioned.set(key, done);
+        done.catch(() => meddicProvisioned.delete(key));
+      }
+      return done;
+    };
     // Reasons show option labels, not internal values (GET /crm/properties/2026-03/{objectType}/{name}, options[].label).
     const optionLabels = cached(async () => {
       const labels = await readOptionLabels(request, 'contacts', LABELLED_PROPERTIES.contact);
@@ -185,6 +200,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       listDealIds: (after, limit) => listDealIds(request, after, limit),
       leadPipelines,
       provisionLeadProperties,
+      provisionMeddicProperties,
       readContactLeads: (contactIds, pipelines) => readContactLeads(request, contactIds, pipelines, LEAD_PROPERTY_NAMES),
       createLeads: (creates) => createLeads(request, creates),
       updateLeads: (updates) => updateLeads(request, updates),

@@ -2,6 +2,7 @@
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
 import type { Language } from '../scoring/catalogue.ts';
 import type { OptionLabels } from '../scoring/option-labels.ts';
+import type { MeddicModel } from '../scoring/meddic-schema.ts';
 import type { Criterion, Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 import type { DealRecord } from './deals.ts';
@@ -100,7 +101,7 @@ export interface PortalClient {
    * Reads contacts for scoring with batch endpoints only: properties the model needs (`propertyNames`),
    * primary company, engagement history. Ids HubSpot no longer has are absent from the map.
    */
-  readContacts(contactIds: string[], propertyNames: { contact: string[]; company: string[] }): Promise<Map<string, ContactRecord>>;
+  readContacts(contactIds: string[], propertyNames: { contact: string[]; company: string[]; outputs?: string[] }): Promise<Map<string, ContactRecord>>;
   /** Pages through all contact ids with the list endpoint (not search, which stops at 10,000). */
   listContactIds(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
   /** Contacts modified in [since, until) (epoch ms) with their `lastmodifieddate`, through search, windowed to respect the 10,000 cap. */
@@ -143,6 +144,8 @@ export interface PortalClient {
   listDealIds?(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
   /** The portal's lead pipelines and stage kinds (cached); undefined when the portal has no Leads (needs the leads scopes). */
   leadPipelines?(): Promise<LeadPipelines | undefined>;
+  /** Creates the meddic_* contact properties of a MEDDIC model (once per client and model answers; idempotent). */
+  provisionMeddicProperties?(meddic: MeddicModel): Promise<void>;
   /** Creates the app's properties on the leads object (once per client; idempotent). */
   provisionLeadProperties?(): Promise<void>;
   /** Per contact, its leads with stage kind and the app's lead properties. */
