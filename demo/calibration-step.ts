@@ -4,41 +4,13 @@
 import type { RunningApp } from '../src/main.ts';
 import { runReconcile } from '../src/jobs/reconcile.ts';
 import type { Portal } from '../standin/index.ts';
+import { signInToConsole } from './console-api.ts';
 
 interface Evaluation {
   outcomes: { won: number; lost: number };
   model: { version: string };
   evaluation: { auc: number | null; lift: { top10: number | null } } | null;
   message?: string;
-}
-
-/** A cookie-keeping client for the console's API, signed in through the stand-in's OAuth pages. */
-async function signIn(appUrl: string): Promise<(method: string, path: string, body?: unknown) => Promise<Response>> {
-  const cookies = new Map<string, string>();
-  let csrf = '';
-  const request = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (cookies.size) headers.Cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (csrf) headers['X-CSRF-Token'] = csrf;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await fetch(new URL(path, appUrl), { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair?.indexOf('=') ?? -1;
-      if (pair && eq > 0) cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    return response;
-  };
-  let response = await request('GET', '/admin/signin');
-  for (let hops = 0; hops < 5 && response.status === 302; hops++) {
-    const location = response.headers.get('location') ?? '';
-    if (new URL(location, appUrl).pathname === '/admin') break;
-    response = await request('GET', location);
-  }
-  const session = await request('GET', '/admin/api/session');
-  if (!session.ok) throw new Error(`signing in to the console failed (${session.status})`);
-  csrf = ((await session.json()) as { csrfToken: string }).csrfToken;
-  return request;
 }
 
 const aucText = (e: Evaluation) => (e.evaluation?.auc === null || e.evaluation === null ? 'n/a' : e.evaluation.auc.toFixed(3));
@@ -52,7 +24,7 @@ export async function demonstrateCalibration(app: RunningApp, portal: Portal, sa
     swept = await runReconcile(app.ctx, portal.id);
   }
   if (swept.ran) say(`  ${swept.result.deals?.deals ?? 0} deals read, ${swept.result.deals?.outcomes ?? 0} deal outcomes recorded.`);
-  const api = await signIn(app.url);
+  const api = await signInToConsole(app.url);
   const evaluate = async () => (await (await api('GET', '/admin/api/outcomes/evaluate')).json()) as Evaluation;
   const before = await evaluate();
   say(`  Active model ${before.model.version}: AUC ${aucText(before)} on ${before.outcomes.won} won and ${before.outcomes.lost} lost outcomes.`);

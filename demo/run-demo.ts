@@ -4,7 +4,7 @@
 // before and after a calibrated model is proposed and activated), then simulated CRM activity every couple of seconds so the
 // rescoring is visible, with a periodic summary. Ctrl-C stops everything and prints a final summary.
 //
-//   npm run demo -- [--contacts N] [--seconds N] [--interval MS] [--seed N] [--port N] [--data-dir DIR]
+//   npm run demo -- [--contacts N] [--seconds N] [--interval MS] [--seed N] [--port N] [--data-dir DIR] [--reinstall]
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -16,10 +16,14 @@ import { type RunningApp, startApp } from '../src/main.ts';
 import { type Portal, type StandIn, startStandIn } from '../standin/index.ts';
 import { type Action, ActivitySimulator, contactName } from './activity.ts';
 import { demonstrateCalibration } from './calibration-step.ts';
+import { demonstrateReinstall } from './reinstall-step.ts';
+import { checkTrust, describeTrust, taskKindOf } from './trust-check.ts';
 
 const APP = { clientId: 'demo-client-id', clientSecret: 'demo-client-secret-not-a-real-one', appId: '1234567' };
 const OUTCOMES = ['disqualified', 'nurture', 'mql', 'sql'] as const;
 const TASK_KINDS = ['call_sql', 'qualify', 'follow_up', 'escalate'] as const;
+/** The shipped model's per-rep daily task budget (config/scoring-model.json, tasks.dailyBudgetPerRep). */
+const DAILY_BUDGET = 25;
 
 interface Options {
   contacts: number;
@@ -28,17 +32,19 @@ interface Options {
   seed: number;
   port: number | undefined;
   dataDir: string | undefined;
+  reinstall: boolean;
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nUsage: npm run demo -- [--contacts N] [--seconds N] [--interval MS] [--seed N] [--port N] [--data-dir DIR]\n`);
+  process.stderr.write(`${message}\nUsage: npm run demo -- [--contacts N] [--seconds N] [--interval MS] [--seed N] [--port N] [--data-dir DIR] [--reinstall]\n`);
   process.exit(2);
 }
 
 function readOptions(): Options {
   let values: Record<string, string | undefined>;
+  let reinstall = false;
   try {
-    ({ values } = parseArgs({
+    const parsed = parseArgs({
       options: {
         contacts: { type: 'string' },
         seconds: { type: 'string' },
@@ -46,9 +52,13 @@ function readOptions(): Options {
         seed: { type: 'string' },
         port: { type: 'string' },
         'data-dir': { type: 'string' },
+        reinstall: { type: 'boolean' },
       },
       strict: true,
-    }) as { values: Record<string, string | undefined> });
+    });
+    const { reinstall: flag, ...strings } = parsed.values;
+    reinstall = flag === true;
+    values = strings;
   } catch (error) {
     usage((error as Error).message);
   }
@@ -66,6 +76,7 @@ function readOptions(): Options {
     seed: int('seed', 0, 2 ** 31) ?? 2026,
     port: int('port', 1, 65_535),
     dataDir: values['data-dir'],
+    reinstall,
   };
 }
 
@@ -92,19 +103,17 @@ const clock = () => new Date().toTimeString().slice(0, 8);
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
 /** The app's OAuth install, as the admin's browser does it: /oauth/install → HubSpot's authorize page → /oauth/callback. */
-async function install(appUrl: string, portalId: number): Promise<void> {
+async function install(appUrl: string, portalId: number): Promise<string> {
   let res = await fetch(`${appUrl}/oauth/install`, { redirect: 'manual' });
   const authorize = new URL(res.headers.get('location') ?? '');
   authorize.searchParams.set('portal_id', String(portalId));
   res = await fetch(authorize, { redirect: 'manual' });
   res = await fetch(res.headers.get('location') ?? '', { redirect: 'manual' });
-  if (res.status !== 200) throw new Error(`the install failed: ${res.status} ${await res.text()}`);
+  const page = await res.text();
+  if (res.status !== 200) throw new Error(`the install failed: ${res.status} ${page}`);
+  return page;
 }
 
-function taskKindOf(body: string | undefined): string | undefined {
-  const last = (body ?? '').trim().split('\n').at(-1) ?? '';
-  return last.startsWith('bant-task: ') ? last.slice('bant-task: '.length) : undefined;
-}
 
 function summary(standIn: StandIn, portal: Portal, startedAt: number, title: string): string {
   const contacts = [...portal.live('contacts')];
@@ -130,6 +139,7 @@ function summary(standIn: StandIn, portal: Portal, startedAt: number, title: str
     `Outcomes:          ${OUTCOMES.map((o) => `${o.toUpperCase()} ${outcomes.get(o) ?? 0} (${pct(outcomes.get(o) ?? 0)})`).join(' · ')}`,
     `Tasks created:     ${totalTasks}${totalTasks ? ` (${TASK_KINDS.filter((k) => tasks.get(k)).map((k) => `${k} ${tasks.get(k)}`).join(', ')})` : ''}`,
     `HubSpot API calls: ${calls.length} (busiest 10 s: ${burst} of 110 allowed; 429s: ${standIn.countRequests({ portalId: portal.id, status: 429 })})`,
+    `Task trust:        ${describeTrust(checkTrust(portal), DAILY_BUDGET)}`,
     `Webhooks:          ${delivered.length} deliveries, ${events} events acknowledged (${echoes} of them echoes of the app's own writes, ignored)`,
   ];
   const rank = (q: string | undefined) => ['sql', 'mql', 'nurture'].indexOf(q ?? '');
@@ -255,6 +265,21 @@ async function main(): Promise<void> {
   say();
   say(summary(standIn, portal, startedAt, 'After the backfill'));
   say();
+  if (options.reinstall) {
+    const queueEmpty = async () => {
+      for (let tries = 0; tries < 240 && !stopping; tries++) {
+        const metrics = await (await fetch(`${appUrl}/metrics`)).text();
+        if (/^bant_queue_depth 0$/m.test(metrics)) return;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    await demonstrateReinstall(appUrl, portal, say, { install: () => install(appUrl, portal.id), settle: async () => {
+        await new Promise((r) => setTimeout(r, 1_000));
+        await queueEmpty();
+      },
+    });
+    say();
+  }
   // Learning from outcomes runs beside the simulated activity; its lines appear as its steps finish.
   demonstrateCalibration(app, portal, say, () => stopping !== undefined).catch((error: unknown) => {
     if (!stopping) say(`  (learning from outcomes failed: ${(error as Error).message})`);

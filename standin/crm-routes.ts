@@ -553,7 +553,7 @@ function ownerJson(o: Portal['owners'][number]): Record<string, unknown> {
     type: 'PERSON',
     firstName: o.firstName,
     lastName: o.lastName,
-    userId: o.userId,
+    userId: o.deactivated ? null : o.userId,
     userIdIncludingInactive: o.userId,
     createdAt: new Date(o.createdAt).toISOString(),
     updatedAt: new Date(o.updatedAt).toISOString(),

@@ -286,10 +286,28 @@ function fill(portal: Portal, options: GenerateOptions): void {
       createdAt: now - 400 * DAY,
       updatedAt: now - 30 * DAY,
       archived: false,
-      teams: [{ id: '101', name: i % 2 === 0 ? 'Vertrieb DACH' : 'Sales International', primary: true }],
+      teams: [i % 2 === 0 ? { id: '101', name: 'Vertrieb DACH', primary: true } : { id: '102', name: 'Sales International', primary: true }],
     };
     owners.push(owner);
     portal.owners.push(owner);
+  }
+  // Owners who own nothing new: one archived (left the company), one whose user was deactivated; both in a team,
+  // so lead routing has owners to skip. They own no generated records (the pick above does not see them).
+  for (const [k, gone] of (['archived', 'deactivated'] as const).entries()) {
+    const first = FIRST[(nOwners * 7 + 3 + k) % FIRST.length]!;
+    const last = LAST[(nOwners * 11 + 5 + k) % LAST.length]!;
+    portal.owners.push({
+      id: String(60_000_000 + portal.id * 10 + (nOwners + k) * 1_013),
+      email: `${ascii(first)}.${ascii(last)}.alt@demo-vertrieb.de`,
+      firstName: first,
+      lastName: last,
+      userId: 9_000_000 + (nOwners + k) * 17,
+      createdAt: now - 400 * DAY,
+      updatedAt: now - 60 * DAY,
+      archived: gone === 'archived',
+      ...(gone === 'deactivated' ? { deactivated: true } : {}),
+      teams: [{ id: '101', name: 'Vertrieb DACH', primary: true }],
+    });
   }
   const ownerId = () => pick(owners).id;
 

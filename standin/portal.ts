@@ -32,6 +32,8 @@ export interface Owner {
   createdAt: number;
   updatedAt: number;
   archived: boolean;
+  /** The owner's user was deactivated: HubSpot keeps the owner but answers `userId` null (userIdIncludingInactive stays). */
+  deactivated?: boolean;
   teams: Array<{ id: string; name: string; primary: boolean }>;
 }
 

@@ -132,7 +132,8 @@ export function buildScoredPayload(args: {
     why: explainOutcome(result, snapshot.leadProcess, language),
     criteriaMet: result.bant.criteriaMet,
     bant: describeCriteria(result.bant, language),
-    reasons: result.reasons.slice(0, TOP_REASONS),
+    // Lead routing's line stays while the rep it named owns the contact (src/routing/).
+    reasons: [...result.reasons.slice(0, TOP_REASONS), ...(snapshot.routedTo && snapshot.routedTo.ownerId === snapshot.ownerId ? [{ points: 0, text: snapshot.routedTo.reason }] : [])],
     openTasks: describeOpenTasks(args.tasks, args.nowMs, language),
     ...(args.account && placed ? { account: describeAccount(args.account.companyId, args.account.result, placed.account.inherited, language) } : {}),
   };

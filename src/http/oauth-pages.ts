@@ -21,11 +21,15 @@ ${body}
 </body></html>`;
 }
 
-export function installedPage(where: string): string {
+/** `restoredFrom`: the date of the earlier install whose settings and model history this install brought back. */
+export function installedPage(where: string, restoredFrom?: string): string {
+  const restored = restoredFrom
+    ? `\n<p data-restored>Settings and model history from ${escapeHtml(restoredFrom.slice(0, 10))} restored: the app works as it was set up before it was disconnected. It looks up its earlier tasks in HubSpot before it creates any.</p>`
+    : '';
   return page(
     'Installed',
     `<h1>BANT lead scoring is installed</h1>
-<p>The app is connected to HubSpot ${escapeHtml(where)}. It created the <em>BANT lead scoring</em> contact properties and is now scoring your existing contacts; scores appear on contact records as it goes.</p>
+<p>The app is connected to HubSpot ${escapeHtml(where)}. It created the <em>BANT lead scoring</em> contact properties and is now scoring your existing contacts; scores appear on contact records as it goes.</p>${restored}
 <p>In the admin console you can follow the backfill, tune the scoring model and see the funnel.</p>
 <p><a class="button primary" href="/admin">Open the admin console</a></p>`,
   );

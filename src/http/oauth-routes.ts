@@ -99,7 +99,7 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
     const portalId = installation.portalId;
     // Console sessions from before a reinstall end with it.
     await ctx.store.deletePortalSessions(portalId);
-    ctx.log.info('app installed', { portalId, userId: info.userId, scopes: info.scopes.length });
+    ctx.log.info('app installed', { portalId, userId: info.userId, scopes: info.scopes.length, ...(restoredNow(installation) ? { restoredFrom: installation.restored?.from } : {}) });
     await installer.provision(portalId);
     await ctx.store.enqueue([{ portalId, kind: 'backfill', key: 'all', notBefore: ctx.now() }]);
     ctx.notifyWork();
@@ -112,11 +112,16 @@ export function createOAuthRouter(ctx: AppContext, options: OAuthRouterOptions =
       res.redirect(302, saved.returnTo);
       return;
     }
-    res.status(200).type('html').send(installedPage(describePortal(portalId, info.hubDomain)));
+    res.status(200).type('html').send(installedPage(describePortal(portalId, info.hubDomain), restoredNow(installation)));
   });
 
   router.use(answerOAuthErrorsAsPages(ctx.log));
   return router;
+}
+
+/** The date of the earlier install this install restored, when it restored one now. */
+function restoredNow(installation: Installation): string | undefined {
+  return installation.restored && installation.restored.at === installation.installedAt ? installation.restored.from : undefined;
 }
 
 /** Only paths on this app, never another origin (an open redirect otherwise). */

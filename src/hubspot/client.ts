@@ -9,12 +9,14 @@ import { type Logger, registerSecret } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { PortalId, Store } from '../store/store.ts';
 import { LABELLED_PROPERTIES, type OptionLabels } from '../scoring/option-labels.ts';
+import type { MeddicModel } from '../scoring/meddic-schema.ts';
 import { readAssociations } from './associations.ts';
 import { MAX_CONTACT_PAGES, readCompanyContacts } from './company-contacts.ts';
 import { createInstallationAuth, type InstallationAuth } from './installations.ts';
 import { createPortalLimiters, type PortalLimiters } from './limiter.ts';
-import { completeTasks } from './complete-tasks.ts';
-import { createDealStageCache, listDealIds, readDeals } from './deals.ts';
+import { readContactOwners } from './contact-owners.ts';
+import { retireInstallation } from '../store/retire-installation.ts';
+import { createDealStageCache, listDealIds, readContactsWithOpenOrWonDeals, readDeals } from './deals.ts';
 import { countContacts, listContactIds, listOwners, searchModifiedCompanies, searchModifiedCompanyIds, searchModifiedContacts, searchModifiedDealIds } from './list-contacts.ts';
 import { deleteExternalInstall } from './oauth.ts';
 import { companyPropertiesIn } from './company-properties.ts';
@@ -28,6 +30,7 @@ import { createTasks, findAppTasks, getTaskStatuses, readTasks, updateTasks } fr
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
 import { LEAD_PROPERTIES, LEAD_PROPERTY_NAMES } from './lead-properties.ts';
+import { meddicPropertyDefinitions } from './meddic-properties.ts';
 import { createLeads, readContactLeads, readLeadPipelines, updateLeads } from './leads.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
 import { objectShape } from './response-shapes.ts';
@@ -149,6 +152,19 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       });
       return leadProperties;
     };
+    // Created once per client and set of definitions: a MEDDIC model with other answer values provisions again (patching the options).
+    const meddicProvisioned = new Map<string, Promise<void>>();
+    const provisionMeddicProperties = (meddic: MeddicModel) => {
+      const definitions = meddicPropertyDefinitions(meddic);
+      const key = JSON.stringify(definitions);
+      let done = meddicProvisioned.get(key);
+      if (!done) {
+        done = provisionProperties(request, log.child({ portalId }), definitions).then(() => undefined);
+        meddicProvisioned.set(key, done);
+        done.catch(() => meddicProvisioned.delete(key));
+      }
+      return done;
+    };
     // Reasons show option labels, not internal values (GET /crm/properties/2026-03/{objectType}/{name}, options[].label).
     const optionLabels = cached(async () => {
       const labels = await readOptionLabels(request, 'contacts', LABELLED_PROPERTIES.contact);
@@ -179,11 +195,12 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       searchModifiedCompanies: (since, until) => searchModifiedCompanies(request, since, until),
       countContacts: () => countContacts(request),
       readDeals: (ids) => readDeals(request, ids, dealStage),
+      contactsWithOpenOrWonDeals: (ids) => readContactsWithOpenOrWonDeals(request, ids, dealStage),
       searchModifiedDealIds: (since, until) => searchModifiedDealIds(request, since, until),
       listDealIds: (after, limit) => listDealIds(request, after, limit),
-      completeTasks: (ids, reason) => completeTasks(request, ids, reason),
       leadPipelines,
       provisionLeadProperties,
+      provisionMeddicProperties,
       readContactLeads: (contactIds, pipelines) => readContactLeads(request, contactIds, pipelines, LEAD_PROPERTY_NAMES),
       createLeads: (creates) => createLeads(request, creates),
       updateLeads: (updates) => updateLeads(request, updates),
@@ -205,6 +222,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
           }),
         ),
       listOwners: () => listOwners(request),
+      readContactOwners: (ids) => readContactOwners(request, ids),
       accountTimeZone: async () => auth.timeZoneOf(portalId) ?? readAccountTimeZone(request),
       callCount: requester.callCount,
     };
@@ -237,11 +255,11 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
           if (!(error instanceof AuthorizationError)) throw error;
         }
       }
-      await store.deleteInstallation(portalId);
+      await retireInstallation(store, portalId, new Date(now()).toISOString());
       auth.forget(portalId);
       clients.delete(portalId);
       await limiters.drop(portalId);
-      log.info('portal disconnected: installation and its data deleted', { portalId });
+      log.info('portal disconnected: tokens and portal data deleted, settings and models kept for a reinstall', { portalId });
     },
     async ensurePrivateAppInstallation() {
       if (config.privateAppMode) await auth.ensurePrivateAppInstallation();

@@ -125,3 +125,24 @@ function isoOf(value: string | null | undefined): string | undefined {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
+
+/**
+ * Contacts with at least one open or won deal (issue #15 item 1: past the lead stages), from the contacts' deal
+ * associations and the deals' stages; open and won by the stage metadata (stageState), a stage no pipeline lists
+ * counting as open as in readDeals. Contacts without deals are absent.
+ */
+export async function readContactsWithOpenOrWonDeals(request: PortalRequest, contactIds: string[], stageOf: (stageId: string) => Promise<DealStage | undefined>): Promise<Set<string>> {
+  const links = await readAssociations(request, 'contacts', 'deals', [...new Set(contactIds)]);
+  const dealIds = [...new Set([...links.values()].flatMap((list) => list.map((l) => l.id)))];
+  const out = new Set<string>();
+  if (dealIds.length === 0) return out;
+  const deals = await batchRead(request, 'deals', dealIds, ['dealstage']);
+  const live = new Set<string>();
+  for (const [dealId, deal] of deals) {
+    const stageId = deal.properties.dealstage ?? '';
+    const state = stageId ? ((await stageOf(stageId))?.state ?? 'open') : 'open';
+    if (state !== 'lost') live.add(dealId);
+  }
+  for (const [contactId, list] of links) if (list.some((l) => live.has(l.id))) out.add(contactId);
+  return out;
+}

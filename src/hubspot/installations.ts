@@ -271,6 +271,11 @@ export function createInstallationAuth(options: InstallationAuthOptions): Instal
       delete installation.statusReason;
       // Fresh tokens: an alert about the old ones' refresh no longer applies.
       delete installation.alert;
+      delete installation.disconnectedAt;
+      // A portal the app knew (disconnected, or cut off by HubSpot) gets its settings and models back, and is told so.
+      if (earlier && earlier.status !== 'active') {
+        installation.restored = { from: earlier.disconnectedAt ?? earlier.installedAt, at: installation.installedAt, models: earlier.modelHistory?.length ?? 0 };
+      }
       await store.putInstallation(installation);
       cache.set(portalId, { token: tokens.accessToken, expiresAt });
       return installation;

@@ -1,6 +1,6 @@
 // Paging through a portal: the list endpoint for everything (search stops at 10,000 results, docs/hubspot-platform.md §3.4),
 // search for "modified since", split into time windows so no query passes that cap.
-import type { ModifiedRecord } from './portal-client.ts';
+import type { ModifiedRecord, PortalOwner } from './portal-client.ts';
 import type { PortalRequest } from './request.ts';
 import { OWNERS_PATH, objectsPath } from './api-paths.ts';
 import { listShape, searchShape } from './response-shapes.ts';
@@ -141,26 +141,40 @@ export async function countContacts(request: PortalRequest): Promise<number> {
   return response.body?.total ?? 0;
 }
 
-/** GET /crm/owners/2026-03 (paged, 100 per page), active owners only. */
-export async function listOwners(request: PortalRequest): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>> {
-  const owners: Array<{ id: string; email?: string; firstName?: string; lastName?: string }> = [];
+/** GET /crm/owners/2026-03 (paged, 100 per page), active owners only, with their teams (docs/hubspot-platform.md §4.5). */
+export async function listOwners(request: PortalRequest): Promise<PortalOwner[]> {
+  const owners: PortalOwner[] = [];
   let after: string | undefined;
   do {
     const response = await request<{
-      results?: Array<{ id: string | number; email?: string; firstName?: string; lastName?: string }>;
+      results?: Array<{ id: string | number; email?: string; firstName?: string; lastName?: string; archived?: unknown; userId?: unknown; userIdIncludingInactive?: unknown; teams?: unknown }>;
       paging?: { next?: { after?: string } };
     }>('owners.list', { method: 'GET', path: OWNERS_PATH, qs: { limit: 100, after, archived: false }, expect: listShape });
     for (const o of response.body?.results ?? []) {
+      // An owner whose user was deactivated keeps its id but loses `userId` (only userIdIncludingInactive remains).
+      const deactivated = o.archived === true || ((o.userId === null || o.userId === undefined) && o.userIdIncludingInactive !== undefined && o.userIdIncludingInactive !== null);
       owners.push({
         id: String(o.id),
         ...(o.email ? { email: o.email } : {}),
         ...(o.firstName ? { firstName: o.firstName } : {}),
         ...(o.lastName ? { lastName: o.lastName } : {}),
+        teams: teamsOf(o.id, o.teams),
+        ...(deactivated ? { deactivated: true } : {}),
       });
     }
     after = response.body?.paging?.next?.after;
   } while (after);
   return owners;
+}
+
+/** An owner's teams; absent = none, anything but a list of `{id, name}` is a garbled answer. */
+function teamsOf(ownerId: unknown, teams: unknown): PortalOwner['teams'] {
+  if (teams === undefined || teams === null) return [];
+  if (!Array.isArray(teams)) throw new Error(`HubSpot answered owner ${String(ownerId)} with teams that are not a list`);
+  return teams.map((t: { id?: unknown; name?: unknown; primary?: unknown }) => {
+    if ((typeof t?.id !== 'string' && typeof t?.id !== 'number') || typeof t.name !== 'string') throw new Error(`HubSpot answered a team of owner ${String(ownerId)} without id or name`);
+    return { id: String(t.id), name: t.name, primary: t.primary === true };
+  });
 }
 
 /** Ids of the deals whose `hs_lastmodifieddate` is in [since, until): a stage change the webhook missed. */

@@ -8,7 +8,7 @@ import type { InstallationSettings } from '../store/store.ts';
 /** Stages the app never moves a contact away from (docs/contract.md section 3). */
 export const PROTECTED_STAGES = ['opportunity', 'customer', 'evangelist', 'other'] as const;
 
-const NUMERIC = new Set(['bant_fit_score', 'bant_engagement_score', 'bant_criteria_met']);
+const NUMERIC = new Set(['bant_fit_score', 'bant_engagement_score', 'bant_criteria_met', 'meddic_criteria_met']);
 
 export interface PlanContactWriteInput {
   result: ScoreProperties;

@@ -2,6 +2,7 @@
 // jobs and webhooks receive a ready PortalClient (token, limiter and retries handled inside).
 import type { Language } from '../scoring/catalogue.ts';
 import type { OptionLabels } from '../scoring/option-labels.ts';
+import type { MeddicModel } from '../scoring/meddic-schema.ts';
 import type { Criterion, Profile, TaskKind } from '../scoring/types.ts';
 import type { PortalId } from '../store/store.ts';
 import type { DealRecord } from './deals.ts';
@@ -75,6 +76,16 @@ export interface TaskUpdate {
 }
 
 
+/** An owner (GET /crm/owners/2026-03); `deactivated` when its user was deactivated or it is archived. */
+export interface PortalOwner {
+  id: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  teams: Array<{ id: string; name: string; primary: boolean }>;
+  deactivated?: boolean;
+}
+
 export interface PortalClient {
   readonly portalId: PortalId;
   /**
@@ -90,7 +101,7 @@ export interface PortalClient {
    * Reads contacts for scoring with batch endpoints only: properties the model needs (`propertyNames`),
    * primary company, engagement history. Ids HubSpot no longer has are absent from the map.
    */
-  readContacts(contactIds: string[], propertyNames: { contact: string[]; company: string[] }): Promise<Map<string, ContactRecord>>;
+  readContacts(contactIds: string[], propertyNames: { contact: string[]; company: string[]; outputs?: string[] }): Promise<Map<string, ContactRecord>>;
   /** Pages through all contact ids with the list endpoint (not search, which stops at 10,000). */
   listContactIds(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
   /** Contacts modified in [since, until) (epoch ms) with their `lastmodifieddate`, through search, windowed to respect the 10,000 cap. */
@@ -117,20 +128,24 @@ export interface PortalClient {
   associatedContactIds(objectType: EngagementObjectType, objectIds: string[]): Promise<Map<string, string[]>>;
   /** Per company, the contacts it is the company of as readContacts picks it (primary, else the only one); associations only. */
   companyContactIds(companyIds: string[]): Promise<Map<string, string[]>>;
-  /** Owners of the portal, for the admin console's escalation-owner choice. */
-  listOwners(): Promise<Array<{ id: string; email?: string; firstName?: string; lastName?: string }>>;
+  /** The contacts' current `hubspot_owner_id` (null = none), read just before lead routing assigns owners. */
+  readContactOwners?(contactIds: string[]): Promise<Map<string, string | null>>;
+  /** Active owners of the portal with their teams: the console's owner choices, the escalation owner, lead routing. */
+  listOwners(): Promise<PortalOwner[]>;
   /** The account's IANA time zone (GET /account-info/2026-03/details), undefined when HubSpot names none. */
   accountTimeZone(): Promise<string | undefined>;
   /** Deals by id, won/lost/open by their pipeline stage's metadata, with their contacts and companies (needs `crm.objects.deals.read`). */
   readDeals?(dealIds: string[]): Promise<Map<string, DealRecord>>;
+  /** Of these contacts, those with an open or won deal (needs `crm.objects.deals.read`): past the lead stages. */
+  contactsWithOpenOrWonDeals?(contactIds: string[]): Promise<Set<string>>;
   /** Deal ids modified in [since, until) (epoch ms), through search. */
   searchModifiedDealIds?(since: number, until: number): Promise<string[]>;
   /** One page of all deal ids. */
   listDealIds?(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
-  /** Completes the app's tasks with a reason line; returns the ids completed now. */
-  completeTasks?(taskIds: string[], reason: string): Promise<string[]>;
   /** The portal's lead pipelines and stage kinds (cached); undefined when the portal has no Leads (needs the leads scopes). */
   leadPipelines?(): Promise<LeadPipelines | undefined>;
+  /** Creates the meddic_* contact properties of a MEDDIC model (once per client and model answers; idempotent). */
+  provisionMeddicProperties?(meddic: MeddicModel): Promise<void>;
   /** Creates the app's properties on the leads object (once per client; idempotent). */
   provisionLeadProperties?(): Promise<void>;
   /** Per contact, its leads with stage kind and the app's lead properties. */

@@ -48,7 +48,7 @@ export interface ReadContactsOptions {
 export async function readContacts(
   request: PortalRequest,
   contactIds: string[],
-  propertyNames: { contact: string[]; company: string[] },
+  propertyNames: { contact: string[]; company: string[]; outputs?: string[] },
   options: ReadContactsOptions,
 ): Promise<Map<string, ContactRecord>> {
   const out = new Map<string, ContactRecord>();
@@ -62,10 +62,12 @@ export async function readContacts(
 async function readChunk(
   request: PortalRequest,
   ids: string[],
-  propertyNames: { contact: string[]; company: string[] },
+  propertyNames: { contact: string[]; company: string[]; outputs?: string[] },
   options: ReadContactsOptions,
 ): Promise<ContactRecord[]> {
-  const contactProperties = [...new Set([...propertyNames.contact, ...OUTPUT_PROPERTY_NAMES, ...STANDARD, ...ROLLUP_PROPERTIES])];
+  // A MEDDIC model's meddic_* values are outputs too (modelInputs(model).outputs).
+  const outputNames = propertyNames.outputs?.length ? [...OUTPUT_PROPERTY_NAMES, ...propertyNames.outputs] : OUTPUT_PROPERTY_NAMES;
+  const contactProperties = [...new Set([...propertyNames.contact, ...outputNames, ...STANDARD, ...ROLLUP_PROPERTIES])];
   const withCompany = propertyNames.company.length > 0;
   // The contact batch and the association reads do not depend on each other.
   const [contacts, eventActivities, companyLinks, ...engagementLinks] = await Promise.all([
@@ -121,12 +123,12 @@ async function readChunk(
     const companyId = primaryCompany.get(id);
     const company = companyId ? companies.get(companyId) : undefined;
     const current: Record<string, string | null> = {};
-    for (const name of [...OUTPUT_PROPERTY_NAMES, 'lifecyclestage', 'hs_lead_status']) current[name] = contact.properties[name] ?? null;
+    for (const name of [...outputNames, 'lifecyclestage', 'hs_lead_status']) current[name] = contact.properties[name] ?? null;
     const modelInputs = new Set(propertyNames.contact);
     const properties: PropertyBag = {};
     for (const [name, value] of Object.entries(contact.properties)) {
       // A JSON key "__proto__" would set the bag's prototype, not a property.
-      if (name === '__proto__' || (OUTPUT_PROPERTY_NAMES.includes(name) && !modelInputs.has(name))) continue;
+      if (name === '__proto__' || (outputNames.includes(name) && !modelInputs.has(name))) continue;
       properties[name] = value;
     }
     const updatedAt = contact.properties.lastmodifieddate ?? contact.updatedAt;

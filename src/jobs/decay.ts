@@ -13,6 +13,7 @@ import type { Profile, ScoringResult } from '../scoring/types.ts';
 import type { ContactSnapshot, PortalId } from '../store/store.ts';
 import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
 import { applyResults, type ResultItem } from './rescore-contacts.ts';
+import { type PlaceableItem, placeInStoredAccounts } from '../accounts/place-contacts.ts';
 
 /** Snapshots read per page. */
 export const DECAY_PAGE = 5000;
@@ -69,25 +70,49 @@ export function decayChanges(result: ScoringResult, written: Record<string, stri
   });
 }
 
-/** Rescores snapshots at `now`; returns those whose written values would change, and how many failed to score. */
-export function decaySnapshots(
+/**
+ * Rescores snapshots at `now`, each placed in its account's stored context (criteria it inherits from colleagues and
+ * a colleague's open call survive the pass as they do a webhook rescore); returns those whose written values would
+ * change, and how many failed to score.
+ */
+export async function decaySnapshots(
+  ctx: AppContext,
+  portalId: PortalId,
   snapshots: ContactSnapshot[],
   model: ScoringModel,
   now: Date,
   onError: (contactId: string, error: unknown) => void,
   language: Language = DEFAULT_LANGUAGE,
-): { changed: ResultItem[]; failed: number } {
-  const changed: ResultItem[] = [];
+): Promise<{ changed: ResultItem[]; failed: number }> {
+  const scored: Array<PlaceableItem & { snapshot: ContactSnapshot }> = [];
   let failed = 0;
   for (const snapshot of snapshots) {
     try {
-      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels), language });
-      if (decayChanges(result, snapshot.written).length === 0) continue;
-      changed.push({ contactId: snapshot.contactId, result, current: snapshot.written, ownerId: snapshot.ownerId ?? null, snapshot });
+      const profile = profileFromSnapshot(snapshot);
+      const result = score(profile, model, now, { labels: labelsFromStored(snapshot.optionLabels), language });
+      scored.push({ contactId: snapshot.contactId, result, profile, ...(snapshot.answeredAt ? { answeredAt: snapshot.answeredAt } : {}), snapshot });
     } catch (error) {
       failed += 1;
       onError(snapshot.contactId, error);
     }
+  }
+  const companyOf = new Map<string, string>();
+  for (const item of scored) if (item.snapshot.companyId !== undefined) companyOf.set(item.contactId, item.snapshot.companyId);
+  if (companyOf.size > 0) await placeInStoredAccounts(ctx, portalId, model, scored, companyOf, now, language);
+  const changed: ResultItem[] = [];
+  for (const { snapshot, result, callWaitsFor } of scored) {
+    if (decayChanges(result, snapshot.written).length === 0) continue;
+    // A contact past the lead stages by its deal stays so until its next read (decay reads nothing from HubSpot).
+    const byDeal = snapshot.leadProcess?.inLeadProcess === false && snapshot.leadProcess.because === 'deal';
+    changed.push({
+      contactId: snapshot.contactId,
+      result,
+      current: snapshot.written,
+      ownerId: snapshot.ownerId ?? null,
+      snapshot,
+      ...(byDeal ? { pastLeadStages: { openOrWonDeal: true } } : {}),
+      ...(callWaitsFor ? { callWaitsFor } : {}),
+    });
   }
   return { changed, failed };
 }
@@ -123,7 +148,7 @@ export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<Exc
         reading.catch(() => {});
         let pending: ResultItem[] = [];
         for (let start = 0; start < page.length; start += DECAY_SCORE_CHUNK) {
-          const decayed = decaySnapshots(page.slice(start, start + DECAY_SCORE_CHUNK), model, now, onError, language);
+          const decayed = await decaySnapshots(ctx, portalId, page.slice(start, start + DECAY_SCORE_CHUNK), model, now, onError, language);
           changed += decayed.changed.length;
           failed += decayed.failed;
           pending.push(...decayed.changed);

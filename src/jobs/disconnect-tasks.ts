@@ -14,6 +14,7 @@ export const KEPT_AFTER_DISCONNECT = [
   'the contact and company properties in the group "BANT lead scoring" and their values',
   'the sales feedback reps entered',
   'the tasks the app created (open ones are completed unless you choose otherwise; nothing is deleted)',
+  'in the app: your settings and model history, restored if you install the app in this portal again',
 ];
 
 /**

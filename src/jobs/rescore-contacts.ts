@@ -12,11 +12,14 @@ import { type OptionLabels, pickLabels, type StoredLabels } from '../scoring/opt
 import { decideLeadProcess, type LeadProcess, type PastLeadStageSignals } from '../scoring/lead-process.ts';
 import { applicableTasks, explainNoLongerApplies, LEAD_TASK_KINDS } from '../scoring/task-rules.ts';
 import type { Criterion, Profile, ScoringResult, TaskKind } from '../scoring/types.ts';
-import { type ContactSnapshot, DEFAULT_SETTINGS, type InstallationSettings, type PortalId, type SnapshotResult } from '../store/store.ts';
+import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId, type SnapshotResult } from '../store/store.ts';
+import { HubSpotApiError } from '../errors.ts';
+import { hasDealAccess } from '../outcomes/deal-scope.ts';
 import { outcomeReadProperties } from '../outcomes/candidate-properties.ts';
-import { isRejected, recordScoring } from '../outcomes/record-scoring.ts';
+import { isRejected, REJECTED_REASON, recordScoring } from '../outcomes/record-scoring.ts';
 import { milestoneWrites } from '../outcomes/score-history.ts';
 import { withBusinessDue } from './business-due.ts';
+import { routeLeads, withRoutingReason } from '../routing/route-leads.ts';
 import { type Callee, explainWaiting, holdCall } from '../scoring/account-calls.ts';
 import { placeInStoredAccounts, queueAccountsOf } from '../accounts/place-contacts.ts';
 import { accountSettle } from '../accounts/rescore-accounts.ts';
@@ -96,6 +99,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
     if (missing.length) await ctx.store.deleteContactState(portalId, missing);
     summary.missing.push(...missing);
     const now = new Date(ctx.now());
+    const withDeals = await readDealSignals(ctx, client, portalId, installation, [...records.keys()]);
     const items: ResultItem[] = [];
     for (const record of records.values()) {
       try {
@@ -106,6 +110,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
           current: record.current,
           ownerId: record.ownerId,
           profile: record.profile,
+          ...(withDeals ? { pastLeadStages: { openOrWonDeal: withDeals.has(record.contactId) } } : {}),
           ...(record.answeredAt ? { answeredAt: record.answeredAt } : {}),
         });
       } catch (error) {
@@ -130,6 +135,27 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   ctx.metrics.inc('bant_contacts_rescored_total', 'Contacts scored, by reason', { reason: options.reason ?? 'unspecified' }, summary.scored);
   ctx.log.debug('contacts rescored', { portalId, reason: options.reason, requested: summary.requested, written: summary.written, missing: summary.missing.length, failed: summary.failed.length });
   return summary;
+}
+
+const refusedDeals = new WeakSet<PortalClient>();
+
+/**
+ * Which of the contacts have an open or won deal, or undefined when the app may not read deals (the optional scope
+ * missing, or a private app's token without it): then the lifecycle stage alone decides.
+ */
+async function readDealSignals(ctx: AppContext, client: PortalClient, portalId: PortalId, installation: Installation | undefined, contactIds: string[]): Promise<Set<string> | undefined> {
+  if (!client.contactsWithOpenOrWonDeals || !hasDealAccess(installation) || refusedDeals.has(client) || contactIds.length === 0) return undefined;
+  try {
+    return await client.contactsWithOpenOrWonDeals(contactIds);
+  } catch (error) {
+    if (error instanceof HubSpotApiError && error.httpStatus === 403) {
+      // Asked once per client: a private app's token does not gain the scope while the process runs.
+      refusedDeals.add(client);
+      ctx.log.warn('deals cannot be read (scope crm.objects.deals.read missing): open deals do not end the lead process', { portalId });
+      return undefined;
+    }
+    throw error;
+  }
 }
 
 function addTaskSummary(into: SyncTasksSummary, from: SyncTasksSummary): void {
@@ -160,15 +186,20 @@ export async function applyResults(
   const due = { now: ctx.now(), model, settings, timeZone: installation?.timeZone };
   // The portal's own stage order also tells which custom stages come after the lead stages.
   const stageOrder = await client.lifecycleStageOrder();
+  const known = await knownSnapshots(ctx, portalId, items);
+  const processes = new Map(items.map((item) => [item.contactId, decideLeadProcess({ lifecycleStage: item.current.lifecyclestage, stageOrder, signals: item.pastLeadStages })]));
+  const routedTo = await routeOwners(ctx, client, portalId, items, processes, known, { settings, model, timeZone: installation?.timeZone });
 
   const plans = items.map((item) => {
-    const leadProcess = decideLeadProcess({ lifecycleStage: item.current.lifecyclestage, stageOrder, signals: item.pastLeadStages });
+    const leadProcess = processes.get(item.contactId) as LeadProcess;
     // Past the lead stages: no hs_lead_status change (docs/contract.md section 4); lifecyclestage never moves back anyway.
     const writeSettings = leadProcess.inLeadProcess ? settings : { ...settings, syncLeadStatus: false };
     const changes = planContactWrite({ result: item.result.properties, current: item.current, stageOrder: settings.syncLifecycleStage ? stageOrder : [], settings: writeSettings });
     return { item, changes: { ...changes, ...milestoneWrites(item.result, item.current) }, leadProcess };
   });
   const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
+  // The meddic_* properties exist only once a MEDDIC model is active: created before its first values are written.
+  if (writes.length && model.framework === 'meddic' && model.meddic) await client.provisionMeddicProperties?.(model.meddic);
   const refused = new Map<string, string>();
   const writtenAt = new Map<string, string>();
   for (let start = 0; start < writes.length; start += CONTACT_BATCH) {
@@ -181,21 +212,16 @@ export async function applyResults(
   summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
   summary.unchanged = done.length - summary.written;
 
-  const known = await knownSnapshots(
-    ctx,
-    portalId,
-    done.map((p) => p.item),
-  );
   summary.tasks = await syncTasks(
     ctx,
     client,
     portalId,
     done.map(({ item, leadProcess }) => {
       const want = leadTaskWant(item, leadProcess, language);
-      // A lead sales rejected wants no lead tasks; its open ones close saying why.
+      // A lead sales rejected wants no lead tasks; its open ones, escalations included, close saying why.
       if (isRejected(item.profile)) {
         want.tasks = [];
-        for (const kind of LEAD_TASK_KINDS) want.noLongerApplies[kind] = 'sales rejected this lead (bant_feedback = rejected)';
+        for (const kind of [...LEAD_TASK_KINDS, 'escalate' as const]) want.noLongerApplies[kind] = REJECTED_REASON;
       }
       const scoredBefore = Boolean(item.current.bant_scored_at);
       return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
@@ -204,11 +230,10 @@ export async function applyResults(
   );
   await recordScoring(
     ctx,
-    client,
     portalId,
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
   );
-  const snapshots = buildSnapshots(portalId, done, writtenAt, known);
+  const snapshots = buildSnapshots(portalId, done, writtenAt, known, routedTo);
   // Scored from their own snapshots (decay): only the result fields change, so only those are written.
   if (done.every((p) => p.item.snapshot && !p.item.profile)) await ctx.store.putSnapshotResults(portalId, snapshots.map(resultOf));
   else await ctx.store.putSnapshots(snapshots);
@@ -228,6 +253,31 @@ export async function applyResults(
   );
   if (summary.written) ctx.metrics.inc('bant_contacts_written_total', 'Contacts with changed values written to HubSpot', { portal: portalId }, summary.written);
   return summary;
+}
+
+/**
+ * Lead routing for the unowned leads still in the lead process (src/routing/), and the routing line in the reasons of
+ * every contact whose owner routing gave: now, or earlier while that owner keeps it. Returns those contacts' lines.
+ */
+async function routeOwners(
+  ctx: AppContext,
+  client: PortalClient,
+  portalId: PortalId,
+  items: ResultItem[],
+  processes: ReadonlyMap<string, LeadProcess>,
+  known: ReadonlyMap<string, ContactSnapshot>,
+  options: { settings: InstallationSettings; model: ScoringModel; timeZone: string | undefined },
+): Promise<Map<string, { ownerId: string; reason: string }>> {
+  const leads = items.filter((i) => !i.ownerId && processes.get(i.contactId)?.inLeadProcess && !isRejected(i.profile));
+  const routed = leads.length ? (await routeLeads(ctx, client, portalId, leads, options)).assigned : new Map<string, { ownerId: string; reason: string }>();
+  const lines = new Map<string, { ownerId: string; reason: string }>();
+  for (const item of items) {
+    const line = routed.get(item.contactId) ?? known.get(item.contactId)?.routedTo;
+    if (!line || line.ownerId !== item.ownerId) continue;
+    item.result = withRoutingReason(item.result, line.reason);
+    lines.set(item.contactId, line);
+  }
+  return lines;
 }
 
 /** The labels of the contact's values: picked afresh when it was read now, else those of its previous snapshot. */
@@ -256,8 +306,8 @@ function leadTaskWant(item: ResultItem, leadProcess: LeadProcess, language: Lang
 }
 
 function resultOf(snapshot: ContactSnapshot): SnapshotResult {
-  const { contactId, written, writtenAt, scoredAt, modelVersion, leadProcess } = snapshot;
-  return { contactId, written, scoredAt, modelVersion, ...(writtenAt ? { writtenAt } : {}), ...(leadProcess ? { leadProcess } : {}) };
+  const { contactId, ownerId, written, writtenAt, scoredAt, modelVersion, leadProcess, routedTo } = snapshot;
+  return { contactId, ownerId, written, scoredAt, modelVersion, ...(writtenAt ? { writtenAt } : {}), ...(leadProcess ? { leadProcess } : {}), ...(routedTo ? { routedTo } : {}) };
 }
 
 /** The stored snapshots of the items: those the caller handed over, the others read in one query. */
@@ -277,6 +327,7 @@ function buildSnapshots(
   done: Array<{ item: ResultItem; changes: Record<string, string>; leadProcess: LeadProcess }>,
   writtenAt: ReadonlyMap<string, string>,
   previous: ReadonlyMap<string, ContactSnapshot>,
+  routedTo: ReadonlyMap<string, { ownerId: string; reason: string }>,
 ): ContactSnapshot[] {
   const companyOfSnapshot = (item: ResultItem, before: ContactSnapshot | undefined) => (item.profile ? item.companyId : before?.companyId);
   return done.map(({ item, changes, leadProcess }) => {
@@ -300,6 +351,7 @@ function buildSnapshots(
       ...(leadProcess.inLeadProcess ? {} : { leadProcess }),
       ...storedLabels(item, profile, before),
       ...((item.answeredAt ?? before?.answeredAt) ? { answeredAt: item.answeredAt ?? before?.answeredAt } : {}),
+      ...(routedTo.has(item.contactId) ? { routedTo: routedTo.get(item.contactId) } : {}),
       ...(companyOfSnapshot(item, before) ? { companyId: companyOfSnapshot(item, before) } : {}),
     };
   });

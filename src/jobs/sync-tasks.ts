@@ -27,7 +27,7 @@ export interface TaskWant {
    * (a reinstall after a disconnect). Its open app tasks are then looked up in HubSpot before any is created.
    */
   mayHaveUnrecordedTasks?: boolean;
-  /** For authoritative kinds not wanted: why an open task of that kind no longer applies (its closing line). */
+  /** For authoritative kinds not wanted: why an open task of that kind no longer applies (its closing line). A kind named here is closed even when not authoritative. */
   noLongerApplies?: Partial<Record<TaskKind, string>>;
 }
 
@@ -119,7 +119,7 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
   for (const candidate of open.missing.sort(compareWanted)) {
     const owner = candidate.ownerId;
     if (owner && countsAgainstBudget(candidate.task.kind) && (used.get(owner) ?? 0) >= budget) {
-      updates.push(record(portalId, candidate, 'deferred', nowIso));
+      updates.push(deferredRecord(portalId, candidate, nowIso, records.get(recordKey(candidate.want.contactId, candidate.task.kind))));
       summary.deferred += 1;
       continue;
     }
@@ -163,6 +163,16 @@ function record(portalId: PortalId, candidate: Candidate, status: 'open' | 'defe
   };
 }
 
+/**
+ * A deferred record replaces the contact's record of the kind; when that one is a task the app made (and closed,
+ * e.g. at a disconnect), the day it was made is kept, so it still counts against its owner's budget that day.
+ */
+function deferredRecord(portalId: PortalId, candidate: Candidate, nowIso: string, replaced: TaskRecord | undefined): TaskRecord {
+  const deferred = record(portalId, candidate, 'deferred', nowIso);
+  const madeAt = replaced?.status === 'deferred' ? replaced.budgetedAt : replaced?.taskId && !replaced.adopted ? replaced.createdAt : undefined;
+  return madeAt && replaced?.ownerId ? { ...deferred, budgetedAt: madeAt, budgetedOwnerId: replaced.ownerId } : deferred;
+}
+
 /** A task a rep completed or deleted while its cause still holds: never reopened or created again for that cause. */
 function closedByRep(rec: TaskRecord | undefined): boolean {
   return (rec?.status === 'completed' || rec?.status === 'deleted') && rec.closedBy === 'rep' && rec.causeEnded !== true;
@@ -182,7 +192,9 @@ function collectStale(
 ): StaleTask[] {
   const stale: StaleTask[] = [];
   for (const want of wants) {
-    for (const kind of kinds) {
+    // A kind the caller names a closing line for is decided for this contact too (an escalation of a rejected lead).
+    const decided = new Set([...kinds, ...(Object.keys(want.noLongerApplies ?? {}) as TaskKind[])]);
+    for (const kind of decided) {
       const key = recordKey(want.contactId, kind);
       const existing = records.get(key);
       if (!existing || wanted.has(key)) continue;
@@ -194,7 +206,7 @@ function collectStale(
       const why = want.noLongerApplies?.[kind] ?? noLongerApplies;
       stale.push({ record: existing, why });
       const escalation = records.get(recordKey(want.contactId, 'escalate'));
-      if (kind === 'call_sql' && escalation?.status === 'open' && escalation.taskId && escalation.escalatedTaskId === existing.taskId) {
+      if (kind === 'call_sql' && !decided.has('escalate') && escalation?.status === 'open' && escalation.taskId && escalation.escalatedTaskId === existing.taskId) {
         stale.push({ record: escalation, why });
       }
     }
@@ -296,17 +308,21 @@ async function adoptOpenTasks(client: PortalClient, unrecorded: Candidate[], at:
   return { records, missing };
 }
 
-/** Tasks created today (the portal's local day) per owner, for the daily budget; deferred records do not count. */
+/** Tasks created today (the portal's local day) per owner, for the daily budget; a deferred record counts only the task it replaced. */
 async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: number): Promise<Map<string, number>> {
   const [installation, records] = await Promise.all([ctx.store.getInstallation(portalId), ctx.store.listTaskRecords(portalId)]);
   const timeZone = installation?.timeZone;
   const today = localDate(now, timeZone);
   const used = new Map<string, number>();
   for (const rec of records) {
-    if (rec.status === 'deferred' || rec.adopted || !rec.ownerId || !countsAgainstBudget(rec.kind)) continue;
-    const createdAt = Date.parse(rec.createdAt);
+    if (!countsAgainstBudget(rec.kind)) continue;
+    // A deferred record counts the task it replaced (budgetedAt), never itself.
+    const madeAt = rec.status === 'deferred' ? rec.budgetedAt : rec.adopted ? undefined : rec.createdAt;
+    const ownerId = rec.status === 'deferred' ? rec.budgetedOwnerId : rec.ownerId;
+    if (!madeAt || !ownerId) continue;
+    const createdAt = Date.parse(madeAt);
     if (now - createdAt > TWO_DAYS_MS || localDate(createdAt, timeZone) !== today) continue;
-    used.set(rec.ownerId, (used.get(rec.ownerId) ?? 0) + 1);
+    used.set(ownerId, (used.get(ownerId) ?? 0) + 1);
   }
   return used;
 }

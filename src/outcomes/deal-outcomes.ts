@@ -17,7 +17,7 @@ export interface DealOutcomeSummary {
   contacts: number;
 }
 
-/** Reads the deals, records the won and lost ones for their contacts, queues those contacts for a rescore. */
+/** Reads the deals, records the won and lost ones for their contacts, queues those contacts and open deals' contacts for a rescore. */
 export async function recordDealOutcomes(ctx: AppContext, client: PortalClient, portalId: PortalId, dealIds: string[]): Promise<DealOutcomeSummary> {
   if (!client.readDeals || dealIds.length === 0) return { deals: 0, outcomes: 0, contacts: 0 };
   const deals = await client.readDeals(dealIds);
@@ -55,7 +55,9 @@ export async function recordDealOutcomes(ctx: AppContext, client: PortalClient, 
     }
   }
   await ctx.store.putOutcomes(records);
-  const touched = [...new Set(records.map((r) => r.contactId))];
+  // An open deal is no outcome, but its contacts leave the lead process (their lead tasks close): rescored too.
+  const opened = [...deals.values()].filter((d) => d.state === 'open').flatMap((d) => d.contactIds);
+  const touched = [...new Set([...records.map((r) => r.contactId), ...opened])];
   const nowMs = ctx.now();
   const rescores: WorkItem[] = touched.map((key) => ({ portalId, kind: 'rescore', key, notBefore: nowMs }));
   await ctx.store.enqueue(rescores);

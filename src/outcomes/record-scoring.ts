@@ -1,14 +1,15 @@
-// After a batch is scored and written: the score history (changes only), the outcomes the contacts' properties show
-// (sales feedback, lifecycle customer) with the features as they were before, and for `rejected` the app's open lead
-// tasks completed. Runs before the new snapshots are stored, so the stored ones are still "before".
+// After a batch is scored and written: the score history (changes only) and the outcomes the contacts' properties show
+// (sales feedback, lifecycle customer) with the features as they were before. Runs before the new snapshots are
+// stored, so the stored ones are still "before". A rejected lead's open tasks are completed by the task sync
+// (src/jobs/rescore-contacts.ts: a rejected lead wants no lead task), the one path that closes the app's tasks.
 import type { AppContext } from '../app-context.ts';
-import type { PortalClient } from '../hubspot/portal-client.ts';
 import type { Profile, ScoringResult } from '../scoring/types.ts';
-import type { OutcomeRecord, PortalId, ScoreChange, TaskRecord } from '../store/store.ts';
+import type { OutcomeRecord, PortalId, ScoreChange } from '../store/store.ts';
 import { indexOutcomes, isNewOutcome, outcomesOfProperties } from './contact-outcomes.ts';
 import { featuresBefore, profileOfSnapshot } from './outcome-features.ts';
 import { isScoreChange, scoreChangeOf } from './score-history.ts';
 import { outcomeKey } from '../store/store.ts';
+import { CLOSED_PREFIX } from '../scoring/task-rules.ts';
 
 export interface ScoredContact {
   contactId: string;
@@ -17,23 +18,20 @@ export interface ScoredContact {
   profile?: Profile;
 }
 
-/** Lead tasks a rejection ends (docs/contract.md section 4); escalations follow their call_sql task. */
-const LEAD_TASK_KINDS = new Set(['call_sql', 'qualify', 'follow_up', 'escalate']);
-export const REJECTED_REASON = 'Completed by the BANT app: sales rejected this lead (bant_feedback = rejected).';
+/** The closing line of a rejected lead's tasks (docs/contract.md section 4), escalations included. */
+export const REJECTED_REASON = `${CLOSED_PREFIX}sales rejected this lead (bant_feedback = rejected).`;
 
 /** True for contacts whose rep rejected them: no lead tasks are wanted for them. */
 export function isRejected(profile: Profile | undefined): boolean {
   return (profile?.properties.bant_feedback ?? '').trim() === 'rejected';
 }
 
-export async function recordScoring(ctx: AppContext, client: PortalClient, portalId: PortalId, scored: ScoredContact[]): Promise<void> {
+export async function recordScoring(ctx: AppContext, portalId: PortalId, scored: ScoredContact[]): Promise<void> {
   if (scored.length === 0) return;
   const ids = scored.map((s) => s.contactId);
   await recordHistory(ctx, portalId, scored, ids);
   const withProfile = scored.filter((s) => s.profile);
   if (withProfile.length) await recordPropertyOutcomes(ctx, portalId, withProfile);
-  const rejected = withProfile.filter((s) => isRejected(s.profile)).map((s) => s.contactId);
-  if (rejected.length) await completeLeadTasks(ctx, client, portalId, rejected);
 }
 
 async function recordHistory(ctx: AppContext, portalId: PortalId, scored: ScoredContact[], ids: string[]): Promise<void> {
@@ -62,15 +60,4 @@ async function recordPropertyOutcomes(ctx: AppContext, portalId: PortalId, score
   }
   await ctx.store.putOutcomes(records);
   if (records.length) ctx.metrics.inc('bant_outcomes_recorded_total', 'Outcomes recorded, by source', { source: 'properties' }, records.length);
-}
-
-async function completeLeadTasks(ctx: AppContext, client: PortalClient, portalId: PortalId, contactIds: string[]): Promise<void> {
-  const open = (await ctx.store.getTaskRecords(portalId, contactIds)).filter((r) => r.status === 'open' && r.taskId && LEAD_TASK_KINDS.has(r.kind));
-  if (open.length === 0 || !client.completeTasks) return;
-  await client.completeTasks(
-    open.map((r) => r.taskId as string),
-    REJECTED_REASON,
-  );
-  const completed: TaskRecord[] = open.map((r) => ({ ...r, status: 'completed' }));
-  await ctx.store.putTaskRecords(completed);
 }

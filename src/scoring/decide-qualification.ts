@@ -9,9 +9,16 @@ export function decideQualification(
   bant: BantResult,
   priority: Priority,
   compiled: CompiledModel,
+  /** With a MEDDIC model (framework "meddic"): its outcome rules' verdict (decideMeddic) replaces the BANT rules. */
+  meddicVerdict?: 'sql' | 'nurture' | null,
 ): Qualification {
   if (disqualification) return 'disqualified';
   const { sqlRequires, notReadyWhen, sqlMinFitGrade } = compiled.model.qualification;
+  if (meddicVerdict !== undefined) {
+    if (meddicVerdict === 'sql' && reachesGrade(priority, sqlMinFitGrade)) return 'sql';
+    if (meddicVerdict === 'nurture') return 'nurture';
+    return compiled.mqlCells.has(priority) ? 'mql' : 'nurture';
+  }
   if (CRITERIA.every((c) => sqlRequires[c].includes(bant[c].state)) && reachesGrade(priority, sqlMinFitGrade)) return 'sql';
   if (CRITERIA.some((c) => notReadyWhen[c].includes(bant[c].state))) return 'nurture';
   if (compiled.mqlCells.has(priority)) return 'mql';

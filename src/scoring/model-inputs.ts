@@ -1,5 +1,6 @@
 // The HubSpot properties the engine reads: the webhook pipeline rescores only when one of them changes.
 import { answerProperty } from './assess-bant.ts';
+import { MEDDIC_CRITERIA, MEDDIC_OUTPUT_PROPERTIES, meddicAnswerProperty } from './meddic-schema.ts';
 import type { ScoringModel } from './model-schema.ts';
 import { CRITERIA } from './types.ts';
 
@@ -18,15 +19,20 @@ const CONTACT = [
 ];
 const COMPANY = ['name', 'domain', 'numberofemployees', 'industry', 'annualrevenue'];
 
-/** The properties every model reads, plus those its signal rules name (any contact or company property). */
-export function modelInputs(model: ScoringModel): { contact: string[]; company: string[] } {
+/**
+ * The properties every model reads, plus those its signal rules name (any contact or company property). A MEDDIC model
+ * also reads its answer properties, and names its own outputs (`outputs`), read back only to diff the write-back.
+ */
+export function modelInputs(model: ScoringModel): { contact: string[]; company: string[]; outputs?: string[] } {
   const contact = new Set(CONTACT);
   const company = new Set(COMPANY);
   for (const rule of model.signals.rules) {
     if (rule.kind !== 'property') continue;
     (rule.object === 'company' ? company : contact).add(rule.property);
   }
-  return { contact: [...contact], company: [...company] };
+  if (model.framework !== 'meddic') return { contact: [...contact], company: [...company] };
+  for (const criterion of MEDDIC_CRITERIA) contact.add(meddicAnswerProperty(criterion));
+  return { contact: [...contact], company: [...company], outputs: [...MEDDIC_OUTPUT_PROPERTIES] };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The scoring model: what an admin can tune, validated before it is ever used.
 // config/scoring-model.schema.json is generated from this file (scripts/generate-model-schema.ts).
 import { z } from 'zod';
-import { frameworkSchema, meddicSchema } from './meddic-schema.ts';
+import { frameworkSchema, MEDDIC_CRITERIA, meddicSchema } from './meddic-schema.ts';
 import { checkPattern } from './safe-pattern.ts';
 import { ACTIVITY_TYPES, CRITERIA, CRITERION_STATES, GRADES, PRIORITIES, type Priority } from './types.ts';
 
@@ -330,6 +330,13 @@ function checkReferences(model: RawModel, ctx: z.RefinementCtx): void {
       if (!ids.has(id))
         ctx.addIssue({ code: 'custom', path: ['bant', criterion, 'evidenceRules', i], message: `no engagement rule has id "${id}"` });
     });
+  }
+  if (model.meddic) {
+    for (const criterion of MEDDIC_CRITERIA) {
+      model.meddic[criterion].evidenceRules.forEach((id, i) => {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['meddic', criterion, 'evidenceRules', i], message: `no engagement rule has id "${id}"` });
+      });
+    }
   }
   const signalIds = new Set<string>();
   model.signals.rules.forEach((rule, i) => {

@@ -4,6 +4,7 @@
 import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
 import { MESSAGES } from './messages.ts';
 import type { BantResult } from './assess-bant.ts';
+import { assessMeddicInAccount } from './assess-meddic.ts';
 import { compileModel } from './compile-model.ts';
 import { decideQualification, recommendStage } from './decide-qualification.ts';
 import { draftTasks } from './draft-tasks.ts';
@@ -97,10 +98,12 @@ export function placeInAccount(
     deciders: account.buyingCenter.filter((m) => m.canDecide).map((m) => m.line),
     inherited: taken,
   };
-  if (taken.length === 0) return { ...result, account: context };
+  // MEDDIC: economic buyer and champion may come from colleagues in the buying centre.
+  const meddic = assessMeddicInAccount(result, profile, account.buyingCenter, model, compiled, now, language);
+  if (taken.length === 0 && !meddic?.changed) return { ...result, account: context };
 
   const disqualification = result.disqualifyReason ? { reason: result.disqualifyReason, text: '' } : null;
-  const qualification = decideQualification(disqualification, bant, result.priority, compiled);
+  const qualification = decideQualification(disqualification, bant, result.priority, compiled, meddic?.verdict);
   const lifecycleStage = recommendStage(qualification);
   const engagementScore = formatTenths(result.engagement.score);
   const tasks = draftTasks({
@@ -138,6 +141,8 @@ export function placeInAccount(
       bant_criteria_met: String(bant.criteriaMet),
       bant_qualification: qualification,
       bant_lifecycle_stage: lifecycleStage,
+      ...meddic?.properties,
     },
+    ...(meddic ? { meddic: meddic.result } : {}),
   };
 }

@@ -44,7 +44,7 @@ export function describeContribution(c: Contribution): string {
 }
 
 /** The index of the first of `rules` the activity's url or title matches, -1 for none. */
-function matchRule(rules: CompiledEngagementRule[], activity: Activity): number {
+export function matchRule(rules: CompiledEngagementRule[], activity: Activity): number {
   for (const rule of rules) {
     if (rule.pattern === null) return rule.index;
     if ((activity.url !== undefined && rule.pattern.test(activity.url)) || (activity.title !== undefined && rule.pattern.test(activity.title)))

@@ -1,5 +1,6 @@
 // score(profile, model, now): the whole engine in one pure call. Same input, same result; no clock, no I/O.
 import { assessBant } from './assess-bant.ts';
+import { assessMeddic, decideMeddic, type MeddicInput, meddicProperties } from './assess-meddic.ts';
 import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
 import { MESSAGES } from './messages.ts';
 import { compileModel } from './compile-model.ts';
@@ -64,6 +65,8 @@ function joinTexts(reasons: readonly Reason[]): string {
 export interface ScoreOptions {
   /** The portal's option labels, so reasons and evidence show labels, not internal values. */
   labels?: OptionLabels;
+  /** The contact's account's buying centre, for MEDDIC's economic buyer and champion. */
+  buyingCenter?: MeddicInput['buyingCenter'];
   /** The language of reasons, evidence and tasks (the installation's setting); default English. */
   language?: Language;
 }
@@ -82,7 +85,8 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
   const bant = assessBant(profile.properties, facts, fit.positionGrade, engagement, compiled, nowMs, label);
   const disqualification = detectDisqualification(profile.properties, facts, profile.activities, compiled, label);
   const priority = PRIORITY_OF[fit.grade][engagement.tier];
-  const qualification = decideQualification(disqualification, bant, priority, compiled);
+  const meddic = model.framework === 'meddic' && model.meddic ? assessMeddic({ properties: profile.properties, buyingCenter: options.buyingCenter, activities: profile.activities, compiled, nowMs, language, label }, model.meddic) : undefined;
+  const qualification = decideQualification(disqualification, bant, priority, compiled, meddic && model.meddic ? decideMeddic(meddic, model.meddic) : undefined);
   const lifecycleStage = recommendStage(qualification);
   const signals = scoreSignals(compiled.signals, profile, nowMs, { position: fit.positionGrade, size: fit.sizeGrade, industry: fit.industryGrade });
   const leadScore = computeLeadScore(model.leadScore, {
@@ -154,6 +158,8 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
       bant_model_version: model.version,
       bant_lifecycle_stage: lifecycleStage,
       bant_lead_score: formatTenths(leadScore),
+      ...(meddic && model.meddic ? meddicProperties(meddic, model.meddic, language) : {}),
     },
+    ...(meddic ? { meddic } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // The scoring engine's vocabulary: what it reads (a profile) and what it returns (a result).
 // Shapes follow docs/contract.md sections 3 to 5; this file is the single place they are spelled out.
+import type { MeddicProperties, MeddicResult } from './assess-meddic.ts';
 
 export const ACTIVITY_TYPES = [
   'page_view',
@@ -93,7 +94,8 @@ export interface TaskDraft {
 }
 
 /** Exactly the docs/contract.md section 3 output values, as strings the way HubSpot stores them. */
-export interface ScoreProperties {
+/** With a MEDDIC model the meddic_* values join them (docs/contract.md section 3, MEDDIC addition). */
+export interface ScoreProperties extends Partial<MeddicProperties> {
   bant_fit_score: string;
   bant_fit_grade: Grade;
   bant_engagement_score: string;
@@ -130,4 +132,6 @@ export interface ScoringResult {
   modelVersion: string;
   scoredAt: string;
   properties: ScoreProperties;
+  /** Only when the model's framework is MEDDIC. */
+  meddic?: MeddicResult;
 }

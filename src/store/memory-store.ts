@@ -719,7 +719,7 @@ export class MemoryStore implements Store {
     for (const result of results) {
       const before = stored.get(result.contactId);
       if (!before) continue;
-      const { writtenAt: _writtenAt, leadProcess: _leadProcess, ...kept } = before;
+      const { writtenAt: _writtenAt, leadProcess: _leadProcess, routedTo: _routedTo, ...kept } = before;
       updated.push({ ...kept, ...result, portalId });
     }
     await this.putSnapshots(updated);

@@ -545,7 +545,7 @@ class PostgresStore implements Store {
     const rows = [...latest.values()].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
     // Only the result fields travel and are parsed: about half a snapshot, and the profile is left as stored.
     await this.pool.query(
-      `UPDATE snapshots s SET data = (s.data - 'writtenAt' - 'leadProcess') || (e->'r')::jsonb
+      `UPDATE snapshots s SET data = (s.data - 'writtenAt' - 'leadProcess' - 'routedTo') || (e->'r')::jsonb
        FROM json_array_elements($2::json) AS t(e)
        WHERE s.portal_id = $1 AND s.contact_id = e->>'c'`,
       [portalId, JSON.stringify(rows.map((r) => ({ c: r.contactId, r })))],

@@ -5,6 +5,7 @@ import type { Activity, Criterion, PropertyBag, TaskKind } from '../scoring/type
 import type { BusinessHours } from '../scoring/business-hours.ts';
 import type { LeadProcess } from '../scoring/lead-process.ts';
 import type { StoredLabels } from '../scoring/option-labels.ts';
+import type { RoutingState } from '../routing/assign-owners.ts';
 
 export type PortalId = number;
 
@@ -36,6 +37,12 @@ export interface Installation {
   /** Every activated model, newest last; `activatedBy` is the console user, `restoredFrom` the version it copies. */
   modelHistory?: Array<{ version: string; activatedAt: string; model: unknown; activatedBy?: string; restoredFrom?: string }>;
   draftModel?: unknown;
+  /** Set by a disconnect (src/store/retire-installation.ts): the record keeps settings and models, no tokens. */
+  disconnectedAt?: string;
+  /** The install that restored the settings and model history an earlier install left (shown on the install page and in the console). */
+  restored?: { from: string; at: string; models: number };
+  /** Lead routing's turn and counts (src/routing/): kept here so it survives restarts and every instance shares it. */
+  leadRouting?: RoutingState;
 }
 
 /** The fields of an installation to change; a field given as `undefined` is removed. The portal id never changes. */
@@ -59,6 +66,18 @@ export interface InstallationSettings {
   language?: Language;
   /** Qualify in HubSpot's Lead records too (src/leads/); needs the optional leads scopes. Absent = off. */
   leadsEnabled?: boolean;
+  /** Unowned contacts that become mql or sql go to a rep of this HubSpot team (src/routing/); absent = off. */
+  leadRouting?: LeadRoutingSettings;
+}
+
+export interface LeadRoutingSettings {
+  enabled: boolean;
+  /** The HubSpot team (owner `teams[].id`) whose active reps take the leads. */
+  teamId: string;
+  /** Leads per rep and day at most; absent = the per-rep daily task budget. */
+  dailyCapacity?: number;
+  /** Relative shares per owner; an owner not listed weighs 1, weight 0 takes none. */
+  weights?: Array<{ ownerId: string; weight: number }>;
 }
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
@@ -145,7 +164,7 @@ export interface DeadLetter extends WorkItem {
 
 /** Compact per-contact state: what the engine needs to recompute at a new time, plus what was last written. */
 /** The fields of a contact snapshot that a rescore from the snapshot itself changes. */
-export type SnapshotResult = Pick<ContactSnapshot, 'contactId' | 'written' | 'writtenAt' | 'scoredAt' | 'modelVersion' | 'leadProcess'>;
+export type SnapshotResult = Pick<ContactSnapshot, 'contactId' | 'ownerId' | 'written' | 'writtenAt' | 'scoredAt' | 'modelVersion' | 'leadProcess' | 'routedTo'>;
 
 export interface ContactSnapshot {
   portalId: PortalId;
@@ -170,6 +189,8 @@ export interface ContactSnapshot {
   optionLabels?: StoredLabels;
   /** When each BANT answer was given (ISO), for accounts: the most recent answer across a company's contacts wins. */
   answeredAt?: Partial<Record<Criterion, string>>;
+  /** Lead routing gave the contact its owner: the reason line stays in its reasons while that owner keeps it. */
+  routedTo?: { ownerId: string; reason: string };
   /** The company the contact was scored with (its primary company): its account is the card's account section. */
   companyId?: string;
 }
@@ -266,6 +287,9 @@ export interface TaskRecord {
   causeEnded?: boolean;
   /** Found in HubSpot rather than created now (e.g. after a reinstall): not counted in today's per-rep budget. */
   adopted?: boolean;
+  /** Deferred records only: when and for whom the app made the task this record replaced (it still counts that day). */
+  budgetedAt?: string;
+  budgetedOwnerId?: string | null;
   /** What the open task shows (priority, title): a change refreshes its title and body (src/scoring/task-rules.ts). */
   fingerprint?: string;
 }
@@ -292,7 +316,7 @@ export interface Store {
   updateInstallation(portalId: PortalId, patch: InstallationPatch): Promise<Installation | undefined>;
   getInstallation(portalId: PortalId): Promise<Installation | undefined>;
   listInstallations(): Promise<Installation[]>;
-  /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, history, outcomes, jobs). */
+  /** Removes the installation and everything kept for its portal (queue, snapshots, tasks, history, outcomes, jobs); a disconnect then keeps settings and models (retire-installation.ts). */
   deleteInstallation(portalId: PortalId): Promise<void>;
 
   // OAuth states: single use

@@ -41,6 +41,23 @@ describe('npm run demo', () => {
     expect(out).not.toMatch(/^\{"time"/m);
   }, 40_000);
 
+  it('when the demo runs with --reinstall, then the settings come back and no rep sees a duplicate task, a lead task past the lead stages or more than the budget', async () => {
+    const port = await freePort();
+    const { code, out } = await runDemo(['--seconds', '40', '--contacts', '150', '--interval', '2000', '--port', String(port), '--reinstall']);
+    expect(code, out).toBe(0);
+    const step = out.slice(out.indexOf('Disconnect and reinstall'));
+    expect(step, out).toContain('Reinstalled: settings and model history restored (call SLA 6 h');
+    const trust = /Task trust: (\d+) contacts with a duplicate open task · (\d+) lead tasks past the lead stages · at most (\d+) open app tasks per rep \(daily budget (\d+)\)/.exec(step);
+    expect(trust, out).not.toBeNull();
+    const [, duplicates, pastLeadStages, perRep, budget] = trust!.map(Number);
+    expect(duplicates).toBe(0);
+    expect(pastLeadStages).toBe(0);
+    expect(perRep).toBeLessThanOrEqual(budget!);
+    const before = Number(/(\d+) open app tasks left open/.exec(step)?.[1]);
+    expect(before, out).toBeGreaterThan(0);
+    expect(out.trimEnd().endsWith('Stopped.')).toBe(true);
+  }, 70_000);
+
   it('when an option is invalid, then the demo names it and exits 2', async () => {
     const { code, out } = await runDemo(['--contacts', 'many']);
     expect(code).toBe(2);

@@ -1,6 +1,6 @@
 // End to end: a disconnect says what stays and completes the app's open tasks (default on); a reinstall finds the
-// app's tasks in HubSpot before creating any, so no contact gets a second open task of a kind; signing in to the
-// console never reinstalls.
+// app's tasks in HubSpot before creating any, so no contact gets a second open task of a kind, restores the earlier
+// settings and model history saying so, and keeps to the per-rep daily budget; signing in never reinstalls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmRecord } from '../../standin/index.ts';
 import { DISCONNECT_REASON } from '../../src/jobs/disconnect-tasks.ts';
@@ -32,8 +32,12 @@ async function disconnect(body: Record<string, unknown>) {
   return (await response.json()) as { disconnected: boolean; completedTasks: number; kept: string[] };
 }
 
+const BUDGET = 1;
+const SLA_HOURS = 7;
+let installPage = '';
+
 async function reinstall(): Promise<void> {
-  await installViaOAuth(env.app!.url, env.portal.id);
+  installPage = await installViaOAuth(env.app!.url, env.portal.id);
   await waitUntil(async () => (await fetch(`${env.app!.url}/metrics`)).text().then((t) => /bant_queue_depth 0\b/.test(t)), { timeoutMs: 30_000, message: 'the backfill' });
   await quiet();
 }
@@ -48,6 +52,10 @@ beforeAll(async () => {
   for (const c of leads) env.standIn.simulate.updateContact(env.portal.id, c.id, { ...SQL_ANSWERS });
   await waitUntil(() => leads.every((c) => appTasks(env.portal, c.id, 'call_sql').length === 1), { message: 'call tasks for two new SQLs' });
   await quiet();
+  const admin = createAdminClient({ url: env.app!.url } as RunningConsole);
+  await signIn(admin);
+  const { settings } = (await (await admin.get('/admin/api/settings')).json()) as { settings: Record<string, unknown> };
+  expect((await admin.send('PUT', '/admin/api/settings', { ...settings, dailyTaskBudget: BUDGET, callSlaHours: SLA_HOURS })).status).toBe(200);
 }, 90_000);
 
 afterAll(async () => {
@@ -90,9 +98,37 @@ describe('disconnect and reinstall without damage', () => {
     expect(openAppTasks()).toEqual([]);
   });
 
-  it('when the app is installed again, then each contact has at most one open task of a kind', async () => {
+  it('when the app is installed again, then each contact has at most one open task of a kind and no rep gets more new tasks today than the budget leaves', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const createdToday = (since = 0) => {
+      const perOwner = new Map<string, number>();
+      for (const c of contactsOf(env.portal)) {
+        for (const t of appTasks(env.portal, c.id)) {
+          if (taskKind(t) === 'escalate' || t.createdAt < since || new Date(t.createdAt).toISOString().slice(0, 10) !== today) continue;
+          const owner = t.props.hubspot_owner_id ?? '';
+          perOwner.set(owner, (perOwner.get(owner) ?? 0) + 1);
+        }
+      }
+      return perOwner;
+    };
+    const before = createdToday();
+    const since = Date.now();
     await reinstall();
     expect(duplicates()).toEqual([]);
-    expect(openAppTasks().length).toBeGreaterThan(0);
+    const created = createdToday(since);
+    // Tasks the app made before the disconnect today count: a rep gets at most what the day's budget still leaves.
+    expect([...before.keys()].filter((o) => o).length).toBeGreaterThan(0);
+    for (const [owner, n] of created) if (owner) expect(n, `new tasks of owner ${owner}`).toBeLessThanOrEqual(Math.max(0, BUDGET - (before.get(owner) ?? 0)));
+  });
+
+  it('when the app is installed again, then the earlier settings are back and the install page and the console say they were restored', async () => {
+    expect(installPage).toMatch(/Settings and model history from \d{4}-\d{2}-\d{2} restored/);
+    const admin = createAdminClient({ url: env.app!.url } as RunningConsole);
+    await signIn(admin);
+    const { settings } = (await (await admin.get('/admin/api/settings')).json()) as { settings: { dailyTaskBudget?: number; callSlaHours?: number } };
+    expect(settings).toMatchObject({ dailyTaskBudget: BUDGET, callSlaHours: SLA_HOURS });
+    const overview = (await (await admin.get('/admin/api/overview')).json()) as { installation: { restored: { from: string; at: string } | null } };
+    expect(overview.installation.restored?.from).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(Date.parse(overview.installation.restored?.at ?? '')).toBeGreaterThan(Date.parse(overview.installation.restored?.from ?? ''));
   });
 });

@@ -182,6 +182,19 @@ describe('settings', () => {
     expect(body.modelDefaults.businessHours).toEqual({ days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' });
   });
 
+  it('when lead routing is saved, then it is kept by a save without it, its weights by a console save without them, and a bad team or duplicate weight is refused', async () => {
+    const routing = { enabled: true, teamId: '101', dailyCapacity: 4, weights: [{ ownerId: '501', weight: 2 }] };
+    expect((await client.send('PUT', '/admin/api/settings', { ...valid, leadRouting: routing })).status).toBe(200);
+    expect((await client.send('PUT', '/admin/api/settings', valid)).status).toBe(200);
+    expect((await app.test.store.getInstallation(PORTAL_ID))?.settings.leadRouting).toEqual(routing);
+    expect((await client.send('PUT', '/admin/api/settings', { ...valid, leadRouting: { enabled: false, teamId: '101' } })).status).toBe(200);
+    expect((await app.test.store.getInstallation(PORTAL_ID))?.settings.leadRouting).toEqual({ enabled: false, teamId: '101', weights: routing.weights });
+    const bad = await client.send('PUT', '/admin/api/settings', { ...valid, leadRouting: { enabled: true, teamId: 'Inside Sales', weights: [{ ownerId: '1', weight: 1 }, { ownerId: '1', weight: 2 }] } });
+    expect(bad.status).toBe(422);
+    const paths = ((await bad.json()) as { error: { issues: Array<{ path: string }> } }).error.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['leadRouting.teamId', 'leadRouting.weights']));
+  });
+
   it('when the language is not one the app speaks, then nothing is saved and the problem names the field', async () => {
     const response = await client.send('PUT', '/admin/api/settings', { ...valid, language: 'fr' });
     expect(response.status).toBe(422);
@@ -204,13 +217,16 @@ describe('card preview and disconnect', () => {
     expect(card.bant).toHaveLength(4);
   });
 
-  it('when the admin disconnects with the portal id, then the app uninstalls itself, deletes the portal and ends the session', async () => {
+  it('when the admin disconnects with the portal id, then the app uninstalls itself, deletes the portal data but its settings and models, and ends the session', async () => {
     expect((await client.send('POST', '/admin/api/disconnect', { confirmPortalId: 1 })).status).toBe(400);
     expect(app.uninstalled).toEqual([]);
     const response = await client.send('POST', '/admin/api/disconnect', { confirmPortalId: PORTAL_ID });
     expect(response.status).toBe(200);
     expect(app.uninstalled).toEqual([PORTAL_ID]);
-    expect(await app.test.store.getInstallation(PORTAL_ID)).toBeUndefined();
+    const kept = await app.test.store.getInstallation(PORTAL_ID);
+    expect(kept).toMatchObject({ status: 'inactive', statusReason: 'disconnected from the admin console' });
+    expect(kept?.settings).toBeDefined();
+    expect(kept?.accessTokenEnc).toBeUndefined();
     expect(await app.test.store.countSnapshots(PORTAL_ID)).toBe(0);
     expect(client.cookies.has('bant_admin')).toBe(false);
   });

@@ -56,11 +56,15 @@ describe('createPortalClients', () => {
     await clients.close();
   });
 
-  it('when a portal is disconnected, then HubSpot is told (DELETE external-install) and the installation is deleted', async () => {
+  it('when a portal is disconnected, then HubSpot is told (DELETE external-install) and only an inactive record without tokens stays', async () => {
     const { clients, store } = await setup();
     nock(API).delete('/appinstalls/2026-03/external-install').matchHeader('authorization', 'Bearer portal-access-token-1').reply(204);
     await clients.disconnect(PORTAL);
-    expect(await store.getInstallation(PORTAL)).toBeUndefined();
+    const kept = await store.getInstallation(PORTAL);
+    expect(kept).toMatchObject({ status: 'inactive', scopes: [] });
+    expect(kept?.disconnectedAt).toMatch(/^\d{4}-/);
+    expect(kept?.accessTokenEnc).toBeUndefined();
+    expect(kept?.refreshTokenEnc).toBeUndefined();
     await expect(clients.forPortal(PORTAL)).rejects.toBeInstanceOf(AuthorizationError);
     await clients.close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDealStageCache, readDealStages, stageState } from '../../src/hubspot/deals.ts';
+import { createDealStageCache, readContactsWithOpenOrWonDeals, readDealStages, stageState } from '../../src/hubspot/deals.ts';
 import type { PortalRequest } from '../../src/hubspot/request.ts';
 
 function fakeRequest(answers: unknown[]): { request: PortalRequest; paths: string[] } {
@@ -37,5 +37,39 @@ describe('deal stages', () => {
     expect(paths).toEqual(['/crm/pipelines/2026-03/deals']);
     expect((await stageOf('s2'))?.state).toBe('lost');
     expect(paths).toHaveLength(2);
+  });
+});
+
+describe('contacts with open or won deals', () => {
+  it('when contacts have open, won, lost or no deals, then those with an open or won deal are named, by stage metadata', async () => {
+    const associations = {
+      results: [
+        { from: { id: '1' }, to: [{ toObjectId: 11, associationTypes: [{ typeId: 4 }] }] },
+        { from: { id: '2' }, to: [{ toObjectId: 21, associationTypes: [{ typeId: 4 }] }] },
+        { from: { id: '3' }, to: [{ toObjectId: 21, associationTypes: [{ typeId: 4 }] }, { toObjectId: 31, associationTypes: [{ typeId: 4 }] }] },
+      ],
+    };
+    const deals = {
+      results: [
+        { id: '11', properties: { dealstage: 'open-stage' } },
+        { id: '21', properties: { dealstage: 'lost-stage' } },
+        { id: '31', properties: { dealstage: 'won-stage' } },
+      ],
+    };
+    const { request, paths } = fakeRequest([associations, deals]);
+    const states = new Map([
+      ['open-stage', { pipelineId: 'p', state: 'open' as const }],
+      ['lost-stage', { pipelineId: 'p', state: 'lost' as const }],
+      ['won-stage', { pipelineId: 'p', state: 'won' as const }],
+    ]);
+    const found = await readContactsWithOpenOrWonDeals(request, ['1', '2', '3', '4'], async (id) => states.get(id));
+    expect([...found].sort()).toEqual(['1', '3']);
+    expect(paths).toEqual(['/crm/associations/2026-03/contacts/deals/batch/read', '/crm/objects/2026-03/deals/batch/read']);
+  });
+
+  it('when no contact has a deal, then no deal is read', async () => {
+    const { request, paths } = fakeRequest([{ results: [] }]);
+    expect(await readContactsWithOpenOrWonDeals(request, ['1'], async () => undefined)).toEqual(new Set());
+    expect(paths).toHaveLength(1);
   });
 });

@@ -155,7 +155,20 @@ describe('listing contacts', () => {
   it('when owners span pages, then all are listed', async () => {
     const { request } = testRequester();
     nock(API).get('/crm/owners/2026-03').query({ limit: '100', archived: 'false' }).reply(200, { results: [{ id: '1', email: 'a@x.de', firstName: 'A' }], paging: { next: { after: 'n' } } });
-    nock(API).get('/crm/owners/2026-03').query({ limit: '100', after: 'n', archived: 'false' }).reply(200, { results: [{ id: 2, lastName: 'B' }] });
-    expect(await listOwners(request)).toEqual([{ id: '1', email: 'a@x.de', firstName: 'A' }, { id: '2', lastName: 'B' }]);
+    nock(API)
+      .get('/crm/owners/2026-03')
+      .query({ limit: '100', after: 'n', archived: 'false' })
+      .reply(200, { results: [{ id: 2, lastName: 'B', teams: [{ id: 7, name: 'Inside Sales', primary: true }] }, { id: '3', userIdIncludingInactive: 12, teams: [] }] });
+    expect(await listOwners(request)).toEqual([
+      { id: '1', email: 'a@x.de', firstName: 'A', teams: [] },
+      { id: '2', lastName: 'B', teams: [{ id: '7', name: 'Inside Sales', primary: true }] },
+      { id: '3', teams: [], deactivated: true },
+    ]);
+  });
+
+  it("when an owner's teams are garbled, then listing the owners fails instead of routing to nobody", async () => {
+    const { request } = testRequester();
+    nock(API).get('/crm/owners/2026-03').query({ limit: '100', archived: 'false' }).reply(200, { results: [{ id: '1', teams: 'Inside Sales' }] });
+    await expect(listOwners(request)).rejects.toThrow(/teams that are not a list/);
   });
 });

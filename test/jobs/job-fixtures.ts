@@ -155,8 +155,8 @@ export function createFakePortalClient(portalId: PortalId = PORTAL): FakePortalC
     async listOwners() {
       count('listOwners');
       return [
-        { id: '501', firstName: 'Rita', lastName: 'Rep', email: 'rita@example.com' },
-        { id: '900', firstName: 'Sam', lastName: 'Salesmanager' },
+        { id: '501', firstName: 'Rita', lastName: 'Rep', email: 'rita@example.com', teams: [] },
+        { id: '900', firstName: 'Sam', lastName: 'Salesmanager', teams: [] },
       ];
     },
     async accountTimeZone() {

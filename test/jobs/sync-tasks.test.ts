@@ -61,6 +61,20 @@ describe('syncTasks', () => {
     expect(await sync([want('1', [call(), qualify()])])).toMatchObject({ created: 1 });
   });
 
+  it('when a closing line is given for a kind the caller does not decide (an escalation of a rejected lead), then that open task is completed too, and only for that contact', async () => {
+    const { client, sync } = await setup();
+    const escalate: WantedTask = { kind: 'escalate', subject: 'Escalation', body: 'x\nbant-task: escalate', priority: 'HIGH', dueAt: '2026-03-02T12:00:00Z' };
+    await sync([want('1', [call(), escalate]), want('2', [call(), escalate])]);
+    const why = 'Closed by the app: sales rejected this lead (bant_feedback = rejected).';
+    const summary = await sync([want('1', [], { noLongerApplies: { call_sql: why, escalate: why } }), want('2', [call()])]);
+    expect(summary).toMatchObject({ completed: 2, created: 0 });
+    expect(client.taskContents.get('t-1')?.body.split('\n').slice(-2)).toEqual([why, 'bant-task: call_sql']);
+    // Created best first: both calls (t-1, t-2), then both escalations (t-3, t-4).
+    expect(client.taskContents.get('t-3')?.body.split('\n').slice(-2)).toEqual([why, 'bant-task: escalate']);
+    // Contact 2's call is still wanted and its escalation not decided by this caller: both stay open.
+    expect([client.taskStatuses.get('t-2'), client.taskStatuses.get('t-4')]).toEqual(['open', 'open']);
+  });
+
   it('when the priority or the title of an open task changes, then title and body are refreshed and the due date is kept', async () => {
     const { client, sync } = await setup();
     await sync([want('1', [qualify()], { priority: 'B2' })]);
@@ -200,6 +214,16 @@ describe('syncTasks', () => {
       expect(await harness.store.listTaskRecords(PORTAL, { status: 'deferred' })).toHaveLength(1);
       await sync([want('2', [])]);
       expect(await harness.store.listTaskRecords(PORTAL, { status: 'deferred' })).toEqual([]);
+    });
+
+    it('when a task the app made today and closed (a disconnect) is deferred on its return, then it still counts: a second sync does not create it', async () => {
+      const { client, harness, sync } = await setup(1);
+      await sync([want('1')]);
+      const [made] = await harness.store.getTaskRecords(PORTAL, ['1']);
+      await harness.store.putTaskRecords([{ ...(made as NonNullable<typeof made>), status: 'completed', closedBy: 'app' }]);
+      expect(await sync([want('1'), want('2')])).toMatchObject({ created: 0, deferred: 2 });
+      expect(await sync([want('1'), want('2')])).toMatchObject({ created: 0, deferred: 2 });
+      expect(client.createdTasks).toHaveLength(1);
     });
 
     it('when escalations are due, then the budget does not hold them back', async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { withReason } from '../../src/hubspot/complete-tasks.ts';
 import { buildExamples } from '../../src/outcomes/build-examples.ts';
 import { checkPickedProperties, outcomeReadProperties } from '../../src/outcomes/candidate-properties.ts';
 import { isNewOutcome, outcomesOfProperties } from '../../src/outcomes/contact-outcomes.ts';
@@ -145,10 +144,5 @@ describe('calibration candidates and task completion', () => {
     const read = outcomeReadProperties(['my_lead_channel']);
     for (const name of ['hs_analytics_source', 'hs_latest_source', 'country', 'industry', 'numemployees', 'annualrevenue', 'hs_persona', 'my_lead_channel']) expect(read).toContain(name);
     expect(new Set(read).size).toBe(read.length);
-  });
-
-  it('when a task is completed with a reason, then the reason is the last-but-one line and the kind line stays last', () => {
-    expect(withReason('Call now\n\nbant-task: call_sql', 'Sales rejected it.')).toBe('Call now\n\nSales rejected it.\nbant-task: call_sql');
-    expect(withReason('free text', 'why')).toBe('free text\nwhy');
   });
 });

@@ -1,5 +1,5 @@
 // Settings per installation: lifecycle and lead-status sync, task kinds, SLA hours, escalation owner, task budget, Leads,
-// language.
+// language, lead routing.
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -21,6 +21,18 @@ const businessHours = z
   .strictObject({ days: z.array(z.number().int().min(1).max(7)).min(1, 'at least one working day'), start: hhmm, end: hhmm })
   .refine((h) => checkBusinessHours(h) === null, { message: 'the working day must end after it starts', path: ['end'] });
 
+/** Lead routing: the team, an optional daily capacity per rep, optional weights per owner (default 1). */
+const leadRouting = z.strictObject({
+  enabled: z.boolean(),
+  teamId: z.string().trim().regex(/^\d+$/, 'expected a HubSpot team id (digits)'),
+  dailyCapacity: z.number().int('must be a whole number').min(1).max(1000).optional(),
+  weights: z
+    .array(z.strictObject({ ownerId, weight: z.number().min(0).max(100) }))
+    .max(1000)
+    .refine((list) => new Set(list.map((w) => w.ownerId)).size === list.length, { message: 'each owner at most once' })
+    .optional(),
+});
+
 /** Empty fields mean "use the model's value". */
 const settingsSchema = z.strictObject({
   syncLifecycleStage: z.boolean(),
@@ -31,6 +43,7 @@ const settingsSchema = z.strictObject({
   dailyTaskBudget: z.number().int('must be a whole number').min(1).max(1000).optional(),
   fallbackOwnerId: ownerId.optional(),
   businessHours: businessHours.optional(),
+  leadRouting: leadRouting.optional(),
   leadsEnabled: z.boolean().optional(),
   /** Tasks, reasons, property labels and the card (without a user locale) in English or German. */
   language: z.enum(LANGUAGES, { message: `expected one of ${LANGUAGES.join(', ')}` }).optional(),
@@ -87,10 +100,14 @@ export function createSettingsRouter(ctx: AppContext): Router {
     if (parsed.data.leadsEnabled && !leadsStatusOf(installation).available) {
       throw new InvalidInputError([{ path: 'leadsEnabled', message: leadsStatusOf(installation).note ?? 'Leads are not available in this portal' }], 'The settings are invalid');
     }
-    // A form that does not show the working hours (or the language) keeps those already set.
-    const kept = parsed.data.businessHours ? {} : { businessHours: before?.businessHours };
+    // A form that does not show the working hours, the language or the lead routing keeps those already set.
+    const settings: InstallationSettings = { ...parsed.data };
+    if (!settings.businessHours && before?.businessHours) settings.businessHours = before.businessHours;
     const keptLanguage = parsed.data.language ?? before?.language;
-    const settings: InstallationSettings = { ...parsed.data, ...(kept.businessHours ? kept : {}), ...(keptLanguage ? { language: keptLanguage } : {}) };
+    if (keptLanguage) settings.language = keptLanguage;
+    if (!settings.leadRouting && before?.leadRouting) settings.leadRouting = before.leadRouting;
+    // The console does not edit weights: a routing without them keeps those set through the API (send [] to clear).
+    else if (settings.leadRouting && !settings.leadRouting.weights && before?.leadRouting?.weights) settings.leadRouting = { ...settings.leadRouting, weights: before.leadRouting.weights };
     // Only the settings: a token refresh running at the same time keeps its new tokens.
     if (!(await ctx.store.updateInstallation(portalId, { settings }))) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
     ctx.log.info('installation settings changed', { portalId });
@@ -110,7 +127,8 @@ export function createSettingsRouter(ctx: AppContext): Router {
     const { portalId } = sessionOf(res);
     try {
       const client = await ctx.hubspot.forPortal(portalId);
-      res.json({ owners: await client.listOwners() });
+      // Owners of deactivated users can take no task or lead: not offered.
+      res.json({ owners: (await client.listOwners()).filter((o) => !o.deactivated) });
     } catch (error) {
       ctx.log.warn('owners could not be read for the console', { portalId, error });
       res.json({ owners: [], unavailable: true });

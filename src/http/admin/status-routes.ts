@@ -8,6 +8,9 @@ import { NotFoundError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { PortalId } from '../../store/store.ts';
 import { completeOpenAppTasks, KEPT_AFTER_DISCONNECT } from '../../jobs/disconnect-tasks.ts';
+import { localDate } from '../../jobs/local-date.ts';
+import { assignedToday } from '../../routing/assign-owners.ts';
+import { retireInstallation } from '../../store/retire-installation.ts';
 import { checkEmbeddedStoreSize } from '../../store/embedded-store-limit.ts';
 import { clearSessionCookie, sessionOf } from './session.ts';
 
@@ -67,10 +70,20 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
         missingOptionalScopes: installation.mode === 'oauth' ? optionalScopes.filter((s) => !installation.scopes.includes(s)) : [],
         // Without the optional deals scope only the feedback properties and the lifecycle stage count as outcomes.
         outcomes: outcomeSourcesOf(installation),
+        // A reinstall that brought back the settings and model history of an earlier install.
+        restored: installation.restored ?? null,
         // Lead records (src/leads/): available with the optional leads scopes, used when the admin enabled them.
         leads: leadsStatusOf(installation),
       },
       contacts,
+      // Lead routing's counts (src/routing/): leads assigned today (the portal's day) and since routing began.
+      routing: {
+        enabled: installation.settings.leadRouting?.enabled === true,
+        teamId: installation.settings.leadRouting?.teamId ?? null,
+        assignedToday: assignedToday(installation.leadRouting, localDate(ctx.now(), installation.timeZone)),
+        assigned: installation.leadRouting?.assigned ?? 0,
+        lastAssignedAt: installation.leadRouting?.lastAssignedAt ?? null,
+      },
       // The store as a whole (every portal): past its measured size the embedded store says how to switch.
       store: { kind: embedded ? 'lowdb' : 'postgres', sizeWarning },
       jobs,
@@ -106,9 +119,9 @@ export function createStatusRouter(ctx: AppContext, deps: AdminDeps): Router {
     // Default on: the tasks are completed while the app can still reach the portal.
     const tasks = body.completeOpenTasks === false ? { completed: 0 } : await completeOpenAppTasks(ctx, portalId);
     await deps.uninstall(portalId);
-    await ctx.store.deleteInstallation(portalId);
+    await retireInstallation(ctx.store, portalId, new Date(ctx.now()).toISOString());
     await ctx.store.deletePortalSessions(portalId);
-    ctx.log.info('app disconnected from the admin console; portal data deleted', { portalId });
+    ctx.log.info('app disconnected from the admin console; portal data deleted, settings and models kept for a reinstall', { portalId });
     clearSessionCookie(res, ctx.config);
     res.json({
       disconnected: true,

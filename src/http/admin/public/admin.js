@@ -107,6 +107,9 @@ function renderInstallation(data) {
       h('dd', {}, i.mode === 'oauth' ? O.oauth : O.staticToken),
       h('dt', {}, O.scoredContacts),
       h('dd', {}, fmtNumber(data.contacts)),
+      ...(data.routing?.enabled || data.routing?.assigned
+        ? [h('dt', {}, O.routing), h('dd', { 'data-testid': 'routing-count' }, O.routingCount(fmtNumber(data.routing.assignedToday), fmtNumber(data.routing.assigned), !data.routing.enabled))]
+        : []),
       h('dt', {}, O.scopes),
       h('dd', {}, i.scopes.join(', ') || '–'),
     ),
@@ -116,6 +119,7 @@ function renderInstallation(data) {
       : null,
     i.outcomes?.note ? h('p', { class: 'pill warn', role: 'status' }, O.dealsNote) : null,
     data.store?.sizeWarning ? h('p', { class: 'pill warn', role: 'alert', 'data-testid': 'store-size-warning' }, O.storeSizeWarning(fmtNumber(data.store.sizeWarning.contacts), fmtNumber(data.store.sizeWarning.limit))) : null,
+    i.restored ? h('p', { class: 'pill ok', 'data-testid': 'install-restored' }, O.restored(fmtTime(i.restored.from), fmtTime(i.restored.at))) : null,
   );
   const a = data.api;
   fill(
@@ -742,6 +746,29 @@ function ownerField(name, label, value, owners, placeholder) {
   return h('div', { class: 'field' }, h('label', { for: `s-${name}` }, label), control, h('div', { class: 'error', id: `e-${name}` }));
 }
 
+/** Lead routing: on/off, the team (from the owners' teams), leads per rep and day; weights per owner only through the API. */
+function routingFields(routing, owners) {
+  const teams = new Map();
+  for (const o of owners) for (const t of o.teams ?? []) teams.set(t.id, t.name);
+  if (routing?.teamId && !teams.has(routing.teamId)) teams.set(routing.teamId, `team ${routing.teamId}`);
+  return h(
+    'fieldset',
+    {},
+    h('legend', {}, S.routingLegend),
+    h('div', { class: 'field switch' }, h('label', {}, h('input', { type: 'checkbox', name: 'routingEnabled', checked: routing?.enabled === true }), S.routingSwitch)),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 's-leadRouting' }, S.routingTeam),
+      teams.size
+        ? h('select', { id: 's-leadRouting', name: 'routingTeamId', 'aria-describedby': 'e-leadRouting' }, h('option', { value: '' }, S.routingNoTeam), [...teams].map(([id, name]) => h('option', { value: id, selected: id === routing?.teamId }, name)))
+        : h('input', { id: 's-leadRouting', name: 'routingTeamId', value: routing?.teamId ?? '', placeholder: S.routingTeamId, inputmode: 'numeric', 'aria-describedby': 'e-leadRouting' }),
+      h('div', { class: 'error', id: 'e-leadRouting' }),
+    ),
+    numberField('routingCapacity', S.routingCapacity, routing?.dailyCapacity, S.routingCapacityDefault),
+  );
+}
+
 // Language names stay in their own language, whatever the console's.
 const LANGUAGES = { en: 'English', de: 'Deutsch' };
 
@@ -780,6 +807,7 @@ loaders['tab-settings'] = async () => {
     numberField('dailyTaskBudget', S.budget, s.dailyTaskBudget, S.fromModel(modelDefaults.dailyTaskBudget)),
     ownerField('escalationOwnerId', S.escalationOwner, s.escalationOwnerId, owners, modelDefaults.escalationOwnerId ? S.fromModel(modelDefaults.escalationOwnerId) : S.contactOwner),
     ownerField('fallbackOwnerId', S.fallbackOwner, s.fallbackOwnerId, owners, S.unassigned),
+    routingFields(s.leadRouting, owners),
     languageField(s.language),
     h('button', { type: 'submit', class: 'button primary' }, S.save),
   );
@@ -797,6 +825,7 @@ function readSettings(form) {
     dailyTaskBudget: num('dailyTaskBudget'),
     escalationOwnerId: text('escalationOwnerId'),
     fallbackOwnerId: text('fallbackOwnerId'),
+    leadRouting: text('routingTeamId') ? { enabled: data.has('routingEnabled'), teamId: text('routingTeamId'), dailyCapacity: num('routingCapacity') } : undefined,
     language: text('language'),
     leadsEnabled: data.has('leadsEnabled'),
   };
