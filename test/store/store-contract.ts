@@ -569,19 +569,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('when only the results are put, then they replace those fields, keep the profile, and skip unknown contacts', async () => {
         const leadProcess = { inLeadProcess: false as const, because: 'lifecycle_stage' as const, stage: 'customer' };
-        await store.putSnapshots([snapshot(101, '1', { writtenAt: '2026-01-03T00:00:01.234Z', leadProcess }), snapshot(101, '2'), snapshot(202, '1')]);
+        const routedTo = { ownerId: '88', reason: 'round robin' };
+        await store.putSnapshots([snapshot(101, '1', { writtenAt: '2026-01-03T00:00:01.234Z', leadProcess, routedTo }), snapshot(101, '2', { ownerId: null }), snapshot(202, '1')]);
 
         await store.putSnapshotResults(101, [
           { contactId: '1', written: { bant_priority: 'B2' }, scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0' },
-          { contactId: '2', written: { bant_priority: 'C3' }, writtenAt: '2026-01-04T00:00:02.000Z', scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0', leadProcess },
+          { contactId: '2', ownerId: '88', written: { bant_priority: 'C3' }, writtenAt: '2026-01-04T00:00:02.000Z', scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0', leadProcess, routedTo },
           { contactId: 'unknown', written: {}, scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0' },
         ]);
 
         const got = await store.getSnapshots(101, ['1', '2', 'unknown']);
-        const { writtenAt: _writtenAt, leadProcess: _leadProcess, ...first } = snapshot(101, '1');
+        const { writtenAt: _writtenAt, leadProcess: _leadProcess, routedTo: _routedTo, ...first } = snapshot(101, '1', { routedTo });
         expect(got.get('1')).toEqual({ ...first, written: { bant_priority: 'B2' }, scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0' });
         expect(got.get('2')).toEqual(
-          snapshot(101, '2', { written: { bant_priority: 'C3' }, writtenAt: '2026-01-04T00:00:02.000Z', scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0', leadProcess }),
+          snapshot(101, '2', { ownerId: '88', written: { bant_priority: 'C3' }, writtenAt: '2026-01-04T00:00:02.000Z', scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '2.0.0', leadProcess, routedTo }),
         );
         expect(got.has('unknown')).toBe(false);
         expect((await store.getSnapshots(202, ['1'])).get('1')).toEqual(snapshot(202, '1'));
