@@ -5,6 +5,7 @@ import { defineCatalogue, type PlainKeys, type TemplatesOf } from '../scoring/ca
 export const PROPERTY_TEXTS = defineCatalogue(
   {
     'app.contact': 'Set by the BANT lead scoring app; changes made by hand are overwritten at the next scoring.',
+    'group.label': 'BANT lead scoring',
     'app.company': 'Set by the BANT lead scoring app from the company and its contacts; changes made by hand are overwritten at the next scoring.',
     'grade.A': 'A (best fit)',
     'grade.B': 'B (good fit)',
@@ -128,6 +129,7 @@ export const PROPERTY_TEXTS = defineCatalogue(
   },
   {
     'app.contact': 'Von der App BANT-Lead-Scoring gesetzt; Änderungen von Hand werden bei der nächsten Bewertung überschrieben.',
+    'group.label': 'BANT-Lead-Scoring',
     'app.company': 'Von der App BANT-Lead-Scoring aus dem Unternehmen und seinen Kontakten gesetzt; Änderungen von Hand werden bei der nächsten Bewertung überschrieben.',
     'grade.A': 'A (passt am besten)',
     'grade.B': 'B (passt gut)',

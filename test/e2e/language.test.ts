@@ -54,6 +54,7 @@ describe('language per installation', () => {
     expect(openCall(first.id)?.props.hs_task_subject).toMatch(/^Call now: .+ is sales-ready$/);
     expect(contactProperty('bant_qualification')?.label).toBe('BANT qualification');
     expect(optionLabel('bant_budget_answer', 'approved')).toBe('Budget approved');
+    expect(env.portal.groups.contacts.get('bant_scoring')?.label).toBe('BANT lead scoring');
   });
 
   it('when the admin sets German, then the properties are relabelled, the open task is rewritten and new tasks and reasons are German', async () => {
@@ -67,6 +68,8 @@ describe('language per installation', () => {
     expect(optionLabel('bant_budget_answer', 'approved')).toBe('Budget freigegeben');
     expect(contactProperty('bant_qualification')?.options.map((o) => o.value)).toEqual(values);
     expect(companyProperty('bant_account_qualification')?.label).toBe('BANT-Account-Qualifizierung');
+    expect(env.portal.groups.contacts.get('bant_scoring')?.label).toBe('BANT-Lead-Scoring');
+    expect(env.portal.groups.companies.get('bant_scoring')?.label).toBe('BANT-Lead-Scoring');
 
     // The same task, refreshed in place (its id and due date kept), in German; the marker line unchanged.
     await waitUntil(() => /^Jetzt anrufen: .+ ist verkaufsbereit$/.test(openCall(first.id)?.props.hs_task_subject ?? ''), {
@@ -95,6 +98,8 @@ describe('language per installation', () => {
     expect(answer.language?.relabelled).toBe(true);
     expect(contactProperty('bant_qualification')?.label).toBe('BANT qualification');
     expect(optionLabel('bant_budget_answer', 'approved')).toBe('Budget approved');
+    expect(env.portal.groups.contacts.get('bant_scoring')?.label).toBe('BANT lead scoring');
+    expect(env.portal.groups.companies.get('bant_scoring')?.label).toBe('BANT lead scoring');
     await waitUntil(() => /^Call now: .+ is sales-ready$/.test(openCall(first.id)?.props.hs_task_subject ?? ''), { timeoutMs: 30_000, message: 'the open call task in English again' });
     expect(String(openCall(first.id)!.id)).toBe(firstTaskId);
     expect(openCall(first.id)?.props.hs_task_body?.split('\n').at(-1)).toBe('bant-task: call_sql');
