@@ -174,6 +174,7 @@ export const MESSAGES = defineCatalogue(
     'account.capped': ' (capped at {cap})',
     'account.criterionValue': '{criterion} {value}',
     'account.decides': 'decides',
+    'lead.contactId': 'Contact {id}',
 
     'option.bant_budget_answer.approved': 'Budget approved',
     'option.bant_budget_answer.planned': 'Budget planned',
@@ -368,6 +369,7 @@ export const MESSAGES = defineCatalogue(
     'account.capped': ' (gedeckelt bei {cap})',
     'account.criterionValue': '{criterion}: {value}',
     'account.decides': 'entscheidet',
+    'lead.contactId': 'Kontakt {id}',
 
     'option.bant_budget_answer.approved': 'Budget freigegeben',
     'option.bant_budget_answer.planned': 'Budget geplant',
