@@ -3,7 +3,10 @@
 // text no English one (a heuristic), after the contact's own data (names, titles, companies, pages) is taken out.
 import { describe, expect, it } from 'vitest';
 import { CARD_TEXTS } from '../../card/card-texts.ts';
-import { allPropertiesIn } from '../../src/hubspot/bant-properties.ts';
+import { readFileSync } from 'node:fs';
+import { allPropertiesIn, propertyGroupIn } from '../../src/hubspot/bant-properties.ts';
+import { meddicPropertyDefinitions } from '../../src/hubspot/meddic-properties.ts';
+import { MEDDIC_CRITERIA } from '../../src/scoring/meddic-schema.ts';
 import { companyPropertiesIn } from '../../src/hubspot/company-properties.ts';
 import { profileOf } from '../../src/http/admin/read-snapshots.ts';
 import { buildScoredPayload } from '../../src/http/card-routes.ts';
@@ -13,7 +16,7 @@ import { discoverRules } from '../../src/scoring/discover-rules.ts';
 import type { OutcomeExample } from '../../src/scoring/outcomes.ts';
 import { draftAccountTasks } from '../../src/scoring/draft-account-tasks.ts';
 import { scoreChangeOf } from '../../src/outcomes/score-history.ts';
-import { score } from '../../src/scoring/index.ts';
+import { parseModel, score } from '../../src/scoring/index.ts';
 import { IN_LEAD_PROCESS } from '../../src/scoring/lead-process.ts';
 import { labelOf } from '../../src/scoring/option-labels.ts';
 import { placeInAccount } from '../../src/scoring/place-in-account.ts';
@@ -33,6 +36,10 @@ const ENGLISH_WORDS = new Set(
 );
 
 const WORD = /[\p{L}]+/gu;
+
+const parsedMeddic = parseModel(JSON.parse(readFileSync(new URL('../../config/scoring-model.meddic.json', import.meta.url), 'utf8')));
+if (!parsedMeddic.ok) throw new Error(JSON.stringify(parsedMeddic.issues));
+const MEDDIC = parsedMeddic.model.meddic!;
 
 /** Texts with the contact's own data taken out: what is left is the app's wording. */
 function appWords(text: string, data: readonly string[]): string[] {
@@ -206,9 +213,11 @@ describe('no mixed sentences', () => {
       }
       data.sort((a, b) => b.length - a.length);
       texts.push(...Object.values(CARD_TEXTS[language]));
-      for (const p of [...allPropertiesIn(language), ...companyPropertiesIn(language)]) texts.push(p.label, p.description, ...(p.options ?? []).map((o) => o.label));
-      // Example values in descriptions are data, written as a portal would hold them.
-      expect(foreignWords(texts, language, [...data, 'Geschäftsführer', 'Karl Brandt'])).toEqual([]);
+      for (const p of [...allPropertiesIn(language), ...companyPropertiesIn(language), ...meddicPropertyDefinitions(MEDDIC, language)]) texts.push(p.label, p.description, ...(p.options ?? []).map((o) => o.label));
+      texts.push(propertyGroupIn(language).label);
+      // Example values in descriptions are data, written as a portal would hold them; so are the MEDDIC model's questions and answer values.
+      const meddicData = MEDDIC_CRITERIA.flatMap((c) => [MEDDIC[c].question, ...Object.keys(MEDDIC[c].answers)]);
+      expect(foreignWords(texts, language, [...data, ...meddicData, 'Geschäftsführer', 'Karl Brandt'])).toEqual([]);
     });
   }
 
