@@ -13,6 +13,9 @@ const quiet = () => waitQuiescent(env.standIn, { metricsUrl: env.app!.url });
 const contactProperty = (name: string) => env.portal.properties.contacts.get(name);
 const companyProperty = (name: string) => env.portal.properties.companies.get(name);
 const optionLabel = (name: string, value: string) => contactProperty(name)?.options.find((o) => o.value === value)?.label;
+const ENGLISH_ACCOUNT = /\b(?:via|engagement:|decision maker|influencer|champion|by title|nobody|conflict on|employees)\b/;
+const accountTexts = () =>
+  [...env.portal.live('companies')].flatMap((c) => [c.props.bant_buying_center ?? '', c.props.bant_account_score_reasons ?? '']).filter((t) => t !== '');
 const openCall = (contactId: number) => appTasks(env.portal, contactId, 'call_sql').find((t) => t.props.hs_task_status !== 'COMPLETED');
 
 function leads(): CrmRecord[] {
@@ -55,6 +58,7 @@ describe('language per installation', () => {
     expect(contactProperty('bant_qualification')?.label).toBe('BANT qualification');
     expect(optionLabel('bant_budget_answer', 'approved')).toBe('Budget approved');
     expect(env.portal.groups.contacts.get('bant_scoring')?.label).toBe('BANT lead scoring');
+    expect(accountTexts().some((t) => ENGLISH_ACCOUNT.test(t))).toBe(true);
   });
 
   it('when the admin sets German, then the properties are relabelled, the open task is rewritten and new tasks and reasons are German', async () => {
@@ -85,6 +89,12 @@ describe('language per installation', () => {
     await quiet();
     const reasons = env.portal.value('contacts', env.portal.get('contacts', first.id)!, 'bant_score_reasons') ?? '';
     expect(reasons).not.toMatch(/ ago|capped|fit: /);
+
+    // The accounts are qualified again with the contacts: their reasons and buying centre in German too.
+    await waitUntil(() => accountTexts().length > 0 && accountTexts().every((t) => !ENGLISH_ACCOUNT.test(t)), {
+      timeoutMs: 30_000,
+      message: () => `German account texts, not ${JSON.stringify(accountTexts().filter((t) => ENGLISH_ACCOUNT.test(t)).slice(0, 3))}`,
+    });
 
     const second = leads().find((c) => c.id !== first.id) as CrmRecord;
     env.standIn.simulate.updateContact(env.portal.id, second.id, { ...SQL_ANSWERS });
