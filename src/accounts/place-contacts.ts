@@ -39,13 +39,13 @@ export async function placeInStoredAccounts(
     const account = companyId === undefined ? null : storedAccount(accounts.get(companyId));
     if (account && item.profile) item.result = placeInAccount(item.result, item.profile, item.contactId, account, model, now, item.answeredAt, language);
   }
-  await holdCalls(ctx, portalId, items, companyOf, accounts);
+  await holdCalls(ctx, portalId, items, companyOf, accounts, language);
 }
 
-function labelOf(item: PlaceableItem): string {
+function labelOf(item: PlaceableItem, language: Language): string {
   const p = item.profile?.properties ?? {};
   const name = [p.firstname, p.lastname].filter((s) => typeof s === 'string' && s.trim() !== '').join(' ');
-  return labelContact({ id: item.contactId, name, jobtitle: p.jobtitle ?? '', buyingRoles: null, result: item.result });
+  return labelContact({ id: item.contactId, name, jobtitle: p.jobtitle ?? '', buyingRoles: null, result: item.result }, language);
 }
 
 /**
@@ -59,6 +59,7 @@ async function holdCalls(
   items: PlaceableItem[],
   companyOf: ReadonlyMap<string, string>,
   accounts: ReadonlyMap<string, AccountSnapshot>,
+  language: Language,
 ): Promise<void> {
   const ready = items.filter((i) => i.result.qualification === 'sql' && companyOf.has(i.contactId));
   if (ready.length === 0) return;
@@ -87,7 +88,7 @@ async function holdCalls(
   for (const [companyId, group] of byCompany) {
     const candidates: CallCandidate[] = group.map((i) => ({
       contactId: i.contactId,
-      label: labelOf(i),
+      label: labelOf(i, language),
       qualification: i.result.qualification,
       priority: i.result.priority,
       leadScore: Number.isFinite(i.result.leadScore) ? i.result.leadScore : null,

@@ -126,7 +126,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
       if (snapshot) members.push(memberOf(snapshot, profileOf(snapshot, company.properties), model, now, language));
     }
     if (members.length === 0) continue;
-    const account = qualifyAccount({ properties: company.properties, contacts: members }, model, now);
+    const account = qualifyAccount({ properties: company.properties, contacts: members }, model, now, language);
     const { bant_account_scored_at: _at, ...values } = account.properties;
     const changes = planCompanyWrite(values, company.current);
     // The time is written only with a change, so an unchanged account costs no write.
@@ -194,7 +194,7 @@ export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, compa
   for (const { a, placed } of placements) {
     const candidates: CallCandidate[] = placed.map(({ m, result }) => ({
       contactId: m.id,
-      label: labelContact(m),
+      label: labelContact(m, language),
       qualification: result.qualification,
       priority: result.priority,
       leadScore: Number.isFinite(result.leadScore) ? result.leadScore : null,

@@ -6,7 +6,18 @@ import { MESSAGES, type OptionKey } from '../scoring/messages.ts';
 import { CRITERION_STATES, DISQUALIFY_REASONS, GRADES, LIFECYCLE_STAGES, PRIORITIES, QUALIFICATIONS, TIERS } from '../scoring/types.ts';
 import { PROPERTY_TEXTS, type PropertyTextKey } from './property-texts.ts';
 
-export const PROPERTY_GROUP = { name: 'bant_scoring', label: 'BANT lead scoring', displayOrder: -1 } as const;
+export interface PropertyGroup {
+  name: string;
+  label: string;
+  displayOrder: number;
+}
+
+/** The app's property group (contacts and companies) with its label in `language`; the name never changes. */
+export function propertyGroupIn(language: Language): PropertyGroup {
+  return { name: 'bant_scoring', label: PROPERTY_TEXTS.in(language)('group.label'), displayOrder: -1 };
+}
+
+export const PROPERTY_GROUP: PropertyGroup = propertyGroupIn(DEFAULT_LANGUAGE);
 
 export interface PropertyOption {
   label: string;

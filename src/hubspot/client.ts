@@ -1,7 +1,7 @@
 // One ready client per portal (probot's per-installation octokit): its own SDK client and token, the portal's
 // limiter and retries, cached property options. Jobs and webhooks receive it through PortalClients.forPortal.
-import { DEFAULT_LANGUAGE } from '../scoring/catalogue.ts';
-import { allPropertiesIn } from './bant-properties.ts';
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
+import { allPropertiesIn, propertyGroupIn } from './bant-properties.ts';
 import type Bottleneck from 'bottleneck';
 import type { Config } from '../config.ts';
 import { AuthorizationError } from '../errors.ts';
@@ -154,12 +154,12 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     };
     // Created once per client and set of definitions: a MEDDIC model with other answer values provisions again (patching the options).
     const meddicProvisioned = new Map<string, Promise<void>>();
-    const provisionMeddicProperties = (meddic: MeddicModel) => {
-      const definitions = meddicPropertyDefinitions(meddic);
+    const provisionMeddicProperties = (meddic: MeddicModel, language: Language = DEFAULT_LANGUAGE) => {
+      const definitions = meddicPropertyDefinitions(meddic, language);
       const key = JSON.stringify(definitions);
       let done = meddicProvisioned.get(key);
       if (!done) {
-        done = provisionProperties(request, log.child({ portalId }), definitions).then(() => undefined);
+        done = provisionProperties(request, log.child({ portalId }), definitions, 'contacts', propertyGroupIn(language)).then(() => undefined);
         meddicProvisioned.set(key, done);
         done.catch(() => meddicProvisioned.delete(key));
       }
@@ -181,9 +181,9 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       portalId,
       request,
       provisionProperties: async (language = DEFAULT_LANGUAGE) => {
-        await provisionProperties(request, log.child({ portalId }), allPropertiesIn(language));
+        await provisionProperties(request, log.child({ portalId }), allPropertiesIn(language), 'contacts', propertyGroupIn(language));
         // docs/contract.md section 3a: the account values live on companies, in a company group of the same name.
-        await provisionProperties(request, log.child({ portalId }), companyPropertiesIn(language), 'companies');
+        await provisionProperties(request, log.child({ portalId }), companyPropertiesIn(language), 'companies', propertyGroupIn(language));
       },
       lifecycleStageOrder: stageOrder,
       optionLabels,

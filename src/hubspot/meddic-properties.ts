@@ -1,31 +1,45 @@
 // The MEDDIC contact properties (docs/contract.md section 3, MEDDIC addition), in the app's group `bant_scoring`. They
 // exist only in portals whose active model names the framework "meddic": the answer properties' options are that
-// model's answer values, so the definitions come from the model.
+// model's answer values, so the definitions come from the model. Labels and descriptions are in the installation's
+// language (src/hubspot/property-texts.ts); the model's questions and answer values are the admin's own words.
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
 import { MEDDIC_CRITERIA, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from '../scoring/meddic-schema.ts';
-import { MEDDIC_LABELS } from '../scoring/meddic-texts.ts';
 import { CRITERION_STATES } from '../scoring/types.ts';
 import { PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
+import { PROPERTY_TEXTS } from './property-texts.ts';
 
-const APP = 'Set by the BANT lead scoring app (MEDDIC model); changes made by hand are overwritten at the next scoring.';
-const STATE_LABELS: Record<string, string> = { met: 'Met', partial: 'Partly met', not_met: 'Not met', unknown: 'Unknown' };
-
-function options(values: readonly string[], labels: Record<string, string> = {}): PropertyOption[] {
-  return values.map((value, displayOrder) => ({ label: Object.hasOwn(labels, value) ? labels[value]! : value, value, displayOrder, hidden: false }));
+function options(values: readonly string[], label: (value: string) => string = (value) => value): PropertyOption[] {
+  return values.map((value, displayOrder) => ({ label: label(value), value, displayOrder, hidden: false }));
 }
 
-function output(name: string, label: string, description: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition {
-  return { name, label, description: `${description} ${APP}`, groupName: PROPERTY_GROUP.name, type, fieldType, formField: false, ...(opts ? { options: opts } : {}) };
-}
-
-export function meddicPropertyDefinitions(meddic: MeddicModel): PropertyDefinition[] {
+export function meddicPropertyDefinitions(meddic: MeddicModel, language: Language = DEFAULT_LANGUAGE): PropertyDefinition[] {
+  const say = PROPERTY_TEXTS.in(language);
+  const output = (name: string, label: string, description: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition => ({
+    name,
+    label,
+    description: `${description} ${say('meddic.app')}`,
+    groupName: PROPERTY_GROUP.name,
+    type,
+    fieldType,
+    formField: false,
+    ...(opts ? { options: opts } : {}),
+  });
+  const stateOptions = options(CRITERION_STATES, (state) => say(`state.${state as (typeof CRITERION_STATES)[number]}`));
   const states = MEDDIC_CRITERIA.map((c) =>
-    output(meddicStateProperty(c), `MEDDIC ${MEDDIC_LABELS[c].toLowerCase()}`, `The state of the MEDDIC criterion ${MEDDIC_LABELS[c]}.`, 'enumeration', 'select', options(CRITERION_STATES, STATE_LABELS)),
+    output(
+      meddicStateProperty(c),
+      say('meddic_state.label', { criterion: say(`meddic.nameInLabel.${c}`) }),
+      say('meddic_state.description', { criterion: say(`meddic.name.${c}`) }),
+      'enumeration',
+      'select',
+      stateOptions,
+    ),
   );
   const answers = MEDDIC_CRITERIA.map(
     (c): PropertyDefinition => ({
       name: meddicAnswerProperty(c),
-      label: `MEDDIC ${MEDDIC_LABELS[c].toLowerCase()} (answer)`,
-      description: `${meddic[c].question} Reps fill it in during calls; the active model maps each value to a state.`,
+      label: say('meddic_answer.label', { criterion: say(`meddic.nameInLabel.${c}`) }),
+      description: say('meddic_answer.description', { question: meddic[c].question }),
       groupName: PROPERTY_GROUP.name,
       type: 'enumeration',
       fieldType: 'select',
@@ -35,8 +49,8 @@ export function meddicPropertyDefinitions(meddic: MeddicModel): PropertyDefiniti
   );
   return [
     ...states,
-    output('meddic_criteria_met', 'MEDDIC criteria met', 'How many of the six MEDDIC criteria are met, 0 to 6.', 'number', 'number'),
-    output('meddic_summary', 'MEDDIC summary', 'How many criteria are met, and what is still open with the question to ask.', 'string', 'textarea'),
+    output('meddic_criteria_met', say('meddic_criteria_met.label'), say('meddic_criteria_met.description'), 'number', 'number'),
+    output('meddic_summary', say('meddic_summary.label'), say('meddic_summary.description'), 'string', 'textarea'),
     ...answers,
   ];
 }

@@ -144,8 +144,8 @@ export interface PortalClient {
   listDealIds?(after: string | undefined, limit: number): Promise<{ ids: string[]; after?: string }>;
   /** The portal's lead pipelines and stage kinds (cached); undefined when the portal has no Leads (needs the leads scopes). */
   leadPipelines?(): Promise<LeadPipelines | undefined>;
-  /** Creates the meddic_* contact properties of a MEDDIC model (once per client and model answers; idempotent). */
-  provisionMeddicProperties?(meddic: MeddicModel): Promise<void>;
+  /** Creates the meddic_* contact properties of a MEDDIC model (once per client, model answers and language; idempotent; another language relabels). */
+  provisionMeddicProperties?(meddic: MeddicModel, language?: Language): Promise<void>;
   /** Creates the app's properties on the leads object (once per client; idempotent). */
   provisionLeadProperties?(): Promise<void>;
   /** Per contact, its leads with stage kind and the app's lead properties. */

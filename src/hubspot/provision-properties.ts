@@ -2,10 +2,10 @@
 // existing name is refused, commonly with 409). Reads what exists in one batch call, creates what is missing in one,
 // and patches only definitions that drifted (labels, descriptions, options, group).
 import type { Logger } from '../log.ts';
-import { ALL_PROPERTIES, PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
+import { ALL_PROPERTIES, PROPERTY_GROUP, type PropertyDefinition, type PropertyGroup, type PropertyOption } from './bant-properties.ts';
 import type { PortalRequest } from './request.ts';
 import { propertiesPath } from './api-paths.ts';
-import { propertiesShape, propertyShape } from './response-shapes.ts';
+import { groupShape, propertiesShape, propertyShape } from './response-shapes.ts';
 
 interface HubSpotProperty {
   name: string;
@@ -28,9 +28,12 @@ export async function provisionProperties(
   log: Logger,
   definitions: PropertyDefinition[] = ALL_PROPERTIES,
   objectType: 'contacts' | 'companies' | 'leads' = 'contacts',
+  group?: PropertyGroup,
 ): Promise<ProvisionReport> {
   // POST /crm/properties/2026-03/{objectType}/groups; 409 = the group exists already.
-  await request('properties.createGroup', { method: 'POST', path: propertiesPath(objectType, '/groups'), body: PROPERTY_GROUP, allow: [409] });
+  const created = await request('properties.createGroup', { method: 'POST', path: propertiesPath(objectType, '/groups'), body: group ?? PROPERTY_GROUP, allow: [409] });
+  // An existing group keeps its label unless a language is asked for: then it is relabelled like the properties.
+  if (group && created.status === 409) await relabelGroup(request, objectType, group);
 
   // POST /crm/properties/2026-03/contacts/batch/read: names that do not exist are absent (or listed in `errors`, 207).
   const existing = await request<{ results?: HubSpotProperty[] }>('properties.batchRead', {
@@ -65,6 +68,13 @@ export async function provisionProperties(
   log.info('HubSpot properties provisioned', {
     objectType, created: report.created.length, updated: report.updated, unchanged: report.unchanged.length });
   return report;
+}
+
+async function relabelGroup(request: PortalRequest, objectType: string, group: PropertyGroup): Promise<void> {
+  // GET /crm/properties/2026-03/{objectType}/groups/{groupName}; PATCH the same path with the new label.
+  const current = await request<{ label?: string }>('properties.readGroup', { method: 'GET', path: propertiesPath(objectType, `/groups/${group.name}`), expect: groupShape });
+  if (current.body?.label === group.label) return;
+  await request('properties.updateGroup', { method: 'PATCH', path: propertiesPath(objectType, `/groups/${group.name}`), body: { label: group.label } });
 }
 
 async function patchIfDrifted(

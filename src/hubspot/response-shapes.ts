@@ -103,6 +103,12 @@ export const propertyShape: ShapeCheck = (body, status) => {
   return body.options === undefined || Array.isArray(body.options) ? undefined : 'options that are not an array';
 };
 
+/** One property group: its label is a string (a garbled answer is an error, not "another label"). */
+export const groupShape: ShapeCheck = (body) => {
+  if (!isRecord(body)) return 'a body that is not a JSON object';
+  return typeof body.label === 'string' ? undefined : 'a group without a label';
+};
+
 /** Batch create or update: results with ids. */
 export const batchWriteShape: ShapeCheck = (body) => checkObjectResults(body);
 

@@ -199,7 +199,7 @@ export async function applyResults(
   });
   const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
   // The meddic_* properties exist only once a MEDDIC model is active: created before its first values are written.
-  if (writes.length && model.framework === 'meddic' && model.meddic) await client.provisionMeddicProperties?.(model.meddic);
+  if (writes.length && model.framework === 'meddic' && model.meddic) await client.provisionMeddicProperties?.(model.meddic, language);
   const refused = new Map<string, string>();
   const writtenAt = new Map<string, string>();
   for (let start = 0; start < writes.length; start += CONTACT_BATCH) {

@@ -1,6 +1,8 @@
 // Which Lead records to create, move and update for scored contacts (docs/contract.md section 3b). Pure: the caller reads
 // the contact's leads and the portal's lead stages, then writes what this returns. Planning from HubSpot's current leads
 // makes a redo harmless: a contact with an open lead (the app's or a rep's) never gets a second one.
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
+import { MESSAGES } from '../scoring/messages.ts';
 import { CRITERIA, type Criterion, type CriterionState, type DisqualifyReason, type Qualification } from '../scoring/types.ts';
 
 export type LeadStageKind = 'open' | 'qualified' | 'disqualified';
@@ -47,15 +49,17 @@ export interface LeadPlan {
 const STATE_LABEL: Record<CriterionState, string> = { met: 'met', partial: 'partly met', not_met: 'not met', unknown: 'unknown' };
 const CRITERION_LABEL: Record<Criterion, string> = { budget: 'Budget', authority: 'Authority', need: 'Need', timeline: 'Timeline' };
 
-/** "Budget met · Authority unknown · Need met · Timeline partly met". */
-export function bantSummary(bant: Record<Criterion, CriterionState>): string {
-  return CRITERIA.map((c) => `${CRITERION_LABEL[c]} ${STATE_LABEL[bant[c]]}`).join(' · ');
+/** "Budget met · Authority unknown · Need met · Timeline partly met"; in German "Budget erfüllt · Entscheidungsbefugnis unbekannt · …". */
+export function bantSummary(bant: Record<Criterion, CriterionState>, language: Language = DEFAULT_LANGUAGE): string {
+  if (language === DEFAULT_LANGUAGE) return CRITERIA.map((c) => `${CRITERION_LABEL[c]} ${STATE_LABEL[bant[c]]}`).join(' · ');
+  const say = MESSAGES.in(language);
+  return CRITERIA.map((c) => `${say(`criterion.${c}`)} ${say(`state.${bant[c]}`)}`).join(' · ');
 }
 
 /** The contact's name, else its email, else its id: HubSpot requires a lead name (hs_lead_name). */
-export function leadName(contactId: string, properties: ContactForLeads['properties']): string {
+export function leadName(contactId: string, properties: ContactForLeads['properties'], language: Language = DEFAULT_LANGUAGE): string {
   const name = [properties.firstname, properties.lastname].map((p) => (p ?? '').trim()).filter(Boolean).join(' ');
-  return name || (properties.email ?? '').trim() || `Contact ${contactId}`;
+  return name || (properties.email ?? '').trim() || MESSAGES.in(language)('lead.contactId', { id: contactId });
 }
 
 /** The first open stage (by display order) of a pipeline: where a new lead starts. */
@@ -68,10 +72,11 @@ export function disqualifiedStage(stages: Iterable<LeadStageRef>, pipelineId: st
   return [...stages].filter((s) => s.pipelineId === pipelineId && s.kind === 'disqualified').sort((a, b) => a.displayOrder - b.displayOrder)[0];
 }
 
-export function planLeads(contacts: readonly ContactForLeads[], stages: readonly LeadStageRef[], defaultPipelineId: string): LeadPlan {
+/** `language`: the installation's, for the lead's name fallback and its BANT summary. */
+export function planLeads(contacts: readonly ContactForLeads[], stages: readonly LeadStageRef[], defaultPipelineId: string, language: Language = DEFAULT_LANGUAGE): LeadPlan {
   const plan: LeadPlan = { creates: [], updates: [], problems: [] };
   for (const contact of contacts) {
-    const values: Record<string, string> = { bant_priority: contact.priority, bant_lead_score: contact.leadScore, bant_summary: bantSummary(contact.bant) };
+    const values: Record<string, string> = { bant_priority: contact.priority, bant_lead_score: contact.leadScore, bant_summary: bantSummary(contact.bant, language) };
     const open = contact.leads.filter((l) => l.kind === 'open');
     if (contact.qualification === 'disqualified') {
       for (const lead of open) {
@@ -102,7 +107,7 @@ export function planLeads(contacts: readonly ContactForLeads[], stages: readonly
     plan.creates.push({
       contactId: contact.contactId,
       properties: {
-        hs_lead_name: leadName(contact.contactId, contact.properties),
+        hs_lead_name: leadName(contact.contactId, contact.properties, language),
         hs_pipeline: entry.pipelineId,
         hs_pipeline_stage: entry.stageId,
         ...(contact.ownerId ? { hubspot_owner_id: contact.ownerId } : {}),

@@ -6,6 +6,8 @@ import type { AppContext } from '../app-context.ts';
 import { HubSpotApiError } from '../errors.ts';
 import type { PortalClient } from '../hubspot/portal-client.ts';
 import type { PropertyBag, ScoringResult } from '../scoring/types.ts';
+import type { Language } from '../scoring/catalogue.ts';
+import { languageOf } from '../store/installation-language.ts';
 import type { Installation, PortalId } from '../store/store.ts';
 import { hasLeadAccess } from './lead-scope.ts';
 import { type ContactForLeads, type LeadStageRef, planLeads } from './plan-leads.ts';
@@ -46,7 +48,7 @@ export async function syncLeads(ctx: AppContext, client: PortalClient, portalId:
       return empty('unavailable');
     }
     await client.provisionLeadProperties?.();
-    return await writeLeads(ctx, client, portalId, items, pipelines);
+    return await writeLeads(ctx, client, portalId, items, pipelines, languageOf(installation.settings));
   } catch (error) {
     if (!leadsRefused(error)) throw error;
     ctx.log.warn('leads not synced: HubSpot refused the leads object', { portalId, code: 'leads_unavailable', error });
@@ -60,6 +62,7 @@ async function writeLeads(
   portalId: PortalId,
   items: readonly LeadSyncItem[],
   pipelines: NonNullable<Awaited<ReturnType<NonNullable<PortalClient['leadPipelines']>>>>,
+  language: Language,
 ): Promise<LeadSyncSummary> {
   const summary = empty();
   const ids = [...new Set(items.map((i) => i.contactId))];
@@ -77,7 +80,7 @@ async function writeLeads(
     leads: leads.get(contactId) ?? [],
   }));
   const stages: LeadStageRef[] = [...pipelines.stages.values()];
-  const plan = planLeads(contacts, stages, pipelines.defaultPipelineId);
+  const plan = planLeads(contacts, stages, pipelines.defaultPipelineId, language);
   for (const p of plan.problems) summary.failed.push({ contactId: p.contactId, code: p.code, error: p.message });
 
   if (plan.creates.length) {

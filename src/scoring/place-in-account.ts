@@ -10,7 +10,7 @@ import { decideQualification, recommendStage } from './decide-qualification.ts';
 import { draftTasks } from './draft-tasks.ts';
 import { formatTenths } from './format-reason.ts';
 import type { ScoringModel } from './model-schema.ts';
-import { type AccountResult, answerOf } from './qualify-account.ts';
+import { type AccountResult, answerOf, wordAnswer } from './qualify-account.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
 import { CRITERIA, type Criterion, type CriterionResult, type CriterionState, type Grade, type Profile, type Qualification, type ScoringResult } from './types.ts';
 
@@ -40,6 +40,7 @@ function inheritCriterion(
   account: AccountResult,
   contactId: string,
   answeredAt: Partial<Record<Criterion, string>> | undefined,
+  language: Language,
 ): CriterionResult {
   const source = account.sources[criterion];
   // The contact's own answer is already the account's, or the account knows nothing the contact does not.
@@ -52,6 +53,12 @@ function inheritCriterion(
   }
   const state = account.bant[criterion].state;
   const first = account.bant[criterion].evidence[0];
+  const say = MESSAGES.in(language);
+  // English keeps the words it always wrote (`budget approved, via …`); other languages name criterion and value.
+  const what =
+    language === DEFAULT_LANGUAGE
+      ? `${criterion} ${source.answer ?? state}`
+      : say('account.criterionValue', { criterion: say(`criterionInText.${criterion}`), value: source.answer === null ? say(`state.${state}`) : wordAnswer(criterion, source.answer, language) });
   return {
     state,
     evidence: [
@@ -59,7 +66,7 @@ function inheritCriterion(
         source: first?.source ?? 'property',
         name: first?.name ?? criterion,
         ...(source.answer !== null ? { value: source.answer } : {}),
-        text: `${criterion} ${source.answer ?? state}, via ${source.label}`,
+        text: say('account.via', { text: what, who: source.label }),
       },
     ],
   };
@@ -84,7 +91,7 @@ export function placeInAccount(
   const taken: Criterion[] = [];
   const bant = { ...result.bant } as BantResult;
   for (const criterion of inherited) {
-    const next = inheritCriterion(criterion, result.bant[criterion], account, contactId, answeredAt);
+    const next = inheritCriterion(criterion, result.bant[criterion], account, contactId, answeredAt, language);
     if (next !== result.bant[criterion]) taken.push(criterion);
     bant[criterion] = next;
   }

@@ -2,6 +2,7 @@
 // Pure: the company's properties plus its contacts' current results in, docs/contract.md section 3a values out.
 // Contacts are sorted by id first, so the order they arrive in never changes the result.
 import { answerProperty, type BantResult } from './assess-bant.ts';
+import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
 import { labelRole, parseBuyingRoles, rankRole, roleFromTitle, gradePosition } from './buying-roles.ts';
 import { compileModel } from './compile-model.ts';
 import { decideQualification } from './decide-qualification.ts';
@@ -10,6 +11,8 @@ import { formatPoints, formatTenths, roundTenth } from './format-reason.ts';
 import { createIsoFormatter } from './iso-time.ts';
 import type { ScoringModel } from './model-schema.ts';
 import { isInDomains, readFacts } from './read-facts.ts';
+import { MESSAGES } from './messages.ts';
+import { KNOWN_LABELS } from './option-labels.ts';
 import { MAX_EVIDENCE, tierOf } from './score-engagement.ts';
 import { scoreFit } from './score-fit.ts';
 import { toEpochMs } from './to-epoch-ms.ts';
@@ -121,15 +124,30 @@ function compareIds(a: AccountContact, b: AccountContact): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function displayName(c: AccountContact): string {
+function displayName(c: AccountContact, language: Language = DEFAULT_LANGUAGE): string {
   const name = c.name.trim();
-  return name === '' ? `contact ${c.id}` : name;
+  return name === '' ? MESSAGES.in(language)('account.contactId', { id: c.id }) : name;
 }
 
 /** `Karl Brandt, Geschäftsführer`, the way inherited evidence names a colleague. */
-export function labelContact(c: AccountContact): string {
+export function labelContact(c: AccountContact, language: Language = DEFAULT_LANGUAGE): string {
   const title = c.jobtitle.trim();
-  return title === '' ? displayName(c) : `${displayName(c)}, ${title}`;
+  return title === '' ? displayName(c, language) : `${displayName(c, language)}, ${title}`;
+}
+
+/**
+ * An answer value as the account's texts show it: English keeps the value (`approved`, as the account wrote it before
+ * it spoke other languages); other languages show the option label (`Budget freigegeben`).
+ */
+export function wordAnswer(criterion: Criterion, answer: string, language: Language): string {
+  if (language === DEFAULT_LANGUAGE) return answer;
+  return KNOWN_LABELS[language].get(answerProperty(criterion))?.get(answer) ?? answer;
+}
+
+/** A buying role: `decision maker` in English, the role's option label (`Entscheider`) in other languages. */
+function wordRole(role: string, language: Language): string {
+  if (language === DEFAULT_LANGUAGE) return labelRole(role);
+  return KNOWN_LABELS[language].get('hs_buying_role')?.get(role) ?? labelRole(role);
 }
 
 function rolesOf(c: AccountContact): string[] {
@@ -148,14 +166,15 @@ function answerTime(c: AccountContact, criterion: Criterion): number {
   return Number.isFinite(ms) ? ms : Number.NEGATIVE_INFINITY;
 }
 
-function sourceOf(c: AccountContact, answer: string | null, criterion?: Criterion): AccountSource {
+function sourceOf(c: AccountContact, answer: string | null, language: Language, criterion?: Criterion): AccountSource {
   const at = criterion === undefined ? Number.NEGATIVE_INFINITY : answerTime(c, criterion);
-  return { contactId: c.id, label: labelContact(c), answer, at: Number.isFinite(at) ? new Date(at).toISOString() : null };
+  return { contactId: c.id, label: labelContact(c, language), answer, at: Number.isFinite(at) ? new Date(at).toISOString() : null };
 }
 
-function viaEvidence(c: AccountContact, evidence: readonly Evidence[]): Evidence[] {
-  const via = labelContact(c);
-  return evidence.map((e) => ({ ...e, text: `${e.text}, via ${via}` }));
+function viaEvidence(c: AccountContact, evidence: readonly Evidence[], language: Language): Evidence[] {
+  const say = MESSAGES.in(language);
+  const who = labelContact(c, language);
+  return evidence.map((e) => ({ ...e, text: say('account.via', { text: e.text, who }) }));
 }
 
 interface CriterionRollup {
@@ -165,7 +184,7 @@ interface CriterionRollup {
 }
 
 /** Budget, need, timeline: the newest answer across the contacts wins; without answers the best evidence. */
-function rollUpAnswered(criterion: Criterion, contacts: readonly AccountContact[]): CriterionRollup {
+function rollUpAnswered(criterion: Criterion, contacts: readonly AccountContact[], language: Language): CriterionRollup {
   let winner: AccountContact | null = null;
   let winnerAt = Number.NEGATIVE_INFINITY;
   const answered: AccountContact[] = [];
@@ -184,17 +203,22 @@ function rollUpAnswered(criterion: Criterion, contacts: readonly AccountContact[
     const won = winner.result.bant[criterion];
     const answer = answerOf(won, criterion);
     const differing = answered.filter((c) => c.result.bant[criterion].state !== won.state);
+    const said = (c: AccountContact, value: string | null) => `${value === null ? value : wordAnswer(criterion, value, language)} (${displayName(c, language)})`;
     const conflict =
       differing.length === 0
         ? null
-        : `conflict on ${criterion}: ${answer} (${displayName(winner)}) vs ${differing.map((c) => `${answerOf(c.result.bant[criterion], criterion)} (${displayName(c)})`).join(', ')}; the newest answer counts`;
-    return { result: { state: won.state, evidence: viaEvidence(winner, won.evidence) }, source: sourceOf(winner, answer, criterion), conflict };
+        : MESSAGES.in(language)('account.conflict', {
+            criterion: MESSAGES.in(language)(`criterionInText.${criterion}`),
+            winner: said(winner, answer),
+            others: differing.map((c) => said(c, answerOf(c.result.bant[criterion], criterion))).join(', '),
+          });
+    return { result: { state: won.state, evidence: viaEvidence(winner, won.evidence, language) }, source: sourceOf(winner, answer, language, criterion), conflict };
   }
-  return rollUpEvidence(criterion, contacts);
+  return rollUpEvidence(criterion, contacts, language);
 }
 
 /** The best state across the contacts, with up to MAX_EVIDENCE pieces of its evidence. */
-function rollUpEvidence(criterion: Criterion, contacts: readonly AccountContact[]): CriterionRollup {
+function rollUpEvidence(criterion: Criterion, contacts: readonly AccountContact[], language: Language): CriterionRollup {
   let best: AccountContact | null = null;
   for (const c of contacts) {
     if (best === null || STATE_RANK[c.result.bant[criterion].state] > STATE_RANK[best.result.bant[criterion].state]) best = c;
@@ -204,10 +228,10 @@ function rollUpEvidence(criterion: Criterion, contacts: readonly AccountContact[
   const evidence: Evidence[] = [];
   for (const c of contacts) {
     if (evidence.length >= MAX_EVIDENCE) break;
-    if (c.result.bant[criterion].state === state) evidence.push(...viaEvidence(c, c.result.bant[criterion].evidence));
+    if (c.result.bant[criterion].state === state) evidence.push(...viaEvidence(c, c.result.bant[criterion].evidence, language));
   }
   if (evidence.length > MAX_EVIDENCE) evidence.length = MAX_EVIDENCE;
-  return { result: { state, evidence }, source: state === 'unknown' ? null : sourceOf(best, answerOf(best.result.bant[criterion], criterion)), conflict: null };
+  return { result: { state, evidence }, source: state === 'unknown' ? null : sourceOf(best, answerOf(best.result.bant[criterion], criterion), language), conflict: null };
 }
 
 /** Someone who can decide: authority met (answered), or a deciding buying role that no answer contradicts. */
@@ -218,12 +242,13 @@ function canDecide(c: AccountContact, roles: readonly string[], authorityRoles: 
   return roles.some((r) => authorityRoles.has(r));
 }
 
-function rollUpAuthority(contacts: readonly AccountContact[], deciders: readonly AccountContact[]): CriterionRollup {
+function rollUpAuthority(contacts: readonly AccountContact[], deciders: readonly AccountContact[], language: Language): CriterionRollup {
+  const say = MESSAGES.in(language);
   const first = deciders[0];
   if (first === undefined) {
     // Nobody known decides: a title or an influencer makes it partial; one "none" answer does not speak for the company.
     const partial = contacts.find((c) => c.result.bant.authority.state === 'partial');
-    if (partial) return { result: { state: 'partial', evidence: viaEvidence(partial, partial.result.bant.authority.evidence) }, source: sourceOf(partial, answerOf(partial.result.bant.authority, 'authority')), conflict: null };
+    if (partial) return { result: { state: 'partial', evidence: viaEvidence(partial, partial.result.bant.authority.evidence, language) }, source: sourceOf(partial, answerOf(partial.result.bant.authority, 'authority'), language), conflict: null };
     const unknown = contacts.length === 0 || contacts.some((c) => c.result.bant.authority.state === 'unknown');
     return { result: { state: unknown ? 'unknown' : 'not_met', evidence: [] }, source: null, conflict: null };
   }
@@ -231,19 +256,30 @@ function rollUpAuthority(contacts: readonly AccountContact[], deciders: readonly
   for (const d of deciders) {
     if (evidence.length >= MAX_EVIDENCE) break;
     const own = d.result.bant.authority;
-    const text = own.state === 'met' ? `authority ${answerOf(own, 'authority') ?? 'met'}, via ${labelContact(d)}` : `decides, via ${labelContact(d)}`;
+    const answer = answerOf(own, 'authority');
+    const what =
+      own.state === 'met'
+        ? say('account.criterionValue', { criterion: say('criterionInText.authority'), value: answer === null ? say('state.met') : wordAnswer('authority', answer, language) })
+        : say('account.decides');
+    const text = say('account.via', { text: what, who: labelContact(d, language) });
     evidence.push({ source: 'property', name: own.evidence[0]?.name ?? 'hs_buying_role', value: own.evidence[0]?.value, text });
   }
-  return { result: { state: 'met', evidence }, source: sourceOf(first, answerOf(first.result.bant.authority, 'authority')), conflict: null };
+  return { result: { state: 'met', evidence }, source: sourceOf(first, answerOf(first.result.bant.authority, 'authority'), language), conflict: null };
 }
 
-function describeMember(c: AccountContact, roles: readonly string[], fromTitle: boolean): string {
-  const labels = roles.map(labelRole).join(', ');
+function describeMember(c: AccountContact, roles: readonly string[], fromTitle: boolean, language: Language): string {
+  const labels = roles.map((r) => wordRole(r, language)).join(', ');
   const title = c.jobtitle.trim();
-  return `${labels}${fromTitle ? ' (by title)' : ''}: ${displayName(c)}${title === '' ? '' : ` (${title})`}`;
+  return `${labels}${fromTitle ? MESSAGES.in(language)('account.byTitle') : ''}: ${displayName(c, language)}${title === '' ? '' : ` (${title})`}`;
 }
 
-function buildBuyingCenter(contacts: readonly AccountContact[], rolesById: ReadonlyMap<string, string[]>, deciderIds: ReadonlySet<string>, model: ScoringModel): BuyingCenterMember[] {
+function buildBuyingCenter(
+  contacts: readonly AccountContact[],
+  rolesById: ReadonlyMap<string, string[]>,
+  deciderIds: ReadonlySet<string>,
+  model: ScoringModel,
+  language: Language,
+): BuyingCenterMember[] {
   const compiled = compileModel(model);
   const members: BuyingCenterMember[] = [];
   for (const c of contacts) {
@@ -261,7 +297,7 @@ function buildBuyingCenter(contacts: readonly AccountContact[], rolesById: Reado
     }
     if (roles.length === 0) continue;
     roles.sort((a, b) => rankRole(a) - rankRole(b) || (a < b ? -1 : a > b ? 1 : 0));
-    members.push({ contactId: c.id, name: displayName(c), jobtitle: c.jobtitle.trim(), roles, fromTitle, canDecide: deciderIds.has(c.id), line: describeMember(c, roles, fromTitle) });
+    members.push({ contactId: c.id, name: displayName(c, language), jobtitle: c.jobtitle.trim(), roles, fromTitle, canDecide: deciderIds.has(c.id), line: describeMember(c, roles, fromTitle, language) });
   }
   // Who decides first, then by role, then as the contacts are sorted (by id).
   return members
@@ -270,22 +306,26 @@ function buildBuyingCenter(contacts: readonly AccountContact[], rolesById: Reado
     .map(({ m }) => m);
 }
 
-function formatBuyingCenter(members: readonly BuyingCenterMember[]): string {
+function formatBuyingCenter(members: readonly BuyingCenterMember[], language: Language): string {
   const lines = members.slice(0, MAX_BUYING_CENTER_LINES).map((m) => m.line);
-  if (members.length > MAX_BUYING_CENTER_LINES) lines.push(`… and ${members.length - MAX_BUYING_CENTER_LINES} more`);
+  if (members.length > MAX_BUYING_CENTER_LINES) lines.push(MESSAGES.in(language)('account.more', { n: members.length - MAX_BUYING_CENTER_LINES }));
   return lines.join('\n');
 }
 
-function detectAccountDisqualification(company: PropertyBag, need: CriterionRollup, model: ScoringModel): Disqualification | null {
+function detectAccountDisqualification(company: PropertyBag, need: CriterionRollup, model: ScoringModel, language: Language): Disqualification | null {
   const compiled = compileModel(model);
+  const say = MESSAGES.in(language);
   const facts = readFacts({ properties: {}, company: { properties: company }, activities: [] });
   if (facts.companyDomain !== '' && isInDomains(facts.companyDomain, compiled.competitorDomains))
-    return { reason: 'competitor', text: `company domain ${facts.companyDomain}` };
+    return { reason: 'competitor', text: say('disqualify.companyDomain', { domain: facts.companyDomain }) };
   if (facts.employees && facts.employees.value < model.disqualification.noFit.minEmployees)
-    return { reason: 'no_fit', text: `${facts.employees.raw} employees` };
+    return { reason: 'no_fit', text: say('account.employees', { employees: facts.employees.raw }) };
   const needAnswer = need.source?.answer ?? null;
-  if (needAnswer !== null && model.disqualification.noNeed.needAnswers.includes(needAnswer))
-    return { reason: 'no_need', text: `${answerProperty('need')} = ${needAnswer}, via ${need.source!.label}` };
+  if (needAnswer !== null && model.disqualification.noNeed.needAnswers.includes(needAnswer)) {
+    // English keeps the property and value it always named; other languages show the answer's label, as contacts do.
+    const answer = language === DEFAULT_LANGUAGE ? `${answerProperty('need')} = ${needAnswer}` : wordAnswer('need', needAnswer, language);
+    return { reason: 'no_need', text: say('account.via', { text: answer, who: need.source!.label }) };
+  }
   return null;
 }
 
@@ -293,8 +333,10 @@ export function contactEngagementCap(model: ScoringModel): number {
   return model.accounts?.contactEngagementCap ?? model.engagement.tiers['1'];
 }
 
-export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Date | string | number): AccountResult {
-  const compiled = compileModel(model);
+/** `language` words the reasons, the buying centre and the evidence (the installation's language; values never change). */
+export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Date | string | number, language: Language = DEFAULT_LANGUAGE): AccountResult {
+  const compiled = compileModel(model, language);
+  const say = MESSAGES.in(language);
   const scoredAt = isoOf(toEpochMs(now));
   // One entry per contact id (the first after sorting), pseudo-leads left out.
   const contacts: AccountContact[] = [];
@@ -317,7 +359,7 @@ export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Da
     }
   }
   const fit = scoreFit(readFacts({ properties: { jobtitle: top?.jobtitle ?? '' }, company: { properties: input.properties }, activities: [] }), compiled);
-  const fitReasons = fit.reasons.map((r, i) => (i === 0 && fit.positionGrade !== null && top ? { points: r.points, text: `${r.text}, via ${displayName(top)}` } : r));
+  const fitReasons = fit.reasons.map((r, i) => (i === 0 && fit.positionGrade !== null && top ? { points: r.points, text: say('account.via', { text: r.text, who: displayName(top, language) }) } : r));
 
   // Engagement: every contact's decayed points, each capped, so one busy contact alone cannot make a hot account.
   const cap = contactEngagementCap(model);
@@ -327,14 +369,14 @@ export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Da
     const own = Math.max(0, c.result.engagement.score);
     const share = Math.min(cap, own);
     total += share;
-    if (share > 0) engagementReasons.push({ points: roundTenth(share), text: `${formatPoints(roundTenth(share))} engagement: ${displayName(c)}${own > cap ? ` (capped at ${cap})` : ''}` });
+    if (share > 0) engagementReasons.push({ points: roundTenth(share), text: `${say('account.engagement', { points: formatPoints(roundTenth(share)), name: displayName(c, language) })}${own > cap ? say('account.capped', { cap }) : ''}` });
   }
   const engagementScore = roundTenth(total);
   const tier = tierOf(engagementScore, compiled);
   const priority = `${fit.grade}${tier}` as Priority;
 
   const rollups = {} as Record<Criterion, CriterionRollup>;
-  for (const criterion of CRITERIA) rollups[criterion] = criterion === 'authority' ? rollUpAuthority(contacts, deciders) : rollUpAnswered(criterion, contacts);
+  for (const criterion of CRITERIA) rollups[criterion] = criterion === 'authority' ? rollUpAuthority(contacts, deciders, language) : rollUpAnswered(criterion, contacts, language);
   const bant = {
     budget: rollups.budget.result,
     authority: rollups.authority.result,
@@ -344,7 +386,7 @@ export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Da
   };
   const sources = { budget: rollups.budget.source, authority: rollups.authority.source, need: rollups.need.source, timeline: rollups.timeline.source };
 
-  const disqualification = detectAccountDisqualification(input.properties, rollups.need, model);
+  const disqualification = detectAccountDisqualification(input.properties, rollups.need, model, language);
   const qualification = decideQualification(disqualification, bant, priority, compiled);
 
   let leadScore: number | null = null;
@@ -355,15 +397,19 @@ export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Da
   if (leadScore !== null) leadScore = Math.round(Math.min(100, Math.max(0, leadScore)));
 
   const deciderIds = new Set(deciders.map((d) => d.id));
-  const buyingCenter = buildBuyingCenter(contacts, rolesById, deciderIds, model);
+  const buyingCenter = buildBuyingCenter(contacts, rolesById, deciderIds, model, language);
 
   const reasons: Reason[] = [];
-  if (disqualification) reasons.push({ points: 0, text: `disqualified: ${disqualification.reason} (${disqualification.text})` });
+  if (disqualification) {
+    // English keeps the reason's value (`no_fit`) as the account wrote it before it spoke other languages.
+    const reason = language === DEFAULT_LANGUAGE ? disqualification.reason : say(`disqualify.${disqualification.reason}`);
+    reasons.push({ points: 0, text: say('reason.disqualified', { reason, detail: disqualification.text }) });
+  }
   for (const criterion of CRITERIA) {
     const conflict = rollups[criterion].conflict;
     if (conflict) reasons.push({ points: 0, text: conflict });
   }
-  if (deciders.length === 0 && contacts.length > 0) reasons.push({ points: 0, text: 'nobody in the buying centre is known to decide' });
+  if (deciders.length === 0 && contacts.length > 0) reasons.push({ points: 0, text: say('account.noDecider') });
   const ranked = [...fitReasons, ...engagementReasons].map((r, i) => ({ r, i })).sort((a, b) => Math.abs(b.r.points) - Math.abs(a.r.points) || a.i - b.i);
   for (const { r } of ranked) {
     if (reasons.length >= MAX_REASONS) break;
@@ -380,7 +426,7 @@ export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Da
     bant_account_need: bant.need.state,
     bant_account_timeline: bant.timeline.state,
     bant_account_qualification: qualification,
-    bant_buying_center: formatBuyingCenter(buyingCenter),
+    bant_buying_center: formatBuyingCenter(buyingCenter, language),
     bant_account_score_reasons: reasons.map((r) => r.text).join('\n'),
     bant_account_scored_at: scoredAt,
   };

@@ -13,6 +13,9 @@ const quiet = () => waitQuiescent(env.standIn, { metricsUrl: env.app!.url });
 const contactProperty = (name: string) => env.portal.properties.contacts.get(name);
 const companyProperty = (name: string) => env.portal.properties.companies.get(name);
 const optionLabel = (name: string, value: string) => contactProperty(name)?.options.find((o) => o.value === value)?.label;
+const ENGLISH_ACCOUNT = /\b(?:via|engagement:|decision maker|influencer|champion|by title|nobody|conflict on|employees)\b/;
+const accountTexts = () =>
+  [...env.portal.live('companies')].flatMap((c) => [c.props.bant_buying_center ?? '', c.props.bant_account_score_reasons ?? '']).filter((t) => t !== '');
 const openCall = (contactId: number) => appTasks(env.portal, contactId, 'call_sql').find((t) => t.props.hs_task_status !== 'COMPLETED');
 
 function leads(): CrmRecord[] {
@@ -54,6 +57,8 @@ describe('language per installation', () => {
     expect(openCall(first.id)?.props.hs_task_subject).toMatch(/^Call now: .+ is sales-ready$/);
     expect(contactProperty('bant_qualification')?.label).toBe('BANT qualification');
     expect(optionLabel('bant_budget_answer', 'approved')).toBe('Budget approved');
+    expect(env.portal.groups.contacts.get('bant_scoring')?.label).toBe('BANT lead scoring');
+    expect(accountTexts().some((t) => ENGLISH_ACCOUNT.test(t))).toBe(true);
   });
 
   it('when the admin sets German, then the properties are relabelled, the open task is rewritten and new tasks and reasons are German', async () => {
@@ -67,6 +72,8 @@ describe('language per installation', () => {
     expect(optionLabel('bant_budget_answer', 'approved')).toBe('Budget freigegeben');
     expect(contactProperty('bant_qualification')?.options.map((o) => o.value)).toEqual(values);
     expect(companyProperty('bant_account_qualification')?.label).toBe('BANT-Account-Qualifizierung');
+    expect(env.portal.groups.contacts.get('bant_scoring')?.label).toBe('BANT-Lead-Scoring');
+    expect(env.portal.groups.companies.get('bant_scoring')?.label).toBe('BANT-Lead-Scoring');
 
     // The same task, refreshed in place (its id and due date kept), in German; the marker line unchanged.
     await waitUntil(() => /^Jetzt anrufen: .+ ist verkaufsbereit$/.test(openCall(first.id)?.props.hs_task_subject ?? ''), {
@@ -83,6 +90,12 @@ describe('language per installation', () => {
     const reasons = env.portal.value('contacts', env.portal.get('contacts', first.id)!, 'bant_score_reasons') ?? '';
     expect(reasons).not.toMatch(/ ago|capped|fit: /);
 
+    // The accounts are qualified again with the contacts: their reasons and buying centre in German too.
+    await waitUntil(() => accountTexts().length > 0 && accountTexts().every((t) => !ENGLISH_ACCOUNT.test(t)), {
+      timeoutMs: 30_000,
+      message: () => `German account texts, not ${JSON.stringify(accountTexts().filter((t) => ENGLISH_ACCOUNT.test(t)).slice(0, 3))}`,
+    });
+
     const second = leads().find((c) => c.id !== first.id) as CrmRecord;
     env.standIn.simulate.updateContact(env.portal.id, second.id, { ...SQL_ANSWERS });
     await waitUntil(() => openCall(second.id), { message: 'a German call task for a new SQL' });
@@ -95,6 +108,8 @@ describe('language per installation', () => {
     expect(answer.language?.relabelled).toBe(true);
     expect(contactProperty('bant_qualification')?.label).toBe('BANT qualification');
     expect(optionLabel('bant_budget_answer', 'approved')).toBe('Budget approved');
+    expect(env.portal.groups.contacts.get('bant_scoring')?.label).toBe('BANT lead scoring');
+    expect(env.portal.groups.companies.get('bant_scoring')?.label).toBe('BANT lead scoring');
     await waitUntil(() => /^Call now: .+ is sales-ready$/.test(openCall(first.id)?.props.hs_task_subject ?? ''), { timeoutMs: 30_000, message: 'the open call task in English again' });
     expect(String(openCall(first.id)!.id)).toBe(firstTaskId);
     expect(openCall(first.id)?.props.hs_task_body?.split('\n').at(-1)).toBe('bant-task: call_sql');

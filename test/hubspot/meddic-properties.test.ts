@@ -21,6 +21,20 @@ describe('the MEDDIC contact properties', () => {
     expect(defs.get('meddic_summary')?.formField).toBe(false);
   });
 
+  it('when the installation speaks German, then labels, descriptions and state options are German; names and values are the same', () => {
+    const en = meddicPropertyDefinitions(meddicModel.meddic!);
+    const de = meddicPropertyDefinitions(meddicModel.meddic!, 'de');
+    const byName = new Map(de.map((d) => [d.name, d]));
+    expect(byName.get('meddic_economic_buyer')?.label).toBe('MEDDIC Wirtschaftlicher Entscheider');
+    expect(byName.get('meddic_champion_answer')?.label).toBe('MEDDIC Fürsprecher (Antwort)');
+    expect(byName.get('meddic_summary')?.label).toBe('MEDDIC-Zusammenfassung');
+    expect(byName.get('meddic_metrics')?.options?.map((o) => o.label)).toEqual(['Erfüllt', 'Teilweise erfüllt', 'Nicht erfüllt', 'Unbekannt']);
+    expect(byName.get('meddic_criteria_met')?.description).toMatch(/^Wie viele der sechs MEDDIC-Kriterien erfüllt sind, 0 bis 6\. Von der App BANT-Lead-Scoring gesetzt/);
+    expect(en.find((d) => d.name === 'meddic_economic_buyer')?.label).toBe('MEDDIC economic buyer');
+    const shape = (defs: typeof en) => defs.map((d) => [d.name, d.type, d.fieldType, d.groupName, d.formField, d.options?.map((o) => o.value)]);
+    expect(shape(de)).toEqual(shape(en));
+  });
+
   it('when the model is MEDDIC, then its answers are inputs and its values outputs; a BANT model names neither', () => {
     const inputs = modelInputs(meddicModel);
     expect(inputs.contact).toEqual(expect.arrayContaining(['meddic_metrics_answer', 'meddic_champion_answer']));

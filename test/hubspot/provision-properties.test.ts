@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ALL_PROPERTIES, OUTPUT_PROPERTIES } from '../../src/hubspot/bant-properties.ts';
+import { ALL_PROPERTIES, allPropertiesIn, OUTPUT_PROPERTIES, propertyGroupIn } from '../../src/hubspot/bant-properties.ts';
 import { provisionProperties, readPropertyOptions } from '../../src/hubspot/provision-properties.ts';
 import { silentLogger } from '../../src/log.ts';
 import { API, setupNock, teardownNock, testRequester } from './fixtures.ts';
@@ -84,6 +84,37 @@ describe('provisionProperties', () => {
     nock(API).patch(`/crm/properties/2026-03/contacts/${first?.name}`, { label: first?.label }).reply(200, {});
     const report = await provisionProperties(request, silentLogger);
     expect(report.updated).toEqual([first?.name]);
+  });
+});
+
+describe('the property group in the installation language', () => {
+  it('when the group exists with the English label and German is asked for, then it is relabelled; when it matches, it is left alone', async () => {
+    const { request } = testRequester();
+    const german = allPropertiesIn('de');
+    expect(propertyGroupIn('de')).toEqual({ name: 'bant_scoring', label: 'BANT-Lead-Scoring', displayOrder: -1 });
+    nock(API).post('/crm/properties/2026-03/companies/groups', { name: 'bant_scoring', label: 'BANT-Lead-Scoring', displayOrder: -1 }).reply(409, {}).persist();
+    nock(API).post('/crm/properties/2026-03/companies/batch/read').reply(200, { results: german }).persist();
+    nock(API).get('/crm/properties/2026-03/companies/groups/bant_scoring').reply(200, { name: 'bant_scoring', label: 'BANT lead scoring' });
+    let patched: unknown;
+    nock(API)
+      .patch('/crm/properties/2026-03/companies/groups/bant_scoring', (body: unknown) => {
+        patched = body;
+        return true;
+      })
+      .reply(200, {});
+    await provisionProperties(request, silentLogger, german, 'companies', propertyGroupIn('de'));
+    expect(patched).toEqual({ label: 'BANT-Lead-Scoring' });
+    // Already German: read, nothing patched (nock refuses an unexpected PATCH).
+    nock(API).get('/crm/properties/2026-03/companies/groups/bant_scoring').reply(200, { name: 'bant_scoring', label: 'BANT-Lead-Scoring' });
+    await provisionProperties(request, silentLogger, german, 'companies', propertyGroupIn('de'));
+    expect(nock.pendingMocks().filter((m) => m.includes('groups/bant_scoring'))).toEqual([]);
+  });
+
+  it('when HubSpot answers the group read with garbage, then provisioning fails instead of guessing', async () => {
+    const { request } = testRequester();
+    nock(API).post('/crm/properties/2026-03/contacts/groups').reply(409, {});
+    nock(API).get('/crm/properties/2026-03/contacts/groups/bant_scoring').reply(200, '"oops"', { 'content-type': 'application/json' });
+    await expect(provisionProperties(request, silentLogger, allPropertiesIn('de'), 'contacts', propertyGroupIn('de'))).rejects.toThrow(/properties.readGroup/);
   });
 });
 

@@ -112,6 +112,21 @@ describe('which leads to create, move and update', () => {
     expect(leadName('7', { email: 'a@b.de' })).toBe('a@b.de');
     expect(leadName('7', { firstname: ' ', lastname: null })).toBe('Contact 7');
   });
+
+  it('when the installation speaks German, then a nameless lead is "Kontakt <id>" and the summary is German; the values stay', () => {
+    expect(leadName('7', { firstname: ' ', lastname: null }, 'de')).toBe('Kontakt 7');
+    expect(leadName('7', { email: 'a@b.de' }, 'de')).toBe('a@b.de');
+    expect(bantSummary({ budget: 'met', authority: 'unknown', need: 'partial', timeline: 'not_met' }, 'de')).toBe(
+      'Budget erfüllt · Entscheidungsbefugnis unbekannt · Bedarf teilweise erfüllt · Zeitrahmen nicht erfüllt',
+    );
+    const de = planLeads([contact({ properties: {} })], STAGES, '8800001', 'de');
+    const en = planLeads([contact({ properties: {} })], STAGES, '8800001');
+    expect(de.creates[0]?.properties.hs_lead_name).toBe('Kontakt 101');
+    expect(en.creates[0]?.properties.hs_lead_name).toBe('Contact 101');
+    const { hs_lead_name: _d, bant_summary: _ds, ...deRest } = de.creates[0]!.properties;
+    const { hs_lead_name: _e, bant_summary: _es, ...enRest } = en.creates[0]!.properties;
+    expect(deRest).toEqual(enRest);
+  });
 });
 
 describe('lead stage kinds from the stage metadata', () => {

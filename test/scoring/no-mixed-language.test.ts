@@ -3,7 +3,10 @@
 // text no English one (a heuristic), after the contact's own data (names, titles, companies, pages) is taken out.
 import { describe, expect, it } from 'vitest';
 import { CARD_TEXTS } from '../../card/card-texts.ts';
-import { allPropertiesIn } from '../../src/hubspot/bant-properties.ts';
+import { readFileSync } from 'node:fs';
+import { allPropertiesIn, propertyGroupIn } from '../../src/hubspot/bant-properties.ts';
+import { meddicPropertyDefinitions } from '../../src/hubspot/meddic-properties.ts';
+import { MEDDIC_CRITERIA } from '../../src/scoring/meddic-schema.ts';
 import { companyPropertiesIn } from '../../src/hubspot/company-properties.ts';
 import { profileOf } from '../../src/http/admin/read-snapshots.ts';
 import { buildScoredPayload } from '../../src/http/card-routes.ts';
@@ -13,25 +16,30 @@ import { discoverRules } from '../../src/scoring/discover-rules.ts';
 import type { OutcomeExample } from '../../src/scoring/outcomes.ts';
 import { draftAccountTasks } from '../../src/scoring/draft-account-tasks.ts';
 import { scoreChangeOf } from '../../src/outcomes/score-history.ts';
-import { score } from '../../src/scoring/index.ts';
+import { parseModel, score } from '../../src/scoring/index.ts';
 import { IN_LEAD_PROCESS } from '../../src/scoring/lead-process.ts';
 import { labelOf } from '../../src/scoring/option-labels.ts';
-import type { AccountResult } from '../../src/scoring/qualify-account.ts';
+import { placeInAccount } from '../../src/scoring/place-in-account.ts';
+import { type AccountContact, type AccountResult, qualifyAccount } from '../../src/scoring/qualify-account.ts';
 import { headline } from '../../src/scoring/story.ts';
 import { explainNoLongerApplies, LEAD_TASK_KINDS } from '../../src/scoring/task-rules.ts';
-import type { Profile } from '../../src/scoring/types.ts';
+import type { Profile, PropertyBag } from '../../src/scoring/types.ts';
 import { formatTenths } from '../../src/scoring/format-reason.ts';
 import { createTestContext, seedPortal } from '../ui/console-fixtures.ts';
-import { activity, model, NOW, profile } from './fixtures.ts';
+import { activity, ago, model, NOW, profile } from './fixtures.ts';
 
 const GERMAN_WORDS = new Set(
   'und nicht erfüllt bedarf entscheidungsbefugnis zeitrahmen bitte vor kontakt tg std verkaufsbereit wiedervorlage reif anrufen fällig priorität beschäftigte unternehmen noch gedeckelt ist der das mit kein keine wer wann fragen jetzt gerade eben besuch seitenbesuch geöffnet anmeldung teilnahme erstmals bewertet ergebnis stufe branche passt warum überfällig aufgaben offene wert punkte von gibt dafür'.split(' '),
 );
 const ENGLISH_WORDS = new Set(
-  'the and not met need call ask about ago priority employees follow please still unknown ready timeline authority is with capped just now purchase page visit open click reply registration attendance booked held connected tier of to by due overdue company contact first scored outcome sales qualify missing find who decides yet keep nurturing when where which'.split(' '),
+  'the and not met need call ask about ago priority employees follow please still unknown ready timeline authority is with capped just now purchase page visit open click reply registration attendance booked held connected tier of to by due overdue company contact first scored outcome sales qualify missing find who decides yet keep nurturing when where which conflict newest counts nobody decision maker via approved acute latent influencer champion'.split(' '),
 );
 
 const WORD = /[\p{L}]+/gu;
+
+const parsedMeddic = parseModel(JSON.parse(readFileSync(new URL('../../config/scoring-model.meddic.json', import.meta.url), 'utf8')));
+if (!parsedMeddic.ok) throw new Error(JSON.stringify(parsedMeddic.issues));
+const MEDDIC = parsedMeddic.model.meddic!;
 
 /** Texts with the contact's own data taken out: what is left is the app's wording. */
 function appWords(text: string, data: readonly string[]): string[] {
@@ -108,6 +116,45 @@ const account = {
   bant: { budget: { state: 'met' }, authority: { state: 'unknown' }, need: { state: 'partial' }, timeline: { state: 'not_met' } },
 } as unknown as AccountResult;
 
+/** Accounts in every shape that writes its own words: conflicts, caps, deciders by answer, role and title, nameless contacts, disqualifications, a long buying centre. */
+function renderAccounts(language: Language): { texts: string[]; data: string[] } {
+  const texts: string[] = [];
+  const data: string[] = [];
+  const member = (id: string, properties: PropertyBag, company: PropertyBag, activities: Profile['activities'] = [], answeredAt: AccountContact['answeredAt'] = {}) => {
+    const p = profile(properties, company, activities);
+    data.push(...dataOf(p));
+    const name = [properties.firstname, properties.lastname].filter(Boolean).join(' ');
+    return { id, name, jobtitle: properties.jobtitle ?? '', buyingRoles: properties.hs_buying_role ?? null, result: score(p, model, NOW, { language }), answeredAt, profile: p };
+  };
+  const render = (company: PropertyBag, contacts: ReturnType<typeof member>[]) => {
+    const account = qualifyAccount({ properties: company, contacts }, model, NOW, language);
+    texts.push(...account.reasons.map((r) => r.text), ...account.properties.bant_buying_center.split('\n'), ...account.buyingCenter.map((m) => m.line));
+    for (const c of ['budget', 'authority', 'need', 'timeline'] as const) texts.push(...account.bant[c].evidence.map((e) => e.text));
+    for (const c of contacts) {
+      const placed = placeInAccount(c.result, c.profile, c.id, account, model, NOW, undefined, language);
+      for (const k of placed.account.inherited) texts.push(...placed.bant[k].evidence.map((e) => e.text));
+    }
+    return account;
+  };
+  const company = { name: 'Muster Anlagenbau GmbH', numberofemployees: '12000', industry: 'MACHINERY', domain: 'muster.de' };
+  const busy = Array.from({ length: 40 }, (_, i) => activity(i % 2 ? 'demo_request' : 'meeting_held', i % 5));
+  const karl = member('101', { firstname: 'Karl', lastname: 'Brandt', jobtitle: 'Geschäftsführer', hs_buying_role: 'DECISION_MAKER' }, company);
+  const eva = member('102', { firstname: 'Eva', lastname: 'Schmidt', jobtitle: 'Leiterin Instandhaltung', bant_need_answer: 'acute', bant_budget_answer: 'approved', bant_timeline_answer: '3_6_months' }, company, busy, { need: ago(1), budget: ago(1), timeline: ago(1) });
+  const alt = member('103', { firstname: 'Alt', lastname: 'A', bant_need_answer: 'latent', bant_budget_answer: 'planned' }, company, [], { need: ago(20), budget: ago(20) });
+  const boss = member('104', { firstname: 'Ina', lastname: 'Vogt', bant_authority_answer: 'decision_maker' }, company);
+  const nameless = member('105', { jobtitle: 'CEO' }, company, [activity('page_view', 1)]);
+  const influencer = member('106', { firstname: 'Tom', lastname: 'Lang', jobtitle: 'Head of Marketing', hs_buying_role: 'INFLUENCER;CHAMPION' }, company);
+  expect(render(company, [karl, eva, alt, boss, nameless, influencer]).reasons.length).toBeGreaterThan(3);
+  const undecided = render(company, [eva, alt, influencer]);
+  expect(undecided.deciders).toEqual([]);
+  expect(render({ ...company, numberofemployees: '3' }, [eva]).disqualifyReason).toBe('no_fit');
+  expect(render({ ...company, domain: 'competitor.example' }, [eva]).disqualifyReason).toBe('competitor');
+  expect(render(company, [member('107', { firstname: 'Nils', lastname: 'Nein', bant_need_answer: 'none' }, company)]).disqualifyReason).toBe('no_need');
+  const crowd = Array.from({ length: 52 }, (_, i) => member(String(200 + i), { firstname: `P${i}`, lastname: 'X', jobtitle: 'Geschäftsführer' }, company));
+  expect(render(company, crowd).buyingCenter.length).toBe(52);
+  return { texts, data: [...new Set(data)].sort((a, b) => b.length - a.length) };
+}
+
 describe('no mixed sentences', () => {
   for (const language of ['en', 'de'] as const) {
     it(`when every task kind, reasons and evidence are written in ${language}, then no word of the other language is in them`, () => {
@@ -146,6 +193,12 @@ describe('no mixed sentences', () => {
       expect(accountTask.body.split('\n').at(-1)).toBe('bant-task: find_decision_maker');
     });
 
+    it(`when accounts are qualified in ${language}, then their reasons, buying centre and evidence hold no word of the other language`, () => {
+      const { texts, data } = renderAccounts(language);
+      expect(texts.length).toBeGreaterThan(60);
+      expect(foreignWords(texts, language, [...data, 'competitor.example', 'Geschäftsführer'])).toEqual([]);
+    });
+
     it(`when the card and the property definitions are in ${language}, then no word of the other language is in them`, async () => {
       const test = createTestContext();
       const { snapshots, tasks } = await seedPortal(test.store, { contacts: 40 });
@@ -160,9 +213,11 @@ describe('no mixed sentences', () => {
       }
       data.sort((a, b) => b.length - a.length);
       texts.push(...Object.values(CARD_TEXTS[language]));
-      for (const p of [...allPropertiesIn(language), ...companyPropertiesIn(language)]) texts.push(p.label, p.description, ...(p.options ?? []).map((o) => o.label));
-      // Example values in descriptions are data, written as a portal would hold them.
-      expect(foreignWords(texts, language, [...data, 'Geschäftsführer', 'Karl Brandt'])).toEqual([]);
+      for (const p of [...allPropertiesIn(language), ...companyPropertiesIn(language), ...meddicPropertyDefinitions(MEDDIC, language)]) texts.push(p.label, p.description, ...(p.options ?? []).map((o) => o.label));
+      texts.push(propertyGroupIn(language).label);
+      // Example values in descriptions are data, written as a portal would hold them; so are the MEDDIC model's questions and answer values.
+      const meddicData = MEDDIC_CRITERIA.flatMap((c) => [MEDDIC[c].question, ...Object.keys(MEDDIC[c].answers)]);
+      expect(foreignWords(texts, language, [...data, ...meddicData, 'Geschäftsführer', 'Karl Brandt'])).toEqual([]);
     });
   }
 

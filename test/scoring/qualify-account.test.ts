@@ -203,3 +203,31 @@ describe('account invariants', () => {
     );
   });
 });
+
+describe('the account in German', () => {
+  const memberDe = (id: string, properties: PropertyBag, activities = [] as Profile['activities'], answeredAt: AccountContact['answeredAt'] = {}) => {
+    const p = profile(properties, COMPANY, activities);
+    const name = [properties.firstname, properties.lastname].filter(Boolean).join(' ');
+    return { id, name, jobtitle: properties.jobtitle ?? '', buyingRoles: properties.hs_buying_role ?? null, result: score(p, model, NOW, { language: 'de' }), answeredAt, profile: p };
+  };
+
+  it('when the installation speaks German, then reasons, buying centre and inherited evidence are German and the values stay', () => {
+    const k = memberDe('101', { firstname: 'Karl', lastname: 'Brandt', jobtitle: 'Geschäftsführer', hs_buying_role: 'DECISION_MAKER' });
+    const older = memberDe('1', { firstname: 'Alt', lastname: 'A', bant_need_answer: 'latent' }, [], { need: ago(20) });
+    const newer = memberDe('2', { jobtitle: 'Leiterin Instandhaltung', bant_need_answer: 'acute', bant_budget_answer: 'approved' }, [], { need: ago(1), budget: ago(1) });
+    const en = qualifyAccount({ properties: COMPANY, contacts: [k, older, newer] }, model, NOW);
+    const de = qualifyAccount({ properties: COMPANY, contacts: [k, older, newer] }, model, NOW, 'de');
+    expect(de.properties.bant_buying_center.split('\n')[0]).toBe('Entscheider: Karl Brandt (Geschäftsführer)');
+    expect(de.reasons.map((r) => r.text)).toContain('Widerspruch bei Bedarf: Akuter Bedarf (Kontakt 2) vs. Latenter Bedarf (Alt A); die neueste Antwort zählt');
+    expect(en.reasons.map((r) => r.text)).toContain('conflict on need: acute (contact 2) vs latent (Alt A); the newest answer counts');
+    expect(de.bant.authority.evidence[0]!.text).toBe('entscheidet, über Karl Brandt, Geschäftsführer');
+    expect(en.bant.authority.evidence[0]!.text).toBe('decides, via Karl Brandt, Geschäftsführer');
+    const placed = placeInAccount(k.result, k.profile, k.id, de, model, NOW, undefined, 'de');
+    expect(placed.bant.budget.evidence[0]!.text).toBe('Budget: Budget freigegeben, über Kontakt 2, Leiterin Instandhaltung');
+    // Only the words change with the language.
+    const { reasons: _r, buyingCenter: _b, bant: _bant, sources: _s, properties: deProps, ...deRest } = de;
+    const { reasons: _r2, buyingCenter: _b2, bant: _bant2, sources: _s2, properties: enProps, ...enRest } = en;
+    expect(deRest).toEqual(enRest);
+    expect({ ...deProps, bant_buying_center: '', bant_account_score_reasons: '' }).toEqual({ ...enProps, bant_buying_center: '', bant_account_score_reasons: '' });
+  });
+});
