@@ -1,4 +1,5 @@
-// The rep's card on the contact record: grade, tier, priority, the outcome and why, the BANT checklist with evidence,
+// The rep's card on the contact record: grade, tier, priority, the outcome and why, the BANT checklist with evidence
+// (the MEDDIC checklist, card/MeddicChecklist.tsx, when a MEDDIC model scored the contact),
 // its account (card/AccountSection.tsx), the top reasons, the app's open tasks, and when and by which model the contact was scored.
 import { useEffect, useState } from 'react';
 import {
@@ -19,6 +20,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import { AccountSection } from './AccountSection.tsx';
+import { MeddicChecklist } from './MeddicChecklist.tsx';
 import { type CardData, type CardCriterion, type LoadCard, loadCardData, type ScoredCard } from './card-data.ts';
 import { type CardLanguage, type CardTextKey, cardLanguageOf, cardText, formatWhen } from './card-texts.ts';
 
@@ -63,6 +65,7 @@ export function BantChecklist({ criteria, language = 'en' }: { criteria: CardCri
 export function BantCardView({ data }: { data: ScoredCard }) {
   const language: CardLanguage = data.language === 'de' ? 'de' : 'en';
   const t = (key: CardTextKey, params?: Record<string, string | number>) => cardText(language, key, params);
+  const meddic = data.framework === 'meddic' ? data.meddic : undefined;
   return (
     <Flex direction="column" gap="sm">
       <Flex direction="row" gap="sm" align="center" wrap>
@@ -78,12 +81,21 @@ export function BantCardView({ data }: { data: ScoredCard }) {
           <Text variant="microcopy">{t('engagementPoints', { score: data.engagement.score })}</Text>
         </StatisticsItem>
         <StatisticsItem label={t('priority')} number={data.priority}>
-          <Text variant="microcopy">{t('criteriaMet', { met: data.criteriaMet })}</Text>
+          <Text variant="microcopy">{meddic ? t('meddicCriteriaMet', { met: meddic.criteriaMet }) : t('criteriaMet', { met: data.criteriaMet })}</Text>
         </StatisticsItem>
       </Statistics>
       <Divider />
-      <Heading>{t('checklist')}</Heading>
-      <BantChecklist criteria={data.bant} language={language} />
+      {meddic ? (
+        <>
+          <Heading>{t('meddicChecklist')}</Heading>
+          <MeddicChecklist criteria={meddic.criteria} language={language} />
+        </>
+      ) : (
+        <>
+          <Heading>{t('checklist')}</Heading>
+          <BantChecklist criteria={data.bant} language={language} />
+        </>
+      )}
       <Divider />
       {data.account ? (
         <>

@@ -10,6 +10,20 @@ export interface CardCriterion {
   evidence: string[];
 }
 
+/** The MEDDIC criteria (src/scoring/meddic-schema.ts), repeated here because the card is bundled from this folder alone. */
+export type CardMeddicCriterionName = 'metrics' | 'economic_buyer' | 'decision_criteria' | 'decision_process' | 'identify_pain' | 'champion';
+
+/** One MEDDIC criterion as the rep sees it: like a BANT criterion, with MEDDIC's name. */
+export interface CardMeddicCriterion {
+  criterion: CardMeddicCriterionName;
+  label: string;
+  state: CriterionState;
+  evidence: string[];
+}
+
+/** The qualification framework of the model the contact was scored with. */
+export type CardFramework = 'bant' | 'meddic';
+
 export interface CardTask {
   kind: string;
   label: string;
@@ -62,6 +76,10 @@ export interface ScoredCard {
   why: string;
   criteriaMet: number;
   bant: CardCriterion[];
+  /** The scoring model's framework; absent from payloads of app versions before MEDDIC (read as BANT). */
+  framework?: CardFramework;
+  /** With a MEDDIC model: the six criteria the outcome rests on, with their state and evidence. */
+  meddic?: { criteriaMet: number; criteria: CardMeddicCriterion[] };
   reasons: Array<{ points: number; text: string }>;
   openTasks: CardTask[];
   /** Present for a contact with a company that has been qualified as an account. */

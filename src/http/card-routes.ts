@@ -16,7 +16,9 @@ import { languageOf } from '../store/installation-language.ts';
 import type { ContactSnapshot, Installation, PortalId, TaskRecord } from '../store/store.ts';
 import { type SignatureVerdict, type SignedRequest, verifySignature } from '../webhooks/verify-signature.ts';
 import { createRejectionLog } from './rejection-log.ts';
-import type { CardAccount, CardAccountMember, CardCriterion, CardData } from '../../card/card-types.ts';
+import type { CardAccount, CardAccountMember, CardCriterion, CardData, CardMeddicCriterion } from '../../card/card-types.ts';
+import type { MeddicResult } from '../scoring/assess-meddic.ts';
+import { MEDDIC_CRITERIA } from '../scoring/meddic-schema.ts';
 import { storedAccount } from '../accounts/rescore-accounts.ts';
 import { labelRole } from '../scoring/buying-roles.ts';
 import { placeInAccount } from '../scoring/place-in-account.ts';
@@ -72,6 +74,19 @@ function describeCriteria(bant: Pick<ScoringResult['bant'], Criterion>, language
     state: bant[criterion].state,
     evidence: bant[criterion].evidence.map((e) => e.text),
   }));
+}
+
+function describeMeddic(meddic: MeddicResult, language: Language): { criteriaMet: number; criteria: CardMeddicCriterion[] } {
+  const say = MESSAGES.in(language);
+  return {
+    criteriaMet: meddic.criteriaMet,
+    criteria: MEDDIC_CRITERIA.map((criterion) => ({
+      criterion,
+      label: say(`meddic.criterion.${criterion}`),
+      state: meddic[criterion].state,
+      evidence: meddic[criterion].evidence.map((e) => e.text),
+    })),
+  };
 }
 
 function describeMember(m: BuyingCenterMember, language: Language): CardAccountMember {
@@ -132,6 +147,8 @@ export function buildScoredPayload(args: {
     why: explainOutcome(result, snapshot.leadProcess, language),
     criteriaMet: result.bant.criteriaMet,
     bant: describeCriteria(result.bant, language),
+    framework: model.framework ?? 'bant',
+    ...(result.meddic ? { meddic: describeMeddic(result.meddic, language) } : {}),
     // Lead routing's line stays while the rep it named owns the contact (src/routing/).
     reasons: [...result.reasons.slice(0, TOP_REASONS), ...(snapshot.routedTo && snapshot.routedTo.ownerId === snapshot.ownerId ? [{ points: 0, text: snapshot.routedTo.reason }] : [])],
     openTasks: describeOpenTasks(args.tasks, args.nowMs, language),

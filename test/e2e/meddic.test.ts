@@ -3,9 +3,11 @@
 // gets MEDDIC values, and a rep's MEDDIC answers (with a buying role) make a contact sql by the model's rules.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CardPayload } from '../../src/http/card-routes.ts';
+import { signV3 } from '../../standin/index.ts';
 import type { RunningConsole } from '../ui/console-fixtures.ts';
 import { type AdminClient, createAdminClient, signIn } from '../ui/admin-client.ts';
-import { contactsOf, type Env, REPO_ROOT, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
+import { APP, contactsOf, type Env, REPO_ROOT, startEnv, waitAllScored, waitQuiescent, waitUntil } from './harness.ts';
 
 const MEDDIC_MODEL = JSON.parse(readFileSync(`${REPO_ROOT}/config/scoring-model.meddic.json`, 'utf8')) as { version: string };
 const STATES = ['meddic_metrics', 'meddic_economic_buyer', 'meddic_decision_criteria', 'meddic_decision_process', 'meddic_identify_pain', 'meddic_champion'];
@@ -16,10 +18,18 @@ async function json<T>(response: Response): Promise<T> {
   return JSON.parse(body) as T;
 }
 
+type ScoredCard = Extract<CardPayload, { scored: true }>;
+
 describe('MEDDIC on an installation', () => {
   let env: Env;
   let admin: AdminClient;
   const quiet = () => waitQuiescent(env.standIn, { metricsUrl: env.app!.url });
+  /** GET /card/contact as the rep's card calls it through hubspot.fetch (signed v3). */
+  const fetchCard = async (contactId: string | number, locale?: string): Promise<ScoredCard> => {
+    const url = `${env.app!.url}/card/contact?portalId=${env.portal.id}&contactId=${contactId}${locale ? `&locale=${locale}` : ''}`;
+    const timestamp = Date.now();
+    return json<ScoredCard>(await fetch(url, { headers: { 'x-hubspot-signature-v3': signV3(APP.clientSecret, 'GET', url, '', timestamp), 'x-hubspot-request-timestamp': String(timestamp) } }));
+  };
   const meddicProperties = () => [...env.portal.properties.contacts.values()].filter((p) => p.name.startsWith('meddic_') && !p.archived);
 
   beforeAll(async () => {
@@ -77,6 +87,23 @@ describe('MEDDIC on an installation', () => {
       return c?.props.meddic_identify_pain === 'not_met' ? c : undefined;
     }, { timeoutMs: 30_000 });
     expect(other.props.bant_qualification).toBe('nurture');
+  });
+
+  it('when the rep opens the card of a contact the MEDDIC model made sql, then it shows the six MEDDIC criteria as written to HubSpot, with the answers as evidence, in English and German', async () => {
+    await quiet();
+    const contact = contactsOf(env.portal).find((c) => c.props.bant_qualification === 'sql' && c.props.meddic_metrics_answer === 'quantified');
+    expect(contact).toBeTruthy();
+    const card = await fetchCard(contact!.id);
+    expect(card.framework).toBe('meddic');
+    expect(card.modelVersion).toBe(MEDDIC_MODEL.version);
+    expect(card.qualification).toBe('sql');
+    expect(card.meddic?.criteria.map((c) => [`meddic_${c.criterion}`, c.state])).toEqual(STATES.map((name) => [name, contact!.props[name]]));
+    expect(card.meddic?.criteriaMet).toBe(Number(contact!.props.meddic_criteria_met));
+    expect(card.meddic?.criteria.find((c) => c.criterion === 'metrics')?.evidence).toEqual(['meddic_metrics_answer = quantified']);
+    expect(card.meddic?.criteria.map((c) => c.label)).toEqual(['Metrics', 'Economic buyer', 'Decision criteria', 'Decision process', 'Identify pain', 'Champion']);
+    const german = await fetchCard(contact!.id, 'de-DE');
+    expect(german.meddic?.criteria.map((c) => c.label)).toEqual(['Kennzahlen', 'Wirtschaftlicher Entscheider', 'Entscheidungskriterien', 'Entscheidungsprozess', 'Schmerzpunkt', 'Fürsprecher']);
+    expect(german.meddic?.criteria.map((c) => c.state)).toEqual(card.meddic?.criteria.map((c) => c.state));
   });
 
   it('when the budget holder is a colleague in the same company, then the economic buyer is met through the buying centre and the contact who answered becomes sql', async () => {

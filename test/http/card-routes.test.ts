@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CardPayload } from '../../src/http/card-routes.ts';
+import { parseModel } from '../../src/scoring/index.ts';
 import { ACCOUNT_COMPANY_ID, EVA_ID, KARL_ID, seedAccount } from './account-fixture.ts';
 import { installation, PORTAL_ID, type RunningConsole, seedPortal, signCardRequest, startConsoleApp } from '../ui/console-fixtures.ts';
 
@@ -190,5 +192,59 @@ describe('GET /card/contact: the account section', () => {
   it('when the contact has no company, then the card has no account section', async () => {
     expect(sqlContact().companyId).toBeUndefined();
     expect((await cardOf(sqlContact().contactId)).account).toBeUndefined();
+  });
+});
+
+describe('GET /card/contact: a MEDDIC model', () => {
+  type Scored = Extract<CardPayload, { scored: true }>;
+  const cardOf = async (contactId: string, locale?: string) =>
+    (await (await fetchCard(`portalId=${PORTAL_ID}&contactId=${contactId}${locale ? `&locale=${locale}` : ''}`)).json()) as Scored;
+
+  /** The MEDDIC example model active, and one contact scored by it with a rep's MEDDIC answers. */
+  async function activateMeddic(answers: Record<string, string>) {
+    const parsed = parseModel(JSON.parse(readFileSync(new URL('../../config/scoring-model.meddic.json', import.meta.url), 'utf8')));
+    if (!parsed.ok) throw new Error('the MEDDIC example model does not parse');
+    const current = await app.test.store.getInstallation(PORTAL_ID);
+    await app.test.store.putInstallation({ ...(current ?? installation()), activeModel: parsed.model });
+    const snapshot = sqlContact();
+    await app.test.store.putSnapshots([{ ...snapshot, modelVersion: parsed.model.version, properties: { ...snapshot.properties, ...answers } }]);
+    return snapshot.contactId;
+  }
+
+  it('when the contact was scored by a MEDDIC model, then the card carries the framework and the six criteria with state and evidence, in English', async () => {
+    const id = await activateMeddic({ meddic_metrics_answer: 'quantified', meddic_identify_pain_answer: 'none', hs_buying_role: 'BUDGET_HOLDER' });
+    const card = await cardOf(id);
+    expect(card.framework).toBe('meddic');
+    expect(card.modelCurrent).toBe(true);
+    expect(card.meddic?.criteria.map((c) => [c.criterion, c.label])).toEqual([
+      ['metrics', 'Metrics'],
+      ['economic_buyer', 'Economic buyer'],
+      ['decision_criteria', 'Decision criteria'],
+      ['decision_process', 'Decision process'],
+      ['identify_pain', 'Identify pain'],
+      ['champion', 'Champion'],
+    ]);
+    const byName = new Map(card.meddic?.criteria.map((c) => [c.criterion, c]));
+    expect(byName.get('metrics')).toMatchObject({ state: 'met', evidence: ['meddic_metrics_answer = quantified'] });
+    expect(byName.get('identify_pain')?.state).toBe('not_met');
+    expect(byName.get('economic_buyer')?.state).toBe('met');
+    expect(byName.get('economic_buyer')?.evidence.join(' ')).toMatch(/budget/i);
+    expect(byName.get('decision_criteria')).toMatchObject({ state: 'unknown', evidence: [] });
+    expect(card.meddic?.criteriaMet).toBe(2);
+    expect(card.qualification).toBe('nurture');
+  });
+
+  it('when the viewer is German, then the MEDDIC criteria are labelled in German', async () => {
+    const id = await activateMeddic({ meddic_champion_answer: 'yes' });
+    const card = await cardOf(id, 'de-DE');
+    expect(card.language).toBe('de');
+    expect(card.meddic?.criteria.map((c) => c.label)).toEqual(['Kennzahlen', 'Wirtschaftlicher Entscheider', 'Entscheidungskriterien', 'Entscheidungsprozess', 'Schmerzpunkt', 'Fürsprecher']);
+    expect(card.meddic?.criteria.find((c) => c.criterion === 'champion')?.state).toBe('met');
+  });
+
+  it('when the contact was scored by a BANT model, then the card names BANT and carries no MEDDIC criteria', async () => {
+    const card = await cardOf(sqlContact().contactId);
+    expect(card.framework).toBe('bant');
+    expect(card.meddic).toBeUndefined();
   });
 });

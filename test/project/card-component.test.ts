@@ -2,12 +2,14 @@
 // fed with what the backend route really answers.
 import { DescriptionListItem, EmptyState, ErrorState, Heading, StatisticsItem, StatusTag, Tag, Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { readFileSync } from 'node:fs';
 import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_TEXT, ACCOUNT_TEXT_DE } from '../../card/AccountSection.tsx';
 import { BantCard, BantCardView } from '../../card/BantCard.tsx';
 import type { CardData, ScoredCard } from '../../card/card-data.ts';
 import { buildCardPayload } from '../../src/http/card-routes.ts';
+import { parseModel } from '../../src/scoring/index.ts';
 import { createTestContext, NOW, PORTAL_ID, seedPortal } from '../ui/console-fixtures.ts';
 import { EVA_ID, seedAccount } from '../http/account-fixture.ts';
 
@@ -132,6 +134,51 @@ describe('BantCardView: the account section', () => {
     const { account: _account, ...withoutAccount } = data;
     plain.render(createElement(BantCardView, { data: withoutAccount }));
     expect(plain.findAll(Heading).map((h) => h.text)).not.toContain(ACCOUNT_TEXT.heading);
+  });
+});
+
+describe('BantCardView with a MEDDIC model', () => {
+  /** What the backend answers for a contact scored by the MEDDIC example model, with a rep's answers. */
+  async function meddicPayload(locale?: string): Promise<ScoredCard> {
+    const parsed = parseModel(JSON.parse(readFileSync(new URL('../../config/scoring-model.meddic.json', import.meta.url), 'utf8')));
+    if (!parsed.ok) throw new Error('the MEDDIC example model does not parse');
+    const test = createTestContext();
+    const { snapshots } = await seedPortal(test.store, { contacts: 20 });
+    const installation = await test.store.getInstallation(PORTAL_ID);
+    if (!installation) throw new Error('not installed');
+    await test.store.putInstallation({ ...installation, activeModel: parsed.model });
+    const snapshot = snapshots.find((s) => s.written.bant_qualification !== 'disqualified')!;
+    const answers = { meddic_metrics_answer: 'quantified', meddic_champion_answer: 'partly' };
+    await test.store.putSnapshots([{ ...snapshot, modelVersion: parsed.model.version, properties: { ...snapshot.properties, ...answers } }]);
+    const payload = await buildCardPayload(test.ctx, (await test.store.getInstallation(PORTAL_ID))!, snapshot.contactId, locale);
+    if (!payload.scored || payload.framework !== 'meddic') throw new Error('expected a card scored by the MEDDIC model');
+    return payload;
+  }
+
+  it('when the contact was scored by a MEDDIC model, then the card shows the MEDDIC checklist with six criteria instead of the BANT checklist', async () => {
+    const data = await meddicPayload();
+    const { render, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data }));
+    const headings = findAll(Heading).map((h) => h.text);
+    expect(headings).toContain('MEDDIC checklist');
+    expect(headings).not.toContain('BANT checklist');
+    expect(findAll(DescriptionListItem).map((i) => i.props.label)).toEqual(['Metrics', 'Economic buyer', 'Decision criteria', 'Decision process', 'Identify pain', 'Champion']);
+    const metrics = findAll(DescriptionListItem)[0]!;
+    expect(metrics.find(StatusTag).text).toBe('Met');
+    expect(metrics.find(Text).text).toBe('meddic_metrics_answer = quantified');
+    expect(findAll(DescriptionListItem)[5]!.find(StatusTag).text).toBe('Partly met');
+    const texts = findAll(Text).map((t) => t.text ?? '');
+    expect(texts).toContain(`${data.meddic!.criteriaMet} of 6 MEDDIC criteria met`);
+    expect(texts.some((t) => /of 4 BANT criteria/.test(t))).toBe(false);
+  });
+
+  it('when the viewer is German, then the MEDDIC checklist is German', async () => {
+    const data = await meddicPayload('de-DE');
+    const { render, findAll } = createRenderer('crm.record.tab');
+    render(createElement(BantCardView, { data }));
+    expect(findAll(Heading).map((h) => h.text)).toContain('MEDDIC-Checkliste');
+    expect(findAll(DescriptionListItem).map((i) => i.props.label)).toEqual(['Kennzahlen', 'Wirtschaftlicher Entscheider', 'Entscheidungskriterien', 'Entscheidungsprozess', 'Schmerzpunkt', 'Fürsprecher']);
+    expect(findAll(DescriptionListItem)[0]!.find(StatusTag).text).toBe('Erfüllt');
   });
 });
 

@@ -873,6 +873,8 @@ function wireSettings() {
 export function renderCard(card) {
   if (!card.scored) return h('div', { class: 'hs-card' }, h('header', {}, C.title), h('div', {}, h('p', { class: 'empty' }, card.message)));
   const stat = (n, l, sub) => h('div', { class: 'stat' }, h('div', { class: 'l' }, l), h('div', { class: 'n' }, n), h('div', { class: 'micro' }, sub));
+  // A MEDDIC model's card shows the six MEDDIC criteria in the BANT checklist's place (card/MeddicChecklist.tsx).
+  const meddic = card.framework === 'meddic' ? card.meddic : undefined;
   return h(
     'div',
     { class: 'hs-card', 'data-testid': 'card' },
@@ -881,9 +883,9 @@ export function renderCard(card) {
       'div',
       {},
       h('div', { class: 'outcome' }, h('span', { class: `pill state-${card.qualification === 'sql' ? 'met' : card.qualification === 'disqualified' ? 'not_met' : card.qualification === 'nurture' ? 'partial' : 'unknown'}` }, C.outcome[card.qualification]), h('span', {}, card.why)),
-      h('div', { class: 'stats' }, stat(card.fit.grade, C.fitGrade, C.fitSub(fmtNumber(card.fit.score))), stat(card.engagement.tier, C.tier, C.points(fmtNumber(card.engagement.score))), stat(card.priority, C.priority, C.criteriaMet(card.criteriaMet))),
-      h('h3', {}, C.checklist),
-      card.bant.map((c) => h('div', { class: 'criterion' }, h('strong', {}, c.label), h('span', { class: `pill state-${c.state}` }, C.state[c.state]), h('span', { class: 'micro' }, c.evidence.join('; ') || C.noEvidence))),
+      h('div', { class: 'stats' }, stat(card.fit.grade, C.fitGrade, C.fitSub(fmtNumber(card.fit.score))), stat(card.engagement.tier, C.tier, C.points(fmtNumber(card.engagement.score))), stat(card.priority, C.priority, meddic ? C.meddicCriteriaMet(meddic.criteriaMet) : C.criteriaMet(card.criteriaMet))),
+      h('h3', {}, meddic ? C.meddicChecklist : C.checklist),
+      (meddic ? meddic.criteria : card.bant).map((c) => h('div', { class: 'criterion' }, h('strong', {}, c.label), h('span', { class: `pill state-${c.state}` }, C.state[c.state]), h('span', { class: 'micro' }, c.evidence.join('; ') || C.noEvidence))),
       h('h3', {}, C.topReasons),
       card.reasons.length ? h('ul', {}, card.reasons.map((r) => h('li', {}, r.text))) : h('p', { class: 'empty' }, C.noReasons),
       h('h3', {}, C.openTasks),
