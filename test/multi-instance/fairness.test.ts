@@ -85,6 +85,7 @@ describe.skipIf(!pgOk || !redisOk)('fairness across portals on two app instances
   });
 
   const budget = (portal: Portal, contact: CrmRecord) => portal.value('contacts', contact, 'bant_budget');
+  const need = (portal: Portal, contact: CrmRecord) => portal.value('contacts', contact, 'bant_need');
   const unscoredCount = (portal: Portal) => [...portal.live('contacts')].filter((c) => !budget(portal, c)).length;
 
   it("when eight portals backfill, then the other portals' changes are written before any backfill finishes", { timeout: 180_000 }, async () => {
@@ -95,15 +96,16 @@ describe.skipIf(!pgOk || !redisOk)('fairness across portals on two app instances
     await waitFor(() => big.filter((p) => unscoredCount(p) < BIG_CONTACTS).length >= 2, { timeoutMs: 30_000, intervalMs: 100, what: 'two backfills to start' });
 
     const changed = others.map((portal) => {
-      const contact = [...portal.live('contacts')].find((c) => budget(portal, c) !== 'met');
-      if (!contact) throw new Error(`portal ${portal.id}: every contact has budget met already`);
-      standIn.simulate.updateContact(portal.id, contact.id, { bant_budget_answer: 'approved' });
+      // Need, not budget: under the shipped model colleagues inherit budget from the company; need stays personal.
+      const contact = [...portal.live('contacts')].find((c) => need(portal, c) !== 'met');
+      if (!contact) throw new Error(`portal ${portal.id}: every contact has need met already`);
+      standIn.simulate.updateContact(portal.id, contact.id, { bant_need_answer: 'acute' });
       return { portal, contact };
     });
     let finishedWhenAllWritten = -1;
     await waitFor(
       () => {
-        if (!changed.every(({ portal, contact }) => budget(portal, contact) === 'met')) return false;
+        if (!changed.every(({ portal, contact }) => need(portal, contact) === 'met')) return false;
         finishedWhenAllWritten = big.filter((p) => unscoredCount(p) === 0).length;
         return true;
       },
