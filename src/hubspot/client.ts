@@ -29,7 +29,7 @@ import { createPortalPauses, type PortalPauses, type RetryOptions } from './retr
 import { createTasks, findAppTasks, getTaskStatuses, readTasks, updateTasks } from './tasks.ts';
 import { resolveTokenKey } from './token-crypto.ts';
 import { writeContacts } from './write-contacts.ts';
-import { LEAD_PROPERTIES, LEAD_PROPERTY_NAMES } from './lead-properties.ts';
+import { LEAD_PROPERTY_NAMES, leadPropertyDefinitions } from './lead-properties.ts';
 import { meddicPropertyDefinitions } from './meddic-properties.ts';
 import { createLeads, readContactLeads, readLeadPipelines, updateLeads } from './leads.ts';
 import { ACCOUNT_DETAILS_PATH } from './api-paths.ts';
@@ -144,13 +144,16 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     const dealStage = createDealStageCache(request);
     // Lead stages change rarely; reread with the option lists. A portal without Leads caches "none" just as long.
     const leadPipelines = cached(() => readLeadPipelines(request));
-    let leadProperties: Promise<void> | undefined;
-    const provisionLeadProperties = () => {
-      leadProperties ??= provisionProperties(request, log.child({ portalId }), LEAD_PROPERTIES, 'leads').then(() => undefined);
-      leadProperties.catch(() => {
-        leadProperties = undefined;
-      });
-      return leadProperties;
+    // Once per client and language: a language change relabels them at the next lead sync.
+    const leadProperties = new Map<Language, Promise<void>>();
+    const provisionLeadProperties = (language: Language = DEFAULT_LANGUAGE) => {
+      let done = leadProperties.get(language);
+      if (!done) {
+        done = provisionProperties(request, log.child({ portalId }), leadPropertyDefinitions(language), 'leads').then(() => undefined);
+        leadProperties.set(language, done);
+        done.catch(() => leadProperties.delete(language));
+      }
+      return done;
     };
     // Created once per client and set of definitions: a MEDDIC model with other answer values provisions again (patching the options).
     const meddicProvisioned = new Map<string, Promise<void>>();

@@ -1,23 +1,37 @@
 // The app's properties on HubSpot's Leads object (docs/contract.md section 3b), in the leads property group `bant_scoring`:
 // the contact's priority and lead score, a one-line BANT summary, and the reason when the app disqualified the lead.
-import { DISQUALIFY_REASONS, PRIORITIES } from '../scoring/types.ts';
+import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
+import { DISQUALIFY_REASONS, type DisqualifyReason, PRIORITIES } from '../scoring/types.ts';
+import { PROPERTY_TEXTS } from './property-texts.ts';
 import { PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
 
 const APP = "Set by the BANT lead scoring app from the lead's contact; changes made by hand are overwritten at the next scoring.";
 
-function options(values: readonly string[]): PropertyOption[] {
-  return values.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false }));
+function options(values: readonly string[], label: (value: string) => string = (value) => value): PropertyOption[] {
+  return values.map((value, displayOrder) => ({ label: label(value), value, displayOrder, hidden: false }));
 }
 
-function output(name: string, label: string, description: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition {
-  return { name, label, description: `${description} ${APP}`, groupName: PROPERTY_GROUP.name, type, fieldType, formField: false, ...(opts ? { options: opts } : {}) };
+/** The lead properties with labels and descriptions in the installation's language (names and values never change). */
+export function leadPropertyDefinitions(language: Language = DEFAULT_LANGUAGE): PropertyDefinition[] {
+  const say = PROPERTY_TEXTS.in(language);
+  const output = (name: LeadPropertyName, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition => ({
+    name,
+    label: say(`lead.${name}.label`),
+    description: `${say(`lead.${name}.description`)} ${say('lead.app')}`,
+    groupName: PROPERTY_GROUP.name,
+    type,
+    fieldType,
+    formField: false,
+    ...(opts ? { options: opts } : {}),
+  });
+  return [
+    output('bant_priority', 'enumeration', 'select', options(PRIORITIES)),
+    output('bant_lead_score', 'number', 'number'),
+    output('bant_summary', 'string', 'text'),
+    output('bant_disqualify_reason', 'enumeration', 'select', options(DISQUALIFY_REASONS, (reason) => say(`reason.${reason as DisqualifyReason}`))),
+  ];
 }
 
-export const LEAD_PROPERTIES: PropertyDefinition[] = [
-  output('bant_priority', 'BANT priority', "The contact's fit grade and engagement tier together, A1 (best) to D4.", 'enumeration', 'select', options(PRIORITIES)),
-  output('bant_lead_score', 'BANT lead score', "The contact's lead score, 0 to 100: sort the lead workspace by it.", 'number', 'number'),
-  output('bant_summary', 'BANT summary', 'Budget, authority, need and timeline in one line, e.g. "Budget met · Authority unknown · Need met · Timeline partly met".', 'string', 'text'),
-  output('bant_disqualify_reason', 'BANT disqualify reason', 'Why the app moved this lead to the disqualified stage; empty otherwise.', 'enumeration', 'select', options(DISQUALIFY_REASONS)),
-];
+type LeadPropertyName = 'bant_priority' | 'bant_lead_score' | 'bant_summary' | 'bant_disqualify_reason';
 
-export const LEAD_PROPERTY_NAMES: string[] = LEAD_PROPERTIES.map((p) => p.name);
+export const LEAD_PROPERTY_NAMES: string[] = leadPropertyDefinitions().map((p) => p.name);

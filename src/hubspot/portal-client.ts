@@ -147,7 +147,7 @@ export interface PortalClient {
   /** Creates the meddic_* contact properties of a MEDDIC model (once per client, model answers and language; idempotent; another language relabels). */
   provisionMeddicProperties?(meddic: MeddicModel, language?: Language): Promise<void>;
   /** Creates the app's properties on the leads object (once per client; idempotent). */
-  provisionLeadProperties?(): Promise<void>;
+  provisionLeadProperties?(language?: Language): Promise<void>;
   /** Per contact, its leads with stage kind and the app's lead properties. */
   readContactLeads?(contactIds: string[], pipelines: LeadPipelines): Promise<Map<string, LeadRecord[]>>;
   /** Creates leads with their primary contact; per input the lead id or HubSpot's reason. */

@@ -47,8 +47,9 @@ export async function syncLeads(ctx: AppContext, client: PortalClient, portalId:
       ctx.log.info('leads not synced: the portal has no Leads (HubSpot refused the lead pipelines)', { portalId, code: 'leads_unavailable' });
       return empty('unavailable');
     }
-    await client.provisionLeadProperties?.();
-    return await writeLeads(ctx, client, portalId, items, pipelines, languageOf(installation.settings));
+    const language = languageOf(installation.settings);
+    await client.provisionLeadProperties?.(language);
+    return await writeLeads(ctx, client, portalId, items, pipelines, language);
   } catch (error) {
     if (!leadsRefused(error)) throw error;
     ctx.log.warn('leads not synced: HubSpot refused the leads object', { portalId, code: 'leads_unavailable', error });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CARD_TEXTS } from '../../card/card-texts.ts';
 import { readFileSync } from 'node:fs';
 import { allPropertiesIn, propertyGroupIn } from '../../src/hubspot/bant-properties.ts';
+import { leadPropertyDefinitions } from '../../src/hubspot/lead-properties.ts';
 import { meddicPropertyDefinitions } from '../../src/hubspot/meddic-properties.ts';
 import { MEDDIC_CRITERIA } from '../../src/scoring/meddic-schema.ts';
 import { companyPropertiesIn } from '../../src/hubspot/company-properties.ts';
@@ -213,7 +214,7 @@ describe('no mixed sentences', () => {
       }
       data.sort((a, b) => b.length - a.length);
       texts.push(...Object.values(CARD_TEXTS[language]));
-      for (const p of [...allPropertiesIn(language), ...companyPropertiesIn(language), ...meddicPropertyDefinitions(MEDDIC, language)]) texts.push(p.label, p.description, ...(p.options ?? []).map((o) => o.label));
+      for (const p of [...allPropertiesIn(language), ...companyPropertiesIn(language), ...meddicPropertyDefinitions(MEDDIC, language), ...leadPropertyDefinitions(language)]) texts.push(p.label, p.description, ...(p.options ?? []).map((o) => o.label));
       texts.push(propertyGroupIn(language).label);
       // Example values in descriptions are data, written as a portal would hold them; so are the MEDDIC model's questions and answer values.
       const meddicData = MEDDIC_CRITERIA.flatMap((c) => [MEDDIC[c].question, ...Object.keys(MEDDIC[c].answers)]);
