@@ -5,8 +5,6 @@ import { DISQUALIFY_REASONS, type DisqualifyReason, PRIORITIES } from '../scorin
 import { PROPERTY_TEXTS } from './property-texts.ts';
 import { PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
 
-const APP = "Set by the BANT lead scoring app from the lead's contact; changes made by hand are overwritten at the next scoring.";
-
 function options(values: readonly string[], label: (value: string) => string = (value) => value): PropertyOption[] {
   return values.map((value, displayOrder) => ({ label: label(value), value, displayOrder, hidden: false }));
 }
