@@ -49,13 +49,13 @@ describe('fairness across portals', () => {
 
     const bigScoredAtEvents = big.reduce((sum, portal) => sum + scoredCount(portal), 0);
     const changed = others.map((portal) => {
-      // Not budget: under the shipped model colleagues inherit it from the company, so all of a portal's contacts may have it.
-      const contact = [...portal.live('contacts')].find((c) => portal.value('contacts', c, 'bant_qualification') !== 'sql');
-      if (!contact) throw new Error(`portal ${portal.id}: every contact is sql already`);
+      // Need, not budget: under the shipped model colleagues inherit budget from the company; need stays personal.
+      const contact = [...portal.live('contacts')].find((c) => portal.value('contacts', c, 'bant_need') !== 'met');
+      if (!contact) throw new Error(`portal ${portal.id}: every contact has need met already`);
       standIn.simulate.updateContact(portal.id, contact.id, { ...SQL_ANSWERS, jobtitle: 'Geschäftsführer' });
       return { portal, contact };
     });
-    const written = () => changed.filter(({ portal, contact }) => portal.value('contacts', contact, 'bant_qualification') === 'sql').length;
+    const written = () => changed.filter(({ portal, contact }) => portal.value('contacts', contact, 'bant_need') === 'met').length;
 
     let finishedWhenAllWritten = -1;
     await waitUntil(
