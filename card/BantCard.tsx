@@ -3,8 +3,6 @@
 // its account (card/AccountSection.tsx), the top reasons, the app's open tasks, and when and by which model the contact was scored.
 import { useEffect, useState } from 'react';
 import {
-  DescriptionList,
-  DescriptionListItem,
   Divider,
   EmptyState,
   ErrorState,
@@ -15,11 +13,11 @@ import {
   LoadingSpinner,
   Statistics,
   StatisticsItem,
-  StatusTag,
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
 import { AccountSection } from './AccountSection.tsx';
+import { CriteriaChecklist } from './CriteriaChecklist.tsx';
 import { MeddicChecklist } from './MeddicChecklist.tsx';
 import { type CardData, type CardCriterion, type LoadCard, loadCardData, type ScoredCard } from './card-data.ts';
 import { type CardLanguage, type CardTextKey, cardLanguageOf, cardText, formatWhen } from './card-texts.ts';
@@ -30,14 +28,6 @@ hubspot.extend<'crm.record.tab'>(({ context }) => (
   <BantCard portalId={context.portal.id} contactId={String(context.crm.objectId)} locale={context.user.locale ?? context.user.language} load={loadCardData} />
 ));
 
-type StatusVariant = 'danger' | 'warning' | 'info' | 'success' | 'default';
-
-const STATE_VARIANT: Record<CardCriterion['state'], StatusVariant> = {
-  met: 'success',
-  partial: 'warning',
-  not_met: 'danger',
-  unknown: 'default',
-};
 const OUTCOME_VARIANT: Record<ScoredCard['qualification'], 'success' | 'info' | 'warning' | 'error'> = {
   sql: 'success',
   mql: 'info',
@@ -48,18 +38,7 @@ const OUTCOME_VARIANT: Record<ScoredCard['qualification'], 'success' | 'info' | 
 export { formatWhen };
 
 export function BantChecklist({ criteria, language = 'en' }: { criteria: CardCriterion[]; language?: CardLanguage }) {
-  return (
-    <DescriptionList direction="row">
-      {criteria.map((c) => (
-        <DescriptionListItem key={c.criterion} label={c.label}>
-          <Flex direction="column" gap="flush">
-            <StatusTag variant={STATE_VARIANT[c.state]}>{cardText(language, `state.${c.state}`)}</StatusTag>
-            <Text variant="microcopy">{c.evidence.length ? c.evidence.join('; ') : cardText(language, 'noEvidence')}</Text>
-          </Flex>
-        </DescriptionListItem>
-      ))}
-    </DescriptionList>
-  );
+  return <CriteriaChecklist criteria={criteria} language={language} />;
 }
 
 export function BantCardView({ data }: { data: ScoredCard }) {
