@@ -12,6 +12,7 @@ import { labelsFromStored } from '../scoring/option-labels.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import { type ContactSnapshot, DEFAULT_SETTINGS, type Installation, type InstallationSettings, type PortalId, type TaskRecord } from '../store/store.ts';
 import { escalationDueAt } from './business-due.ts';
+import { placeInStoredAccounts } from '../accounts/place-contacts.ts';
 import { profileFromSnapshot } from './decay.ts';
 import { type ExclusiveOutcome, runExclusive, trackJobRun } from './job-progress.ts';
 import { localDate } from './local-date.ts';
@@ -194,9 +195,19 @@ export async function ensureFollowUps(ctx: AppContext, portalId: PortalId, clien
     const withRecord = new Set(
       (await ctx.store.getTaskRecords(portalId, nurture.map((s) => s.contactId))).filter((r) => r.kind === 'follow_up').map((r) => r.contactId),
     );
-    const wants = nurture.flatMap((snapshot): TaskWant[] => {
-      if (withRecord.has(snapshot.contactId)) return [];
-      const result = score(profileFromSnapshot(snapshot), model, now, { labels: labelsFromStored(snapshot.optionLabels), language: languageOf(settings) });
+    const language = languageOf(settings);
+    const scored = nurture
+      .filter((snapshot) => !withRecord.has(snapshot.contactId))
+      .map((snapshot) => {
+        const profile = profileFromSnapshot(snapshot);
+        const result = score(profile, model, now, { labels: labelsFromStored(snapshot.optionLabels), language });
+        return { contactId: snapshot.contactId, snapshot, profile, result, ...(snapshot.answeredAt ? { answeredAt: snapshot.answeredAt } : {}) };
+      });
+    // In its account's context, as the rescore that wrote the snapshot saw it: a timeline inherited from the company decides.
+    const companyOf = new Map<string, string>();
+    for (const item of scored) if (item.snapshot.companyId !== undefined) companyOf.set(item.contactId, item.snapshot.companyId);
+    if (companyOf.size > 0) await placeInStoredAccounts(ctx, portalId, model, scored, companyOf, now, language);
+    const wants = scored.flatMap(({ snapshot, result }): TaskWant[] => {
       const tasks = result.tasks.filter((t) => t.kind === 'follow_up');
       // The snapshot exists, so the app's records of this contact are there too: no lookup in HubSpot.
       return tasks.length > 0 ? [{ contactId: snapshot.contactId, ownerId: snapshot.ownerId ?? null, tasks, priority: result.priority, mayHaveUnrecordedTasks: false }] : [];

@@ -72,3 +72,41 @@ describe('decay in the account context', () => {
     expect(handed.find((i) => i.contactId === '103')?.result.properties.bant_budget).toBe('met');
   });
 });
+
+describe('due follow-ups in the account context', () => {
+  it('when a contact said "beyond 12 months" but its company buys within 6 (a newer colleague answer it inherits), then no follow-up is created; alone it gets one', async () => {
+    const { ensureFollowUps } = await import('../../src/jobs/sla.ts');
+    const { DEFAULT_SETTINGS } = await import('../../src/store/store.ts');
+    const late = { firstname: 'Lena', lastname: 'Spät', jobtitle: 'Einkauf', bant_timeline_answer: 'gt_12_months' };
+    const lena = member('201', late, [], { timeline: ago(20) });
+    const colleague = member('202', { firstname: 'Eva', lastname: 'Schmidt', jobtitle: 'Leiterin Instandhaltung', bant_timeline_answer: '3_6_months', bant_budget_answer: 'approved' }, [], { timeline: ago(2), budget: ago(2) });
+    expect(lena.result.qualification).toBe('nurture');
+    expect(lena.result.tasks.map((t) => t.kind)).toContain('follow_up');
+    const account = qualifyAccount({ properties: COMPANY, contacts: [lena, colleague] }, model, NOW);
+    expect(account.bant.timeline.state).toBe('met');
+
+    const snapshotFor = (m: ReturnType<typeof member>, companyId?: string) => {
+      const placed = companyId ? placeInAccount(m.result, m.profile, m.id, account, model, NOW, m.answeredAt).properties : m.result.properties;
+      return snapshotOf(m.id, {
+        properties: m.properties,
+        companyProperties: COMPANY,
+        activities: m.activities,
+        ...(companyId ? { companyId } : {}),
+        answeredAt: m.answeredAt,
+        written: { ...placed },
+        scoredAt: new Date(NOW).toISOString(),
+        modelVersion: model.version,
+      });
+    };
+    const inAccount = await createJobHarness({ model, now: NOW + DAY });
+    await inAccount.store.putSnapshots([snapshotFor(lena, COMPANY_ID)]);
+    await inAccount.store.putAccountSnapshots([{ portalId: PORTAL, companyId: COMPANY_ID, contactIds: ['201', '202'], result: account, written: {}, scoredAt: new Date(NOW).toISOString() }]);
+    // Still nurture in its account (so the follow-up pass looks at it), but its timeline is the company's.
+    expect((await inAccount.store.getSnapshots(PORTAL, ['201'])).get('201')?.written).toMatchObject({ bant_qualification: 'nurture', bant_timeline: 'met' });
+    expect(await ensureFollowUps(inAccount.ctx, PORTAL, inAccount.client, model, DEFAULT_SETTINGS)).toBe(0);
+
+    const alone = await createJobHarness({ model, now: NOW + DAY });
+    await alone.store.putSnapshots([snapshotFor(lena)]);
+    expect(await ensureFollowUps(alone.ctx, PORTAL, alone.client, model, DEFAULT_SETTINGS)).toBe(1);
+  });
+});
