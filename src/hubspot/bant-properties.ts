@@ -42,21 +42,30 @@ function options(entries: ReadonlyArray<readonly [string, string]>): PropertyOpt
   return entries.map(([value, label], displayOrder) => ({ label, value, displayOrder, hidden: false }));
 }
 
+/** Options from values in their order, each labelled by `label` (by default the value itself). */
+export function optionsOf(values: readonly string[], label: (value: string) => string = (value) => value): PropertyOption[] {
+  return options(values.map((value) => [value, label(value)] as const));
+}
+
+/** One of the app's output properties (contacts, companies, leads, MEDDIC): in the app's group, set by the app, never a form field. */
+export function appOutputProperty(
+  name: string,
+  label: string,
+  description: string,
+  type: PropertyDefinition['type'],
+  fieldType: PropertyDefinition['fieldType'],
+  opts?: PropertyOption[],
+): PropertyDefinition {
+  return { name, label, description, groupName: PROPERTY_GROUP.name, type, fieldType, formField: false, ...(opts ? { options: opts } : {}) };
+}
+
 /** The contact properties with their texts in `language`; names, types and option values are the same in every language. */
 export function contactPropertiesIn(language: Language): { output: PropertyDefinition[]; answers: PropertyDefinition[]; feedback: PropertyDefinition[] } {
   const say = PROPERTY_TEXTS.in(language);
   const sayMessage = MESSAGES.in(language);
   const text = (name: string, key: 'label' | 'description') => say(`${name}.${key}` as PropertyTextKey);
-  const output = (name: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition => ({
-    name,
-    label: text(name, 'label'),
-    description: `${text(name, 'description')} ${say('app.contact')}`,
-    groupName: PROPERTY_GROUP.name,
-    type,
-    fieldType,
-    formField: false,
-    ...(opts ? { options: opts } : {}),
-  });
+  const output = (name: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition =>
+    appOutputProperty(name, text(name, 'label'), `${text(name, 'description')} ${say('app.contact')}`, type, fieldType, opts);
   const answer = (name: string, opts: PropertyOption[]): PropertyDefinition => ({
     name,
     label: text(name, 'label'),

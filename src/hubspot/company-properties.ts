@@ -3,41 +3,29 @@
 import { CRITERIA, CRITERION_STATES, GRADES, PRIORITIES, QUALIFICATIONS, TIERS } from '../scoring/types.ts';
 import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
 import { MESSAGES } from '../scoring/messages.ts';
-import { PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
+import { appOutputProperty, optionsOf, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
 import { PROPERTY_TEXTS, type PropertyTextKey } from './property-texts.ts';
-
-function options(values: readonly string[], label: (v: string) => string = (v) => v): PropertyOption[] {
-  return values.map((value, displayOrder) => ({ label: label(value), value, displayOrder, hidden: false }));
-}
 
 /** The company properties with their texts in `language`; names, types and option values never change. */
 export function companyPropertiesIn(language: Language): PropertyDefinition[] {
   const say = PROPERTY_TEXTS.in(language);
-  const output = (name: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[], description?: string): PropertyDefinition => ({
-    name,
-    label: say(`${name}.label` as PropertyTextKey),
-    description: `${description ?? say(`${name}.description` as PropertyTextKey)} ${say('app.company')}`,
-    groupName: PROPERTY_GROUP.name,
-    type,
-    fieldType,
-    formField: false,
-    ...(opts ? { options: opts } : {}),
-  });
+  const output = (name: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[], description?: string): PropertyDefinition =>
+    appOutputProperty(name, say(`${name}.label` as PropertyTextKey), `${description ?? say(`${name}.description` as PropertyTextKey)} ${say('app.company')}`, type, fieldType, opts);
   return [
-    output('bant_account_fit_grade', 'enumeration', 'select', options(GRADES)),
+    output('bant_account_fit_grade', 'enumeration', 'select', optionsOf(GRADES)),
     output('bant_account_engagement_score', 'number', 'number'),
-    output('bant_account_engagement_tier', 'enumeration', 'select', options(TIERS.map(String))),
-    output('bant_account_priority', 'enumeration', 'select', options(PRIORITIES)),
+    output('bant_account_engagement_tier', 'enumeration', 'select', optionsOf(TIERS.map(String))),
+    output('bant_account_priority', 'enumeration', 'select', optionsOf(PRIORITIES)),
     ...CRITERIA.map((c) =>
       output(
         `bant_account_${c}`,
         'enumeration',
         'select',
-        options(CRITERION_STATES, (s) => say(`state.${s}` as PropertyTextKey)),
+        optionsOf(CRITERION_STATES, (s) => say(`state.${s}` as PropertyTextKey)),
         say('bant_account_criterion.description', { criterion: MESSAGES.in(language)(`criterionInText.${c}`) }),
       ),
     ),
-    output('bant_account_qualification', 'enumeration', 'select', options(QUALIFICATIONS, (q) => say(`qualification.${q}` as PropertyTextKey))),
+    output('bant_account_qualification', 'enumeration', 'select', optionsOf(QUALIFICATIONS, (q) => say(`qualification.${q}` as PropertyTextKey))),
     output('bant_account_lead_score', 'number', 'number'),
     output('bant_buying_center', 'string', 'textarea'),
     output('bant_account_score_reasons', 'string', 'textarea'),

@@ -5,26 +5,14 @@
 import { DEFAULT_LANGUAGE, type Language } from '../scoring/catalogue.ts';
 import { MEDDIC_CRITERIA, type MeddicModel, meddicAnswerProperty, meddicStateProperty } from '../scoring/meddic-schema.ts';
 import { CRITERION_STATES } from '../scoring/types.ts';
-import { PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
+import { appOutputProperty, optionsOf, PROPERTY_GROUP, type PropertyDefinition, type PropertyOption } from './bant-properties.ts';
 import { PROPERTY_TEXTS } from './property-texts.ts';
-
-function options(values: readonly string[], label: (value: string) => string = (value) => value): PropertyOption[] {
-  return values.map((value, displayOrder) => ({ label: label(value), value, displayOrder, hidden: false }));
-}
 
 export function meddicPropertyDefinitions(meddic: MeddicModel, language: Language = DEFAULT_LANGUAGE): PropertyDefinition[] {
   const say = PROPERTY_TEXTS.in(language);
-  const output = (name: string, label: string, description: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition => ({
-    name,
-    label,
-    description: `${description} ${say('meddic.app')}`,
-    groupName: PROPERTY_GROUP.name,
-    type,
-    fieldType,
-    formField: false,
-    ...(opts ? { options: opts } : {}),
-  });
-  const stateOptions = options(CRITERION_STATES, (state) => say(`state.${state as (typeof CRITERION_STATES)[number]}`));
+  const output = (name: string, label: string, description: string, type: PropertyDefinition['type'], fieldType: PropertyDefinition['fieldType'], opts?: PropertyOption[]): PropertyDefinition =>
+    appOutputProperty(name, label, `${description} ${say('meddic.app')}`, type, fieldType, opts);
+  const stateOptions = optionsOf(CRITERION_STATES, (state) => say(`state.${state as (typeof CRITERION_STATES)[number]}`));
   const states = MEDDIC_CRITERIA.map((c) =>
     output(
       meddicStateProperty(c),
@@ -44,7 +32,7 @@ export function meddicPropertyDefinitions(meddic: MeddicModel, language: Languag
       type: 'enumeration',
       fieldType: 'select',
       formField: true,
-      options: options(Object.keys(meddic[c].answers)),
+      options: optionsOf(Object.keys(meddic[c].answers)),
     }),
   );
   return [
