@@ -232,6 +232,7 @@ export async function applyResults(
     ctx,
     portalId,
     done.map(({ item }) => ({ contactId: item.contactId, result: item.result, ...(item.profile ? { profile: item.profile } : {}) })),
+    language,
   );
   const snapshots = buildSnapshots(portalId, done, writtenAt, known, routedTo);
   // Scored from their own snapshots (decay): only the result fields change, so only those are written.

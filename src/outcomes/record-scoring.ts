@@ -3,6 +3,7 @@
 // stored, so the stored ones are still "before". A rejected lead's open tasks are completed by the task sync
 // (src/jobs/rescore-contacts.ts: a rejected lead wants no lead task), the one path that closes the app's tasks.
 import type { AppContext } from '../app-context.ts';
+import type { Language } from '../scoring/catalogue.ts';
 import type { Profile, ScoringResult } from '../scoring/types.ts';
 import type { OutcomeRecord, PortalId, ScoreChange } from '../store/store.ts';
 import { indexOutcomes, isNewOutcome, outcomesOfProperties } from './contact-outcomes.ts';
@@ -26,19 +27,20 @@ export function isRejected(profile: Profile | undefined): boolean {
   return (profile?.properties.bant_feedback ?? '').trim() === 'rejected';
 }
 
-export async function recordScoring(ctx: AppContext, portalId: PortalId, scored: ScoredContact[]): Promise<void> {
+/** `language`: the installation's, in which the results' reasons are worded (kept with each history entry). */
+export async function recordScoring(ctx: AppContext, portalId: PortalId, scored: ScoredContact[], language?: Language): Promise<void> {
   if (scored.length === 0) return;
   const ids = scored.map((s) => s.contactId);
-  await recordHistory(ctx, portalId, scored, ids);
+  await recordHistory(ctx, portalId, scored, ids, language);
   const withProfile = scored.filter((s) => s.profile);
   if (withProfile.length) await recordPropertyOutcomes(ctx, portalId, withProfile);
 }
 
-async function recordHistory(ctx: AppContext, portalId: PortalId, scored: ScoredContact[], ids: string[]): Promise<void> {
+async function recordHistory(ctx: AppContext, portalId: PortalId, scored: ScoredContact[], ids: string[], language: Language | undefined): Promise<void> {
   const history = await ctx.store.getScoreHistory(portalId, ids);
   const changes: Array<{ contactId: string; change: ScoreChange }> = [];
   for (const s of scored) {
-    const change = scoreChangeOf(s.result);
+    const change = scoreChangeOf(s.result, language);
     if (isScoreChange(history.get(s.contactId)?.at(-1), change)) changes.push({ contactId: s.contactId, change });
   }
   await ctx.store.appendScoreChanges(portalId, changes);

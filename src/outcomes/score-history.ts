@@ -12,7 +12,7 @@ import type { ScoreChange } from '../store/store.ts';
 const AGE_TAIL = / \((?:just now|\d+ [hd] ago|gerade eben|vor \d+ (?:Std|Tg)\.)(?:, capped|, gedeckelt)?\)$/;
 const withoutAge = (text: string) => text.replace(AGE_TAIL, '');
 
-export function scoreChangeOf(result: ScoringResult): ScoreChange {
+export function scoreChangeOf(result: ScoringResult, language?: Language): ScoreChange {
   const properties = result.properties as unknown as Record<string, string | undefined>;
   const evidence: NonNullable<ScoreChange['evidence']> = {};
   for (const c of CRITERIA) {
@@ -31,6 +31,7 @@ export function scoreChangeOf(result: ScoringResult): ScoreChange {
     timeline: result.bant.timeline.state,
     reasons: result.reasons.map((r) => withoutAge(r.text)),
     evidence,
+    ...(language ? { language } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export interface ScoreEntry {
   gained: string[];
   /** Reasons of the entry before that are gone. */
   dropped: string[];
+  /** The reasons are worded in another language than the entry before's (the installation's language was switched): they are not compared, so `gained` and `dropped` are empty. */
+  languageChanged?: 'en' | 'de';
 }
 
 export interface OutcomeEntry {
@@ -55,6 +57,10 @@ function scoreEntry(previous: ScoreChange | undefined, next: ScoreChange): Score
     const evidence = field !== 'qualification' && field !== 'priority' && field !== 'leadScore' ? next.evidence?.[field] : undefined;
     if (evidence) move.evidence = evidence;
     moves.push(move);
+  }
+  // After a language switch every reason reads differently; comparing the texts would list them all as changed.
+  if (previous?.language && next.language && previous.language !== next.language) {
+    return { kind: 'score', at: next.at, modelVersion: next.modelVersion, first: false, newModel: previous.modelVersion !== next.modelVersion, moves, gained: [], dropped: [], languageChanged: next.language };
   }
   const before = previous?.reasons ?? [];
   const now = next.reasons ?? [];

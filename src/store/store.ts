@@ -229,6 +229,8 @@ export interface ScoreChange {
   reasons?: string[];
   /** Per BANT criterion its first piece of evidence, without its age (`Budget approved`). Absent in entries recorded before. */
   evidence?: Partial<Record<'budget' | 'authority' | 'need' | 'timeline', string>>;
+  /** The language the reasons and evidence were written in. Absent in entries recorded before. */
+  language?: 'en' | 'de';
 }
 
 /** Where an outcome came from. */

@@ -101,6 +101,17 @@ describe('language per installation', () => {
     await waitUntil(() => openCall(second.id), { message: 'a German call task for a new SQL' });
     expect(openCall(second.id)?.props.hs_task_subject).toMatch(/^Jetzt anrufen: .+ ist verkaufsbereit$/);
     await quiet();
+
+    // Its score history: the German entry names the switch instead of listing every English reason as gone.
+    const history = (await (await admin.get(`/admin/api/contacts/${second.id}/history`)).json()) as {
+      changes: Array<{ language?: string }>;
+      timeline: Array<{ kind: string; languageChanged?: string; gained?: string[]; dropped?: string[] }>;
+    };
+    expect(history.changes.at(0)?.language).toBe('en');
+    expect(history.changes.at(-1)?.language).toBe('de');
+    const switched = history.timeline.filter((e) => e.kind === 'score' && e.languageChanged);
+    expect(switched).toHaveLength(1);
+    expect(switched[0]).toMatchObject({ languageChanged: 'de', gained: [], dropped: [] });
   }, 60_000);
 
   it('when the admin switches back to English, then the labels and the open tasks are English again', async () => {

@@ -76,4 +76,21 @@ describe('timeline', () => {
     expect(entries[0]).toEqual({ kind: 'outcome', at: lost.at, outcome: 'lost', source: 'feedback', criterion: 'budget', competitor: 'Wettbewerber AG' });
     expect(entries[1]).toMatchObject({ moves: [{ field: 'priority', from: 'B3', to: 'A2' }], dropped: [] });
   });
+
+  it('when the installation switched language between two entries, then the reasons are not listed as gained or gone but the switch is named', () => {
+    const model = loadDefaultModel();
+    const profile = { properties: { jobtitle: 'CEO' }, company: null, activities: [{ type: 'webinar_registration' as const, at: '2026-11-07T09:00:00.000Z', title: 'Webinar' }] };
+    const english = scoreChangeOf(score(profile, model, Date.parse('2026-11-08T09:00:00Z'), { language: 'en' }), 'en');
+    const german = scoreChangeOf(score({ ...profile, properties: { ...profile.properties, bant_budget_answer: 'approved' } }, model, Date.parse('2026-11-09T09:00:00Z'), { language: 'de' }), 'de');
+    expect(german.language).toBe('de');
+    expect(german.reasons?.some((r) => english.reasons?.includes(r))).toBe(false);
+    const [switched] = buildTimeline([english, german], []);
+    expect(switched).toMatchObject({ kind: 'score', gained: [], dropped: [], languageChanged: 'de' });
+    expect(switched?.kind === 'score' && switched.moves.some((m) => m.field === 'budget')).toBe(true);
+    // Without a recorded language (older entries) the texts are compared as before.
+    const [compared] = buildTimeline([{ ...english, language: undefined }, german], []);
+    expect(compared).toMatchObject({ kind: 'score' });
+    expect(compared?.kind === 'score' && compared.gained.length).toBeGreaterThan(0);
+    expect(compared).not.toHaveProperty('languageChanged');
+  });
 });

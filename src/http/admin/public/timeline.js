@@ -43,6 +43,7 @@ export function describeEntry(entry) {
   parts.push(...entry.gained.slice(0, REASONS_SHOWN));
   if (entry.gained.length > REASONS_SHOWN) parts.push(t.more(entry.gained.length - REASONS_SHOWN));
   if (entry.dropped.length) parts.push(t.gone(entry.dropped));
+  if (entry.languageChanged) parts.push(t.reasonsNowIn(entry.languageChanged));
   return parts.join(', ');
 }
 
