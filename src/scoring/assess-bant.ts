@@ -40,9 +40,7 @@ function fromAnswer(criterion: Criterion, contact: PropertyBag, compiled: Compil
  * Sales feedback (seed 002): a rejection or loss naming this criterion makes it `not_met`, with the rep's word as the
  * evidence; an answer property still decides first, so a rep can say otherwise later.
  */
-function fromFeedback(criterion: Criterion, contact: PropertyBag, language: Language): CriterionResult | null {
-  const feedback = readText(contact, 'bant_feedback');
-  if ((feedback !== 'rejected' && feedback !== 'lost') || readText(contact, 'bant_feedback_criterion') !== criterion) return null;
+function fromFeedback(criterion: Criterion, feedback: 'rejected' | 'lost', language: Language): CriterionResult {
   const say = MESSAGES.in(language);
   const text = say('evidence.feedback', { feedback: say(`feedback.${feedback}`), criterion: say(`criterionInText.${criterion}`) });
   return { state: 'not_met', evidence: [{ source: 'property', name: 'bant_feedback_criterion', value: criterion, text }] };
@@ -120,8 +118,13 @@ export function assessBant(
   nowMs: number,
   label: Labeller = DEFAULT_LABELLER,
 ): BantResult {
+  // Read once for all four criteria: property reads from objects of many shapes are among scoring's costliest steps.
+  const feedback = readText(contact, 'bant_feedback');
+  const feedbackCriterion = feedback === 'rejected' || feedback === 'lost' ? readText(contact, 'bant_feedback_criterion') : '';
   const assess = (criterion: Criterion): CriterionResult => {
-    const answered = fromAnswer(criterion, contact, compiled, label) ?? fromFeedback(criterion, contact, compiled.language);
+    const answered =
+      fromAnswer(criterion, contact, compiled, label) ??
+      (feedbackCriterion === criterion ? fromFeedback(criterion, feedback as 'rejected' | 'lost', compiled.language) : null);
     if (answered) return answered;
     const evidence = collectEvidence(criterion, facts, positionGrade, engagement, compiled, nowMs, label);
     if (evidence.length > MAX_EVIDENCE) evidence.length = MAX_EVIDENCE;

@@ -49,5 +49,5 @@ export function roleFromTitle(positionGrade: Grade | null): BuyingRole | null {
 /** The grade of the first position rule the title matches, null for none. */
 export function gradePosition(jobtitle: string, compiled: CompiledModel): Grade | null {
   if (jobtitle === '') return null;
-  return compiled.position.find((r) => r.test(jobtitle))?.grade ?? null;
+  return compiled.positionRuleFor(jobtitle)?.grade ?? null;
 }

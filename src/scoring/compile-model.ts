@@ -4,7 +4,7 @@ import { DEFAULT_LANGUAGE, type Language } from './catalogue.ts';
 import { createReasonLeads, formatPoints, type ReasonLeads } from './format-reason.ts';
 import { MESSAGES } from './messages.ts';
 import type { ScoringModel } from './model-schema.ts';
-import { compileSafePatterns, type SafePattern } from './safe-pattern.ts';
+import { compileSafePatterns, REMEMBERED_ANSWERS, REMEMBERED_CHARS, type SafePattern } from './safe-pattern.ts';
 import { type CompiledSignal, compileSignals } from './score-signals.ts';
 import { DAY_MS, HOUR_MS } from './time-units.ts';
 import type { ActivityType, Grade } from './types.ts';
@@ -66,6 +66,10 @@ export interface CompiledModel {
   /** Largest minEmployees first. */
   size: CompiledSizeRule[];
   industry: CompiledFitRule[];
+  /** `position.find((r) => r.test(jobtitle))`, remembered per job title (they repeat across contacts). */
+  positionRuleFor: (jobtitle: string) => CompiledFitRule | undefined;
+  /** `industry.find((r) => r.test(industry))`, remembered per value. */
+  industryRuleFor: (industry: string) => CompiledFitRule | undefined;
   freeMailDomains: ReadonlySet<string>;
   /** `-10 fit: free-mail address (`: the domain and `)` follow. */
   freeMailReasonLead: string;
@@ -124,6 +128,25 @@ export function compileModel(model: ScoringModel, language: Language = DEFAULT_L
 /** A rule's label (or a criterion's question) in `language`: its German wording when it has one, else the English. */
 export function inLanguage(english: string, translations: { de?: string } | undefined, language: Language): string {
   return language === 'de' ? (translations?.de ?? english) : english;
+}
+
+/**
+ * `rules.find((r) => r.test(value))`, with the answer (the rule's index) remembered per value of at most
+ * REMEMBERED_CHARS characters, and the memory cleared when full, as SafePattern remembers its answers: one lookup
+ * instead of one test per rule. test/scoring/fit.test.ts compares it with the plain search.
+ */
+export function createRuleFinder(rules: readonly CompiledFitRule[]): (value: string) => CompiledFitRule | undefined {
+  const answers = new Map<string, number>();
+  return (value) => {
+    if (value.length > REMEMBERED_CHARS) return rules.find((r) => r.test(value));
+    let index = answers.get(value);
+    if (index === undefined) {
+      index = rules.findIndex((r) => r.test(value));
+      if (answers.size >= REMEMBERED_ANSWERS) answers.clear();
+      answers.set(value, index);
+    }
+    return index < 0 ? undefined : rules[index];
+  };
 }
 
 const VALUE_MARK = '\u0000';
@@ -237,6 +260,8 @@ function buildCompiledModel(model: ScoringModel, language: Language): CompiledMo
     position,
     size,
     industry,
+    positionRuleFor: createRuleFinder(position),
+    industryRuleFor: createRuleFinder(industry),
     freeMailDomains: new Set(model.fit.freeMail.domains),
     freeMailReasonLead: `${formatPoints(model.fit.freeMail.points)} ${around(say('reason.freeMail', { domain: VALUE_MARK }))[0]}`,
     byType,

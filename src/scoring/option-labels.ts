@@ -5,6 +5,7 @@
 
 import { DEFAULT_LANGUAGE, type Language, LANGUAGES } from './catalogue.ts';
 import { knownOptionKeys, MESSAGES } from './messages.ts';
+import { REMEMBERED_ANSWERS, REMEMBERED_CHARS } from './safe-pattern.ts';
 
 /** Property name → option value → label. */
 export type OptionLabels = ReadonlyMap<string, ReadonlyMap<string, string>>;
@@ -36,8 +37,22 @@ function isAppProperty(property: string): boolean {
 const SNAKE_CODE = /^[A-Z0-9]+(?:_[A-Z0-9]+)+$/;
 const SMALL_WORDS = new Set(['and', 'or', 'of', 'the', 'for', 'in', 'to']);
 
+/** wordCode's answers, as in SafePattern: values repeat across contacts; cleared when full. */
+const wordedCodes = new Map<string, string>();
+
 /** `MECHANICAL_OR_INDUSTRIAL_ENGINEERING` → `Mechanical or Industrial Engineering` when no label is known. */
 function wordCode(value: string): string {
+  if (value.length > REMEMBERED_CHARS) return wordCodeAnew(value);
+  let worded = wordedCodes.get(value);
+  if (worded === undefined) {
+    worded = wordCodeAnew(value);
+    if (wordedCodes.size >= REMEMBERED_ANSWERS) wordedCodes.clear();
+    wordedCodes.set(value, worded);
+  }
+  return worded;
+}
+
+function wordCodeAnew(value: string): string {
   if (!SNAKE_CODE.test(value)) return value;
   return value
     .toLowerCase()

@@ -352,7 +352,7 @@ export function qualifyAccount(input: AccountInput, model: ScoringModel, now: Da
   let top: AccountContact | null = null;
   let topPoints = -1;
   for (const c of contacts) {
-    const rule = c.jobtitle === '' ? undefined : compiled.position.find((r) => r.test(c.jobtitle));
+    const rule = c.jobtitle === '' ? undefined : compiled.positionRuleFor(c.jobtitle);
     if (rule && rule.points > topPoints) {
       top = c;
       topPoints = rule.points;

@@ -26,7 +26,7 @@ export function scoreFit(facts: Facts, compiled: CompiledModel, label: Labeller 
 
   let positionGrade: Grade | null = null;
   if (facts.jobtitle !== '') {
-    const rule = compiled.position.find((r) => r.test(facts.jobtitle));
+    const rule = compiled.positionRuleFor(facts.jobtitle);
     if (rule) {
       positionGrade = rule.grade;
       total += rule.points;
@@ -48,7 +48,7 @@ export function scoreFit(facts: Facts, compiled: CompiledModel, label: Labeller 
   let industryGrade: Grade | null = null;
   if (facts.industry) {
     const industry = facts.industry.value;
-    const rule = compiled.industry.find((r) => r.test(industry));
+    const rule = compiled.industryRuleFor(industry);
     if (rule) {
       industryGrade = rule.grade;
       total += rule.points;
