@@ -74,7 +74,8 @@ function budgetEvidence(facts: Facts, compiled: CompiledModel, label: Labeller):
   }
   if (rules.minAnnualRevenue !== undefined && facts.annualRevenue && facts.annualRevenue.value >= rules.minAnnualRevenue) {
     const r = facts.annualRevenue;
-    evidence.push({ source: r.source, name: 'annualrevenue', value: String(r.value), text: say('evidence.revenue', { revenue: r.value }) });
+    const value = String(r.value);
+    evidence.push({ source: r.source, name: 'annualrevenue', value, text: say('evidence.revenue', { revenue: value }) });
   }
   return addRoleEvidence(evidence, facts, compiled.budgetRoles, label, compiled.language);
 }

@@ -76,8 +76,13 @@ export function domainOf(email: string): string {
 export function normaliseDomain(raw: string): string {
   if (raw === '') return '';
   const lower = raw.toLowerCase();
-  // Most values are already a bare host, which none of the replacements below would change.
+  // Most values are already a bare host, which none of stripToHost's replacements would change.
   if (!/[:/?#]/.test(lower) && !lower.startsWith('www.')) return lower;
+  return stripToHost(lower);
+}
+
+/** A lower-case URL or host without scheme, path, query, fragment and `www.`. */
+export function stripToHost(lower: string): string {
   return lower
     .replace(/^[a-z]+:\/\//, '')
     .replace(/[/?#].*$/, '')

@@ -127,7 +127,7 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
     nowMs,
   });
 
-  return {
+  const result: ScoringResult = {
     fit: { score: fit.score, grade: fit.grade },
     engagement: { score: engagement.score, tier: engagement.tier },
     priority,
@@ -158,8 +158,10 @@ export function score(profile: Profile, model: ScoringModel, now: Date | string 
       bant_model_version: model.version,
       bant_lifecycle_stage: lifecycleStage,
       bant_lead_score: formatTenths(leadScore),
-      ...(meddic && model.meddic ? meddicProperties(meddic, model.meddic, language) : {}),
     },
-    ...(meddic ? { meddic } : {}),
   };
+  // Added after, in the order spreads would give, so a BANT result's objects are made whole from their literals.
+  if (meddic && model.meddic) Object.assign(result.properties, meddicProperties(meddic, model.meddic, language));
+  if (meddic) result.meddic = meddic;
+  return result;
 }

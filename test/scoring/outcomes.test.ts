@@ -37,7 +37,11 @@ describe('checkProfileFast', () => {
       fc.date({ min: new Date('1990-01-01'), max: new Date('2090-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
       fc.constantFrom('2026-02-30T10:00:00Z', '2026-11-20T10:00Z', '2026-11-20T10:00:00+02:00', 'soon'),
     );
-    const activity = fc.record({ type: fc.constantFrom('page_view', 'demo_request', 'phone'), at, title: fc.option(fc.string(), { nil: undefined }) }, { requiredKeys: ['type', 'at'] });
+    const text = fc.oneof(fc.string(), fc.integer(), fc.constant(null));
+    const activity = fc.record(
+      { type: fc.constantFrom('page_view', 'demo_request', 'phone'), at, title: text, url: text, source: text, note: fc.string() },
+      { requiredKeys: ['type', 'at'] },
+    );
     const profileArb = fc.record(
       {
         properties: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), value),
