@@ -9,7 +9,7 @@ import { compileModel } from '../../src/scoring/compile-model.ts';
 import { MESSAGES } from '../../src/scoring/messages.ts';
 import { parseModel, score } from '../../src/scoring/index.ts';
 import { normaliseDomain, readText, stripToHost } from '../../src/scoring/read-facts.ts';
-import { REMEMBERED_ANSWERS, REMEMBERED_CHARS } from '../../src/scoring/safe-pattern.ts';
+import { checkPattern, REMEMBERED_ANSWERS, REMEMBERED_CHARS } from '../../src/scoring/safe-pattern.ts';
 import { JOB_TITLES } from './job-titles.ts';
 import { MODEL_JSON } from './fixtures.ts';
 
@@ -61,6 +61,17 @@ describe('fit rules remembered per value', () => {
     // More distinct values than are remembered, then the first ones again.
     const many = Array.from({ length: REMEMBERED_ANSWERS + 50 }, (_, i) => `${JOB_TITLES[i % JOB_TITLES.length]![0]} ${i}`);
     for (const value of [...many, ...many.slice(0, 100)]) expect(compiled.positionRuleFor(value)).toBe(compiled.position.find((r) => r.test(value)));
+  });
+});
+
+describe('pattern checks remembered per source', () => {
+  it('when a pattern is checked again, also after the memory was cleared, then the answer is the first one', () => {
+    const sources = ['\\bceo\\b', '(a+)+$', '(?=x)y', '(\\w)\\1', '[', 'gesch(ä|ae)ftsf(ü|ue)hr'];
+    const first = sources.map(checkPattern);
+    expect(first.filter((p) => p !== undefined)).toHaveLength(3);
+    for (let i = 0; i < REMEMBERED_ANSWERS + 10; i++) checkPattern(`title ${i}`);
+    expect(sources.map(checkPattern)).toEqual(first);
+    expect(sources.map(checkPattern)).toEqual(first);
   });
 });
 
