@@ -133,7 +133,7 @@ export function inLanguage(english: string, translations: { de?: string } | unde
 /**
  * `rules.find((r) => r.test(value))`, with the answer (the rule's index) remembered per value of at most
  * REMEMBERED_CHARS characters, and the memory cleared when full, as SafePattern remembers its answers: one lookup
- * instead of one test per rule. test/scoring/fit.test.ts compares it with the plain search.
+ * instead of one test per rule. test/scoring/fast-paths.test.ts compares it with the plain search.
  */
 export function createRuleFinder(rules: readonly CompiledFitRule[]): (value: string) => CompiledFitRule | undefined {
   const answers = new Map<string, number>();
