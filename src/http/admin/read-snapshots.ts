@@ -1,5 +1,6 @@
 // Pages through a portal's stored snapshots (the console never asks HubSpot for what the store already knows).
 import type { Profile } from '../../scoring/types.ts';
+import { SAMPLE_KEYS } from '../../store/sample-key.ts';
 import type { ContactSnapshot, PortalId, Store } from '../../store/store.ts';
 
 const PAGE_SIZE = 1000;
@@ -23,6 +24,21 @@ export async function forEachSnapshot(
     after = last.contactId;
   }
   return seen;
+}
+
+/** Pages through the snapshots whose sample key is below `below` (all of them at SAMPLE_KEYS); returns how many. */
+export async function forEachSampledSnapshot(store: Store, portalId: PortalId, below: number, visit: (snapshot: ContactSnapshot) => void): Promise<number> {
+  if (below >= SAMPLE_KEYS) return forEachSnapshot(store, portalId, visit);
+  let after: string | null = null;
+  let seen = 0;
+  for (;;) {
+    const page = await store.listSampledSnapshots(portalId, below, after, PAGE_SIZE);
+    for (const snapshot of page) visit(snapshot);
+    seen += page.length;
+    const last = page.at(-1);
+    if (!last || page.length < PAGE_SIZE) return seen;
+    after = last.contactId;
+  }
 }
 
 export function profileOf(snapshot: ContactSnapshot): Profile {
