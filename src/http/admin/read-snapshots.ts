@@ -29,15 +29,21 @@ export async function forEachSnapshot(
 /** Pages through the snapshots whose sample key is below `below` (all of them at SAMPLE_KEYS); returns how many. */
 export async function forEachSampledSnapshot(store: Store, portalId: PortalId, below: number, visit: (snapshot: ContactSnapshot) => void): Promise<number> {
   if (below >= SAMPLE_KEYS) return forEachSnapshot(store, portalId, visit);
-  let after: string | null = null;
   let seen = 0;
+  let next = store.listSampledSnapshots(portalId, below, null, PAGE_SIZE);
   for (;;) {
-    const page = await store.listSampledSnapshots(portalId, below, after, PAGE_SIZE);
+    const page = await next;
+    const last = page.at(-1);
+    const more = last !== undefined && page.length === PAGE_SIZE;
+    // The next page is read while this one is scored: the store's time and the scoring overlap.
+    if (more) {
+      next = store.listSampledSnapshots(portalId, below, last.contactId, PAGE_SIZE);
+      // Handled when awaited; this keeps a failed read from counting as unhandled while a visit throws.
+      next.catch(() => {});
+    }
     for (const snapshot of page) visit(snapshot);
     seen += page.length;
-    const last = page.at(-1);
-    if (!last || page.length < PAGE_SIZE) return seen;
-    after = last.contactId;
+    if (!more) return seen;
   }
 }
 
