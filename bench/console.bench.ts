@@ -1,7 +1,7 @@
 // The admin console's funnel, what-if and evaluation funnel over N scored contacts in a scratch PostgreSQL database
 // (issue 18: each answers in ≤ 2 s at 1,000,000 contacts). The contacts are the decay benchmarks' generated ones
 // (bench/lib/decay-snapshots.ts) with milestones spread over the last 120 days and a won outcome for every 200th.
-// The funnel is counted by the store; the what-if scores a sample beyond 50,000 contacts and says so.
+// The funnel is counted by the store; the what-if scores a sample beyond 30,000 contacts (WHAT_IF_SAMPLE) and says so.
 // Each figure is the best of `--runs` (default 3) timings; the first run also warms the database's caches. Then the
 // what-if is run once on every contact, to show how far the sample's scaled counts are from the exact ones (`--exact 0`
 // skips it).

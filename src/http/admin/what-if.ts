@@ -18,7 +18,7 @@ import { forEachSampledSnapshot, profileAt, profileOf } from './read-snapshots.t
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const FLOW_WINDOW_DAYS = 7;
 /** Beyond this many contacts the what-if scores a sample of about this many (and says so). */
-export const WHAT_IF_SAMPLE = 50_000;
+export const WHAT_IF_SAMPLE = 30_000;
 /** Most changed contacts listed by name (the counts cover all of them). */
 export const CHANGES_LISTED = 500;
 
@@ -123,7 +123,7 @@ function summarise(model: ScoringModel, tally: Tally, scale: (n: number) => numb
     outcomes: Object.fromEntries(Object.entries(tally.outcomes).map(([q, n]) => [q, scale(n)])),
     tasksNow: scale(tally.tasksNow),
     tasksPerDay: Math.round(tasksPerDay * 10) / 10,
-    // Owners seen among the scored contacts: a sample of 50,000 misses only reps with a handful of contacts.
+    // Owners seen among the scored contacts: a sample of 30,000 misses only reps with a handful of contacts.
     reps: tally.owners.size,
     tasksPerDayPerRep: Math.round((tasksPerDay / reps) * 10) / 10,
     changedOutcomes: scale(tally.changed),

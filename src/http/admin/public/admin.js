@@ -679,6 +679,7 @@ async function activateDraft() {
     M.activateQuestion(w.draft.version),
     [
       h('p', { 'data-testid': 'impact' }, M.impact(fmtNumber(w.impact.outcomesChange), fmtNumber(w.impact.tasksCreatedNow), reps.join(', '))),
+      w.sampled ? h('p', { class: 'hint', 'data-testid': 'impact-basis' }, M.impactEstimated(fmtNumber(w.evaluated), fmtNumber(w.total))) : null,
       h('p', { class: 'hint' }, M.activateHint),
     ],
     M.activateButton(w.draft.version),
