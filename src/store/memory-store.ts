@@ -2,7 +2,7 @@
 // state in memory and persists the parts that changed (see `StoreHooks`).
 import type { TaskKind } from '../scoring/types.ts';
 import { sampledPage } from './sample-key.ts';
-import { milestoneOf, SnapshotFieldTally } from './snapshot-fields.ts';
+import { groupKey, milestoneOf, SnapshotFieldTally, snapshotGroupKey } from './snapshot-fields.ts';
 import { indexAfter } from './sorted-ids.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
@@ -885,6 +885,16 @@ export class MemoryStore implements Store {
       if (milestone) found.push(milestone);
     });
     return found;
+  }
+
+  async listSnapshotIdsInGroups(portalId: PortalId, groups: Array<Omit<SnapshotFieldCount, 'count'>>): Promise<string[]> {
+    const wanted = new Set(groups.map(groupKey));
+    const ids: string[] = [];
+    if (!wanted.size) return ids;
+    await this.#eachSnapshot(portalId, (snapshot) => {
+      if (wanted.has(snapshotGroupKey(snapshot))) ids.push(snapshot.contactId);
+    });
+    return ids;
   }
 
   /** Pages through listSnapshots, so the lowdb store (which overrides it) reads its file the same way. */

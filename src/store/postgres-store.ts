@@ -667,6 +667,21 @@ class PostgresStore implements Store {
     }));
   }
 
+  async listSnapshotIdsInGroups(portalId: PortalId, groups: Array<Omit<SnapshotFieldCount, 'count'>>): Promise<string[]> {
+    if (!groups.length) return [];
+    // chr(1) stands for "not written" on both sides so the match is a hashed semi-join (NULL never equals NULL).
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT contact_id AS id FROM snapshots
+       WHERE portal_id = $1
+         AND (COALESCE(written_qualification, chr(1)), COALESCE(written_stage, chr(1)), COALESCE(written_grade, chr(1)), COALESCE(written_tier, chr(1)), COALESCE(written_fit_score, chr(1)))
+         IN (SELECT COALESCE(qualification, chr(1)), COALESCE(stage, chr(1)), COALESCE(grade, chr(1)), COALESCE(tier, chr(1)), COALESCE("fitScore", chr(1))
+             FROM json_to_recordset($2::json) AS g(qualification text, stage text, grade text, tier text, "fitScore" text))
+       ORDER BY contact_id`,
+      [portalId, JSON.stringify(groups)],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async listSnapshotMilestones(portalId: PortalId): Promise<SnapshotMilestone[]> {
     const { rows } = await this.pool.query<{ id: string; q: string | null; m: string | null; s: string | null }>(
       `SELECT contact_id AS id, written_qualification AS q, became_mql_at AS m, became_sql_at AS s FROM snapshots

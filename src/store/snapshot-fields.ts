@@ -18,12 +18,19 @@ function fieldsOf(snapshot: ContactSnapshot): Fields {
   return fields;
 }
 
+/** One key per combination of values, absent and present-but-empty told apart. */
+export const groupKey = (f: Fields) => JSON.stringify([f.qualification ?? null, f.stage ?? null, f.grade ?? null, f.tier ?? null, f.fitScore ?? null]);
+
+export function snapshotGroupKey(snapshot: ContactSnapshot): string {
+  return groupKey(fieldsOf(snapshot));
+}
+
 export class SnapshotFieldTally {
   readonly #groups = new Map<string, SnapshotFieldCount>();
 
   add(snapshot: ContactSnapshot): void {
     const fields = fieldsOf(snapshot);
-    const key = JSON.stringify([fields.qualification, fields.stage, fields.grade, fields.tier, fields.fitScore]);
+    const key = groupKey(fields);
     const group = this.#groups.get(key);
     if (group) group.count += 1;
     else this.#groups.set(key, { ...fields, count: 1 });

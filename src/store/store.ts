@@ -410,6 +410,8 @@ export interface Store {
   countSnapshotFields(portalId: PortalId): Promise<SnapshotFieldCount[]>;
   /** Every contact with a written milestone or written as MQL or SQL, in contact-id order. */
   listSnapshotMilestones(portalId: PortalId): Promise<SnapshotMilestone[]>;
+  /** The ids of the snapshots whose written values are one of `groups` (combinations as countSnapshotFields gives them), in contact-id order. */
+  listSnapshotIdsInGroups(portalId: PortalId, groups: Array<Omit<SnapshotFieldCount, 'count'>>): Promise<string[]>;
 
   // per-company account snapshots (one per company; putting one replaces it)
   getAccountSnapshots(portalId: PortalId, companyIds: string[]): Promise<Map<string, AccountSnapshot>>;

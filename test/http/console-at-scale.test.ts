@@ -127,16 +127,27 @@ describe('the funnel counted by the store', () => {
     for (const evaluation of evaluations.slice(1)) expect(evaluation).toEqual(evaluations[0]);
   });
 
-  it('when a count is drilled into, then the listed contacts are exactly the ones it counts', async () => {
-    const store = createMemoryStore();
-    const snapshots = await seedFunnelPortal(store);
+  it('when a count is drilled into, then every store lists exactly the contacts it counts', async () => {
     const range = { range: { fromMs: NOW - 30 * DAY, toMs: NOW }, backfillUntilMs: null };
-    const { view } = await computeFunnel(store, PORTAL_ID, range);
-    const { drilled } = await computeFunnel(store, PORTAL_ID, { ...range, drill: 'grade:A' });
-    expect(drilled.sort()).toEqual(snapshots.filter((s) => s.written.bant_fit_grade === 'A').map((s) => s.contactId).sort());
-    expect(drilled).toHaveLength(view.scoreDistribution.grades.A!);
-    const cohort = await computeFunnel(store, PORTAL_ID, { ...range, drill: 'cohort' });
-    expect(cohort.drilled).toHaveLength(view.cohort.entered);
+    const ids = (list: ContactSnapshot[]) => list.map((s) => s.contactId).sort();
+    for (const { name, store } of await openStores()) {
+      const snapshots = await seedFunnelPortal(store);
+      const { view } = await computeFunnel(store, PORTAL_ID, range);
+      const expected: Record<string, string[]> = {
+        'grade:A': ids(snapshots.filter((s) => s.written.bant_fit_grade === 'A')),
+        'outcome:unscored': ids(snapshots.filter((s) => !['sql', 'mql', 'nurture', 'disqualified'].includes(s.written.bant_qualification ?? ''))),
+        'stage:salesqualifiedlead': ids(snapshots.filter((s) => (s.written.lifecyclestage || s.written.bant_lifecycle_stage) === 'salesqualifiedlead')),
+        'fit:90': ids(snapshots.filter((s) => s.written.bant_fit_score !== undefined && s.written.bant_fit_score !== '' && Number(s.written.bant_fit_score) >= 90)),
+      };
+      for (const [metric, contactIds] of Object.entries(expected)) {
+        expect(contactIds.length, `${name} ${metric}`).toBeGreaterThan(0);
+        const { drilled } = await computeFunnel(store, PORTAL_ID, { ...range, drill: metric });
+        expect(drilled.sort(), `${name} ${metric}`).toEqual(contactIds);
+      }
+      expect(expected['grade:A']).toHaveLength(view.scoreDistribution.grades.A!);
+      const cohort = await computeFunnel(store, PORTAL_ID, { ...range, drill: 'cohort' });
+      expect(cohort.drilled, name).toHaveLength(view.cohort.entered);
+    }
   });
 });
 

@@ -645,6 +645,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.countSnapshotFields(303)).toEqual([]);
       });
 
+      it('when ids are listed by combinations of values, then exactly the snapshots with one of them come, in id order', async () => {
+        await store.putSnapshots([
+          scored('1', { bant_qualification: 'mql', bant_fit_grade: 'A' }),
+          scored('2', { bant_qualification: 'mql', bant_fit_grade: 'A', bant_fit_score: '' }),
+          scored('3', { bant_qualification: 'mql', bant_fit_grade: 'B' }),
+          scored('10', { bant_qualification: 'mql', bant_fit_grade: 'A' }),
+          scored('4', {}),
+          snapshot(202, '5', { written: { bant_qualification: 'mql', bant_fit_grade: 'A' } }),
+        ]);
+        expect(await store.listSnapshotIdsInGroups(101, [{ qualification: 'mql', grade: 'A' }])).toEqual(['1', '10']);
+        expect(await store.listSnapshotIdsInGroups(101, [{ qualification: 'mql', grade: 'A', fitScore: '' }, {}])).toEqual(['2', '4']);
+        expect(await store.listSnapshotIdsInGroups(101, [])).toEqual([]);
+      });
+
       it('when milestones are listed, then contacts with a milestone or written as MQL or SQL come in id order, empty values absent', async () => {
         await store.putSnapshots([
           scored('7', { bant_qualification: 'sql', bant_became_mql_at: '2026-01-01T00:00:00.000Z', bant_became_sql_at: '1767312000000' }),

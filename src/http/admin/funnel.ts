@@ -5,8 +5,7 @@
 // console can list the contacts behind it (drill-down) and export them. When a contact reached MQL and SQL comes from
 // its `bant_became_mql_at` / `bant_became_sql_at` (else its score history); won from the recorded outcomes.
 import { GRADES, QUALIFICATIONS, TASK_KINDS, TIERS } from '../../scoring/types.ts';
-import type { ContactSnapshot, Installation, JobState, PortalId, SnapshotFieldCount, Store, TaskRecord } from '../../store/store.ts';
-import { forEachSnapshot } from './read-snapshots.ts';
+import type { Installation, JobState, PortalId, SnapshotFieldCount, Store, TaskRecord } from '../../store/store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RANGE_DAYS = 30;
@@ -101,11 +100,6 @@ export function installBackfillEnd(installation: Pick<Installation, 'installedAt
 export const METRIC_PATTERN = /^(outcome:(sql|mql|nurture|disqualified|unscored)|stage:[\w-]{1,64}|grade:[ABCD]|tier:[1-4]|fit:(0|10|20|30|40|50|60|70|80|90)|cohort|cohort:converted|cohort:won|sql:range|sql:previous|tasks:(created|open|completed|escalated))$/;
 
 type SnapshotFields = Omit<SnapshotFieldCount, 'count'>;
-
-function fieldsOf(snapshot: ContactSnapshot): SnapshotFields {
-  const w = snapshot.written;
-  return { qualification: w.bant_qualification, stage: w.lifecyclestage || w.bant_lifecycle_stage, grade: w.bant_fit_grade, tier: w.bant_engagement_tier, fitScore: w.bant_fit_score };
-}
 
 function snapshotMetrics(f: SnapshotFields): string[] {
   const keys = [`outcome:${f.qualification && (QUALIFICATIONS as readonly string[]).includes(f.qualification) ? f.qualification : 'unscored'}`];
@@ -208,7 +202,8 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
 
   // Counted by the store (one row per combination of values, not per contact); only a drill-down lists contacts.
   let contacts = 0;
-  for (const group of await store.countSnapshotFields(portalId)) {
+  const groups = await store.countSnapshotFields(portalId);
+  for (const group of groups) {
     contacts += group.count;
     for (const key of snapshotMetrics(group)) {
       const [kind, value = ''] = key.split(':');
@@ -222,10 +217,10 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
       }
     }
   }
-  if (isSnapshotMetric(drill)) {
-    await forEachSnapshot(store, portalId, (snapshot) => {
-      if (snapshotMetrics(fieldsOf(snapshot)).includes(drill ?? '')) drilled.add(snapshot.contactId);
-    });
+  if (drill && isSnapshotMetric(drill)) {
+    // The combinations of values the metric counts, then the store lists the contacts that have one of them.
+    const counted = groups.filter((group) => snapshotMetrics(group).includes(drill)).map(({ count: _count, ...fields }) => fields);
+    for (const contactId of await store.listSnapshotIdsInGroups(portalId, counted)) drilled.add(contactId);
   }
   for (const milestone of await store.listSnapshotMilestones(portalId)) {
     const mqlAt = milestoneMs(milestone.mqlAt);
