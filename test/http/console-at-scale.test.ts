@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeFunnel, type FunnelView } from '../../src/http/admin/funnel.ts';
+import { sortContactIds } from '../../src/http/admin/funnel-routes.ts';
 import { runWhatIf } from '../../src/http/admin/what-if.ts';
 import { loadFunnel } from '../../src/outcomes/portal-outcomes.ts';
 import { parseModel } from '../../src/scoring/index.ts';
@@ -148,6 +149,17 @@ describe('the funnel counted by the store', () => {
       const cohort = await computeFunnel(store, PORTAL_ID, { ...range, drill: 'cohort' });
       expect(cohort.drilled, name).toHaveLength(view.cohort.entered);
     }
+  });
+});
+
+describe('the order of a drill-down list', () => {
+  it('when ids are sorted, then they come in numeric order as the collator gives it, plain numbers or not', () => {
+    const byCollator = (ids: string[]) => [...ids].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const plain = Array.from({ length: 2_000 }, (_, i) => String(((i * 7_919) % 100_003) + 1));
+    expect(sortContactIds([...plain])).toEqual(byCollator(plain));
+    expect(sortContactIds(['10', '9', '100', '11'])).toEqual(['9', '10', '11', '100']);
+    const mixed = ['10', 'a2', '007', '9', 'a10'];
+    expect(sortContactIds([...mixed])).toEqual(byCollator(mixed));
   });
 });
 
