@@ -63,6 +63,7 @@ const BENCHES: Bench[] = [
   { name: 'calibrate', file: 'calibrate.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'score-lines', file: 'score-lines.bench.ts', args: (q) => (q ? ['--quick'] : []) },
   { name: 'app-memory', file: 'app-memory.bench.ts', args: (q) => (q ? ['--quick'] : []) },
+  { name: 'console', file: 'console.bench.ts', args: (q) => (q ? ['--quick'] : []) },
 ];
 
 function run(bench: Bench): Promise<{ code: number | null; output: string; seconds: number }> {

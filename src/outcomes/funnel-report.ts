@@ -1,6 +1,6 @@
 // The funnel "vom Lead zum Auftrag" (seed 000) and the reasons for losses (seed 002): MQL → SQL → won by monthly
 // cohort of becoming MQL, the sales cycle from SQL to won, and lost outcomes by BANT criterion and by competitor.
-import type { ContactSnapshot, OutcomeRecord } from '../store/store.ts';
+import type { ContactSnapshot, OutcomeRecord, SnapshotMilestone } from '../store/store.ts';
 
 export interface FunnelCohort {
   /** Month the contacts first became MQL (YYYY-MM). */
@@ -34,15 +34,20 @@ function quantile(sorted: number[], q: number): number | null {
   return Math.round(((sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo)) * 10) / 10;
 }
 
-/** Accumulates snapshots page by page (the caller pages through Store.listSnapshots), then the outcomes. */
+/** Accumulates the milestones (or snapshots page by page), then the outcomes. */
 export class FunnelBuilder {
   readonly #milestones = new Map<string, { mqlAt?: string; sqlAt?: string }>();
 
   addSnapshots(snapshots: ContactSnapshot[]): void {
-    for (const s of snapshots) {
-      const mqlAt = s.written.bant_became_mql_at || undefined;
-      const sqlAt = s.written.bant_became_sql_at || undefined;
-      if (mqlAt || sqlAt) this.#milestones.set(s.contactId, { ...(mqlAt ? { mqlAt } : {}), ...(sqlAt ? { sqlAt } : {}) });
+    this.addMilestones(snapshots.map((s) => ({ contactId: s.contactId, mqlAt: s.written.bant_became_mql_at, sqlAt: s.written.bant_became_sql_at })));
+  }
+
+  /** The same from the store's milestone list (Store.listSnapshotMilestones), without reading every snapshot. */
+  addMilestones(milestones: Array<Pick<SnapshotMilestone, 'contactId' | 'mqlAt' | 'sqlAt'>>): void {
+    for (const m of milestones) {
+      const mqlAt = m.mqlAt || undefined;
+      const sqlAt = m.sqlAt || undefined;
+      if (mqlAt || sqlAt) this.#milestones.set(m.contactId, { ...(mqlAt ? { mqlAt } : {}), ...(sqlAt ? { sqlAt } : {}) });
     }
   }
 

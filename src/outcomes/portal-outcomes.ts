@@ -3,27 +3,20 @@
 import type { AppContext } from '../app-context.ts';
 import { modelInputs } from '../scoring/index.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
-import type { Installation } from '../store/store.ts';
+import type { Installation, PortalId, Store } from '../store/store.ts';
 import { buildExamples, type ExampleSet } from './build-examples.ts';
 import { outcomeReadProperties } from './candidate-properties.ts';
 import { FunnelBuilder, type FunnelReport } from './funnel-report.ts';
 
-const SNAPSHOT_PAGE = 1000;
 
 export async function loadExamples(ctx: AppContext, installation: Installation): Promise<ExampleSet> {
   return buildExamples(await ctx.store.listOutcomes(installation.portalId));
 }
 
-export async function loadFunnel(ctx: AppContext, installation: Installation): Promise<FunnelReport> {
+export async function loadFunnel(store: Store, portalId: PortalId): Promise<FunnelReport> {
   const builder = new FunnelBuilder();
-  let after: string | null = null;
-  for (;;) {
-    const page = await ctx.store.listSnapshots(installation.portalId, after, SNAPSHOT_PAGE);
-    builder.addSnapshots(page);
-    if (page.length < SNAPSHOT_PAGE) break;
-    after = page.at(-1)?.contactId ?? null;
-  }
-  return builder.build(await ctx.store.listOutcomes(installation.portalId));
+  builder.addMilestones(await store.listSnapshotMilestones(portalId));
+  return builder.build(await store.listOutcomes(portalId));
 }
 
 /** The model's inputs, the documented defaults and the admin's picks: the properties calibration may build rules on. */

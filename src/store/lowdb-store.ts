@@ -318,6 +318,11 @@ class LowdbStore extends MemoryStore {
     return (await this.persistence.ensureSnapshots(portalId)).list(afterContactId, limit);
   }
 
+  override async listSampledSnapshots(portalId: PortalId, below: number, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
+    this.open();
+    return (await this.persistence.ensureSnapshots(portalId)).listSampled(below, afterContactId, limit);
+  }
+
   override async countSnapshots(portalId: PortalId): Promise<number> {
     this.open();
     return (await this.persistence.ensureSnapshots(portalId)).size;

@@ -1,12 +1,16 @@
 // The in-memory Store: complete semantics, no persistence. Unit tests use it directly; the lowdb store keeps the same
 // state in memory and persists the parts that changed (see `StoreHooks`).
 import type { TaskKind } from '../scoring/types.ts';
+import { sampledPage } from './sample-key.ts';
+import { groupKey, milestoneOf, SnapshotFieldTally, snapshotGroupKey } from './snapshot-fields.ts';
 import { indexAfter } from './sorted-ids.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
   AdminSessionRecord,
   AccountSnapshot,
   ContactSnapshot,
+  SnapshotFieldCount,
+  SnapshotMilestone,
   SnapshotResult,
   DeadLetter,
   DuePortalsQuery,
@@ -843,17 +847,65 @@ export class MemoryStore implements Store {
     return list.sort(byContactThenTime).map(clone);
   }
 
-  async listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
-    this.open();
-    const portal = this.state.snapshots.get(portalId);
-    if (!portal || limit <= 0) return [];
+  #sortedIds(portalId: PortalId, portal: Map<string, ContactSnapshot>): string[] {
     let order = this.state.snapshotOrder.get(portalId);
     if (!order) {
       order = [...portal.keys()].sort();
       this.state.snapshotOrder.set(portalId, order);
     }
+    return order;
+  }
+
+  async listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
+    this.open();
+    const portal = this.state.snapshots.get(portalId);
+    if (!portal || limit <= 0) return [];
+    const order = this.#sortedIds(portalId, portal);
     const start = indexAfter(order, afterContactId);
     return order.slice(start, start + limit).map((id) => clone(portal.get(id)!));
+  }
+
+  async listSampledSnapshots(portalId: PortalId, below: number, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
+    this.open();
+    const portal = this.state.snapshots.get(portalId);
+    if (!portal || limit <= 0) return [];
+    return sampledPage(this.#sortedIds(portalId, portal), below, afterContactId, limit).map((id) => clone(portal.get(id)!));
+  }
+
+  async countSnapshotFields(portalId: PortalId): Promise<SnapshotFieldCount[]> {
+    const tally = new SnapshotFieldTally();
+    await this.#eachSnapshot(portalId, (snapshot) => tally.add(snapshot));
+    return tally.counts();
+  }
+
+  async listSnapshotMilestones(portalId: PortalId): Promise<SnapshotMilestone[]> {
+    const found: SnapshotMilestone[] = [];
+    await this.#eachSnapshot(portalId, (snapshot) => {
+      const milestone = milestoneOf(snapshot);
+      if (milestone) found.push(milestone);
+    });
+    return found;
+  }
+
+  async listSnapshotIdsInGroups(portalId: PortalId, groups: Array<Omit<SnapshotFieldCount, 'count'>>): Promise<string[]> {
+    const wanted = new Set(groups.map(groupKey));
+    const ids: string[] = [];
+    if (!wanted.size) return ids;
+    await this.#eachSnapshot(portalId, (snapshot) => {
+      if (wanted.has(snapshotGroupKey(snapshot))) ids.push(snapshot.contactId);
+    });
+    return ids;
+  }
+
+  /** Pages through listSnapshots, so the lowdb store (which overrides it) reads its file the same way. */
+  async #eachSnapshot(portalId: PortalId, visit: (snapshot: ContactSnapshot) => void): Promise<void> {
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.listSnapshots(portalId, after, 1000);
+      for (const snapshot of page) visit(snapshot);
+      if (page.length < 1000) return;
+      after = page.at(-1)!.contactId;
+    }
   }
 
   async countSnapshots(portalId: PortalId): Promise<number> {

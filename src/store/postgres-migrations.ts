@@ -177,4 +177,27 @@ DROP INDEX work_queue_portal;
 CREATE INDEX work_queue_backfill_due ON work_queue (portal_id, not_before, id) WHERE kind = 'backfill';
 `,
   },
+  {
+    version: 6,
+    name: 'snapshot columns for the console at a million contacts',
+    // The console's funnel counts by these values and the what-if scores a sample by the key (src/store/sample-key.ts
+    // computes the same key in the app); generated columns stay right through every write of the snapshot, including
+    // putSnapshotResults' partial update. The counts come from the funnel index alone (an index-only scan; few distinct
+    // values, so deduplication keeps it near 7 MB per million contacts), the milestones from their partial index.
+    sql: `
+ALTER TABLE snapshots
+  ADD COLUMN sample_key integer GENERATED ALWAYS AS (('x' || substr(md5(contact_id), 1, 7))::bit(28)::integer) STORED,
+  ADD COLUMN written_qualification text GENERATED ALWAYS AS (data->'written'->>'bant_qualification') STORED,
+  ADD COLUMN written_stage text GENERATED ALWAYS AS (COALESCE(NULLIF(data->'written'->>'lifecyclestage', ''), data->'written'->>'bant_lifecycle_stage')) STORED,
+  ADD COLUMN written_grade text GENERATED ALWAYS AS (data->'written'->>'bant_fit_grade') STORED,
+  ADD COLUMN written_tier text GENERATED ALWAYS AS (data->'written'->>'bant_engagement_tier') STORED,
+  ADD COLUMN written_fit_score text GENERATED ALWAYS AS (data->'written'->>'bant_fit_score') STORED,
+  ADD COLUMN became_mql_at text GENERATED ALWAYS AS (NULLIF(data->'written'->>'bant_became_mql_at', '')) STORED,
+  ADD COLUMN became_sql_at text GENERATED ALWAYS AS (NULLIF(data->'written'->>'bant_became_sql_at', '')) STORED;
+CREATE INDEX snapshots_sample ON snapshots (portal_id, sample_key, contact_id);
+CREATE INDEX snapshots_funnel ON snapshots (portal_id, written_qualification, written_stage, written_grade, written_tier, written_fit_score);
+CREATE INDEX snapshots_milestones ON snapshots (portal_id, contact_id) INCLUDE (written_qualification, became_mql_at, became_sql_at)
+  WHERE became_mql_at IS NOT NULL OR became_sql_at IS NOT NULL OR written_qualification IN ('mql', 'sql');
+`,
+  },
 ];

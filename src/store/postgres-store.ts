@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { TaskKind } from '../scoring/types.ts';
 import { mergePayload, splitInstallationPatch, WRITE_PROBE_CACHE_MS } from './memory-store.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { sampleKeyOf } from './sample-key.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
   AccountSnapshot,
@@ -14,6 +15,8 @@ import type {
   OutcomeRecord,
   ScoreChange,
   ContactSnapshot,
+  SnapshotFieldCount,
+  SnapshotMilestone,
   SnapshotResult,
   DeadLetter,
   DuePortalsQuery,
@@ -635,6 +638,58 @@ class PostgresStore implements Store {
   async countSnapshots(portalId: PortalId): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM snapshots WHERE portal_id = $1', [portalId]);
     return Number(rows[0]?.n ?? 0);
+  }
+
+  async listSampledSnapshots(portalId: PortalId, below: number, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]> {
+    if (limit <= 0) return [];
+    const { rows } = await this.pool.query<{ data: ContactSnapshot }>(
+      `SELECT data FROM snapshots
+       WHERE portal_id = $1 AND sample_key < $2 AND ($3::text IS NULL OR (sample_key, contact_id) > ($4::integer, $3::text))
+       ORDER BY sample_key, contact_id LIMIT $5`,
+      [portalId, below, afterContactId, afterContactId === null ? null : sampleKeyOf(afterContactId), limit],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async countSnapshotFields(portalId: PortalId): Promise<SnapshotFieldCount[]> {
+    const { rows } = await this.pool.query<{ q: string | null; s: string | null; g: string | null; t: string | null; f: string | null; n: string }>(
+      `SELECT written_qualification AS q, written_stage AS s, written_grade AS g, written_tier AS t, written_fit_score AS f, count(*) AS n
+       FROM snapshots WHERE portal_id = $1 GROUP BY 1, 2, 3, 4, 5`,
+      [portalId],
+    );
+    return rows.map((r) => ({
+      ...(r.q === null ? {} : { qualification: r.q }),
+      ...(r.s === null ? {} : { stage: r.s }),
+      ...(r.g === null ? {} : { grade: r.g }),
+      ...(r.t === null ? {} : { tier: r.t }),
+      ...(r.f === null ? {} : { fitScore: r.f }),
+      count: Number(r.n),
+    }));
+  }
+
+  async listSnapshotIdsInGroups(portalId: PortalId, groups: Array<Omit<SnapshotFieldCount, 'count'>>): Promise<string[]> {
+    if (!groups.length) return [];
+    // chr(1) stands for "not written" on both sides so the match is a hashed semi-join (NULL never equals NULL).
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT contact_id AS id FROM snapshots
+       WHERE portal_id = $1
+         AND (COALESCE(written_qualification, chr(1)), COALESCE(written_stage, chr(1)), COALESCE(written_grade, chr(1)), COALESCE(written_tier, chr(1)), COALESCE(written_fit_score, chr(1)))
+         IN (SELECT COALESCE(qualification, chr(1)), COALESCE(stage, chr(1)), COALESCE(grade, chr(1)), COALESCE(tier, chr(1)), COALESCE("fitScore", chr(1))
+             FROM json_to_recordset($2::json) AS g(qualification text, stage text, grade text, tier text, "fitScore" text))
+       ORDER BY contact_id`,
+      [portalId, JSON.stringify(groups)],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async listSnapshotMilestones(portalId: PortalId): Promise<SnapshotMilestone[]> {
+    const { rows } = await this.pool.query<{ id: string; q: string | null; m: string | null; s: string | null }>(
+      `SELECT contact_id AS id, written_qualification AS q, became_mql_at AS m, became_sql_at AS s FROM snapshots
+       WHERE portal_id = $1 AND (became_mql_at IS NOT NULL OR became_sql_at IS NOT NULL OR written_qualification IN ('mql', 'sql'))
+       ORDER BY contact_id`,
+      [portalId],
+    );
+    return rows.map((r) => ({ contactId: r.id, ...(r.q === null ? {} : { qualification: r.q }), ...(r.m === null ? {} : { mqlAt: r.m }), ...(r.s === null ? {} : { sqlAt: r.s }) }));
   }
 
   // account snapshots

@@ -10,6 +10,7 @@ import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { type FileHandle, open, rename, rm, truncate } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { GroupCommit } from './files.ts';
+import { sampledPage } from './sample-key.ts';
 import { indexAfter } from './sorted-ids.ts';
 import type { ContactSnapshot } from './store.ts';
 
@@ -218,6 +219,17 @@ export class SnapshotFile<T extends { contactId: string } = ContactSnapshot> {
     const order = this.#sortedIds();
     const start = indexAfter(order, afterId);
     const page = order.slice(start, start + limit);
+    const found = this.get(page);
+    return page.flatMap((id) => {
+      const snapshot = found.get(id);
+      return snapshot ? [snapshot] : [];
+    });
+  }
+
+  /** Up to `limit` snapshots of the sample (sample key below `below`), in (sample key, id) order after `afterId`. */
+  listSampled(below: number, afterId: string | null, limit: number): T[] {
+    if (limit <= 0) return [];
+    const page = sampledPage(this.#sortedIds(), below, afterId, limit);
     const found = this.get(page);
     return page.flatMap((id) => {
       const snapshot = found.get(id);

@@ -196,6 +196,28 @@ export interface ContactSnapshot {
 }
 
 /**
+ * Snapshots with the same written values the funnels count, and how many: outcome (`bant_qualification`), lifecycle
+ * stage (`lifecyclestage`, else `bant_lifecycle_stage`), fit grade, engagement tier and fit score, each as written
+ * (absent when not written). The store groups them so a million contacts need not be read to be counted.
+ */
+export interface SnapshotFieldCount {
+  qualification?: string;
+  stage?: string;
+  grade?: string;
+  tier?: string;
+  fitScore?: string;
+  count: number;
+}
+
+/** A contact with a written milestone (`bant_became_mql_at` / `bant_became_sql_at`, as written) or written as MQL or SQL. */
+export interface SnapshotMilestone {
+  contactId: string;
+  qualification?: string;
+  mqlAt?: string;
+  sqlAt?: string;
+}
+
+/**
  * A company's last account qualification (docs/contract.md section 3a), so a contact's rescore can place the contact in its
  * account without reading the company's other contacts. `result` is the JSON of src/scoring/qualify-account.ts' result.
  */
@@ -379,6 +401,17 @@ export interface Store {
   /** Pages through a portal's snapshots in contact-id order (plain string order, code unit by code unit), after `afterContactId`. */
   listSnapshots(portalId: PortalId, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]>;
   countSnapshots(portalId: PortalId): Promise<number>;
+  /**
+   * The what-if's sample: snapshots whose sample key (src/store/sample-key.ts) is below `below`, in (sample key,
+   * contact id) order after `afterContactId`'s place in it.
+   */
+  listSampledSnapshots(portalId: PortalId, below: number, afterContactId: string | null, limit: number): Promise<ContactSnapshot[]>;
+  /** The portal's snapshots counted by the written values the funnels show (one entry per combination). */
+  countSnapshotFields(portalId: PortalId): Promise<SnapshotFieldCount[]>;
+  /** Every contact with a written milestone or written as MQL or SQL, in contact-id order. */
+  listSnapshotMilestones(portalId: PortalId): Promise<SnapshotMilestone[]>;
+  /** The ids of the snapshots whose written values are one of `groups` (combinations as countSnapshotFields gives them), in contact-id order. */
+  listSnapshotIdsInGroups(portalId: PortalId, groups: Array<Omit<SnapshotFieldCount, 'count'>>): Promise<string[]>;
 
   // per-company account snapshots (one per company; putting one replaces it)
   getAccountSnapshots(portalId: PortalId, companyIds: string[]): Promise<Map<string, AccountSnapshot>>;

@@ -75,7 +75,8 @@ describe('the scoring model in the admin console', () => {
     expect(response.status).toBe(200);
     const w = (await response.json()) as WhatIfView;
     expect(w.evaluated).toBe(80);
-    expect(w.limited).toBe(false);
+    expect(w.sampled).toBe(false);
+    expect(w.basis).toBe('all 80 contacts');
     const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
     expect(sum(w.draft.outcomes)).toBe(80);
     expect(sum(w.active.outcomes)).toBe(80);

@@ -1,6 +1,7 @@
 // The Store contract: every implementation (memory, lowdb, PostgreSQL) runs this suite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContactSnapshot, Installation, JobState, OutcomeRecord, ScoreChange, Store, TaskRecord, WorkItem } from '../../src/store/store.ts';
+import { SAMPLE_KEYS, sampleKeyOf } from '../../src/store/sample-key.ts';
 import { DEFAULT_SETTINGS, MAX_SCORE_CHANGES_PER_CONTACT } from '../../src/store/store.ts';
 
 export interface StoreUnderTest {
@@ -617,6 +618,82 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getTaskRecords(101, ['2'])).toHaveLength(1);
         expect(await store.countSnapshots(202)).toBe(1);
         expect(await store.getTaskRecords(202, ['1'])).toHaveLength(1);
+      });
+    });
+
+    describe('what the console counts', () => {
+      const scored = (contactId: string, written: Record<string, string>) => snapshot(101, contactId, { written });
+
+      it('when snapshots are counted by field, then each combination of written values has its count and writes since are reflected', async () => {
+        await store.putSnapshots([
+          scored('1', { bant_qualification: 'mql', lifecyclestage: 'lead', bant_fit_grade: 'A', bant_engagement_tier: '1', bant_fit_score: '91' }),
+          scored('2', { bant_qualification: 'mql', lifecyclestage: 'lead', bant_fit_grade: 'A', bant_engagement_tier: '1', bant_fit_score: '91' }),
+          scored('3', { bant_qualification: 'sql', lifecyclestage: '', bant_lifecycle_stage: 'salesqualifiedlead', bant_fit_score: 'garbled' }),
+          scored('4', {}),
+          snapshot(202, '1', { written: { bant_qualification: 'sql' } }),
+        ]);
+        await store.putSnapshotResults(101, [{ contactId: '4', written: { bant_qualification: 'nurture', bant_fit_grade: 'C' }, scoredAt: '2026-01-04T00:00:00.000Z', modelVersion: '1.0.0' }]);
+        await store.deleteContactState(101, ['2']);
+        const byQualification = (counts: Awaited<ReturnType<Store['countSnapshotFields']>>) => [...counts].sort((a, b) => String(a.qualification).localeCompare(String(b.qualification)));
+        expect(byQualification(await store.countSnapshotFields(101))).toEqual([
+          { qualification: 'mql', stage: 'lead', grade: 'A', tier: '1', fitScore: '91', count: 1 },
+          { qualification: 'nurture', grade: 'C', count: 1 },
+          { qualification: 'sql', stage: 'salesqualifiedlead', fitScore: 'garbled', count: 1 },
+        ]);
+        await store.putSnapshots([scored('5', { bant_qualification: 'mql', lifecyclestage: 'lead', bant_fit_grade: 'A', bant_engagement_tier: '1', bant_fit_score: '91' })]);
+        expect((await store.countSnapshotFields(101)).find((c) => c.qualification === 'mql')?.count).toBe(2);
+        expect(await store.countSnapshotFields(303)).toEqual([]);
+      });
+
+      it('when ids are listed by combinations of values, then exactly the snapshots with one of them come, in id order', async () => {
+        await store.putSnapshots([
+          scored('1', { bant_qualification: 'mql', bant_fit_grade: 'A' }),
+          scored('2', { bant_qualification: 'mql', bant_fit_grade: 'A', bant_fit_score: '' }),
+          scored('3', { bant_qualification: 'mql', bant_fit_grade: 'B' }),
+          scored('10', { bant_qualification: 'mql', bant_fit_grade: 'A' }),
+          scored('4', {}),
+          snapshot(202, '5', { written: { bant_qualification: 'mql', bant_fit_grade: 'A' } }),
+        ]);
+        expect(await store.listSnapshotIdsInGroups(101, [{ qualification: 'mql', grade: 'A' }])).toEqual(['1', '10']);
+        expect(await store.listSnapshotIdsInGroups(101, [{ qualification: 'mql', grade: 'A', fitScore: '' }, {}])).toEqual(['2', '4']);
+        expect(await store.listSnapshotIdsInGroups(101, [])).toEqual([]);
+      });
+
+      it('when milestones are listed, then contacts with a milestone or written as MQL or SQL come in id order, empty values absent', async () => {
+        await store.putSnapshots([
+          scored('7', { bant_qualification: 'sql', bant_became_mql_at: '2026-01-01T00:00:00.000Z', bant_became_sql_at: '1767312000000' }),
+          scored('10', { bant_qualification: 'mql', bant_became_mql_at: '' }),
+          scored('3', { bant_qualification: 'nurture', bant_became_mql_at: '2026-02-01T00:00:00.000Z' }),
+          scored('4', { bant_qualification: 'nurture', bant_became_mql_at: '' }),
+          scored('5', {}),
+          snapshot(202, '1', { written: { bant_qualification: 'sql' } }),
+        ]);
+        expect(await store.listSnapshotMilestones(101)).toEqual([
+          { contactId: '10', qualification: 'mql' },
+          { contactId: '3', qualification: 'nurture', mqlAt: '2026-02-01T00:00:00.000Z' },
+          { contactId: '7', qualification: 'sql', mqlAt: '2026-01-01T00:00:00.000Z', sqlAt: '1767312000000' },
+        ]);
+      });
+
+      it('when the sample is paged, then exactly the contacts with a key below the bound come, in key order, each once', async () => {
+        const ids = Array.from({ length: 300 }, (_, i) => String(5000 + i));
+        await store.putSnapshots(ids.map((id) => snapshot(101, id)));
+        await store.putSnapshots([snapshot(202, '5001')]);
+        const below = SAMPLE_KEYS / 4;
+        const seen: string[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page: ContactSnapshot[] = await store.listSampledSnapshots(101, below, after, 16);
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(16);
+          seen.push(...page.map((s) => s.contactId));
+          after = page.at(-1)!.contactId;
+        }
+        const expected = ids.filter((id) => sampleKeyOf(id) < below).sort((a, b) => sampleKeyOf(a) - sampleKeyOf(b) || (a < b ? -1 : 1));
+        expect(seen).toEqual(expected);
+        expect(seen.length).toBeGreaterThan(40);
+        expect(await store.listSampledSnapshots(101, SAMPLE_KEYS, null, 1000)).toHaveLength(300);
+        expect(await store.listSampledSnapshots(303, below, null, 10)).toEqual([]);
       });
     });
 

@@ -113,6 +113,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     await page.getByLabel('bis', { exact: true }).fill('2026-11-20');
     await page.getByRole('button', { name: 'Anwenden' }).click();
     await expect.poll(() => page.locator('#range-note').textContent()).toMatch(/^21\.10\.2026 bis 20\.11\.2026\. Ergebnisse, Phasen und Punkte/);
+    expect(await page.locator('#range-note').textContent()).toMatch(/Gezählt über alle [\d.]+ gespeicherten Kontakte, keine Stichprobe\./);
     const cohort = page.getByTestId('cohort');
     expect(await cohort.locator('.label').textContent()).toBe('MQL → SQL (Kohorte)');
     expect(await cohort.locator('.sub').textContent()).toMatch(/^\d+ SQL von \d+ MQL im Zeitraum; Ziel 20–40 %\.$/);
@@ -158,6 +159,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the console in German, in headless Chromium', (
     await expect.poll(async () => (await page.getByTestId('whatif-headline').count()) && page.getByTestId('whatif-headline').textContent(), { timeout: 30_000 }).toMatch(
       /^Bei Ihren Kontakten ergibt dieser Entwurf \d+ MQL, \d+ SQL, [\d,]+ Aufgaben pro Tag und Vertriebsmitarbeiter\.$/,
     );
+    expect(await page.getByTestId('whatif-basis').textContent()).toMatch(/\. Gezählt über alle [\d.]+ gespeicherten Kontakte; Aufgabenfluss geschätzt/);
     expect(await page.getByTestId('versions').locator('th').allTextContents()).toEqual(['Version', 'Aktiviert', 'Von', '']);
     expect(await englishLeft()).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, '32-model-de.png'), fullPage: true });

@@ -114,6 +114,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     await page.getByLabel('to', { exact: true }).fill('2026-11-20');
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.locator('#range-note').textContent()).toContain('21 Oct 2026 to 20 Nov 2026');
+    expect(await page.locator('#range-note').textContent()).toMatch(/Counted from all [\d,]+ stored contacts, no sample\./);
     expect(await page.getByTestId('cohort').textContent()).toMatch(/SQL of [\d,]+ MQL in the range/);
     expect(await page.locator('#stages').textContent()).toContain('Sales Qualified Lead');
     await shot('02-funnel', { docs: 'console.png' });
@@ -210,6 +211,7 @@ describe.skipIf(!HAVE_CHROMIUM)('admin console in headless Chromium', () => {
     const headline = page.getByTestId('whatif-headline');
     await headline.waitFor();
     expect(await headline.textContent()).toMatch(/^On your contacts this draft gives [\d,]+ MQL, [\d,]+ SQL, [\d.]+ tasks per day per rep\.$/);
+    expect(await page.getByTestId('whatif-basis').textContent()).toMatch(/\. Counted on all [\d,]+ stored contacts; task flow estimated/);
     const rows = page.getByTestId('changed-contacts').locator('tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);
     expect(await rows.first().textContent()).toMatch(/Vorname\d+ Nachname\d+/);

@@ -37,6 +37,19 @@ async function funnelFor(ctx: AppContext, req: Request, res: Response, drill?: s
   return computeFunnel(ctx.store, portalId, { range: parseRange(req.query, nowMs), backfillUntilMs: installBackfillEnd(installation, backfill, nowMs), ...(drill ? { drill } : {}) });
 }
 
+const collator = new Intl.Collator('en', { numeric: true });
+const PLAIN_NUMBER = /^[1-9]\d*$/;
+
+/**
+ * Contact ids in numeric order. HubSpot's ids are plain numbers, ordered by length and then character by character,
+ * which is as fast as a string sort; the collator (numeric) only when some id is not (25 s for 340,000 ids via
+ * localeCompare, which builds its collator per call).
+ */
+export function sortContactIds(ids: string[]): string[] {
+  if (ids.every((id) => PLAIN_NUMBER.test(id))) return ids.sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  return ids.sort(collator.compare);
+}
+
 function metricOf(req: Request): string {
   const metric = typeof req.query.metric === 'string' ? req.query.metric : '';
   if (!METRIC_PATTERN.test(metric)) throw new BadRequestError('metric must be one of the funnel metrics, e.g. outcome:mql, stage:lead, cohort, cohort:won, sql:range');
@@ -90,7 +103,7 @@ export function createFunnelRouter(ctx: AppContext): Router {
     const metric = metricOf(req);
     const { drilled } = await funnelFor(ctx, req, res, metric);
     const { portalId } = sessionOf(res);
-    const ids = drilled.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const ids = sortContactIds(drilled);
     const snapshots = await ctx.store.getSnapshots(portalId, ids.slice(0, limit));
     const contacts = ids.slice(0, limit).map((id) => {
       const snapshot = snapshots.get(id);

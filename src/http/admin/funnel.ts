@@ -1,11 +1,11 @@
 // The funnel KPIs of seed 003 (lead qualification metrics), from the stored snapshots and task records, for a date
 // range: where contacts stand now (outcomes, lifecycle stages, scores), the MQL cohort of the range and how much of it
-// became SQL, lead velocity without the install backfill, and the tasks. Every number has a metric key, so the
+// became SQL, lead velocity without the install backfill, and the tasks. The store counts (Store.countSnapshotFields,
+// Store.listSnapshotMilestones), so a million contacts are counted, not sampled. Every number has a metric key, so the
 // console can list the contacts behind it (drill-down) and export them. When a contact reached MQL and SQL comes from
 // its `bant_became_mql_at` / `bant_became_sql_at` (else its score history); won from the recorded outcomes.
 import { GRADES, QUALIFICATIONS, TASK_KINDS, TIERS } from '../../scoring/types.ts';
-import type { ContactSnapshot, Installation, JobState, PortalId, Store, TaskRecord } from '../../store/store.ts';
-import { forEachSnapshot } from './read-snapshots.ts';
+import type { Installation, JobState, PortalId, SnapshotFieldCount, Store, TaskRecord } from '../../store/store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RANGE_DAYS = 30;
@@ -33,6 +33,8 @@ export interface FunnelRange {
 export interface FunnelView {
   range: { from: string; to: string };
   contacts: number;
+  /** How the numbers were made: counted from every stored contact (the store counts; no sample). */
+  basis: string;
   outcomes: Record<string, number>;
   lifecycleStages: Array<{ stage: string; label: string; count: number }>;
   cohort: {
@@ -97,17 +99,19 @@ export function installBackfillEnd(installation: Pick<Installation, 'installedAt
 /** Drill-down keys: `outcome:mql`, `stage:lead`, `grade:A`, `tier:1`, `fit:40`, `cohort`, `cohort:converted`, `cohort:won`, `sql:range`, `sql:previous`, `tasks:open`… */
 export const METRIC_PATTERN = /^(outcome:(sql|mql|nurture|disqualified|unscored)|stage:[\w-]{1,64}|grade:[ABCD]|tier:[1-4]|fit:(0|10|20|30|40|50|60|70|80|90)|cohort|cohort:converted|cohort:won|sql:range|sql:previous|tasks:(created|open|completed|escalated))$/;
 
-function snapshotMetrics(snapshot: ContactSnapshot): string[] {
-  const w = snapshot.written;
-  const keys = [`outcome:${w.bant_qualification && (QUALIFICATIONS as readonly string[]).includes(w.bant_qualification) ? w.bant_qualification : 'unscored'}`];
-  const stage = w.lifecyclestage || w.bant_lifecycle_stage;
-  if (stage) keys.push(`stage:${stage}`);
-  if (w.bant_fit_grade) keys.push(`grade:${w.bant_fit_grade}`);
-  if (w.bant_engagement_tier) keys.push(`tier:${w.bant_engagement_tier}`);
-  const fit = Number(w.bant_fit_score);
-  if (w.bant_fit_score !== undefined && w.bant_fit_score !== '' && Number.isFinite(fit)) keys.push(`fit:${Math.min(9, Math.max(0, Math.floor(fit / 10))) * 10}`);
+type SnapshotFields = Omit<SnapshotFieldCount, 'count'>;
+
+function snapshotMetrics(f: SnapshotFields): string[] {
+  const keys = [`outcome:${f.qualification && (QUALIFICATIONS as readonly string[]).includes(f.qualification) ? f.qualification : 'unscored'}`];
+  if (f.stage) keys.push(`stage:${f.stage}`);
+  if (f.grade) keys.push(`grade:${f.grade}`);
+  if (f.tier) keys.push(`tier:${f.tier}`);
+  const fit = Number(f.fitScore);
+  if (f.fitScore !== undefined && f.fitScore !== '' && Number.isFinite(fit)) keys.push(`fit:${Math.min(9, Math.max(0, Math.floor(fit / 10))) * 10}`);
   return keys;
 }
+
+const isSnapshotMetric = (metric: string | undefined) => metric !== undefined && /^(outcome|stage|grade|tier|fit):/.test(metric);
 
 export function summariseTasks(records: TaskRecord[]): FunnelView['tasks'] {
   const byKind = Object.fromEntries(TASK_KINDS.map((k) => [k, { created: 0, open: 0, completed: 0 }])) as FunnelView['tasks']['byKind'];
@@ -163,6 +167,19 @@ async function addHistoryMilestones(store: Store, portalId: PortalId, contactIds
   }
 }
 
+/** When each contact's first recorded activity was, for the few whose days to SQL the velocity needs. */
+async function firstActivities(store: Store, portalId: PortalId, contactIds: string[]): Promise<Map<string, number>> {
+  const first = new Map<string, number>();
+  for (let i = 0; i < contactIds.length; i += HISTORY_CHUNK) {
+    for (const [contactId, snapshot] of await store.getSnapshots(portalId, contactIds.slice(i, i + HISTORY_CHUNK))) {
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const activity of snapshot.activities) earliest = Math.min(earliest, Date.parse(activity.at));
+      if (Number.isFinite(earliest)) first.set(contactId, earliest);
+    }
+  }
+  return first;
+}
+
 export interface FunnelOptions {
   range: FunnelRange;
   backfillUntilMs: number | null;
@@ -178,36 +195,42 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
   const grades = zeroes(GRADES);
   const tiers = zeroes(TIERS);
   const fitBuckets = Array.from({ length: 10 }, (_, i) => ({ from: i * 10, to: i === 9 ? 100 : i * 10 + 9, count: 0 }));
-  const firstActivity = new Map<string, number>();
   // Per contact: when it first reached MQL or SQL, and when it became SQL.
   const reached = new Map<string, number>();
   const becameSql = new Map<string, number>();
   const withoutMilestones: string[] = [];
 
-  const contacts = await forEachSnapshot(store, portalId, (snapshot) => {
-    for (const key of snapshotMetrics(snapshot)) {
-      if (key === drill) drilled.add(snapshot.contactId);
+  // Counted by the store (one row per combination of values, not per contact); only a drill-down lists contacts.
+  let contacts = 0;
+  const groups = await store.countSnapshotFields(portalId);
+  for (const group of groups) {
+    contacts += group.count;
+    for (const key of snapshotMetrics(group)) {
       const [kind, value = ''] = key.split(':');
-      if (kind === 'outcome') outcomes[value] = (outcomes[value] ?? 0) + 1;
-      else if (kind === 'stage') stages.set(value, (stages.get(value) ?? 0) + 1);
-      else if (kind === 'grade' && Object.hasOwn(grades, value)) grades[value] = (grades[value] ?? 0) + 1;
-      else if (kind === 'tier' && Object.hasOwn(tiers, value)) tiers[value] = (tiers[value] ?? 0) + 1;
+      if (kind === 'outcome') outcomes[value] = (outcomes[value] ?? 0) + group.count;
+      else if (kind === 'stage') stages.set(value, (stages.get(value) ?? 0) + group.count);
+      else if (kind === 'grade' && Object.hasOwn(grades, value)) grades[value] = (grades[value] ?? 0) + group.count;
+      else if (kind === 'tier' && Object.hasOwn(tiers, value)) tiers[value] = (tiers[value] ?? 0) + group.count;
       else if (kind === 'fit') {
         const bucket = fitBuckets[Number(value) / 10];
-        if (bucket) bucket.count += 1;
+        if (bucket) bucket.count += group.count;
       }
     }
-    let first = Number.POSITIVE_INFINITY;
-    for (const activity of snapshot.activities) first = Math.min(first, Date.parse(activity.at));
-    if (Number.isFinite(first)) firstActivity.set(snapshot.contactId, first);
-    const mqlAt = milestoneMs(snapshot.written.bant_became_mql_at);
-    const sqlAt = milestoneMs(snapshot.written.bant_became_sql_at);
+  }
+  if (drill && isSnapshotMetric(drill)) {
+    // The combinations of values the metric counts, then the store lists the contacts that have one of them.
+    const counted = groups.filter((group) => snapshotMetrics(group).includes(drill)).map(({ count: _count, ...fields }) => fields);
+    for (const contactId of await store.listSnapshotIdsInGroups(portalId, counted)) drilled.add(contactId);
+  }
+  for (const milestone of await store.listSnapshotMilestones(portalId)) {
+    const mqlAt = milestoneMs(milestone.mqlAt);
+    const sqlAt = milestoneMs(milestone.sqlAt);
     // An SQL has passed MQL too (docs/contract.md section 3); the earlier of the two is when it entered the funnel.
     const enteredAt = Math.min(mqlAt ?? Number.POSITIVE_INFINITY, sqlAt ?? Number.POSITIVE_INFINITY);
-    if (Number.isFinite(enteredAt)) reached.set(snapshot.contactId, enteredAt);
-    if (sqlAt !== undefined) becameSql.set(snapshot.contactId, sqlAt);
-    if (!Number.isFinite(enteredAt) && (snapshot.written.bant_qualification === 'mql' || snapshot.written.bant_qualification === 'sql')) withoutMilestones.push(snapshot.contactId);
-  });
+    if (Number.isFinite(enteredAt)) reached.set(milestone.contactId, enteredAt);
+    if (sqlAt !== undefined) becameSql.set(milestone.contactId, sqlAt);
+    if (!Number.isFinite(enteredAt) && (milestone.qualification === 'mql' || milestone.qualification === 'sql')) withoutMilestones.push(milestone.contactId);
+  }
 
   const records = await store.listTaskRecords(portalId);
   for (const record of records) if (drill?.startsWith('tasks:') && taskMetrics(record).includes(drill)) drilled.add(record.contactId);
@@ -238,6 +261,11 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
       if (drill === 'cohort:won') drilled.add(contactId);
     }
   }
+  const firstActivity = await firstActivities(
+    store,
+    portalId,
+    [...becameSql].filter(([, at]) => at > backfillUntil && inRange(at)).map(([contactId]) => contactId),
+  );
   let sqlInRange = 0;
   let sqlPreviousRange = 0;
   const daysToSql: number[] = [];
@@ -260,6 +288,7 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
   const view: FunnelView = {
     range: { from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() },
     contacts,
+    basis: `counted from all ${contacts} contacts`,
     outcomes,
     lifecycleStages: [...stages].map(([stage, count]) => ({ stage, label: lifecycleLabel(stage), count })).sort((a, b) => b.count - a.count),
     cohort: {

@@ -84,7 +84,7 @@ export function createOutcomeRouter(ctx: AppContext): Router {
   router.get('/outcomes/evaluate', async (_req, res) => {
     const installation = await installationOf(ctx, sessionOf(res).portalId);
     const model = await ctx.modelFor(installation.portalId);
-    const [set, funnel] = await Promise.all([loadExamples(ctx, installation), loadFunnel(ctx, installation)]);
+    const [set, funnel] = await Promise.all([loadExamples(ctx, installation), loadFunnel(ctx.store, installation.portalId)]);
     // Ranking needs both outcomes; anything fewer than a handful of each would be noise dressed as a number.
     const missing = tooLittle(set.won, set.lost, 1);
     res.json({

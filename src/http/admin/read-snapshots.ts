@@ -1,5 +1,6 @@
 // Pages through a portal's stored snapshots (the console never asks HubSpot for what the store already knows).
 import type { Profile } from '../../scoring/types.ts';
+import { SAMPLE_KEYS } from '../../store/sample-key.ts';
 import type { ContactSnapshot, PortalId, Store } from '../../store/store.ts';
 
 const PAGE_SIZE = 1000;
@@ -23,6 +24,27 @@ export async function forEachSnapshot(
     after = last.contactId;
   }
   return seen;
+}
+
+/** Pages through the snapshots whose sample key is below `below` (all of them at SAMPLE_KEYS); returns how many. */
+export async function forEachSampledSnapshot(store: Store, portalId: PortalId, below: number, visit: (snapshot: ContactSnapshot) => void): Promise<number> {
+  if (below >= SAMPLE_KEYS) return forEachSnapshot(store, portalId, visit);
+  let seen = 0;
+  let next = store.listSampledSnapshots(portalId, below, null, PAGE_SIZE);
+  for (;;) {
+    const page = await next;
+    const last = page.at(-1);
+    const more = last !== undefined && page.length === PAGE_SIZE;
+    // The next page is read while this one is scored: the store's time and the scoring overlap.
+    if (more) {
+      next = store.listSampledSnapshots(portalId, below, last.contactId, PAGE_SIZE);
+      // Handled when awaited; this keeps a failed read from counting as unhandled while a visit throws.
+      next.catch(() => {});
+    }
+    for (const snapshot of page) visit(snapshot);
+    seen += page.length;
+    if (!more) return seen;
+  }
 }
 
 export function profileOf(snapshot: ContactSnapshot): Profile {

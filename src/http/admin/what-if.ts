@@ -4,18 +4,21 @@
 // so a BANT answer set during the week counts as older than it is. It also names the contacts whose outcome, priority
 // or tasks differ between the active model and the draft, with the reasons that differ, and what activating would do
 // right now: outcomes that change in HubSpot and tasks created at once (kinds the contact has no open task of), per rep.
+// Beyond WHAT_IF_SAMPLE contacts it scores a sample, uniform over the contacts (src/store/sample-key.ts), and scales
+// the counts to all of them; the answer says which.
 import { score } from '../../scoring/index.ts';
 import type { ScoringModel } from '../../scoring/model-schema.ts';
 import { QUALIFICATIONS } from '../../scoring/types.ts';
 import type { ScoringResult, TaskKind } from '../../scoring/types.ts';
 import type { PortalId, Store, TaskRecord } from '../../store/store.ts';
 import { type ContactLabel, describeContact } from './describe-contact.ts';
-import { forEachSnapshot, profileAt, profileOf } from './read-snapshots.ts';
+import { sampleBoundFor } from '../../store/sample-key.ts';
+import { forEachSampledSnapshot, profileAt, profileOf } from './read-snapshots.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const FLOW_WINDOW_DAYS = 7;
-/** Beyond this many contacts the what-if looks at the first ones only (and says so). */
-export const WHAT_IF_LIMIT = 50_000;
+/** Beyond this many contacts the what-if scores a sample of about this many (and says so). */
+export const WHAT_IF_SAMPLE = 30_000;
 /** Most changed contacts listed by name (the counts cover all of them). */
 export const CHANGES_LISTED = 500;
 
@@ -56,13 +59,16 @@ export interface ModelOutcome {
 }
 
 export interface WhatIfView {
+  /** Contacts scored: all stored ones, or the sample. */
   evaluated: number;
   total: number;
-  limited: boolean;
+  /** True when the counts are estimated from a sample of `evaluated` contacts and scaled to `total`. */
+  sampled: boolean;
+  basis: string;
   windowDays: number;
   draft: ModelOutcome;
   active: ModelOutcome;
-  /** Contacts scored differently by the draft, largest change first; `changesTotal` counts all of them. */
+  /** Contacts scored differently by the draft (in the sample, when sampled), largest change first; `changesTotal` counts all of them (scaled). */
   changes: ContactChange[];
   changesTotal: number;
   impact: ActivationImpact;
@@ -109,17 +115,18 @@ const newTally = (): Tally => ({
   changed: 0,
 });
 
-function summarise(model: ScoringModel, tally: Tally): ModelOutcome {
-  const tasksPerDay = tally.newTasks / FLOW_WINDOW_DAYS;
+function summarise(model: ScoringModel, tally: Tally, scale: (n: number) => number): ModelOutcome {
+  const tasksPerDay = scale(tally.newTasks) / FLOW_WINDOW_DAYS;
   const reps = Math.max(1, tally.owners.size);
   return {
     version: model.version,
-    outcomes: tally.outcomes,
-    tasksNow: tally.tasksNow,
+    outcomes: Object.fromEntries(Object.entries(tally.outcomes).map(([q, n]) => [q, scale(n)])),
+    tasksNow: scale(tally.tasksNow),
     tasksPerDay: Math.round(tasksPerDay * 10) / 10,
+    // Owners seen among the scored contacts: a sample of 30,000 misses only reps with a handful of contacts.
     reps: tally.owners.size,
     tasksPerDayPerRep: Math.round((tasksPerDay / reps) * 10) / 10,
-    changedOutcomes: tally.changed,
+    changedOutcomes: scale(tally.changed),
   };
 }
 
@@ -131,6 +138,8 @@ export async function runWhatIf(args: {
   nowMs: number;
   appBaseUrl?: string;
   enabledTaskKinds?: Partial<Record<TaskKind, boolean>>;
+  /** Contacts to score at most (about): WHAT_IF_SAMPLE unless a test wants a smaller portal sampled. */
+  sampleSize?: number;
 }): Promise<WhatIfView> {
   const { store, portalId, draft, active, nowMs } = args;
   const thenMs = nowMs - FLOW_WINDOW_DAYS * DAY_MS;
@@ -148,9 +157,10 @@ export async function runWhatIf(args: {
   let changesTotal = 0;
   const impact = { outcomesChange: 0, tasksCreatedNow: 0, byRep: new Map<string, number>() };
   const total = await store.countSnapshots(portalId);
-  const evaluated = await forEachSnapshot(
+  const evaluated = await forEachSampledSnapshot(
     store,
     portalId,
+    sampleBoundFor(args.sampleSize ?? WHAT_IF_SAMPLE, total),
     (snapshot) => {
       const now = profileOf(snapshot);
       const then = profileAt(snapshot, thenMs);
@@ -183,22 +193,25 @@ export async function runWhatIf(args: {
       // Bounded memory on a large portal: keep the largest changes only.
       if (changes.length >= 4 * CHANGES_LISTED) changes.splice(0, changes.length, ...rankChanges(changes).slice(0, CHANGES_LISTED));
     },
-    { limit: WHAT_IF_LIMIT },
   );
   const [d, a] = tallies;
+  const sampled = evaluated < total;
+  // Counts of the sample stand for total / evaluated contacts each.
+  const scale = (n: number) => (sampled && evaluated > 0 ? Math.round((n * total) / evaluated) : n);
   return {
     evaluated,
     total,
-    limited: evaluated < total,
+    sampled,
+    basis: sampled ? `estimated from a sample of ${evaluated} of ${total} contacts` : `all ${total} contacts`,
     windowDays: FLOW_WINDOW_DAYS,
-    draft: summarise(draft, d?.tally ?? newTally()),
-    active: summarise(active, a?.tally ?? newTally()),
+    draft: summarise(draft, d?.tally ?? newTally(), scale),
+    active: summarise(active, a?.tally ?? newTally(), scale),
     changes: rankChanges(changes).slice(0, CHANGES_LISTED),
-    changesTotal,
+    changesTotal: scale(changesTotal),
     impact: {
-      outcomesChange: impact.outcomesChange,
-      tasksCreatedNow: impact.tasksCreatedNow,
-      byRep: [...impact.byRep].map(([ownerId, tasks]) => ({ ownerId, tasks })).sort((x, y) => y.tasks - x.tasks),
+      outcomesChange: scale(impact.outcomesChange),
+      tasksCreatedNow: scale(impact.tasksCreatedNow),
+      byRep: [...impact.byRep].map(([ownerId, tasks]) => ({ ownerId, tasks: scale(tasks) })).sort((x, y) => y.tasks - x.tasks),
     },
   };
 }

@@ -304,6 +304,7 @@ loaders['tab-funnel'] = async () => {
   fill(
     $('range-note'),
     FN.rangeNote(fmtDate(day(f.range.from)), fmtDate(lastDay)),
+    FN.countedAll(fmtNumber(f.contacts)),
     v.backfillUntil ? FN.backfillNote(fmtNumber(v.excludedAsBackfill), fmtTime(v.backfillUntil)) : '',
   );
   fill(
@@ -620,7 +621,7 @@ function renderWhatIf(w, diff) {
   fill(
     $('whatif'),
     h('p', { class: 'headline', 'data-testid': 'whatif-headline' }, W.headline(describeOutcome(w.draft))),
-    h('p', { class: 'hint' }, W.activeGives(describeOutcome(w.active), fmtNumber(w.evaluated), fmtNumber(w.total), w.windowDays)),
+    h('p', { class: 'hint', 'data-testid': 'whatif-basis' }, W.activeGives(describeOutcome(w.active), w.sampled ? W.basisSample(fmtNumber(w.evaluated), fmtNumber(w.total)) : W.basisAll(fmtNumber(w.total)), w.windowDays)),
     h(
       'table',
       {},
@@ -634,7 +635,7 @@ function renderWhatIf(w, diff) {
         row(W.perRep, (o) => fmtNumber(o.tasksPerDayPerRep)),
       ),
     ),
-    h('h3', { 'data-testid': 'changes-headline' }, W.changeCount(fmtNumber(w.changesTotal)), w.changesTotal > w.changes.length ? W.largestListed(fmtNumber(w.changes.length)) : ''),
+    h('h3', { 'data-testid': 'changes-headline' }, w.sampled ? W.changeCountEstimated(fmtNumber(w.changesTotal)) : W.changeCount(fmtNumber(w.changesTotal)), !w.sampled && w.changesTotal > w.changes.length ? W.largestListed(fmtNumber(w.changes.length)) : ''),
     h(
       'div',
       { class: 'inline-form filters' },
@@ -678,6 +679,7 @@ async function activateDraft() {
     M.activateQuestion(w.draft.version),
     [
       h('p', { 'data-testid': 'impact' }, M.impact(fmtNumber(w.impact.outcomesChange), fmtNumber(w.impact.tasksCreatedNow), reps.join(', '))),
+      w.sampled ? h('p', { class: 'hint', 'data-testid': 'impact-basis' }, M.impactEstimated(fmtNumber(w.evaluated), fmtNumber(w.total))) : null,
       h('p', { class: 'hint' }, M.activateHint),
     ],
     M.activateButton(w.draft.version),

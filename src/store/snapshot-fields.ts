@@ -1,0 +1,55 @@
+// What the funnels count of a snapshot, for the stores that read snapshots one by one (PostgreSQL groups them in SQL
+// over generated columns of the same values: src/store/postgres-migrations.ts).
+import type { ContactSnapshot, SnapshotFieldCount, SnapshotMilestone } from './store.ts';
+
+type Fields = Omit<SnapshotFieldCount, 'count'>;
+
+function fieldsOf(snapshot: ContactSnapshot): Fields {
+  const w = snapshot.written;
+  const fields: Fields = {};
+  const take = (name: keyof Fields, value: string | undefined) => {
+    if (value !== undefined) fields[name] = value;
+  };
+  take('qualification', w.bant_qualification);
+  take('stage', w.lifecyclestage || w.bant_lifecycle_stage);
+  take('grade', w.bant_fit_grade);
+  take('tier', w.bant_engagement_tier);
+  take('fitScore', w.bant_fit_score);
+  return fields;
+}
+
+/** One key per combination of values, absent and present-but-empty told apart. */
+export const groupKey = (f: Fields) => JSON.stringify([f.qualification ?? null, f.stage ?? null, f.grade ?? null, f.tier ?? null, f.fitScore ?? null]);
+
+export function snapshotGroupKey(snapshot: ContactSnapshot): string {
+  return groupKey(fieldsOf(snapshot));
+}
+
+export class SnapshotFieldTally {
+  readonly #groups = new Map<string, SnapshotFieldCount>();
+
+  add(snapshot: ContactSnapshot): void {
+    const fields = fieldsOf(snapshot);
+    const key = groupKey(fields);
+    const group = this.#groups.get(key);
+    if (group) group.count += 1;
+    else this.#groups.set(key, { ...fields, count: 1 });
+  }
+
+  counts(): SnapshotFieldCount[] {
+    return [...this.#groups.values()];
+  }
+}
+
+export function milestoneOf(snapshot: ContactSnapshot): SnapshotMilestone | undefined {
+  const w = snapshot.written;
+  const mqlAt = w.bant_became_mql_at || undefined;
+  const sqlAt = w.bant_became_sql_at || undefined;
+  if (!mqlAt && !sqlAt && w.bant_qualification !== 'mql' && w.bant_qualification !== 'sql') return undefined;
+  return {
+    contactId: snapshot.contactId,
+    ...(w.bant_qualification !== undefined ? { qualification: w.bant_qualification } : {}),
+    ...(mqlAt ? { mqlAt } : {}),
+    ...(sqlAt ? { sqlAt } : {}),
+  };
+}
