@@ -571,18 +571,20 @@ class PostgresStore implements Store {
     if (changes.length === 0) return;
     const contactIds = [...new Set(changes.map((c) => c.contactId))];
     await this.#transaction(async (client) => {
+      // One JSON array, as for snapshots: a jsonb[] parameter has every quote of every element escaped by the driver.
       await client.query(
         `INSERT INTO score_history (portal_id, contact_id, data)
-         SELECT $1, c, d FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS t(c, d, o) ORDER BY o`,
-        [portalId, changes.map((c) => c.contactId), changes.map((c) => JSON.stringify(c.change))],
+         SELECT $1, e->>'c', (e->'d')::jsonb FROM json_array_elements($2::json) WITH ORDINALITY AS t(e, o) ORDER BY o`,
+        [portalId, JSON.stringify(changes.map((c) => ({ c: c.contactId, d: c.change })))],
       );
-      // Bounded per contact: the oldest beyond the limit go.
+      // Bounded per contact: the oldest beyond the limit go. Each contact's cut is found by walking its primary-key
+      // index from the newest entry, so the common case (far below the limit) neither reads the rows nor sorts them.
       await client.query(
         `DELETE FROM score_history h USING (
-           SELECT contact_id, seq, row_number() OVER (PARTITION BY contact_id ORDER BY seq DESC) AS n
-           FROM score_history WHERE portal_id = $1 AND contact_id = ANY($2::text[])
-         ) old
-         WHERE h.portal_id = $1 AND h.contact_id = old.contact_id AND h.seq = old.seq AND old.n > $3`,
+           SELECT c, (SELECT seq FROM score_history WHERE portal_id = $1 AND contact_id = c ORDER BY seq DESC OFFSET $3 LIMIT 1) AS cut
+           FROM unnest($2::text[]) AS u(c)
+         ) k
+         WHERE k.cut IS NOT NULL AND h.portal_id = $1 AND h.contact_id = k.c AND h.seq <= k.cut`,
         [portalId, contactIds, MAX_SCORE_CHANGES_PER_CONTACT],
       );
     });
