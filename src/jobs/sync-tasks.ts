@@ -54,7 +54,8 @@ export interface SyncTasksSummary {
 
 export const ENGINE_TASK_KINDS: TaskKind[] = ['call_sql', 'qualify', 'follow_up'];
 /** A local day lasts at most 25 h (a DST change): a task older than two days is not today's in any zone. */
-const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
+const ONE_DAY_MS = 24 * 60 * 60 * 1000;
+const TWO_DAYS_MS = 2 * ONE_DAY_MS;
 const TASK_PRIORITY_RANK: Record<WantedTask['priority'], number> = { HIGH: 0, MEDIUM: 1, LOW: 2 };
 
 const recordKey = (contactId: string, kind: TaskKind) => `${contactId}\u0000${kind}`;
@@ -310,7 +311,9 @@ async function adoptOpenTasks(client: PortalClient, unrecorded: Candidate[], at:
 
 /** Tasks created today (the portal's local day) per owner, for the daily budget; a deferred record counts only the task it replaced. */
 async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: number): Promise<Map<string, number>> {
-  const [installation, records] = await Promise.all([ctx.store.getInstallation(portalId), ctx.store.listTaskRecords(portalId)]);
+  // Only the records of the last days: a local day is at most 26 hours long, the window leaves a margin.
+  const madeSince = new Date(now - TWO_DAYS_MS - ONE_DAY_MS).toISOString();
+  const [installation, records] = await Promise.all([ctx.store.getInstallation(portalId), ctx.store.listTaskRecords(portalId, { madeSince })]);
   const timeZone = installation?.timeZone;
   const today = localDate(now, timeZone);
   const used = new Map<string, number>();

@@ -4,8 +4,9 @@ import type { TaskKind } from '../scoring/types.ts';
 import { sampledPage } from './sample-key.ts';
 import { groupKey, milestoneOf, SnapshotFieldTally, snapshotGroupKey } from './snapshot-fields.ts';
 import { indexAfter } from './sorted-ids.ts';
-import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
+import { MAX_SCORE_CHANGES_PER_CONTACT, matchesTaskFilter, outcomeKey } from './store.ts';
 import type {
+  TaskRecordFilter,
   AdminSessionRecord,
   AccountSnapshot,
   ContactSnapshot,
@@ -940,13 +941,11 @@ export class MemoryStore implements Store {
     await this.persist();
   }
 
-  async listTaskRecords(portalId: PortalId, filter: { kind?: TaskKind; status?: TaskRecord['status'] } = {}): Promise<TaskRecord[]> {
+  async listTaskRecords(portalId: PortalId, filter: TaskRecordFilter = {}): Promise<TaskRecord[]> {
     this.open();
     const portal = this.state.tasks.get(portalId);
     if (!portal) return [];
-    return [...portal.values()]
-      .filter((r) => (filter.kind === undefined || r.kind === filter.kind) && (filter.status === undefined || r.status === filter.status))
-      .map(clone);
+    return [...portal.values()].filter((r) => matchesTaskFilter(r, filter)).map(clone);
   }
 
   // account snapshots

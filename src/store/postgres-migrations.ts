@@ -7,6 +7,9 @@ export interface Migration {
   sql: string;
 }
 
+/** taskMadeAt (src/store/store.ts) in SQL: the expression of migration 7's index, which queries must repeat exactly. */
+export const TASK_MADE_AT = `(CASE WHEN status = 'deferred' THEN data->>'budgetedAt' ELSE data->>'createdAt' END)`;
+
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -198,6 +201,15 @@ CREATE INDEX snapshots_sample ON snapshots (portal_id, sample_key, contact_id);
 CREATE INDEX snapshots_funnel ON snapshots (portal_id, written_qualification, written_stage, written_grade, written_tier, written_fit_score);
 CREATE INDEX snapshots_milestones ON snapshots (portal_id, contact_id) INCLUDE (written_qualification, became_mql_at, became_sql_at)
   WHERE became_mql_at IS NOT NULL OR became_sql_at IS NOT NULL OR written_qualification IN ('mql', 'sql');
+`,
+  },
+  {
+    version: 7,
+    name: 'task records by when their task was made',
+    // The daily task budget counts the tasks made today on every task sync (src/jobs/sync-tasks.ts); without this index
+    // each sync read every task record of the portal, so a decay pass over a large portal grew with its square.
+    sql: `
+CREATE INDEX task_records_made_at ON task_records (portal_id, ${TASK_MADE_AT});
 `,
   },
 ];

@@ -4,12 +4,12 @@
 //   that runs out (an instance died) makes the item leasable again. Coalescing is an upsert on (portal_id, kind, key).
 // - Locks are rows with an expiry, so they hold across processes and machines.
 import pg from 'pg';
-import type { TaskKind } from '../scoring/types.ts';
 import { mergePayload, splitInstallationPatch, WRITE_PROBE_CACHE_MS } from './memory-store.ts';
-import { POSTGRES_MIGRATIONS } from './postgres-migrations.ts';
+import { POSTGRES_MIGRATIONS, TASK_MADE_AT } from './postgres-migrations.ts';
 import { sampleKeyOf } from './sample-key.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
+  TaskRecordFilter,
   AccountSnapshot,
   AdminSessionRecord,
   OutcomeRecord,
@@ -747,11 +747,13 @@ class PostgresStore implements Store {
     );
   }
 
-  async listTaskRecords(portalId: PortalId, filter: { kind?: TaskKind; status?: TaskRecord['status'] } = {}): Promise<TaskRecord[]> {
+  async listTaskRecords(portalId: PortalId, filter: TaskRecordFilter = {}): Promise<TaskRecord[]> {
+    // madeSince goes by the expression index of migration 7 (TASK_MADE_AT); without it every record of the portal is read.
     const { rows } = await this.pool.query<{ data: TaskRecord }>(
       `SELECT data FROM task_records WHERE portal_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR status = $3)
+       ${filter.madeSince === undefined ? '' : `AND ${TASK_MADE_AT} >= $4`}
        ORDER BY contact_id, kind`,
-      [portalId, filter.kind ?? null, filter.status ?? null],
+      filter.madeSince === undefined ? [portalId, filter.kind ?? null, filter.status ?? null] : [portalId, filter.kind ?? null, filter.status ?? null, filter.madeSince],
     );
     return rows.map((r) => r.data);
   }

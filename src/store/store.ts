@@ -318,6 +318,27 @@ export interface TaskRecord {
   fingerprint?: string;
 }
 
+export interface TaskRecordFilter {
+  kind?: TaskKind;
+  status?: TaskRecord['status'];
+  /** Only records whose task was made at or after this ISO time (see taskMadeAt), e.g. for the daily budget. */
+  madeSince?: string;
+}
+
+/** When the task a record stands for was made: a deferred record's is the task it replaced (`budgetedAt`). */
+export function taskMadeAt(record: TaskRecord): string | undefined {
+  return record.status === 'deferred' ? record.budgetedAt : record.createdAt;
+}
+
+/** Whether a record passes a listTaskRecords filter (the in-memory stores' form of the query). */
+export function matchesTaskFilter(record: TaskRecord, filter: TaskRecordFilter): boolean {
+  if (filter.kind !== undefined && record.kind !== filter.kind) return false;
+  if (filter.status !== undefined && record.status !== filter.status) return false;
+  if (filter.madeSince === undefined) return true;
+  const madeAt = taskMadeAt(record);
+  return madeAt !== undefined && madeAt >= filter.madeSince;
+}
+
 export interface JobState {
   portalId: PortalId;
   job: string;
@@ -420,7 +441,7 @@ export interface Store {
   // tasks the app created: one record per (portalId, contactId, kind); putting a record replaces the one of its kind
   getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]>;
   putTaskRecords(records: TaskRecord[]): Promise<void>;
-  listTaskRecords(portalId: PortalId, filter?: { kind?: TaskKind; status?: TaskRecord['status'] }): Promise<TaskRecord[]>;
+  listTaskRecords(portalId: PortalId, filter?: TaskRecordFilter): Promise<TaskRecord[]>;
 
   // score history and outcomes (purged with the contact by deleteContactState and with the portal)
   /** Appends changes per contact (oldest first), keeping the newest `MAX_SCORE_CHANGES_PER_CONTACT` of each contact. */

@@ -745,6 +745,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const escalations = await store.listTaskRecords(101, { kind: 'escalate', status: 'open' });
         expect(escalations).toEqual([taskRecord(101, '3', { kind: 'escalate', escalatedTaskId: 't-3' })]);
       });
+
+      it('when listing by when the task was made, then a deferred record counts by the task it replaced and older records stay out', async () => {
+        await store.putTaskRecords([
+          taskRecord(101, '1', { createdAt: '2026-01-01T23:59:59.999Z' }),
+          taskRecord(101, '2', { createdAt: '2026-01-02T00:00:00.000Z' }),
+          taskRecord(101, '3', { status: 'deferred', createdAt: '2026-01-05T00:00:00.000Z', budgetedAt: '2026-01-01T12:00:00.000Z', budgetedOwnerId: '77' }),
+          taskRecord(101, '4', { status: 'deferred', createdAt: '2025-12-01T00:00:00.000Z', budgetedAt: '2026-01-03T08:00:00.000Z', budgetedOwnerId: '77' }),
+          taskRecord(101, '5', { status: 'deferred', createdAt: '2026-01-05T00:00:00.000Z' }),
+          taskRecord(202, '6', { createdAt: '2026-01-04T00:00:00.000Z' }),
+        ]);
+        const since = (madeSince: string, filter = {}) => store.listTaskRecords(101, { madeSince, ...filter }).then((rs) => rs.map((r) => r.contactId).sort());
+        expect(await since('2026-01-02T00:00:00.000Z')).toEqual(['2', '4']);
+        expect(await since('2026-01-01T00:00:00.000Z')).toEqual(['1', '2', '3', '4']);
+        expect(await since('2026-01-02T00:00:00.000Z', { status: 'deferred' })).toEqual(['4']);
+        expect(await since('2026-01-04T00:00:00.000Z')).toEqual([]);
+      });
     });
 
     describe('score history and outcomes', () => {
