@@ -44,7 +44,7 @@ async function runChild(args: string[]): Promise<{ cpu: number; wall: number }> 
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(process.execPath, args, { stdio: ['ignore', devNull, 'pipe'] });
-      child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+      child.stderr?.setEncoding('utf8').on('data', (t: string) => (stderr += t));
       child.once('error', reject);
       child.once('close', resolve);
     });
