@@ -5,6 +5,7 @@ import { createReasonLeads, formatPoints, type ReasonLeads } from './format-reas
 import { MESSAGES } from './messages.ts';
 import type { ScoringModel } from './model-schema.ts';
 import { compileSafePatterns, REMEMBERED_ANSWERS, REMEMBERED_CHARS, type SafePattern } from './safe-pattern.ts';
+import { createDomainMatcher } from './read-facts.ts';
 import { type CompiledSignal, compileSignals } from './score-signals.ts';
 import { DAY_MS, HOUR_MS } from './time-units.ts';
 import type { ActivityType, Grade } from './types.ts';
@@ -71,6 +72,8 @@ export interface CompiledModel {
   /** `industry.find((r) => r.test(industry))`, remembered per value. */
   industryRuleFor: (industry: string) => CompiledFitRule | undefined;
   freeMailDomains: ReadonlySet<string>;
+  /** `isInDomains(domain, freeMailDomains)`. */
+  isFreeMailDomain: (domain: string) => boolean;
   /** `-10 fit: free-mail address (`: the domain and `)` follow. */
   freeMailReasonLead: string;
   /** Per activity type: its penalty, else its rules in model order (the first that matches counts). */
@@ -84,6 +87,8 @@ export interface CompiledModel {
   needWindowMs: number;
   timelineWindowMs: number;
   competitorDomains: ReadonlySet<string>;
+  /** `isInDomains(domain, competitorDomains)`. */
+  isCompetitorDomain: (domain: string) => boolean;
   studentTitle: SafePattern | null;
   studentForm: SafePattern | null;
   applicantTitle: SafePattern | null;
@@ -254,6 +259,8 @@ function buildCompiledModel(model: ScoringModel, language: Language): CompiledMo
   }
 
   const d = model.disqualification;
+  const freeMailDomains = new Set(model.fit.freeMail.domains);
+  const competitorDomains = new Set(d.competitor.domains);
   return {
     model,
     language,
@@ -262,7 +269,8 @@ function buildCompiledModel(model: ScoringModel, language: Language): CompiledMo
     industry,
     positionRuleFor: createRuleFinder(position),
     industryRuleFor: createRuleFinder(industry),
-    freeMailDomains: new Set(model.fit.freeMail.domains),
+    freeMailDomains,
+    isFreeMailDomain: createDomainMatcher(freeMailDomains),
     freeMailReasonLead: `${formatPoints(model.fit.freeMail.points)} ${around(say('reason.freeMail', { domain: VALUE_MARK }))[0]}`,
     byType,
     engagementRules,
@@ -270,7 +278,8 @@ function buildCompiledModel(model: ScoringModel, language: Language): CompiledMo
     tallyCount: index,
     needWindowMs: model.bant.need.withinDays * DAY_MS,
     timelineWindowMs: model.bant.timeline.withinDays * DAY_MS,
-    competitorDomains: new Set(d.competitor.domains),
+    competitorDomains,
+    isCompetitorDomain: createDomainMatcher(competitorDomains),
     studentTitle: compilePatterns(d.student.titlePatterns),
     studentForm: compilePatterns(d.student.formPatterns),
     applicantTitle: compilePatterns(d.applicant.titlePatterns),

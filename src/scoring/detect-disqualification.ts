@@ -3,7 +3,7 @@
 import type { CompiledModel } from './compile-model.ts';
 import { MESSAGES, type SayMessage } from './messages.ts';
 import { DEFAULT_LABELLER, type Labeller } from './option-labels.ts';
-import { type Facts, isInDomains, readText } from './read-facts.ts';
+import { type Facts, readText } from './read-facts.ts';
 import type { SafePattern } from './safe-pattern.ts';
 import type { Activity, DisqualifyReason, PropertyBag } from './types.ts';
 
@@ -44,8 +44,8 @@ export function detectDisqualification(
 ): Disqualification | null {
   const rules = compiled.model.disqualification;
   const say = MESSAGES.in(compiled.language);
-  if (isInDomains(facts.emailDomain, compiled.competitorDomains)) return { reason: 'competitor', text: say('disqualify.emailDomain', { domain: facts.emailDomain }) };
-  if (isInDomains(facts.companyDomain, compiled.competitorDomains)) return { reason: 'competitor', text: say('disqualify.companyDomain', { domain: facts.companyDomain }) };
+  if (compiled.isCompetitorDomain(facts.emailDomain)) return { reason: 'competitor', text: say('disqualify.emailDomain', { domain: facts.emailDomain }) };
+  if (compiled.isCompetitorDomain(facts.companyDomain)) return { reason: 'competitor', text: say('disqualify.companyDomain', { domain: facts.companyDomain }) };
 
   const student = bySelfDescription('student', facts, activities, compiled.studentTitle, compiled.studentForm, say);
   if (student) return student;

@@ -101,6 +101,31 @@ export function isInDomains(domain: string, domains: ReadonlySet<string>): boole
   }
 }
 
+/**
+ * `isInDomains(domain, domains)` for one set, asking only for the suffixes with as many labels as the set's entries
+ * have (a two-label entry is never a one- or three-label suffix): one lookup for most domains instead of one per dot.
+ */
+export function createDomainMatcher(domains: ReadonlySet<string>): (domain: string) => boolean {
+  let fewest = Number.POSITIVE_INFINITY;
+  let most = 0;
+  for (const entry of domains) {
+    const labels = entry.split('.').length;
+    if (labels < fewest) fewest = labels;
+    if (labels > most) most = labels;
+  }
+  return (domain) => {
+    if (domain === '' || most === 0) return false;
+    // From the end: at each dot, the suffix after it has `labels` labels.
+    let labels = 1;
+    for (let i = domain.length - 1; i >= 0; i--) {
+      if (domain.charCodeAt(i) !== 46) continue;
+      if (labels >= fewest && domains.has(domain.slice(i + 1))) return true;
+      if (++labels > most) return false;
+    }
+    return labels >= fewest && domains.has(domain);
+  };
+}
+
 export function readFacts(profile: Profile): Facts {
   const contact = profile.properties;
   const company = profile.company?.properties;

@@ -1,7 +1,7 @@
 // Explicit scoring (seed 002's A–D table): position, company size and industry, lowered for free-mail addresses (seed 001).
 import type { CompiledModel } from './compile-model.ts';
 import { DEFAULT_LABELLER, type Labeller } from './option-labels.ts';
-import { type Facts, isInDomains } from './read-facts.ts';
+import type { Facts } from './read-facts.ts';
 import type { Grade, Reason } from './types.ts';
 
 export interface FitResult {
@@ -57,7 +57,7 @@ export function scoreFit(facts: Facts, compiled: CompiledModel, label: Labeller 
   }
 
   const freeMail = compiled.model.fit.freeMail;
-  if (freeMail.points !== 0 && isInDomains(facts.emailDomain, compiled.freeMailDomains)) {
+  if (freeMail.points !== 0 && compiled.isFreeMailDomain(facts.emailDomain)) {
     total += freeMail.points;
     reasons.push({ points: freeMail.points, text: `${compiled.freeMailReasonLead}${facts.emailDomain})` });
   }

@@ -8,7 +8,7 @@ import { fillByReplace, LANGUAGES } from '../../src/scoring/catalogue.ts';
 import { compileModel } from '../../src/scoring/compile-model.ts';
 import { MESSAGES } from '../../src/scoring/messages.ts';
 import { parseModel, score } from '../../src/scoring/index.ts';
-import { normaliseDomain, readText, stripToHost } from '../../src/scoring/read-facts.ts';
+import { createDomainMatcher, isInDomains, normaliseDomain, readText, stripToHost } from '../../src/scoring/read-facts.ts';
 import { checkPattern, REMEMBERED_ANSWERS, REMEMBERED_CHARS } from '../../src/scoring/safe-pattern.ts';
 import { JOB_TITLES } from './job-titles.ts';
 import { MODEL_JSON } from './fixtures.ts';
@@ -98,6 +98,28 @@ describe('property reads', () => {
     expect(readText({ email: ' a@b.de ' }, 'email')).toBe('a@b.de');
     for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(readText({}, name)).toBe('');
     expect(readText(null, 'email')).toBe('');
+  });
+});
+
+describe('domain sets', () => {
+  it('when any domain is matched against any set, then the matcher answers what the walk over every suffix answers (property test)', () => {
+    // Few letters and many dots, so suffixes, empty labels and entries of different label counts meet often.
+    const name = fc.stringMatching(/^[ab.]{0,9}$/);
+    const domain = fc.oneof(name, fc.domain(), fc.constantFrom('', '.', '..', 'gmail.com', 'mail.gmail.com', 'gmail.com.', '.gmail.com'));
+    const sets = fc.oneof(fc.array(name, { maxLength: 6 }), fc.array(fc.domain(), { maxLength: 4 }), fc.constant(['gmail.com', 'de', 'rival.co.uk', '']));
+    fc.assert(
+      fc.property(sets, fc.array(domain, { minLength: 1, maxLength: 20 }), (entries, domains) => {
+        const set = new Set(entries);
+        const matches = createDomainMatcher(set);
+        for (const d of domains) expect(matches(d)).toBe(isInDomains(d, set));
+        // Every entry and every subdomain of one matches.
+        for (const e of entries) {
+          expect(matches(e)).toBe(isInDomains(e, set));
+          expect(matches(`x.${e}`)).toBe(isInDomains(`x.${e}`, set));
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
