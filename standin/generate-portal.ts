@@ -3,12 +3,11 @@
 // free-mail domains, competitors, students and applicants. 100,000 contacts generate in seconds.
 import { prng } from '../src/scoring/prng.ts';
 import { addPending, type ContactSink, computeContacts, emailOf, Stream, type Streams, uniqueEmailNumber } from './computed-contacts.ts';
-import type { HistoryEntry, CrmRecord, Owner, Portal } from './portal.ts';
+import type { CrmRecord, HistoryEntry, Owner, Portal } from './portal.ts';
 import { BUYING_ROLES, CALL_DISPOSITIONS, type EngagementType } from './schema.ts';
 
 /** Portals with more contacts compute them on demand (see `GenerateOptions.lazy`). */
 const LAZY_ABOVE = 200_000;
-
 
 export interface GenerateOptions {
   seed?: number;
