@@ -143,7 +143,7 @@ export function registerCrmRoutes(router: Router): void {
     const archived = ctx.query.get('archived') === 'true';
     const props = listParam(ctx.query, 'properties');
     const assoc = listParam(ctx.query, 'associations');
-    const ids = portal.ids[type];
+    const ids = portal.idList(type);
     let lo = 0;
     let hi = ids.length;
     while (lo < hi) {
@@ -154,12 +154,12 @@ export function registerCrmRoutes(router: Router): void {
     const results: unknown[] = [];
     let i = lo;
     for (; i < ids.length && results.length < limit; i++) {
-      const rec = portal.objects[type].get(ids[i]!);
+      const rec = portal.get(type, ids[i]!, true);
       if (!rec || rec.archived !== archived) continue;
       results.push(withAssociations(portal, type, rec, portal.toJson(type, rec, props), assoc));
     }
     while (i < ids.length) {
-      const rec = portal.objects[type].get(ids[i]!);
+      const rec = portal.get(type, ids[i]!, true);
       if (rec && rec.archived === archived) break;
       i++;
     }

@@ -72,7 +72,7 @@ export function generateOutcomes(options: GenerateOutcomesOptions = {}): Outcome
   generatePortal(portal, { seed, contacts: count });
   const rnd = prng(seed ^ 0x0c0ffee);
   const out: OutcomeExample[] = [];
-  for (const id of portal.ids.contacts) {
+  for (const id of Array.from(portal.idList('contacts'))) {
     if (out.length >= count) break;
     const shift = Math.floor(rnd() * spreadDays) * DAY;
     const shifted = shiftProfile(readProfile(portal, id), shift);

@@ -2,11 +2,20 @@
 // German and English job titles, company sizes from a handful to >10,000 employees, industries, company and
 // free-mail domains, competitors, students and applicants. 100,000 contacts generate in seconds.
 import { prng } from '../src/scoring/prng.ts';
+import { addPending, type ContactSink, computeContacts, emailOf, Stream, type Streams, uniqueEmailNumber } from './computed-contacts.ts';
 import type { CrmRecord, HistoryEntry, Owner, Portal } from './portal.ts';
 import { BUYING_ROLES, CALL_DISPOSITIONS, type EngagementType } from './schema.ts';
 
+/** Portals with more contacts compute them on demand (see `GenerateOptions.lazy`). */
+const LAZY_ABOVE = 200_000;
+
 export interface GenerateOptions {
   seed?: number;
+  /**
+   * Compute contacts and their engagements on demand from per-contact generator states instead of holding them
+   * (the same records as held ones). Default: above 200,000 contacts.
+   */
+  lazy?: boolean;
   contacts?: number;
   /** Default: an eighth of the contacts (at least 1). */
   companies?: number;
@@ -225,7 +234,7 @@ const EVENT_KINDS: Array<[string, string]> = [
 /** Marketing events over the activity window; a few percent of contacts registered, most of those attended. */
 function addMarketingEvents(portal: Portal, n: number, seed: number, now: number, days: number): void {
   const rnd = prng(seed ^ 0xe7e47);
-  const contactIds = portal.ids.contacts;
+  const contactIds = portal.idList('contacts');
   for (let i = 0; i < n; i++) {
     const [name, type] = EVENT_KINDS[i % EVENT_KINDS.length]!;
     const start = now - Math.floor(rnd() * days) * DAY;
@@ -249,11 +258,12 @@ function addMarketingEvents(portal: Portal, n: number, seed: number, now: number
 }
 
 function fill(portal: Portal, options: GenerateOptions): void {
-  const rnd = prng(options.seed ?? 1);
+  const streams: Streams = { rnd: new Stream(options.seed ?? 1), hot: new Stream((options.seed ?? 1) ^ 0x5eed), page: new Stream((options.seed ?? 1) ^ 0x9a9e5) };
+  const rnd = () => streams.rnd.next();
   // A separate stream for the in-market segment, so adding it leaves every other generated value as it was.
-  const hot = prng((options.seed ?? 1) ^ 0x5eed);
+  const hot = () => streams.hot.next();
   // And one for the last page seen, for the same reason.
-  const page = prng((options.seed ?? 1) ^ 0x9a9e5);
+  const page = () => streams.page.next();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const weighted = <T>(xs: ReadonlyArray<readonly [T, number]>): T => {
     const total = xs.reduce((s, [, w]) => s + w, 0);
@@ -345,13 +355,31 @@ function fill(portal: Portal, options: GenerateOptions): void {
     companies.push({ id: rec.id, domain, name, size: 40 + i * 60, industry: 'COMPUTER_SOFTWARE', city: 'Berlin', country: 'Germany' });
   }
 
-  const usedEmails = new Set<string>();
+  let sink: ContactSink;
   const engagementCreate = (type: EngagementType, contactId: number, at: number, props: Record<string, string>) => {
-    const rec = portal.create(type, { hs_timestamp: iso(at), ...props }, undefined, at);
-    portal.associate(type, rec.id, 'contacts', contactId, undefined, true);
+    const rec = sink.create(type, { hs_timestamp: iso(at), ...props }, at);
+    sink.linkEngagement(type, rec.id, contactId);
   };
 
-  for (let i = 0; i < nContacts; i++) {
+  const lazy = options.lazy ?? nContacts > LAZY_ABOVE;
+  if (lazy) {
+    portal.source = computeContacts(portal, nContacts, streams, (i, s) => {
+      sink = s;
+      makeContact(i);
+    });
+    return;
+  }
+  const usedEmails = new Set<string>();
+  sink = {
+    create: (type, props, at) => portal.create(type, props, undefined, at),
+    linkCompany: (contact, companyId) => portal.associate('contacts', contact.id, 'companies', companyId, undefined, true, true),
+    linkEngagement: (type, id, contactId) => portal.associate(type, id, 'contacts', contactId, undefined, true),
+    pending: (name, contactId, value) => addPending(portal, name, contactId, value),
+    email: (_i, local, domain) => emailOf(local, uniqueEmailNumber(usedEmails, local, domain), domain),
+  };
+  for (let i = 0; i < nContacts; i++) makeContact(i);
+
+  function makeContact(i: number): void {
     const first = pick(FIRST);
     const last = pick(LAST);
     let title = TITLES[0]![0];
@@ -380,13 +408,7 @@ function fill(portal: Portal, options: GenerateOptions): void {
       company = companies[Math.floor(rnd() * nCompanies)];
       domain = company!.domain;
     }
-    let local = `${ascii(first)}.${ascii(last)}`;
-    let email = `${local}@${domain}`;
-    for (let n = 2; usedEmails.has(email); n++) {
-      local = `${ascii(first)}.${ascii(last)}${n}`;
-      email = `${local}@${domain}`;
-    }
-    usedEmails.add(email);
+    const email = sink.email(i, `${ascii(first)}.${ascii(last)}`, domain);
     const created = now - Math.floor(rnd() * 730) * DAY - Math.floor(rnd() * DAY);
     const props: Record<string, string> = { email, firstname: first, lastname: last };
     if (rnd() < 0.92) props.jobtitle = title;
@@ -440,21 +462,14 @@ function fill(portal: Portal, options: GenerateOptions): void {
       props.recent_conversion_event_name = conversions === 1 ? props.first_conversion_event_name : pick(CONVERSIONS);
       props.recent_conversion_date = iso(recentAt);
     }
-    const contact = portal.create('contacts', props, undefined, created);
+    const contact = sink.create('contacts', props, created);
     contact.updatedAt = Math.max(created, now - Math.floor(rnd() * days) * DAY);
-    if (company) portal.associate('contacts', contact.id, 'companies', company.id, undefined, true, true);
+    if (company) sink.linkCompany(contact, company.id);
 
     // BANT answers reps and forms filled in: kept until the app creates the properties.
     if (!student && rnd() < 0.15) {
       for (const [name, values] of Object.entries(ANSWERS)) {
-        if (rnd() < 0.6) {
-          let pending = portal.pendingValues.get(name);
-          if (!pending) {
-      pending = new Map();
-      portal.pendingValues.set(name, pending);
-    }
-          pending.set(contact.id, pick(values));
-        }
+        if (rnd() < 0.6) sink.pending(name, contact.id, pick(values));
       }
     }
 

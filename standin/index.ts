@@ -27,6 +27,8 @@ export interface StandInOptions {
   port?: number;
   app: AppCredentials;
   webhookTargetUrl?: string;
+  /** Webhook deliveries kept in `deliveries` at most, the newest (default: all). */
+  keptDeliveries?: number;
   rateLimit?: RateLimitOptions;
   /** Access-token lifetime (HubSpot: 1,800 s). */
   tokenTtlSeconds?: number;
@@ -226,6 +228,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     clientSecret: app.clientSecret,
     appId,
     targetUrl: options.webhookTargetUrl,
+    keptDeliveries: options.keptDeliveries,
     batchSize: options.deliveryBatchSize ?? 100,
     delayMs: options.deliveryDelayMs ?? 50,
     timeoutMs: options.deliveryTimeoutMs ?? 5_000,

@@ -112,6 +112,34 @@ export interface AssociationInput {
   types: Array<{ associationCategory?: string; associationTypeId: number }>;
 }
 
+/**
+ * Records computed on demand instead of held (a large generated portal): the portal keeps only what changed through
+ * the API, as overlays. Each call returns a fresh object the caller may change.
+ */
+export interface RecordSource {
+  /** Generated ids of a type, ascending. */
+  ids(type: ObjectType): ArrayLike<number>;
+  /** When each of `ids(type)` was created and last modified, in the same order. */
+  dates(type: ObjectType): { createdAt: ArrayLike<number>; updatedAt: ArrayLike<number> };
+  record(type: ObjectType, id: number): CrmRecord | undefined;
+  associated(fromType: ObjectType, toType: ObjectType, fromId: number): number[];
+  /** Generated contacts that may have this (lower-case) e-mail address. */
+  contactIdsByEmail(email: string): number[];
+}
+
+/** What changed on a computed record: values set ('' = removed), its dates and state. */
+interface Overlay {
+  props: Record<string, string>;
+  updatedAt: number;
+  archived: boolean;
+  gone: boolean;
+}
+
+/** The id after `id`: ids grow by 1 to 3, as HubSpot's are not dense. */
+export function idAfter(id: number): number {
+  return id + 1 + (id % 3);
+}
+
 export interface PortalOptions {
   portalId: number;
   clock: () => number;
@@ -157,6 +185,13 @@ export class Portal {
   /** The account's IANA time zone (GET /account-info/2026-03/details); tests may set another before the install. */
   timeZone = 'Europe/Berlin';
   private readonly emailIndex = new Map<string, number>();
+  /** Computed records (large generated portals); see `RecordSource`. */
+  source?: RecordSource;
+  private readonly overlays = new Map<string, Overlay>();
+  /** Pending generator values applied to computed contacts: property → contact id → value. */
+  private readonly generatedValues = new Map<string, Map<number, string>>();
+  /** Computed associations removed through the API: `${from}>${to}:${fromId}:${toId}`. */
+  private readonly unlinked = new Set<string>();
   private nextId: number;
   private readonly listeners: Array<(e: ChangeEvent) => void> = [];
 
@@ -219,25 +254,110 @@ export class Portal {
   // ---------- reads ----------
 
   get(type: ObjectType, id: number | string, includeArchived = false): CrmRecord | undefined {
-    const rec = this.objects[type].get(Number(id));
+    const n = Number(id);
+    const rec = this.objects[type].get(n) ?? this.computed(type, n);
     if (!rec || (rec.archived && !includeArchived)) return undefined;
     return rec;
   }
 
+  /** A computed record as generated, with the generator's pending values the app's properties made real. */
+  private computedBase(type: ObjectType, id: number): CrmRecord | undefined {
+    const rec = this.source?.record(type, id);
+    if (rec && type === 'contacts') {
+      for (const [name, values] of this.generatedValues) {
+        const v = values.get(id);
+        if (v !== undefined) rec.props[name] = v;
+      }
+    }
+    return rec;
+  }
+
+  /** A computed record with what changed through the API. */
+  private computed(type: ObjectType, id: number): CrmRecord | undefined {
+    if (!this.source) return undefined;
+    const rec = this.computedBase(type, id);
+    if (!rec) return undefined;
+    const overlay = this.overlays.get(`${type}:${id}`);
+    if (!overlay) return rec;
+    if (overlay.gone) return undefined;
+    for (const [name, value] of Object.entries(overlay.props)) {
+      if (value === '') delete rec.props[name];
+      else rec.props[name] = value;
+    }
+    rec.updatedAt = overlay.updatedAt;
+    rec.archived = overlay.archived;
+    return rec;
+  }
+
+  /** Keeps the changes made to a computed record (held records change in place and need nothing). */
+  private persist(type: ObjectType, rec: CrmRecord, gone = false): void {
+    if (!this.source || this.objects[type].get(rec.id) === rec) return;
+    const base = this.computedBase(type, rec.id);
+    if (!base) return;
+    const props: Record<string, string> = {};
+    for (const [name, value] of Object.entries(rec.props)) if (base.props[name] !== value) props[name] = value;
+    for (const name of Object.keys(base.props)) if (!Object.hasOwn(rec.props, name)) props[name] = '';
+    this.overlays.set(`${type}:${rec.id}`, { props, updatedAt: rec.updatedAt, archived: rec.archived, gone });
+  }
+
+  /** All ids of a type (computed and held, archived included), ascending. */
+  idList(type: ObjectType): ArrayLike<number> {
+    const computed = this.source?.ids(type);
+    if (!computed || computed.length === 0) return this.ids[type];
+    if (this.ids[type].length === 0) return computed;
+    return [...Array.from(computed), ...this.ids[type]];
+  }
+
   /** Live (not archived) records of a type, in id order. */
   *live(type: ObjectType): Generator<CrmRecord> {
+    const computed = this.source?.ids(type);
+    if (computed) {
+      for (let i = 0; i < computed.length; i++) {
+        const rec = this.computed(type, computed[i]!);
+        if (rec && !rec.archived) yield rec;
+      }
+    }
+    for (const rec of this.objects[type].values()) if (!rec.archived) yield rec;
+  }
+
+  /**
+   * Live records of a type with their id and dates only (`props` empty unless held), in id order: for searches on
+   * those, so a large portal computes no records.
+   */
+  *liveStamps(type: ObjectType): Generator<CrmRecord> {
+    const computed = this.source?.ids(type);
+    if (computed && computed.length > 0) {
+      const dates = this.source!.dates(type);
+      for (let i = 0; i < computed.length; i++) {
+        const id = computed[i]!;
+        const overlay = this.overlays.get(`${type}:${id}`);
+        if (overlay?.gone || overlay?.archived) continue;
+        yield { id, props: {}, createdAt: dates.createdAt[i]!, updatedAt: overlay?.updatedAt ?? dates.updatedAt[i]!, archived: false };
+      }
+    }
     for (const rec of this.objects[type].values()) if (!rec.archived) yield rec;
   }
 
   count(type: ObjectType): number {
     let n = 0;
     for (const rec of this.objects[type].values()) if (!rec.archived) n++;
+    const computed = this.source?.ids(type);
+    if (computed) {
+      n += computed.length;
+      for (const [key, overlay] of this.overlays) if ((overlay.archived || overlay.gone) && key.startsWith(`${type}:`)) n--;
+    }
     return n;
   }
 
   findContactByEmail(email: string): CrmRecord | undefined {
-    const id = this.emailIndex.get(email.toLowerCase());
-    return id === undefined ? undefined : this.get('contacts', id);
+    const key = email.toLowerCase();
+    const id = this.emailIndex.get(key);
+    if (id !== undefined) return this.get('contacts', id);
+    for (const candidate of this.source?.contactIdsByEmail(key) ?? []) {
+      const rec = this.get('contacts', candidate);
+      if (rec?.props.email?.toLowerCase() === key) return rec;
+    }
+    return undefined;
   }
 
   /** A property's value as HubSpot reports it: virtual properties come from the record. */
@@ -423,9 +543,10 @@ export class Portal {
 
   // ---------- writes ----------
 
-  private newId(): number {
+  /** The next free id (the generator of computed records takes them here too, so later ids follow theirs). */
+  newId(): number {
     const id = this.nextId;
-    this.nextId += 1 + (id % 3);
+    this.nextId = idAfter(id);
     return id;
   }
 
@@ -487,6 +608,7 @@ export class Portal {
       rec.updatedAt = Math.max(this.clock(), rec.updatedAt + 1);
       for (const name of changed) dated.byName.set(name, rec.updatedAt);
       this.valueSetAt.set(key, dated);
+      this.persist(type, rec);
       for (const name of changed) {
         this.emit({ kind: 'propertyChange', type, id: rec.id, propertyName: name, propertyValue: rec.props[name] ?? '', source });
       }
@@ -499,6 +621,7 @@ export class Portal {
     if (!rec) return false;
     rec.archived = true;
     rec.updatedAt = this.clock();
+    this.persist(type, rec);
     if (type === 'contacts' && rec.props.email) this.emailIndex.delete(rec.props.email.toLowerCase());
     for (const t of OBJECT_TYPES) {
       for (const toId of this.associated(type, t, id)) this.dissociate(type, id, t, toId, source, true);
@@ -514,6 +637,7 @@ export class Portal {
     this.emit({ kind: 'privacyDeletion', type: 'contacts', id, source });
     this.archive('contacts', id, source);
     rec.props = {};
+    this.persist('contacts', rec, true);
     this.objects.contacts.delete(id);
     return true;
   }
@@ -540,6 +664,7 @@ export class Portal {
     primary.updatedAt = Math.max(this.clock(), primary.updatedAt + 1);
     for (const k of Object.keys(fill)) dated.byName.set(k, primary.updatedAt);
     this.valueSetAt.set(`contacts:${primaryId}`, dated);
+    this.persist('contacts', primary);
     this.emit({
       kind: 'merge',
       type: 'contacts',
@@ -556,11 +681,17 @@ export class Portal {
   // ---------- associations ----------
 
   associated(fromType: ObjectType, toType: ObjectType, fromId: number): number[] {
-    return this.associationsByPair.get(`${fromType}>${toType}`)?.get(fromId) ?? [];
+    const key = `${fromType}>${toType}`;
+    const held = this.associationsByPair.get(key)?.get(fromId) ?? [];
+    if (!this.source) return held;
+    const computed = this.source.associated(fromType, toType, fromId).filter((id) => !this.unlinked.has(`${key}:${fromId}:${id}`));
+    if (computed.length === 0) return held;
+    return held.length === 0 ? computed : [...computed, ...held.filter((id) => !computed.includes(id))];
   }
 
   private link(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number): boolean {
     const key = `${fromType}>${toType}`;
+    if (this.source?.associated(fromType, toType, fromId).includes(toId)) return this.unlinked.delete(`${key}:${fromId}:${toId}`);
     let byFrom = this.associationsByPair.get(key);
     if (!byFrom) {
       byFrom = new Map();
@@ -577,6 +708,7 @@ export class Portal {
   }
 
   private unlink(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number): void {
+    if (this.source?.associated(fromType, toType, fromId).includes(toId)) this.unlinked.add(`${fromType}>${toType}:${fromId}:${toId}`);
     const byFrom = this.associationsByPair.get(`${fromType}>${toType}`);
     const list = byFrom?.get(fromId);
     if (!byFrom || !list) return;
@@ -597,6 +729,7 @@ export class Portal {
       if (contact && (primary || !contact.props.associatedcompanyid)) {
         becamePrimary = contact.props.associatedcompanyid !== String(contactCompany[1]);
         contact.props.associatedcompanyid = String(contactCompany[1]);
+        if (becamePrimary) this.persist('contacts', contact);
       }
     }
     if ((added || becamePrimary) && !silent) this.emitAssociation(fromType, fromId, toType, toId, false, source);
@@ -609,18 +742,19 @@ export class Portal {
     const contactId = fromType === 'contacts' ? fromId : toType === 'contacts' ? toId : undefined;
     const companyId = fromType === 'companies' ? fromId : toType === 'companies' ? toId : undefined;
     if (contactId !== undefined && companyId !== undefined) {
-      const contact = this.objects.contacts.get(contactId);
+      const contact = this.get('contacts', contactId, true);
       if (contact && contact.props.associatedcompanyid === String(companyId)) {
         const next = this.associated('contacts', 'companies', contactId)[0];
         if (next === undefined) delete contact.props.associatedcompanyid;
         else contact.props.associatedcompanyid = String(next);
+        this.persist('contacts', contact);
       }
     }
     if (!silent) this.emitAssociation(fromType, fromId, toType, toId, true, source);
   }
 
   private emitAssociation(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number, removed: boolean, source: ChangeSource): void {
-    const isPrimary = (contactId: number, companyId: number) => this.objects.contacts.get(contactId)?.props.associatedcompanyid === String(companyId);
+    const isPrimary = (contactId: number, companyId: number) => this.get('contacts', contactId, true)?.props.associatedcompanyid === String(companyId);
     const primary =
       fromType === 'contacts' && toType === 'companies' ? isPrimary(fromId, toId) : fromType === 'companies' && toType === 'contacts' ? isPrimary(toId, fromId) : false;
     // Both sides hear about it, as HubSpot sends an event per object type subscribed.
@@ -632,8 +766,8 @@ export class Portal {
   typeIds(fromType: ObjectType, fromId: number, toType: ObjectType, toId: number): number[] {
     const base = defaultAssociationTypeId(fromType, toType);
     const ids = base === undefined ? [] : [base];
-    if (fromType === 'contacts' && toType === 'companies' && this.objects.contacts.get(fromId)?.props.associatedcompanyid === String(toId)) ids.unshift(1);
-    if (fromType === 'companies' && toType === 'contacts' && this.objects.contacts.get(toId)?.props.associatedcompanyid === String(fromId)) ids.unshift(2);
+    if (fromType === 'contacts' && toType === 'companies' && this.get('contacts', fromId, true)?.props.associatedcompanyid === String(toId)) ids.unshift(1);
+    if (fromType === 'companies' && toType === 'contacts' && this.get('contacts', toId, true)?.props.associatedcompanyid === String(fromId)) ids.unshift(2);
     return ids;
   }
 
@@ -670,8 +804,19 @@ export class Portal {
     const def = this.properties.contacts.get(name);
     if (!def) return;
     for (const [id, value] of pending) {
-      const rec = this.get('contacts', id);
-      if (rec && typeof this.checkValue(def, value) === 'string') rec.props[name] = value;
+      if (typeof this.checkValue(def, value) !== 'string') continue;
+      const held = this.objects.contacts.get(id);
+      if (held) {
+        if (!held.archived) held.props[name] = value;
+        continue;
+      }
+      if (!this.source) continue;
+      let values = this.generatedValues.get(name);
+      if (!values) {
+        values = new Map();
+        this.generatedValues.set(name, values);
+      }
+      values.set(id, value);
     }
     this.pendingValues.delete(name);
   }

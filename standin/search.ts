@@ -23,6 +23,8 @@ interface SearchBody {
 
 export const SEARCH_MAX_LIMIT = 200;
 export const SEARCH_RESULT_CAP = 10_000;
+/** Properties a record's id and dates answer, so a search on them alone needs no property values. */
+const STAMPS = new Set(['hs_object_id', 'createdate', 'hs_createdate', 'lastmodifieddate', 'hs_lastmodifieddate']);
 const OPERATORS = new Set(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN']);
 
 export function search(portal: Portal, type: ObjectType, rawBody: unknown): Record<string, unknown> {
@@ -52,26 +54,31 @@ export function search(portal: Portal, type: ObjectType, rawBody: unknown): Reco
   const predicates = groups.map((g) => (g.filters ?? []).map((f) => compile(portal, type, f)));
   const query = body.query?.toLowerCase().trim();
 
-  const matches: CrmRecord[] = [];
-  for (const rec of portal.live(type)) {
+  const sort = body.sorts?.[0];
+  const sortName = sort === undefined ? undefined : typeof sort === 'string' ? sort.replace(/^-/, '') : (sort.propertyName ?? 'hs_object_id');
+  const sortKind = sortName === undefined ? 'string' : (portal.properties[type].get(sortName)?.type ?? 'string');
+  // Only ids and sort keys are kept: a large portal computes its records, and a search may match most of them.
+  const matches: Array<{ id: number; key: number | string | null }> = [];
+  const names = [...groups.flatMap((g) => (g.filters ?? []).map((f) => f.propertyName ?? '')), ...(sortName === undefined ? [] : [sortName])];
+  const records = !query && names.every((n) => STAMPS.has(n)) ? portal.liveStamps(type) : portal.live(type);
+  for (const rec of records) {
     if (predicates.length > 0 && !predicates.some((group) => group.every((p) => p(rec)))) continue;
     if (query && !matchesQuery(portal, type, rec, query)) continue;
-    matches.push(rec);
+    matches.push({ id: rec.id, key: sortName === undefined ? null : sortKey(sortKind, portal.value(type, rec, sortName)) });
   }
-  const sort = body.sorts?.[0];
   if (sort) {
-    const name = typeof sort === 'string' ? sort.replace(/^-/, '') : (sort.propertyName ?? 'hs_object_id');
     const desc = typeof sort === 'string' ? sort.startsWith('-') : sort.direction === 'DESCENDING';
-    const kind = portal.properties[type].get(name)?.type ?? 'string';
-    const key = (r: CrmRecord) => sortKey(kind, portal.value(type, r, name));
     matches.sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
+      const ka = a.key;
+      const kb = b.key;
       const c = ka === kb ? a.id - b.id : ka === null ? 1 : kb === null ? -1 : ka < kb ? -1 : 1;
       return desc && ka !== null && kb !== null ? -c : c;
     });
   }
-  const page = matches.slice(after, after + limit);
+  const page = matches
+    .slice(after, after + limit)
+    .map((m) => portal.get(type, m.id))
+    .filter((r): r is CrmRecord => r !== undefined);
   const out: Record<string, unknown> = { total: matches.length, results: page.map((r) => portal.toJson(type, r, body.properties)) };
   const next = after + page.length;
   if (next < matches.length && page.length > 0) out.paging = { next: { after: String(next), link: '' } };

@@ -16,6 +16,8 @@ export interface WebhookOptions {
   clientSecret: string;
   appId: number;
   targetUrl?: string;
+  /** Deliveries kept in `deliveries` at most, the newest (default: all); a long benchmark would hold every event. */
+  keptDeliveries?: number;
   /** Events per delivery (HubSpot: up to 100). */
   batchSize: number;
   /** How long events gather before a delivery (so bursts arrive together). */
@@ -223,6 +225,8 @@ export class WebhookDispatcher {
     }
     const ok = typeof status === 'number' && status >= 200 && status < 300;
     this.deliveries.push({ at: this.options.clock(), url, attempt, events: payload, status, ok });
+    const kept = this.options.keptDeliveries;
+    if (kept !== undefined && this.deliveries.length > 2 * kept) this.deliveries.splice(0, this.deliveries.length - kept);
     if (ok || attempt >= this.options.maxRetries || this.closed) return;
     const delay = this.options.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
     this.pendingRetries++;
