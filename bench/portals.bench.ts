@@ -94,18 +94,25 @@ try {
     const due = streamStart + sent * spacingMs;
     if (due > Date.now()) await sleep(due - Date.now());
   }
-  await waitFor(() => pending.size === 0, { timeoutMs: 120_000, intervalMs: 100, what: `the last changes written (${pending.size} pending)` });
+  const streamSeconds = (Date.now() - streamStart) / 1000;
+  const writtenDuringStream = latencies.length;
+  // Changes still unwritten 2 minutes after the stream ended count as never written (an infinite latency), so a run
+  // that falls behind still reports its percentiles instead of only failing.
+  const drainUntil = Date.now() + 120_000;
+  while (pending.size > 0 && Date.now() < drainUntil) await sleep(100);
   clearInterval(watcher);
+  const unwritten = pending.size;
   const bigAtEnd = scored(big);
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const sorted = [...latencies, ...Array.from({ length: unwritten }, () => Number.POSITIVE_INFINITY)].sort((a, b) => a - b);
   const p50 = percentile(sorted, 50) / 1000;
   const p99 = percentile(sorted, 99) / 1000;
   const max = (sorted.at(-1) ?? Number.NaN) / 1000;
   const stillBackfilling = bigAtEnd < backfillContacts;
   console.log(`  ${latencies.length} changes over ${minutes} min: event → written p50 ${p50.toFixed(2)} s, p99 ${p99.toFixed(2)} s, max ${max.toFixed(2)} s`);
+  console.log(`  ${writtenDuringStream} of ${sent} changes written during the ${streamSeconds.toFixed(0)} s stream (${(sent / streamSeconds).toFixed(1)} changes/s sent); ${unwritten} still unwritten 2 minutes after it`);
   console.log(`  the backfill meanwhile: ${bigAtStart} → ${bigAtEnd} of ${backfillContacts} contacts${stillBackfilling ? ' (still running at the end: every change competed with it)' : ' (FINISHED during the stream: use more contacts)'}`);
   const bench = `${portalCount} portals, 1 backfilling ${backfillContacts} (${store})`;
-  const note = `${latencies.length} changes${stillBackfilling ? ', backfill running throughout' : ', backfill ended early'}`;
+  const note = `${latencies.length} changes written, ${unwritten} not${stillBackfilling ? ', backfill running throughout' : ', backfill ended early'}`;
   reportResult({ bench, metric: 'event → written p50', value: Number(p50.toFixed(2)), unit: 's', aim: '≤ 2 s', ok: p50 <= 2, note });
   reportResult({ bench, metric: 'event → written p99', value: Number(p99.toFixed(2)), unit: 's', aim: '≤ 10 s', ok: p99 <= 10, note });
 } finally {
