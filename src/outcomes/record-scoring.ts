@@ -37,11 +37,11 @@ export async function recordScoring(ctx: AppContext, portalId: PortalId, scored:
 }
 
 async function recordHistory(ctx: AppContext, portalId: PortalId, scored: ScoredContact[], ids: string[], language: Language | undefined): Promise<void> {
-  const history = await ctx.store.getScoreHistory(portalId, ids);
+  const latest = await ctx.store.getLatestScoreChanges(portalId, ids);
   const changes: Array<{ contactId: string; change: ScoreChange }> = [];
   for (const s of scored) {
     const change = scoreChangeOf(s.result, language);
-    if (isScoreChange(history.get(s.contactId)?.at(-1), change)) changes.push({ contactId: s.contactId, change });
+    if (isScoreChange(latest.get(s.contactId), change)) changes.push({ contactId: s.contactId, change });
   }
   await ctx.store.appendScoreChanges(portalId, changes);
 }

@@ -359,6 +359,16 @@ class LowdbStore extends MemoryStore {
     return found;
   }
 
+  override async getLatestScoreChanges(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange>> {
+    this.open();
+    const found = new Map<string, ScoreChange>();
+    for (const [id, record] of (await this.persistence.ensureHistory(portalId)).get(contactIds)) {
+      const latest = record.changes.at(-1);
+      if (latest) found.set(id, latest);
+    }
+    return found;
+  }
+
   override async putOutcomes(records: OutcomeRecord[]): Promise<void> {
     await this.#journals(records.map((r): Section => `outcomes:${r.portalId}`));
     return super.putOutcomes(records);

@@ -824,6 +824,17 @@ export class MemoryStore implements Store {
     return found;
   }
 
+  async getLatestScoreChanges(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange>> {
+    this.open();
+    const portal = this.state.history.get(portalId);
+    const found = new Map<string, ScoreChange>();
+    for (const id of contactIds) {
+      const latest = portal?.get(id)?.at(-1);
+      if (latest) found.set(id, clone(latest));
+    }
+    return found;
+  }
+
   async putOutcomes(records: OutcomeRecord[]): Promise<void> {
     this.open();
     if (records.length === 0) return;

@@ -606,6 +606,19 @@ class PostgresStore implements Store {
     return found;
   }
 
+  async getLatestScoreChanges(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange>> {
+    const found = new Map<string, ScoreChange>();
+    if (contactIds.length === 0) return found;
+    // One row per contact, its newest, off the end of its primary-key range: the whole history is neither read nor sent.
+    const { rows } = await this.pool.query<{ contact_id: string; data: ScoreChange }>(
+      `SELECT h.contact_id, h.data FROM unnest($2::text[]) AS u(c)
+       CROSS JOIN LATERAL (SELECT contact_id, data FROM score_history WHERE portal_id = $1 AND contact_id = u.c ORDER BY seq DESC LIMIT 1) h`,
+      [portalId, [...new Set(contactIds)]],
+    );
+    for (const row of rows) found.set(row.contact_id, row.data);
+    return found;
+  }
+
   async putOutcomes(records: OutcomeRecord[]): Promise<void> {
     if (records.length === 0) return;
     const latest = new Map<string, OutcomeRecord>();

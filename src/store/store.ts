@@ -448,6 +448,8 @@ export interface Store {
   appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void>;
   /** Per contact, its score changes oldest first; contacts without any are absent. */
   getScoreHistory(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange[]>>;
+  /** Per contact, its newest score change (what a new one is compared with); contacts without any are absent. */
+  getLatestScoreChanges(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange>>;
   /** Stores outcomes, replacing the record of the same `outcomeKey`. */
   putOutcomes(records: OutcomeRecord[]): Promise<void>;
   /** A portal's outcomes (all contacts when `contactIds` is absent), by contact id then time. */

@@ -775,6 +775,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(history.get('2')).toEqual([scoreChange('2026-01-01T00:00:00.000Z', { priority: 'A1', reasons: ['+25 webinar registration'], evidence: { budget: 'Budget approved' } })]);
         expect(history.has('3')).toBe(false);
         expect((await store.getScoreHistory(202, ['1'])).size).toBe(0);
+        const latest = await store.getLatestScoreChanges(101, ['1', '2', '3']);
+        expect([...latest.keys()].sort()).toEqual(['1', '2']);
+        expect(latest.get('1')).toEqual(scoreChange('2026-01-02T00:00:00.000Z', { qualification: 'sql' }));
+        expect(latest.get('2')?.evidence).toEqual({ budget: 'Budget approved' });
+        expect((await store.getLatestScoreChanges(202, ['1'])).size).toBe(0);
       });
 
       it('when a contact has more changes than the limit, then only the newest are kept', async () => {
@@ -788,6 +793,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(kept).toHaveLength(MAX_SCORE_CHANGES_PER_CONTACT);
         expect(kept[0]?.leadScore).toBe('5');
         expect(kept.at(-1)?.leadScore).toBe(String(MAX_SCORE_CHANGES_PER_CONTACT + 4));
+        expect((await store.getLatestScoreChanges(101, ['1'])).get('1')).toEqual(kept.at(-1));
       });
 
       it('when an outcome of the same contact, source and deal is put again, then it replaces the first', async () => {
