@@ -6,7 +6,7 @@
 //
 // Full size: --portals 1000 --backfill-contacts 100000 --minutes 5 (installing 1,000 portals takes minutes).
 // Run: scripts/with-node24 node --experimental-strip-types bench/portals.bench.ts [--quick] [--portals N]
-//      [--backfill-contacts M] [--events-per-minute E] [--minutes T] [--store postgres|lowdb]
+//      [--backfill-contacts M] [--events-per-minute E] [--minutes T] [--store postgres|lowdb] [--queue-concurrency N]
 import {
   appEnv,
   DEFAULT_DATABASE_URL,
@@ -32,6 +32,8 @@ const backfillContacts = args.num('backfill-contacts', args.quick ? 10_000 : 100
 const eventsPerMinute = args.num('events-per-minute', 3);
 const minutes = args.num('minutes', args.quick ? 1 : 5);
 const store = args.get('store') ?? 'postgres';
+// The app's live-lane concurrency (QUEUE_CONCURRENCY); absent: the app's default.
+const queueConcurrency = args.get('queue-concurrency');
 const CONTACTS_PER_PORTAL = 5;
 const INSTALLS_AT_ONCE = 8;
 
@@ -48,7 +50,7 @@ const big = standIn.createPortal({ portalId: 5_999_999, contacts: backfillContac
 const dataDir = await makeTempDir('bench-portals');
 const db = store === 'postgres' ? await scratchDatabase(DEFAULT_DATABASE_URL, 'bench_portals') : undefined;
 // The app's own coalescing window (1 s), not the harness's shorter one: the latency is what a portal would see.
-const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { DATABASE_URL: db?.url, RESCORE_DELAY_MS: undefined } }));
+const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { DATABASE_URL: db?.url, RESCORE_DELAY_MS: undefined, QUEUE_CONCURRENCY: queueConcurrency } }));
 
 const budget = (portal: Portal, contact: CrmRecord) => portal.value('contacts', contact, 'bant_budget');
 const scored = (portal: Portal) => [...portal.live('contacts')].filter((c) => budget(portal, c)).length;

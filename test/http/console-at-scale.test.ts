@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { postgresReachable, TEST_DATABASE_URL } from '../test-database.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeFunnel, type FunnelView } from '../../src/http/admin/funnel.ts';
 import { sortContactIds } from '../../src/http/admin/funnel-routes.ts';
@@ -20,22 +21,11 @@ import type { ContactSnapshot, Store } from '../../src/store/store.ts';
 import { loadDefaultModel, NOW, PORTAL_ID, seedOutcomes, seedPortal } from '../ui/console-fixtures.ts';
 
 const DAY = 86_400_000;
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = TEST_DATABASE_URL;
 const schemas: string[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 
-async function postgresAvailable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-const withPostgres = await postgresAvailable();
+const withPostgres = await postgresReachable();
 if (!withPostgres) console.warn('!! PostgreSQL not reachable: the console-at-scale tests run on memory and lowdb only');
 
 async function openStores(): Promise<Array<{ name: string; store: Store }>> {

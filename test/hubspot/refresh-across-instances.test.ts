@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import nock from 'nock';
 import pg from 'pg';
+import { postgresReachable, TEST_DATABASE_URL } from '../test-database.ts';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuthorizationError } from '../../src/errors.ts';
 import { createInstallationAuth, type InstallationAuth, refreshLockName } from '../../src/hubspot/installations.ts';
@@ -132,19 +133,8 @@ describe('two instances on one store', () => {
   });
 });
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = TEST_DATABASE_URL;
 
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 const postgresOk = await postgresReachable();
 if (!postgresOk) console.warn(`\n!! PostgreSQL not reachable at ${DATABASE_URL}: SKIPPING the two-instance token refresh test on PostgreSQL\n`);

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
+import { postgresReachable, TEST_DATABASE_URL } from '../test-database.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PortalOwner } from '../../src/hubspot/portal-client.ts';
 import { type RoutableItem, routeLeads } from '../../src/routing/route-leads.ts';
@@ -101,19 +102,8 @@ describe('routeLeads', () => {
 });
 
 // Two instances, each with its own connection pool to one PostgreSQL schema, as several app processes run.
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DATABASE_URL = TEST_DATABASE_URL;
 const schema = `bant_test_routing_${process.pid}_${randomBytes(3).toString('hex')}`;
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 const withPostgres = await postgresReachable();
 if (!withPostgres) console.warn('PostgreSQL not reachable: SKIPPING lead routing across instances on PostgreSQL');
 
