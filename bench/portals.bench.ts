@@ -52,8 +52,10 @@ const db = store === 'postgres' ? await scratchDatabase(DEFAULT_DATABASE_URL, 'b
 // The app's own coalescing window (1 s), not the harness's shorter one: the latency is what a portal would see.
 const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { DATABASE_URL: db?.url, RESCORE_DELAY_MS: undefined, QUEUE_CONCURRENCY: queueConcurrency } }));
 
-const budget = (portal: Portal, contact: CrmRecord) => portal.value('contacts', contact, 'bant_budget');
-const scored = (portal: Portal) => [...portal.live('contacts')].filter((c) => budget(portal, c)).length;
+// Need, not budget: under the shipped model colleagues inherit budget from their company, so a contact's own budget
+// answer may not change its bant_budget; need stays personal.
+const need = (portal: Portal, contact: CrmRecord) => portal.value('contacts', contact, 'bant_need');
+const scored = (portal: Portal) => [...portal.live('contacts')].filter((c) => need(portal, c)).length;
 
 try {
   console.log(`portals: ${portalCount} portals (${portalCount - 1} × ${CONTACTS_PER_PORTAL} contacts, 1 × ${backfillContacts}), store ${store}, app pid ${app.pid}`);
@@ -67,7 +69,7 @@ try {
   await waitFor(() => scored(big) > 0, { timeoutMs: 120_000, intervalMs: 200, what: 'the big backfill to start' });
   console.log(`  backfill of ${backfillContacts} contacts under way`);
 
-  // Each event flips a contact's budget answer; it is written when the stand-in shows the matching bant_budget.
+  // Each event flips a contact's need answer; it is written when the stand-in shows the matching bant_need.
   const pending = new Map<string, { portal: Portal; contact: CrmRecord; want: string; at: number }>();
   const latencies: number[] = [];
   const totalEvents = Math.round(((portalCount - 1) * eventsPerMinute * minutes) || 1);
@@ -77,7 +79,7 @@ try {
   const watcher = setInterval(() => {
     const now = Date.now();
     for (const [key, p] of pending) {
-      if (budget(p.portal, p.contact) !== p.want) continue;
+      if (need(p.portal, p.contact) !== p.want) continue;
       latencies.push(now - p.at);
       pending.delete(key);
     }
@@ -88,9 +90,9 @@ try {
     const contact = [...portal.live('contacts')][Math.floor(sent / others.length) % CONTACTS_PER_PORTAL]!;
     const key = `${portal.id}:${contact.id}`;
     if (!pending.has(key)) {
-      const approve = budget(portal, contact) !== 'met';
-      standIn.simulate.updateContact(portal.id, contact.id, { bant_budget_answer: approve ? 'approved' : 'none' });
-      pending.set(key, { portal, contact, want: approve ? 'met' : 'not_met', at: Date.now() });
+      const acute = need(portal, contact) !== 'met';
+      standIn.simulate.updateContact(portal.id, contact.id, { bant_need_answer: acute ? 'acute' : 'none' });
+      pending.set(key, { portal, contact, want: acute ? 'met' : 'not_met', at: Date.now() });
     }
     sent++;
     const due = streamStart + sent * spacingMs;

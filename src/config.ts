@@ -88,7 +88,9 @@ const envSchema = z.object({
    * Live queue batches in flight per instance, each of another portal. A batch mostly waits on its portal's rate limit
    * (a few calls ~91 ms apart), so with many portals the instance needs many at once, not CPU.
    */
-  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(128),
+  /** Live queue items (contacts, companies, …) in flight per instance: bounds memory when many batches are full (16 × 100). */
+  QUEUE_ITEMS_IN_FLIGHT: z.coerce.number().int().min(1).max(100_000).default(1600),
   /** Largest webhook body accepted, bytes. */
   WEBHOOK_MAX_BYTES: z.coerce
     .number()

@@ -75,7 +75,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
-  const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills }, maxConcurrency: config.QUEUE_CONCURRENCY });
+  const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills }, maxConcurrency: config.QUEUE_CONCURRENCY, maxItemsInFlight: config.QUEUE_ITEMS_IN_FLIGHT });
   wake = () => worker.wake();
   const scheduler = startScheduler(ctx);
   log.info('app started', { port, publicBaseUrl: config.PUBLIC_BASE_URL, store: config.DATABASE_URL ? 'postgres' : 'lowdb' });

@@ -30,6 +30,11 @@ export interface QueueWorkerOptions {
   perPortalConcurrency?: number;
   /** Live (non-backfill) batches in flight overall (default 4). */
   maxConcurrency?: number;
+  /**
+   * Live items in flight overall (default: 16 full batches). Most live batches are a contact or two of a portal waiting
+   * on its own rate limit, so many run at once; this bounds the memory when many are full batches.
+   */
+  maxItemsInFlight?: number;
   /** Backfills running at once, in their own lane beside the live batches (default 4; each waits mostly on its own portal's rate limit). */
   maxBackfills?: number;
   /** Idle poll interval for due work (retries, coalescing windows), default 250 ms: it adds to every webhook's latency, as a rescore becomes due when its coalescing window ends, which no enqueue announces. One indexed query per poll. */
@@ -63,6 +68,8 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const perPortal = options.perPortalConcurrency ?? 1;
   const maxConcurrency = options.maxConcurrency ?? 4;
+  const maxItemsInFlight = options.maxItemsInFlight ?? 16 * batchSize;
+  let liveItemsInFlight = 0;
   const maxBackfills = options.maxBackfills ?? 4;
   const pollMs = options.pollMs ?? 250;
   const handlers: Partial<Record<WorkKind, WorkHandler>> = {
@@ -138,11 +145,17 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     for (const portalId of await inTurnOrder(maxConcurrency - inFlight.size)) {
       if (stopping || inFlight.size >= maxConcurrency) break;
       if ((portalLoad.get(portalId) ?? 0) >= perPortal) continue;
-      const leased = await ctx.store.lease({ now: ctx.now(), limit: batchSize, leaseMs, portalId, kinds: liveKinds });
+      const room = maxItemsInFlight - liveItemsInFlight;
+      if (room <= 0) break;
+      const leased = await ctx.store.lease({ now: ctx.now(), limit: Math.min(batchSize, room), leaseMs, portalId, kinds: liveKinds });
       const items = leased.filter((item) => !busyItems.has(item.id));
       if (items.length === 0) continue;
       lastServed = portalId;
-      started.push(track(runBatch(portalId, items), inFlight));
+      liveItemsInFlight += items.length;
+      const batch = runBatch(portalId, items).finally(() => {
+        liveItemsInFlight -= items.length;
+      });
+      started.push(track(batch, inFlight));
     }
   };
 

@@ -88,6 +88,29 @@ describe('queue worker', () => {
     ]);
   });
 
+  it('when many portals have small batches, then many run at once but never more items than the items budget', async () => {
+    const harness = await createJobHarness();
+    let inFlightNow = 0;
+    let most = 0;
+    const handled: string[] = [];
+    const record: WorkHandler = async (_ctx, _portalId, items) => {
+      inFlightNow += items.length;
+      most = Math.max(most, inFlightNow);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlightNow -= items.length;
+      handled.push(...items.map((i) => i.key));
+      return {};
+    };
+    await harness.store.enqueue(Array.from({ length: 6 }, (_, p) => contactIds(3).map((id) => item(200 + p, id))).flat());
+    const worker = startQueueWorker(harness.ctx, { background: false, handlers: { rescore: record }, maxConcurrency: 10, maxItemsInFlight: 7 });
+    let done = 0;
+    while (done < 18) done += await worker.runOnce();
+    expect(most).toBeGreaterThan(3);
+    expect(most).toBeLessThanOrEqual(7);
+    expect(handled).toHaveLength(18);
+    expect(await harness.store.queueDepth()).toBe(0);
+  });
+
   it('when more portals have work than there are slots, then the next rounds continue after the last portal served and wrap round', async () => {
     const harness = await createJobHarness();
     const order: PortalId[] = [];
