@@ -5,46 +5,47 @@ import type { ContactSnapshot, PortalId, Store } from '../../store/store.ts';
 
 const PAGE_SIZE = 1000;
 
+/**
+ * Visits the pages `read` answers (keyset: after the last contact of the page before), at most `limit` snapshots; the
+ * next page is read while this one is visited, so the store's time and the scoring overlap. Returns how many.
+ */
+async function visitPages(
+  read: (after: string | null, size: number) => Promise<ContactSnapshot[]>,
+  visit: (snapshot: ContactSnapshot) => void,
+  limit: number,
+): Promise<number> {
+  let seen = 0;
+  let want = Math.min(PAGE_SIZE, limit);
+  let next = read(null, want);
+  for (;;) {
+    const page = await next;
+    seen += page.length;
+    const last = page.at(-1);
+    const more = last !== undefined && page.length === want && seen < limit;
+    if (more) {
+      want = Math.min(PAGE_SIZE, limit - seen);
+      next = read(last.contactId, want);
+      // Handled when awaited; this keeps a failed read from counting as unhandled while a visit throws.
+      next.catch(() => {});
+    }
+    for (const snapshot of page) visit(snapshot);
+    if (!more) return seen;
+  }
+}
+
 export async function forEachSnapshot(
   store: Store,
   portalId: PortalId,
   visit: (snapshot: ContactSnapshot) => void,
   options: { limit?: number } = {},
 ): Promise<number> {
-  let after: string | null = null;
-  let seen = 0;
-  const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  while (seen < limit) {
-    const want = Math.min(PAGE_SIZE, limit - seen);
-    const page = await store.listSnapshots(portalId, after, want);
-    for (const snapshot of page) visit(snapshot);
-    seen += page.length;
-    const last = page.at(-1);
-    if (!last || page.length < want) break;
-    after = last.contactId;
-  }
-  return seen;
+  return visitPages((after, size) => store.listSnapshots(portalId, after, size), visit, options.limit ?? Number.POSITIVE_INFINITY);
 }
 
 /** Pages through the snapshots whose sample key is below `below` (all of them at SAMPLE_KEYS); returns how many. */
 export async function forEachSampledSnapshot(store: Store, portalId: PortalId, below: number, visit: (snapshot: ContactSnapshot) => void): Promise<number> {
   if (below >= SAMPLE_KEYS) return forEachSnapshot(store, portalId, visit);
-  let seen = 0;
-  let next = store.listSampledSnapshots(portalId, below, null, PAGE_SIZE);
-  for (;;) {
-    const page = await next;
-    const last = page.at(-1);
-    const more = last !== undefined && page.length === PAGE_SIZE;
-    // The next page is read while this one is scored: the store's time and the scoring overlap.
-    if (more) {
-      next = store.listSampledSnapshots(portalId, below, last.contactId, PAGE_SIZE);
-      // Handled when awaited; this keeps a failed read from counting as unhandled while a visit throws.
-      next.catch(() => {});
-    }
-    for (const snapshot of page) visit(snapshot);
-    seen += page.length;
-    if (!more) return seen;
-  }
+  return visitPages((after, size) => store.listSampledSnapshots(portalId, below, after, size), visit, Number.POSITIVE_INFINITY);
 }
 
 export function profileOf(snapshot: ContactSnapshot): Profile {
