@@ -72,7 +72,7 @@ if (!(await postgresReachable(DEFAULT_DATABASE_URL))) {
     // visibility map (else the counts read the table instead of their indexes alone).
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    await client.query('VACUUM ANALYZE snapshots');
+    await client.query('VACUUM ANALYZE snapshots, snapshot_results');
     await client.end();
     console.log(`console: loaded ${count} contacts and ${outcomes.length} outcomes in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 

@@ -82,7 +82,7 @@ for (const kind of stores) {
     if (databaseUrl && !process.argv.includes('--no-analyze')) {
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
-      await client.query('VACUUM ANALYZE snapshots');
+      await client.query('VACUUM ANALYZE snapshots, snapshot_results');
       await client.end();
     }
     const loadSeconds = (performance.now() - loadStart) / 1000;

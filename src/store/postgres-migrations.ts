@@ -212,4 +212,51 @@ CREATE INDEX snapshots_milestones ON snapshots (portal_id, contact_id) INCLUDE (
 CREATE INDEX task_records_made_at ON task_records (portal_id, ${TASK_MADE_AT});
 `,
   },
+  {
+    version: 8,
+    name: 'snapshot results apart from profiles',
+    // Decay rewrites the result of most contacts daily (src/jobs/decay.ts). In one jsonb document with the profile,
+    // each such update parsed the result into jsonb, rebuilt the ~1.5 KB document and wrote it again with every index
+    // of the table: at a million contacts the largest cost of the pass. Now the result is a narrow row of its own, kept
+    // as json (stored as written, not parsed into a tree: no query looks inside it), with the written values the
+    // console counts as plain columns the store fills (src/store/postgres-snapshot-rows.ts). Free space on each page
+    // lets an update that leaves the counted values as they were stay on its page without new index entries (HOT).
+    // The profile stays in snapshots, as json too, and is written only when a contact is read from HubSpot again.
+    sql: `
+CREATE TABLE snapshot_results (
+  portal_id bigint NOT NULL,
+  contact_id text COLLATE "C" NOT NULL,
+  result json NOT NULL,
+  written_qualification text,
+  written_stage text,
+  written_grade text,
+  written_tier text,
+  written_fit_score text,
+  became_mql_at text,
+  became_sql_at text,
+  PRIMARY KEY (portal_id, contact_id)
+) WITH (fillfactor = 80);
+INSERT INTO snapshot_results (portal_id, contact_id, result, written_qualification, written_stage, written_grade, written_tier, written_fit_score, became_mql_at, became_sql_at)
+  SELECT portal_id, contact_id,
+    (SELECT COALESCE(jsonb_object_agg(f.k, f.v), '{}'::jsonb) FROM jsonb_each(data) AS f(k, v)
+      WHERE f.k IN ('ownerId', 'written', 'writtenAt', 'scoredAt', 'modelVersion', 'leadProcess', 'routedTo'))::json,
+    written_qualification, written_stage, written_grade, written_tier, written_fit_score, became_mql_at, became_sql_at
+  FROM snapshots;
+DROP INDEX snapshots_funnel;
+DROP INDEX snapshots_milestones;
+ALTER TABLE snapshots
+  DROP COLUMN written_qualification,
+  DROP COLUMN written_stage,
+  DROP COLUMN written_grade,
+  DROP COLUMN written_tier,
+  DROP COLUMN written_fit_score,
+  DROP COLUMN became_mql_at,
+  DROP COLUMN became_sql_at;
+ALTER TABLE snapshots ALTER COLUMN data TYPE json USING (data - '{ownerId,written,writtenAt,scoredAt,modelVersion,leadProcess,routedTo}'::text[])::json;
+ALTER TABLE snapshots RENAME COLUMN data TO profile;
+CREATE INDEX snapshot_results_funnel ON snapshot_results (portal_id, written_qualification, written_stage, written_grade, written_tier, written_fit_score);
+CREATE INDEX snapshot_results_milestones ON snapshot_results (portal_id, contact_id) INCLUDE (written_qualification, became_mql_at, became_sql_at)
+  WHERE became_mql_at IS NOT NULL OR became_sql_at IS NOT NULL OR written_qualification IN ('mql', 'sql');
+`,
+  },
 ];

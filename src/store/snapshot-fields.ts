@@ -1,5 +1,5 @@
 // What the funnels count of a snapshot, for the stores that read snapshots one by one (PostgreSQL groups them in SQL
-// over generated columns of the same values: src/store/postgres-migrations.ts).
+// over columns of the same values, which it fills from writtenColumns: src/store/postgres-snapshot-rows.ts).
 import type { ContactSnapshot, SnapshotFieldCount, SnapshotMilestone } from './store.ts';
 
 type Fields = Omit<SnapshotFieldCount, 'count'>;
@@ -39,6 +39,31 @@ export class SnapshotFieldTally {
   counts(): SnapshotFieldCount[] {
     return [...this.#groups.values()];
   }
+}
+
+/**
+ * The written values the funnels count and the milestones, as PostgreSQL keeps them in columns beside the result:
+ * null where not written, an empty milestone as none (the same reading as fieldsOf and milestoneOf).
+ */
+export function writtenColumns(written: Record<string, string>): {
+  qualification: string | null;
+  stage: string | null;
+  grade: string | null;
+  tier: string | null;
+  fitScore: string | null;
+  mqlAt: string | null;
+  sqlAt: string | null;
+} {
+  const w = written;
+  return {
+    qualification: w.bant_qualification ?? null,
+    stage: (w.lifecyclestage || w.bant_lifecycle_stage) ?? null,
+    grade: w.bant_fit_grade ?? null,
+    tier: w.bant_engagement_tier ?? null,
+    fitScore: w.bant_fit_score ?? null,
+    mqlAt: w.bant_became_mql_at || null,
+    sqlAt: w.bant_became_sql_at || null,
+  };
 }
 
 export function milestoneOf(snapshot: ContactSnapshot): SnapshotMilestone | undefined {

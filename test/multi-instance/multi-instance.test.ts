@@ -175,7 +175,7 @@ describe.skipIf(!pgOk || !redisOk)('two app instances on one PostgreSQL and one 
     const unscored = [...portal.live('contacts')].filter((c) => !portal.value('contacts', c, 'bant_scored_at'));
     expect(unscored.map((c) => c.id)).toEqual([]);
     const { rows: snapshots } = await sql.query<{ contact_id: string; scored_at: string }>(
-      `SELECT contact_id, data->>'scoredAt' AS scored_at FROM snapshots WHERE portal_id = $1`,
+      `SELECT contact_id, result->>'scoredAt' AS scored_at FROM snapshot_results WHERE portal_id = $1`,
       [portal.id],
     );
     expect(snapshots.length).toBe(portal.count('contacts'));

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres-migrations.ts';
 import { openPostgresStore } from '../../src/store/postgres-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { describeStoreContract } from './store-contract.ts';
+import { describeStoreContract, snapshot } from './store-contract.ts';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -70,6 +70,53 @@ describe.skipIf(!available)('PostgreSQL store', () => {
       expect(await store.ping()).toBe(true);
     } finally {
       await admin.end();
+      await store.close();
+    }
+  });
+
+  it('when a database of migration 7 is opened, then its snapshots come back whole from their profile and result rows and are counted as before', async () => {
+    const schema = newSchema();
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    const withMilestone = snapshot(9, '2', {
+      ownerId: null,
+      written: { bant_qualification: 'sql', lifecyclestage: '', bant_lifecycle_stage: 'salesqualifiedlead', bant_fit_grade: 'A', bant_became_sql_at: '2026-01-02' },
+      writtenAt: '2026-01-03T00:00:01.234Z',
+      leadProcess: { inLeadProcess: false, because: 'lifecycle_stage', stage: 'customer' },
+      routedTo: { ownerId: '88', reason: 'round robin' },
+      optionLabels: { industry: { MACHINERY: 'Machinery' } } as never,
+      answeredAt: { budget: '2026-01-01T00:00:00.000Z' },
+      companyId: '5',
+    });
+    const plain = snapshot(9, '1', { written: { bant_qualification: 'nurture', bant_fit_grade: 'C', bant_engagement_tier: '3', bant_fit_score: '41' } });
+    try {
+      await admin.query(`CREATE SCHEMA "${schema}"`);
+      await admin.query(`SET search_path TO "${schema}"`);
+      await admin.query('CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version <= 7)) {
+        await admin.query(migration.sql);
+        await admin.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      }
+      for (const s of [plain, withMilestone]) await admin.query('INSERT INTO snapshots (portal_id, contact_id, data) VALUES ($1, $2, $3)', [s.portalId, s.contactId, JSON.stringify(s)]);
+    } finally {
+      await admin.end();
+    }
+    const store = await openPostgresStore(DATABASE_URL, { schema });
+    try {
+      const got = await store.getSnapshots(9, ['1', '2']);
+      expect(got.get('1')).toEqual(plain);
+      expect(got.get('2')).toEqual(withMilestone);
+      expect(await store.listSnapshots(9, null, 10)).toEqual([plain, withMilestone]);
+      const byQualification = [...(await store.countSnapshotFields(9))].sort((a, b) => String(a.qualification).localeCompare(String(b.qualification)));
+      expect(byQualification).toEqual([
+        { qualification: 'nurture', grade: 'C', tier: '3', fitScore: '41', count: 1 },
+        { qualification: 'sql', stage: 'salesqualifiedlead', grade: 'A', count: 1 },
+      ]);
+      expect(await store.listSnapshotMilestones(9)).toEqual([{ contactId: '2', qualification: 'sql', sqlAt: '2026-01-02' }]);
+      await store.putSnapshotResults(9, [{ contactId: '2', written: { bant_qualification: 'mql' }, scoredAt: '2026-01-05T00:00:00.000Z', modelVersion: '2.0.0' }]);
+      const { writtenAt: _writtenAt, leadProcess: _leadProcess, routedTo: _routedTo, ...kept } = withMilestone;
+      expect((await store.getSnapshots(9, ['2'])).get('2')).toEqual({ ...kept, written: { bant_qualification: 'mql' }, scoredAt: '2026-01-05T00:00:00.000Z', modelVersion: '2.0.0' });
+    } finally {
       await store.close();
     }
   });
