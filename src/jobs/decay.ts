@@ -25,6 +25,8 @@ export const DECAY_SCORE_CHUNK = 500;
  * score history, snapshots).
  */
 export const DECAY_WRITE_BATCH = 1000;
+/** Hand-overs being written at once (see runDecay). */
+export const DECAY_WRITES_IN_FLIGHT = 2;
 /** Contacts per batch write (docs/hubspot-platform.md §3.5). */
 const BATCH_CALL = 100;
 /** The section-3 values only: lifecyclestage and hs_lead_status follow them, and the pipeline decides those. */
@@ -48,11 +50,15 @@ export function profileFromSnapshot(snapshot: ContactSnapshot): Profile {
 }
 
 /**
- * Time alone moves the engagement score by fractions of a point and ages the reasons ("(160 d ago)" → "(161 d ago)")
- * every day; written as they come, decay would rewrite nearly every contact daily. So decay counts an engagement
- * drift only from this many points, and never the reasons' text alone. A contact that is written gets all its values.
+ * Time alone moves the engagement score, and the lead score that follows it, by fractions of a point and ages the
+ * reasons ("(160 d ago)" → "(161 d ago)") every day; written as they come, decay would rewrite nearly every contact
+ * daily (each write a share of the portal's API limit). So decay counts a drift of either score only from this many
+ * points, and never the reasons' text alone. Bands, priority and outcome count at once. A contact that is written gets
+ * all its values.
  */
 export const ENGAGEMENT_DRIFT_POINTS = 1;
+/** The scores whose drift decay counts only from ENGAGEMENT_DRIFT_POINTS. */
+const DRIFTING_SCORES: ReadonlySet<string> = new Set(['bant_engagement_score', 'bant_lead_score']);
 
 /** Names of the result's values that differ from what was last written, by the pipeline's own diff; bant_scored_at alone is no change. */
 export function changedProperties(result: ScoringResult, written: Record<string, string>): string[] {
@@ -64,9 +70,10 @@ export function changedProperties(result: ScoringResult, written: Record<string,
 export function decayChanges(result: ScoringResult, written: Record<string, string>): string[] {
   return changedProperties(result, written).filter((name) => {
     if (name === 'bant_score_reasons') return false;
-    if (name !== 'bant_engagement_score') return true;
+    if (!DRIFTING_SCORES.has(name)) return true;
     const before = Number(written[name]);
-    return !Number.isFinite(before) || Math.abs(Number(result.properties.bant_engagement_score) - before) >= ENGAGEMENT_DRIFT_POINTS;
+    const now = Number(result.properties[name as 'bant_engagement_score' | 'bant_lead_score']);
+    return !Number.isFinite(before) || !Number.isFinite(now) || Math.abs(now - before) >= ENGAGEMENT_DRIFT_POINTS;
   });
 }
 
@@ -131,12 +138,17 @@ export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<Exc
       let contacts = 0;
       let changed = 0;
       let failed = 0;
-      // At most one chunk's writes are in flight while the next chunk is scored: the store works while the engine does.
-      let writing: Promise<unknown> = Promise.resolve();
-      const afterWrites = async (step: () => Promise<unknown>) => {
-        await writing;
-        writing = step();
-        writing.catch(() => {});
+      // Up to DECAY_WRITES_IN_FLIGHT hand-overs are written while the next chunk is scored: the store works while the
+      // engine does, and one hand-over's history and snapshot writes overlap the next one's task sync (which take
+      // turns, src/jobs/portal-turns.ts). A page's cursor moves only once every hand-over before it is written.
+      const writing: Array<Promise<unknown>> = [];
+      const afterWrites = async (step: (before: Promise<unknown>) => Promise<unknown>) => {
+        while (writing.length >= DECAY_WRITES_IN_FLIGHT) await writing.shift();
+        const before = Promise.all(writing);
+        before.catch(() => {});
+        const write = step(before);
+        write.catch(() => {});
+        writing.push(write);
       };
       let reading = ctx.store.listSnapshots(portalId, after, DECAY_PAGE);
       for (;;) {
@@ -158,19 +170,20 @@ export async function runDecay(ctx: AppContext, portalId: PortalId): Promise<Exc
           if (!endOfPage && handOver < DECAY_WRITE_BATCH) continue;
           const items = pending.slice(0, handOver);
           pending = pending.slice(handOver);
-          await afterWrites(async () => {
+          await afterWrites(async (before) => {
             if (items.length > 0) {
               client ??= await ctx.hubspot.forPortal(portalId);
               await applyResults(ctx, portalId, items, { client, model });
             }
             if (!endOfPage) return;
+            await before;
             contacts += page.length;
             after = last;
             await run.advance(page.length, last);
           });
         }
       }
-      await writing;
+      while (writing.length > 0) await writing.shift();
       const summary = `${contacts} contacts decayed, ${changed} changed and written, ${failed} could not be scored`;
       return { summary, contacts, changed, failed, cursor: null };
     });

@@ -25,6 +25,7 @@ import { placeInStoredAccounts, queueAccountsOf } from '../accounts/place-contac
 import { accountSettle } from '../accounts/rescore-accounts.ts';
 import { ENGINE_TASK_KINDS, type SyncTasksSummary, syncTasks } from './sync-tasks.ts';
 import { type LeadSyncSummary, syncLeads } from '../leads/sync-leads.ts';
+import { takeTurn } from './portal-turns.ts';
 
 /** Batch endpoints take 100 objects (docs/hubspot-platform.md §3.5). */
 export const CONTACT_BATCH = 100;
@@ -188,46 +189,51 @@ export async function applyResults(
   const stageOrder = await client.lifecycleStageOrder();
   const known = await knownSnapshots(ctx, portalId, items);
   const processes = new Map(items.map((item) => [item.contactId, decideLeadProcess({ lifecycleStage: item.current.lifecyclestage, stageOrder, signals: item.pastLeadStages })]));
-  const routedTo = await routeOwners(ctx, client, portalId, items, processes, known, { settings, model, timeZone: installation?.timeZone });
+  // Routing, the write-back and the task sync of one portal take turns (portal-turns.ts): each reads what the one
+  // before it stored (the rotation, today's task budget), and decay hands over its batches two at a time.
+  const { routedTo, writtenAt, done } = await takeTurn(`route-write-tasks:${portalId}`, async () => {
+    const routedTo = await routeOwners(ctx, client, portalId, items, processes, known, { settings, model, timeZone: installation?.timeZone });
 
-  const plans = items.map((item) => {
-    const leadProcess = processes.get(item.contactId) as LeadProcess;
-    // Past the lead stages: no hs_lead_status change (docs/contract.md section 4); lifecyclestage never moves back anyway.
-    const writeSettings = leadProcess.inLeadProcess ? settings : { ...settings, syncLeadStatus: false };
-    const changes = planContactWrite({ result: item.result.properties, current: item.current, stageOrder: settings.syncLifecycleStage ? stageOrder : [], settings: writeSettings });
-    return { item, changes: { ...changes, ...milestoneWrites(item.result, item.current) }, leadProcess };
+    const plans = items.map((item) => {
+      const leadProcess = processes.get(item.contactId) as LeadProcess;
+      // Past the lead stages: no hs_lead_status change (docs/contract.md section 4); lifecyclestage never moves back anyway.
+      const writeSettings = leadProcess.inLeadProcess ? settings : { ...settings, syncLeadStatus: false };
+      const changes = planContactWrite({ result: item.result.properties, current: item.current, stageOrder: settings.syncLifecycleStage ? stageOrder : [], settings: writeSettings });
+      return { item, changes: { ...changes, ...milestoneWrites(item.result, item.current) }, leadProcess };
+    });
+    const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
+    // The meddic_* properties exist only once a MEDDIC model is active: created before its first values are written.
+    if (writes.length && model.framework === 'meddic' && model.meddic) await client.provisionMeddicProperties?.(model.meddic, language);
+    const refused = new Map<string, string>();
+    const writtenAt = new Map<string, string>();
+    for (let start = 0; start < writes.length; start += CONTACT_BATCH) {
+      const report = await client.writeContacts(writes.slice(start, start + CONTACT_BATCH));
+      for (const f of report.failed) refused.set(f.contactId, f.error);
+      for (const [contactId, at] of report.updatedAt ?? []) writtenAt.set(contactId, at);
+    }
+    const done = plans.filter((p) => !refused.has(p.item.contactId));
+    for (const [contactId, error] of refused) summary.failed.push({ contactId, error });
+    summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
+    summary.unchanged = done.length - summary.written;
+
+    summary.tasks = await syncTasks(
+      ctx,
+      client,
+      portalId,
+      done.map(({ item, leadProcess }) => {
+        const want = leadTaskWant(item, leadProcess, language);
+        // A lead sales rejected wants no lead tasks; its open ones, escalations included, close saying why.
+        if (isRejected(item.profile)) {
+          want.tasks = [];
+          for (const kind of [...LEAD_TASK_KINDS, 'escalate' as const]) want.noLongerApplies[kind] = REJECTED_REASON;
+        }
+        const scoredBefore = Boolean(item.current.bant_scored_at);
+        return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
+      }),
+      { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
+    );
+    return { routedTo, writtenAt, done };
   });
-  const writes: ContactWrite[] = plans.filter((p) => Object.keys(p.changes).length > 0).map((p) => ({ contactId: p.item.contactId, properties: p.changes }));
-  // The meddic_* properties exist only once a MEDDIC model is active: created before its first values are written.
-  if (writes.length && model.framework === 'meddic' && model.meddic) await client.provisionMeddicProperties?.(model.meddic, language);
-  const refused = new Map<string, string>();
-  const writtenAt = new Map<string, string>();
-  for (let start = 0; start < writes.length; start += CONTACT_BATCH) {
-    const report = await client.writeContacts(writes.slice(start, start + CONTACT_BATCH));
-    for (const f of report.failed) refused.set(f.contactId, f.error);
-    for (const [contactId, at] of report.updatedAt ?? []) writtenAt.set(contactId, at);
-  }
-  const done = plans.filter((p) => !refused.has(p.item.contactId));
-  for (const [contactId, error] of refused) summary.failed.push({ contactId, error });
-  summary.written = done.filter((p) => Object.keys(p.changes).length > 0).length;
-  summary.unchanged = done.length - summary.written;
-
-  summary.tasks = await syncTasks(
-    ctx,
-    client,
-    portalId,
-    done.map(({ item, leadProcess }) => {
-      const want = leadTaskWant(item, leadProcess, language);
-      // A lead sales rejected wants no lead tasks; its open ones, escalations included, close saying why.
-      if (isRejected(item.profile)) {
-        want.tasks = [];
-        for (const kind of [...LEAD_TASK_KINDS, 'escalate' as const]) want.noLongerApplies[kind] = REJECTED_REASON;
-      }
-      const scoredBefore = Boolean(item.current.bant_scored_at);
-      return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
-    }),
-    { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
-  );
   await recordScoring(
     ctx,
     portalId,

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { changedProperties, DECAY_PAGE, DECAY_WRITE_BATCH, decayChanges, runDecay } from '../../src/jobs/decay.ts';
+import { changedProperties, DECAY_PAGE, DECAY_WRITE_BATCH, DECAY_WRITES_IN_FLIGHT, decayChanges, runDecay } from '../../src/jobs/decay.ts';
 import type { ScoringResult } from '../../src/scoring/types.ts';
 import { contactIds, createJobHarness, fakeScore, type JobHarness, PORTAL, snapshotOf, writtenAt } from './job-fixtures.ts';
 
@@ -93,6 +93,19 @@ describe('runDecay', () => {
     expect(decayChanges(at('39.9', '+20 demo request (161 d ago)'), written)).toEqual(['bant_engagement_score']);
   });
 
+  it('when time moves the lead score by a fraction of a point, then decay does not count it; a full point or a band does', () => {
+    const result = fakeScore({ properties: { points: '10' }, activities: [] }, h.ctx.defaultModel, new Date('2026-03-02T09:00:00Z'));
+    const at = (lead: string, extra: Record<string, string> = {}) => ({ ...result, properties: { ...result.properties, bant_lead_score: lead, ...extra } });
+    const written = { ...(at('52.4').properties as unknown as Record<string, string>) };
+
+    expect(changedProperties(at('51.5'), written)).toEqual(['bant_lead_score']);
+    expect(decayChanges(at('51.5'), written)).toEqual([]);
+    expect(decayChanges(at('51.4'), written)).toEqual(['bant_lead_score']);
+    // A band counts at once; the contact is then written with all its values, the lead score's fraction too.
+    expect(decayChanges(at('52.0', { bant_engagement_tier: '3' }), { ...written, bant_engagement_tier: '2' })).toEqual(['bant_engagement_tier']);
+    expect(decayChanges(at('52.4'), { ...written, bant_lead_score: '' })).toEqual(['bant_lead_score']);
+  });
+
   it('when two decay runs start at once, then one does the work and each changed contact is handed on once', async () => {
     await seedSnapshots(h, 300);
 
@@ -123,6 +136,31 @@ describe('runDecay', () => {
     expect(ids[0]).toBe(snapshots[DECAY_PAGE]?.contactId);
     expect(ids).toHaveLength((total - DECAY_PAGE) / 2);
     expect((await h.store.getJobState(PORTAL, 'decay'))?.lastRun?.summary).toMatch(new RegExp(`^${total - DECAY_PAGE} contacts decayed`));
+  });
+
+  it('when hand-overs are written, then two at most are in flight and a page counts as done only once all before it are written', async () => {
+    const snapshots = await seedSnapshots(h, DECAY_PAGE * 2);
+    let inFlight = 0;
+    let most = 0;
+    const cursorsSeen: Array<string | undefined> = [];
+    pipeline.during = async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      const which = pipeline.batches.length;
+      // The page's second hand-over is the slowest: the page's last one, started beside it, must not move the cursor first.
+      await new Promise((resolve) => setTimeout(resolve, which === 2 ? 40 : 2));
+      cursorsSeen.push((await h.store.getJobState(PORTAL, 'decay'))?.cursor ?? undefined);
+      inFlight -= 1;
+    };
+
+    await runDecay(h.ctx, PORTAL);
+
+    expect(most).toBe(DECAY_WRITES_IN_FLIGHT);
+    // While the first page's hand-overs were being written, the cursor stayed before the page.
+    const firstPageHandOvers = Math.ceil(DECAY_PAGE / 2 / DECAY_WRITE_BATCH);
+    expect(cursorsSeen.slice(0, firstPageHandOvers).every((cursor) => cursor === undefined)).toBe(true);
+    expect(applied()).toHaveLength(DECAY_PAGE);
+    expect((await h.store.getJobState(PORTAL, 'decay'))?.lastRun?.summary).toMatch(new RegExp(`^${snapshots.length} contacts decayed, ${DECAY_PAGE} changed`));
   });
 
   it('when a snapshot cannot be scored, then it is logged and counted and the others are decayed', async () => {
