@@ -6,6 +6,7 @@ import { groupKey, milestoneOf, SnapshotFieldTally, snapshotGroupKey } from './s
 import { indexAfter } from './sorted-ids.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, matchesTaskFilter, outcomeKey } from './store.ts';
 import type {
+  TaskRecordCount,
   TaskRecordFilter,
   AdminSessionRecord,
   AccountSnapshot,
@@ -957,6 +958,18 @@ export class MemoryStore implements Store {
     const portal = this.state.tasks.get(portalId);
     if (!portal) return [];
     return [...portal.values()].filter((r) => matchesTaskFilter(r, filter)).map(clone);
+  }
+
+  async countTaskRecords(portalId: PortalId): Promise<TaskRecordCount[]> {
+    this.open();
+    const counts = new Map<string, TaskRecordCount>();
+    for (const record of this.state.tasks.get(portalId)?.values() ?? []) {
+      const key = `${record.kind}\u0000${record.status}`;
+      const count = counts.get(key);
+      if (count) count.count += 1;
+      else counts.set(key, { kind: record.kind, status: record.status, count: 1 });
+    }
+    return [...counts.values()];
   }
 
   // account snapshots

@@ -19,6 +19,7 @@ import {
 } from './postgres-snapshot-rows.ts';
 import { MAX_SCORE_CHANGES_PER_CONTACT, outcomeKey } from './store.ts';
 import type {
+  TaskRecordCount,
   TaskRecordFilter,
   AccountSnapshot,
   AdminSessionRecord,
@@ -806,6 +807,15 @@ class PostgresStore implements Store {
       filter.madeSince === undefined ? [portalId, filter.kind ?? null, filter.status ?? null] : [portalId, filter.kind ?? null, filter.status ?? null, filter.madeSince],
     );
     return rows.map((r) => r.data);
+  }
+
+  async countTaskRecords(portalId: PortalId): Promise<TaskRecordCount[]> {
+    // An index-only scan of task_records_portal_status (migration 1): the records themselves are not read.
+    const { rows } = await this.pool.query<{ kind: TaskRecordCount['kind']; status: TaskRecordCount['status']; n: string }>(
+      'SELECT kind, status, count(*) AS n FROM task_records WHERE portal_id = $1 GROUP BY status, kind',
+      [portalId],
+    );
+    return rows.map((r) => ({ kind: r.kind, status: r.status, count: Number(r.n) }));
   }
 
   // jobs and locks

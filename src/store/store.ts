@@ -330,6 +330,13 @@ export function taskMadeAt(record: TaskRecord): string | undefined {
   return record.status === 'deferred' ? record.budgetedAt : record.createdAt;
 }
 
+/** How many task records of a portal have this kind and status (countTaskRecords). */
+export interface TaskRecordCount {
+  kind: TaskKind;
+  status: TaskRecord['status'];
+  count: number;
+}
+
 /** Whether a record passes a listTaskRecords filter (the in-memory stores' form of the query). */
 export function matchesTaskFilter(record: TaskRecord, filter: TaskRecordFilter): boolean {
   if (filter.kind !== undefined && record.kind !== filter.kind) return false;
@@ -442,6 +449,8 @@ export interface Store {
   getTaskRecords(portalId: PortalId, contactIds: string[]): Promise<TaskRecord[]>;
   putTaskRecords(records: TaskRecord[]): Promise<void>;
   listTaskRecords(portalId: PortalId, filter?: TaskRecordFilter): Promise<TaskRecord[]>;
+  /** The portal's task records counted by kind and status (the console's funnel), without reading them. */
+  countTaskRecords(portalId: PortalId): Promise<TaskRecordCount[]>;
 
   // score history and outcomes (purged with the contact by deleteContactState and with the portal)
   /** Appends changes per contact (oldest first), keeping the newest `MAX_SCORE_CHANGES_PER_CONTACT` of each contact. */

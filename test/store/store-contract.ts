@@ -746,6 +746,26 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(escalations).toEqual([taskRecord(101, '3', { kind: 'escalate', escalatedTaskId: 't-3' })]);
       });
 
+      it('when task records are counted, then each kind and status of the portal has its count, as listing them would give', async () => {
+        await store.putTaskRecords([
+          taskRecord(101, '1', { status: 'completed' }),
+          taskRecord(101, '2'),
+          taskRecord(101, '3'),
+          taskRecord(101, '3', { kind: 'escalate', escalatedTaskId: 't-3' }),
+          taskRecord(101, '4', { status: 'deferred' }),
+          taskRecord(202, '5'),
+        ]);
+        await store.deleteContactState(101, ['2']);
+        const byKey = (counts: Array<{ kind: string; status: string; count: number }>) => [...counts].sort((a, b) => `${a.kind}/${a.status}`.localeCompare(`${b.kind}/${b.status}`));
+        expect(byKey(await store.countTaskRecords(101))).toEqual([
+          { kind: 'call_sql', status: 'completed', count: 1 },
+          { kind: 'call_sql', status: 'deferred', count: 1 },
+          { kind: 'call_sql', status: 'open', count: 1 },
+          { kind: 'escalate', status: 'open', count: 1 },
+        ]);
+        expect(await store.countTaskRecords(303)).toEqual([]);
+      });
+
       it('when listing by when the task was made, then a deferred record counts by the task it replaced and older records stay out', async () => {
         await store.putTaskRecords([
           taskRecord(101, '1', { createdAt: '2026-01-01T23:59:59.999Z' }),

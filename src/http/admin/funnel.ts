@@ -5,7 +5,7 @@
 // console can list the contacts behind it (drill-down) and export them. When a contact reached MQL and SQL comes from
 // its `bant_became_mql_at` / `bant_became_sql_at` (else its score history); won from the recorded outcomes.
 import { GRADES, QUALIFICATIONS, TASK_KINDS, TIERS } from '../../scoring/types.ts';
-import type { Installation, JobState, PortalId, SnapshotFieldCount, Store, TaskRecord } from '../../store/store.ts';
+import type { Installation, JobState, PortalId, SnapshotFieldCount, Store, TaskRecord, TaskRecordCount } from '../../store/store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RANGE_DAYS = 30;
@@ -113,26 +113,28 @@ function snapshotMetrics(f: SnapshotFields): string[] {
 
 const isSnapshotMetric = (metric: string | undefined) => metric !== undefined && /^(outcome|stage|grade|tier|fit):/.test(metric);
 
-export function summariseTasks(records: TaskRecord[]): FunnelView['tasks'] {
+/** The funnel's task figures from the store's counts by kind and status. */
+export function summariseTasks(counts: TaskRecordCount[]): FunnelView['tasks'] {
   const byKind = Object.fromEntries(TASK_KINDS.map((k) => [k, { created: 0, open: 0, completed: 0 }])) as FunnelView['tasks']['byKind'];
+  let created = 0;
   let open = 0;
   let completed = 0;
-  for (const record of records) {
+  for (const { kind: name, status, count } of counts) {
     // A deferred task (over the daily budget) was never created in HubSpot.
-    if (record.status === 'deferred') continue;
-    const kind = byKind[record.kind] ?? { created: 0, open: 0, completed: 0 };
-    byKind[record.kind] = kind;
-    kind.created += 1;
-    if (record.status === 'open') {
-      kind.open += 1;
-      open += 1;
+    if (status === 'deferred') continue;
+    const kind = (Object.hasOwn(byKind, name) ? byKind[name] : undefined) ?? { created: 0, open: 0, completed: 0 };
+    byKind[name] = kind;
+    kind.created += count;
+    created += count;
+    if (status === 'open') {
+      kind.open += count;
+      open += count;
     }
-    if (record.status === 'completed') {
-      kind.completed += 1;
-      completed += 1;
+    if (status === 'completed') {
+      kind.completed += count;
+      completed += count;
     }
   }
-  const created = records.filter((r) => r.status !== 'deferred').length;
   return { created, open, completed, escalated: byKind.escalate?.created ?? 0, byKind };
 }
 
@@ -232,8 +234,8 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
     if (!Number.isFinite(enteredAt) && (milestone.qualification === 'mql' || milestone.qualification === 'sql')) withoutMilestones.push(milestone.contactId);
   }
 
-  const records = await store.listTaskRecords(portalId);
-  for (const record of records) if (drill?.startsWith('tasks:') && taskMetrics(record).includes(drill)) drilled.add(record.contactId);
+  // The records are read only to list a task number's contacts; the figures come from the store's counts.
+  if (drill?.startsWith('tasks:')) for (const record of await store.listTaskRecords(portalId)) if (taskMetrics(record).includes(drill)) drilled.add(record.contactId);
   await addHistoryMilestones(store, portalId, withoutMilestones, reached, becameSql);
   const outcomeRecords = await store.listOutcomes(portalId);
   const wonContacts = new Set(outcomeRecords.filter((o) => o.outcome === 'won').map((o) => o.contactId));
@@ -310,7 +312,7 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
       excludedAsBackfill: excluded.size,
     },
     scoreDistribution: { fitBuckets, grades, tiers },
-    tasks: summariseTasks(records),
+    tasks: summariseTasks(await store.countTaskRecords(portalId)),
   };
   return { view, drilled: [...drilled] };
 }
