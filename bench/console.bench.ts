@@ -13,13 +13,15 @@ import { runWhatIf } from '../src/http/admin/what-if.ts';
 import { loadFunnel } from '../src/outcomes/portal-outcomes.ts';
 import { parseModel } from '../src/scoring/index.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
-import type { ContactSnapshot, OutcomeRecord } from '../src/store/store.ts';
+import { TASK_KINDS } from '../src/scoring/types.ts';
+import type { ContactSnapshot, OutcomeRecord, TaskRecord } from '../src/store/store.ts';
 import { PORTAL } from '../test/jobs/job-fixtures.ts';
 import { generateSnapshots, model, NOW } from './lib/decay-snapshots.ts';
 import { DEFAULT_DATABASE_URL, parseArgs, postgresReachable, reportResult, scratchDatabase } from './lib/harness.ts';
 
 const DAY = 86_400_000;
 const AIM_SECONDS = 2;
+const TASK_STATUSES: ReadonlyArray<TaskRecord['status']> = ['open', 'completed', 'open', 'deferred', 'deleted'];
 const args = parseArgs();
 const count = args.num('contacts', args.quick ? 100_000 : 1_000_000);
 const runs = args.num('runs', 3);
@@ -57,6 +59,7 @@ if (!(await postgresReachable(DEFAULT_DATABASE_URL))) {
   try {
     const loadStart = performance.now();
     let i = 0;
+    let taskRecords = 0;
     const outcomes: OutcomeRecord[] = [];
     for (const batch of generateSnapshots(count, { batchSize: 2_000, withAnswers: true })) {
       const snapshots = batch.map((s) => withMilestones(s, i++));
@@ -66,15 +69,26 @@ if (!(await postgresReachable(DEFAULT_DATABASE_URL))) {
         outcomes.push({ portalId: PORTAL, contactId: s.contactId, outcome: 'won', at, source: 'deal', dealId: `d${s.contactId}`, recordedAt: at });
       }
       await store.putSnapshots(snapshots);
+      // A task record for every fourth contact, of every kind and status, made over the last 60 days: the funnel's
+      // task figures count them.
+      const tasks: TaskRecord[] = snapshots
+        .filter((s) => Number(s.contactId) % 4 === 0)
+        .map((s) => {
+          const n = Number(s.contactId);
+          const createdAt = new Date(NOW - (n % 60) * DAY).toISOString();
+          return { portalId: PORTAL, contactId: s.contactId, kind: TASK_KINDS[(n / 4) % TASK_KINDS.length]!, taskId: `t${n}`, ownerId: s.ownerId ?? null, status: TASK_STATUSES[n % TASK_STATUSES.length]!, createdAt, dueAt: createdAt };
+        });
+      await store.putTaskRecords(tasks);
+      taskRecords += tasks.length;
     }
     await store.putOutcomes(outcomes);
     // What autovacuum does shortly after a bulk load: statistics (else the planner sorts every page anew) and the
     // visibility map (else the counts read the table instead of their indexes alone).
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    await client.query('VACUUM ANALYZE snapshots, snapshot_results');
+    await client.query('VACUUM ANALYZE snapshots, snapshot_results, task_records');
     await client.end();
-    console.log(`console: loaded ${count} contacts and ${outcomes.length} outcomes in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+    console.log(`console: loaded ${count} contacts, ${taskRecords} task records and ${outcomes.length} outcomes in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
 
     const draftParsed = parseModel({ ...model, version: 'bench-draft', mqlCells: [...model.mqlCells, 'C1', 'C2'] });
     if (!draftParsed.ok) throw new Error(`draft invalid: ${JSON.stringify(draftParsed.issues)}`);
