@@ -42,10 +42,28 @@ export async function forEachSnapshot(
   return visitPages((after, size) => store.listSnapshots(portalId, after, size), visit, options.limit ?? Number.POSITIVE_INFINITY);
 }
 
-/** Pages through the snapshots whose sample key is below `below` (all of them at SAMPLE_KEYS); returns how many. */
-export async function forEachSampledSnapshot(store: Store, portalId: PortalId, below: number, visit: (snapshot: ContactSnapshot) => void): Promise<number> {
-  if (below >= SAMPLE_KEYS) return forEachSnapshot(store, portalId, visit);
-  return visitPages((after, size) => store.listSampledSnapshots(portalId, below, after, size), visit, Number.POSITIVE_INFINITY);
+/**
+ * Pages through the snapshots whose sample key is below `below` (all of them at SAMPLE_KEYS); returns how many.
+ * `withPage` reads what the visits need of each page's contacts (their open tasks, say) before they start.
+ */
+export async function forEachSampledSnapshot(
+  store: Store,
+  portalId: PortalId,
+  below: number,
+  visit: (snapshot: ContactSnapshot) => void,
+  withPage: (page: ContactSnapshot[]) => Promise<void> = async () => {},
+): Promise<number> {
+  const read = (after: string | null, size: number) =>
+    below >= SAMPLE_KEYS ? store.listSnapshots(portalId, after, size) : store.listSampledSnapshots(portalId, below, after, size);
+  return visitPages(
+    async (after, size) => {
+      const page = await read(after, size);
+      await withPage(page);
+      return page;
+    },
+    visit,
+    Number.POSITIVE_INFINITY,
+  );
 }
 
 export function profileOf(snapshot: ContactSnapshot): Profile {

@@ -10,7 +10,7 @@ import { score } from '../../scoring/index.ts';
 import type { ScoringModel } from '../../scoring/model-schema.ts';
 import { QUALIFICATIONS } from '../../scoring/types.ts';
 import type { ScoringResult, TaskKind } from '../../scoring/types.ts';
-import type { PortalId, Store, TaskRecord } from '../../store/store.ts';
+import type { ContactSnapshot, PortalId, Store, TaskRecord } from '../../store/store.ts';
 import { type ContactLabel, describeContact } from './describe-contact.ts';
 import { sampleBoundFor } from '../../store/sample-key.ts';
 import { forEachSampledSnapshot, profileAt, profileOf } from './read-snapshots.ts';
@@ -147,12 +147,16 @@ export async function runWhatIf(args: {
     { model: draft, tally: newTally() },
     { model: active, tally: newTally() },
   ];
+  // Only the scored contacts' open tasks: a sample of 30,000 need not read a million contacts' task records.
   const openTasks = new Map<string, Set<string>>();
-  for (const record of await store.listTaskRecords(portalId, { status: 'open' })) {
-    const kinds = openTasks.get(record.contactId) ?? new Set<TaskRecord['kind']>();
-    kinds.add(record.kind);
-    openTasks.set(record.contactId, kinds);
-  }
+  const readOpenTasks = async (page: ContactSnapshot[]) => {
+    for (const record of await store.getTaskRecords(portalId, page.map((snapshot) => snapshot.contactId))) {
+      if (record.status !== 'open') continue;
+      const kinds = openTasks.get(record.contactId) ?? new Set<TaskRecord['kind']>();
+      kinds.add(record.kind);
+      openTasks.set(record.contactId, kinds);
+    }
+  };
   const changes: ContactChange[] = [];
   let changesTotal = 0;
   const impact = { outcomesChange: 0, tasksCreatedNow: 0, byRep: new Map<string, number>() };
@@ -193,6 +197,7 @@ export async function runWhatIf(args: {
       // Bounded memory on a large portal: keep the largest changes only.
       if (changes.length >= 4 * CHANGES_LISTED) changes.splice(0, changes.length, ...rankChanges(changes).slice(0, CHANGES_LISTED));
     },
+    readOpenTasks,
   );
   const [d, a] = tallies;
   const sampled = evaluated < total;
