@@ -219,10 +219,13 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
       }
     }
   }
+  let listing: Promise<string[]> | undefined;
   if (drill && isSnapshotMetric(drill)) {
-    // The combinations of values the metric counts, then the store lists the contacts that have one of them.
+    // The combinations of values the metric counts, then the store lists the contacts that have one of them, while
+    // the rest of the funnel is read (at a million contacts the list is the longest read).
     const counted = groups.filter((group) => snapshotMetrics(group).includes(drill)).map(({ count: _count, ...fields }) => fields);
-    for (const contactId of await store.listSnapshotIdsInGroups(portalId, counted)) drilled.add(contactId);
+    listing = store.listSnapshotIdsInGroups(portalId, counted);
+    listing.catch(() => {});
   }
   for (const milestone of await store.listSnapshotMilestones(portalId)) {
     const mqlAt = milestoneMs(milestone.mqlAt);
@@ -314,5 +317,6 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
     scoreDistribution: { fitBuckets, grades, tiers },
     tasks: summariseTasks(await store.countTaskRecords(portalId)),
   };
+  if (listing) for (const contactId of await listing) drilled.add(contactId);
   return { view, drilled: [...drilled] };
 }
