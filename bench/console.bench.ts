@@ -7,7 +7,7 @@
 // skips it).
 // Run: scripts/with-node24 node --experimental-strip-types bench/console.bench.ts [--quick] [--contacts N] [--runs N] [--exact 0] [--keep 1]
 import pg from 'pg';
-import { computeFunnel } from '../src/http/admin/funnel.ts';
+import { computeFunnel, listDrilledContacts } from '../src/http/admin/funnel.ts';
 import { sortContactIds } from '../src/http/admin/funnel-routes.ts';
 import { runWhatIf } from '../src/http/admin/what-if.ts';
 import { loadFunnel } from '../src/outcomes/portal-outcomes.ts';
@@ -100,7 +100,7 @@ if (!(await postgresReachable(DEFAULT_DATABASE_URL))) {
     const evaluation = await best('evaluation funnel', () => loadFunnel(store, PORTAL));
     // A drill-down behind a count of written values (the route lists the first 200 of them and the total).
     const drill = await best('drill-down grade:B', async () => {
-      const { drilled } = await computeFunnel(store, PORTAL, { range, backfillUntilMs: null, drill: 'grade:B' });
+      const drilled = await listDrilledContacts(store, PORTAL, { range, backfillUntilMs: null, drill: 'grade:B' });
       // As the route lists them: in id order, the first page of 200 read for their names.
       const ids = sortContactIds(drilled);
       await store.getSnapshots(PORTAL, ids.slice(0, 200));

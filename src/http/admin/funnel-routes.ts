@@ -4,7 +4,17 @@ import type { AppContext } from '../../app-context.ts';
 import { BadRequestError, NotFoundError } from '../../errors.ts';
 import { toCsv } from './csv.ts';
 import { describeContact } from './describe-contact.ts';
-import { computeFunnel, DEFAULT_RANGE_DAYS, type FunnelRange, type FunnelView, installBackfillEnd, lifecycleLabel, METRIC_PATTERN } from './funnel.ts';
+import {
+  computeFunnel,
+  DEFAULT_RANGE_DAYS,
+  type FunnelOptions,
+  type FunnelRange,
+  type FunnelView,
+  installBackfillEnd,
+  lifecycleLabel,
+  listDrilledContacts,
+  METRIC_PATTERN,
+} from './funnel.ts';
 import { sessionOf } from './session.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -28,13 +38,17 @@ export function parseRange(query: Request['query'], nowMs: number): FunnelRange 
   return { fromMs, toMs };
 }
 
-async function funnelFor(ctx: AppContext, req: Request, res: Response, drill?: string) {
+async function funnelOptions(ctx: AppContext, req: Request, res: Response): Promise<FunnelOptions> {
   const { portalId } = sessionOf(res);
   const installation = await ctx.store.getInstallation(portalId);
   if (!installation) throw new NotFoundError(`The app is no longer installed in portal ${portalId}`);
   const nowMs = ctx.now();
   const backfill = await ctx.store.getJobState(portalId, 'backfill');
-  return computeFunnel(ctx.store, portalId, { range: parseRange(req.query, nowMs), backfillUntilMs: installBackfillEnd(installation, backfill, nowMs), ...(drill ? { drill } : {}) });
+  return { range: parseRange(req.query, nowMs), backfillUntilMs: installBackfillEnd(installation, backfill, nowMs) };
+}
+
+async function funnelFor(ctx: AppContext, req: Request, res: Response) {
+  return computeFunnel(ctx.store, sessionOf(res).portalId, await funnelOptions(ctx, req, res));
 }
 
 const collator = new Intl.Collator('en', { numeric: true });
@@ -101,7 +115,7 @@ export function createFunnelRouter(ctx: AppContext): Router {
 
   const drilledContacts = async (req: Request, res: Response, limit: number) => {
     const metric = metricOf(req);
-    const { drilled } = await funnelFor(ctx, req, res, metric);
+    const drilled = await listDrilledContacts(ctx.store, sessionOf(res).portalId, { ...(await funnelOptions(ctx, req, res)), drill: metric });
     const { portalId } = sessionOf(res);
     const ids = sortContactIds(drilled);
     const snapshots = await ctx.store.getSnapshots(portalId, ids.slice(0, limit));

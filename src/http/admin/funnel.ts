@@ -189,6 +189,21 @@ export interface FunnelOptions {
   drill?: string;
 }
 
+/** The combinations of written values a metric counts, then the contacts the store has with one of them. */
+function listCounted(store: Store, portalId: PortalId, groups: SnapshotFieldCount[], metric: string): Promise<string[]> {
+  const counted = groups.filter((group) => snapshotMetrics(group).includes(metric)).map(({ count: _count, ...fields }) => fields);
+  return store.listSnapshotIdsInGroups(portalId, counted);
+}
+
+/**
+ * The contacts behind one number of the funnel. A number of written values (outcome, stage, grade, tier, fit score) is
+ * listed from the store's counts alone; the others (cohort, velocity, tasks) need the rest of the funnel.
+ */
+export async function listDrilledContacts(store: Store, portalId: PortalId, options: FunnelOptions & { drill: string }): Promise<string[]> {
+  if (isSnapshotMetric(options.drill)) return listCounted(store, portalId, await store.countSnapshotFields(portalId), options.drill);
+  return (await computeFunnel(store, portalId, options)).drilled;
+}
+
 export async function computeFunnel(store: Store, portalId: PortalId, options: FunnelOptions): Promise<{ view: FunnelView; drilled: string[] }> {
   const { range, drill } = options;
   const drilled = new Set<string>();
@@ -219,14 +234,7 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
       }
     }
   }
-  let listing: Promise<string[]> | undefined;
-  if (drill && isSnapshotMetric(drill)) {
-    // The combinations of values the metric counts, then the store lists the contacts that have one of them, while
-    // the rest of the funnel is read (at a million contacts the list is the longest read).
-    const counted = groups.filter((group) => snapshotMetrics(group).includes(drill)).map(({ count: _count, ...fields }) => fields);
-    listing = store.listSnapshotIdsInGroups(portalId, counted);
-    listing.catch(() => {});
-  }
+  if (drill && isSnapshotMetric(drill)) for (const contactId of await listCounted(store, portalId, groups, drill)) drilled.add(contactId);
   for (const milestone of await store.listSnapshotMilestones(portalId)) {
     const mqlAt = milestoneMs(milestone.mqlAt);
     const sqlAt = milestoneMs(milestone.sqlAt);
@@ -317,6 +325,5 @@ export async function computeFunnel(store: Store, portalId: PortalId, options: F
     scoreDistribution: { fitBuckets, grades, tiers },
     tasks: summariseTasks(await store.countTaskRecords(portalId)),
   };
-  if (listing) for (const contactId of await listing) drilled.add(contactId);
   return { view, drilled: [...drilled] };
 }
