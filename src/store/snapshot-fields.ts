@@ -5,16 +5,16 @@ import type { ContactSnapshot, SnapshotFieldCount, SnapshotMilestone } from './s
 type Fields = Omit<SnapshotFieldCount, 'count'>;
 
 function fieldsOf(snapshot: ContactSnapshot): Fields {
-  const w = snapshot.written;
+  const { qualification, stage, grade, tier, fitScore } = writtenColumns(snapshot.written);
   const fields: Fields = {};
-  const take = (name: keyof Fields, value: string | undefined) => {
-    if (value !== undefined) fields[name] = value;
+  const take = (name: keyof Fields, value: string | null) => {
+    if (value !== null) fields[name] = value;
   };
-  take('qualification', w.bant_qualification);
-  take('stage', w.lifecyclestage || w.bant_lifecycle_stage);
-  take('grade', w.bant_fit_grade);
-  take('tier', w.bant_engagement_tier);
-  take('fitScore', w.bant_fit_score);
+  take('qualification', qualification);
+  take('stage', stage);
+  take('grade', grade);
+  take('tier', tier);
+  take('fitScore', fitScore);
   return fields;
 }
 
@@ -42,8 +42,8 @@ export class SnapshotFieldTally {
 }
 
 /**
- * The written values the funnels count and the milestones, as PostgreSQL keeps them in columns beside the result:
- * null where not written, an empty milestone as none (the same reading as fieldsOf and milestoneOf).
+ * The written values the funnels count and the milestones: null where not written, an empty milestone as none. The one
+ * reading of them: fieldsOf and milestoneOf here, and PostgreSQL's columns beside each result.
  */
 export function writtenColumns(written: Record<string, string>): {
   qualification: string | null;
@@ -67,13 +67,11 @@ export function writtenColumns(written: Record<string, string>): {
 }
 
 export function milestoneOf(snapshot: ContactSnapshot): SnapshotMilestone | undefined {
-  const w = snapshot.written;
-  const mqlAt = w.bant_became_mql_at || undefined;
-  const sqlAt = w.bant_became_sql_at || undefined;
-  if (!mqlAt && !sqlAt && w.bant_qualification !== 'mql' && w.bant_qualification !== 'sql') return undefined;
+  const { qualification, mqlAt, sqlAt } = writtenColumns(snapshot.written);
+  if (!mqlAt && !sqlAt && qualification !== 'mql' && qualification !== 'sql') return undefined;
   return {
     contactId: snapshot.contactId,
-    ...(w.bant_qualification !== undefined ? { qualification: w.bant_qualification } : {}),
+    ...(qualification !== null ? { qualification } : {}),
     ...(mqlAt ? { mqlAt } : {}),
     ...(sqlAt ? { sqlAt } : {}),
   };
