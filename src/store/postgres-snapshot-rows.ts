@@ -2,14 +2,14 @@
 // and the result (what was written back) in `snapshot_results`, beside the written values the console counts. Decay
 // rewrites only results, daily, for most contacts; kept apart, an update copies the narrow row and leaves the profile
 // (two thirds of the document) and its indexes alone.
-import type { ContactSnapshot, SnapshotResult } from './store.ts';
+import { type ContactSnapshot, SNAPSHOT_RESULT_FIELDS, type SnapshotResult } from './store.ts';
 import { writtenColumns } from './snapshot-fields.ts';
 
-/** The fields of a snapshot that are its result (SnapshotResult without the contact id); everything else is profile. */
-export const RESULT_FIELDS = ['ownerId', 'written', 'writtenAt', 'scoredAt', 'modelVersion', 'leadProcess', 'routedTo'] as const;
-const RESULT_FIELD_SET: ReadonlySet<string> = new Set(RESULT_FIELDS);
+/** A snapshot's result fields are its result row; everything else is its profile. */
+const RESULT_FIELD_SET: ReadonlySet<string> = new Set(SNAPSHOT_RESULT_FIELDS);
 
-type StoredResult = Omit<SnapshotResult, 'contactId'>;
+/** A result as its row keeps it (the contact id is the row's key). */
+export type StoredResult = Omit<SnapshotResult, 'contactId'>;
 
 /** One row of the JSON array the snapshot statements read with json_to_recordset. */
 export interface SnapshotRow {
@@ -73,11 +73,11 @@ export const WRITTEN_COLUMNS_FROM_EXCLUDED = WRITTEN_COLUMNS.split(', ')
   .join(', ');
 
 /** A row of `SELECT s.profile AS p, r.result AS r`, as the driver parses json. */
-export interface SnapshotRows {
+export interface JoinedSnapshotRow {
   p: Record<string, unknown>;
   r: StoredResult;
 }
 
-export function joinRows(rows: SnapshotRows[]): ContactSnapshot[] {
+export function joinRows(rows: JoinedSnapshotRow[]): ContactSnapshot[] {
   return rows.map((row) => joinSnapshot(row.p, row.r));
 }

@@ -12,8 +12,9 @@ import {
   joinSnapshot,
   resultOnlyRow,
   SNAPSHOT_ROW_COLUMNS,
-  type SnapshotRows,
+  type JoinedSnapshotRow,
   snapshotRow,
+  type StoredResult,
   WRITTEN_COLUMNS,
   WRITTEN_COLUMNS_FROM_EXCLUDED,
 } from './postgres-snapshot-rows.ts';
@@ -529,7 +530,7 @@ class PostgresStore implements Store {
   async getSnapshots(portalId: PortalId, contactIds: string[]): Promise<Map<string, ContactSnapshot>> {
     const found = new Map<string, ContactSnapshot>();
     if (contactIds.length === 0) return found;
-    const { rows } = await this.pool.query<SnapshotRows>(
+    const { rows } = await this.pool.query<JoinedSnapshotRow>(
       `SELECT s.profile AS p, r.result AS r FROM snapshots s JOIN snapshot_results r USING (portal_id, contact_id)
        WHERE s.portal_id = $1 AND s.contact_id = ANY($2::text[])`,
       [portalId, contactIds],
@@ -665,7 +666,7 @@ class PostgresStore implements Store {
     if (limit <= 0) return [];
     // The cursor is said of both tables: the planner does not carry it across the join, and a merge join would read
     // every result row before the cursor.
-    const { rows } = await this.pool.query<SnapshotRows>(
+    const { rows } = await this.pool.query<JoinedSnapshotRow>(
       `SELECT s.profile AS p, r.result AS r FROM snapshots s JOIN snapshot_results r USING (portal_id, contact_id)
        WHERE s.portal_id = $1 AND ($2::text IS NULL OR s.contact_id > $2::text) AND ($2::text IS NULL OR r.contact_id > $2::text)
        ORDER BY s.contact_id LIMIT $3`,
@@ -690,7 +691,7 @@ class PostgresStore implements Store {
       [portalId, below, afterContactId, afterContactId === null ? null : sampleKeyOf(afterContactId), limit],
     );
     if (profiles.length === 0) return [];
-    const { rows: results } = await this.pool.query<{ c: string; r: SnapshotRows['r'] }>(
+    const { rows: results } = await this.pool.query<{ c: string; r: StoredResult }>(
       'SELECT contact_id AS c, result AS r FROM snapshot_results WHERE portal_id = $1 AND contact_id = ANY($2::text[])',
       [portalId, profiles.map((row) => row.c).sort()],
     );

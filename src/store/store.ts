@@ -164,7 +164,9 @@ export interface DeadLetter extends WorkItem {
 
 /** Compact per-contact state: what the engine needs to recompute at a new time, plus what was last written. */
 /** The fields of a contact snapshot that a rescore from the snapshot itself changes. */
-export type SnapshotResult = Pick<ContactSnapshot, 'contactId' | 'ownerId' | 'written' | 'writtenAt' | 'scoredAt' | 'modelVersion' | 'leadProcess' | 'routedTo'>;
+/** The fields of a snapshot that are its result, what a rescore from the snapshot alone (decay) writes anew. */
+export const SNAPSHOT_RESULT_FIELDS = ['ownerId', 'written', 'writtenAt', 'scoredAt', 'modelVersion', 'leadProcess', 'routedTo'] as const;
+export type SnapshotResult = Pick<ContactSnapshot, 'contactId' | (typeof SNAPSHOT_RESULT_FIELDS)[number]>;
 
 export interface ContactSnapshot {
   portalId: PortalId;
