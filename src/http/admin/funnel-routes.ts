@@ -115,8 +115,8 @@ export function createFunnelRouter(ctx: AppContext): Router {
 
   const drilledContacts = async (req: Request, res: Response, limit: number) => {
     const metric = metricOf(req);
-    const drilled = await listDrilledContacts(ctx.store, sessionOf(res).portalId, { ...(await funnelOptions(ctx, req, res)), drill: metric });
     const { portalId } = sessionOf(res);
+    const drilled = await listDrilledContacts(ctx.store, portalId, { ...(await funnelOptions(ctx, req, res)), drill: metric });
     const ids = sortContactIds(drilled);
     const snapshots = await ctx.store.getSnapshots(portalId, ids.slice(0, limit));
     const contacts = ids.slice(0, limit).map((id) => {
