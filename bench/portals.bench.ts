@@ -7,6 +7,7 @@
 // Full size: --portals 1000 --backfill-contacts 100000 --minutes 5 (installing 1,000 portals takes minutes).
 // Run: scripts/with-node24 node --experimental-strip-types bench/portals.bench.ts [--quick] [--portals N]
 //      [--backfill-contacts M] [--events-per-minute E] [--minutes T] [--store postgres|lowdb] [--queue-concurrency N]
+//      [--profile DIR] (CPU profiles of the app and of this process over the stream, bench/lib/profile.ts)
 import {
   appEnv,
   DEFAULT_DATABASE_URL,
@@ -24,6 +25,7 @@ import {
   startBenchStandIn,
   waitFor,
 } from './lib/harness.ts';
+import { type Profiling, startProfiling } from './lib/profile.ts';
 import type { CrmRecord, Portal } from '../standin/index.ts';
 
 const args = parseArgs();
@@ -34,6 +36,7 @@ const minutes = args.num('minutes', args.quick ? 1 : 5);
 const store = args.get('store') ?? 'postgres';
 // The app's live-lane concurrency (QUEUE_CONCURRENCY); absent: the app's default.
 const queueConcurrency = args.get('queue-concurrency');
+const profileDir = args.get('profile');
 const CONTACTS_PER_PORTAL = 5;
 const INSTALLS_AT_ONCE = 8;
 
@@ -50,7 +53,10 @@ const big = standIn.createPortal({ portalId: 5_999_999, contacts: backfillContac
 const dataDir = await makeTempDir('bench-portals');
 const db = store === 'postgres' ? await scratchDatabase(DEFAULT_DATABASE_URL, 'bench_portals') : undefined;
 // The app's own coalescing window (1 s), not the harness's shorter one: the latency is what a portal would see.
-const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { DATABASE_URL: db?.url, RESCORE_DELAY_MS: undefined, QUEUE_CONCURRENCY: queueConcurrency } }));
+const inspectPort = profileDir ? await freePort() : undefined;
+const app = await spawnApp(appEnv({ port, standIn, dataDir, extra: { DATABASE_URL: db?.url, RESCORE_DELAY_MS: undefined, QUEUE_CONCURRENCY: queueConcurrency } }), {
+  nodeArgs: inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`] : [],
+});
 
 // Need, not budget: under the shipped model colleagues inherit budget from their company, so a contact's own budget
 // answer may not change its bant_budget; need stays personal.
@@ -84,6 +90,7 @@ try {
       pending.delete(key);
     }
   }, 25);
+  const profiling: Profiling | undefined = profileDir && inspectPort ? await startProfiling(profileDir, inspectPort) : undefined;
   const streamStart = Date.now();
   while (sent < totalEvents) {
     const portal = others[(sent * 7_919) % others.length]!;
@@ -99,6 +106,7 @@ try {
     if (due > Date.now()) await sleep(due - Date.now());
   }
   const streamSeconds = (Date.now() - streamStart) / 1000;
+  if (profiling) console.log(`  CPU profiles of the stream: ${(await profiling.stop()).join(', ')}`);
   const writtenDuringStream = latencies.length;
   // Changes still unwritten 2 minutes after the stream ended count as never written (an infinite latency), so a run
   // that falls behind still reports its percentiles instead of only failing.

@@ -45,7 +45,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const hubspot = createPortalClients({ config, store, log, metrics, bottleneckConnection: redis?.connection });
   const models = createModelRegistry({ store, defaultModel, log });
 
-  let wake = () => {};
+  let wake = (_dueAt?: number) => {};
   const stopping = new AbortController();
   const ctx: AppContext = {
     config,
@@ -56,7 +56,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
     defaultModel,
     modelFor: models.modelFor,
     now: () => Date.now(),
-    notifyWork: () => wake(),
+    notifyWork: (dueAt) => wake(dueAt),
     stopSignal: stopping.signal,
   };
   await hubspot.ensurePrivateAppInstallation?.();
@@ -76,7 +76,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   const port = typeof address === 'object' && address ? address.port : config.PORT;
 
   const worker = startQueueWorker(ctx, { handlers: { backfill: handleBackfills }, maxConcurrency: config.QUEUE_CONCURRENCY, maxItemsInFlight: config.QUEUE_ITEMS_IN_FLIGHT });
-  wake = () => worker.wake();
+  wake = (dueAt) => worker.wake(dueAt);
   const scheduler = startScheduler(ctx);
   log.info('app started', { port, publicBaseUrl: config.PUBLIC_BASE_URL, store: config.DATABASE_URL ? 'postgres' : 'lowdb' });
   const sizeWarning = await checkEmbeddedStoreSize(store, { embedded: !config.DATABASE_URL, limit: config.LOWDB_CONTACT_LIMIT });

@@ -2,14 +2,14 @@
 import type { Logger } from './log.ts';
 import { parseModel } from './scoring/index.ts';
 import type { ScoringModel } from './scoring/model-schema.ts';
-import type { PortalId, Store } from './store/store.ts';
+import type { Installation, PortalId, Store } from './store/store.ts';
 
 export function createModelRegistry(deps: { store: Store; defaultModel: ScoringModel; log: Logger }) {
   // Parsed models keyed by their stored JSON, so a portal's model is validated once, not per rescore.
   const parsed = new Map<string, ScoringModel>();
 
-  async function modelFor(portalId: PortalId): Promise<ScoringModel> {
-    const installation = await deps.store.getInstallation(portalId);
+  async function modelFor(portalId: PortalId, known?: Installation): Promise<ScoringModel> {
+    const installation = known ?? (await deps.store.getInstallation(portalId));
     if (!installation?.activeModel) return deps.defaultModel;
     const key = JSON.stringify(installation.activeModel);
     const cached = parsed.get(key);

@@ -358,7 +358,11 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       res.end();
     });
   });
-  server.keepAliveTimeout = 1_000;
+  // Connections stay open between calls, as HubSpot's API front keeps them. The server announces its idle timeout
+  // (`Keep-Alive: timeout=N`) and undici closes a connection after one answer when N is not above its own 2 s margin:
+  // with the 1 s this had, every call of the app opened a new TCP connection (a tenth of the app's CPU at a thousand
+  // portals, bench/README.md). `close()` still ends idle connections at once.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

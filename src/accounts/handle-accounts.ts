@@ -4,10 +4,11 @@ import type { WorkHandler } from '../jobs/queue-worker.ts';
 import { rescoreAccounts } from './rescore-accounts.ts';
 
 export const handleAccounts: WorkHandler = async (ctx, portalId, items) => {
-  if (!(await ctx.store.getInstallation(portalId))) return {};
-  const client = await ctx.hubspot.forPortal(portalId);
+  const installation = await ctx.store.getInstallation(portalId);
+  if (!installation) return {};
+  const client = await ctx.hubspot.forPortal(portalId, installation);
   const callsBefore = client.callCount();
-  const summary = await rescoreAccounts(ctx, portalId, items.map((item) => item.key));
+  const summary = await rescoreAccounts(ctx, portalId, items.map((item) => item.key), { installation });
   ctx.metrics.inc('bant_accounts_rescored_total', 'Companies qualified as accounts', { portal: portalId }, summary.companies);
   // One batch of a portal at a time (the worker's default), so the difference is this batch's own calls.
   ctx.metrics.inc('bant_account_api_calls_total', 'HubSpot calls made for account qualification', { portal: portalId }, client.callCount() - callsBefore);

@@ -18,7 +18,7 @@ import { type AccountContact, type AccountResult, labelContact, qualifyAccount }
 import { type CallCandidate, type Callee, chooseCallee, waitsForCall } from '../scoring/account-calls.ts';
 import { readCallStates } from './call-states.ts';
 import type { Profile, PropertyBag } from '../scoring/types.ts';
-import type { AccountSnapshot, ContactSnapshot, PortalId, WorkItem } from '../store/store.ts';
+import type { AccountSnapshot, ContactSnapshot, Installation, PortalId, WorkItem } from '../store/store.ts';
 import { applyResults, type ResultItem } from '../jobs/rescore-contacts.ts';
 
 /** The contact values an account's context can change (src/scoring/place-in-account.ts). */
@@ -101,14 +101,20 @@ export function storedAccount(snapshot: AccountSnapshot | undefined): AccountRes
   return result && typeof result === 'object' && result.sources && result.bant ? result : null;
 }
 
-export async function rescoreAccounts(ctx: AppContext, portalId: PortalId, companyIds: string[]): Promise<AccountRescoreSummary> {
+export async function rescoreAccounts(
+  ctx: AppContext,
+  portalId: PortalId,
+  companyIds: string[],
+  options: { /** The portal's installation as the caller has just read it; absent: read here. */ installation?: Installation } = {},
+): Promise<AccountRescoreSummary> {
   const summary: AccountRescoreSummary = { companies: 0, written: 0, tasksCreated: 0, tasksCompleted: 0, failed: [] };
   const ids = [...new Set(companyIds)];
   if (ids.length === 0) return summary;
-  const client = await ctx.hubspot.forPortal(portalId);
-  const language = languageOf((await ctx.store.getInstallation(portalId))?.settings);
+  const installation = options.installation ?? (await ctx.store.getInstallation(portalId));
+  const client = await ctx.hubspot.forPortal(portalId, installation);
+  const language = languageOf(installation?.settings);
   if (!hasRequest(client)) throw new Error('account qualification needs the HubSpot client');
-  const model = await ctx.modelFor(portalId);
+  const model = await ctx.modelFor(portalId, installation);
   const now = new Date(ctx.now());
 
   const companies = await readCompanies(client.request, ids, modelInputs(model).company);

@@ -120,9 +120,11 @@ export function createWebhookRouter(ctx: AppContext, options: WebhookRouterOptio
       return;
     }
     let enqueued = 0;
+    let dueAt: number | undefined;
     try {
       const summary = await intake.receive(parsed.events);
       enqueued = summary.enqueued;
+      dueAt = summary.dueAt;
       ctx.metrics.inc(DELIVERIES_METRIC, DELIVERIES_HELP, { status: 200 });
       res.status(200).json({ received: summary.events, accepted: summary.fresh, duplicates: summary.duplicates });
     } catch (error) {
@@ -133,7 +135,7 @@ export function createWebhookRouter(ctx: AppContext, options: WebhookRouterOptio
     } finally {
       ctx.metrics.observe('bant_webhook_ack_seconds', 'Time from request to acknowledgement', (performance.now() - started) / 1000);
     }
-    if (enqueued > 0) ctx.notifyWork();
+    if (enqueued > 0) ctx.notifyWork(dueAt);
   };
 
   router.post(WEBHOOK_PATH, requireJson(ctx), receive);

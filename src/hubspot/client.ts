@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { AuthorizationError } from '../errors.ts';
 import { type Logger, registerSecret } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { PortalId, Store } from '../store/store.ts';
+import type { Installation, PortalId, Store } from '../store/store.ts';
 import { LABELLED_PROPERTIES, type OptionLabels } from '../scoring/option-labels.ts';
 import type { MeddicModel } from '../scoring/meddic-schema.ts';
 import { readAssociations } from './associations.ts';
@@ -54,7 +54,7 @@ export interface HubSpotPortalClient extends PortalClient {
 }
 
 export interface HubSpotClients extends PortalClients {
-  forPortal(portalId: PortalId): Promise<HubSpotPortalClient>;
+  forPortal(portalId: PortalId, installation?: Installation): Promise<HubSpotPortalClient>;
   auth: InstallationAuth;
   /**
    * Disconnect from the app's side (docs/hubspot-platform.md §2.5, §7): DELETE /appinstalls/2026-03/external-install with the
@@ -96,6 +96,8 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
   });
   const pauses: PortalPauses = createPortalPauses();
   const clients = new Map<PortalId, HubSpotPortalClient>();
+  /** The installation each portal's client was last handed out with: its granted scopes, as of the caller's batch. */
+  const grantedScopes = new Map<PortalId, readonly string[] | undefined>();
 
   function build(portalId: PortalId): HubSpotPortalClient {
     const requester = createPortalRequester({
@@ -135,10 +137,11 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       return index?.activities;
     }, MARKETING_EVENTS_TTL_MS);
     // Without the optional scope (OAuth installs record what was granted) the read is skipped, not attempted; checked
-    // on each read, so a reinstall that grants it takes effect at once.
+    // against the installation the client was last handed out with (forPortal, once per batch), so a reinstall that
+    // grants it takes effect at the next batch.
     const marketingEvents = async () => {
-      const installation = await store.getInstallation(portalId);
-      if (installation?.mode === 'oauth' && !installation.scopes.includes(MARKETING_EVENTS_SCOPE)) return undefined;
+      const scopes = grantedScopes.has(portalId) ? grantedScopes.get(portalId) : await oauthScopesOf(await store.getInstallation(portalId));
+      if (scopes && !scopes.includes(MARKETING_EVENTS_SCOPE)) return undefined;
       return marketingEventIndex();
     };
     const dealStage = createDealStageCache(request);
@@ -233,12 +236,13 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
 
   return {
     auth,
-    async forPortal(portalId) {
-      const installation = await store.getInstallation(portalId);
+    async forPortal(portalId, known) {
+      const installation = known ?? (await store.getInstallation(portalId));
       if (!installation) throw new AuthorizationError(portalId, 'the app is not installed in this portal');
       if (installation.status !== 'active') {
         throw new AuthorizationError(portalId, `installation is inactive (${installation.statusReason ?? 'no reason recorded'})`);
       }
+      grantedScopes.set(portalId, oauthScopesOf(installation));
       let client = clients.get(portalId);
       if (!client) {
         client = build(portalId);
@@ -261,6 +265,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
       await retireInstallation(store, portalId, new Date(now()).toISOString());
       auth.forget(portalId);
       clients.delete(portalId);
+      grantedScopes.delete(portalId);
       await limiters.drop(portalId);
       log.info('portal disconnected: tokens and portal data deleted, settings and models kept for a reinstall', { portalId });
     },
@@ -269,4 +274,9 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     },
     close: () => limiters.stop(),
   };
+}
+
+/** The scopes an OAuth install granted; undefined for a static token (private app), which is not checked. */
+function oauthScopesOf(installation: Installation | undefined): readonly string[] | undefined {
+  return installation?.mode === 'oauth' ? installation.scopes : undefined;
 }

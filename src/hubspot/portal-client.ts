@@ -4,7 +4,7 @@ import type { Language } from '../scoring/catalogue.ts';
 import type { OptionLabels } from '../scoring/option-labels.ts';
 import type { MeddicModel } from '../scoring/meddic-schema.ts';
 import type { Criterion, Profile, TaskKind } from '../scoring/types.ts';
-import type { PortalId } from '../store/store.ts';
+import type { Installation, PortalId } from '../store/store.ts';
 import type { DealRecord } from './deals.ts';
 import type { LeadCreate, LeadPipelines, LeadRecord, LeadUpdate } from './leads.ts';
 
@@ -158,8 +158,11 @@ export interface PortalClient {
 }
 
 export interface PortalClients {
-  /** A ready client: token refreshed when due, limiter and retries attached. Throws AuthorizationError if the portal cannot be used. */
-  forPortal(portalId: PortalId): Promise<PortalClient>;
+  /**
+   * A ready client: token refreshed when due, limiter and retries attached. Throws AuthorizationError if the portal
+   * cannot be used. `installation`: the portal's, as the caller has just read it (else it is read here).
+   */
+  forPortal(portalId: PortalId, installation?: Installation): Promise<PortalClient>;
   /** Static-token mode: records the one portal as an installation (no-op with OAuth). Call once at start-up. */
   ensurePrivateAppInstallation?(): Promise<void>;
   /**

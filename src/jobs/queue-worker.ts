@@ -6,7 +6,7 @@
 // rescoring. The live lane takes portals round-robin, resuming after the last served one (a keyset page of due portals).
 import type { AppContext } from '../app-context.ts';
 import type { EngagementObjectType } from '../hubspot/portal-client.ts';
-import type { LeasedItem, PortalId, WorkItem, WorkKind } from '../store/store.ts';
+import type { Installation, LeasedItem, PortalId, WorkItem, WorkKind } from '../store/store.ts';
 import { handleDeals } from '../outcomes/deal-outcomes.ts';
 import { handleAccounts } from '../accounts/handle-accounts.ts';
 import { rescoreContacts } from './rescore-contacts.ts';
@@ -37,7 +37,11 @@ export interface QueueWorkerOptions {
   maxItemsInFlight?: number;
   /** Backfills running at once, in their own lane beside the live batches (default 4; each waits mostly on its own portal's rate limit). */
   maxBackfills?: number;
-  /** Idle poll interval for due work (retries, coalescing windows), default 250 ms: it adds to every webhook's latency, as a rescore becomes due when its coalescing window ends, which no enqueue announces. One indexed query per poll. */
+  /**
+   * Idle poll interval for due work nobody announced (retries after their backoff, work another instance enqueued),
+   * default 250 ms. A webhook's rescore is announced with the end of its coalescing window (wake(dueAt)), so its
+   * latency does not wait for the poll. One indexed query per poll.
+   */
   pollMs?: number;
   /** Run the background loop (default true); tests call runOnce() instead. */
   background?: boolean;
@@ -50,8 +54,8 @@ export interface QueueWorker {
   stop(): Promise<void>;
   /** One fair round (up to the concurrency limits) over the portals with due work; resolves with the number of items handled. */
   runOnce(): Promise<number>;
-  /** New work was enqueued (AppContext.notifyWork). */
-  wake(): void;
+  /** New work was enqueued (AppContext.notifyWork): look now, or at `dueAt` (epoch ms) when it becomes due then. */
+  wake(dueAt?: number): void;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
@@ -96,8 +100,37 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
 
   registerMetrics(ctx);
 
-  const wake = () => {
-    wakeUp?.();
+  /** A wake while the loop was leasing: it looks again before sleeping (the work may have come after its query). */
+  let wokenWhileBusy = false;
+  const wakeNow = () => {
+    if (wakeUp) wakeUp();
+    else wokenWhileBusy = true;
+  };
+  // Backfills are looked for once per poll, when one ends, or when work is announced, not on every live batch's end:
+  // at a thousand portals the live lane wakes the loop dozens of times a second and each look is a query.
+  let lastBackfillLook = Number.NEGATIVE_INFINITY;
+  let backfillLookWanted = true;
+  // One timer, for the earliest announced due time: looking when a coalescing window ends, not at enqueue (when
+  // nothing is due yet) nor at the next poll.
+  let dueTimer: { at: number; timer: NodeJS.Timeout } | undefined;
+  const wake = (dueAt?: number) => {
+    const delay = dueAt === undefined ? 0 : dueAt - ctx.now();
+    if (delay <= 0) {
+      backfillLookWanted = true;
+      wakeNow();
+      return;
+    }
+    if (stopping || (dueTimer && dueTimer.at <= dueAt!)) return;
+    if (dueTimer) clearTimeout(dueTimer.timer);
+    dueTimer = {
+      at: dueAt!,
+      // A millisecond late: a timer may fire on the loop's cached clock, just before the store's clock reaches dueAt.
+      timer: setTimeout(() => {
+        dueTimer = undefined;
+        backfillLookWanted = true;
+        wakeNow();
+      }, delay + 1),
+    };
   };
 
   /**
@@ -134,7 +167,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     lane.add(batch);
     batch.finally(() => {
       lane.delete(batch);
-      wake();
+      wakeNow();
     });
     return batch;
   };
@@ -163,8 +196,19 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const startBackfills = async (started: Array<Promise<number>>): Promise<void> => {
     const free = maxBackfills - backfillsInFlight.size;
     if (backfillKinds.length === 0 || free <= 0 || stopping) return;
+    const now = ctx.now();
+    if (!backfillLookWanted && now - lastBackfillLook < pollMs) return;
+    backfillLookWanted = false;
+    lastBackfillLook = now;
     const leased = await ctx.store.lease({ now: ctx.now(), limit: free, leaseMs, kinds: backfillKinds });
-    for (const item of leased.filter((i) => !busyItems.has(i.id))) started.push(track(runBatch(item.portalId, [item]), backfillsInFlight));
+    for (const item of leased.filter((i) => !busyItems.has(i.id))) {
+      const backfill = track(runBatch(item.portalId, [item]), backfillsInFlight);
+      // A slot is free again: the next backfill need not wait for the poll.
+      void backfill.finally(() => {
+        backfillLookWanted = true;
+      });
+      started.push(backfill);
+    }
   };
 
   /** Starts what the two lanes have room for. Returns the started batches. */
@@ -177,6 +221,7 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   };
 
   const runOnce = async (): Promise<number> => {
+    backfillLookWanted = true;
     const started = await startBatches();
     const counts = await Promise.all(started);
     return counts.reduce((sum, n) => sum + n, 0);
@@ -185,13 +230,16 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const loop = async () => {
     while (!stopping) {
       let started = 0;
+      let failed = false;
+      wokenWhileBusy = false;
       try {
         started = (await startBatches()).length;
       } catch (error) {
+        failed = true;
         ctx.log.error('queue worker could not lease work; retrying', { error });
       }
       if (stopping) break;
-      if (started === 0 || inFlight.size >= maxConcurrency) {
+      if (failed || ((started === 0 || inFlight.size >= maxConcurrency) && !wokenWhileBusy)) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, pollMs);
           wakeUp = () => {
@@ -211,7 +259,9 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     wake,
     async stop() {
       stopping = true;
-      wake();
+      if (dueTimer) clearTimeout(dueTimer.timer);
+      dueTimer = undefined;
+      wakeNow();
       await looping;
       while (inFlight.size + backfillsInFlight.size > 0) await Promise.allSettled([...inFlight, ...backfillsInFlight]);
     },
@@ -266,19 +316,24 @@ function registerMetrics(ctx: AppContext): void {
   });
 }
 
-/** Work for a portal that was uninstalled meanwhile is dropped, not retried into dead letters. */
-async function isInstalled(ctx: AppContext, portalId: PortalId, items: LeasedItem[]): Promise<boolean> {
-  if ((await ctx.store.getInstallation(portalId))?.status === 'active') return true;
+/**
+ * The portal's installation, or undefined when it was uninstalled meanwhile: its work is then dropped, not retried
+ * into dead letters.
+ */
+async function activeInstallation(ctx: AppContext, portalId: PortalId, items: LeasedItem[]): Promise<Installation | undefined> {
+  const installation = await ctx.store.getInstallation(portalId);
+  if (installation?.status === 'active') return installation;
   ctx.metrics.inc('bant_queue_items_total', 'Work items handled, by kind and outcome', { kind: items[0]?.kind ?? 'unknown', outcome: 'not_installed' }, items.length);
   ctx.log.info('work for a portal that is not installed was dropped', { portalId, items: items.length });
-  return false;
+  return undefined;
 }
 
 /** rescore: pull, score, diff, write, tasks for up to 100 contacts in one go. */
 export const handleRescores: WorkHandler = async (ctx, portalId, items) => {
-  if (!(await isInstalled(ctx, portalId, items))) return {};
+  const installation = await activeInstallation(ctx, portalId, items);
+  if (!installation) return {};
   const reason = items.some((item) => item.payload?.releaseDeferred) ? 'release_deferred' : 'webhook';
-  const summary = await rescoreContacts(ctx, portalId, items.map((item) => item.key), { reason });
+  const summary = await rescoreContacts(ctx, portalId, items.map((item) => item.key), { reason, installation });
   // Scoring errors and values HubSpot refused do not change on a retry: dead-letter them with the reason.
   const failed = summary.failed.flatMap((f) => items.filter((item) => item.key === f.contactId).map((item) => ({ id: item.id, reason: f.error, permanent: true })));
   return { failed };
@@ -298,8 +353,9 @@ export const handlePurges: WorkHandler = async (ctx, portalId, items) => {
 
 /** engagement: a call, meeting, email or note was logged; rescore the contacts it is associated with (queued, coalesced). */
 export const handleEngagements: WorkHandler = async (ctx, portalId, items) => {
-  if (!(await isInstalled(ctx, portalId, items))) return {};
-  const client = await ctx.hubspot.forPortal(portalId);
+  const installation = await activeInstallation(ctx, portalId, items);
+  if (!installation) return {};
+  const client = await ctx.hubspot.forPortal(portalId, installation);
   const byType = new Map<EngagementObjectType, string[]>();
   for (const item of items) {
     const [type, id] = item.key.split(':') as [EngagementObjectType, string];
@@ -320,8 +376,9 @@ export const handleEngagements: WorkHandler = async (ctx, portalId, items) => {
  * company with 5,000 contacts becomes batches of 100 and merges with rescores already pending for the same contacts.
  */
 export const handleCompanies: WorkHandler = async (ctx, portalId, items) => {
-  if (!(await isInstalled(ctx, portalId, items))) return {};
-  const client = await ctx.hubspot.forPortal(portalId);
+  const installation = await activeInstallation(ctx, portalId, items);
+  if (!installation) return {};
+  const client = await ctx.hubspot.forPortal(portalId, installation);
   const contactIds = new Set<string>();
   for (const contacts of (await client.companyContactIds(items.map((item) => item.key))).values()) for (const id of contacts) contactIds.add(id);
   const now = ctx.now();

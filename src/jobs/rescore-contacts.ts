@@ -73,6 +73,12 @@ export interface RescoreSummary extends ApplySummary {
 export interface RescoreOptions {
   /** Why (webhook, backfill, reconcile, …), for logs and metrics. */
   reason?: string;
+  /**
+   * The portal's installation as the caller has just read it (the queue worker's check that it is installed). The
+   * whole rescore then works from that one reading: client, model, settings and the task budget's time zone agree,
+   * and a webhook's one-contact rescore does not read the same row seven times.
+   */
+  installation?: Installation;
 }
 
 const emptyTaskSummary = (): SyncTasksSummary => ({ created: 0, alreadyOpen: 0, deferred: 0, disabled: 0, completed: 0, refreshed: 0, keptClosed: 0, failed: [] });
@@ -85,9 +91,9 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
   const ids = [...new Set(contactIds)];
   const summary: RescoreSummary = { requested: ids.length, scored: 0, missing: [], written: 0, unchanged: 0, failed: [], tasks: emptyTaskSummary() };
   if (ids.length === 0) return summary;
-  const client = await ctx.hubspot.forPortal(portalId);
-  const model = await ctx.modelFor(portalId);
-  const installation = await ctx.store.getInstallation(portalId);
+  const installation = options.installation ?? (await ctx.store.getInstallation(portalId));
+  const client = await ctx.hubspot.forPortal(portalId, installation);
+  const model = await ctx.modelFor(portalId, installation);
   const language = languageOf(installation?.settings);
   const modelReads = modelInputs(model);
   // Calibration's candidate properties are read too, so the snapshots hold them as they were before each outcome.
@@ -126,7 +132,7 @@ export async function rescoreContacts(ctx: AppContext, portalId: PortalId, conta
       if (companyId !== undefined) item.companyId = companyId;
     }
     await placeInStoredAccounts(ctx, portalId, model, items, companyOf, now, language);
-    const applied = await applyResults(ctx, portalId, items, { client, model });
+    const applied = await applyResults(ctx, portalId, items, { client, model, ...(installation ? { installation } : {}) });
     await queueAccountsOf(ctx, portalId, items, companyOf, accountSettle(options.reason, ctx.config.RESCORE_DELAY_MS));
     summary.written += applied.written;
     summary.unchanged += applied.unchanged;
@@ -175,13 +181,13 @@ export async function applyResults(
   ctx: AppContext,
   portalId: PortalId,
   items: ResultItem[],
-  options: { client?: PortalClient; model?: ScoringModel } = {},
+  options: { client?: PortalClient; model?: ScoringModel; installation?: Installation } = {},
 ): Promise<ApplySummary> {
   const summary: ApplySummary = { written: 0, unchanged: 0, failed: [], tasks: emptyTaskSummary() };
   if (items.length === 0) return summary;
-  const client = options.client ?? (await ctx.hubspot.forPortal(portalId));
-  const model = options.model ?? (await ctx.modelFor(portalId));
-  const installation = await ctx.store.getInstallation(portalId);
+  const installation = options.installation ?? (await ctx.store.getInstallation(portalId));
+  const client = options.client ?? (await ctx.hubspot.forPortal(portalId, installation));
+  const model = options.model ?? (await ctx.modelFor(portalId, installation));
   const language = languageOf(installation?.settings);
   const settings = settingsOf(installation?.settings);
   const due = { now: ctx.now(), model, settings, timeZone: installation?.timeZone };
@@ -230,7 +236,7 @@ export async function applyResults(
         const scoredBefore = Boolean(item.current.bant_scored_at);
         return { ...want, tasks: withBusinessDue(want.tasks, due), mayHaveUnrecordedTasks: scoredBefore && !known.has(item.contactId) };
       }),
-      { model, settings, authoritativeKinds: ENGINE_TASK_KINDS },
+      { model, settings, authoritativeKinds: ENGINE_TASK_KINDS, ...(installation ? { installation } : {}) },
     );
     return { routedTo, writtenAt, done };
   });

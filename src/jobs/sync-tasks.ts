@@ -8,7 +8,7 @@ import type { AppContext } from '../app-context.ts';
 import type { PortalClient, TaskCreate } from '../hubspot/portal-client.ts';
 import type { ScoringModel } from '../scoring/model-schema.ts';
 import type { TaskDraft, TaskKind } from '../scoring/types.ts';
-import type { InstallationSettings, PortalId, TaskRecord, WorkItem } from '../store/store.ts';
+import type { Installation, InstallationSettings, PortalId, TaskRecord, WorkItem } from '../store/store.ts';
 import { taskFingerprint } from '../scoring/task-rules.ts';
 import { completeStaleTasks, type RefreshTask, refreshOpenTasks, type StaleTask } from './close-stale-tasks.ts';
 import { localDate } from './local-date.ts';
@@ -36,6 +36,8 @@ export interface SyncTasksOptions {
   settings: InstallationSettings;
   /** Kinds the caller decides for these contacts: their deferred records are dropped when no longer wanted. */
   authoritativeKinds?: TaskKind[];
+  /** The portal's installation as the caller read it (its time zone sets the budget's day); absent: read here. */
+  installation?: Installation;
 }
 
 export interface SyncTasksSummary {
@@ -116,7 +118,7 @@ export async function syncTasks(ctx: AppContext, client: PortalClient, portalId:
 
   const toCreate: Candidate[] = [];
   const budget = options.settings.dailyTaskBudget ?? options.model.tasks.dailyBudgetPerRep;
-  const used = await countCreatedToday(ctx, portalId, now);
+  const used = await countCreatedToday(ctx, portalId, now, options.installation);
   for (const candidate of open.missing.sort(compareWanted)) {
     const owner = candidate.ownerId;
     if (owner && countsAgainstBudget(candidate.task.kind) && (used.get(owner) ?? 0) >= budget) {
@@ -310,10 +312,10 @@ async function adoptOpenTasks(client: PortalClient, unrecorded: Candidate[], at:
 }
 
 /** Tasks created today (the portal's local day) per owner, for the daily budget; a deferred record counts only the task it replaced. */
-async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: number): Promise<Map<string, number>> {
+async function countCreatedToday(ctx: AppContext, portalId: PortalId, now: number, known: Installation | undefined): Promise<Map<string, number>> {
   // Only the records of the last days: a local day is at most 26 hours long, the window leaves a margin.
   const madeSince = new Date(now - TWO_DAYS_MS - ONE_DAY_MS).toISOString();
-  const [installation, records] = await Promise.all([ctx.store.getInstallation(portalId), ctx.store.listTaskRecords(portalId, { madeSince })]);
+  const [installation, records] = await Promise.all([known ?? ctx.store.getInstallation(portalId), ctx.store.listTaskRecords(portalId, { madeSince })]);
   const timeZone = installation?.timeZone;
   const today = localDate(now, timeZone);
   const used = new Map<string, number>();

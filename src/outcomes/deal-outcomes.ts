@@ -70,7 +70,7 @@ export async function recordDealOutcomes(ctx: AppContext, client: PortalClient, 
 export const handleDeals: WorkHandler = async (ctx, portalId, items): Promise<HandlerOutcome> => {
   const installation = await ctx.store.getInstallation(portalId);
   if (installation?.status !== 'active' || !hasDealAccess(installation)) return {};
-  const client = await ctx.hubspot.forPortal(portalId);
+  const client = await ctx.hubspot.forPortal(portalId, installation);
   try {
     const summary = await recordDealOutcomes(ctx, client, portalId, items.map((i) => i.key));
     ctx.log.debug('deal changes recorded', { portalId, ...summary });

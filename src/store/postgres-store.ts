@@ -474,15 +474,18 @@ class PostgresStore implements Store {
   async complete(ids: string[]): Promise<void> {
     const numeric = ids.filter((id) => /^\d+$/.test(id));
     if (numeric.length === 0) return;
-    await this.#transaction(async (client) => {
-      await client.query('DELETE FROM work_queue WHERE id = ANY($1::bigint[]) AND (leased_version IS NULL OR version = leased_version)', [numeric]);
-      // Re-enqueued while leased: stays, unleased, for another run.
-      await client.query(
-        `UPDATE work_queue SET lease_until = NULL, leased_version = NULL, attempts = 0, last_error = NULL
-         WHERE id = ANY($1::bigint[]) AND leased_version IS NOT NULL AND version <> leased_version`,
-        [numeric],
-      );
-    });
+    // One statement (a live batch ends with it, dozens a second at a thousand portals). Re-enqueued while leased: the
+    // item stays, unleased, for another run. An enqueue that commits while this runs makes the DELETE skip the row
+    // (its condition is checked again on the new version), and the UPDATE, checking its own condition again on that
+    // version, unleases it: as the two statements did in a transaction.
+    await this.pool.query(
+      `WITH gone AS (
+         DELETE FROM work_queue WHERE id = ANY($1::bigint[]) AND (leased_version IS NULL OR version = leased_version) RETURNING id
+       )
+       UPDATE work_queue SET lease_until = NULL, leased_version = NULL, attempts = 0, last_error = NULL
+       WHERE id = ANY($1::bigint[]) AND id NOT IN (SELECT id FROM gone)`,
+      [numeric],
+    );
   }
 
   async fail(id: string, reason: string, retryAt: number, maxAttempts: number): Promise<void> {
@@ -592,24 +595,24 @@ class PostgresStore implements Store {
   async appendScoreChanges(portalId: PortalId, changes: Array<{ contactId: string; change: ScoreChange }>): Promise<void> {
     if (changes.length === 0) return;
     const contactIds = [...new Set(changes.map((c) => c.contactId))];
-    await this.#transaction(async (client) => {
-      // One JSON array, as for snapshots: a jsonb[] parameter has every quote of every element escaped by the driver.
-      await client.query(
-        `INSERT INTO score_history (portal_id, contact_id, data)
-         SELECT $1, e->>'c', (e->'d')::jsonb FROM json_array_elements($2::json) WITH ORDINALITY AS t(e, o) ORDER BY o`,
-        [portalId, JSON.stringify(changes.map((c) => ({ c: c.contactId, d: c.change })))],
-      );
-      // Bounded per contact: the oldest beyond the limit go. Each contact's cut is found by walking its primary-key
-      // index from the newest entry, so the common case (far below the limit) neither reads the rows nor sorts them.
-      await client.query(
-        `DELETE FROM score_history h USING (
-           SELECT c, (SELECT seq FROM score_history WHERE portal_id = $1 AND contact_id = c ORDER BY seq DESC OFFSET $3 LIMIT 1) AS cut
-           FROM unnest($2::text[]) AS u(c)
-         ) k
-         WHERE k.cut IS NOT NULL AND h.portal_id = $1 AND h.contact_id = k.c AND h.seq <= k.cut`,
-        [portalId, contactIds, MAX_SCORE_CHANGES_PER_CONTACT],
-      );
-    });
+    // Two statements, no transaction: the trim is housekeeping. Should it fail after the insert, a contact holds one
+    // entry over the bound until its next change trims it; the two round trips a transaction adds are saved on every
+    // rescore. One JSON array, as for snapshots: a jsonb[] parameter has every quote of every element escaped by the driver.
+    await this.pool.query(
+      `INSERT INTO score_history (portal_id, contact_id, data)
+       SELECT $1, e->>'c', (e->'d')::jsonb FROM json_array_elements($2::json) WITH ORDINALITY AS t(e, o) ORDER BY o`,
+      [portalId, JSON.stringify(changes.map((c) => ({ c: c.contactId, d: c.change })))],
+    );
+    // Bounded per contact: the oldest beyond the limit go. Each contact's cut is found by walking its primary-key
+    // index from the newest entry, so the common case (far below the limit) neither reads the rows nor sorts them.
+    await this.pool.query(
+      `DELETE FROM score_history h USING (
+         SELECT c, (SELECT seq FROM score_history WHERE portal_id = $1 AND contact_id = c ORDER BY seq DESC OFFSET $3 LIMIT 1) AS cut
+         FROM unnest($2::text[]) AS u(c)
+       ) k
+       WHERE k.cut IS NOT NULL AND h.portal_id = $1 AND h.contact_id = k.c AND h.seq <= k.cut`,
+      [portalId, contactIds, MAX_SCORE_CHANGES_PER_CONTACT],
+    );
   }
 
   async getScoreHistory(portalId: PortalId, contactIds: string[]): Promise<Map<string, ScoreChange[]>> {

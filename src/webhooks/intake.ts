@@ -14,6 +14,8 @@ export interface IntakeSummary {
   duplicates: number;
   /** Work items handed to the store (after coalescing within the delivery). */
   enqueued: number;
+  /** The earliest notBefore of those items (epoch ms): when the first of them becomes due. */
+  dueAt?: number;
   ignored: Partial<Record<IgnoreReason, number>>;
 }
 
@@ -45,10 +47,10 @@ export function createIntake(ctx: AppContext, options: IntakeOptions = {}): Inta
         rescoreDelayMs: ctx.config.RESCORE_DELAY_MS,
         portal: (portalId) => views.get(portalId) ?? NOT_INSTALLED,
       });
-      const { fresh, enqueued } = await persistAccepted(ctx, classification.accepted, now);
+      const { fresh, enqueued, dueAt } = await persistAccepted(ctx, classification.accepted, now);
       const absent = [...views].filter(([, view]) => !view.installed).map(([portalId]) => portalId);
       recordOutcome(ctx, absent, classification.ignored, fresh, classification.accepted.size - fresh);
-      return { events: events.length, fresh, duplicates: classification.accepted.size - fresh, enqueued, ignored: classification.ignored };
+      return { events: events.length, fresh, duplicates: classification.accepted.size - fresh, enqueued, ignored: classification.ignored, ...(dueAt === undefined ? {} : { dueAt }) };
     },
   };
 }
@@ -61,10 +63,11 @@ function portalsOf(events: HubSpotEvent[]): PortalId[] {
 }
 
 /** One durable step: remember the keys and enqueue the fresh keys' work (Store.acceptEvents). */
-async function persistAccepted(ctx: AppContext, accepted: Map<EventKey, WorkItem[]>, now: number): Promise<{ fresh: number; enqueued: number }> {
+async function persistAccepted(ctx: AppContext, accepted: Map<EventKey, WorkItem[]>, now: number): Promise<{ fresh: number; enqueued: number; dueAt?: number }> {
   if (accepted.size === 0) return { fresh: 0, enqueued: 0 };
   const keys = [...accepted.keys()];
   let enqueued = 0;
+  let dueAt: number | undefined;
   const itemsFor = (freshKeys: EventKey[]): WorkItem[] => {
     const all: WorkItem[] = [];
     for (const key of freshKeys) {
@@ -73,16 +76,17 @@ async function persistAccepted(ctx: AppContext, accepted: Map<EventKey, WorkItem
     }
     const items = coalesceItems(all);
     enqueued = items.length;
+    dueAt = items.reduce<number | undefined>((earliest, item) => (earliest === undefined || item.notBefore < earliest ? item.notBefore : earliest), undefined);
     return items;
   };
   if (ctx.store.acceptEvents) {
     const fresh = await ctx.store.acceptEvents(keys, now, itemsFor);
-    return { fresh: fresh.length, enqueued };
+    return { fresh: fresh.length, enqueued, ...(dueAt === undefined ? {} : { dueAt }) };
   }
   // Without the combined call, enqueue first: a crash in between then costs a redundant rescore, never a lost event.
   await ctx.store.enqueue(itemsFor(keys));
   const fresh = await ctx.store.rememberEvents(keys, now);
-  return { fresh: fresh.length, enqueued };
+  return { fresh: fresh.length, enqueued, ...(dueAt === undefined ? {} : { dueAt }) };
 }
 
 function recordOutcome(ctx: AppContext, absentPortals: PortalId[], ignored: Partial<Record<IgnoreReason, number>>, fresh: number, duplicates: number): void {

@@ -332,4 +332,112 @@ describe('queue worker', () => {
     expect(await harness.store.queueDepth()).toBe(0);
     expect(await harness.store.listDeadLetters()).toEqual([]);
   });
+  it('when work is announced with the time it becomes due, then the worker looks then, not at its next poll', async () => {
+    const harness = await createJobHarness({ realClock: true });
+    const handled: number[] = [];
+    const rescore: WorkHandler = async () => {
+      handled.push(Date.now());
+      return {};
+    };
+    // A poll a minute apart: only the announced time can start the item within the test.
+    const worker = startQueueWorker(harness.ctx, { handlers: { rescore }, pollMs: 60_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 50)); // the loop's first look (nothing due) is over; it now sleeps
+      const dueAt = Date.now() + 300;
+      await harness.store.enqueue([item(PORTAL, '1', { notBefore: dueAt })]);
+      worker.wake(dueAt);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(handled).toEqual([]); // not due yet: not leased early
+      const deadline = Date.now() + 5_000;
+      while (handled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(handled).toHaveLength(1);
+      expect(handled[0]).toBeGreaterThanOrEqual(dueAt);
+      expect(handled[0]! - dueAt).toBeLessThan(2_000);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('when a later due time is announced after an earlier one, then the earlier still wakes the worker', async () => {
+    const harness = await createJobHarness({ realClock: true });
+    const handled: string[] = [];
+    const rescore: WorkHandler = async (_ctx, _portal, items) => {
+      handled.push(...items.map((i) => i.key));
+      return {};
+    };
+    const worker = startQueueWorker(harness.ctx, { handlers: { rescore }, pollMs: 60_000 });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const soon = Date.now() + 200;
+      await harness.store.enqueue([item(PORTAL, 'soon', { notBefore: soon }), item(PORTAL + 1, 'late', { notBefore: soon + 30_000 })]);
+      worker.wake(soon);
+      worker.wake(soon + 30_000);
+      const deadline = Date.now() + 5_000;
+      while (handled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(handled).toEqual(['soon']);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('when a webhook rescore runs, then the installation is read once and its reading serves the whole rescore', async () => {
+    const { crm, harness, web } = await setup();
+    addContacts(crm, ['301'], coldProfile);
+    expect((await web.postSigned([rawEvent({ objectId: 301, propertyName: 'jobtitle' })])).status).toBe(200);
+    harness.clock.now += 60_000;
+    let reads = 0;
+    const read = harness.store.getInstallation.bind(harness.store);
+    harness.store.getInstallation = async (portalId) => {
+      reads += 1;
+      return read(portalId);
+    };
+    const installations: unknown[] = [];
+    const forPortal = harness.ctx.hubspot.forPortal.bind(harness.ctx.hubspot);
+    harness.ctx.hubspot.forPortal = async (portalId, installation) => {
+      installations.push(installation);
+      return forPortal(portalId, installation);
+    };
+    await startQueueWorker(harness.ctx, { background: false }).runOnce();
+    expect((await harness.store.getSnapshots(PORTAL, ['301'])).has('301')).toBe(true);
+    expect(reads).toBe(1);
+    expect(installations.length).toBeGreaterThan(0);
+    for (const installation of installations) expect(installation).toMatchObject({ portalId: PORTAL, status: 'active' });
+  });
+  it('when live batches keep ending, then backfills are looked for once per poll, and an announced backfill starts at once', async () => {
+    const harness = await createJobHarness({ realClock: true });
+    let backfillLooks = 0;
+    const lease = harness.store.lease.bind(harness.store);
+    harness.store.lease = async (options) => {
+      if (options.kinds?.includes('backfill')) backfillLooks += 1;
+      return lease(options);
+    };
+    const rescored: string[] = [];
+    const backfilled: PortalId[] = [];
+    const rescore: WorkHandler = async (_ctx, _portal, items) => {
+      rescored.push(...items.map((i) => i.key));
+      return {};
+    };
+    const backfill: WorkHandler = async (_ctx, portalId) => {
+      backfilled.push(portalId);
+      return {};
+    };
+    const worker = startQueueWorker(harness.ctx, { handlers: { rescore, backfill }, pollMs: 60_000, batchSize: 1, maxConcurrency: 2 });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const looksBefore = backfillLooks;
+      await harness.store.enqueue(Array.from({ length: 40 }, (_, i) => item(PORTAL + i, `c${i}`)));
+      worker.wake();
+      const deadline = Date.now() + 5_000;
+      while (rescored.length < 40 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(rescored).toHaveLength(40);
+      // 40 batches ended, each waking the loop; the announcement asked for one look.
+      expect(backfillLooks - looksBefore).toBeLessThanOrEqual(2);
+      await harness.store.enqueue([{ portalId: PORTAL, kind: 'backfill', key: 'all', notBefore: 0 }]);
+      worker.wake();
+      while (backfilled.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(backfilled).toEqual([PORTAL]);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

@@ -145,6 +145,34 @@ describe.skipIf(!available)('PostgreSQL store', () => {
       await (await open(schema)).ping();
     });
 
+    it('when another instance re-enqueues an item while its batch is being completed, then the item stays for another run, unleased', async () => {
+      const schema = newSchema();
+      const store = await open(schema);
+      await store.enqueue([{ portalId: 7, kind: 'rescore', key: '1', notBefore: 0 }]);
+      const [leased] = await store.lease({ now: 1_000, limit: 1, leaseMs: 600_000 });
+      // The re-enqueue's update, held open so that complete() runs into it: it bumps the row's version.
+      const other = new pg.Client({ connectionString: DATABASE_URL });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(`UPDATE "${schema}".work_queue SET version = version + 1 WHERE key = '1'`);
+        let completed = false;
+        const completing = store.complete([leased!.id]).then(() => {
+          completed = true;
+        });
+        await new Promise((r) => setTimeout(r, 200));
+        expect(completed).toBe(false); // waiting for the row
+        await other.query('COMMIT');
+        await completing;
+      } finally {
+        await other.end();
+      }
+      expect(await store.queueDepth()).toBe(1);
+      // Unleased: due again now, not after the ten-minute lease.
+      const [again] = await store.lease({ now: 2_000, limit: 1, leaseMs: 600_000 });
+      expect(again?.key).toBe('1');
+    });
+
     it('when two instances lease concurrently, then no item is leased twice and every item is leased once', async () => {
       const schema = newSchema();
       const a = await open(schema);

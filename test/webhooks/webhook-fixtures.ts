@@ -60,6 +60,8 @@ export interface WebhookServer {
   harness: JobHarness;
   url: string;
   notified: number[];
+  /** The due time each wake announced (AppContext.notifyWork's dueAt). */
+  notifiedDue: Array<number | undefined>;
   post(body: string, headers: Record<string, string>, path?: string): Promise<{ status: number; json: unknown }>;
   postSigned(events: unknown[], options?: { secret?: string }): Promise<{ status: number; json: unknown }>;
   close(): Promise<void>;
@@ -68,7 +70,11 @@ export interface WebhookServer {
 export async function startWebhookServer(options: { harness?: JobHarness; env?: Record<string, string>; router?: WebhookRouterOptions } = {}): Promise<WebhookServer> {
   const harness = options.harness ?? (await createJobHarness({ env: { ...WEBHOOK_ENV, ...options.env } }));
   const notified: number[] = [];
-  harness.ctx.notifyWork = () => notified.push(harness.clock.now);
+  const notifiedDue: Array<number | undefined> = [];
+  harness.ctx.notifyWork = (dueAt) => {
+    notified.push(harness.clock.now);
+    notifiedDue.push(dueAt);
+  };
   const app = express();
   app.use(createWebhookRouter(harness.ctx, options.router));
   app.use(createErrorMiddleware(harness.ctx.log));
@@ -92,6 +98,7 @@ export async function startWebhookServer(options: { harness?: JobHarness; env?: 
     harness,
     url,
     notified,
+    notifiedDue,
     post,
     postSigned: (events, opts = {}) => {
       const body = JSON.stringify(events);

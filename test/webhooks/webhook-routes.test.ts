@@ -46,12 +46,14 @@ afterEach(async () => {
 const body = (events: unknown[] = [rawEvent()]) => JSON.stringify(events);
 
 describe('POST /webhooks/hubspot', () => {
-  it('when a signed delivery arrives, then it is persisted, answered 200 and the worker is woken', async () => {
+  it('when a signed delivery arrives, then it is persisted, answered 200 and the worker is woken for when its rescores are due', async () => {
     await start();
     const response = await server.postSigned([rawEvent({ objectId: 1 }), rawEvent({ objectId: 2 })]);
     expect(response).toEqual({ status: 200, json: { received: 2, accepted: 2, duplicates: 0 } });
     expect(await server.harness.store.queueDepth(PORTAL)).toBe(2);
     expect(server.notified).toHaveLength(1);
+    // The end of the coalescing window, when the rescores can be leased; not "now", when nothing is due yet.
+    expect(server.notifiedDue).toEqual([server.harness.clock.now + server.harness.ctx.config.RESCORE_DELAY_MS]);
     expect(server.harness.metrics.get('bant_webhook_events_total', { outcome: 'accepted' })).toBe(2);
   });
 
