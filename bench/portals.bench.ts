@@ -13,10 +13,12 @@ import {
   DEFAULT_DATABASE_URL,
   freePort,
   installViaOAuth,
+  machineCpuSeconds,
   makeTempDir,
   parseArgs,
   percentile,
   postgresReachable,
+  processCpuSeconds,
   removeDir,
   reportResult,
   scratchDatabase,
@@ -91,6 +93,7 @@ try {
     }
   }, 25);
   const profiling: Profiling | undefined = profileDir && inspectPort ? await startProfiling(profileDir, inspectPort) : undefined;
+  const cpuBefore = { app: await processCpuSeconds(app.pid), bench: process.cpuUsage(), machine: await machineCpuSeconds() };
   const streamStart = Date.now();
   while (sent < totalEvents) {
     const portal = others[(sent * 7_919) % others.length]!;
@@ -106,6 +109,11 @@ try {
     if (due > Date.now()) await sleep(due - Date.now());
   }
   const streamSeconds = (Date.now() - streamStart) / 1000;
+  const benchCpu = process.cpuUsage(cpuBefore.bench);
+  const machineAfter = await machineCpuSeconds();
+  const appCpu = (await processCpuSeconds(app.pid)) - cpuBefore.app;
+  const machineBusy = machineAfter.busy - cpuBefore.machine.busy;
+  const cores = (machineAfter.total - cpuBefore.machine.total) / streamSeconds;
   if (profiling) console.log(`  CPU profiles of the stream: ${(await profiling.stop()).join(', ')}`);
   const writtenDuringStream = latencies.length;
   // Changes still unwritten 2 minutes after the stream ended count as never written (an infinite latency), so a run
@@ -121,6 +129,11 @@ try {
   const max = (sorted.at(-1) ?? Number.NaN) / 1000;
   const stillBackfilling = bigAtEnd < backfillContacts;
   console.log(`  ${latencies.length} changes over ${minutes} min: event → written p50 ${p50.toFixed(2)} s, p99 ${p99.toFixed(2)} s, max ${max.toFixed(2)} s`);
+  // Headroom: the app's CPU per change, and what the machine had left (the rest of the busy time is the database,
+  // this process's stand-in and load, and the machine's other work).
+  console.log(
+    `  CPU over the stream: app ${appCpu.toFixed(1)} s (${((1000 * appCpu) / sent).toFixed(1)} ms a change), this process ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s, machine ${machineBusy.toFixed(1)} s busy of ${(streamSeconds * cores).toFixed(0)} s (${cores.toFixed(0)} cores, ${((100 * machineBusy) / (streamSeconds * cores)).toFixed(0)} %)`,
+  );
   console.log(`  ${writtenDuringStream} of ${sent} changes written during the ${streamSeconds.toFixed(0)} s stream (${(sent / streamSeconds).toFixed(1)} changes/s sent); ${unwritten} still unwritten 2 minutes after it`);
   console.log(`  the backfill meanwhile: ${bigAtStart} → ${bigAtEnd} of ${backfillContacts} contacts${stillBackfilling ? ' (still running at the end: every change competed with it)' : ' (FINISHED during the stream: use more contacts)'}`);
   const bench = `${portalCount} portals, 1 backfilling ${backfillContacts} (${store})`;

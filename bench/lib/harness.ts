@@ -314,3 +314,26 @@ export function parseArgs(argv = process.argv.slice(2)): { quick: boolean; get(n
 export function reportResult(result: { bench: string; metric: string; value: number | string; unit?: string; aim?: string; ok?: boolean; note?: string }): void {
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
+
+/** CPU seconds a process has used (user + system; Linux /proc, NaN elsewhere). */
+export async function processCpuSeconds(pid: number): Promise<number> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The machine's CPU time so far, busy and all, in seconds over every core (Linux /proc/stat; NaN elsewhere). */
+export async function machineCpuSeconds(): Promise<{ busy: number; total: number }> {
+  try {
+    const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((a, b) => a + b, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return { busy: (total - idle) / 100, total: total / 100 };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
+  }
+}
