@@ -106,8 +106,9 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
     if (wakeUp) wakeUp();
     else wokenWhileBusy = true;
   };
-  // Backfills are looked for once per poll, when one ends, or when work is announced, not on every live batch's end:
-  // at a thousand portals the live lane wakes the loop dozens of times a second and each look is a query.
+  // Backfills are looked for once per poll interval, when one ends, or when work is announced for now, not on every
+  // live batch's end: at a thousand portals the live lane wakes the loop dozens of times a second and each look is a
+  // query.
   let lastBackfillLook = Number.NEGATIVE_INFINITY;
   let backfillLookWanted = true;
   // One timer, for the earliest announced due time: looking when a coalescing window ends, not at enqueue (when
@@ -127,7 +128,6 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
       // A millisecond late: a timer may fire on the loop's cached clock, just before the store's clock reaches dueAt.
       timer: setTimeout(() => {
         dueTimer = undefined;
-        backfillLookWanted = true;
         wakeNow();
       }, delay + 1),
     };
@@ -196,7 +196,8 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   const startBackfills = async (started: Array<Promise<number>>): Promise<void> => {
     const free = maxBackfills - backfillsInFlight.size;
     if (backfillKinds.length === 0 || free <= 0 || stopping) return;
-    const now = ctx.now();
+    // Real time, not ctx.now(): this spaces queries, whatever clock the work is due by.
+    const now = performance.now();
     if (!backfillLookWanted && now - lastBackfillLook < pollMs) return;
     backfillLookWanted = false;
     lastBackfillLook = now;
