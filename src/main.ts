@@ -68,9 +68,14 @@ export async function startApp(options: { env?: Record<string, string | undefine
     card: createCardRouter(ctx),
     admin: createAdminRouter(ctx, { uninstall: (portalId: number) => uninstallApp({ ctx, portalId }) }),
   });
-  const server: Server = await new Promise((resolve, reject) => {
+  const server: Server = await new Promise<Server>((resolve, reject) => {
     const s = createServer(withRequestTargetLimit(app)).listen(config.PORT, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    // The port is taken: nothing was served, so what was opened closes again before the error is reported.
+    await store.close().catch(() => undefined);
+    await redis?.close().catch(() => undefined);
+    throw error;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;

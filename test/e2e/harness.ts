@@ -186,6 +186,18 @@ export interface EnvOptions {
 
 /** A stand-in with one portal and (by default) the app in this process, installed through OAuth. */
 export async function startEnv(options: EnvOptions = {}): Promise<Env> {
+  // freePort's port is closed again before the app binds it: the stand-in (listening on port 0) or another test
+  // worker may take it meanwhile. Then everything starts again on another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startEnvOnce(options);
+    } catch (error) {
+      if (attempt >= 5 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
+
+async function startEnvOnce(options: EnvOptions): Promise<Env> {
   const port = await freePort();
   const dataDir = await tempDir();
   const standIn = await startStandIn({
@@ -202,7 +214,14 @@ export async function startEnv(options: EnvOptions = {}): Promise<Env> {
   let app: RunningApp | undefined;
   const memory = memoryLog();
   if (options.inProcess ?? true) {
-    app = await startApp({ env, log: options.log ?? memory.log });
+    try {
+      app = await startApp({ env, log: options.log ?? memory.log });
+    } catch (error) {
+      await proxy?.close();
+      await standIn.close();
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
     if ((options.install ?? true) && !options.portal?.privateAppToken) await installViaOAuth(app.url, portal.id);
   }
   return {
