@@ -140,7 +140,7 @@ export function createPortalClients(options: CreatePortalClientsOptions): HubSpo
     // against the installation the client was last handed out with (forPortal, once per batch), so a reinstall that
     // grants it takes effect at the next batch.
     const marketingEvents = async () => {
-      const scopes = grantedScopes.has(portalId) ? grantedScopes.get(portalId) : await oauthScopesOf(await store.getInstallation(portalId));
+      const scopes = grantedScopes.has(portalId) ? grantedScopes.get(portalId) : oauthScopesOf(await store.getInstallation(portalId));
       if (scopes && !scopes.includes(MARKETING_EVENTS_SCOPE)) return undefined;
       return marketingEventIndex();
     };

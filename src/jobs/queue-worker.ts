@@ -115,21 +115,20 @@ export function startQueueWorker(ctx: AppContext, options: QueueWorkerOptions = 
   // nothing is due yet) nor at the next poll.
   let dueTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   const wake = (dueAt?: number) => {
-    const delay = dueAt === undefined ? 0 : dueAt - ctx.now();
-    if (delay <= 0) {
+    if (dueAt === undefined || dueAt <= ctx.now()) {
       backfillLookWanted = true;
       wakeNow();
       return;
     }
-    if (stopping || (dueTimer && dueTimer.at <= dueAt!)) return;
+    if (stopping || (dueTimer && dueTimer.at <= dueAt)) return;
     if (dueTimer) clearTimeout(dueTimer.timer);
     dueTimer = {
-      at: dueAt!,
+      at: dueAt,
       // A millisecond late: a timer may fire on the loop's cached clock, just before the store's clock reaches dueAt.
       timer: setTimeout(() => {
         dueTimer = undefined;
         wakeNow();
-      }, delay + 1),
+      }, dueAt - ctx.now() + 1),
     };
   };
 

@@ -63,8 +63,8 @@ function portalsOf(events: HubSpotEvent[]): PortalId[] {
 }
 
 /** One durable step: remember the keys and enqueue the fresh keys' work (Store.acceptEvents). */
-async function persistAccepted(ctx: AppContext, accepted: Map<EventKey, WorkItem[]>, now: number): Promise<{ fresh: number; enqueued: number; dueAt?: number }> {
-  if (accepted.size === 0) return { fresh: 0, enqueued: 0 };
+async function persistAccepted(ctx: AppContext, accepted: Map<EventKey, WorkItem[]>, now: number): Promise<{ fresh: number; enqueued: number; dueAt: number | undefined }> {
+  if (accepted.size === 0) return { fresh: 0, enqueued: 0, dueAt: undefined };
   const keys = [...accepted.keys()];
   let enqueued = 0;
   let dueAt: number | undefined;
@@ -81,12 +81,12 @@ async function persistAccepted(ctx: AppContext, accepted: Map<EventKey, WorkItem
   };
   if (ctx.store.acceptEvents) {
     const fresh = await ctx.store.acceptEvents(keys, now, itemsFor);
-    return { fresh: fresh.length, enqueued, ...(dueAt === undefined ? {} : { dueAt }) };
+    return { fresh: fresh.length, enqueued, dueAt };
   }
   // Without the combined call, enqueue first: a crash in between then costs a redundant rescore, never a lost event.
   await ctx.store.enqueue(itemsFor(keys));
   const fresh = await ctx.store.rememberEvents(keys, now);
-  return { fresh: fresh.length, enqueued, ...(dueAt === undefined ? {} : { dueAt }) };
+  return { fresh: fresh.length, enqueued, dueAt };
 }
 
 function recordOutcome(ctx: AppContext, absentPortals: PortalId[], ignored: Partial<Record<IgnoreReason, number>>, fresh: number, duplicates: number): void {
